@@ -1,0 +1,4 @@
+/**
+ * ELF objects from clang -target bpf: sections, symbols, programs, relocations, global data, .BTF.ext.
+ */
+package io.xdpemu.ebpf.elf;

@@ -1,0 +1,99 @@
+package io.xdpemu.ebpf.vm;
+
+import java.util.function.Consumer;
+
+/**
+ * Everything one run of a program can see besides its registers: its address space, the frame
+ * (for XDP), the CPU (= RX queue) it runs on, and the services helpers answer from. One instance
+ * per RX queue thread, reused packet after packet, so steady-state replay allocates nothing.
+ */
+public final class ExecutionContext {
+  private final AddressSpace memory;
+  private final Region stack;
+  private final Region packet;
+  private final XdpBuff xdp = new XdpBuff();
+
+  /** The pc of the instruction being executed; the interpreter sets it before helper calls. */
+  public int pc;
+  /** Instructions left before an unverified run is stopped; Long.MAX_VALUE when verified. */
+  public long budget = Long.MAX_VALUE;
+  /** bpf_get_smp_processor_id(): the RX queue index. */
+  public int cpu;
+  /** The virtual clock behind bpf_ktime_get_*_ns, derived from the capture's timestamps. */
+  public long clockNs;
+  /** State of bpf_get_prandom_u32 (seeded, per queue, so replays are reproducible). */
+  public long prngState = 0x9E3779B97F4A7C15L;
+  /** Tail calls taken in this run (the kernel's MAX_TAIL_CALL_CNT is 33). */
+  public int tailCalls;
+  /** Set by bpf_redirect / bpf_redirect_map: where an XDP_REDIRECT goes. */
+  public int redirectIfindex;
+
+  public long redirectMapHandle;
+  public int redirectKey;
+  public long redirectFlags;
+
+  /** Where bpf_trace_printk output goes (one line per call, like trace_pipe). */
+  public Consumer<String> trace = s -> {};
+
+  /** Simulated kernel memory for bpf_probe_read_kernel. */
+  public KernelMemory kernel = new KernelMemory();
+
+  /** Free slot for the runtime/helpers (maps, FIB, ring buffers): looked up by class. */
+  public Object services;
+
+  /** Stack size per BPF-to-BPF call frame and the deepest call chain (kernel MAX_CALL_FRAMES). */
+  public static final int FRAME_STACK = 512;
+
+  public static final int MAX_FRAMES = 8;
+
+  public ExecutionContext(RegionRegistry shared) {
+    this.memory = new AddressSpace(shared);
+    this.stack =
+        new Region("stack", Region.Kind.STACK, new byte[FRAME_STACK * MAX_FRAMES]);
+    this.packet = new Region("packet", Region.Kind.PACKET, new byte[0]);
+    memory.install(AddressSpace.STACK, stack);
+    memory.install(AddressSpace.PACKET, packet);
+    memory.install(
+        AddressSpace.CONTEXT, new Region("ctx", Region.Kind.CONTEXT, new byte[24], 0, 24, false));
+  }
+
+  public AddressSpace memory() {
+    return memory;
+  }
+
+  public Region stack() {
+    return stack;
+  }
+
+  public Region packet() {
+    return packet;
+  }
+
+  public XdpBuff xdp() {
+    return xdp;
+  }
+
+  /** r10 of call frame {@code depth} (0 = the program's own frame): the top of its 512 bytes. */
+  public static long framePointer(int depth) {
+    return AddressSpace.pointer(AddressSpace.STACK, FRAME_STACK * (MAX_FRAMES - depth));
+  }
+
+  /** Pointer to the xdp_md context (r1 on entry). */
+  public static long contextPointer() {
+    return AddressSpace.pointer(AddressSpace.CONTEXT, 0);
+  }
+
+  /** Re-targets the packet region after the frame changed (new packet or adjust_head/meta/tail). */
+  public void syncPacket() {
+    xdp.syncRegion(packet);
+  }
+
+  /** Clears per-run state before the next packet. */
+  public void resetRun() {
+    tailCalls = 0;
+    redirectIfindex = 0;
+    redirectMapHandle = 0;
+    redirectKey = 0;
+    redirectFlags = 0;
+  }
+}

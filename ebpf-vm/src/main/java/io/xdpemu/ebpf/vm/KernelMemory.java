@@ -1,0 +1,58 @@
+package io.xdpemu.ebpf.vm;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Simulated kernel memory: byte ranges at kernel virtual addresses (the NIC's RX descriptor ring,
+ * for instance) that {@code bpf_probe_read_kernel} may copy from. Addresses are real-looking kernel
+ * addresses (default base {@link #DIRECT_MAP_BASE}, the x86-64 direct map), not region pointers:
+ * a program sees them only as scalars, as in the kernel.
+ *
+ * <p>Failure codes follow {@code copy_from_kernel_nofault()}: an address below {@link
+ * #TASK_SIZE_MAX} (NULL or user range) fails with -ERANGE (-34), an unmapped kernel address with
+ * -EFAULT (-14).
+ */
+public final class KernelMemory {
+  public static final long DIRECT_MAP_BASE = 0xffff888000000000L;
+  /** x86-64 TASK_SIZE_MAX with 4-level paging: (1 << 47) - PAGE_SIZE. */
+  public static final long TASK_SIZE_MAX = (1L << 47) - 4096;
+
+  public static final int ERANGE = -34;
+  public static final int EFAULT = -14;
+
+  private record Mapping(long start, byte[] bytes, int offset, int length) {}
+
+  private final ConcurrentSkipListMap<Long, Mapping> mappings = new ConcurrentSkipListMap<>();
+
+  /** Maps {@code length} bytes of {@code bytes} from {@code offset} at kernel address {@code start}. */
+  public void map(long start, byte[] bytes, int offset, int length) {
+    mappings.put(start, new Mapping(start, bytes, offset, length));
+  }
+
+  public void unmap(long start) {
+    mappings.remove(start);
+  }
+
+  /**
+   * Copies {@code size} bytes from kernel address {@code src} into {@code dst[dstOff..]}; returns 0
+   * or a negative errno, zero-filling the destination on failure (as the kernel does).
+   */
+  public int read(long src, byte[] dst, int dstOff, int size) {
+    if (Long.compareUnsigned(src, TASK_SIZE_MAX) < 0) {
+      java.util.Arrays.fill(dst, dstOff, dstOff + size, (byte) 0);
+      return ERANGE;
+    }
+    Map.Entry<Long, Mapping> e = mappings.floorEntry(src);
+    if (e != null) {
+      Mapping m = e.getValue();
+      long rel = src - m.start();
+      if (rel >= 0 && rel + size <= m.length() && rel + size >= rel) {
+        System.arraycopy(m.bytes(), m.offset() + (int) rel, dst, dstOff, size);
+        return 0;
+      }
+    }
+    java.util.Arrays.fill(dst, dstOff, dstOff + size, (byte) 0);
+    return EFAULT;
+  }
+}

@@ -1,0 +1,53 @@
+package io.xdpemu.ebpf.vm;
+
+/**
+ * The kernel's {@code struct xdp_buff} for one frame (include/net/xdp.h): one byte array holding
+ * headroom, metadata, packet and tailroom.
+ *
+ * <pre>
+ *  hardStart        meta        data                end             frameEnd
+ *     |  headroom     | metadata  |      packet       |    tailroom     |
+ *     +---------------+-----------+-------------------+-----------------+
+ * </pre>
+ *
+ * <p>Offsets are indexes into {@link #frame}. The program sees {@code data}, {@code data_end} and
+ * {@code data_meta} as pointers into the {@link AddressSpace#PACKET} region; {@link #syncRegion}
+ * keeps that region's bounds at {@code [meta, end)} after every adjustment. When there is no
+ * metadata, {@code meta == data} (the kernel sets data_meta = data when the driver supports
+ * metadata; see xdp_prepare_buff()).
+ */
+public final class XdpBuff {
+  /** Size of {@code struct xdp_frame} the kernel keeps at the start of the headroom. */
+  public static final int XDP_FRAME_SIZE = 40;
+
+  public byte[] frame;
+  public int hardStart;
+  public int meta;
+  public int data;
+  public int end;
+  public int frameEnd;
+  public int ingressIfindex;
+  public int rxQueueIndex;
+  public int egressIfindex;
+
+  public void set(byte[] frame, int hardStart, int meta, int data, int end, int frameEnd) {
+    this.frame = frame;
+    this.hardStart = hardStart;
+    this.meta = meta;
+    this.data = data;
+    this.end = end;
+    this.frameEnd = frameEnd;
+  }
+
+  public int metaLength() {
+    return data - meta;
+  }
+
+  public int length() {
+    return end - data;
+  }
+
+  public void syncRegion(Region packet) {
+    packet.reset(frame, meta, end);
+  }
+}

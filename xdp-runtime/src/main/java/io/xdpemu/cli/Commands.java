@@ -1,0 +1,19 @@
+package io.xdpemu.cli;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The table of subcommands. Each subcommand lives in its own class. */
+final class Commands {
+  private Commands() {}
+
+  private static final Map<String, Command> TABLE = new TreeMap<>();
+
+  static {
+    // Subcommands register here as they land (run, test-run, verify, disasm, btf, firmware, diff).
+  }
+
+  static Command lookup(String name) {
+    return TABLE.get(name);
+  }
+}
