@@ -38,6 +38,15 @@ public final class ExecutionContext {
   /** Simulated kernel memory for bpf_probe_read_kernel. */
   public KernelMemory kernel = new KernelMemory();
 
+  /**
+   * Set by bpf_tail_call on success; the engine then continues in this program (same r1, fresh
+   * frame) instead of returning from the helper. Cleared by the engine.
+   */
+  public Program tailCallTarget;
+
+  /** The NIC's answers for the XDP metadata kfuncs for the current frame. */
+  public RxMetadataSource rxMetadata = RxMetadataSource.NONE;
+
   /** Free slot for the runtime/helpers (maps, FIB, ring buffers): looked up by class. */
   public Object services;
 
@@ -91,6 +100,7 @@ public final class ExecutionContext {
   /** Clears per-run state before the next packet. */
   public void resetRun() {
     tailCalls = 0;
+    tailCallTarget = null;
     redirectIfindex = 0;
     redirectMapHandle = 0;
     redirectKey = 0;
