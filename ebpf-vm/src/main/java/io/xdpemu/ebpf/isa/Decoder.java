@@ -282,14 +282,19 @@ public final class Decoder {
     }
     switch (insn.imm()) {
       case ADD:
-      case ADD | FETCH:
       case OR:
-      case OR | FETCH:
       case AND:
-      case AND | FETCH:
       case XOR:
+        return;
+      case ADD | FETCH:
+      case OR | FETCH:
+      case AND | FETCH:
       case XOR | FETCH:
       case XCHG:
+        if (insn.src() == 10) { // the old value is written to src (kernel check_atomic_rmw)
+          throw bad(pc, "write to frame pointer r10 (read-only)");
+        }
+        return;
       case CMPXCHG:
         return;
       default:
