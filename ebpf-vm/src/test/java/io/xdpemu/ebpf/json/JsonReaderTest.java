@@ -65,7 +65,7 @@ class JsonReaderTest {
   void syntaxErrorsNameFileLineAndColumn() {
     assertEquals("malformed t.json:2:8: unexpected '}', expected a value", error("{\n  \"a\": }"));
     assertEquals(
-        "malformed t.json:1:9: unexpected ']', expected ',' or '}'", error("{\"a\": 1]"));
+        "malformed t.json:1:8: unexpected ']', expected ',' or '}'", error("{\"a\": 1]"));
     assertEquals("malformed t.json:1:2: unterminated string", error(" \"abc"));
     assertEquals("malformed t.json:3:1: unterminated /* comment", error("[1,\n2\n/* x"));
     assertEquals(
