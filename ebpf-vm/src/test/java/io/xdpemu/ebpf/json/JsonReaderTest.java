@@ -70,7 +70,7 @@ class JsonReaderTest {
     assertEquals("malformed t.json:3:1: unterminated /* comment", error("[1,\n2\n/* x"));
     assertEquals(
         "malformed t.json:1:3: unexpected '2' after the JSON value", error("1 2"));
-    assertEquals("malformed t.json:1:1: empty document, expected a JSON value", error("  // x"));
+    assertEquals("malformed t.json:1:7: empty document, expected a JSON value", error("  // x"));
     assertTrue(error("{\"a\":1,\n\"a\":2}").startsWith("malformed t.json:2:1: duplicate key \"a\""));
     assertTrue(error("[01]").contains("leading zero"));
     assertTrue(error("\"a\\x\"").contains("invalid escape"));
