@@ -215,7 +215,9 @@ public final class Decoder {
         if (jmp32) {
           throw unknown(pc, op);
         }
-        zero(pc, insn, "offset", insn.off());
+        if (insn.src() != PSEUDO_KFUNC_CALL) { // a kfunc's offset indexes the module BTF fd
+          zero(pc, insn, "offset", insn.off());
+        }
         if (x) { // callx: helper id in register dst (bpf_conformance "callx" group)
           zero(pc, insn, "src", insn.src());
           zero(pc, insn, "imm", insn.imm());
