@@ -1,6 +1,7 @@
 package io.xdpemu.ebpf.elf;
 
 import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -8,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * Everything a BPF ELF object declares: its programs (subprograms appended), its maps (user maps
  * first, then global data, libbpf's order; {@code ld_imm64} instructions refer to them by index),
- * the license and the raw {@code .BTF} / {@code .BTF.ext} sections (null when absent).
+ * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and the parsed {@code .BTF} (null
+ * when absent).
  */
 public record BpfObject(
     String fileName,
@@ -17,7 +19,8 @@ public record BpfObject(
     String license,
     int kernelVersion,
     byte[] btf,
-    byte[] btfExt) {
+    byte[] btfExt,
+    Btf types) {
 
   /**
    * The program called {@code nameOrSection} (function name first, then section name: the first

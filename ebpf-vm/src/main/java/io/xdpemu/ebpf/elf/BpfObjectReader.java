@@ -1,6 +1,9 @@
 package io.xdpemu.ebpf.elf;
 
 import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfKind;
+import io.xdpemu.ebpf.btf.BtfType;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import java.io.IOException;
@@ -41,18 +44,19 @@ public final class BpfObjectReader {
     ElfSection extSec = elf.sectionByName(".BTF.ext");
     byte[] btf = btfSec == null ? null : elf.contents(btfSec);
     byte[] btfExt = extSec == null ? null : elf.contents(extSec);
+    Btf objectBtf = BtfMapReader.parseObjectBtf(elf, btf);
 
     List<MapDefinition> maps = new ArrayList<>();
     Map<String, Integer> mapIndex = new HashMap<>();
     ElfSection legacy = elf.sectionByName("maps");
     if (legacy != null) {
-      for (MapDefinition m : LegacyMapReader.read(elf, legacy, false)) {
+      for (MapDefinition m : LegacyMapReader.read(elf, legacy, samplesLayout(objectBtf))) {
         addMap(elf, maps, mapIndex, m);
       }
     }
     ElfSection btfMaps = elf.sectionByName(".maps");
     if (btfMaps != null) {
-      for (MapDefinition m : BtfMapReader.read(elf, btfMaps, btf)) {
+      for (MapDefinition m : BtfMapReader.read(elf, btfMaps, objectBtf)) {
         addMap(elf, maps, mapIndex, m);
       }
     }
@@ -116,7 +120,7 @@ public final class BpfObjectReader {
     }
     return new BpfObject(
         fileName, List.copyOf(programs), List.copyOf(maps), license(elf), kernelVersion(elf), btf,
-        btfExt);
+        btfExt, objectBtf);
   }
 
   static final int BPF_MAP_TYPE_ARRAY = 2;
@@ -134,6 +138,28 @@ public final class BpfObjectReader {
     }
     return s.type() == ElfSection.SHT_NOBITS && s.size() > 0
         && (n.equals(".bss") || n.startsWith(".bss."));
+  }
+
+  /**
+   * True when the object's BTF describes its {@code maps} entries with {@code struct bpf_map_def}
+   * member names ({@code max_entries}) rather than iproute2's ({@code max_elem}).
+   */
+  private static boolean samplesLayout(Btf btf) {
+    if (btf == null) {
+      return false;
+    }
+    BtfType ds = btf.findType("maps", BtfKind.DATASEC);
+    if (!(ds instanceof BtfType.Datasec) || ((BtfType.Datasec) ds).vars().isEmpty()) {
+      return false;
+    }
+    try {
+      BtfType v = btf.type(((BtfType.Datasec) ds).vars().get(0).type());
+      BtfType st = btf.resolveType(v.ref());
+      return st instanceof BtfType.Struct
+          && ((BtfType.Struct) st).members().stream().anyMatch(m -> m.name().equals("max_entries"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static void addMap(

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Damaged objects must give a MalformedInputException naming the file, never anything else. */
 class MalformedObjectTest {
   private static final String[] FIXTURES = {
-    "programs.o", "btf_maps.o", "legacy_maps.o", "iproute2_maps.o", "kfunc.o"
+    "programs.o", "btf_maps.o", "legacy_maps.o", "iproute2_maps.o", "kfunc.o", "samples7_maps.o"
   };
 
   private static void readOrMalformed(String name, byte[] bytes, String what) {
