@@ -23,11 +23,11 @@ class HotSwapTest {
   private static final Firmware V1 = TestFiles.firmware("mynic-v1.json");
   private static final Firmware V2 = TestFiles.firmware("mynic-v2.json");
 
-  /** The ptype as the layout of the frame's own firmware says: v1 u64 @16, v2 u16 @4. */
+  /** The ptype as the layout of the frame's own firmware says: v1 u64 @16, v2 u16 @8. */
   private static long ptypeSeen(XdpBuff x) {
     ByteBuffer m = ByteBuffer.wrap(x.frame, x.meta, x.metaLength()).slice()
         .order(ByteOrder.LITTLE_ENDIAN);
-    return x.metaLength() == 32 ? m.getLong(16) : m.getShort(4);
+    return x.metaLength() == 32 ? m.getLong(16) : m.getShort(8);
   }
 
   @Test
@@ -57,8 +57,9 @@ class HotSwapTest {
               long gen = q.lastGeneration();
               XdpBuff x = ctx.xdp();
               // Whole frame handled by one firmware: layout size and the values agree with it.
-              int expectSize = gen == 1 ? 32 : 56;
-              if (x.metaLength() != expectSize || ptypeSeen(x) != 26) {
+              int expectSize = gen == 1 ? 32 : 40;
+              long expectPtype = gen == 1 ? 1 : 0x21; // MYNIC_PTYPE_IPV4_TCP in v1 and in v2
+              if (x.metaLength() != expectSize || ptypeSeen(x) != expectPtype) {
                 throw new AssertionError("queue " + qi + " frame " + frames[qi] + ": gen " + gen
                     + " meta " + x.metaLength() + " ptype " + ptypeSeen(x));
               }
@@ -122,7 +123,7 @@ class HotSwapTest {
       assertEquals(32, ctx.xdp().metaLength());
       assertEquals(1, q.lastGeneration());
       // A firmware that does not fit the NIC is refused before the validator runs.
-      try (Nic small = Nic.create(V1, NicConfig.defaults().withHeadroom(80))) {
+      try (Nic small = Nic.create(V1, NicConfig.defaults().withHeadroom(72))) {
         boolean[] ran = {false};
         assertThrows(io.xdpemu.ebpf.MalformedInputException.class,
             () -> small.load(V2, fw -> ran[0] = true));

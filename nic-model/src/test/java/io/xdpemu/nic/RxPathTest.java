@@ -55,7 +55,7 @@ class RxPathTest {
       assertEquals(123_456_789L, m.getLong(0));
       // 66.9.149.187:2794 -> 161.142.100.80:1766, Microsoft's first vector "with TCP".
       assertEquals(0x51ccc178L, m.getLong(8));
-      assertEquals(26, m.getLong(16));
+      assertEquals(1, m.getLong(16)); // MYNIC_PTYPE_IPV4_TCP in v1
       long desc = m.getLong(24);
       assertEquals(q.ringAddress(), desc); // first frame: slot 0
       // bpf_probe_read_kernel through ptr_to_rx reads the descriptor from the ring.
@@ -86,25 +86,30 @@ class RxPathTest {
           .udp(5353, 53, 0).bytes();
       nic.queue(0).receive(dns, 0, dns.length, 7, ctx);
       ByteBuffer m = meta(ctx);
-      assertEquals(56, ctx.xdp().metaLength());
-      assertEquals(24, m.getShort(4)); // pkt_type ipv4_udp
-      assertEquals(0x2064, m.getShort(6)); // vlan_tci
-      assertEquals(7, m.getLong(8));
-      assertEquals(RssHashType.TYPE_L4_IPV4_UDP.value(), m.getInt(24));
-      assertEquals(18, m.getShort(28)); // l3_offset after the tag
-      assertEquals(38, m.getShort(30));
-      assertEquals(53, m.getShort(34)); // flow mark
-      assertEquals(0x0a000001, m.order(ByteOrder.BIG_ENDIAN).getInt(40)); // l3.ipv4.saddr, __be32
-      assertEquals(64, m.get(48)); // ttl
-      assertEquals(17, m.get(49));
-      byte[] arp = Frames.eth(0x0806).hex("0001 0800 06 04 0002").zeros(20).bytes();
-      nic.queue(0).receive(arp, 0, arp.length, 8, ctx);
+      assertEquals(40, ctx.xdp().metaLength());
+      assertEquals(RssHashType.TYPE_L4_IPV4_UDP.value(), m.getInt(4)); // rss_type
+      assertEquals(0x22, m.getShort(8)); // pkt_type MYNIC_PTYPE_IPV4_UDP in v2
+      assertEquals(0x2064, m.getShort(10)); // vlan_tci
+      assertEquals(53, m.getInt(12)); // flow mark
+      assertEquals(7, m.getLong(16));
+      assertEquals(0x0a000001, m.getInt(32)); // u.ipv4.saddr, host order
+      assertEquals(0x0a000002, m.getInt(36));
+      long desc = m.getLong(24);
+      byte[] d = new byte[24];
+      assertEquals(0, ctx.kernel.read(desc, d, 0, 24));
+      assertEquals(dns.length, ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN).getInt(4));
+      byte[] v6 = Frames.eth(0x86dd).hex("6000abcd 0008 11 40").zeros(32).udp(4000, 53, 0).bytes();
+      nic.queue(0).receive(v6, 0, v6.length, 8, ctx);
       m = meta(ctx);
-      assertEquals(11, m.getShort(4));
-      assertEquals(2, m.getShort(40)); // l3.arp.oper
-      assertEquals(1, m.getShort(42));
-      assertEquals(0, m.getInt(44)); // the rest of the union is zero
-      assertEquals(-1, m.getShort(30)); // no L4 header: all ones
+      assertEquals(0x12, m.getShort(8));
+      assertEquals(4000, m.getShort(32)); // u.ipv6.sport
+      assertEquals(53, m.getShort(34));
+      assertEquals(0xabcd, m.getInt(36)); // flow label
+      byte[] arp = Frames.eth(0x0806).hex("0001 0800 06 04 0002").zeros(20).bytes();
+      nic.queue(0).receive(arp, 0, arp.length, 9, ctx);
+      m = meta(ctx);
+      assertEquals(0x30, m.getShort(8));
+      assertEquals(0, m.getLong(32)); // no union member for ARP: zero
     }
   }
 
@@ -146,7 +151,7 @@ class RxPathTest {
     Firmware fw = TestFiles.firmware("mynic-v2.json");
     MalformedInputException e = assertThrows(MalformedInputException.class,
         () -> Nic.create(fw, NicConfig.defaults().withHeadroom(64)));
-    assertTrue(e.getMessage().contains("metadata size 56 is too large for the headroom: 64 bytes"
+    assertTrue(e.getMessage().contains("metadata size 40 is too large for the headroom: 64 bytes"
         + " minus 40 for struct xdp_frame leaves 24"), e.getMessage());
     assertTrue(e.getMessage().matches("malformed .*mynic-v2.json:\\d+:\\d+: .*"), e.getMessage());
   }
