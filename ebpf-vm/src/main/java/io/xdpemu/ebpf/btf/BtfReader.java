@@ -42,14 +42,14 @@ public final class BtfReader {
       BtfHeader header = header();
       int hdrLen = header.hdrLen();
       long body = data.length - (long) hdrLen;
-      checkSection("type", header.typeOff(), header.typeLen(), body, hdrLen + 12);
-      checkSection("string", header.strOff(), header.strLen(), body, hdrLen + 20);
+      checkSection("type", header.typeOff(), header.typeLen(), body, 12);
+      checkSection("string", header.strOff(), header.strLen(), body, 20);
       if ((header.typeOff() & 3) != 0) {
         throw error(12, "type section offset " + header.typeOff() + " is not 4-byte aligned");
       }
       byte[] layout = new byte[0];
       if (header.hasLayoutFields() && header.layoutLen() != 0) {
-        checkSection("layout", header.layoutOff(), header.layoutLen(), body, hdrLen + 28);
+        checkSection("layout", header.layoutOff(), header.layoutLen(), body, 28);
         if (header.layoutLen() % LAYOUT_ENTRY_SIZE != 0) {
           throw error(28, "layout_len " + header.layoutLen() + " is not a multiple of 4");
         }
