@@ -107,7 +107,8 @@ final class BtfLayout {
             for (BtfType.Member m : c.members()) {
               int align = alignOf(btf, m.type());
               maxAlign = Math.max(maxAlign, align);
-              if (m.bitOffset() % (8L * align) != 0) {
+              // a misaligned non-bitfield member means the composite is packed
+              if (m.bitfieldSize() == 0 && m.bitOffset() % (8L * align) != 0) {
                 return 1;
               }
             }
