@@ -2,6 +2,7 @@ package io.xdpemu.cli;
 
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfCDump;
 import io.xdpemu.ebpf.btf.BtfRawDump;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -75,15 +76,11 @@ final class BtfCommand implements Command {
       base = Btf.read(readable("/sys/kernel/btf/vmlinux"));
     }
     Btf btf = Btf.read(readable(file), base);
-    String text = format.equals("c") ? cDump(btf) : BtfRawDump.dump(btf);
+    String text = format.equals("c") ? BtfCDump.dumpHeader(btf) : BtfRawDump.dump(btf);
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     out.write(bytes, 0, bytes.length);
     out.flush();
     return 0;
-  }
-
-  private static String cDump(Btf btf) {
-    throw new UsageException("btf dump: format c is not implemented yet");
   }
 
   private static Path readable(String name) {

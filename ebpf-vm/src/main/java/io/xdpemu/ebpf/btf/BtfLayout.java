@@ -122,16 +122,35 @@ final class BtfLayout {
     throw loop(btf, id);
   }
 
-  /** libbpf determine_ptr_size(): the size of "long"-named ints, else 8. */
+  /** The spellings of "long" libbpf's determine_ptr_size() recognises. */
+  private static final java.util.Set<String> LONG_ALIASES =
+      java.util.Set.of(
+          "long",
+          "long int",
+          "int long",
+          "unsigned long",
+          "long unsigned",
+          "unsigned long int",
+          "unsigned int long",
+          "long unsigned int",
+          "long int unsigned",
+          "int unsigned long",
+          "int long unsigned");
+
+  /**
+   * libbpf determine_ptr_size(): the base's answer for split BTF, else the size of the first
+   * 4- or 8-byte INT spelled like "long"; 8 (the host's sizeof(void *)) when there is none.
+   */
   static int determinePointerSize(Btf btf) {
-    for (String name :
-        new String[] {"long int", "long unsigned int", "long", "unsigned long", "long signed int"}) {
-      int id = btf.find(name, BtfKind.INT);
-      if (id > 0) {
-        int size = btf.raw(id).sizeOrType();
-        if (size == 4 || size == 8) {
-          return size;
-        }
+    if (btf.base() != null) {
+      return btf.base().pointerSize();
+    }
+    for (int id = 1; id < btf.typeCount(); id++) {
+      RawType r = btf.raw(id);
+      if (r.kind() == BtfKind.INT
+          && (r.sizeOrType() == 4 || r.sizeOrType() == 8)
+          && LONG_ALIASES.contains(btf.string(r.nameOff()))) {
+        return r.sizeOrType();
       }
     }
     return 8;
