@@ -11,6 +11,7 @@ final class Commands {
 
   static {
     // Subcommands register here as they land (run, test-run, verify, disasm, btf, firmware, diff).
+    TABLE.put("btf", new BtfCommand());
   }
 
   static Command lookup(String name) {
