@@ -12,6 +12,7 @@ final class Commands {
   static {
     // Subcommands register here as they land (run, test-run, verify, disasm, btf, firmware, diff).
     TABLE.put("gen-pcap", new GenPcapCommand());
+    TABLE.put("run", new RunCommand());
     TABLE.put("btf", new BtfCommand());
   }
 

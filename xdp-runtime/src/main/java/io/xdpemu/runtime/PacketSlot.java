@@ -43,6 +43,9 @@ final class PacketSlot {
 
   int abortPc = -1;
 
+  /** The NIC dropped the frame before the program ran (it did not fit a frame buffer). */
+  boolean nicDropped;
+
   void ensureIn(int n) {
     if (in.length < n) {
       in = new byte[Math.max(n, in.length * 2)];
@@ -73,5 +76,6 @@ final class PacketSlot {
     redirectError = 0;
     abortReason = null;
     abortPc = -1;
+    nicDropped = false;
   }
 }

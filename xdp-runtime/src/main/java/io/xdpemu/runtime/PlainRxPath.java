@@ -123,7 +123,7 @@ public final class PlainRxPath implements RxPath {
   }
 
   @Override
-  public void deliver(int queue, byte[] frame, int length, long ts, ExecutionContext ctx) {
+  public boolean deliver(int queue, byte[] frame, int length, long ts, ExecutionContext ctx) {
     byte[] buf = frames[queue];
     int need = HEADROOM + length + TAILROOM;
     if (buf.length < need) {
@@ -140,5 +140,6 @@ public final class PlainRxPath implements RxPath {
     x.rxQueueIndex = queue;
     x.egressIfindex = 0;
     ctx.rxMetadata = RxMetadataSource.NONE;
+    return true;
   }
 }

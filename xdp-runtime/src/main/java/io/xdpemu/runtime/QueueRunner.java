@@ -38,7 +38,13 @@ final class QueueRunner {
     ctx.resetRun();
     ctx.cpu = queue;
     ctx.clockNs = s.timestampNs;
-    att.nic().deliver(queue, s.in, s.inLength, s.timestampNs, ctx);
+    if (!att.nic().deliver(queue, s.in, s.inLength, s.timestampNs, ctx)) {
+      // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
+      s.action = XdpAction.DROP;
+      s.retval = XdpAction.DROP;
+      s.nicDropped = true;
+      return;
+    }
     XdpBuff x = ctx.xdp();
     if (keepMeta) {
       s.ensureMeta(x.metaLength());

@@ -25,6 +25,7 @@ public final class ReplayStats {
   long redirectErrors;
   long invalidActions;
   long aborts;
+  long nicDrops;
   final List<Abort> firstAborts = new ArrayList<>();
   final List<Swap> swaps = new ArrayList<>();
   long elapsedNs;
@@ -41,6 +42,9 @@ public final class ReplayStats {
     actionBytes[s.action] += s.inLength;
     queuePackets[s.queue]++;
     queueBytes[s.queue] += s.inLength;
+    if (s.nicDropped) {
+      nicDrops++;
+    }
     if (s.redirectError != 0) {
       redirectErrors++;
     }
@@ -85,6 +89,11 @@ public final class ReplayStats {
 
   public long redirectErrors() {
     return redirectErrors;
+  }
+
+  /** Frames the NIC dropped before XDP (larger than a frame buffer); counted as XDP_DROP. */
+  public long nicDrops() {
+    return nicDrops;
   }
 
   public long invalidActions() {

@@ -19,8 +19,11 @@ public interface RxPath {
   /** The queue for this frame. */
   int steer(byte[] frame, int length);
 
-  /** Places the frame in {@code ctx.xdp()} for queue {@code queue}; called on the queue's thread. */
-  void deliver(int queue, byte[] frame, int length, long timestampNs, ExecutionContext ctx);
+  /**
+   * Places the frame in {@code ctx.xdp()} for queue {@code queue}; called on the queue's thread.
+   * Returns false when the NIC drops the frame before XDP (too large for a frame buffer).
+   */
+  boolean deliver(int queue, byte[] frame, int length, long timestampNs, ExecutionContext ctx);
 
   /** A short description for the summary ("mynic v2 (fw.json)"). */
   String describe();

@@ -41,6 +41,7 @@ public final class SummaryReport {
     }
     b.append("},\"redirect_errors\":").append(s.redirectErrors);
     b.append(",\"invalid_actions\":").append(s.invalidActions);
+    b.append(",\"nic_drops\":").append(s.nicDrops);
     b.append(",\"aborts\":[");
     for (int i = 0; i < s.firstAborts.size(); i++) {
       ReplayStats.Abort a = s.firstAborts.get(i);
@@ -95,6 +96,10 @@ public final class SummaryReport {
     if (s.redirectErrors > 0) {
       b.append(String.format(Locale.ROOT, "%nRedirect errors  : %,d (frames dropped)%n",
           s.redirectErrors));
+    }
+    if (s.nicDrops > 0) {
+      b.append(String.format(Locale.ROOT, "%nDropped by NIC   : %,d (frame larger than a buffer)%n",
+          s.nicDrops));
     }
     if (s.aborts > 0) {
       b.append(String.format(Locale.ROOT, "%nAborted          : %,d", s.aborts));

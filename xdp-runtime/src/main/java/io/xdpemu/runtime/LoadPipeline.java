@@ -1,0 +1,202 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.ProgramRejectedException;
+import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.btf.BaseBtf;
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.elf.BpfObject;
+import io.xdpemu.ebpf.elf.BpfObjectReader;
+import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.isa.Insn;
+import io.xdpemu.ebpf.maps.ArrayMap;
+import io.xdpemu.ebpf.maps.BpfMap;
+import io.xdpemu.ebpf.maps.MapDefinition;
+import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.vm.Engine;
+import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.Helper;
+import io.xdpemu.ebpf.vm.HelperRegistry;
+import io.xdpemu.ebpf.vm.Linkage;
+import io.xdpemu.ebpf.vm.Program;
+import io.xdpemu.ebpf.vm.RegionRegistry;
+import io.xdpemu.ebpf.vm.TrapException;
+import java.util.List;
+
+/**
+ * From an object file to a runnable program, in the order libbpf and the kernel do it:
+ *
+ * <pre>
+ *  ELF (BpfObjectReader) ─► target BTF (base + firmware split BTF, or --btf)
+ *    ─► CO-RE relocation ─► maps created (+ --map-init) ─► ld_imm64 / kfunc linkage
+ *    ─► verifier (unless --no-verify) ─► engine (interpreter)
+ * </pre>
+ *
+ * Maps are created once per {@link Loaded}; {@link #relink} runs the program-specific stages
+ * again against another target BTF with the same maps (a firmware swap keeps map state, as the
+ * kernel keeps maps across a program replace).
+ */
+public final class LoadPipeline {
+  private LoadPipeline() {}
+
+  /**
+   * A loaded program and everything it needs at run time.
+   *
+   * @param cpus possible CPUs = RX queues (one slot per queue in per-CPU maps)
+   */
+  public record Loaded(
+      LoadOptions options,
+      BpfObject object,
+      ProgramSpec spec,
+      Btf targetBtf,
+      RegionRegistry regions,
+      MapRegistry maps,
+      HelperRegistry helpers,
+      Program program,
+      Executable executable,
+      int cpus) {
+
+    /** One execution context per RX queue: CPU id = queue, seeded prandom per queue. */
+    public ExecutionContext newContext(int queue) {
+      ExecutionContext ctx = new ExecutionContext(regions);
+      ctx.cpu = queue;
+      ctx.prngState ^= 0x9E3779B97F4A7C15L * (queue + 1);
+      ctx.services = maps;
+      return ctx;
+    }
+
+    /** The program as an {@link XdpRunner}: r1 = the xdp_md context. */
+    public XdpRunner runner() {
+      Executable exe = executable;
+      return ctx -> exe.run(ctx, ExecutionContext.contextPointer());
+    }
+
+    public String describe() {
+      return spec.name() + " (" + options.object() + ")";
+    }
+  }
+
+  /**
+   * Loads {@code o.object()}'s program for {@code cpus} CPUs. {@code firmwareBtf} is the split BTF
+   * the NIC's firmware exports (null without a firmware).
+   */
+  public static Loaded load(LoadOptions o, int cpus, Btf firmwareBtf) {
+    BpfObject obj = BpfObjectReader.read(o.object());
+    ProgramSpec spec = obj.program(o.program());
+    Btf target = targetBtf(o, firmwareBtf);
+    RegionRegistry regions = new RegionRegistry();
+    MapRegistry maps = new MapRegistry(regions, cpus);
+    for (MapDefinition d : obj.maps()) {
+      maps.create(d);
+    }
+    if (o.mapInit() != null) {
+      MapsJson.load(o.mapInit(), maps);
+    }
+    HelperRegistry helpers = helpers(maps);
+    return finish(o, obj, spec, target, regions, maps, helpers, cpus);
+  }
+
+  /** The program stages again against another target BTF, keeping {@code from}'s maps. */
+  public static Loaded relink(Loaded from, Btf firmwareBtf) {
+    Btf target = targetBtf(from.options(), firmwareBtf);
+    return finish(from.options(), from.object(), from.spec(), target, from.regions(),
+        from.maps(), from.helpers(), from.cpus());
+  }
+
+  private static Loaded finish(LoadOptions o, BpfObject obj, ProgramSpec spec, Btf target,
+      RegionRegistry regions, MapRegistry maps, HelperRegistry helpers, int cpus) {
+    Insn[] insns = coreRelocate(obj, spec, target);
+    Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
+    if (o.verify()) {
+      verify(o, obj, spec, program, maps);
+    }
+    Executable exe = engine(o.engine()).prepare(program);
+    return new Loaded(o, obj, spec, target, regions, maps, helpers, program, exe, cpus);
+  }
+
+  /** Base BTF (--vmlinux, /sys/kernel/btf/vmlinux, or bundled) with the firmware's split BTF. */
+  static Btf targetBtf(LoadOptions o, Btf firmwareBtf) {
+    if (o.btf() != null) {
+      return TargetBtf.read(o.btf(), BaseBtf.load(o.vmlinux()));
+    }
+    return firmwareBtf != null ? firmwareBtf : BaseBtf.load(o.vmlinux());
+  }
+
+  /** CO-RE: wired to the relocator of io.xdpemu.ebpf.core as it lands. */
+  static Insn[] coreRelocate(BpfObject obj, ProgramSpec spec, Btf target) {
+    return spec.insns();
+  }
+
+  static void verify(LoadOptions o, BpfObject obj, ProgramSpec spec, Program p, MapRegistry m) {
+    // Wired to io.xdpemu.verifier.Verifier as it lands.
+  }
+
+  static HelperRegistry helpers(MapRegistry maps) {
+    return new HelperRegistry();
+  }
+
+  static Engine engine(String name) {
+    if (name == null || name.equals("interp")) {
+      return Engine.INTERPRETER;
+    }
+    throw new UsageException("engine '" + name + "' is not available in this build (use interp)");
+  }
+
+  /**
+   * The values of pseudo ld_imm64 (map handles, global-data pointers, function addresses) and the
+   * helpers behind kfunc calls, as libbpf's bpf_object__relocate_data and the kernel's
+   * resolve_pseudo_ldimm64 / add_kfunc_call would produce them.
+   */
+  static Linkage linkage(BpfObject obj, ProgramSpec spec, MapRegistry maps, HelperRegistry h) {
+    int n = spec.insns().length;
+    long[] values = new long[n];
+    boolean[] linked = new boolean[n];
+    List<BpfMap> all = maps.all();
+    for (ProgramSpec.MapReference r : spec.mapReferences()) {
+      BpfMap m = all.get(r.mapIndex());
+      if (r.value()) {
+        if (!(m instanceof ArrayMap a)) {
+          throw new ProgramRejectedException(
+              obj.fileName() + ": ld_imm64 at insn " + r.pc() + " takes the value address of map '"
+                  + m.name() + "', which is not an array");
+        }
+        values[r.pc()] = a.valuePointer(r.offset());
+      } else {
+        values[r.pc()] = m.handle();
+      }
+      linked[r.pc()] = true;
+    }
+    Helper[] kfuncs = new Helper[n];
+    for (ProgramSpec.ExternReference e : spec.externs()) {
+      if (e.kind() == ProgramSpec.ExternKind.FUNCTION) {
+        kfuncs[e.pc()] = h.kfunc(e.name());
+        if (kfuncs[e.pc()] == null && !e.weak()) {
+          throw new ProgramRejectedException(
+              obj.fileName() + ": kernel function '" + e.name() + "' is not supported by xdpemu");
+        }
+      }
+    }
+    Insn[] insns = spec.insns();
+    for (int pc = 0; pc < n; pc++) {
+      // BPF_PSEUDO_FUNC (src 4): the callback's instruction index, which the callback helpers use.
+      if (insns[pc] != null && insns[pc].opcode() == 0x18 && insns[pc].src() == 4) {
+        values[pc] = pc + 1L + insns[pc].imm();
+        linked[pc] = true;
+      }
+    }
+    return new Linkage() {
+      @Override
+      public long ldImm64(int pc) {
+        if (pc < 0 || pc >= n || !linked[pc]) {
+          throw new TrapException(pc, "ld_imm64 with a pseudo source was not linked");
+        }
+        return values[pc];
+      }
+
+      @Override
+      public Helper kfunc(int pc) {
+        return pc >= 0 && pc < n ? kfuncs[pc] : null;
+      }
+    };
+  }
+}
