@@ -13,6 +13,7 @@ final class Commands {
     // Subcommands register here as they land (run, test-run, verify, disasm, btf, firmware, diff).
     TABLE.put("gen-pcap", new GenPcapCommand());
     TABLE.put("run", new RunCommand());
+    TABLE.put("test-run", new TestRunCommand());
     TABLE.put("btf", new BtfCommand());
   }
 
