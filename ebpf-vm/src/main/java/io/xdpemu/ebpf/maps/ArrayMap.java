@@ -14,9 +14,12 @@ import java.util.List;
  */
 public final class ArrayMap extends BpfMap {
   private final SlotStore store;
+  private final RegionRegistry regions;
+  private volatile SlotStore indexKeys;
 
   ArrayMap(MapDefinition def, int cpus, RegionRegistry regions) {
     super(def, cpus, regions);
+    this.regions = regions;
     if (def.keySize() != 4) {
       throw new ProgramRejectedException(
           "map '" + def.name() + "': array key_size must be 4, not " + def.keySize());
@@ -58,6 +61,29 @@ public final class ArrayMap extends BpfMap {
 
   public int rawOffset(int index) {
     return store.offset(index);
+  }
+
+  /**
+   * A pointer to a read-only __u32 holding {@code index}: the key bpf_for_each_map_elem hands its
+   * callback (the kernel points at a u32 on its own stack). The table is built on first use.
+   */
+  long indexKeyPointer(ExecutionContext ctx, int index) {
+    SlotStore k = indexKeys;
+    if (k == null) {
+      synchronized (this) {
+        if (indexKeys == null) {
+          SlotStore s = new SlotStore(name() + ".index", 4, maxEntries(), 1, false, regions);
+          s.allocateAll();
+          for (int i = 0; i < maxEntries(); i++) {
+            s.write(0, i, le32(i), -1);
+          }
+          s.freeze();
+          indexKeys = s;
+        }
+        k = indexKeys;
+      }
+    }
+    return k.pointer(ctx, 0, index);
   }
 
   private int index(byte[] key) {
