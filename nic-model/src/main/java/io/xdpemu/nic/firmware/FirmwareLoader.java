@@ -233,13 +233,23 @@ public final class FirmwareLoader {
       }
       length = new HeaderType.Length(add, tf, tm, min, max);
     }
-    int minBytes = length.fixed() ? length.add() : Math.max(length.min(), (coveredBits + 7) / 8);
+    // Every declared field must be inside the header: a computed length shorter than the bytes
+    // covering all fields is a bad length (HeaderTooShort), never a read past the header.
     for (HeaderType.Field f : fields) {
-      if (f.bitOffset() + f.width() > minBytes * 8) {
+      coveredBits = Math.max(coveredBits, f.bitOffset() + f.width());
+    }
+    int minBytes = length.fixed() ? length.add() : Math.max(length.min(), (coveredBits + 7) / 8);
+    int maxBytes = length.fixed() ? length.add() : length.max();
+    for (HeaderType.Field f : fields) {
+      if (f.bitOffset() + f.width() > maxBytes * 8) {
         throw f.at()
             .error("field \"" + f.name() + "\" (bits " + f.bitOffset() + ".." + (f.bitOffset()
-                + f.width() - 1) + ") lies outside the " + minBytes + "-byte header " + name);
+                + f.width() - 1) + ") lies outside the " + maxBytes + "-byte header " + name);
       }
+    }
+    if (!length.fixed()) {
+      length = new HeaderType.Length(
+          length.add(), length.termField(), length.termMul(), minBytes, length.max());
     }
     return new HeaderType(id, name, protocol, List.copyOf(fields), length, minBytes, o.at());
   }
