@@ -236,6 +236,13 @@ public final class KernelOracle implements AutoCloseable {
       // The process is gone already; destroy() below is all that is left to do.
     }
     try {
+      // Nobody reads the final map dump "quit" prints (it is for people driving the tool by
+      // hand); closing the pipe lets a large dump end in EPIPE instead of blocking the exit.
+      replies.close();
+    } catch (IOException e) {
+      // Already closed.
+    }
+    try {
       if (!process.waitFor(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
