@@ -3,7 +3,7 @@ package io.xdpemu.cli;
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
-import io.xdpemu.runtime.MapsJson;
+
 import io.xdpemu.runtime.OutputFiles;
 import io.xdpemu.runtime.TestRun;
 import java.io.IOException;
@@ -57,7 +57,7 @@ final class TestRunCommand implements Command {
         Files.write(files.temp(Path.of(a.get("--data-out"))), both);
       }
       if (a.has("--maps-out")) {
-        Files.writeString(files.temp(Path.of(a.get("--maps-out"))), MapsJson.write(loaded.maps()));
+        Files.writeString(files.temp(Path.of(a.get("--maps-out"))), loaded.mapsJson());
       }
       files.commit();
     } catch (IOException e) {

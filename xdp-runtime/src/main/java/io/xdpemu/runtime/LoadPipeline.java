@@ -4,14 +4,23 @@ import io.xdpemu.ebpf.ProgramRejectedException;
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.core.CoreRelocator;
+import io.xdpemu.ebpf.core.CoreTarget;
+import io.xdpemu.ebpf.core.RelocatedProgram;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.helpers.Fib;
+import io.xdpemu.ebpf.helpers.FibJson;
+import io.xdpemu.ebpf.helpers.HelperEnvironment;
+import io.xdpemu.ebpf.helpers.Helpers;
 import io.xdpemu.ebpf.isa.Insn;
+import io.xdpemu.ebpf.json.JsonReader;
 import io.xdpemu.ebpf.maps.ArrayMap;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.maps.MapsJson;
 import io.xdpemu.ebpf.vm.Engine;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Executable;
@@ -21,6 +30,10 @@ import io.xdpemu.ebpf.vm.Linkage;
 import io.xdpemu.ebpf.vm.Program;
 import io.xdpemu.ebpf.vm.RegionRegistry;
 import io.xdpemu.ebpf.vm.TrapException;
+import io.xdpemu.verifier.ProgramInfo;
+import io.xdpemu.verifier.Verifier;
+import io.xdpemu.verifier.VerifierOptions;
+import io.xdpemu.verifier.VerifierResult;
 import java.util.List;
 
 /**
@@ -54,6 +67,7 @@ public final class LoadPipeline {
       HelperRegistry helpers,
       Program program,
       Executable executable,
+      VerifierResult verdict,
       int cpus) {
 
     /** One execution context per RX queue: CPU id = queue, seeded prandom per queue. */
@@ -74,6 +88,11 @@ public final class LoadPipeline {
     public String describe() {
       return spec.name() + " (" + options.object() + ")";
     }
+
+    /** Every map (global data under its section name) as maps.json, one line. */
+    public String mapsJson() {
+      return RunOutputs.mapsJson(maps);
+    }
   }
 
   /**
@@ -89,10 +108,14 @@ public final class LoadPipeline {
     for (MapDefinition d : obj.maps()) {
       maps.create(d);
     }
-    if (o.mapInit() != null) {
-      MapsJson.load(o.mapInit(), maps);
+    Fib fib = o.fib() == null ? Fib.empty() : FibJson.read(o.fib());
+    if (o.fib() != null) {
+      maps.setDevices(ifindex -> fib.byIfindex(ifindex) != null);
     }
-    HelperRegistry helpers = helpers(maps);
+    HelperRegistry helpers = Helpers.registry(new HelperEnvironment(maps, fib));
+    if (o.mapInit() != null) {
+      MapsJson.apply(JsonReader.read(o.mapInit()), maps);
+    }
     return finish(o, obj, spec, target, regions, maps, helpers, cpus);
   }
 
@@ -107,11 +130,23 @@ public final class LoadPipeline {
       RegionRegistry regions, MapRegistry maps, HelperRegistry helpers, int cpus) {
     Insn[] insns = coreRelocate(obj, spec, target);
     Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
+    VerifierResult verdict = null;
     if (o.verify()) {
-      verify(o, obj, spec, program, maps);
+      verdict = verify(o, obj, spec, insns, 1);
+      if (!verdict.accepted()) {
+        throw new ProgramRejectedException(
+            obj.fileName() + ": program '" + spec.name() + "' rejected by the verifier: "
+                + lastLine(verdict.errorMessage()) + " (see xdpemu verify)");
+      }
     }
     Executable exe = engine(o.engine()).prepare(program);
-    return new Loaded(o, obj, spec, target, regions, maps, helpers, program, exe, cpus);
+    return new Loaded(o, obj, spec, target, regions, maps, helpers, program, exe, verdict, cpus);
+  }
+
+  static String lastLine(String s) {
+    String t = s == null ? "" : s.strip();
+    int nl = t.lastIndexOf('\n');
+    return nl < 0 ? t : t.substring(nl + 1);
   }
 
   /** Base BTF (--vmlinux, /sys/kernel/btf/vmlinux, or bundled) with the firmware's split BTF. */
@@ -122,17 +157,59 @@ public final class LoadPipeline {
     return firmwareBtf != null ? firmwareBtf : BaseBtf.load(o.vmlinux());
   }
 
-  /** CO-RE: wired to the relocator of io.xdpemu.ebpf.core as it lands. */
+  /**
+   * CO-RE relocation against the target BTF (libbpf's rules; impossible relocations are poisoned,
+   * and the verifier then reports them). Objects without CO-RE records are left as they are.
+   */
   static Insn[] coreRelocate(BpfObject obj, ProgramSpec spec, Btf target) {
-    return spec.insns();
+    if (obj.btfExt() == null) {
+      return spec.insns();
+    }
+    RelocatedProgram r = CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+    return r.insns();
   }
 
-  static void verify(LoadOptions o, BpfObject obj, ProgramSpec spec, Program p, MapRegistry m) {
-    // Wired to io.xdpemu.verifier.Verifier as it lands.
+  /** Runs the verifier over the relocated program with what the loader resolved. */
+  public static VerifierResult verify(
+      LoadOptions o, BpfObject obj, ProgramSpec spec, Insn[] insns, int logLevel) {
+    VerifierOptions opts =
+        (o.unprivileged()
+                ? VerifierOptions.unprivileged(programInfo(obj, spec))
+                : VerifierOptions.privileged(programInfo(obj, spec)))
+            .withLogLevel(logLevel);
+    return Verifier.verify(insns, opts);
   }
 
-  static HelperRegistry helpers(MapRegistry maps) {
-    return new HelperRegistry();
+  /** What the verifier needs from the loader: map references and kfunc names by pc. */
+  static ProgramInfo programInfo(BpfObject obj, ProgramSpec spec) {
+    int n = spec.insns().length;
+    ProgramInfo.LdImm64Target[] targets = new ProgramInfo.LdImm64Target[n];
+    for (ProgramSpec.MapReference r : spec.mapReferences()) {
+      targets[r.pc()] = new ProgramInfo.LdImm64Target(
+          r.mapIndex(), obj.maps().get(r.mapIndex()), r.value() ? r.offset() : -1);
+    }
+    String[] kfuncs = new String[n];
+    for (ProgramSpec.ExternReference e : spec.externs()) {
+      if (e.kind() == ProgramSpec.ExternKind.FUNCTION) {
+        kfuncs[e.pc()] = e.name();
+      }
+    }
+    return new ProgramInfo() {
+      @Override
+      public LdImm64Target ldImm64(int pc) {
+        return pc >= 0 && pc < n ? targets[pc] : null;
+      }
+
+      @Override
+      public String kfuncName(int pc) {
+        return pc >= 0 && pc < n ? kfuncs[pc] : null;
+      }
+
+      @Override
+      public String name() {
+        return spec.name();
+      }
+    };
   }
 
   static Engine engine(String name) {

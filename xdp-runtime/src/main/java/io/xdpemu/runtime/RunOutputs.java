@@ -104,7 +104,7 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
       Files.writeString(files.temp(dir.resolve("summary.json")), summaryJson,
           StandardCharsets.UTF_8);
       Files.writeString(files.temp(dir.resolve("maps.json")),
-          maps == null ? "{}\n" : MapsJson.write(maps), StandardCharsets.UTF_8);
+          maps == null ? "{}\n" : mapsJson(maps), StandardCharsets.UTF_8);
       for (OutputStream os : streams) {
         os.close();
       }
@@ -112,6 +112,13 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
       throw new UncheckedIOException(e);
     }
     files.commit();
+  }
+
+  /** maps.json: io.xdpemu.ebpf.maps.MapsJson's object, compact, one line. */
+  static String mapsJson(MapRegistry maps) {
+    return io.xdpemu.ebpf.json.JsonWriter.compact(
+            io.xdpemu.ebpf.maps.MapsJson.write(maps.all()))
+        + "\n";
   }
 
   @Override
