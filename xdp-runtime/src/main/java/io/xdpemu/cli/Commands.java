@@ -14,6 +14,8 @@ final class Commands {
     TABLE.put("gen-pcap", new GenPcapCommand());
     TABLE.put("run", new RunCommand());
     TABLE.put("test-run", new TestRunCommand());
+    TABLE.put("verify", new VerifyCommand());
+    TABLE.put("disasm", new DisasmCommand());
     TABLE.put("btf", new BtfCommand());
   }
 

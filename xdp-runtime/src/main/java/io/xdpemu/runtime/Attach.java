@@ -39,6 +39,12 @@ public final class Attach {
     return new Attach(new NicRxPath(nic, o.firmware().toString()), l);
   }
 
+  /** The target BTF for commands without a NIC (verify, disasm, test-run): the firmware's. */
+  public static Btf firmwareBtfFor(LoadOptions o) {
+    return o.firmware() == null || o.btf() != null
+        ? null : firmwareBtf(FirmwareLoader.load(o.firmware()), o);
+  }
+
   /** The split BTF a firmware exports for CO-RE; wired to nic-model's export as it lands. */
   static Btf firmwareBtf(Firmware fw, LoadOptions o) {
     return null;
