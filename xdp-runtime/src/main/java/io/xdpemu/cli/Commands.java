@@ -16,6 +16,7 @@ final class Commands {
     TABLE.put("test-run", new TestRunCommand());
     TABLE.put("verify", new VerifyCommand());
     TABLE.put("disasm", new DisasmCommand());
+    TABLE.put("diff", new DiffCommand());
     TABLE.put("btf", new BtfCommand());
   }
 
