@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * lddw} takes a 64-bit immediate; the label {@code exit} names the first {@code exit}; a jump's
  * offset is {@code label - pc - 1} in slots ({@code lddw} counts two), stored in imm for {@code
  * ja32} and {@code call local}. Registers {@code %r11..%r15} assemble (the decoder then refuses
- * them), as the suite's negative tests need. Errors are {@link MalformedInputException}s naming
+ * them), as the suite's negative tests need. Beyond the suite: {@code ldxacq{b,h,w,dw} dst,
+ * [src+off]} (load-acquire) and {@code stxrel{b,h,w,dw} [dst+off], src} (store-release). Errors are {@link MalformedInputException}s naming
  * the line.
  */
 public final class Assembler {
@@ -175,6 +176,14 @@ public final class Assembler {
       } else if (m.matches("b?swap(16|32|64)")) {
         operands(t, 1);
         emit(ALU64 | END, reg(t[1]), 0, 0, Integer.parseInt(m.substring(m.length() - 2)));
+      } else if (m.matches("ldxacq(b|h|w|dw)")) { // our extension: load-acquire
+        operands(t, 2);
+        int[] mem = memory(t[2]);
+        emit(STX | ATOMIC | size(m.substring(6)), reg(t[1]), mem[0], mem[1], LOAD_ACQ);
+      } else if (m.matches("stxrel(b|h|w|dw)")) { // our extension: store-release
+        operands(t, 2);
+        int[] mem = memory(t[1]);
+        emit(STX | ATOMIC | size(m.substring(6)), mem[0], reg(t[2]), mem[1], STORE_REL);
       } else if (m.startsWith("ldx")) {
         operands(t, 2);
         boolean signed = m.startsWith("ldxs");

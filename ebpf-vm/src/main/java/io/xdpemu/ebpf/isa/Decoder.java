@@ -279,8 +279,23 @@ public final class Decoder {
       zero(pc, insn, "imm", insn.imm());
       return;
     }
-    if (mode != ATOMIC || (op & 0x18) == B || (op & 0x18) == H) {
+    if (mode != ATOMIC) {
       throw unknown(pc, op);
+    }
+    // Load-acquire / store-release (Linux 6.15, "bpf: Introduce load-acquire and store-release
+    // instructions") exist in every size; read-modify-write atomics only in W and DW.
+    if (insn.imm() == LOAD_ACQ) {
+      if (insn.dst() == 10) {
+        throw bad(pc, "write to frame pointer r10 (read-only)");
+      }
+      return;
+    }
+    if (insn.imm() == STORE_REL) {
+      return;
+    }
+    if ((op & 0x18) == B || (op & 0x18) == H) {
+      throw bad(pc, String.format("invalid atomic operation 0x%x for size %s", insn.imm(),
+          (op & 0x18) == B ? "u8" : "u16"));
     }
     switch (insn.imm()) {
       case ADD:

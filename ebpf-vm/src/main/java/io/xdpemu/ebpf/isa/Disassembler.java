@@ -23,7 +23,8 @@ import java.util.List;
  * <p>One listing format everywhere ({@code toString}, error messages, golden files). What only the
  * loader knows - helper names beyond the kernel's table, kfunc names, map ids, source lines - comes
  * from a {@link Resolver}. {@code callx} (0x8d), which the kernel does not accept, prints as {@code
- * callx rN}.
+ * callx rN}. Load-acquire and store-release print as in Linux 6.15's disasm.c (bpftool 7.1 still
+ * prints {@code BUG_d3} for them).
  */
 public final class Disassembler {
   /** What the listing cannot know from the instructions alone; every method may return null. */
@@ -185,6 +186,10 @@ public final class Disassembler {
       case XCHG:
         return String.format(
             "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)", i.src(), wide, sz, i.dst(), i.off(), i.src());
+      case LOAD_ACQ:
+        return String.format("r%d = load_acquire((%s *)(r%d %+d))", i.dst(), sz, i.src(), i.off());
+      case STORE_REL:
+        return String.format("store_release((%s *)(r%d %+d), r%d)", sz, i.dst(), i.off(), i.src());
       default:
         return String.format("BUG_%02x", op);
     }

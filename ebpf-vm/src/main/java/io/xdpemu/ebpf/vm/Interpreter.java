@@ -425,6 +425,8 @@ public final class Interpreter implements Executable {
                     switch (op) {
                       case Ops.ATOMIC32: atomic(ctx, r, w, 4, pc); break;
                       case Ops.ATOMIC64: atomic(ctx, r, w, 8, pc); break;
+                      case Ops.ATOMIC8: atomic(ctx, r, w, 1, pc); break;
+                      case Ops.ATOMIC16: atomic(ctx, r, w, 2, pc); break;
                       default: throw unknownOp(op, pc);
                     }
                     break;
@@ -497,6 +499,15 @@ public final class Interpreter implements Executable {
     int d = (int) (w >>> 8) & 15;
     int s = (int) (w >>> 12) & 15;
     int op = (int) (w >> 32);
+    long addrBase = op == LOAD_ACQ ? r[s] : r[d];
+    if (op == LOAD_ACQ) {
+      r[d] = MemoryAccess.loadAcquire(ctx, addrBase + (short) (w >>> 16), size, pc);
+      return;
+    }
+    if (op == STORE_REL) {
+      MemoryAccess.storeRelease(ctx, addrBase + (short) (w >>> 16), size, r[s], pc);
+      return;
+    }
     long old = MemoryAccess.atomic(ctx, r[d] + (short) (w >>> 16), size, op, r[s], r[0], pc);
     if (op == CMPXCHG) {
       r[0] = old;

@@ -59,7 +59,7 @@ final class Ops {
   static final int LDXSB = 132, LDXSH = 133, LDXSW = 134, LD_IMM64 = 135;
   static final int STB = 136, STH = 137, STW = 138, STDW = 139;
   static final int STXB = 140, STXH = 141, STXW = 142, STXDW = 143;
-  static final int ATOMIC32 = 144, ATOMIC64 = 145;
+  static final int ATOMIC32 = 144, ATOMIC64 = 145, ATOMIC8 = 146, ATOMIC16 = 147;
 
   // Supergroup 3: the exceptional.
   static final int END_OF_CODE = 192, DEFERRED_TRAP = 193;
@@ -170,11 +170,8 @@ final class Ops {
         if ((op & 0xe0) == MEM) {
           return STXB + sizeIndex(op);
         }
-        if ((op & 0xe0) == ATOMIC && (op & 0x18) == W) {
-          return ATOMIC32;
-        }
-        if ((op & 0xe0) == ATOMIC && (op & 0x18) == DW) {
-          return ATOMIC64;
+        if ((op & 0xe0) == ATOMIC) {
+          return new int[] {ATOMIC8, ATOMIC16, ATOMIC32, ATOMIC64}[sizeIndex(op)];
         }
     }
     throw new IllegalArgumentException(String.format("no internal op for opcode 0x%02x", op));

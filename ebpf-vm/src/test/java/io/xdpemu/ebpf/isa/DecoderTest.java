@@ -46,6 +46,18 @@ class DecoderTest {
   }
 
   @Test
+  void narrowAtomicsAreOnlyLoadAcquireAndStoreRelease() {
+    Decoder.validate(new Insn[] {new Insn(0xd3, 1, 10, -1, 0x100), EXIT});
+    Decoder.validate(new Insn[] {new Insn(0xcb, 10, 1, -2, 0x110), EXIT});
+    assertEquals(
+        "malformed instruction 0: invalid atomic operation 0x0 for size u8",
+        refusal(new Insn(0xd3, 1, 2, 0, 0x00), EXIT));
+    assertEquals(
+        "malformed instruction 0: write to frame pointer r10 (read-only)",
+        refusal(new Insn(0xdb, 10, 1, 0, 0x100), EXIT));
+  }
+
+  @Test
   void refusesStructuralErrorsNamingTheIndex() {
     assertEquals("malformed program: no instructions", refusal());
     assertEquals(

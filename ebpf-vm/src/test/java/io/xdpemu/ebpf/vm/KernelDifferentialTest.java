@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The running kernel as the oracle for the interpreter's arithmetic and memory semantics. Random
  * programs (fixed seeds) of ALU32/ALU64 operations incl. ISA v4 (sdiv, smod, movsx, bswap), byte
- * swaps, sign-extending and plain packet loads, atomics (with fetch, xchg, cmpxchg; 32/64) on a
- * stack slot and short forward JMP/JMP32 branches are encoded by
+ * swaps, sign-extending and plain packet loads, atomics (with fetch, xchg, cmpxchg; 32/64) and
+ * load-acquire/store-release (8-64 bits) on a stack slot and short forward JMP/JMP32 branches are encoded by
  * our assembler and embedded as raw {@code .quad} words in the {@code asm} block of an XDP program
  * (so clang 14, which knows no ISA v4, passes them through untouched). The kernel runs each with
  * {@code bpftool prog run} on a 768-byte frame; every ten operations the program stores r0-r5 and
@@ -160,6 +160,11 @@ class KernelDifferentialTest {
           String[] ops = {"add", "or", "and", "xor", "fetch add", "fetch or", "fetch and",
             "fetch xor", "xchg", "cmpxchg"};
           boolean w32 = rnd.nextBoolean();
+          if (rnd.nextInt(4) == 0) { // load-acquire / store-release, any size
+            String[] sz = {"b", "h", "w", "dw"};
+            return "stxrel" + sz[rnd.nextInt(4)] + " [%r10-8], " + reg(rnd) + "\nldxacq"
+                + sz[rnd.nextInt(4)] + " " + reg(rnd) + ", [%r10-8]";
+          }
           return "stxdw [%r10-8], " + reg(rnd) + "\nlock " + ops[rnd.nextInt(ops.length)]
               + (w32 ? "32" : "") + " [%r10-8], " + reg(rnd) + "\nldxdw " + reg(rnd)
               + ", [%r10-8]";
