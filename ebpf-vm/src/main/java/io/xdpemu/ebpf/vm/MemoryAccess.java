@@ -34,7 +34,9 @@ public final class MemoryAccess {
   /** First region id served by the fast path (NULL and CONTEXT are not plain memory). */
   private static final int FIRST_PLAIN = AddressSpace.CONTEXT + 1;
 
-  /** The region for a plain access of {@code size} bytes, or null when the slow path must decide. */
+  /**
+   * The region for a plain access of {@code size} bytes, or null when the slow path must decide.
+   */
   private static Region fast(ExecutionContext ctx, long addr, int size) {
     Region[] table = ctx.memory().table();
     long id = addr >>> 32;
@@ -233,7 +235,8 @@ public final class MemoryAccess {
   private static void slowStore(ExecutionContext ctx, long addr, int size, long v, int pc) {
     if (AddressSpace.regionId(addr) == AddressSpace.CONTEXT) {
       throw new TrapException(
-          pc, String.format("store of size %d to xdp_md at 0x%x (context is read-only)", size, addr));
+          pc,
+          String.format("store of size %d to xdp_md at 0x%x (context is read-only)", size, addr));
     }
     Region r = ctx.memory().check(pc, addr, size, true);
     byte[] b = r.bytes();

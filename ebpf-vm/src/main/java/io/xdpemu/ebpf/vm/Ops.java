@@ -13,9 +13,9 @@ import io.xdpemu.ebpf.isa.Insn;
  * almost every instruction of a program that is not a trivial repetition (measured: 7.5 ns/insn
  * already for a 5-instruction loop body, 11 ns for 100 random ALU ops). A switch with fewer than
  * ten cases compiles (C2, {@code MinJumpTableSize}) to a short tree of compare-and-branch, which
- * the conditional-branch predictor learns from global history: the same 100 random ALU ops then
- * run at ~3-4 ns/insn. The layout below is {@code op = supergroup << 6 | group << 3 | index}:
- * three nested switches of at most eight cases each.
+ * the conditional-branch predictor learns from global history: the same 100 random ALU ops then run
+ * at ~3-4 ns/insn. The layout below is {@code op = supergroup << 6 | group << 3 | index}: three
+ * nested switches of at most eight cases each.
  */
 final class Ops {
   private Ops() {}
@@ -92,8 +92,8 @@ final class Ops {
     JLE32_K, JSLT32_K, JSLE32_K
   };
   private static final int[] JMP32_X = {
-    -1, JEQ32_X, JGT32_X, JGE32_X, JSET32_X, JNE32_X, JSGT32_X, JSGE32_X, -1, -1, JLT32_X,
-    JLE32_X, JSLT32_X, JSLE32_X
+    -1, JEQ32_X, JGT32_X, JGE32_X, JSET32_X, JNE32_X, JSGT32_X, JSGE32_X, -1, -1, JLT32_X, JLE32_X,
+    JSLT32_X, JSLE32_X
   };
 
   /** The internal op of a decoder-validated instruction (second ld_imm64 slots excluded). */

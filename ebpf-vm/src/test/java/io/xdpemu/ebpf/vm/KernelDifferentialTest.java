@@ -28,20 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
  * The running kernel as the oracle for the interpreter's arithmetic and memory semantics. Random
  * programs (fixed seeds) of ALU32/ALU64 operations incl. ISA v4 (sdiv, smod, movsx, bswap), byte
  * swaps, sign-extending and plain packet loads, atomics (with fetch, xchg, cmpxchg; 32/64) and
- * load-acquire/store-release (8-64 bits) on a stack slot and short forward JMP/JMP32 branches are encoded by
- * our assembler and embedded as raw {@code .quad} words in the {@code asm} block of an XDP program
- * (so clang 14, which knows no ISA v4, passes them through untouched). The kernel runs each with
- * {@code bpftool prog run} on a 768-byte frame; every ten operations the program stores r0-r5 and
- * r7-r9 into the frame, and the output frame must equal ours byte for byte. The same words run in our
- * interpreter through the xdp_md conversion. Skips with a message without root, bpffs, clang or
- * bpftool, unless {@code XDPEMU_REQUIRE_KERNEL=1}.
+ * load-acquire/store-release (8-64 bits) on a stack slot and short forward JMP/JMP32 branches are
+ * encoded by our assembler and embedded as raw {@code .quad} words in the {@code asm} block of an
+ * XDP program (so clang 14, which knows no ISA v4, passes them through untouched). The kernel runs
+ * each with {@code bpftool prog run} on a 768-byte frame; every ten operations the program stores
+ * r0-r5 and r7-r9 into the frame, and the output frame must equal ours byte for byte. The same
+ * words run in our interpreter through the xdp_md conversion. Skips with a message without root,
+ * bpffs, clang or bpftool, unless {@code XDPEMU_REQUIRE_KERNEL=1}.
  */
 class KernelDifferentialTest {
   private static final int PROGRAMS = 16;
   private static final int OPS = 80;
   private static final int FRAME = 768;
+
   /** Every CHECKPOINT ops the registers are stored, so intermediate values are compared too. */
   private static final int CHECKPOINT = 10;
+
   private static final int[] REGS = {0, 1, 2, 3, 4, 5, 7, 8, 9}; // r6 holds data
 
   @TempDir Path tmp;
@@ -111,8 +113,10 @@ class KernelDifferentialTest {
   }
 
   private static String randomOp(Random rnd, int remaining) {
-    String[] alu = {"add", "sub", "mul", "div", "or", "and", "lsh", "rsh", "mod", "xor", "mov",
-      "arsh", "sdiv", "smod"};
+    String[] alu = {
+      "add", "sub", "mul", "div", "or", "and", "lsh", "rsh", "mod", "xor", "mov", "arsh", "sdiv",
+      "smod"
+    };
     int kind = rnd.nextInt(22);
     if (kind < 13) {
       String op = alu[rnd.nextInt(alu.length)];
@@ -136,8 +140,9 @@ class KernelDifferentialTest {
         return (rnd.nextBoolean() ? "neg " : "neg32 ") + reg(rnd);
       case 14:
         {
-          String[] sw = {"le16", "le32", "le64", "be16", "be32", "be64", "bswap16", "bswap32",
-            "bswap64"};
+          String[] sw = {
+            "le16", "le32", "le64", "be16", "be32", "be64", "bswap16", "bswap32", "bswap64"
+          };
           return sw[rnd.nextInt(sw.length)] + " " + reg(rnd);
         }
       case 15:
@@ -151,22 +156,50 @@ class KernelDifferentialTest {
           String[] ld = {"ldxb", "ldxh", "ldxw", "ldxdw", "ldxsb", "ldxsh", "ldxsw"};
           int[] size = {1, 2, 4, 8, 1, 2, 4};
           int which = rnd.nextInt(ld.length);
-          return ld[which] + " " + reg(rnd) + ", [%r6+" + rnd.nextInt(FRAME - size[which] + 1)
+          return ld[which]
+              + " "
+              + reg(rnd)
+              + ", [%r6+"
+              + rnd.nextInt(FRAME - size[which] + 1)
               + "]";
         }
       case 20:
       case 21:
         { // an atomic on an initialised stack slot (the kernel refuses atomics on packet memory)
-          String[] ops = {"add", "or", "and", "xor", "fetch add", "fetch or", "fetch and",
-            "fetch xor", "xchg", "cmpxchg"};
+          String[] ops = {
+            "add",
+            "or",
+            "and",
+            "xor",
+            "fetch add",
+            "fetch or",
+            "fetch and",
+            "fetch xor",
+            "xchg",
+            "cmpxchg"
+          };
           boolean w32 = rnd.nextBoolean();
           if (rnd.nextInt(4) == 0) { // load-acquire / store-release, any size
             String[] sz = {"b", "h", "w", "dw"};
-            return "stxrel" + sz[rnd.nextInt(4)] + " [%r10-8], " + reg(rnd) + "\nldxacq"
-                + sz[rnd.nextInt(4)] + " " + reg(rnd) + ", [%r10-8]";
+            return "stxrel"
+                + sz[rnd.nextInt(4)]
+                + " [%r10-8], "
+                + reg(rnd)
+                + "\nldxacq"
+                + sz[rnd.nextInt(4)]
+                + " "
+                + reg(rnd)
+                + ", [%r10-8]";
           }
-          return "stxdw [%r10-8], " + reg(rnd) + "\nlock " + ops[rnd.nextInt(ops.length)]
-              + (w32 ? "32" : "") + " [%r10-8], " + reg(rnd) + "\nldxdw " + reg(rnd)
+          return "stxdw [%r10-8], "
+              + reg(rnd)
+              + "\nlock "
+              + ops[rnd.nextInt(ops.length)]
+              + (w32 ? "32" : "")
+              + " [%r10-8], "
+              + reg(rnd)
+              + "\nldxdw "
+              + reg(rnd)
               + ", [%r10-8]";
         }
       default:
@@ -174,8 +207,9 @@ class KernelDifferentialTest {
           if (remaining < 4) {
             return "xor " + reg(rnd) + ", " + rnd.nextInt();
           }
-          String[] j = {"jeq", "jne", "jgt", "jge", "jlt", "jle", "jset", "jsgt", "jsge", "jslt",
-            "jsle"};
+          String[] j = {
+            "jeq", "jne", "jgt", "jge", "jlt", "jle", "jset", "jsgt", "jsge", "jslt", "jsle"
+          };
           String m = j[rnd.nextInt(j.length)] + (rnd.nextBoolean() ? "32" : "");
           String rhs = rnd.nextBoolean() ? reg(rnd) : Integer.toString(rnd.nextInt(2000) - 1000);
           return m + " " + reg(rnd) + ", " + rhs + ", +" + (1 + rnd.nextInt(2));
@@ -210,7 +244,8 @@ class KernelDifferentialTest {
     Path bpffs = Paths.get("/sys/fs/bpf");
     require(runs("clang", "--version"), "clang not found");
     require(runs("bpftool", "version"), "bpftool not found");
-    require(Files.isDirectory(bpffs) && Files.isWritable(bpffs), "/sys/fs/bpf not writable (root?)");
+    require(
+        Files.isDirectory(bpffs) && Files.isWritable(bpffs), "/sys/fs/bpf not writable (root?)");
     List<Insn[]> programs = new ArrayList<>();
     StringBuilder c = new StringBuilder("#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n\n");
     for (int p = 0; p < PROGRAMS; p++) {
@@ -222,8 +257,18 @@ class KernelDifferentialTest {
     Path src = tmp.resolve("rnd.c");
     Files.writeString(src, c.toString());
     Path obj = tmp.resolve("rnd.o");
-    exec(List.of("clang", "-O2", "-target", "bpf", "-mcpu=v3", "-I" + asmInclude(), "-c",
-        src.toString(), "-o", obj.toString()));
+    exec(
+        List.of(
+            "clang",
+            "-O2",
+            "-target",
+            "bpf",
+            "-mcpu=v3",
+            "-I" + asmInclude(),
+            "-c",
+            src.toString(),
+            "-o",
+            obj.toString()));
     byte[] input = new byte[FRAME];
     new Random(7).nextBytes(input);
     Path in = tmp.resolve("in.bin");
@@ -239,9 +284,20 @@ class KernelDifferentialTest {
       Pattern ret = Pattern.compile("Return value: (\\d+)");
       for (int p = 0; p < PROGRAMS; p++) {
         Path out = tmp.resolve("out" + p + ".bin");
-        String text = exec(List.of("bpftool", "prog", "run", "pinned",
-            pins.resolve("rnd" + p).toString(), "data_in", in.toString(), "data_out",
-            out.toString(), "repeat", "1"));
+        String text =
+            exec(
+                List.of(
+                    "bpftool",
+                    "prog",
+                    "run",
+                    "pinned",
+                    pins.resolve("rnd" + p).toString(),
+                    "data_in",
+                    in.toString(),
+                    "data_out",
+                    out.toString(),
+                    "repeat",
+                    "1"));
         Matcher m = ret.matcher(text);
         assertTrue(m.find(), text);
         assertEquals("2", m.group(1), "kernel return value of rnd" + p);
