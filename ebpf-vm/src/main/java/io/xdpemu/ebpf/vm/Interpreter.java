@@ -49,7 +49,9 @@ public final class Interpreter implements Executable {
   final long[] wide;
   final int[] target;
   private final Helper[] kfuncs;
-  private final String[] deferredTraps;
+
+  /** Why a slot cannot run (an unlinked pseudo ld_imm64), thrown when it is reached. */
+  private final XdpemuException[] deferredTraps;
 
   /** Last tail-call target seen, to avoid the cache lookup on repeated tail calls. */
   private volatile TailTarget lastTail;
@@ -75,14 +77,14 @@ public final class Interpreter implements Executable {
     this.wide = new long[length + 1];
     this.target = new int[length + 1];
     this.kfuncs = new Helper[length + 1];
-    this.deferredTraps = new String[length + 1];
+    this.deferredTraps = new XdpemuException[length + 1];
     code[length] = Ops.END_OF_CODE;
     for (int pc = 0; pc < length; pc++) {
       predecode(program, insns, pc);
       if (insns[pc].opcode() == LD_IMM64) {
         pc++; // second slot: never executed (the decoder forbids jumping into it)
         code[pc] = Ops.DEFERRED_TRAP;
-        deferredTraps[pc] = "second slot of ld_imm64 executed";
+        deferredTraps[pc] = new TrapException(pc, "second slot of ld_imm64 executed");
       }
     }
   }
@@ -97,7 +99,7 @@ public final class Interpreter implements Executable {
           wide[pc] = program.linkage().ldImm64(pc);
         } catch (XdpemuException e) {
           op = Ops.DEFERRED_TRAP;
-          deferredTraps[pc] = e.getMessage();
+          deferredTraps[pc] = e;
         }
       }
     } else if (op == Ops.CALL_KFUNC) {
@@ -712,7 +714,7 @@ public final class Interpreter implements Executable {
               break;
             default:
               if (op == Ops.DEFERRED_TRAP) {
-                throw new TrapException(pc, prog.deferredTraps[pc]);
+                throw prog.deferredTraps[pc];
               }
               throw new TrapException(pc, "fell off the end of the program");
           }

@@ -151,7 +151,10 @@ class InterpreterTest {
     Program p = new Program("k", insns, helpers, linkage);
     assertEquals(0x2000, Interpreter.forProgram(p).run(ctx, 0));
     Program unlinked = new Program("k", insns, helpers, Linkage.NONE);
-    assertThrows(TrapException.class, () -> Interpreter.forProgram(unlinked).run(ctx, 0));
+    assertEquals(
+        "trap at pc 0: ld_imm64 with a pseudo source was not linked",
+        assertThrows(TrapException.class, () -> Interpreter.forProgram(unlinked).run(ctx, 0))
+            .getMessage());
   }
 
   @Test
