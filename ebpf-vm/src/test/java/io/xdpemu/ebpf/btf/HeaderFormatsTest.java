@@ -30,7 +30,9 @@ class HeaderFormatsTest {
     if (withLayout) {
       for (int k = 0; k < 26; k++) {
         int words = k < 20 ? BtfKind.ofNumber(k).trailingWords(0) : 0;
-        layout.put((byte) (k == 25 ? 4 : 4 * words)).put((byte) (k == 25 ? 8 : 0)).putShort((short) 0);
+        layout.put((byte) (k == 25 ? 4 : 4 * words));
+        layout.put((byte) (k == 25 ? 8 : 0));
+        layout.putShort((short) 0);
       }
     }
     int typeLen = types.capacity();
