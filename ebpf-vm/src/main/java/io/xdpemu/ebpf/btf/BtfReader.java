@@ -19,6 +19,20 @@ public final class BtfReader {
   /** Kinds the layout section may describe (struct btf_layout, one 4-byte entry per kind). */
   private static final int LAYOUT_ENTRY_SIZE = 4;
 
+  /**
+   * True when the data's string section begins with NUL, as every standalone BTF's must; false
+   * for split BTF made by pahole or {@link BtfBuilder}, and for data too short to tell.
+   */
+  static boolean stringsStartWithNul(byte[] data) {
+    if (data.length < BtfHeader.CLASSIC_LEN) {
+      return true;
+    }
+    ByteOrder order = (data[0] & 0xff) == 0x9f ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    ByteBuffer b = ByteBuffer.wrap(data).order(order);
+    long at = Integer.toUnsignedLong(b.getInt(4)) + Integer.toUnsignedLong(b.getInt(16));
+    return b.getInt(20) == 0 || at >= data.length || data[(int) at] == 0;
+  }
+
   public static Btf read(byte[] data, Btf base, String source) {
     return new Parse(data, base, source).run();
   }
