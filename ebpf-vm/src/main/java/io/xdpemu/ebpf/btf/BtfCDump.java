@@ -113,6 +113,34 @@ public final class BtfCDump {
         failure[0] = e;
       }
     }, "btf-c-dump", STACK_BYTES);
+    runToCompletion(t, failure);
+    return result[0];
+  }
+
+  /**
+   * C declarations of a split BTF's own types (ids from {@code firstId()}) and of the base types
+   * they need (e.g. {@code typedef unsigned int __u32;}), without bpftool's vmlinux.h wrapper: a
+   * header a NIC driver would ship for its metadata layout. Same ordering rules as the full dump.
+   */
+  public static String dumpOwnTypes(Btf btf) {
+    String[] result = new String[1];
+    Throwable[] failure = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        BtfCDump d = new BtfCDump(btf);
+        for (int id = btf.firstId(); id < btf.typeCount(); id++) {
+          d.dumpType(id);
+        }
+        result[0] = d.out.toString();
+      } catch (RuntimeException | Error e) {
+        failure[0] = e;
+      }
+    }, "btf-c-dump", STACK_BYTES);
+    runToCompletion(t, failure);
+    return result[0];
+  }
+
+  private static void runToCompletion(Thread t, Throwable[] failure) {
     t.start();
     try {
       t.join();
@@ -126,7 +154,6 @@ public final class BtfCDump {
     if (failure[0] instanceof Error e) {
       throw e;
     }
-    return result[0];
   }
 
   /** {@code btf_dump__dump_type}: emits {@code id} and whatever it needs that is not out yet. */

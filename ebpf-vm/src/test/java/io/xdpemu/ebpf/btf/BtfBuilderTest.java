@@ -96,4 +96,23 @@ class BtfBuilderTest {
     MalformedInputException e = assertThrows(MalformedInputException.class, b::build);
     assertTrue(e.getMessage().contains("refers to missing type id 7"), e.getMessage());
   }
+
+  @Test
+  void ownTypesDumpAsAHeaderClangAccepts() throws Exception {
+    HostTools.needTool("clang");
+    Btf nic = nicLayout(BaseBtf.bundled());
+    String header = BtfCDump.dumpOwnTypes(nic);
+    assertTrue(header.contains("typedef unsigned int __u32;"), header);
+    assertTrue(header.contains("struct mynic_metadata {"), header);
+    assertTrue(!header.contains("struct xdp_md"), "base types nobody needs stay out");
+    Files.writeString(dir.resolve("mynic.h"), header);
+    Path c = dir.resolve("use.c");
+    Files.writeString(c, "#include \"mynic.h\"\n"
+        + "_Static_assert(sizeof(struct mynic_metadata) == 40, \"size\");\n"
+        + "_Static_assert(__builtin_offsetof(struct mynic_metadata, flow_mark) == 12, \"o\");\n"
+        + "_Static_assert(__builtin_offsetof(struct mynic_metadata, u) == 32, \"u\");\n"
+        + "int f(mynic_metadata_t *m) { return m->rss_type + m->u.vlan.proto; }\n");
+    HostTools.run(List.of("clang", "-target", "bpf", "-fsyntax-only", "-I", dir.toString(),
+        c.toString()));
+  }
 }
