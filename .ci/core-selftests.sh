@@ -16,7 +16,10 @@
 #      - dumps its test_cases[] table (setup functions applied) -> cases.jsonl.
 # 4. Runs KernelCoreSelftestsTest (ebpf-vm): every case through xdpemu's ELF loader and CO-RE
 #    relocator against the case's target BTF, compared with libbpf's relocated instructions
-#    (the core_oracle loader) and with the kernel's verdict.
+#    (the core_oracle loader) and with the kernel's verdict; every case the kernel loads (but
+#    "kernel") is then run in xdpemu's interpreter and data.out compared with the expected bytes.
+#    Measured (Linux 6.18, clang-16, libbpf 1.1): kernel 75 pass / 2 skip; xdpemu 75 pass (52 of
+#    them also run), 2 skipped (module_probed/module_direct need bpf_testmod.ko).
 # Needs root, bpf(), clang, gcc, libbpf-dev, bpftool (vmlinux.h), xz-utils.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -31,18 +31,40 @@ final class SeedRunner {
 
   static final int HEADROOM = 256;
 
-  /** bpf_probe_read_kernel (helper 113): copy from kernel memory, zero-fill on failure. */
+  /**
+   * bpf_probe_read_kernel (helper 113): copy from simulated kernel memory, or from a program-
+   * visible object (map value, stack: kernel memory too in the real kernel), zero-fill on failure.
+   */
   static final Helper PROBE_READ_KERNEL = (ctx, dst, size, src, r4, r5) -> {
     byte[] tmp = new byte[(int) size];
-    int ret = ctx.kernel.read(src, tmp, 0, (int) size);
+    int ret;
+    Region r = ctx.memory().region(src);
+    if (r != null && r.contains(AddressSpace.offset(src), (int) size)) {
+      for (int i = 0; i < tmp.length; i++) {
+        tmp[i] = (byte) MemoryAccess.load8(ctx, src + i, ctx.pc);
+      }
+      ret = 0;
+    } else {
+      ret = ctx.kernel.read(src, tmp, 0, (int) size);
+    }
     for (int i = 0; i < tmp.length; i++) {
       MemoryAccess.store8(ctx, dst + i, tmp[i], ctx.pc);
     }
     return ret;
   };
 
+  /** Runs a program that takes no packet (raw_tp, tp_btf) with .bss preset to {@code bss}. */
+  static Run runWithoutPacket(BpfObject obj, RelocatedProgram p, byte[] bssInput) {
+    return run(obj, p, null, null, ctx -> {}, bssInput);
+  }
+
   static Run run(BpfObject obj, RelocatedProgram p, byte[] meta, byte[] packet,
       Consumer<ExecutionContext> setup) {
+    return run(obj, p, meta, packet, setup, null);
+  }
+
+  private static Run run(BpfObject obj, RelocatedProgram p, byte[] meta, byte[] packet,
+      Consumer<ExecutionContext> setup, byte[] bssInput) {
     RegionRegistry shared = new RegionRegistry();
     Map<Integer, Integer> regionOfMap = new HashMap<>();
     Map<Integer, byte[]> valueOfMap = new HashMap<>();
@@ -50,6 +72,9 @@ final class SeedRunner {
       MapDefinition m = obj.maps().get(i);
       if (m.initialData() != null) {
         byte[] value = Arrays.copyOf(m.initialData(), m.valueSize());
+        if (bssInput != null && m.name().equals(".bss")) {
+          System.arraycopy(bssInput, 0, value, 0, Math.min(bssInput.length, value.length));
+        }
         valueOfMap.put(i, value);
         regionOfMap.put(i, shared.register(new Region(m.name(), Region.Kind.MAP_VALUE, value)));
       }
@@ -75,6 +100,11 @@ final class SeedRunner {
     Program prog = new Program(p.spec().name(), p.insns(), helpers, linkage);
     ExecutionContext ctx = new ExecutionContext(shared);
     setup.accept(ctx);
+    int bss = obj.maps().indexOf(obj.map(".bss"));
+    if (packet == null) {
+      long r0 = Engine.INTERPRETER.prepare(prog).run(ctx, 0);
+      return new Run(r0, new byte[0], bss < 0 ? new byte[0] : valueOfMap.get(bss));
+    }
     byte[] frame = new byte[HEADROOM + packet.length + 320];
     int metaStart = HEADROOM - meta.length;
     System.arraycopy(meta, 0, frame, metaStart, meta.length);
@@ -83,7 +113,6 @@ final class SeedRunner {
     ctx.syncPacket();
     long r0 = Engine.INTERPRETER.prepare(prog).run(ctx, ExecutionContext.contextPointer());
     byte[] out = Arrays.copyOfRange(frame, ctx.xdp().meta, ctx.xdp().end);
-    int bss = obj.maps().indexOf(obj.map(".bss"));
     return new Run(r0, out, bss < 0 ? new byte[0] : valueOfMap.get(bss));
   }
 }
