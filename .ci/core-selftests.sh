@@ -24,6 +24,11 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${1:-$ROOT/ebpf-vm/target/core-selftests}
+if [ -z "${CLANG:-}" ] && ! command -v clang-16 >/dev/null && ! command -v clang-15 >/dev/null; then
+  # clang >= 15 builds all 18 programs (Debian 12 ships clang-16 next to its default clang-14)
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends clang-16 \
+    >/dev/null 2>&1 || echo "core-selftests: clang-16 unavailable, using $(command -v clang)"
+fi
 CLANG=${CLANG:-$(command -v clang-16 || command -v clang-15 || command -v clang)}
 VERSION=6.12
 mkdir -p "$WORK"

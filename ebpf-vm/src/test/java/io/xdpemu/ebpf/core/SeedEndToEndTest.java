@@ -219,4 +219,18 @@ class SeedEndToEndTest {
     assertEquals(1514, u64(run.bss(), 24)); // rx->len, 8 bytes on v1, 4 on v2
     assertEquals(0xabc0, u64(run.bss(), 32)); // BPF_CORE_READ(rx, head)
   }
+
+  @Test
+  void btfFileIsStackedOnTheBaseWhenSplitAndReplacesItWhenStandalone() {
+    CoreTarget split = CoreTarget.fromFile(work.resolve("mynic_v2.split.btf"), vmlinux);
+    assertTrue(split.btf().isSplit());
+    assertEquals(vmlinux.typeCount(), split.btf().firstId());
+    CoreTarget merged = CoreTarget.fromFile(work.resolve("mynic_v2.merged.btf"), vmlinux);
+    assertTrue(!merged.btf().isSplit());
+    assertEquals(List.of(), OracleComparison.differences(
+        CoreRelocator.relocate(object, split, "xdp_mynic").insns(),
+        java.util.Arrays.stream(CoreRelocator.relocate(object, merged, "xdp_mynic").insns())
+            .map(i -> new long[] {i.opcode(), i.dst(), i.src(), i.off(), i.imm()})
+            .collect(java.util.stream.Collectors.toList())));
+  }
 }

@@ -160,4 +160,44 @@ class BpfObjectReaderTest {
     assertEquals((byte) 0xeb, programs.btf()[1]);
     assertTrue(programs.btfExt().length > 24);
   }
+
+  private static int segmentPc(ProgramSpec p, String function) {
+    return p.segments().stream().filter(s -> s.function().equals(function)).findFirst()
+        .orElseThrow().pc();
+  }
+
+  @Test
+  void callbackAddressesBecomePseudoFuncLoadsOfTheAppendedCopy() {
+    BpfObject o = Fixtures.object("callbacks.o");
+    ProgramSpec p = o.program("loop_prog");
+    assertEquals(List.of("loop_prog", "add_square", "square"),
+        p.segments().stream().map(ProgramSpec.CodeSegment::function)
+            .collect(Collectors.toList()));
+    int pc = -1;
+    for (int i = 0; i < p.insns().length; i++) {
+      if (p.insns()[i].opcode() == Opcodes.LD_IMM64 && p.insns()[i].src() == Opcodes.PSEUDO_FUNC) {
+        pc = i;
+      }
+    }
+    assertTrue(pc >= 0, "no BPF_PSEUDO_FUNC load");
+    assertEquals(segmentPc(p, "add_square"), pc + p.insns()[pc].imm() + 1);
+  }
+
+  @Test
+  void nestedSubprogramsAreAppendedDepthFirstAndShared() {
+    ProgramSpec p = Fixtures.object("callbacks.o").program("nested_prog");
+    assertEquals(List.of("nested_prog", "twice_square", "square"),
+        p.segments().stream().map(ProgramSpec.CodeSegment::function)
+            .collect(Collectors.toList()));
+    int square = segmentPc(p, "square");
+    int calls = 0;
+    for (int i = 0; i < p.insns().length; i++) {
+      Insn in = p.insns()[i];
+      if (in.opcode() == Opcodes.CALL_OP && in.src() == Opcodes.PSEUDO_CALL
+          && i + in.imm() + 1 == square) {
+        calls++;
+      }
+    }
+    assertEquals(2, calls); // from nested_prog and from twice_square, one copy
+  }
 }
