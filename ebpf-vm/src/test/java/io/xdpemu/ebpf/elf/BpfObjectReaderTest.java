@@ -86,6 +86,7 @@ class BpfObjectReaderTest {
     assertFalse(programs.map(".data").readOnly());
     assertArrayEquals(new byte[] {'h', 'i', 0}, programs.map(".rodata.custom").initialData());
     assertArrayEquals(new byte[4], programs.map(".bss").initialData());
+    assertEquals(".bss", programs.types().type(programs.map(".bss").valueBtfId()).name());
   }
 
   @Test
