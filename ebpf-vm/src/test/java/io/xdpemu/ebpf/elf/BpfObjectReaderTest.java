@@ -201,4 +201,19 @@ class BpfObjectReaderTest {
     }
     assertEquals(2, calls); // from nested_prog and from twice_square, one copy
   }
+
+  @Test
+  void funcAndLineInfoFollowTheAppendedSubprograms() {
+    ProgramSpec p = programs.program("second_prog");
+    assertEquals(List.of(0, 13, 24),
+        p.funcInfo().stream().map(ProgramSpec.FuncInfoAt::pc).collect(Collectors.toList()));
+    assertEquals(List.of("second_prog", "global_helper", "add_twice"),
+        p.funcInfo().stream().map(f -> programs.types().type(f.typeId()).name())
+            .collect(Collectors.toList()));
+    assertTrue(p.lineAt(0).sourceLine().contains("global_helper(ctx->ingress_ifindex)"),
+        p.lineAt(0).sourceLine());
+    assertTrue(p.lineAt(24).sourceLine().contains("return x + x + counter"),
+        p.lineAt(24).sourceLine());
+    assertTrue(p.lineAt(14).fileName().endsWith("programs.c"));
+  }
 }
