@@ -6,10 +6,13 @@ import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.vm.AddressSpace;
 import io.xdpemu.ebpf.vm.Engine;
 import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.ebpf.helpers.Fib;
+import io.xdpemu.ebpf.helpers.HelperEnvironment;
+import io.xdpemu.ebpf.helpers.Helpers;
+import io.xdpemu.ebpf.maps.MapRegistry;
 import io.xdpemu.ebpf.vm.Helper;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 import io.xdpemu.ebpf.vm.Linkage;
-import io.xdpemu.ebpf.vm.MemoryAccess;
 import io.xdpemu.ebpf.vm.Program;
 import io.xdpemu.ebpf.vm.Region;
 import io.xdpemu.ebpf.vm.RegionRegistry;
@@ -20,9 +23,9 @@ import java.util.function.Consumer;
 
 /**
  * Runs a relocated seed program once in xdpemu's interpreter the way BPF_PROG_TEST_RUN runs it:
- * global data as map value regions, metadata right before the packet (256-byte headroom), and
- * {@code bpf_probe_read_kernel} over simulated kernel memory. Only what the seed needs; the load
- * pipeline with every map type and helper lives in xdp-runtime.
+ * global data as map value regions, metadata right before the packet (256-byte headroom), the
+ * project's helpers ({@code bpf_probe_read_kernel} over simulated kernel memory). Only global data
+ * is linked (all the seed and the selftests use); the full load pipeline lives in xdp-runtime.
  */
 final class SeedRunner {
   private SeedRunner() {}
@@ -30,28 +33,6 @@ final class SeedRunner {
   record Run(long retval, byte[] dataOut, byte[] bss) {}
 
   static final int HEADROOM = 256;
-
-  /**
-   * bpf_probe_read_kernel (helper 113): copy from simulated kernel memory, or from a program-
-   * visible object (map value, stack: kernel memory too in the real kernel), zero-fill on failure.
-   */
-  static final Helper PROBE_READ_KERNEL = (ctx, dst, size, src, r4, r5) -> {
-    byte[] tmp = new byte[(int) size];
-    int ret;
-    Region r = ctx.memory().region(src);
-    if (r != null && r.contains(AddressSpace.offset(src), (int) size)) {
-      for (int i = 0; i < tmp.length; i++) {
-        tmp[i] = (byte) MemoryAccess.load8(ctx, src + i, ctx.pc);
-      }
-      ret = 0;
-    } else {
-      ret = ctx.kernel.read(src, tmp, 0, (int) size);
-    }
-    for (int i = 0; i < tmp.length; i++) {
-      MemoryAccess.store8(ctx, dst + i, tmp[i], ctx.pc);
-    }
-    return ret;
-  };
 
   /** Runs a program that takes no packet (raw_tp, tp_btf) with .bss preset to {@code bss}. */
   static Run runWithoutPacket(BpfObject obj, RelocatedProgram p, byte[] bssInput) {
@@ -95,8 +76,9 @@ final class SeedRunner {
         return null;
       }
     };
-    HelperRegistry helpers = new HelperRegistry().register(113, "probe_read_kernel",
-        PROBE_READ_KERNEL);
+    // the project's helpers (bpf_probe_read_kernel reads regions and simulated kernel memory)
+    HelperRegistry helpers = Helpers.registry(
+        new HelperEnvironment(new MapRegistry(shared, 1), Fib.empty()));
     Program prog = new Program(p.spec().name(), p.insns(), helpers, linkage);
     ExecutionContext ctx = new ExecutionContext(shared);
     setup.accept(ctx);
