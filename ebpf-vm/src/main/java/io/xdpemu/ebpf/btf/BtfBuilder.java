@@ -243,20 +243,62 @@ public final class BtfBuilder {
    * here; type ids inside are kept (for copying split types whose ids already continue the base).
    */
   public int addCopy(Btf src, int id) {
+    return addCopy(src, id, x -> x);
+  }
+
+  /**
+   * Copies a type record from {@code src}, re-adding its strings here and mapping every type id
+   * it refers to through {@code remap} (for extracting a subset of a BTF with new ids).
+   */
+  public int addCopy(Btf src, int id, java.util.function.IntUnaryOperator remap) {
     RawType r = src.raw(id);
     int[] d = r.data().clone();
     BtfKind k = r.kind();
-    if (k == BtfKind.STRUCT || k == BtfKind.UNION || k == BtfKind.ENUM64) {
-      for (int i = 0; i < r.vlen(); i++) {
-        d[3 * i] = name(src.string(d[3 * i]));
-      }
-    } else if (k == BtfKind.ENUM || k == BtfKind.FUNC_PROTO) {
-      for (int i = 0; i < r.vlen(); i++) {
-        d[2 * i] = name(src.string(d[2 * i]));
-      }
+    if (k == null) {
+      throw new IllegalArgumentException("cannot copy type [" + id + "] of unknown kind");
+    }
+    int sizeOrType = r.sizeOrType();
+    switch (k) {
+      case STRUCT:
+      case UNION:
+        for (int i = 0; i < r.vlen(); i++) {
+          d[3 * i] = name(src.string(d[3 * i]));
+          d[3 * i + 1] = remap.applyAsInt(d[3 * i + 1]);
+        }
+        break;
+      case ENUM64:
+        for (int i = 0; i < r.vlen(); i++) {
+          d[3 * i] = name(src.string(d[3 * i]));
+        }
+        break;
+      case ENUM:
+        for (int i = 0; i < r.vlen(); i++) {
+          d[2 * i] = name(src.string(d[2 * i]));
+        }
+        break;
+      case FUNC_PROTO:
+        sizeOrType = remap.applyAsInt(sizeOrType);
+        for (int i = 0; i < r.vlen(); i++) {
+          d[2 * i] = name(src.string(d[2 * i]));
+          d[2 * i + 1] = remap.applyAsInt(d[2 * i + 1]);
+        }
+        break;
+      case ARRAY:
+        d[0] = remap.applyAsInt(d[0]);
+        d[1] = remap.applyAsInt(d[1]);
+        break;
+      case DATASEC:
+        for (int i = 0; i < r.vlen(); i++) {
+          d[3 * i] = remap.applyAsInt(d[3 * i]);
+        }
+        break;
+      default:
+        if (k.hasTypeRef()) {
+          sizeOrType = remap.applyAsInt(sizeOrType);
+        }
     }
     Pending p = new Pending(name(src.string(r.nameOff())), r.kindNumber(), r.kindFlag(),
-        r.sizeOrType(), d);
+        sizeOrType, d);
     p.vlen = r.vlen();
     return add(p);
   }
