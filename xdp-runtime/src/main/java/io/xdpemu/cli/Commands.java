@@ -12,6 +12,7 @@ final class Commands {
   static {
     // Subcommands register here as they land (run, test-run, verify, disasm, btf, firmware, diff).
     TABLE.put("btf", new BtfCommand());
+    TABLE.put("firmware", new FirmwareCommand());
   }
 
   static Command lookup(String name) {
