@@ -21,9 +21,13 @@ class FirmwareCommandTest {
   private static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static Path firmware(String name) {
@@ -38,8 +42,17 @@ class FirmwareCommandTest {
     Files.write(base, BaseBtf.bundled().toBytes());
     Path btf = tmp.resolve("v2.btf");
     Path h = tmp.resolve("v2.h");
-    Result r = run("firmware", "compile", firmware("mynic-v2.json").toString(), "--base",
-        base.toString(), "--btf-out", btf.toString(), "--header-out", h.toString());
+    Result r =
+        run(
+            "firmware",
+            "compile",
+            firmware("mynic-v2.json").toString(),
+            "--base",
+            base.toString(),
+            "--btf-out",
+            btf.toString(),
+            "--header-out",
+            h.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("struct mynic_metadata (40 bytes)"), r.out());
     Btf split = Btf.read(btf, Btf.read(base));
@@ -51,13 +64,15 @@ class FirmwareCommandTest {
 
   @Test
   void invalidFirmwareExitsWith2NamingTheLine(@TempDir Path tmp) throws Exception {
-    String text = Files.readString(firmware("mynic-v1.json"))
-        .replace("\"extract\": \"tcp\"", "\"extract\": \"tpc\"");
+    String text =
+        Files.readString(firmware("mynic-v1.json"))
+            .replace("\"extract\": \"tcp\"", "\"extract\": \"tpc\"");
     Path bad = tmp.resolve("bad.json");
     Files.writeString(bad, text);
     Result r = run("firmware", "compile", bad.toString(), "--btf-out", tmp.resolve("x").toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().matches("(?s).*malformed .*bad.json:\\d+:\\d+: unknown header type \"tpc\".*"),
+    assertTrue(
+        r.err().matches("(?s).*malformed .*bad.json:\\d+:\\d+: unknown header type \"tpc\".*"),
         r.err());
     assertEquals(2, run("firmware", "compile", bad.toString()).code()); // --btf-out missing
     assertEquals(0, run("firmware", "--help").code());

@@ -22,15 +22,15 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The shipped firmware's parser against a dissector nobody here wrote: for every Ethernet frame
- * of the shared tcpdump captures (and the project's own pcaps/ when present), the header stack
- * and each header's offset agree with tshark's PDML ({@code <proto name=".." pos="..">}).
+ * The shipped firmware's parser against a dissector nobody here wrote: for every Ethernet frame of
+ * the shared tcpdump captures (and the project's own pcaps/ when present), the header stack and
+ * each header's offset agree with tshark's PDML ({@code <proto name=".." pos="..">}).
  *
- * <p>Comparison rule: tshark's layers are mapped to header type names; the list is cut at the
- * first layer the firmware does not describe (application protocols: dns, http, ppp, ...) and
- * after ICMP/ICMPv6 (whose quoted packet a NIC does not parse). Both lists must then be equal,
- * name by name and offset by offset. When the parse stopped with TRUNCATED, the NIC's stack is
- * tshark's minus the header that did not fit.
+ * <p>Comparison rule: tshark's layers are mapped to header type names; the list is cut at the first
+ * layer the firmware does not describe (application protocols: dns, http, ppp, ...) and after
+ * ICMP/ICMPv6 (whose quoted packet a NIC does not parse). Both lists must then be equal, name by
+ * name and offset by offset. When the parse stopped with TRUNCATED, the NIC's stack is tshark's
+ * minus the header that did not fit.
  */
 class TsharkAgreementTest {
   private static final Map<String, String> TSHARK_TO_FIRMWARE =
@@ -66,7 +66,8 @@ class TsharkAgreementTest {
     }
     Assumptions.assumeTrue(haveTshark, "tshark not installed: parser-vs-tshark check skipped");
     List<Path> captures = new ArrayList<>();
-    for (Path dir : List.of(TestFiles.shared().resolve("pcaps/tcpdump"), TestFiles.root().resolve("pcaps"))) {
+    for (Path dir :
+        List.of(TestFiles.shared().resolve("pcaps/tcpdump"), TestFiles.root().resolve("pcaps"))) {
       if (Files.isDirectory(dir)) {
         try (Stream<Path> s = Files.list(dir)) {
           s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
@@ -85,8 +86,12 @@ class TsharkAgreementTest {
   private static void check(Path capture, Firmware fw, PacketParser parser) throws Exception {
     List<TestPcap.Frame> frames = TestPcap.read(capture);
     boolean ethernet = frames.stream().allMatch(f -> f.linktype() == 1);
-    Assumptions.assumeTrue(ethernet, capture.getFileName() + " is not Ethernet (linktype "
-        + (frames.isEmpty() ? "?" : frames.get(0).linktype()) + "); the NIC sees Ethernet only");
+    Assumptions.assumeTrue(
+        ethernet,
+        capture.getFileName()
+            + " is not Ethernet (linktype "
+            + (frames.isEmpty() ? "?" : frames.get(0).linktype())
+            + "); the NIC sees Ethernet only");
     List<List<String[]>> tshark = pdmlLayers(capture);
     assertEquals(frames.size(), tshark.size(), "frame count");
     ParseResult r = parser.newResult();
@@ -111,18 +116,20 @@ class TsharkAgreementTest {
       if (r.status == ParseStatus.TRUNCATED && theirs.size() == ours.size() + 1) {
         theirs.remove(theirs.size() - 1);
       }
-      assertEquals(theirs, ours, capture.getFileName() + " frame " + (i + 1) + " (status "
-          + r.status + ")");
-      assertTrue(r.status == ParseStatus.OK || r.status == ParseStatus.TRUNCATED,
+      assertEquals(
+          theirs, ours, capture.getFileName() + " frame " + (i + 1) + " (status " + r.status + ")");
+      assertTrue(
+          r.status == ParseStatus.OK || r.status == ParseStatus.TRUNCATED,
           capture.getFileName() + " frame " + (i + 1) + ": " + r.status);
     }
   }
 
   /** Per frame, the (protocol, pos) pairs of tshark's PDML, in document order. */
   private static List<List<String[]>> pdmlLayers(Path capture) throws Exception {
-    Process p = new ProcessBuilder("tshark", "-n", "-r", capture.toString(), "-T", "pdml")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder("tshark", "-n", "-r", capture.toString(), "-T", "pdml")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String xml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tshark timed out");
     List<List<String[]>> frames = new ArrayList<>();
@@ -134,7 +141,9 @@ class TsharkAgreementTest {
       Matcher m = PROTO.matcher(packet);
       while (m.find()) {
         String name = m.group(1);
-        if (!name.equals("geninfo") && !name.equals("frame") && !name.equals("fake-field-wrapper")) {
+        if (!name.equals("geninfo")
+            && !name.equals("frame")
+            && !name.equals("fake-field-wrapper")) {
           layers.add(new String[] {name, m.group(2)});
         }
       }
