@@ -83,6 +83,37 @@ class TsharkAgreementTest {
         .map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> check(c, fw, parser)));
   }
 
+  /**
+   * Stacks the tcpdump captures lack, built here, written as a pcap and dissected by tshark:
+   * IPv6 extension-header chains, MPLS over Ethernet, GRE with key carrying Ethernet, QinQ with
+   * IPv6, IPv4 options, Geneve carrying Ethernet, fragments, truncated frames.
+   */
+  @org.junit.jupiter.api.Test
+  void synthesizedStacksAgreeWithTshark(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    boolean haveTshark = tsharkAvailable();
+    if (!haveTshark && TestFiles.requireTools()) {
+      fail("tshark is required (XDPEMU_REQUIRE_TOOLS/KERNEL=1) but not found");
+    }
+    Assumptions.assumeTrue(haveTshark, "tshark not installed: parser-vs-tshark check skipped");
+    List<byte[]> frames = SyntheticFrames.all();
+    Path pcap = tmp.resolve("synthetic.pcap");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+        .putInt(65535).putInt(1);
+    out.write(h.array());
+    for (byte[] f : frames) {
+      java.nio.ByteBuffer r = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      r.putInt(0).putInt(0).putInt(f.length).putInt(f.length);
+      out.write(r.array());
+      out.write(f);
+    }
+    Files.write(pcap, out.toByteArray());
+    Firmware fw = TestFiles.firmware("mynic-v1.json");
+    check(pcap, fw, new PacketParser(fw));
+  }
+
   private static void check(Path capture, Firmware fw, PacketParser parser) throws Exception {
     List<TestPcap.Frame> frames = TestPcap.read(capture);
     boolean ethernet = frames.stream().allMatch(f -> f.linktype() == 1);
