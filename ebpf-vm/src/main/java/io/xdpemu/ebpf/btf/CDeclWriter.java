@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * C declarators for {@link BtfCDump}: libbpf btf_dump.c's {@code btf_dump_emit_type_decl} /
- * {@code btf_dump_emit_type_chain} (BTF chains such as typedef → array → ptr → const → int become
+ * {@code btf_dump_emit_type_chain} (BTF chains such as typedef, array, ptr, const, int become
  * {@code const int *x[10]}), struct/union bodies with bitfields, explicit padding and
  * {@code __attribute__((packed))} ({@code btf_dump_emit_struct_def}, {@code
  * btf_dump_emit_bit_padding}).

@@ -1,0 +1,202 @@
+package io.xdpemu.verifier;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code regsafe()}, {@code stacksafe()} and {@code refsafe()}: is every concrete state described
+ * by {@code cur} also described by {@code old}? Ids are compared through a bijection built while
+ * comparing ({@code check_ids()}).
+ */
+final class RegCompare {
+  private final boolean exact;
+  private final boolean allowUninitStack;
+  private final Map<Integer, Integer> oldToCur = new HashMap<>();
+  private final Map<Integer, Integer> curToOld = new HashMap<>();
+  private int tmpId = 1 << 30;
+
+  RegCompare(boolean exact, boolean allowUninitStack) {
+    this.exact = exact;
+    this.allowUninitStack = allowUninitStack;
+  }
+
+  static boolean identical(RegState a, RegState b) {
+    return a.samePointerShape(b)
+        && a.off == b.off
+        && a.range == b.range
+        && a.id == b.id
+        && a.refObjId == b.refObjId
+        && a.varOff.equals(b.varOff)
+        && a.smin == b.smin
+        && a.smax == b.smax
+        && a.umin == b.umin
+        && a.umax == b.umax
+        && a.s32min == b.s32min
+        && a.s32max == b.s32max
+        && a.u32min == b.u32min
+        && a.u32max == b.u32max;
+  }
+
+  private boolean checkIds(int oldId, int curId) {
+    if ((oldId == 0) != (curId == 0)) {
+      return false;
+    }
+    if (oldId == 0) {
+      return true;
+    }
+    Integer mapped = oldToCur.get(oldId);
+    if (mapped != null) {
+      return mapped == curId;
+    }
+    if (curToOld.containsKey(curId)) {
+      return false;
+    }
+    oldToCur.put(oldId, curId);
+    curToOld.put(curId, oldId);
+    return true;
+  }
+
+  private boolean checkScalarIds(int oldId, int curId) {
+    return checkIds(oldId == 0 ? ++tmpId : oldId, curId == 0 ? ++tmpId : curId);
+  }
+
+  private static boolean rangeWithin(RegState o, RegState c) {
+    return o.smin <= c.smin
+        && o.smax >= c.smax
+        && Bounds.ule(o.umin, c.umin)
+        && Bounds.ule(c.umax, o.umax)
+        && o.s32min <= c.s32min
+        && o.s32max >= c.s32max
+        && Bounds.ule32(o.u32min, c.u32min)
+        && Bounds.ule32(c.u32max, o.u32max);
+  }
+
+  private boolean regsExact(RegState o, RegState c) {
+    return o.samePointerShape(c)
+        && o.off == c.off
+        && o.range == c.range
+        && o.varOff.equals(c.varOff)
+        && o.smin == c.smin
+        && o.smax == c.smax
+        && o.umin == c.umin
+        && o.umax == c.umax
+        && o.s32min == c.s32min
+        && o.s32max == c.s32max
+        && o.u32min == c.u32min
+        && o.u32max == c.u32max
+        && checkIds(o.id, c.id)
+        && checkIds(o.refObjId, c.refObjId);
+  }
+
+  boolean regsafe(RegState o, RegState c) {
+    if (!exact && o.type == RegType.NOT_INIT) {
+      return true;
+    }
+    if (c.type == RegType.NOT_INIT) {
+      return o.type == RegType.NOT_INIT;
+    }
+    if (exact) {
+      return regsExact(o, c);
+    }
+    if (o.type != c.type) {
+      return false;
+    }
+    switch (o.type) {
+      case SCALAR:
+        return checkScalarIds(o.id, c.id) && rangeWithin(o, c) && o.varOff.contains(c.varOff);
+      case PTR_TO_PACKET:
+      case PTR_TO_PACKET_META:
+        if (o.range > c.range || o.off != c.off) {
+          return false;
+        }
+        return checkIds(o.id, c.id) && rangeWithin(o, c) && o.varOff.contains(c.varOff);
+      case PTR_TO_MAP_VALUE:
+      case PTR_TO_MAP_KEY:
+      case PTR_TO_MEM:
+        if (!o.samePointerShape(c) || o.off != c.off) {
+          return false;
+        }
+        return checkIds(o.id, c.id)
+            && checkIds(o.refObjId, c.refObjId)
+            && rangeWithin(o, c)
+            && o.varOff.contains(c.varOff);
+      default:
+        return regsExact(o, c);
+    }
+  }
+
+  boolean funcStatesEqual(FuncState o, FuncState c, int liveRegs) {
+    for (int i = 0; i < FuncState.MAX_REGS; i++) {
+      if ((liveRegs & (1 << i)) == 0) {
+        continue;
+      }
+      if (!regsafe(o.regs[i], c.regs[i])) {
+        return false;
+      }
+    }
+    return stacksafe(o, c) && refsafe(o, c) && o.inCallback == c.inCallback;
+  }
+
+  private boolean stacksafe(FuncState o, FuncState c) {
+    int n = o.stack.size() * 8;
+    for (int i = 0; i < n; i++) {
+      int spi = i / 8;
+      int j = i % 8;
+      StackSlot os = o.stack.get(spi);
+      byte ot = os.types[j];
+      if (!exact) {
+        if (ot == StackSlot.INVALID) {
+          continue;
+        }
+        if (allowUninitStack && ot == StackSlot.MISC) {
+          continue;
+        }
+      }
+      if (spi >= c.stack.size()) {
+        return ot == StackSlot.INVALID;
+      }
+      StackSlot cs = c.stack.get(spi);
+      byte ct = cs.types[j];
+      if (exact) {
+        if (ot != ct) {
+          return false;
+        }
+        if (j == 7 && ot == StackSlot.SPILL && !regsExact(os.spilled, cs.spilled)) {
+          return false;
+        }
+        continue;
+      }
+      if (ot == StackSlot.MISC && ct == StackSlot.ZERO) {
+        continue;
+      }
+      if (ot != ct) {
+        return false;
+      }
+      if (j == 7 && ot == StackSlot.SPILL && !regsafe(os.spilled, cs.spilled)) {
+        return false;
+      }
+    }
+    if (exact && c.stack.size() > o.stack.size()) {
+      for (int spi = o.stack.size(); spi < c.stack.size(); spi++) {
+        for (byte t : c.stack.get(spi).types) {
+          if (t != StackSlot.INVALID) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private boolean refsafe(FuncState o, FuncState c) {
+    if (o.refs.size() != c.refs.size()) {
+      return false;
+    }
+    for (int i = 0; i < o.refs.size(); i++) {
+      if (!checkIds(o.refs.get(i)[0], c.refs.get(i)[0])) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,59 @@
+package io.xdpemu.verifier;
+
+/**
+ * One 8-byte stack slot ({@code struct bpf_stack_state}): a type per byte and, for spills, the
+ * spilled register. Byte index j is the byte at {@code fp - 8*spi - 1 - j}, as in the kernel, so
+ * the printed form {@code mmmm????} lists the highest address first.
+ */
+final class StackSlot {
+  static final byte INVALID = 0;
+  static final byte SPILL = 1;
+  static final byte MISC = 2;
+  static final byte ZERO = 3;
+
+  final byte[] types = new byte[8];
+  RegState spilled = RegState.notInit();
+
+  static char typeChar(byte t) {
+    switch (t) {
+      case SPILL:
+        return 'r';
+      case MISC:
+        return 'm';
+      case ZERO:
+        return '0';
+      default:
+        return '?';
+    }
+  }
+
+  StackSlot copy() {
+    StackSlot s = new StackSlot();
+    System.arraycopy(types, 0, s.types, 0, 8);
+    s.spilled = spilled.copy();
+    return s;
+  }
+
+  boolean isSpill() {
+    return types[7] == SPILL;
+  }
+
+  /** A full 8-byte spill (is_spilled_reg with all bytes STACK_SPILL). */
+  boolean isFullSpill() {
+    for (byte t : types) {
+      if (t != SPILL) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void invalidateSpill() {
+    for (int j = 0; j < 8; j++) {
+      if (types[j] == SPILL) {
+        types[j] = MISC;
+      }
+    }
+    spilled = RegState.notInit();
+  }
+}

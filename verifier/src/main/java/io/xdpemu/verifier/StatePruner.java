@@ -1,0 +1,141 @@
+package io.xdpemu.verifier;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state cache of {@code is_state_visited()}: at prune points the current state is compared
+ * with states already explored there ({@code states_equal()}, {@code regsafe()}, {@code
+ * stacksafe()}); a state that is within an explored one is safe and its path is cut. A state that
+ * is still being explored (a loop head on the current path) is never used for pruning; if the
+ * current state equals it exactly, the loop can never terminate.
+ *
+ * <p>Difference from the kernel, on the safe side: scalars are always compared by range (the
+ * kernel skips scalars not marked precise by its backtracking), so fewer paths are pruned.
+ * Register liveness is applied as the kernel's compute_live_registers() does.
+ */
+final class StatePruner {
+  private final Verifier env;
+  private final Map<Integer, List<VerifierState.Checkpoint>> explored = new HashMap<>();
+  int totalStates;
+  int peakStates;
+  int curStates;
+  int maxStatesPerInsn;
+
+  StatePruner(Verifier env) {
+    this.env = env;
+  }
+
+  void clear() {
+    explored.clear();
+    curStates = 0;
+  }
+
+  /** update_branch_counts(). */
+  void updateBranchCounts(VerifierState st) {
+    VerifierState.Checkpoint p = st.parent;
+    while (p != null) {
+      if (--p.branches > 0) {
+        break;
+      }
+      p = p.parent;
+    }
+  }
+
+  /** Returns true when the current state is covered by an explored one (prune). */
+  boolean isStateVisited(int idx) {
+    VerifierState cur = env.cur;
+    boolean forceNew = env.cfg.isForceCheckpoint(idx);
+    boolean addNew = forceNew;
+    if (env.jmpsProcessed - env.prevJmpsProcessed >= 2
+        && env.insnProcessed - env.prevInsnProcessed >= 8) {
+      addNew = true;
+    }
+    List<VerifierState.Checkpoint> list = explored.computeIfAbsent(idx, k -> new ArrayList<>());
+    int statesCnt = 0;
+    for (Iterator<VerifierState.Checkpoint> it = list.iterator(); it.hasNext(); ) {
+      VerifierState.Checkpoint ck = it.next();
+      statesCnt++;
+      if (ck.branches > 0) {
+        if (maybeLooping(ck.state, cur) && statesEqual(ck.state, cur, idx, true)) {
+          env.verbose("infinite loop detected at insn " + idx + "\n");
+          String msg = "infinite loop detected at insn " + idx;
+          env.log.errorLines.add(msg);
+          env.verbose("cur state:" + env.stateString(cur.cur(), true) + "\n");
+          env.verbose("old state:" + env.stateString(ck.state.cur(), true) + "\n");
+          throw new Reject(msg);
+        }
+        if (!forceNew
+            && env.jmpsProcessed - env.prevJmpsProcessed < 20
+            && env.insnProcessed - env.prevInsnProcessed < 100) {
+          addNew = false;
+        }
+      } else if (statesEqual(ck.state, cur, idx, false)) {
+        ck.hits++;
+        return true;
+      }
+      // miss: a state that keeps missing is unlikely to be useful (the kernel moves it to its
+      // free list; paths still below it keep it alive through their parent links)
+      ck.misses++;
+      int n = forceNew && ck.branches > 0 ? 64 : 3;
+      if (ck.misses > ck.hits * n + n) {
+        it.remove();
+        curStates--;
+      }
+    }
+    if (maxStatesPerInsn < statesCnt) {
+      maxStatesPerInsn = statesCnt;
+    }
+    if (!addNew) {
+      return false;
+    }
+    totalStates++;
+    curStates++;
+    if (curStates > peakStates) {
+      peakStates = curStates;
+    }
+    env.prevJmpsProcessed = env.jmpsProcessed;
+    env.prevInsnProcessed = env.insnProcessed;
+    VerifierState.Checkpoint ck = new VerifierState.Checkpoint(cur.copy(), idx);
+    ck.parent = cur.parent;
+    cur.parent = ck;
+    list.add(ck);
+    return false;
+  }
+
+  /** states_maybe_looping(): same frame depth and identical registers in the current frame. */
+  private static boolean maybeLooping(VerifierState old, VerifierState cur) {
+    if (old.curframe != cur.curframe) {
+      return false;
+    }
+    RegState[] a = old.cur().regs;
+    RegState[] b = cur.cur().regs;
+    for (int i = 0; i < FuncState.MAX_REGS; i++) {
+      if (!RegCompare.identical(a[i], b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean statesEqual(VerifierState old, VerifierState cur, int idx, boolean exact) {
+    if (old.curframe != cur.curframe) {
+      return false;
+    }
+    RegCompare cmp = new RegCompare(exact, env.allowUninitStack);
+    for (int i = 0; i <= old.curframe; i++) {
+      if (old.frames[i].callsite != cur.frames[i].callsite) {
+        return false;
+      }
+      int liveAt = i == old.curframe ? idx : old.frames[i + 1].callsite;
+      int live = liveAt >= 0 ? env.cfg.liveRegsBefore(liveAt, i == old.curframe) : 0xffff;
+      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,155 @@
+package io.xdpemu.verifier;
+
+/**
+ * A tracked ("tristate") number, as in the kernel's {@code kernel/bpf/tnum.c}: each bit is known 0,
+ * known 1 (its {@code value} bit set) or unknown (its {@code mask} bit set). Invariant: {@code
+ * value & mask == 0}. All arithmetic is on unsigned 64-bit words held in Java longs.
+ */
+public record Tnum(long value, long mask) {
+  public static final Tnum UNKNOWN = new Tnum(0, -1L);
+
+  public static Tnum constant(long v) {
+    return new Tnum(v, 0);
+  }
+
+  /** tnum_range: the smallest tnum containing every value of [min, max] (unsigned). */
+  public static Tnum range(long min, long max) {
+    long chi = min ^ max;
+    int bits = 64 - Long.numberOfLeadingZeros(chi);
+    if (bits > 63) {
+      return UNKNOWN;
+    }
+    long delta = (1L << bits) - 1;
+    return new Tnum(min & ~delta, delta);
+  }
+
+  public boolean isConst() {
+    return mask == 0;
+  }
+
+  public boolean isUnknown() {
+    return mask == -1L;
+  }
+
+  public boolean equalsConst(long v) {
+    return mask == 0 && value == v;
+  }
+
+  public Tnum lshift(int shift) {
+    return new Tnum(value << shift, mask << shift);
+  }
+
+  public Tnum rshift(int shift) {
+    return new Tnum(value >>> shift, mask >>> shift);
+  }
+
+  /** tnum_arshift: arithmetic shift at 32 or 64 bits (32-bit result zero-extended). */
+  public Tnum arshift(int minShift, int bitness) {
+    if (bitness == 32) {
+      return new Tnum(
+          ((int) value >> minShift) & 0xffffffffL, ((int) mask >> minShift) & 0xffffffffL);
+    }
+    return new Tnum(value >> minShift, mask >> minShift);
+  }
+
+  public Tnum add(Tnum b) {
+    long sm = mask + b.mask;
+    long sv = value + b.value;
+    long sigma = sm + sv;
+    long chi = sigma ^ sv;
+    long mu = chi | mask | b.mask;
+    return new Tnum(sv & ~mu, mu);
+  }
+
+  public Tnum sub(Tnum b) {
+    long dv = value - b.value;
+    long alpha = dv + mask;
+    long beta = dv - b.mask;
+    long chi = alpha ^ beta;
+    long mu = chi | mask | b.mask;
+    return new Tnum(dv & ~mu, mu);
+  }
+
+  public Tnum and(Tnum b) {
+    long alpha = value | mask;
+    long beta = b.value | b.mask;
+    long v = value & b.value;
+    return new Tnum(v, alpha & beta & ~v);
+  }
+
+  public Tnum or(Tnum b) {
+    long v = value | b.value;
+    long mu = mask | b.mask;
+    return new Tnum(v, mu & ~v);
+  }
+
+  public Tnum xor(Tnum b) {
+    long v = value ^ b.value;
+    long mu = mask | b.mask;
+    return new Tnum(v & ~mu, mu);
+  }
+
+  /** tnum_mul: sum of partial products, one per bit of this operand. */
+  public Tnum mul(Tnum b) {
+    long accV = value * b.value;
+    Tnum accM = new Tnum(0, 0);
+    Tnum a = this;
+    while (a.value != 0 || a.mask != 0) {
+      if ((a.value & 1) != 0) {
+        accM = accM.add(new Tnum(0, b.mask));
+      } else if ((a.mask & 1) != 0) {
+        accM = accM.add(new Tnum(0, b.value | b.mask));
+      }
+      a = a.rshift(1);
+      b = b.lshift(1);
+    }
+    return new Tnum(accV, 0).add(accM);
+  }
+
+  /** tnum_intersect: bits known in either operand are known in the result. */
+  public Tnum intersect(Tnum b) {
+    long v = value | b.value;
+    long mu = mask & b.mask;
+    return new Tnum(v & ~mu, mu);
+  }
+
+  /** tnum_cast: keep the low {@code size} bytes. */
+  public Tnum cast(int size) {
+    if (size >= 8) {
+      return this;
+    }
+    long m = (1L << (size * 8)) - 1;
+    return new Tnum(value & m, mask & m);
+  }
+
+  public boolean isAligned(long size) {
+    if (size == 0) {
+      return true;
+    }
+    return ((value | mask) & (size - 1)) == 0;
+  }
+
+  /** tnum_in: every value of {@code b} is a value of this tnum. */
+  public boolean contains(Tnum b) {
+    if ((b.mask & ~mask) != 0) {
+      return false;
+    }
+    return value == (b.value & ~mask);
+  }
+
+  public Tnum subreg() {
+    return cast(4);
+  }
+
+  public Tnum clearSubreg() {
+    return rshift(32).lshift(32);
+  }
+
+  public Tnum withSubreg(Tnum subreg) {
+    return clearSubreg().or(subreg.subreg());
+  }
+
+  public Tnum constSubreg(int v) {
+    return withSubreg(constant(v & 0xffffffffL));
+  }
+}

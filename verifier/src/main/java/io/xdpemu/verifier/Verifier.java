@@ -1,0 +1,406 @@
+package io.xdpemu.verifier;
+
+import io.xdpemu.ebpf.isa.Insn;
+import io.xdpemu.ebpf.isa.Opcodes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A static checker that mirrors the Linux 6.18 eBPF verifier for XDP programs: a control-flow pass
+ * ({@link Cfg}, like check_cfg()) and then path-by-path abstract interpretation from instruction 0
+ * ({@code do_check()}), with a state cache at prune points ({@code is_state_visited()}), the
+ * 1,000,000 processed-instruction budget and the kernel's log and messages.
+ *
+ * <p>Instruction semantics live in {@link AluChecker}, {@link MemChecker}, {@link JmpChecker} and
+ * {@link CallChecker}; this class owns the exploration (branch stack, checkpoints, statistics).
+ */
+public final class Verifier {
+  public static final int MAX_CALL_FRAMES = 8;
+  static final int COMPLEXITY_LIMIT_JMP_SEQ = 8192;
+
+  final Insn[] insns;
+  final VerifierOptions opts;
+  final ProgramInfo info;
+  final VerifierLog log;
+  final Cfg cfg;
+  final boolean allowPtrLeaks;
+  final boolean allowUninitStack;
+  final boolean bypassSpecV1;
+
+  final AluChecker alu = new AluChecker(this);
+  final MemChecker mem = new MemChecker(this);
+  final JmpChecker jmp = new JmpChecker(this);
+  final CallChecker calls = new CallChecker(this);
+  private final StatePruner pruner;
+
+  VerifierState cur;
+  int idGen;
+  int insnProcessed;
+  int jmpsProcessed;
+  int prevJmpsProcessed;
+  int prevInsnProcessed;
+  final boolean[] visited;
+  /** Deepest stack use per subprogram, for the "stack depth" line. */
+  final int[] stackDepth;
+
+  int scratchedRegs;
+  long scratchedStack;
+  private boolean doPrintState;
+
+  private final Deque<Pending> branches = new ArrayDeque<>();
+
+  private record Pending(VerifierState state, int insnIdx, int prevInsnIdx, int logPos) {}
+
+  private Verifier(Insn[] insns, VerifierOptions opts) {
+    this.insns = insns;
+    this.opts = opts;
+    this.info = opts.program();
+    this.log = new VerifierLog(opts.logLevel());
+    this.allowPtrLeaks = opts.privileged();
+    this.allowUninitStack = opts.privileged();
+    this.bypassSpecV1 = opts.privileged();
+    this.cfg = new Cfg(this);
+    this.pruner = new StatePruner(this);
+    this.visited = new boolean[insns.length];
+    this.stackDepth = new int[Cfg.MAX_SUBPROGS];
+  }
+
+  /** Verifies {@code insns} (all slots of the program, main function first). */
+  public static VerifierResult verify(Insn[] insns, VerifierOptions opts) {
+    return new Verifier(insns, opts).run();
+  }
+
+  private VerifierResult run() {
+    long start = System.nanoTime();
+    boolean accepted;
+    try {
+      if (insns.length == 0) {
+        throw reject("empty program");
+      }
+      cfg.analyze();
+      verifyMain();
+      verifyGlobalSubprogs();
+      accepted = true;
+    } catch (Reject r) {
+      accepted = false;
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      log.error("verifier resource exhausted: " + e.getClass().getSimpleName());
+      accepted = false;
+    }
+    long elapsed = System.nanoTime() - start;
+    String depth = stackDepthString();
+    if (log.enabled()) {
+      log.print("verification time " + (elapsed / 1000) + " usec\n");
+      log.print("stack depth " + depth + "\n");
+    }
+    VerifierResult partial =
+        new VerifierResult(
+            accepted,
+            "",
+            "",
+            insnProcessed,
+            pruner.maxStatesPerInsn,
+            pruner.totalStates,
+            pruner.peakStates,
+            elapsed,
+            depth,
+            visited);
+    if (log.enabled()) {
+      log.print(partial.statsLine() + "\n");
+    }
+    return new VerifierResult(
+        accepted,
+        log.toString(),
+        accepted ? "" : String.join("\n", log.errorLines),
+        insnProcessed,
+        pruner.maxStatesPerInsn,
+        pruner.totalStates,
+        pruner.peakStates,
+        elapsed,
+        depth,
+        visited);
+  }
+
+  private String stackDepthString() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < cfg.subprogCount(); i++) {
+      if (i > 0) {
+        sb.append('+');
+      }
+      sb.append(stackDepth[i]);
+    }
+    return sb.length() == 0 ? "0" : sb.toString();
+  }
+
+  /** Reject with one message line; returns the exception so callers can {@code throw}. */
+  Reject reject(String message) {
+    log.error(message);
+    return new Reject(message);
+  }
+
+  /** A line that precedes the final message (e.g. "invalid access to packet, ..."). */
+  void errorLine(String line) {
+    log.error(line);
+  }
+
+  void verbose(String s) {
+    log.print(s);
+  }
+
+  boolean level2() {
+    return log.level >= 2;
+  }
+
+  int newId() {
+    return ++idGen;
+  }
+
+  void scratchReg(int regno) {
+    scratchedRegs |= 1 << regno;
+  }
+
+  void scratchStack(int spi) {
+    if (spi < 64) {
+      scratchedStack |= 1L << spi;
+    }
+  }
+
+  void scratchAll() {
+    scratchedRegs = -1;
+    scratchedStack = -1L;
+  }
+
+  // ---------------------------------------------------------------- entry states
+
+  private void verifyMain() {
+    VerifierState st = new VerifierState();
+    FuncState f = new FuncState(0, -1, 0);
+    f.regs[1] = RegState.pointer(RegType.PTR_TO_CTX);
+    f.regs[10] = RegState.pointer(RegType.PTR_TO_STACK);
+    st.frames[0] = f;
+    st.insnIdx = 0;
+    cfg.markCalled(0);
+    doCheck(st);
+  }
+
+  /** do_check_subprogs(): each global function reached from verified code, once. */
+  private void verifyGlobalSubprogs() {
+    boolean progress = true;
+    boolean[] done = new boolean[cfg.subprogCount()];
+    while (progress) {
+      progress = false;
+      for (int i = 1; i < cfg.subprogCount(); i++) {
+        Cfg.Subprog sp = cfg.subprog(i);
+        if (!sp.global || !sp.called || done[i]) {
+          continue;
+        }
+        done[i] = true;
+        progress = true;
+        verbose("Validating " + sp.name + "() func#" + i + "...\n");
+        VerifierState st = new VerifierState();
+        FuncState f = new FuncState(0, -1, i);
+        calls.initGlobalArgs(sp, f);
+        f.regs[10] = RegState.pointer(RegType.PTR_TO_STACK);
+        st.frames[0] = f;
+        st.insnIdx = sp.start;
+        pruner.clear();
+        doCheck(st);
+        verbose("Func#" + i + " ('" + sp.name + "') is safe for any args that match its prototype\n");
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- main loop
+
+  private void doCheck(VerifierState initial) {
+    cur = initial;
+    scratchAll();
+    doPrintState = false;
+    while (true) {
+      int idx = cur.insnIdx;
+      if (idx < 0 || idx >= insns.length) {
+        throw reject("invalid insn idx " + idx + " insn_cnt " + insns.length);
+      }
+      Insn insn = insns[idx];
+      if (++insnProcessed > opts.insnLimit()) {
+        throw reject("BPF program is too large. Processed " + insnProcessed + " insn");
+      }
+      visited[idx] = true;
+      if (cfg.isPrunePoint(idx)) {
+        if (pruner.isStateVisited(idx)) {
+          if (log.enabled()) {
+            if (doPrintState) {
+              verbose("\nfrom " + cur.prevInsnIdx + " to " + idx + ": safe\n");
+            } else {
+              verbose(idx + ": safe\n");
+            }
+          }
+          if (!finishPath()) {
+            return;
+          }
+          continue;
+        }
+      }
+      if (level2() && doPrintState) {
+        verbose("\nfrom " + cur.prevInsnIdx + " to " + idx + ":" + stateString(true) + "\n");
+        doPrintState = false;
+      }
+      if (log.enabled()) {
+        if (scratchedRegs != 0 || scratchedStack != 0) {
+          log.insnState(idx, stateString(false));
+        }
+        int startPos = log.pos();
+        verbose(idx + ": " + KernelDisasm.format(insns, idx, this::callName, allowPtrLeaks) + "\n");
+        log.markInsnLine(startPos);
+      }
+      int next = step(insn, idx);
+      if (next == EXIT_PATH) {
+        if (!finishPath()) {
+          return;
+        }
+        continue;
+      }
+      if (next == FRAME_RETURNED) {
+        doPrintState = true;
+        continue;
+      }
+      cur.prevInsnIdx = idx;
+      cur.insnIdx = next;
+    }
+  }
+
+  static final int EXIT_PATH = -1;
+  static final int FRAME_RETURNED = -2;
+
+  /** Executes one instruction on {@link #cur}; returns the next index or a marker. */
+  private int step(Insn insn, int idx) {
+    int cls = insn.cls();
+    switch (cls) {
+      case Opcodes.ALU:
+      case Opcodes.ALU64:
+        alu.checkAlu(insn, idx);
+        return idx + 1;
+      case Opcodes.LDX:
+        mem.checkLoad(insn, idx);
+        return idx + 1;
+      case Opcodes.STX:
+        if ((insn.opcode() & 0xe0) == Opcodes.ATOMIC) {
+          mem.checkAtomic(insn, idx);
+        } else {
+          mem.checkStoreReg(insn, idx);
+        }
+        return idx + 1;
+      case Opcodes.ST:
+        mem.checkStoreImm(insn, idx);
+        return idx + 1;
+      case Opcodes.LD:
+        return alu.checkLd(insn, idx);
+      default:
+        jmpsProcessed++;
+        return jmp.checkJump(insn, idx);
+    }
+  }
+
+  /** Path finished (exit or pruned): update branch counts, pop the next pending branch. */
+  private boolean finishPath() {
+    scratchAll();
+    pruner.updateBranchCounts(cur);
+    Pending p = branches.poll();
+    if (p == null) {
+      return false;
+    }
+    if (!level2()) {
+      log.reset(p.logPos);
+    }
+    cur = p.state;
+    cur.insnIdx = p.insnIdx;
+    cur.prevInsnIdx = p.prevInsnIdx;
+    doPrintState = true;
+    return true;
+  }
+
+  /** push_stack(): queue a copy of the current state to continue at {@code insnIdx} later. */
+  VerifierState pushBranch(int insnIdx, int prevInsnIdx) {
+    VerifierState copy = cur.copy();
+    copy.insnIdx = insnIdx;
+    copy.prevInsnIdx = prevInsnIdx;
+    branches.push(new Pending(copy, insnIdx, prevInsnIdx, log.pos()));
+    if (branches.size() > COMPLEXITY_LIMIT_JMP_SEQ) {
+      throw reject("The sequence of " + branches.size() + " jumps is too complex.");
+    }
+    if (copy.parent != null) {
+      copy.parent.branches++;
+    }
+    return copy;
+  }
+
+  // ---------------------------------------------------------------- log helpers
+
+  String callName(Insn insn, int pc) {
+    if (insn.src() == Opcodes.PSEUDO_KFUNC_CALL) {
+      String n = info.kfuncName(pc);
+      return n == null ? "kernel-function" : n;
+    }
+    String n = HelperNames.name(insn.imm());
+    return n == null ? "unknown" : "bpf_" + n;
+  }
+
+  /** print_verifier_state() of the current frame: all registers, or only scratched ones. */
+  String stateString(boolean all) {
+    String s = stateString(cur.cur(), all);
+    if (!all) {
+      scratchedRegs = 0;
+      scratchedStack = 0;
+    }
+    return s;
+  }
+
+  String stateString(FuncState f, boolean all) {
+    StringBuilder sb = new StringBuilder();
+    if (f.frameno != 0) {
+      sb.append(" frame").append(f.frameno).append(':');
+    }
+    for (int i = 0; i < FuncState.MAX_REGS; i++) {
+      RegState r = f.regs[i];
+      if (r.type == RegType.NOT_INIT) {
+        continue;
+      }
+      if (!all && (scratchedRegs & (1 << i)) == 0) {
+        continue;
+      }
+      sb.append(" R").append(i).append('=').append(StateFormatter.reg(r, f.frameno));
+    }
+    for (int spi = 0; spi < f.stack.size(); spi++) {
+      if (!all && (spi >= 64 || (scratchedStack & (1L << spi)) == 0)) {
+        continue;
+      }
+      String s = StateFormatter.stackSlot(f.stack.get(spi), spi, f.frameno);
+      if (s != null) {
+        sb.append(' ').append(s);
+      }
+    }
+    if (!f.refs.isEmpty()) {
+      sb.append(" refs=");
+      for (int i = 0; i < f.refs.size(); i++) {
+        sb.append(i == 0 ? "" : ",").append(f.refs.get(i)[0]);
+      }
+    }
+    if (f.inCallback) {
+      sb.append(" cb");
+    }
+    return sb.toString();
+  }
+
+  /** Explored states by instruction, kept by {@link StatePruner}. */
+  Map<Integer, List<VerifierState.Checkpoint>> newExploredMap() {
+    return new HashMap<>();
+  }
+
+  List<VerifierState.Checkpoint> newList() {
+    return new ArrayList<>();
+  }
+}

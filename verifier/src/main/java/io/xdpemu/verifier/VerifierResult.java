@@ -1,0 +1,32 @@
+package io.xdpemu.verifier;
+
+/**
+ * The verdict and the evidence: the kernel-style log, the rejection message (last lines of the log
+ * on rejection, empty when accepted), the statistics the kernel prints, and per-instruction facts
+ * ({@code visited[pc]}: reached on some path; the runtime may use it to report dead code).
+ */
+public record VerifierResult(
+    boolean accepted,
+    String log,
+    String errorMessage,
+    int insnProcessed,
+    int maxStatesPerInsn,
+    int totalStates,
+    int peakStates,
+    long verificationTimeNanos,
+    String stackDepth,
+    boolean[] visited) {
+
+  /** The kernel's last line for an accepted program. */
+  public String statsLine() {
+    return "processed "
+        + insnProcessed
+        + " insns (limit 1000000) max_states_per_insn "
+        + maxStatesPerInsn
+        + " total_states "
+        + totalStates
+        + " peak_states "
+        + peakStates
+        + " mark_read 0";
+  }
+}

@@ -1,0 +1,51 @@
+package io.xdpemu.verifier;
+
+/**
+ * A whole verification state ({@code struct bpf_verifier_state}): the call frames, plus the link
+ * to the checkpoint this path descends from ({@code parent}) used to count live branches, as
+ * update_branch_counts() does.
+ */
+final class VerifierState {
+  final FuncState[] frames = new FuncState[Verifier.MAX_CALL_FRAMES];
+  int curframe;
+  int insnIdx;
+  int prevInsnIdx = -1;
+  Checkpoint parent;
+  /** Processed jumps along this path since the last checkpoint, for loop heuristics. */
+  int lastCheckpointInsn;
+
+  VerifierState copy() {
+    VerifierState s = new VerifierState();
+    for (int i = 0; i <= curframe; i++) {
+      s.frames[i] = frames[i].copy();
+    }
+    s.curframe = curframe;
+    s.insnIdx = insnIdx;
+    s.prevInsnIdx = prevInsnIdx;
+    s.parent = parent;
+    return s;
+  }
+
+  FuncState cur() {
+    return frames[curframe];
+  }
+
+  RegState[] regs() {
+    return frames[curframe].regs;
+  }
+
+  /** A state saved at a prune point, with the count of unfinished paths below it. */
+  static final class Checkpoint {
+    final VerifierState state;
+    final int insnIdx;
+    Checkpoint parent;
+    int branches = 1;
+    int hits;
+    int misses;
+
+    Checkpoint(VerifierState state, int insnIdx) {
+      this.state = state;
+      this.insnIdx = insnIdx;
+    }
+  }
+}
