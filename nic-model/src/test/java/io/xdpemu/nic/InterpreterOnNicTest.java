@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.xdpemu.ebpf.isa.Assembler;
 import io.xdpemu.ebpf.vm.AddressSpace;
 import io.xdpemu.ebpf.vm.Engine;
-import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 import io.xdpemu.ebpf.vm.Linkage;
 import io.xdpemu.ebpf.vm.Program;
@@ -15,14 +15,14 @@ import io.xdpemu.ebpf.vm.RegionRegistry;
 import org.junit.jupiter.api.Test;
 
 /**
- * The interpreter runs on frames the NIC prepared: the program sees the metadata through
- * data_meta (bounds-checked against data like the verifier demands) and follows ptr_to_rx into the
- * descriptor ring in simulated kernel memory.
+ * The interpreter runs on frames the NIC prepared: the program sees the metadata through data_meta
+ * (bounds-checked against data like the verifier demands) and follows ptr_to_rx into the descriptor
+ * ring in simulated kernel memory.
  */
 class InterpreterOnNicTest {
   /**
-   * v1 layout: returns pkt_type (meta+16) * 2^16 + ptr_to_rx->len read with
-   * bpf_probe_read_kernel (helper 113) into the stack.
+   * v1 layout: returns pkt_type (meta+16) * 2^16 + ptr_to_rx->len read with bpf_probe_read_kernel
+   * (helper 113) into the stack.
    */
   private static final String PROGRAM =
       String.join(
@@ -54,13 +54,16 @@ class InterpreterOnNicTest {
   void programReadsMetadataAndFollowsTheDescriptorPointer() {
     HelperRegistry helpers = new HelperRegistry();
     // bpf_probe_read_kernel(dst, size, unsafe_ptr), as the kernel's copy_from_kernel_nofault.
-    helpers.register(113, "bpf_probe_read_kernel", (ctx, dst, size, src, r4, r5) -> {
-      byte[] tmp = new byte[(int) size];
-      int ret = ctx.kernel.read(src, tmp, 0, (int) size);
-      Region r = ctx.memory().check(ctx.pc, dst, (int) size, true);
-      System.arraycopy(tmp, 0, r.bytes(), AddressSpace.offset(dst), (int) size);
-      return ret;
-    });
+    helpers.register(
+        113,
+        "bpf_probe_read_kernel",
+        (ctx, dst, size, src, r4, r5) -> {
+          byte[] tmp = new byte[(int) size];
+          int ret = ctx.kernel.read(src, tmp, 0, (int) size);
+          Region r = ctx.memory().check(ctx.pc, dst, (int) size, true);
+          System.arraycopy(tmp, 0, r.bytes(), AddressSpace.offset(dst), (int) size);
+          return ret;
+        });
     Program p = new Program("t", Assembler.assemble(PROGRAM), helpers, Linkage.NONE);
     Executable prog = Engine.INTERPRETER.prepare(p);
     try (Nic nic = Nic.create(TestFiles.firmware("mynic-v1.json"), NicConfig.defaults())) {

@@ -84,9 +84,9 @@ class TsharkAgreementTest {
   }
 
   /**
-   * Stacks the tcpdump captures lack, built here, written as a pcap and dissected by tshark:
-   * IPv6 extension-header chains, MPLS over Ethernet, GRE with key carrying Ethernet, QinQ with
-   * IPv6, IPv4 options, Geneve carrying Ethernet, fragments, truncated frames.
+   * Stacks the tcpdump captures lack, built here, written as a pcap and dissected by tshark: IPv6
+   * extension-header chains, MPLS over Ethernet, GRE with key carrying Ethernet, QinQ with IPv6,
+   * IPv4 options, Geneve carrying Ethernet, fragments, truncated frames.
    */
   @org.junit.jupiter.api.Test
   void synthesizedStacksAgreeWithTshark(@org.junit.jupiter.api.io.TempDir Path tmp)
@@ -99,12 +99,19 @@ class TsharkAgreementTest {
     List<byte[]> frames = SyntheticFrames.all();
     Path pcap = tmp.resolve("synthetic.pcap");
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-        .putInt(65535).putInt(1);
+    java.nio.ByteBuffer h =
+        java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    h.putInt(0xa1b2c3d4)
+        .putShort((short) 2)
+        .putShort((short) 4)
+        .putInt(0)
+        .putInt(0)
+        .putInt(65535)
+        .putInt(1);
     out.write(h.array());
     for (byte[] f : frames) {
-      java.nio.ByteBuffer r = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.nio.ByteBuffer r =
+          java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       r.putInt(0).putInt(0).putInt(f.length).putInt(f.length);
       out.write(r.array());
       out.write(f);
