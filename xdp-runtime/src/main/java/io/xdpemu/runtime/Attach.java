@@ -45,9 +45,9 @@ public final class Attach {
         ? null : firmwareBtf(FirmwareLoader.load(o.firmware()), o);
   }
 
-  /** The split BTF a firmware exports for CO-RE; wired to nic-model's export as it lands. */
+  /** The split BTF a firmware exports for CO-RE: nic-model's LayoutBtf on the base. */
   static Btf firmwareBtf(Firmware fw, LoadOptions o) {
-    return null;
+    return io.xdpemu.nic.export.LayoutBtf.build(fw, io.xdpemu.ebpf.btf.BaseBtf.load(o.vmlinux()));
   }
 
   public LoadPipeline.Loaded loaded() {
