@@ -178,7 +178,7 @@ echo "core-selftests: libbpf + kernel $(uname -r): $(grep -c ' PASS$' "$WORK/ker
 
 # ---- 4. xdpemu ------------------------------------------------------------------------------
 cd "$ROOT"
-echo skip-mvn-for-now || XDPEMU_CORE_SELFTESTS="$WORK" mvn -B -q test -pl ebpf-vm -am -Dtest=KernelCoreSelftestsTest \
+XDPEMU_CORE_SELFTESTS="$WORK" mvn -B -q test -pl ebpf-vm -am -Dtest=KernelCoreSelftestsTest \
   -Dsurefire.failIfNoSpecifiedTests=false
 report=$(ls ebpf-vm/target/surefire-reports/*KernelCoreSelftestsTest.txt 2>/dev/null || true)
 [ -n "$report" ] && grep -h "Tests run" $report

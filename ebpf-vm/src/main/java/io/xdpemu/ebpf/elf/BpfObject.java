@@ -2,6 +2,7 @@ package io.xdpemu.ebpf.elf;
 
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfExt;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -9,8 +10,8 @@ import java.util.stream.Collectors;
 /**
  * Everything a BPF ELF object declares: its programs (subprograms appended), its maps (user maps
  * first, then global data, libbpf's order; {@code ld_imm64} instructions refer to them by index),
- * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and the parsed {@code .BTF} (null
- * when absent).
+ * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and their parsed forms {@code types}
+ * / {@code ext} (null when absent).
  */
 public record BpfObject(
     String fileName,
@@ -20,7 +21,8 @@ public record BpfObject(
     int kernelVersion,
     byte[] btf,
     byte[] btfExt,
-    Btf types) {
+    Btf types,
+    BtfExt ext) {
 
   /**
    * The program called {@code nameOrSection} (function name first, then section name: the first

@@ -1,6 +1,8 @@
 package io.xdpemu.ebpf.elf;
 
+import io.xdpemu.ebpf.MalformedInputException;
 import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.btf.BtfExt;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.btf.BtfKind;
 import io.xdpemu.ebpf.btf.BtfType;
@@ -45,6 +47,17 @@ public final class BpfObjectReader {
     byte[] btf = btfSec == null ? null : elf.contents(btfSec);
     byte[] btfExt = extSec == null ? null : elf.contents(extSec);
     Btf objectBtf = BtfMapReader.parseObjectBtf(elf, btf);
+    BtfExt ext = null;
+    if (btfExt != null) {
+      if (objectBtf == null) {
+        throw elf.fail("section .BTF.ext without .BTF");
+      }
+      try {
+        ext = BtfExt.parse(btfExt, objectBtf, ".BTF.ext");
+      } catch (MalformedInputException e) {
+        throw elf.fail("section .BTF.ext: " + e.getMessage());
+      }
+    }
 
     List<MapDefinition> maps = new ArrayList<>();
     Map<String, Integer> mapIndex = new HashMap<>();
@@ -115,12 +128,12 @@ public final class BpfObjectReader {
           // libbpf bpf_object__add_programs: "program '%s' is static and not supported"
           throw elf.fail(f.section() + ": program '" + f.name() + "' is static (not supported)");
         }
-        programs.add(ProgramLinker.link(elf, f, textFunctions, resolver));
+        programs.add(ProgramLinker.link(elf, f, textFunctions, resolver, ext));
       }
     }
     return new BpfObject(
         fileName, List.copyOf(programs), List.copyOf(maps), license(elf), kernelVersion(elf), btf,
-        btfExt, objectBtf);
+        btfExt, objectBtf, ext);
   }
 
   static final int BPF_MAP_TYPE_ARRAY = 2;

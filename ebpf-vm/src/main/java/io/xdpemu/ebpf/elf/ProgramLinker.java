@@ -1,5 +1,6 @@
 package io.xdpemu.ebpf.elf;
 
+import io.xdpemu.ebpf.btf.BtfExt;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
 import java.util.ArrayList;
@@ -39,17 +40,41 @@ final class ProgramLinker {
   }
 
   static ProgramSpec link(
-      ElfFile elf, ElfFunction entry, List<ElfFunction> textFunctions, MapResolver maps) {
+      ElfFile elf, ElfFunction entry, List<ElfFunction> textFunctions, MapResolver maps,
+      BtfExt ext) {
     ProgramLinker l = new ProgramLinker(elf, textFunctions, maps);
     l.append(entry);
     l.relocate(entry, 0);
+    List<ProgramSpec.FuncInfoAt> funcs = new ArrayList<>();
+    List<ProgramSpec.LineInfoAt> lines = new ArrayList<>();
+    if (ext != null) {
+      // like libbpf's adjust_prog_btf_ext_info: each appended copy brings its section's records
+      for (ProgramSpec.CodeSegment s : l.segments) {
+        for (BtfExt.FuncInfo f : ext.funcInfo(s.section())) {
+          int pc = s.pcOf(s.section(), Integer.toUnsignedLong(f.insnOff()));
+          if (pc >= 0) {
+            funcs.add(new ProgramSpec.FuncInfoAt(pc, f.typeId()));
+          }
+        }
+        for (BtfExt.LineInfo li : ext.lineInfo(s.section())) {
+          int pc = s.pcOf(s.section(), Integer.toUnsignedLong(li.insnOff()));
+          if (pc >= 0) {
+            lines.add(new ProgramSpec.LineInfoAt(pc, li));
+          }
+        }
+      }
+      lines.sort(java.util.Comparator.comparingInt(ProgramSpec.LineInfoAt::pc));
+      funcs.sort(java.util.Comparator.comparingInt(ProgramSpec.FuncInfoAt::pc));
+    }
     return new ProgramSpec(
         entry.name(),
         entry.section().name(),
         l.out.toArray(new Insn[0]),
         List.copyOf(l.mapRefs),
         List.copyOf(l.externs),
-        List.copyOf(l.segments));
+        List.copyOf(l.segments),
+        List.copyOf(funcs),
+        List.copyOf(lines));
   }
 
   private int append(ElfFunction f) {

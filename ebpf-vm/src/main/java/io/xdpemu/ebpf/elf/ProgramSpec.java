@@ -1,5 +1,6 @@
 package io.xdpemu.ebpf.elf;
 
+import io.xdpemu.ebpf.btf.BtfExt;
 import io.xdpemu.ebpf.isa.Insn;
 import java.util.List;
 
@@ -23,6 +24,8 @@ import java.util.List;
  * @param externs every call of, or load from, an extern symbol
  * @param segments which part of which ELF section each range of {@code insns} came from, so that
  *     .BTF.ext records (which are per section, byte offsets) can be mapped to program counters
+ * @param funcInfo .BTF.ext func_info of the program and its appended subprograms, by pc
+ * @param lineInfo .BTF.ext line_info, by pc (ascending)
  */
 public record ProgramSpec(
     String name,
@@ -30,7 +33,28 @@ public record ProgramSpec(
     Insn[] insns,
     List<MapReference> mapReferences,
     List<ExternReference> externs,
-    List<CodeSegment> segments) {
+    List<CodeSegment> segments,
+    List<FuncInfoAt> funcInfo,
+    List<LineInfoAt> lineInfo) {
+
+  /** A .BTF.ext func_info record placed at program counter {@code pc}: FUNC {@code typeId}. */
+  public record FuncInfoAt(int pc, int typeId) {}
+
+  /** A .BTF.ext line_info record placed at program counter {@code pc}. */
+  public record LineInfoAt(int pc, BtfExt.LineInfo info) {}
+
+  /** The source line of {@code pc}: the line_info at or before it, or null. */
+  public BtfExt.LineInfo lineAt(int pc) {
+    BtfExt.LineInfo best = null;
+    for (LineInfoAt l : lineInfo) {
+      if (l.pc() <= pc) {
+        best = l.info();
+      } else {
+        break;
+      }
+    }
+    return best;
+  }
 
   /**
    * An {@code ld_imm64} at {@code pc} loading a map ({@code value == false}) or a pointer {@code
