@@ -181,4 +181,42 @@ class ReplayTest {
     }
     assertTrue(t.contains("Packets received : 3,000"), t);
   }
+
+  /**
+   * Steady state allocates nothing per packet: the allocation of a 12000-packet replay minus that
+   * of a 6000-packet replay (same fixed costs) stays under a few bytes per packet. One queue, so
+   * everything runs on this thread, whose allocation the JVM counts exactly.
+   */
+  @Test
+  void steadyStateReplayAllocatesNothingPerPacket() throws Exception {
+    Path small = tmp.resolve("alloc-6k.pcap");
+    Path big = tmp.resolve("alloc-12k.pcap");
+    for (Path p : new Path[] {small, big}) {
+      try (OutputStream os = Files.newOutputStream(p);
+          PcapWriter w = new PcapWriter(os)) {
+        new TrafficGenerator("mixed", 5).write(w, p == small ? 6000 : 12000);
+      }
+    }
+    Path out = tmp.resolve("alloc-out");
+    XdpRunner bounceUdp = ctx -> {
+      XdpBuff x = ctx.xdp();
+      return x.frame[x.data + 23] == 17 ? XdpAction.TX : XdpAction.PASS;
+    };
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long[] bytes = new long[2];
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 2; i++) {
+        Attachment att = new Attachment(new PlainRxPath(1, 1), bounceUdp, "alloc");
+        ReplayRun.Options o = new ReplayRun.Options(List.of(i == 0 ? small : big), out, false,
+            List.of(), 256);
+        long before = mx.getCurrentThreadAllocatedBytes();
+        ReplayRun.run(att, q -> new ExecutionContext(new RegionRegistry()), null, o, "p", null);
+        bytes[i] = mx.getCurrentThreadAllocatedBytes() - before;
+      }
+    }
+    long perPacket = (bytes[1] - bytes[0]) / 6000;
+    assertTrue(perPacket < 8, "allocated " + perPacket + " bytes per packet (" + bytes[0] + " for 6k, "
+        + bytes[1] + " for 12k)");
+  }
 }
