@@ -139,7 +139,7 @@ class CliTest {
         lines.get(0));
     assertTrue(Files.readString(out.resolve("maps.json")).startsWith("{"));
     try (Stream<Path> s = Files.list(out)) {
-      assertEquals(List.of("maps.json", "packets.jsonl", "pass.pcap", "summary.json", "tx.pcap"),
+      assertEquals(List.of("maps.json", "packets.jsonl", "packets.txt", "pass.pcap", "summary.json", "tx.pcap"),
           s.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
