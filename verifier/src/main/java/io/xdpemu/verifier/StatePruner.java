@@ -132,7 +132,9 @@ final class StatePruner {
       }
       int liveAt = i == old.curframe ? idx : old.frames[i + 1].callsite;
       int live = liveAt >= 0 ? env.cfg.liveRegsBefore(liveAt, i == old.curframe) : 0xffff;
-      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live)) {
+      int relevantAt = i == old.curframe ? idx : liveAt + 1;
+      int relevant = relevantAt >= 0 ? env.cfg.valueRelevantBefore(relevantAt) : 0xffff;
+      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, relevant)) {
         return false;
       }
     }
