@@ -11,6 +11,13 @@ final class Commands {
 
   static {
     // Subcommands register here as they land (run, test-run, verify, disasm, btf, firmware, diff).
+    TABLE.put("gen-pcap", new GenPcapCommand());
+    TABLE.put("run", new RunCommand());
+    TABLE.put("test-run", new TestRunCommand());
+    TABLE.put("verify", new VerifyCommand());
+    TABLE.put("disasm", new DisasmCommand());
+    TABLE.put("diff", new DiffCommand());
+    TABLE.put("btf", new BtfCommand());
   }
 
   static Command lookup(String name) {

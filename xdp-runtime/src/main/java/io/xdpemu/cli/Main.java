@@ -55,6 +55,12 @@ public final class Main {
         e.printStackTrace(err);
       }
       return e.exitCode();
+    } catch (java.io.UncheckedIOException e) {
+      err.println("xdpemu: I/O error: " + e.getCause().getMessage());
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return 2;
     } catch (OutOfMemoryError | StackOverflowError e) {
       err.println("xdpemu: internal error: " + e);
       if (debug) {

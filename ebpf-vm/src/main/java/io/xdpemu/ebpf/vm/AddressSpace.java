@@ -63,6 +63,14 @@ public final class AddressSpace {
     }
   }
 
+  /**
+   * The live region table, indexed by region id, for the engines' inlined fast paths. It is
+   * replaced (not mutated in place) when it grows, so engines re-read it on every access.
+   */
+  Region[] table() {
+    return regions;
+  }
+
   /** The region an address points into, or null when the high half names no region. */
   public Region region(long address) {
     long id = address >>> 32;

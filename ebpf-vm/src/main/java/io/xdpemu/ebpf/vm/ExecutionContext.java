@@ -47,6 +47,12 @@ public final class ExecutionContext {
   /** The NIC's answers for the XDP metadata kfuncs for the current frame. */
   public RxMetadataSource rxMetadata = RxMetadataSource.NONE;
 
+  /**
+   * Calls a BPF callback subprogram for bpf_loop / bpf_for_each_map_elem; installed by the engine
+   * running the program, null when the engine cannot call back (the helpers then trap).
+   */
+  public CallbackInvoker callbacks;
+
   /** Free slot for the runtime/helpers (maps, FIB, ring buffers): looked up by class. */
   public Object services;
 

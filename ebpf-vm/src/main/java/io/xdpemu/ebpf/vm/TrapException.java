@@ -16,6 +16,11 @@ public class TrapException extends XdpemuException {
     this.pc = pc;
   }
 
+  public TrapException(int pc, String what, Throwable cause) {
+    super("trap at pc " + pc + ": " + what, 2, cause);
+    this.pc = pc;
+  }
+
   public int pc() {
     return pc;
   }

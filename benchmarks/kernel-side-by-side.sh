@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Kernel vs xdpemu, side by side (issue 8 item 3): for each example object, the same packet is run
+#   in the kernel:  bpftool prog run pinned PIN data_in F repeat N
+#   in xdpemu:      ./xdpemu test-run OBJ --prog NAME --data-in F --repeat N
+# interleaved (kernel, xdpemu, kernel, xdpemu, ...) for R rounds, so that both see the same machine
+# state over time. Each side reports its own average ns per run (the kernel: BPF_PROG_TEST_RUN's
+# duration; xdpemu: after warm-up, per the CLI contract); the table shows the median over rounds
+# and the ratio xdpemu/kernel. The xdpemu column reads "n/a" when test-run fails (the message goes
+# to stderr), so the kernel column is still useful on its own.
+#
+# Needs: root, bpftool, bpffs (mounted at /sys/fs/bpf if it is not), xxd, java + maven (./xdpemu).
+# Usage: benchmarks/kernel-side-by-side.sh [-n REPEAT] [-r ROUNDS] [PROGRAM-GLOB]
+#        e.g. benchmarks/kernel-side-by-side.sh -n 1000000 -r 5 'xdp_*'
+set -u
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPEAT=100000
+ROUNDS=3
+while getopts "n:r:h" opt; do
+  case "$opt" in
+    n) REPEAT=$OPTARG ;;
+    r) ROUNDS=$OPTARG ;;
+    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+GLOB=${1:-*}
+
+for tool in bpftool xxd awk; do
+  command -v "$tool" >/dev/null || { echo "kernel-side-by-side: $tool not found" >&2; exit 2; }
+done
+[ "$(id -u)" = 0 ] || { echo "kernel-side-by-side: needs root (bpftool prog load/run)" >&2; exit 2; }
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf || exit 2
+
+WORK=$(mktemp -d)
+PIN=/sys/fs/bpf/xdpemu_sbs_$$
+cleanup() { rm -f "$PIN"; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# One frame for every program: Ethernet / IPv4 (valid header checksum) / UDP 33333 -> 53,
+# 18 bytes of payload; 60 bytes, the minimum Ethernet frame without FCS.
+FRAME_HEX="02000000000b02000000000a08004500002e1234000040119ce00a000001c0a8010282350035001a0df568656c6c6f2c20776f726c64212121212121"
+PACKET=$WORK/packet.bin
+echo "$FRAME_HEX" | xxd -r -p > "$PACKET"
+
+# Prints the average ns per run from bpftool's or xdpemu's one-line report, else nothing.
+#   bpftool 7.x: "Return value: 2, duration: 18ns" or "... duration (average): 18ns"
+parse_ns() { sed -n 's/.*duration[^:]*: *\([0-9][0-9]*\) *ns.*/\1/p' | head -n 1; }
+
+kernel_ns() {  # $1 = pinned program
+  bpftool prog run pinned "$1" data_in "$PACKET" repeat "$REPEAT" 2>&1 | parse_ns
+}
+
+emulator_ns() {  # $1 = object, $2 = program
+  local out
+  if ! out=$("$ROOT/xdpemu" test-run "$1" --prog "$2" --data-in "$PACKET" --repeat "$REPEAT" 2>&1); then
+    echo "xdpemu test-run $(basename "$1") failed: $(echo "$out" | tail -n 1)" >&2
+    return
+  fi
+  echo "$out" | parse_ns
+}
+
+median() { sort -n | awk '{v[NR]=$1} END{ if (NR==0) print ""; else if (NR%2) print v[(NR+1)/2]; else print int((v[NR/2]+v[NR/2+1])/2) }'; }
+
+echo "Linux $(uname -r), $(bpftool version | head -n 1), repeat $REPEAT, $ROUNDS rounds (median), frame 60 bytes"
+echo
+echo "| program | kernel ns | xdpemu ns | xdpemu / kernel |"
+echo "| --- | ---: | ---: | ---: |"
+for obj in "$ROOT"/examples/$GLOB.o; do
+  [ -f "$obj" ] || continue
+  name=$(basename "$obj" .o)
+  if ! bpftool prog load "$obj" "$PIN" type xdp 2>"$WORK/load.err"; then
+    echo "| $name | load failed | | |"
+    sed 's/^/  /' "$WORK/load.err" | tail -n 5 >&2
+    continue
+  fi
+  : > "$WORK/k"; : > "$WORK/e"
+  emulator_ok=1
+  for _ in $(seq "$ROUNDS"); do
+    kernel_ns "$PIN" >> "$WORK/k"
+    if [ $emulator_ok = 1 ]; then  # after one failure, the remaining rounds would fail the same way
+      before=$(wc -l < "$WORK/e")
+      emulator_ns "$obj" "$name" >> "$WORK/e"
+      [ "$(wc -l < "$WORK/e")" -gt "$before" ] || emulator_ok=0
+    fi
+  done
+  rm -f "$PIN"
+  k=$(median < "$WORK/k"); e=$(median < "$WORK/e")
+  if [ -n "$k" ] && [ -n "$e" ] && [ "$k" -gt 0 ]; then
+    ratio=$(awk -v e="$e" -v k="$k" 'BEGIN{printf "%.1fx", e/k}')
+  else
+    ratio="n/a"
+  fi
+  echo "| $name | ${k:-n/a} | ${e:-n/a} | $ratio |"
+done

@@ -1,0 +1,66 @@
+package io.xdpemu.ebpf.elf;
+
+import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfExt;
+import io.xdpemu.ebpf.maps.MapDefinition;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Everything a BPF ELF object declares: its programs (subprograms appended), its maps (user maps
+ * first, then global data, libbpf's order; {@code ld_imm64} instructions refer to them by index),
+ * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and their parsed forms {@code types}
+ * / {@code ext} (null when absent).
+ */
+public record BpfObject(
+    String fileName,
+    List<ProgramSpec> programs,
+    List<MapDefinition> maps,
+    String license,
+    int kernelVersion,
+    byte[] btf,
+    byte[] btfExt,
+    Btf types,
+    BtfExt ext) {
+
+  /**
+   * The program called {@code nameOrSection} (function name first, then section name: the first
+   * program of that section), or, when null, the first program in an XDP section (else the first
+   * program). A program chosen by name is returned whatever its section, so that the caller can load
+   * it as XDP the way {@code bpftool prog load ... type xdp} does.
+   */
+  public ProgramSpec program(String nameOrSection) {
+    if (programs.isEmpty()) {
+      throw new UsageException(fileName + ": the object contains no programs");
+    }
+    if (nameOrSection == null) {
+      return programs.stream().filter(ProgramSpec::isXdpSection).findFirst()
+          .orElse(programs.get(0));
+    }
+    for (ProgramSpec p : programs) {
+      if (p.name().equals(nameOrSection)) {
+        return p;
+      }
+    }
+    for (ProgramSpec p : programs) {
+      if (p.section().equals(nameOrSection)) {
+        return p;
+      }
+    }
+    throw new UsageException(
+        fileName + ": no program named '" + nameOrSection + "' (programs: "
+            + programs.stream().map(p -> p.name() + " in " + p.section())
+                .collect(Collectors.joining(", ")) + ")");
+  }
+
+  /** The map called {@code name}, or null. */
+  public MapDefinition map(String name) {
+    for (MapDefinition m : maps) {
+      if (m.name().equals(name)) {
+        return m;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,56 @@
+package io.xdpemu.ebpf.helpers;
+
+import io.xdpemu.ebpf.vm.HelperRegistry;
+
+/**
+ * Registers every helper xdpemu implements, by the kernel's static id, and the XDP metadata kfuncs
+ * by name. A program calling an id that is not registered traps in the engine with "call to
+ * unknown helper id N"; {@link #describeUnknown} gives the loader and verifier the same wording.
+ */
+public final class Helpers {
+  private Helpers() {}
+
+  /** A registry holding all helpers and kfuncs, answering from {@code env}. */
+  public static HelperRegistry registry(HelperEnvironment env) {
+    HelperRegistry reg = new HelperRegistry();
+    registerAll(reg, env);
+    return reg;
+  }
+
+  public static void registerAll(HelperRegistry reg, HelperEnvironment env) {
+    MapHelpers.register(reg, env);
+    XdpHelpers.register(reg, env);
+    MiscHelpers.register(reg, env);
+    RingBufHelpers.register(reg, env);
+    CallbackHelpers.register(reg, env);
+    reg.register(
+        HelperIds.TRACE_PRINTK,
+        "bpf_trace_printk",
+        (ctx, r1, r2, r3, r4, r5) -> TracePrintk.call(ctx, r1, r2, r3, r4, r5));
+    reg.register(
+        HelperIds.CSUM_DIFF,
+        "bpf_csum_diff",
+        (ctx, r1, r2, r3, r4, r5) -> {
+          long fromSize = r2 & 0xffffffffL;
+          long toSize = r4 & 0xffffffffL;
+          if (((fromSize | toSize) & 3) != 0 || fromSize + toSize > CsumDiff.MAX_DIFF) {
+            return CsumDiff.compute(new byte[1], new byte[0], r5);
+          }
+          byte[] from = HelperMemory.read(ctx, r1, (int) fromSize);
+          byte[] to = HelperMemory.read(ctx, r3, (int) toSize);
+          return CsumDiff.compute(from, to, r5);
+        });
+    reg.register(
+        HelperIds.FIB_LOOKUP,
+        "bpf_fib_lookup",
+        (ctx, r1, r2, r3, r4, r5) -> {
+          XdpHelpers.xdp(ctx, r1);
+          return FibLookup.lookup(env.fib(), ctx, r2, r3 & 0xffffffffL, r4);
+        });
+    Kfuncs.register(reg);
+  }
+
+  public static String describeUnknown(int id) {
+    return "unknown helper id " + id;
+  }
+}

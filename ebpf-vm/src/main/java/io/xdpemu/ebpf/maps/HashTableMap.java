@@ -1,0 +1,271 @@
+package io.xdpemu.ebpf.maps;
+
+import io.xdpemu.ebpf.ProgramRejectedException;
+import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.ebpf.vm.RegionRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * BPF_MAP_TYPE_HASH, PERCPU_HASH, LRU_HASH and LRU_PERCPU_HASH (kernel/bpf/hashtab.c).
+ *
+ * <p>Lookups are lock-free (a {@link ConcurrentHashMap} from key to slot); updates and deletes
+ * serialise on the map, as the kernel's bucket locks serialise writers of one bucket. As in
+ * htab_map_update_elem(), replacing an element of a (non-per-CPU) hash allocates a new element,
+ * fills it, publishes it and frees the old one, so a program holding a pointer to the old value
+ * keeps valid memory that is later reused; per-CPU maps and BPF_F_LOCK updates write in place.
+ * One spare slot plays the role of the kernel's per-CPU extra elements, so replacing a key in a
+ * full map succeeds.
+ *
+ * <p>LRU maps never fail with -E2BIG: when no element is free, the least recently used one is
+ * evicted (lookups from programs and updates count as use; host lookups do not, like
+ * htab_lru_map_lookup_elem_sys). The kernel's LRU (kernel/bpf/bpf_lru_list.c) is an approximate
+ * one with per-CPU free lists, active/inactive lists and reference bits that may evict in batches;
+ * this map evicts exactly one element, the least recently used, which is the behaviour programs
+ * rely on. Like htab_lru_map_update_elem(), an update of a full LRU map takes a free element first,
+ * so it evicts even when the key already exists.
+ */
+public final class HashTableMap extends BpfMap {
+  private final boolean lru;
+  private final SlotStore values;
+  private final SlotStore keys;
+  private final ConcurrentHashMap<ByteKey, Integer> index = new ConcurrentHashMap<>();
+  private final long[] lastUse;
+  private final AtomicLong clock = new AtomicLong();
+  private int count;
+
+  HashTableMap(MapDefinition def, int cpus, RegionRegistry regions) {
+    super(def, cpus, regions);
+    int t = def.type();
+    this.lru = t == MapType.LRU_HASH || t == MapType.LRU_PERCPU_HASH;
+    if (def.keySize() <= 0 || def.valueSize() <= 0 || def.maxEntries() <= 0) {
+      throw new ProgramRejectedException(
+          "map '" + def.name() + "': hash needs key_size, value_size and max_entries > 0");
+    }
+    int capacity = def.maxEntries() + (lru ? 0 : 1);
+    boolean rdonly = (def.flags() & BPF_F_RDONLY_PROG) != 0;
+    this.values =
+        new SlotStore(def.name(), def.valueSize(), capacity, perCpu() ? cpus : 1, rdonly, regions);
+    this.keys = new SlotStore(def.name() + ".keys", def.keySize(), capacity, 1, true, regions);
+    this.lastUse = lru ? new long[capacity] : null;
+  }
+
+  public boolean isLru() {
+    return lru;
+  }
+
+  /** Number of elements present. */
+  public synchronized int size() {
+    return count;
+  }
+
+  private Integer slotOf(byte[] key) {
+    return index.get(new ByteKey(key));
+  }
+
+  @Override
+  public long lookupFromProgram(ExecutionContext ctx, byte[] key) {
+    Integer slot = slotOf(key);
+    if (slot == null) {
+      return 0;
+    }
+    if (lru) {
+      lastUse[slot] = clock.incrementAndGet(); // bpf_lru_node_set_ref()
+    }
+    return values.pointer(ctx, perCpu() ? values.cpuOf(ctx) : 0, slot);
+  }
+
+  /** Pointer to the key stored with an element (for bpf_for_each_map_elem callbacks). */
+  long keyPointer(ExecutionContext ctx, int slot) {
+    return keys.pointer(ctx, 0, slot);
+  }
+
+  @Override
+  public long updateFromProgram(ExecutionContext ctx, byte[] key, byte[] value, long flags) {
+    if (perCpu()) {
+      int cpu = values.cpuOf(ctx);
+      return doUpdate(key, null, value, cpu, flags);
+    }
+    return doUpdate(key, new byte[][] {value}, null, -1, flags);
+  }
+
+  @Override
+  public long deleteFromProgram(ExecutionContext ctx, byte[] key) {
+    return delete(key);
+  }
+
+  @Override
+  public int updatePerCpu(byte[] key, byte[][] vals, long flags) {
+    if (!keyOk(key) || !valueOk(vals)) {
+      return -Errno.EINVAL;
+    }
+    return doUpdate(key, vals, null, -1, flags);
+  }
+
+  /**
+   * One update. Either {@code all} (one value per CPU, or one for a shared map) or {@code one}
+   * for CPU {@code cpu} (a program's update of a per-CPU map: other CPUs of a new element are
+   * zero, as pcpu_init_value() does).
+   */
+  private int doUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long flags) {
+    long base = flags & ~BPF_F_LOCK;
+    boolean lockFlag = (flags & BPF_F_LOCK) != 0;
+    if (base > BPF_EXIST) {
+      return -Errno.EINVAL;
+    }
+    if (lockFlag && (lru || perCpu() || spinLockOffset < 0)) {
+      // htab_lru_map_update_elem and the per-CPU variants reject any flag above BPF_EXIST;
+      // htab_map_update_elem needs a bpf_spin_lock in the value for BPF_F_LOCK.
+      return -Errno.EINVAL;
+    }
+    ByteKey k = new ByteKey(key.clone());
+    synchronized (this) {
+      Integer old = index.get(k);
+      if (lru && count == maxEntries()) {
+        evictLeastRecentlyUsed();
+        old = index.get(k);
+      }
+      if (old != null && base == BPF_NOEXIST) {
+        return -Errno.EEXIST;
+      }
+      if (old == null && base == BPF_EXIST) {
+        return -Errno.ENOENT;
+      }
+      if (old != null && lockFlag) {
+        byte[] b = values.bytes(0, old);
+        int lockAt = values.offset(old) + spinLockOffset;
+        SpinLocks.lock(b, lockAt);
+        try {
+          values.write(0, old, all[0], spinLockOffset);
+        } finally {
+          SpinLocks.unlock(b, lockAt);
+        }
+        return 0;
+      }
+      if (old != null && perCpu()) {
+        writeValues(old, all, one, cpu);
+        touch(old);
+        return 0;
+      }
+      if (old == null && count >= maxEntries()) {
+        return -Errno.E2BIG;
+      }
+      int slot = values.allocate();
+      if (slot < 0) {
+        return -Errno.E2BIG;
+      }
+      int keySlot = keys.allocate();
+      System.arraycopy(key, 0, keys.bytes(0, keySlot), keys.offset(keySlot), keySize());
+      if (keySlot != slot) {
+        throw new IllegalStateException("key and value slots diverged in " + this);
+      }
+      writeValues(slot, all, one, cpu);
+      touch(slot);
+      index.put(k, slot);
+      if (old != null) {
+        release(old);
+      } else {
+        count++;
+      }
+      return 0;
+    }
+  }
+
+  private void writeValues(int slot, byte[][] all, byte[] one, int cpu) {
+    if (one != null) {
+      values.write(cpu, slot, one, spinLockOffset);
+    } else {
+      for (int c = 0; c < all.length; c++) {
+        values.write(c, slot, all[c], spinLockOffset);
+      }
+    }
+  }
+
+  private void touch(int slot) {
+    if (lru) {
+      lastUse[slot] = clock.incrementAndGet();
+    }
+  }
+
+  private void release(int slot) {
+    values.release(slot);
+    keys.release(slot);
+  }
+
+  private void evictLeastRecentlyUsed() {
+    ByteKey victim = null;
+    long oldest = Long.MAX_VALUE;
+    for (Map.Entry<ByteKey, Integer> e : index.entrySet()) {
+      long t = lastUse[e.getValue()];
+      if (t < oldest) {
+        oldest = t;
+        victim = e.getKey();
+      }
+    }
+    if (victim != null) {
+      release(index.remove(victim));
+      count--;
+    }
+  }
+
+  @Override
+  public int delete(byte[] key) {
+    if (!keyOk(key)) {
+      return -Errno.EINVAL;
+    }
+    synchronized (this) {
+      Integer slot = index.remove(new ByteKey(key));
+      if (slot == null) {
+        return -Errno.ENOENT;
+      }
+      release(slot);
+      count--;
+      return 0;
+    }
+  }
+
+  @Override
+  public byte[][] lookupPerCpu(byte[] key) {
+    if (!keyOk(key)) {
+      return null;
+    }
+    Integer slot = slotOf(key);
+    if (slot == null) {
+      return null;
+    }
+    byte[][] out = new byte[values.cpus()][];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = values.readForHost(c, slot, spinLockOffset);
+    }
+    return out;
+  }
+
+  @Override
+  public List<byte[]> keys() {
+    List<ByteKey> ks = new ArrayList<>(index.keySet());
+    java.util.Collections.sort(ks);
+    List<byte[]> out = new ArrayList<>(ks.size());
+    for (ByteKey k : ks) {
+      out.add(k.bytes.clone());
+    }
+    return out;
+  }
+
+  /** Snapshot of (key slot) pairs for bpf_for_each_map_elem, in a stable order. */
+  List<Integer> slotsSnapshot() {
+    List<Map.Entry<ByteKey, Integer>> es = new ArrayList<>(index.entrySet());
+    es.sort(Map.Entry.comparingByKey());
+    List<Integer> out = new ArrayList<>(es.size());
+    for (Map.Entry<ByteKey, Integer> e : es) {
+      out.add(e.getValue());
+    }
+    return out;
+  }
+
+  long valuePointer(ExecutionContext ctx, int slot) {
+    return values.pointer(ctx, perCpu() ? values.cpuOf(ctx) : 0, slot);
+  }
+}

@@ -1,0 +1,146 @@
+package io.xdpemu.ebpf.maps;
+
+import io.xdpemu.ebpf.vm.AddressSpace;
+import io.xdpemu.ebpf.vm.Program;
+import io.xdpemu.ebpf.vm.RegionRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
+
+/**
+ * The maps (and programs) of one loaded object set, resolvable the ways programs and users name
+ * them: by handle (the pointer {@code ld_imm64} src 1 yields; its high half is the map's
+ * MAP_HANDLE region id), by id (1, 2, ... in creation order: what the host writes as a map-in-map
+ * value, standing in for a kernel map id/fd), and by name. Programs get ids too, for PROG_ARRAY
+ * values. Also answers whether an ifindex names a device, for DEVMAP updates (the simulated FIB's
+ * interfaces; every ifindex when none is configured).
+ */
+public final class MapRegistry {
+  private final RegionRegistry regions;
+  private final int cpus;
+  private final ConcurrentHashMap<Integer, BpfMap> byHandleRegion = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, RingBufMap> byRingRegion = new ConcurrentHashMap<>();
+  private final List<BpfMap> byId = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, BpfMap> byName = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final List<Program> programs = Collections.synchronizedList(new ArrayList<>());
+  private final Map<Program, Integer> programIds =
+      Collections.synchronizedMap(new IdentityHashMap<>());
+  private volatile IntPredicate devices = ifindex -> true;
+
+  public MapRegistry(RegionRegistry regions, int cpus) {
+    if (cpus <= 0) {
+      throw new IllegalArgumentException("cpus must be positive: " + cpus);
+    }
+    this.regions = regions;
+    this.cpus = cpus;
+  }
+
+  public RegionRegistry regions() {
+    return regions;
+  }
+
+  public int cpus() {
+    return cpus;
+  }
+
+  /** Creates a map from its definition and registers it (see {@link MapFactory}). */
+  public BpfMap create(MapDefinition def) {
+    BpfMap m = MapFactory.create(def, cpus, regions, this);
+    add(m);
+    return m;
+  }
+
+  void add(BpfMap m) {
+    byHandleRegion.put(m.handleRegionId(), m);
+    if (m instanceof RingBufMap rb) {
+      byRingRegion.put(rb.regionId(), rb);
+    }
+    byId.add(m);
+    byName.putIfAbsent(m.name(), m);
+  }
+
+  /** The map whose handle is {@code pointer}, or null (not a map handle, or not at offset 0). */
+  public BpfMap byHandle(long pointer) {
+    if (AddressSpace.offset(pointer) != 0) {
+      return null;
+    }
+    return byHandleRegion.get(AddressSpace.regionId(pointer));
+  }
+
+  /** The ring buffer whose data region {@code pointer} points into, or null. */
+  public RingBufMap ringBufAt(long pointer) {
+    return byRingRegion.get(AddressSpace.regionId(pointer));
+  }
+
+  public BpfMap byId(int id) {
+    synchronized (byId) {
+      return id >= 1 && id <= byId.size() ? byId.get(id - 1) : null;
+    }
+  }
+
+  public int id(BpfMap map) {
+    synchronized (byId) {
+      return byId.indexOf(map) + 1;
+    }
+  }
+
+  public BpfMap byName(String name) {
+    return byName.get(name);
+  }
+
+  /** All maps in creation order. */
+  public List<BpfMap> all() {
+    synchronized (byId) {
+      return List.copyOf(byId);
+    }
+  }
+
+  /** Gives {@code program} an id (once) and returns it. */
+  public int registerProgram(Program program) {
+    synchronized (programs) {
+      Integer id = programIds.get(program);
+      if (id != null) {
+        return id;
+      }
+      programs.add(program);
+      programIds.put(program, programs.size());
+      return programs.size();
+    }
+  }
+
+  public int programId(Program program) {
+    Integer id = programIds.get(program);
+    return id == null ? 0 : id;
+  }
+
+  public Program program(int id) {
+    synchronized (programs) {
+      return id >= 1 && id <= programs.size() ? programs.get(id - 1) : null;
+    }
+  }
+
+  public Program programByName(String name) {
+    synchronized (programs) {
+      for (Program p : programs) {
+        if (p.name().equals(name)) {
+          return p;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Which ifindexes name devices (DEVMAP updates check it, as dev_get_by_index does). */
+  public void setDevices(IntPredicate exists) {
+    this.devices = exists;
+  }
+
+  boolean deviceExists(int ifindex) {
+    return devices.test(ifindex);
+  }
+}

@@ -1,0 +1,134 @@
+package io.xdpemu.ebpf.core;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host's kernel, tools and paths for the kernel-oracle tests: skip when something is absent,
+ * fail instead when {@code XDPEMU_REQUIRE_KERNEL=1}.
+ */
+final class Host {
+  private Host() {}
+
+  static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+
+  static void need(boolean present, String what) {
+    if (!present && "1".equals(System.getenv("XDPEMU_REQUIRE_KERNEL"))) {
+      fail(what + " is required (XDPEMU_REQUIRE_KERNEL=1) but absent");
+    }
+    assumeTrue(present, what + " absent: skipping");
+  }
+
+  static void needTool(String tool) {
+    boolean found = false;
+    for (String dir : (System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/sbin:/sbin")
+        .split(":")) {
+      found |= Files.isExecutable(Path.of(dir, tool));
+    }
+    need(found, tool);
+  }
+
+  static void needRoot() {
+    need("root".equals(System.getProperty("user.name")), "root (for bpf())");
+  }
+
+  /** The repository root ({@code xdpemu.root}, else the parent of the module directory). */
+  static Path root() {
+    String p = System.getProperty("xdpemu.root");
+    if (p != null && !p.isEmpty() && !p.contains("${")) {
+      return Path.of(p);
+    }
+    return Path.of("").toAbsolutePath().getParent();
+  }
+
+  /** A scratch directory under the module's target/. */
+  static Path scratch(String name) throws IOException {
+    Path d = Path.of("target", name).toAbsolutePath();
+    Files.createDirectories(d);
+    return d;
+  }
+
+  /** Builds the libbpf oracle loader once into target/. */
+  static Path oracle() throws IOException, InterruptedException {
+    needTool("gcc");
+    need(Files.exists(Path.of("/usr/include/bpf/libbpf.h")), "libbpf-dev");
+    needRoot();
+    Path out = scratch("oracle").resolve("core_oracle");
+    Path src = Path.of("src/test/c/core_oracle.c").toAbsolutePath();
+    if (!Files.exists(out)
+        || Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(src)) < 0) {
+      run(List.of("gcc", "-O1", "-Wall", "-o", out.toString(), src.toString(), "-lbpf"));
+    }
+    return out;
+  }
+
+  record Result(int exit, String out, String err) {}
+
+  static Result exec(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).start();
+    // stderr can be large (verifier logs): drain it concurrently
+    StringBuilder err = new StringBuilder();
+    Thread t = new Thread(() -> {
+      try {
+        err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        err.append(e);
+      }
+    });
+    t.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("timeout: " + cmd);
+    }
+    t.join();
+    return new Result(p.exitValue(), out, err.toString());
+  }
+
+  static String run(List<String> cmd) throws IOException, InterruptedException {
+    Result r = exec(cmd);
+    if (r.exit() != 0) {
+      fail(cmd + " exited " + r.exit() + ": " + r.err());
+    }
+    return r.out();
+  }
+
+  /** What the oracle printed: libbpf's load result and the program's final slots. */
+  record OracleRun(int load, List<long[]> insns, String log) {}
+
+  static OracleRun oracle(Path obj, String prog, Path targetBtf, boolean xdp)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(oracle().toString(), obj.toString(), prog,
+        targetBtf == null ? "-" : targetBtf.toString()));
+    if (xdp) {
+      cmd.add("xdp");
+    }
+    Result r = exec(cmd);
+    if (r.exit() != 0) {
+      fail(cmd + " exited " + r.exit() + ": " + r.err());
+    }
+    int load = Integer.MIN_VALUE;
+    List<long[]> insns = new ArrayList<>();
+    for (String line : r.out().split("\n")) {
+      String[] f = line.trim().split(" ");
+      if (f[0].equals("load")) {
+        load = Integer.parseInt(f[1]);
+      } else if (f.length == 6) {
+        long[] v = new long[5];
+        for (int i = 0; i < 5; i++) {
+          v[i] = Long.parseLong(f[i + 1]);
+        }
+        insns.add(v);
+      }
+    }
+    return new OracleRun(load, insns, r.err());
+  }
+}

@@ -1,0 +1,545 @@
+package io.xdpemu.nic.firmware;
+
+import io.xdpemu.ebpf.json.JsonArray;
+import io.xdpemu.ebpf.json.JsonObject;
+import io.xdpemu.ebpf.json.JsonReader;
+import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.json.Position;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a firmware file (JSON with comments, format {@code xdpemu-nicfw/1}, documented in
+ * nic-model/FIRMWARE.md), resolves every name and validates it. Anything wrong is a {@link
+ * io.xdpemu.ebpf.MalformedInputException} "malformed FILE:LINE:COL: problem" that points at the
+ * offending value: an unknown header or field, a field outside its header, an unreachable state, a
+ * metadata layout with overlapping fields or a size the kernel would refuse.
+ */
+public final class FirmwareLoader {
+  public static final String FORMAT = "xdpemu-nicfw/1";
+  /** Kernel limit on the metadata length: xdp_metalen_invalid() (u8 meta_len, 4-byte aligned). */
+  public static final int KERNEL_META_MAX = 252;
+
+  final Map<String, HeaderType> headers = new LinkedHashMap<>();
+  private final Map<String, Integer> stateIds = new HashMap<>();
+  final Map<String, Long> ptypeByRule = new HashMap<>();
+
+  private FirmwareLoader() {}
+
+  public static Firmware load(Path file) {
+    return parse(JsonReader.read(file));
+  }
+
+  public static Firmware parse(String text, String sourceName) {
+    return parse(JsonReader.parse(text, sourceName));
+  }
+
+  public static Firmware parse(JsonValue document) {
+    return new FirmwareLoader().read(document.asObject());
+  }
+
+  private Firmware read(JsonObject root) {
+    root.allowOnly(
+        "format", "name", "version", "description", "mode", "limits", "header_types", "parser",
+        "ptypes", "rss", "checksum", "vlan_strip", "flow_marks", "rx_descriptor", "metadata");
+    JsonValue format = root.require("format");
+    if (!FORMAT.equals(format.asString())) {
+      throw format.at().error("unsupported format \"" + format.asString() + "\", expected " + FORMAT);
+    }
+    String name = root.require("name").asString();
+    String version = root.getString("version", "0");
+    Firmware.Mode mode = Firmware.Mode.PREPEND;
+    if (root.has("mode")) {
+      JsonValue m = root.get("mode");
+      switch (m.asString()) {
+        case "prepend":
+          mode = Firmware.Mode.PREPEND;
+          break;
+        case "kernel":
+          mode = Firmware.Mode.KERNEL;
+          break;
+        default:
+          throw m.at().error("unknown mode \"" + m.asString() + "\" (prepend or kernel)");
+      }
+    }
+    int maxDepth = 16;
+    int metaMax = KERNEL_META_MAX;
+    if (root.has("limits")) {
+      JsonObject limits = root.get("limits").asObject();
+      limits.allowOnly("max_depth", "meta_max");
+      maxDepth = positive(limits, "max_depth", maxDepth, 64);
+      metaMax = positive(limits, "meta_max", metaMax, KERNEL_META_MAX);
+    }
+    readHeaders(root.require("header_types").asObject());
+    JsonObject parser = root.require("parser").asObject();
+    List<ParseState> states = readParser(parser);
+    int start = stateIds.get(parser.require("start").asString());
+    List<PtypeRule> ptypes = new ArrayList<>();
+    long defaultPtype = 0;
+    String ptypeEnum = null;
+    String defaultName = "unknown";
+    if (root.has("ptypes")) {
+      JsonObject p = root.get("ptypes").asObject();
+      p.allowOnly("enum", "default", "default_name", "rules");
+      defaultPtype = p.has("default") ? Values.number(p.get("default")) : 0;
+      if (p.has("enum")) {
+        ptypeEnum = p.get("enum").asString();
+        if (!ptypeEnum.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw p.get("enum").at().error("\"" + ptypeEnum + "\" is not a C identifier");
+        }
+      }
+      defaultName = p.getString("default_name", defaultName);
+      for (JsonValue r : p.require("rules").asArray()) {
+        ptypes.add(readPtypeRule(r.asObject()));
+      }
+    }
+    RssConfig rss = root.has("rss") ? RssReader.read(this, root.get("rss").asObject()) : null;
+    boolean csumL3 = false;
+    boolean csumL4 = false;
+    if (root.has("checksum")) {
+      JsonObject c = root.get("checksum").asObject();
+      c.allowOnly("l3", "l4");
+      csumL3 = c.getBoolean("l3", false);
+      csumL4 = c.getBoolean("l4", false);
+    }
+    boolean vlanStrip = root.getBoolean("vlan_strip", false);
+    List<FlowMarkRule> marks = new ArrayList<>();
+    if (root.has("flow_marks")) {
+      for (JsonValue m : root.get("flow_marks").asArray()) {
+        marks.add(readFlowMark(m.asObject()));
+      }
+    }
+    LayoutReader layouts = new LayoutReader(this);
+    Layout descriptor;
+    int ringSize = 256;
+    if (root.has("rx_descriptor")) {
+      JsonObject d = root.get("rx_descriptor").asObject();
+      ringSize = positive(d, "ring_size", ringSize, 1 << 16);
+      descriptor = layouts.read(d, false, Integer.MAX_VALUE);
+    } else {
+      descriptor = LayoutReader.defaultDescriptor(name);
+    }
+    Layout metadata = null;
+    if (root.has("metadata")) {
+      if (mode == Firmware.Mode.KERNEL) {
+        throw root.get("metadata")
+            .at()
+            .error("a kernel-mode firmware writes no metadata block (data_meta == data); remove"
+                + " \"metadata\" or use mode \"prepend\"");
+      }
+      metadata = layouts.read(root.get("metadata").asObject(), true, metaMax);
+    } else if (mode == Firmware.Mode.PREPEND) {
+      throw root.at().error("missing \"metadata\" (required in prepend mode)");
+    }
+    return new Firmware(
+        root.at().source(), name, version, mode, maxDepth, metaMax,
+        List.copyOf(headers.values()), states, start, List.copyOf(ptypes), defaultPtype, ptypeEnum, defaultName, rss,
+        csumL3, csumL4, vlanStrip, List.copyOf(marks), metadata, descriptor, ringSize);
+  }
+
+  static int positive(JsonObject o, String key, int fallback, int max) {
+    if (!o.has(key)) {
+      return fallback;
+    }
+    JsonValue v = o.get(key);
+    long n = v.asLong();
+    if (n < 1 || n > max) {
+      throw v.at().error("\"" + key + "\" must be in 1.." + max + ", found " + n);
+    }
+    return (int) n;
+  }
+
+  // ---- header types ----------------------------------------------------------------------------
+
+  private void readHeaders(JsonObject types) {
+    for (Map.Entry<String, JsonValue> e : types.members().entrySet()) {
+      headers.put(e.getKey(), readHeader(headers.size(), e.getKey(), e.getValue().asObject()));
+    }
+  }
+
+  private static HeaderType readHeader(int id, String name, JsonObject o) {
+    o.allowOnly("protocol", "length", "fields", "description");
+    Protocol protocol = Protocol.byFileName(name);
+    if (o.has("protocol")) {
+      protocol = Protocol.byFileName(o.get("protocol").asString());
+      if (protocol == null) {
+        throw o.get("protocol").at().error("unknown protocol \"" + o.get("protocol").asString()
+            + "\" (known: " + knownProtocols() + ")");
+      }
+    }
+    if (protocol == null) {
+      protocol = Protocol.OTHER;
+    }
+    List<HeaderType.Field> fields = new ArrayList<>();
+    for (Map.Entry<String, JsonValue> f : o.require("fields").asObject().members().entrySet()) {
+      JsonArray pair = f.getValue().asArray();
+      if (pair.size() != 2) {
+        throw pair.at().error("field \"" + f.getKey() + "\" must be [bit_offset, bit_width]");
+      }
+      int off = pair.get(0).asInt();
+      int width = pair.get(1).asInt();
+      if (off < 0 || width < 1 || width > 128) {
+        throw pair.at().error("field \"" + f.getKey() + "\": offset must be >= 0 and width 1..128");
+      }
+      fields.add(new HeaderType.Field(f.getKey(), off, width, pair.at()));
+    }
+    JsonValue lenValue = o.require("length");
+    HeaderType.Length length;
+    int coveredBits = 0;
+    if (lenValue.kind() == JsonValue.Kind.NUMBER) {
+      int n = lenValue.asInt();
+      if (n < 1 || n > 65535) {
+        throw lenValue.at().error("length must be 1..65535 bytes, found " + n);
+      }
+      length = new HeaderType.Length(n, new int[0], new int[0], n, n);
+    } else {
+      JsonObject l = lenValue.asObject();
+      l.allowOnly("field", "mul", "terms", "add", "min", "max");
+      List<JsonObject> terms = new ArrayList<>();
+      if (l.has("field")) {
+        terms.add(l);
+      }
+      if (l.has("terms")) {
+        for (JsonValue t : l.get("terms").asArray()) {
+          terms.add(t.asObject());
+        }
+      }
+      if (terms.isEmpty()) {
+        throw l.at().error("computed length needs \"field\" or \"terms\"");
+      }
+      int[] tf = new int[terms.size()];
+      int[] tm = new int[terms.size()];
+      for (int i = 0; i < tf.length; i++) {
+        JsonObject t = terms.get(i);
+        String fieldName = t.require("field").asString();
+        int idx = -1;
+        for (int k = 0; k < fields.size(); k++) {
+          if (fields.get(k).name().equals(fieldName)) {
+            idx = k;
+          }
+        }
+        if (idx < 0) {
+          throw t.get("field").at().error("unknown field \"" + fieldName + "\" in header " + name);
+        }
+        if (fields.get(idx).width() > 32) {
+          throw t.get("field").at().error("length field \"" + fieldName + "\" is wider than 32 bits");
+        }
+        tf[i] = idx;
+        tm[i] = t.getInt("mul", 1);
+        HeaderType.Field fd = fields.get(idx);
+        coveredBits = Math.max(coveredBits, fd.bitOffset() + fd.width());
+      }
+      int add = l.getInt("add", 0);
+      int min = l.getInt("min", 1);
+      int max = l.getInt("max", 65535);
+      if (min < 1 || max < min) {
+        throw l.at().error("length bounds must satisfy 1 <= min <= max");
+      }
+      length = new HeaderType.Length(add, tf, tm, min, max);
+    }
+    // Every declared field must be inside the header: a computed length shorter than the bytes
+    // covering all fields is a bad length (HeaderTooShort), never a read past the header.
+    for (HeaderType.Field f : fields) {
+      coveredBits = Math.max(coveredBits, f.bitOffset() + f.width());
+    }
+    int minBytes = length.fixed() ? length.add() : Math.max(length.min(), (coveredBits + 7) / 8);
+    int maxBytes = length.fixed() ? length.add() : length.max();
+    for (HeaderType.Field f : fields) {
+      if (f.bitOffset() + f.width() > maxBytes * 8) {
+        throw f.at()
+            .error("field \"" + f.name() + "\" (bits " + f.bitOffset() + ".." + (f.bitOffset()
+                + f.width() - 1) + ") lies outside the " + maxBytes + "-byte header " + name);
+      }
+    }
+    if (!length.fixed()) {
+      length = new HeaderType.Length(
+          length.add(), length.termField(), length.termMul(), minBytes, length.max());
+    }
+    return new HeaderType(id, name, protocol, List.copyOf(fields), length, minBytes, o.at());
+  }
+
+  private static String knownProtocols() {
+    StringBuilder sb = new StringBuilder();
+    for (Protocol p : Protocol.values()) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(p.fileName());
+    }
+    return sb.toString();
+  }
+
+  HeaderType headerNamed(JsonValue nameValue) {
+    HeaderType h = headers.get(nameValue.asString());
+    if (h == null) {
+      throw nameValue.at().error("unknown header type \"" + nameValue.asString() + "\"");
+    }
+    return h;
+  }
+
+  /** Resolves "hdr.field" to a header field; {@code maxWidth} caps the width (0 = any). */
+  Layout.FieldRef fieldRef(JsonValue refValue, int maxWidth) {
+    String text = refValue.asString();
+    int dot = text.indexOf('.');
+    if (dot < 0) {
+      throw refValue.at().error("expected \"header.field\", found \"" + text + "\"");
+    }
+    HeaderType h = headers.get(text.substring(0, dot));
+    if (h == null) {
+      throw refValue.at().error("unknown header type \"" + text.substring(0, dot) + "\"");
+    }
+    int idx = h.fieldIndex(text.substring(dot + 1));
+    if (idx < 0) {
+      throw refValue.at().error("header " + h.name() + " has no field \"" + text.substring(dot + 1)
+          + "\"");
+    }
+    HeaderType.Field f = h.fields().get(idx);
+    if (maxWidth > 0 && f.width() > maxWidth) {
+      throw refValue.at().error("field " + text + " is " + f.width() + " bits wide; at most "
+          + maxWidth + " allowed here");
+    }
+    return new Layout.FieldRef(h.id(), f.bitOffset(), f.width(), text);
+  }
+
+  // ---- parse graph -------------------------------------------------------------------------------
+
+  private List<ParseState> readParser(JsonObject parser) {
+    parser.allowOnly("start", "states");
+    JsonObject states = parser.require("states").asObject();
+    for (String s : states.keys()) {
+      if (s.equals("accept") || s.equals("reject")) {
+        throw states.get(s).at().error("\"" + s + "\" is a reserved state name");
+      }
+      stateIds.put(s, stateIds.size());
+    }
+    JsonValue start = parser.require("start");
+    if (!stateIds.containsKey(start.asString())) {
+      throw start.at().error("unknown start state \"" + start.asString() + "\"");
+    }
+    List<ParseState> out = new ArrayList<>();
+    for (Map.Entry<String, JsonValue> e : states.members().entrySet()) {
+      out.add(readState(e.getKey(), e.getValue().asObject(), states));
+    }
+    checkReachable(out, stateIds.get(start.asString()));
+    return List.copyOf(out);
+  }
+
+  private ParseState readState(String name, JsonObject o, JsonObject allStates) {
+    o.allowOnly("extract", "max_repeat", "enter_inner", "select", "transitions", "next",
+        "description");
+    int header = o.has("extract") ? headerNamed(o.get("extract")).id() : -1;
+    int maxRepeat = positive(o, "max_repeat", 1, 64);
+    boolean inner = o.getBoolean("enter_inner", false);
+    if (o.has("next")) {
+      if (o.has("select") || o.has("transitions")) {
+        throw o.get("next").at().error("use either \"next\" or \"select\"/\"transitions\"");
+      }
+      return new ParseState(stateIds.get(name), name, header, maxRepeat, inner,
+          new ParseState.Key[0], new ParseState.Transition[0], next(o.get("next")), o.at());
+    }
+    JsonArray select = o.require("select").asArray();
+    ParseState.Key[] keys = new ParseState.Key[select.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = key(select.get(i));
+    }
+    JsonValue tv = o.require("transitions");
+    if (tv.kind() == JsonValue.Kind.STRING && tv.asString().startsWith("@")) {
+      // "@state": reuse that state's table (VLAN continues exactly like Ethernet).
+      String other = tv.asString().substring(1);
+      JsonValue otherState = allStates.get(other);
+      if (otherState == null || !otherState.asObject().has("transitions")) {
+        throw tv.at().error("\"" + tv.asString() + "\" names no state with a transition table");
+      }
+      tv = otherState.asObject().get("transitions");
+      if (tv.kind() != JsonValue.Kind.ARRAY) {
+        throw o.get("transitions").at().error("\"@" + other + "\" refers to another reference");
+      }
+    }
+    List<ParseState.Transition> ts = new ArrayList<>();
+    int defaultNext = ParseState.REJECT;
+    boolean sawDefault = false;
+    for (JsonValue t : tv.asArray()) {
+      JsonObject to = t.asObject();
+      to.allowOnly("value", "values", "mask", "next", "default");
+      if (to.has("default")) {
+        if (sawDefault) {
+          throw to.at().error("second default transition");
+        }
+        sawDefault = true;
+        defaultNext = next(to.get("default"));
+        continue;
+      }
+      if (sawDefault) {
+        throw to.at().error("transition after the default can never match");
+      }
+      int next = next(to.require("next"));
+      List<JsonValue> values = new ArrayList<>();
+      if (to.has("values")) {
+        to.get("values").asArray().forEach(values::add);
+      } else {
+        values.add(to.require("value"));
+      }
+      for (JsonValue v : values) {
+        ts.add(transition(v, to.get("mask"), keys, next, to.at()));
+      }
+    }
+    return new ParseState(stateIds.get(name), name, header, maxRepeat, inner, keys,
+        ts.toArray(new ParseState.Transition[0]), defaultNext, o.at());
+  }
+
+  private ParseState.Key key(JsonValue k) {
+    if (k.kind() == JsonValue.Kind.OBJECT) {
+      JsonObject lo = k.asObject();
+      lo.allowOnly("lookahead");
+      JsonArray la = lo.require("lookahead").asArray();
+      if (la.size() != 2) {
+        throw la.at().error("lookahead must be [bit_offset, bit_width]");
+      }
+      int off = la.get(0).asInt();
+      int w = la.get(1).asInt();
+      if (off < 0 || w < 1 || w > 64) {
+        throw la.at().error("lookahead needs bit_offset >= 0 and width 1..64");
+      }
+      return new ParseState.Key(-1, off, w, "lookahead[" + off + "," + w + "]");
+    }
+    Layout.FieldRef f = fieldRef(k, 64);
+    return new ParseState.Key(f.header(), f.bitOffset(), f.width(), f.text());
+  }
+
+  private ParseState.Transition transition(
+      JsonValue value, JsonValue mask, ParseState.Key[] keys, int next, Position at) {
+    List<JsonValue> vs = new ArrayList<>();
+    if (value.kind() == JsonValue.Kind.ARRAY) {
+      value.asArray().forEach(vs::add);
+    } else {
+      vs.add(value);
+    }
+    if (vs.size() != keys.length) {
+      throw value.at().error("value has " + vs.size() + " component(s) but the select key has "
+          + keys.length);
+    }
+    long[] values = new long[keys.length];
+    long[] masks = new long[keys.length];
+    List<JsonValue> ms = new ArrayList<>();
+    if (mask != null) {
+      if (mask.kind() == JsonValue.Kind.ARRAY) {
+        mask.asArray().forEach(ms::add);
+      } else {
+        ms.add(mask);
+      }
+      if (ms.size() != keys.length) {
+        throw mask.at().error("mask has " + ms.size() + " component(s) but the key has "
+            + keys.length);
+      }
+    }
+    for (int i = 0; i < keys.length; i++) {
+      long full = keys[i].width() == 64 ? -1L : (1L << keys[i].width()) - 1;
+      if (vs.get(i).kind() == JsonValue.Kind.STRING && vs.get(i).asString().equals("*")) {
+        values[i] = 0;
+        masks[i] = 0;
+        continue;
+      }
+      long v = Values.number(vs.get(i));
+      long m = ms.isEmpty() ? full : Values.number(ms.get(i));
+      if ((v & ~full) != 0 || (m & ~full) != 0) {
+        throw vs.get(i).at().error("value/mask wider than the " + keys[i].width() + "-bit key "
+            + keys[i].text());
+      }
+      values[i] = v & m;
+      masks[i] = m;
+    }
+    return new ParseState.Transition(values, masks, next, at);
+  }
+
+  private int next(JsonValue v) {
+    String s = v.asString();
+    if (s.equals("accept")) {
+      return ParseState.ACCEPT;
+    }
+    if (s.equals("reject")) {
+      return ParseState.REJECT;
+    }
+    Integer id = stateIds.get(s);
+    if (id == null) {
+      throw v.at().error("unknown state \"" + s + "\"");
+    }
+    return id;
+  }
+
+  private static void checkReachable(List<ParseState> states, int start) {
+    boolean[] seen = new boolean[states.size()];
+    ArrayDeque<Integer> work = new ArrayDeque<>();
+    work.add(start);
+    seen[start] = true;
+    while (!work.isEmpty()) {
+      ParseState s = states.get(work.poll());
+      List<Integer> succ = new ArrayList<>();
+      succ.add(s.defaultNext());
+      for (ParseState.Transition t : s.transitions()) {
+        succ.add(t.next());
+      }
+      for (int n : succ) {
+        if (n >= 0 && !seen[n]) {
+          seen[n] = true;
+          work.add(n);
+        }
+      }
+    }
+    for (ParseState s : states) {
+      if (!seen[s.id()]) {
+        throw s.at().error("state \"" + s.name() + "\" is unreachable from the start state");
+      }
+    }
+  }
+
+  // ---- classification ----------------------------------------------------------------------------
+
+  private PtypeRule readPtypeRule(JsonObject o) {
+    o.allowOnly("name", "match", "exact", "ptype", "description");
+    String name = o.require("name").asString();
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw o.get("name").at().error("ptype rule name \"" + name + "\" is not a C identifier");
+    }
+    if (ptypeByRule.containsKey(name)) {
+      throw o.get("name").at().error("duplicate ptype rule name \"" + name + "\"");
+    }
+    JsonArray match = o.require("match").asArray();
+    int[] hs = new int[match.size()];
+    for (int i = 0; i < hs.length; i++) {
+      hs[i] = headerNamed(match.get(i)).id();
+    }
+    long ptype = Values.number(o.require("ptype"));
+    ptypeByRule.put(name, ptype);
+    return new PtypeRule(name, hs, o.getBoolean("exact", false), ptype, o.at());
+  }
+
+  private FlowMarkRule readFlowMark(JsonObject o) {
+    o.allowOnly("match", "mark", "description");
+    JsonObject match = o.require("match").asObject();
+    int n = match.members().size();
+    Layout.FieldRef[] fields = new Layout.FieldRef[n];
+    long[] values = new long[n];
+    long[] masks = new long[n];
+    int i = 0;
+    for (Map.Entry<String, JsonValue> e : match.members().entrySet()) {
+      fields[i] = fieldRef(new io.xdpemu.ebpf.json.JsonString(e.getKey(), e.getValue().at()), 64);
+      long full = fields[i].width() == 64 ? -1L : (1L << fields[i].width()) - 1;
+      JsonValue v = e.getValue();
+      if (v.kind() == JsonValue.Kind.ARRAY) {
+        JsonArray vm = v.asArray();
+        if (vm.size() != 2) {
+          throw vm.at().error("expected a value or [value, mask]");
+        }
+        masks[i] = Values.number(vm.get(1)) & full;
+        values[i] = Values.number(vm.get(0)) & masks[i];
+      } else {
+        masks[i] = full;
+        values[i] = Values.number(v) & full;
+      }
+      i++;
+    }
+    return new FlowMarkRule(fields, values, masks, Values.number(o.require("mark")), o.at());
+  }
+}

@@ -1,0 +1,26 @@
+package io.xdpemu.nic.firmware;
+
+import io.xdpemu.ebpf.json.JsonValue;
+
+/** Numbers in firmware files: JSON integers or strings "0x8100", "0b101", "4789". */
+final class Values {
+  private Values() {}
+
+  static long number(JsonValue v) {
+    if (v.kind() == JsonValue.Kind.NUMBER) {
+      return v.asNumber().bits64();
+    }
+    String s = v.asString().trim().replace("_", "");
+    try {
+      if (s.startsWith("0x") || s.startsWith("0X")) {
+        return Long.parseUnsignedLong(s.substring(2), 16);
+      }
+      if (s.startsWith("0b")) {
+        return Long.parseUnsignedLong(s.substring(2), 2);
+      }
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw v.at().error("expected a number (decimal, \"0x..\" or \"0b..\"), found \"" + s + "\"");
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.xdpemu.nic.parse;
+
+import io.xdpemu.nic.firmware.Protocol;
+
+/**
+ * RX checksum validation as NICs do it (CHECKSUM_UNNECESSARY in the kernel's terms): the outermost
+ * IPv4 header checksum, and the outermost TCP/UDP checksum over the RFC 793/768/8200 pseudo-header
+ * when the whole segment is in the frame and the datagram is not a fragment.
+ */
+final class Checksums {
+  private Checksums() {}
+
+  static int status(
+      byte[] p, int off, ParseResult r, Protocol[] protocolOf, boolean l3, boolean l4) {
+    int st = 0;
+    int ip = -1;
+    for (int i = 0; i < r.count && r.level[i] == 0; i++) {
+      Protocol proto = protocolOf[r.type[i]];
+      if (proto == Protocol.IPV4 || proto == Protocol.IPV6) {
+        if (ip < 0) {
+          ip = i;
+          if (l3 && proto == Protocol.IPV4) {
+            st |= ParseResult.CSUM_L3_CHECKED;
+            if (fold(sum(p, off + r.offset[i], r.length[i], 0)) == 0xffff) {
+              st |= ParseResult.CSUM_L3_GOOD;
+            }
+          }
+        }
+      } else if (l4 && ip >= 0 && (proto == Protocol.TCP || proto == Protocol.UDP)) {
+        st |= l4(p, off, r, ip, i, protocolOf[r.type[ip]] == Protocol.IPV4, proto == Protocol.TCP);
+        break;
+      }
+    }
+    return st;
+  }
+
+  private static int l4(byte[] p, int off, ParseResult r, int ip, int l4, boolean v4, boolean tcp) {
+    int ipOff = off + r.offset[ip];
+    int l4Off = r.offset[l4];
+    int segLen;
+    long pseudo;
+    if (v4) {
+      int frag = Bits.u16(p, ipOff + 6);
+      if ((frag & 0x3fff) != 0) {
+        return 0; // fragment: the NIC cannot see the whole datagram
+      }
+      segLen = Bits.u16(p, ipOff + 2) - r.length[ip];
+      pseudo = sum(p, ipOff + 12, 8, 0) + (tcp ? 6 : 17) + segLen;
+    } else {
+      int payload = Bits.u16(p, ipOff + 4);
+      segLen = payload - (l4Off - r.offset[ip] - 40);
+      pseudo = sum(p, ipOff + 8, 32, 0) + (tcp ? 6 : 17) + segLen;
+    }
+    if (segLen < r.length[l4] || l4Off + segLen > r.packetLength) {
+      return 0;
+    }
+    if (!tcp && v4 && Bits.u16(p, off + l4Off + 6) == 0) {
+      return 0; // UDP over IPv4 without checksum
+    }
+    int ok = fold(sum(p, off + l4Off, segLen, pseudo)) == 0xffff ? ParseResult.CSUM_L4_GOOD : 0;
+    return ParseResult.CSUM_L4_CHECKED | ok;
+  }
+
+  static long sum(byte[] p, int off, int len, long acc) {
+    int i = 0;
+    for (; i + 1 < len; i += 2) {
+      acc += (p[off + i] & 0xff) << 8 | (p[off + i + 1] & 0xff);
+    }
+    if (i < len) {
+      acc += (p[off + i] & 0xff) << 8;
+    }
+    return acc;
+  }
+
+  static int fold(long s) {
+    while ((s >>> 16) != 0) {
+      s = (s & 0xffff) + (s >>> 16);
+    }
+    return (int) s;
+  }
+}

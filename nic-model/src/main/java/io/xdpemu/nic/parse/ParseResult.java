@@ -1,0 +1,132 @@
+package io.xdpemu.nic.parse;
+
+/**
+ * What the NIC learned about one frame: the header stack (type, offset, length and tunnel level
+ * of each extracted header, like ice_parser_result's proto/offset pairs) and the derived outputs
+ * (ptype, RSS hash, VLAN tag, L3/L4 offsets, checksum status, flow mark). One instance per RX
+ * queue, reused for every frame: nothing is allocated per packet.
+ *
+ * <p>Absent offsets are -1.
+ */
+public final class ParseResult {
+  public static final int CSUM_L3_CHECKED = 1;
+  public static final int CSUM_L3_GOOD = 2;
+  public static final int CSUM_L4_CHECKED = 4;
+  public static final int CSUM_L4_GOOD = 8;
+
+  public int count;
+  public final int[] type;
+  public final int[] offset;
+  public final int[] length;
+  public final int[] level;
+  public ParseStatus status = ParseStatus.OK;
+  /** Frame offset where parsing stopped with an error (the header that did not fit). */
+  public int errorOffset;
+  public int packetLength;
+
+  public long ptype;
+  /** Index of the matching ptype rule, -1 for the default. */
+  public int ptypeRule;
+  public int rssHash;
+  public int rssHashType;
+  /** Index of the matching RSS traffic class, -1 when none matched. */
+  public int rssClass;
+  public int vlanTci;
+  public int vlanProto;
+  /** Frame offset of the outermost VLAN tag at level 0, -1 when none. */
+  public int vlanOffset = -1;
+  public int l2Offset;
+  public int l3Offset;
+  public int l4Offset;
+  public int innerL3Offset;
+  public int innerL4Offset;
+  public int payloadOffset;
+  /** Source port << 16 | destination port of the outer TCP/UDP/SCTP header, 0 otherwise. */
+  public int l4Ports;
+  public int checksumStatus;
+  public long flowMark;
+
+  public ParseResult(int maxHeaders) {
+    type = new int[maxHeaders];
+    offset = new int[maxHeaders];
+    length = new int[maxHeaders];
+    level = new int[maxHeaders];
+  }
+
+  public int capacity() {
+    return type.length;
+  }
+
+  void reset(int len) {
+    count = 0;
+    status = ParseStatus.OK;
+    errorOffset = -1;
+    packetLength = len;
+  }
+
+  void push(int headerType, int off, int len, int lvl) {
+    type[count] = headerType;
+    offset[count] = off;
+    length[count] = len;
+    level[count] = lvl;
+    count++;
+  }
+
+  /** Index of the most recent instance of {@code headerType}, or -1. */
+  public int last(int headerType) {
+    for (int i = count - 1; i >= 0; i--) {
+      if (type[i] == headerType) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Index of the first instance of {@code headerType} at {@code lvl}, or -1. */
+  public int first(int headerType, int lvl) {
+    for (int i = 0; i < count; i++) {
+      if (type[i] == headerType && level[i] == lvl) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The deepest tunnel level present (0 without tunnels). */
+  public int maxLevel() {
+    int m = 0;
+    for (int i = 0; i < count; i++) {
+      m = Math.max(m, level[i]);
+    }
+    return m;
+  }
+
+  /** Copies the results into {@code dst} (tests and traces; not on the fast path). */
+  public void copyTo(ParseResult dst) {
+    dst.count = count;
+    System.arraycopy(type, 0, dst.type, 0, count);
+    System.arraycopy(offset, 0, dst.offset, 0, count);
+    System.arraycopy(length, 0, dst.length, 0, count);
+    System.arraycopy(level, 0, dst.level, 0, count);
+    dst.status = status;
+    dst.errorOffset = errorOffset;
+    dst.packetLength = packetLength;
+    dst.ptype = ptype;
+    dst.ptypeRule = ptypeRule;
+    dst.rssHash = rssHash;
+    dst.rssHashType = rssHashType;
+    dst.rssClass = rssClass;
+    dst.vlanTci = vlanTci;
+    dst.vlanProto = vlanProto;
+    dst.vlanOffset = vlanOffset;
+    dst.l2Offset = l2Offset;
+    dst.l3Offset = l3Offset;
+    dst.l4Offset = l4Offset;
+    dst.innerL3Offset = innerL3Offset;
+    dst.innerL4Offset = innerL4Offset;
+    dst.payloadOffset = payloadOffset;
+    dst.l4Ports = l4Ports;
+    dst.checksumStatus = checksumStatus;
+    dst.flowMark = flowMark;
+  }
+}

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xdpemu-oracle: the running kernel as the oracle of xdpemu.
+ *
+ * Loads one program of a BPF object with libbpf (forced to BPF_PROG_TYPE_XDP, as
+ * `bpftool prog load ... type xdp` does), then serves a line-oriented protocol on stdin/stdout so
+ * that one process runs many packets through BPF_PROG_TEST_RUN with map state kept across them
+ * (what `xdpemu diff` needs). Built by io.xdpemu.oracle.KernelOracle at first use:
+ *
+ *     gcc -O2 -Wall -o xdpemu-oracle xdpemu-oracle.c -lbpf -lelf -lz
+ *
+ * Usage: xdpemu-oracle OBJ.o PROG [BTF]
+ *        xdpemu-oracle --probe      prints "ok" if the bpf() syscall works for us (creates and
+ *                                   frees a one-entry array map), else "error MESSAGE"; exit 0/1
+ *     PROG  program function name or ELF section name
+ *     BTF   optional target BTF for CO-RE (libbpf's btf_custom_path), e.g. vmlinux + NIC BTF
+ *
+ * Protocol. Every reply is one line, except "maps" (several lines ended by "end"). Hex is lower
+ * case, two digits per byte, "-" stands for no bytes.
+ *
+ *   (start)                               -> ready prog=NAME id=ID maps=N  |  error MESSAGE
+ *   update MAP KEYHEX VALUEHEX            -> ok  |  error MESSAGE
+ *       per-CPU maps: VALUEHEX is one value (stored on every possible CPU) or ncpus values
+ *       concatenated, each value_size bytes.
+ *   run REPEAT METAHEX DATAHEX            -> result retval=R duration=NS meta=HEX data=HEX
+ *                                         |  error errno=E MESSAGE
+ *       METAHEX is placed in front of the frame: data_in = meta ++ frame, and ctx_in is a
+ *       struct xdp_md { .data = len(meta), .data_end = len(meta) + len(frame) }, which
+ *       bpf_prog_test_run_xdp() turns into data_meta = data - len(meta). ctx_in is passed even
+ *       when meta is empty (data = 0 then, which is what the kernel assumes without ctx_in) so
+ *       that ctx_out tells where the frame starts in data_out: the kernel copies data_out from
+ *       data_meta, i.e. metadata (as the program left it) followed by the frame.
+ *   maps                                  -> for each map of the object:
+ *                                            map name=NAME type=T key_size=K value_size=V
+ *                                                max_entries=M ncpus=C     (C = 0: not per-CPU)
+ *                                            entry KEYHEX VALUEHEX        (per-CPU: V0,V1,...)
+ *                                            ...
+ *                                          then: end
+ *   quit (or end of input)                -> the "maps" dump, then exit 0
+ *
+ * libbpf's own messages (and the verifier log on a rejected load) go to stderr.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+/* Room for bpf_xdp_adjust_tail() growth and metadata: far more than one page-sized XDP buffer. */
+#define DATA_OUT_MAX (256 * 1024)
+
+static struct bpf_object *obj;
+static struct bpf_program *prog;
+static int ncpus;
+
+static int libbpf_to_stderr(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+/* Replies are read line by line by another process: never leave one in the buffer. */
+static void reply(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vprintf(fmt, args);
+	va_end(args);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void print_hex(const unsigned char *buf, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	if (len == 0) {
+		putchar('-');
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		putchar(digits[buf[i] >> 4]);
+		putchar(digits[buf[i] & 0xf]);
+	}
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes HEX ("-" = empty) into a new buffer; returns its length, or -1 if malformed. */
+static long parse_hex(const char *hex, unsigned char **out)
+{
+	size_t len, i;
+
+	*out = NULL;
+	if (!hex)
+		return -1;
+	if (strcmp(hex, "-") == 0) {
+		*out = malloc(1);
+		return *out ? 0 : -1;
+	}
+	len = strlen(hex);
+	if (len % 2)
+		return -1;
+	*out = malloc(len / 2 + 1);
+	if (!*out)
+		return -1;
+	for (i = 0; i < len / 2; i++) {
+		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		(*out)[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return (long)(len / 2);
+}
+
+static int is_percpu(enum bpf_map_type type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
+/* Per-CPU lookups and updates move one value per possible CPU, each rounded up to 8 bytes
+ * (kernel: bpf_map_value_size(), libbpf: validate_map_op()). */
+static size_t percpu_stride(const struct bpf_map *map)
+{
+	return ((size_t)bpf_map__value_size(map) + 7) & ~(size_t)7;
+}
+
+static size_t lookup_size(const struct bpf_map *map)
+{
+	if (is_percpu(bpf_map__type(map)))
+		return percpu_stride(map) * (size_t)ncpus;
+	return bpf_map__value_size(map);
+}
+
+/* A map by its libbpf name, or by the name without libbpf's "<object prefix>" for the global
+ * data maps (libbpf calls .bss of xdp_counter.o "xdp_coun.bss"; xdpemu calls it ".bss"). */
+static struct bpf_map *find_map(const char *name)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *n = bpf_map__name(map);
+		const char *dot = strchr(n, '.');
+
+		if (strcmp(n, name) == 0 || (dot && strcmp(dot, name) == 0))
+			return map;
+	}
+	return NULL;
+}
+
+static void cmd_update(char *args)
+{
+	char *name = strtok(args, " "), *key_hex = strtok(NULL, " "), *val_hex = strtok(NULL, " ");
+	unsigned char *key = NULL, *val = NULL, *buf = NULL;
+	long key_len, val_len;
+	struct bpf_map *map;
+	size_t vsize;
+	int i;
+
+	if (!name || !key_hex || !val_hex) {
+		reply("error usage: update MAP KEYHEX VALUEHEX");
+		return;
+	}
+	map = find_map(name);
+	if (!map) {
+		reply("error no map named '%s'", name);
+		return;
+	}
+	key_len = parse_hex(key_hex, &key);
+	val_len = parse_hex(val_hex, &val);
+	vsize = bpf_map__value_size(map);
+	if (key_len != (long)bpf_map__key_size(map)) {
+		reply("error map '%s': key is %ld bytes, key_size is %u", name, key_len,
+		      bpf_map__key_size(map));
+		goto out;
+	}
+	if (is_percpu(bpf_map__type(map))) {
+		if (val_len != (long)vsize && val_len != (long)(vsize * ncpus)) {
+			reply("error map '%s': value is %ld bytes, need %zu or %d x %zu", name,
+			      val_len, vsize, ncpus, vsize);
+			goto out;
+		}
+		buf = calloc(ncpus, percpu_stride(map));
+		if (!buf) {
+			reply("error out of memory");
+			goto out;
+		}
+		for (i = 0; i < ncpus; i++)
+			memcpy(buf + i * percpu_stride(map), val + (val_len == (long)vsize ? 0 : i * vsize),
+			       vsize);
+	} else if (val_len != (long)vsize) {
+		reply("error map '%s': value is %ld bytes, value_size is %zu", name, val_len, vsize);
+		goto out;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(map), key, buf ? buf : val, BPF_ANY))
+		reply("error map '%s': update failed: %s", name, strerror(errno));
+	else
+		reply("ok");
+out:
+	free(key);
+	free(val);
+	free(buf);
+}
+
+static void cmd_run(char *args)
+{
+	char *repeat_s = strtok(args, " "), *meta_hex = strtok(NULL, " "), *data_hex = strtok(NULL, " ");
+	unsigned char *meta = NULL, *data = NULL, *in = NULL, *out = NULL;
+	struct xdp_md ctx_in = {}, ctx_out = {};
+	long meta_len, data_len;
+	char *end;
+	long repeat;
+	int err;
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	repeat = repeat_s ? strtol(repeat_s, &end, 10) : -1;
+	if (!repeat_s || *end || repeat < 1 || repeat > 100000000 || !data_hex) {
+		reply("error errno=%d usage: run REPEAT METAHEX DATAHEX", EINVAL);
+		return;
+	}
+	meta_len = parse_hex(meta_hex, &meta);
+	data_len = parse_hex(data_hex, &data);
+	if (meta_len < 0 || data_len < 0) {
+		reply("error errno=%d malformed hex", EINVAL);
+		goto out;
+	}
+	in = malloc(meta_len + data_len + 1);
+	out = malloc(DATA_OUT_MAX);
+	if (!in || !out) {
+		reply("error errno=%d out of memory", ENOMEM);
+		goto out;
+	}
+	memcpy(in, meta, meta_len);
+	memcpy(in + meta_len, data, data_len);
+	ctx_in.data = (__u32)meta_len;
+	ctx_in.data_end = (__u32)(meta_len + data_len);
+	opts.data_in = in;
+	opts.data_size_in = (__u32)(meta_len + data_len);
+	opts.data_out = out;
+	opts.data_size_out = DATA_OUT_MAX;
+	opts.ctx_in = &ctx_in;
+	opts.ctx_size_in = sizeof(ctx_in);
+	opts.ctx_out = &ctx_out;
+	opts.ctx_size_out = sizeof(ctx_out);
+	opts.repeat = (int)repeat;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	if (err) {
+		err = errno;
+		reply("error errno=%d BPF_PROG_TEST_RUN failed: %s", err, strerror(err));
+		goto out;
+	}
+	if (ctx_out.data > opts.data_size_out || ctx_out.data_end > opts.data_size_out ||
+	    ctx_out.data > ctx_out.data_end) {
+		reply("error errno=%d ctx_out {data=%u, data_end=%u} outside data_out (%u bytes)",
+		      ERANGE, ctx_out.data, ctx_out.data_end, opts.data_size_out);
+		goto out;
+	}
+	printf("result retval=%u duration=%u meta=", opts.retval, opts.duration);
+	print_hex(out, ctx_out.data);
+	printf(" data=");
+	print_hex(out + ctx_out.data, opts.data_size_out - ctx_out.data);
+	reply("");
+out:
+	free(meta);
+	free(data);
+	free(in);
+	free(out);
+}
+
+static void dump_map(struct bpf_map *map)
+{
+	int fd = bpf_map__fd(map), percpu = is_percpu(bpf_map__type(map)), i, err;
+	size_t ksize = bpf_map__key_size(map), vsize = bpf_map__value_size(map);
+	unsigned char *key = calloc(1, ksize + 1), *next = calloc(1, ksize + 1);
+	unsigned char *val = calloc(1, lookup_size(map) + 1);
+	void *prev = NULL;
+
+	reply("map name=%s type=%s key_size=%zu value_size=%zu max_entries=%u ncpus=%d",
+	      bpf_map__name(map), libbpf_bpf_map_type_str(bpf_map__type(map)), ksize, vsize,
+	      bpf_map__max_entries(map), percpu ? ncpus : 0);
+	if (!key || !next || !val)
+		goto out;
+	/* BPF_MAP_GET_NEXT_KEY from NULL gives the first key; hash maps in bucket order. */
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, ksize);
+		prev = key;
+		err = bpf_map_lookup_elem(fd, key, val);
+		if (err) {
+			if (errno == ENOENT) /* deleted between the two calls */
+				continue;
+			break; /* a map type without lookup from user space (prog array, ringbuf) */
+		}
+		printf("entry ");
+		print_hex(key, ksize);
+		putchar(' ');
+		if (!percpu) {
+			print_hex(val, vsize);
+		} else {
+			for (i = 0; i < ncpus; i++) {
+				if (i)
+					putchar(',');
+				print_hex(val + i * percpu_stride(map), vsize);
+			}
+		}
+		reply("");
+	}
+out:
+	free(key);
+	free(next);
+	free(val);
+}
+
+static void cmd_maps(void)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		dump_map(map);
+	reply("end");
+}
+
+/* Selects PROG (function or section name), forced to XDP; every other program is not loaded. */
+static struct bpf_program *select_program(const char *name)
+{
+	struct bpf_program *p, *found = NULL;
+
+	bpf_object__for_each_program(p, obj) {
+		if (!found && (strcmp(bpf_program__name(p), name) == 0 ||
+			       strcmp(bpf_program__section_name(p), name) == 0))
+			found = p;
+		else
+			bpf_program__set_autoload(p, false);
+	}
+	if (found && bpf_program__type(found) != BPF_PROG_TYPE_XDP) {
+		bpf_program__set_type(found, BPF_PROG_TYPE_XDP);
+		bpf_program__set_expected_attach_type(found, 0);
+	}
+	return found;
+}
+
+static int probe_bpf(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdpemu_probe", 4, 4, 1, NULL);
+
+	if (fd < 0) {
+		reply("error bpf(BPF_MAP_CREATE) failed: %s", strerror(errno));
+		return 1;
+	}
+	close(fd);
+	reply("ok");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info);
+	struct bpf_map *map;
+	char *line = NULL;
+	size_t cap = 0;
+	int nmaps = 0, err;
+
+	if (argc == 2 && strcmp(argv[1], "--probe") == 0)
+		return probe_bpf();
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: %s OBJ.o PROG [BTF]\n", argv[0]);
+		reply("error usage: xdpemu-oracle OBJ.o PROG [BTF]");
+		return 2;
+	}
+	libbpf_set_print(libbpf_to_stderr);
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus < 1) {
+		reply("error cannot count possible CPUs: %s", strerror(-ncpus));
+		return 1;
+	}
+	if (argc == 4)
+		open_opts.btf_custom_path = argv[3];
+	obj = bpf_object__open_file(argv[1], &open_opts);
+	if (!obj) {
+		reply("error %s: cannot open: %s", argv[1], strerror(errno));
+		return 1;
+	}
+	prog = select_program(argv[2]);
+	if (!prog) {
+		reply("error %s: no program named '%s'", argv[1], argv[2]);
+		return 1;
+	}
+	err = bpf_object__load(obj);
+	if (err) {
+		reply("error %s: load of '%s' failed: %s", argv[1], argv[2], strerror(-err));
+		return 1;
+	}
+	bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &info_len);
+	bpf_object__for_each_map(map, obj)
+		nmaps++;
+	reply("ready prog=%s id=%u maps=%d ncpus=%d", bpf_program__name(prog), info.id, nmaps,
+	      ncpus);
+
+	while (getline(&line, &cap, stdin) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strncmp(line, "run ", 4) == 0)
+			cmd_run(line + 4);
+		else if (strncmp(line, "update ", 7) == 0)
+			cmd_update(line + 7);
+		else if (strcmp(line, "maps") == 0)
+			cmd_maps();
+		else if (strcmp(line, "quit") == 0)
+			break;
+		else
+			reply("error unknown command '%.40s'", line);
+	}
+	cmd_maps();
+	free(line);
+	bpf_object__close(obj);
+	return 0;
+}

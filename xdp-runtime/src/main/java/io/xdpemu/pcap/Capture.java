@@ -1,0 +1,113 @@
+package io.xdpemu.pcap;
+
+import io.xdpemu.ebpf.MalformedInputException;
+import io.xdpemu.ebpf.UsageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A capture file, memory-mapped and checked once end to end when opened: a file that opens is
+ * replayed entirely, one that does not is refused before any packet is processed (so no output is
+ * half-written because of a corrupt tail). {@link #cursor()} hands out independent cursors.
+ */
+public final class Capture {
+  private final String file;
+  private final ByteBuffer mapped;
+  private final String format;
+  private final long packets;
+  private final long bytes;
+  private final int maxRecord;
+
+  private Capture(String file, ByteBuffer mapped) {
+    this.file = file;
+    this.mapped = mapped;
+    CaptureCursor c = newCursor();
+    this.format = c.format();
+    long n = 0;
+    long b = 0;
+    int max = 0;
+    while (c.next()) {
+      n++;
+      b += c.capturedLength();
+      max = Math.max(max, c.capturedLength());
+      EthernetFramer.check(c);
+    }
+    this.packets = n;
+    this.bytes = b;
+    this.maxRecord = max;
+  }
+
+  /** Opens and validates a pcap or pcapng file (detected by its magic, not its name). */
+  public static Capture open(Path path) {
+    String name = path.toString();
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE) {
+        throw new UnsupportedCaptureException(
+            "unsupported capture " + name + ": " + size + " bytes; captures over 2 GiB are not"
+                + " supported (split it with editcap -c)");
+      }
+      MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+      return new Capture(name, m);
+    } catch (NoSuchFileException e) {
+      throw new UsageException("cannot read capture " + name + ": no such file");
+    } catch (IOException e) {
+      if (Files.isDirectory(path)) {
+        throw new UsageException("cannot read capture " + name + ": is a directory");
+      }
+      throw new UsageException("cannot read capture " + name + ": " + e.getMessage());
+    }
+  }
+
+  /** Wraps capture bytes already in memory (tests, generated traffic). */
+  public static Capture of(String name, byte[] content) {
+    return new Capture(name, ByteBuffer.wrap(content));
+  }
+
+  /** A fresh cursor before the first packet. */
+  public CaptureCursor cursor() {
+    return newCursor();
+  }
+
+  private CaptureCursor newCursor() {
+    ByteBuffer b = mapped.duplicate();
+    if (b.limit() >= 4 && b.getInt(0) == PcapNgCursor.SHB) {
+      return new PcapNgCursor(file, b);
+    }
+    if (b.limit() < 4) {
+      throw new MalformedInputException(
+          "malformed capture file " + file + ": at byte offset 0: " + b.limit()
+              + "-byte file is neither pcap nor pcapng");
+    }
+    return new PcapCursor(file, b);
+  }
+
+  public String file() {
+    return file;
+  }
+
+  /** "pcap" or "pcapng". */
+  public String format() {
+    return format;
+  }
+
+  public long packetCount() {
+    return packets;
+  }
+
+  /** Sum of the captured lengths. */
+  public long capturedBytes() {
+    return bytes;
+  }
+
+  /** The largest captured record, to size reusable buffers. */
+  public int maxRecordLength() {
+    return maxRecord;
+  }
+}

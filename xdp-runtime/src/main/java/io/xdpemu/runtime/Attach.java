@@ -1,0 +1,101 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.nic.Nic;
+import io.xdpemu.nic.NicConfig;
+import io.xdpemu.nic.firmware.Firmware;
+import io.xdpemu.nic.firmware.FirmwareLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Builds the NIC a command runs with and attaches the loaded program to it: the firmware NIC of
+ * nic-model with {@code --firmware}, the {@link PlainRxPath} otherwise. Also prepares {@code
+ * --swap-firmware} swaps, which relink the program against the new firmware's BTF inside the NIC's
+ * validator, so a program that does not load on the new firmware refuses the swap.
+ */
+public final class Attach {
+  private final RxPath nic;
+  private final AtomicReference<LoadPipeline.Loaded> loaded = new AtomicReference<>();
+
+  private Attach(RxPath nic, LoadPipeline.Loaded first) {
+    this.nic = nic;
+    this.loaded.set(first);
+  }
+
+  /** {@code queues} 0 = the firmware's RSS queue count (1 without firmware). */
+  public static Attach create(LoadOptions o, int queues) {
+    if (o.firmware() == null) {
+      int q = Math.max(queues, 1);
+      RxPath plain = new PlainRxPath(q, NicConfig.defaults().ifindex());
+      return new Attach(plain, LoadPipeline.load(o, q, null));
+    }
+    Firmware fw = FirmwareLoader.load(o.firmware());
+    Nic nic = Nic.create(fw, NicConfig.defaults().withQueues(Math.max(queues, 0)));
+    LoadPipeline.Loaded l = LoadPipeline.load(o, nic.queueCount(), firmwareBtf(fw, o));
+    return new Attach(new NicRxPath(nic, o.firmware().toString()), l);
+  }
+
+  /** The target BTF for commands without a NIC (verify, disasm, test-run): the firmware's. */
+  public static Btf firmwareBtfFor(LoadOptions o) {
+    return o.firmware() == null || o.btf() != null
+        ? null : firmwareBtf(FirmwareLoader.load(o.firmware()), o);
+  }
+
+  /** The split BTF a firmware exports for CO-RE; wired to nic-model's export as it lands. */
+  static Btf firmwareBtf(Firmware fw, LoadOptions o) {
+    return null;
+  }
+
+  public LoadPipeline.Loaded loaded() {
+    return loaded.get();
+  }
+
+  public Attachment attachment() {
+    LoadPipeline.Loaded l = loaded.get();
+    return new Attachment(nic, l.runner(), l.spec().name() + " on " + nic.describe());
+  }
+
+  public RxPath nic() {
+    return nic;
+  }
+
+  /** Parses {@code FILE@N} into a swap at packet index N. */
+  public FirmwareSwap swap(String spec) {
+    int at = spec.lastIndexOf('@');
+    if (at <= 0 || at == spec.length() - 1) {
+      throw new UsageException("--swap-firmware wants FILE@N (packet index), got '" + spec + "'");
+    }
+    String file = spec.substring(0, at);
+    long index;
+    try {
+      index = Long.parseLong(spec.substring(at + 1));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--swap-firmware wants FILE@N (packet index), got '" + spec + "'");
+    }
+    if (index < 0) {
+      throw new UsageException("--swap-firmware packet index must be >= 0, got " + index);
+    }
+    Path p = Path.of(file);
+    if (!Files.isReadable(p) || Files.isDirectory(p)) {
+      throw new UsageException("cannot read firmware file " + file);
+    }
+    if (!(nic instanceof NicRxPath nicPath)) {
+      throw new UsageException("--swap-firmware needs --firmware (the NIC to swap it on)");
+    }
+    // Parse now so a malformed file is bad input (exit 2) before the replay starts.
+    Firmware candidate = FirmwareLoader.load(p);
+    return new FirmwareSwap(index, file, () -> {
+      AtomicReference<LoadPipeline.Loaded> relinked = new AtomicReference<>();
+      nicPath.nic().load(candidate, fw -> relinked.set(
+          LoadPipeline.relink(loaded.get(), firmwareBtf(fw, loaded.get().options()))));
+      loaded.set(relinked.get());
+      LoadPipeline.Loaded l = relinked.get();
+      return new Attachment(nic, l.runner(), l.spec().name() + " on " + nic.describe());
+    });
+  }
+
+}

@@ -1,0 +1,303 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.ProgramRejectedException;
+import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.btf.BaseBtf;
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.core.CoreRelocator;
+import io.xdpemu.ebpf.core.CoreTarget;
+import io.xdpemu.ebpf.core.RelocatedProgram;
+import io.xdpemu.ebpf.elf.BpfObject;
+import io.xdpemu.ebpf.elf.BpfObjectReader;
+import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.helpers.Fib;
+import io.xdpemu.ebpf.helpers.FibJson;
+import io.xdpemu.ebpf.helpers.HelperEnvironment;
+import io.xdpemu.ebpf.helpers.Helpers;
+import io.xdpemu.ebpf.isa.Insn;
+import io.xdpemu.ebpf.json.JsonReader;
+import io.xdpemu.ebpf.maps.ArrayMap;
+import io.xdpemu.ebpf.maps.BpfMap;
+import io.xdpemu.ebpf.maps.MapDefinition;
+import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.maps.MapsJson;
+import io.xdpemu.ebpf.vm.Engine;
+import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.Helper;
+import io.xdpemu.ebpf.vm.HelperRegistry;
+import io.xdpemu.ebpf.vm.Linkage;
+import io.xdpemu.ebpf.vm.Program;
+import io.xdpemu.ebpf.vm.RegionRegistry;
+import io.xdpemu.ebpf.vm.TrapException;
+import io.xdpemu.verifier.ProgramInfo;
+import io.xdpemu.verifier.Verifier;
+import io.xdpemu.verifier.VerifierOptions;
+import io.xdpemu.verifier.VerifierResult;
+import java.util.List;
+
+/**
+ * From an object file to a runnable program, in the order libbpf and the kernel do it:
+ *
+ * <pre>
+ *  ELF (BpfObjectReader) ─► target BTF (base + firmware split BTF, or --btf)
+ *    ─► CO-RE relocation ─► maps created (+ --map-init) ─► ld_imm64 / kfunc linkage
+ *    ─► verifier (unless --no-verify) ─► engine (interpreter)
+ * </pre>
+ *
+ * Maps are created once per {@link Loaded}; {@link #relink} runs the program-specific stages
+ * again against another target BTF with the same maps (a firmware swap keeps map state, as the
+ * kernel keeps maps across a program replace).
+ */
+public final class LoadPipeline {
+  private LoadPipeline() {}
+
+  /**
+   * A loaded program and everything it needs at run time.
+   *
+   * @param cpus possible CPUs = RX queues (one slot per queue in per-CPU maps)
+   */
+  public record Loaded(
+      LoadOptions options,
+      BpfObject object,
+      ProgramSpec spec,
+      Btf targetBtf,
+      RegionRegistry regions,
+      MapRegistry maps,
+      HelperRegistry helpers,
+      Program program,
+      Executable executable,
+      VerifierResult verdict,
+      int cpus) {
+
+    /** One execution context per RX queue: CPU id = queue, seeded prandom per queue. */
+    public ExecutionContext newContext(int queue) {
+      ExecutionContext ctx = new ExecutionContext(regions);
+      ctx.cpu = queue;
+      ctx.prngState ^= 0x9E3779B97F4A7C15L * (queue + 1);
+      ctx.services = maps;
+      return ctx;
+    }
+
+    /** The program as an {@link XdpRunner}: r1 = the xdp_md context. */
+    public XdpRunner runner() {
+      Executable exe = executable;
+      return ctx -> exe.run(ctx, ExecutionContext.contextPointer());
+    }
+
+    public String describe() {
+      return spec.name() + " (" + options.object() + ")";
+    }
+
+    /** Every map (global data under its section name) as maps.json, one line. */
+    public String mapsJson() {
+      return RunOutputs.mapsJson(maps);
+    }
+  }
+
+  /**
+   * Loads {@code o.object()}'s program for {@code cpus} CPUs. {@code firmwareBtf} is the split BTF
+   * the NIC's firmware exports (null without a firmware).
+   */
+  public static Loaded load(LoadOptions o, int cpus, Btf firmwareBtf) {
+    BpfObject obj = BpfObjectReader.read(o.object());
+    ProgramSpec spec = obj.program(o.program());
+    Btf target = targetBtf(o, firmwareBtf);
+    RegionRegistry regions = new RegionRegistry();
+    MapRegistry maps = new MapRegistry(regions, cpus);
+    for (MapDefinition d : obj.maps()) {
+      maps.create(d);
+    }
+    Fib fib = o.fib() == null ? Fib.empty() : FibJson.read(o.fib());
+    if (o.fib() != null) {
+      maps.setDevices(ifindex -> fib.byIfindex(ifindex) != null);
+    }
+    HelperRegistry helpers = Helpers.registry(new HelperEnvironment(maps, fib));
+    if (o.mapInit() != null) {
+      MapsJson.apply(JsonReader.read(o.mapInit()), maps);
+    }
+    return finish(o, obj, spec, target, regions, maps, helpers, cpus);
+  }
+
+  /** The program stages again against another target BTF, keeping {@code from}'s maps. */
+  public static Loaded relink(Loaded from, Btf firmwareBtf) {
+    Btf target = targetBtf(from.options(), firmwareBtf);
+    return finish(from.options(), from.object(), from.spec(), target, from.regions(),
+        from.maps(), from.helpers(), from.cpus());
+  }
+
+  /**
+   * The program after ELF loading and CO-RE, before maps exist: what {@code verify} and {@code
+   * disasm} show.
+   *
+   * @param core the CO-RE outcome (applied relocations, poisoned slots), null without .BTF.ext
+   */
+  public record Relocated(
+      BpfObject object, ProgramSpec spec, Btf target, Insn[] insns, RelocatedProgram core) {}
+
+  /** ELF, target BTF and CO-RE only. */
+  public static Relocated relocate(LoadOptions o, Btf firmwareBtf) {
+    BpfObject obj = BpfObjectReader.read(o.object());
+    ProgramSpec spec = obj.program(o.program());
+    Btf target = targetBtf(o, firmwareBtf);
+    RelocatedProgram core = obj.btfExt() == null
+        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+    return new Relocated(obj, spec, target, core == null ? spec.insns() : core.insns(), core);
+  }
+
+  private static Loaded finish(LoadOptions o, BpfObject obj, ProgramSpec spec, Btf target,
+      RegionRegistry regions, MapRegistry maps, HelperRegistry helpers, int cpus) {
+    RelocatedProgram core = obj.btfExt() == null
+        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+    Insn[] insns = core == null ? spec.insns() : core.insns();
+    Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
+    VerifierResult verdict = null;
+    if (o.verify()) {
+      verdict = verify(o, obj, spec, insns, 1);
+      if (!verdict.accepted()) {
+        throw new ProgramRejectedException(
+            obj.fileName() + ": program '" + spec.name() + "' rejected by the verifier: "
+                + rejection(verdict, core) + " (see xdpemu verify)");
+      }
+    }
+    Executable exe = engine(o.engine()).prepare(program);
+    return new Loaded(o, obj, spec, target, regions, maps, helpers, program, exe, verdict, cpus);
+  }
+
+  /**
+   * The verifier's last line, or, when it tripped over a poisoned CO-RE slot, libbpf's message
+   * for it (bpf_core_format_spec: "failed to resolve CO-RE relocation ...").
+   */
+  public static String rejection(VerifierResult v, RelocatedProgram core) {
+    String last = lastLine(v.errorMessage());
+    if (core != null && last.contains("unknown#" + RelocatedProgram.POISON_IMM)
+        && !core.poisoned().isEmpty()) {
+      java.util.Map.Entry<Integer, String> first =
+          new java.util.TreeMap<>(core.poisoned()).firstEntry();
+      return "insn #" + first.getKey() + ": " + first.getValue();
+    }
+    return last;
+  }
+
+  static String lastLine(String s) {
+    String t = s == null ? "" : s.strip();
+    int nl = t.lastIndexOf('\n');
+    return nl < 0 ? t : t.substring(nl + 1);
+  }
+
+  /** Base BTF (--vmlinux, /sys/kernel/btf/vmlinux, or bundled) with the firmware's split BTF. */
+  static Btf targetBtf(LoadOptions o, Btf firmwareBtf) {
+    if (o.btf() != null) {
+      return TargetBtf.read(o.btf(), BaseBtf.load(o.vmlinux()));
+    }
+    return firmwareBtf != null ? firmwareBtf : BaseBtf.load(o.vmlinux());
+  }
+
+  /** Runs the verifier over the relocated program with what the loader resolved. */
+  public static VerifierResult verify(
+      LoadOptions o, BpfObject obj, ProgramSpec spec, Insn[] insns, int logLevel) {
+    VerifierOptions opts =
+        (o.unprivileged()
+                ? VerifierOptions.unprivileged(programInfo(obj, spec))
+                : VerifierOptions.privileged(programInfo(obj, spec)))
+            .withLogLevel(logLevel);
+    return Verifier.verify(insns, opts);
+  }
+
+  /** What the verifier needs from the loader: map references and kfunc names by pc. */
+  static ProgramInfo programInfo(BpfObject obj, ProgramSpec spec) {
+    int n = spec.insns().length;
+    ProgramInfo.LdImm64Target[] targets = new ProgramInfo.LdImm64Target[n];
+    for (ProgramSpec.MapReference r : spec.mapReferences()) {
+      targets[r.pc()] = new ProgramInfo.LdImm64Target(
+          r.mapIndex(), obj.maps().get(r.mapIndex()), r.value() ? r.offset() : -1);
+    }
+    String[] kfuncs = new String[n];
+    for (ProgramSpec.ExternReference e : spec.externs()) {
+      if (e.kind() == ProgramSpec.ExternKind.FUNCTION) {
+        kfuncs[e.pc()] = e.name();
+      }
+    }
+    return new ProgramInfo() {
+      @Override
+      public LdImm64Target ldImm64(int pc) {
+        return pc >= 0 && pc < n ? targets[pc] : null;
+      }
+
+      @Override
+      public String kfuncName(int pc) {
+        return pc >= 0 && pc < n ? kfuncs[pc] : null;
+      }
+
+      @Override
+      public String name() {
+        return spec.name();
+      }
+    };
+  }
+
+  static Engine engine(String name) {
+    if (name == null || name.equals("interp")) {
+      return Engine.INTERPRETER;
+    }
+    throw new UsageException("engine '" + name + "' is not available in this build (use interp)");
+  }
+
+  /**
+   * The values of pseudo ld_imm64 (map handles, global-data pointers, function addresses) and the
+   * helpers behind kfunc calls, as libbpf's bpf_object__relocate_data and the kernel's
+   * resolve_pseudo_ldimm64 / add_kfunc_call would produce them.
+   */
+  static Linkage linkage(BpfObject obj, ProgramSpec spec, MapRegistry maps, HelperRegistry h) {
+    int n = spec.insns().length;
+    long[] values = new long[n];
+    boolean[] linked = new boolean[n];
+    List<BpfMap> all = maps.all();
+    for (ProgramSpec.MapReference r : spec.mapReferences()) {
+      BpfMap m = all.get(r.mapIndex());
+      if (r.value()) {
+        if (!(m instanceof ArrayMap a)) {
+          throw new ProgramRejectedException(
+              obj.fileName() + ": ld_imm64 at insn " + r.pc() + " takes the value address of map '"
+                  + m.name() + "', which is not an array");
+        }
+        values[r.pc()] = a.valuePointer(r.offset());
+      } else {
+        values[r.pc()] = m.handle();
+      }
+      linked[r.pc()] = true;
+    }
+    Helper[] kfuncs = new Helper[n];
+    for (ProgramSpec.ExternReference e : spec.externs()) {
+      if (e.kind() == ProgramSpec.ExternKind.FUNCTION) {
+        kfuncs[e.pc()] = h.kfunc(e.name());
+        if (kfuncs[e.pc()] == null && !e.weak()) {
+          throw new ProgramRejectedException(
+              obj.fileName() + ": kernel function '" + e.name() + "' is not supported by xdpemu");
+        }
+      }
+    }
+    Insn[] insns = spec.insns();
+    for (int pc = 0; pc < n; pc++) {
+      // BPF_PSEUDO_FUNC (src 4): the callback's instruction index, which the callback helpers use.
+      if (insns[pc] != null && insns[pc].opcode() == 0x18 && insns[pc].src() == 4) {
+        values[pc] = pc + 1L + insns[pc].imm();
+        linked[pc] = true;
+      }
+    }
+    return new Linkage() {
+      @Override
+      public long ldImm64(int pc) {
+        if (pc < 0 || pc >= n || !linked[pc]) {
+          throw new TrapException(pc, "ld_imm64 with a pseudo source was not linked");
+        }
+        return values[pc];
+      }
+
+      @Override
+      public Helper kfunc(int pc) {
+        return pc >= 0 && pc < n ? kfuncs[pc] : null;
+      }
+    };
+  }
+}

@@ -1,0 +1,82 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.UsageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Output files that appear complete or not at all: each is written under a hidden temporary name
+ * ({@code .NAME.partial}) in its final directory and renamed into place by {@link #commit()}; {@link
+ * #abort()} (or a failed run) deletes the temporaries, so an interrupted or failed command never
+ * leaves a truncated {@code summary.json} or {@code pass.pcap} behind.
+ */
+public final class OutputFiles implements AutoCloseable {
+  private record Pending(Path temp, Path target) {}
+
+  private final List<Pending> pending = new ArrayList<>();
+  private boolean done;
+
+  /** Creates {@code dir} (and parents) when missing; a usage error when it cannot. */
+  public static Path directory(Path dir) {
+    try {
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw new UsageException("cannot write to " + dir + ": not a directory");
+      }
+      Files.createDirectories(dir);
+      return dir;
+    } catch (IOException e) {
+      throw new UsageException("cannot create output directory " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /** The temporary path to write {@code target}'s content to. */
+  public Path temp(Path target) {
+    Path parent = target.toAbsolutePath().getParent();
+    Path t = parent.resolve("." + target.getFileName() + ".partial");
+    pending.add(new Pending(t, target));
+    return t;
+  }
+
+  /** Moves every temporary into place. */
+  public void commit() {
+    try {
+      for (Pending p : pending) {
+        try {
+          Files.move(
+              p.temp, p.target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(p.temp, p.target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      done = true;
+    } catch (IOException e) {
+      abort();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes every temporary not yet moved. */
+  public void abort() {
+    for (Pending p : pending) {
+      try {
+        Files.deleteIfExists(p.temp);
+      } catch (IOException ignored) {
+        // Best effort: the name is hidden and says .partial.
+      }
+    }
+    done = true;
+  }
+
+  @Override
+  public void close() {
+    if (!done) {
+      abort();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.maps.BpfMap;
+
+/**
+ * One packet in flight through the replay: the input frame, where it was steered, and what the
+ * program made of it. Slots are allocated once per batch position and reused, so the steady
+ * state allocates nothing; byte arrays grow only for a frame larger than any seen before.
+ */
+final class PacketSlot {
+  /** Where a redirect went. */
+  static final int TO_NONE = 0;
+
+  static final int TO_IFINDEX = 1;
+  static final int TO_DEVMAP = 2;
+  static final int TO_CPUMAP = 3;
+  static final int TO_XSKMAP = 4;
+
+  long index;
+  long timestampNs;
+  int queue;
+  byte[] in = new byte[2048];
+  int inLength;
+
+  long retval;
+  int action;
+  byte[] out = new byte[2048];
+  int outLength;
+  byte[] meta = new byte[256];
+  int metaLength;
+
+  int redirectKind;
+  /** Target ifindex (ifindex/devmap), CPU (cpumap) or socket id (xskmap). */
+  long redirectTarget;
+
+  int redirectKey;
+  BpfMap redirectMap;
+  /** Negative errno when the redirect could not be carried out (packet dropped), else 0. */
+  int redirectError;
+
+  /** For XDP_ABORTED: the trap message or "invalid action N"; null otherwise. */
+  String abortReason;
+
+  int abortPc = -1;
+
+  /** The NIC dropped the frame before the program ran (it did not fit a frame buffer). */
+  boolean nicDropped;
+
+  void ensureIn(int n) {
+    if (in.length < n) {
+      in = new byte[Math.max(n, in.length * 2)];
+    }
+  }
+
+  void ensureOut(int n) {
+    if (out.length < n) {
+      out = new byte[Math.max(n, out.length * 2)];
+    }
+  }
+
+  void ensureMeta(int n) {
+    if (meta.length < n) {
+      meta = new byte[Math.max(n, meta.length * 2)];
+    }
+  }
+
+  void clearResult() {
+    retval = 0;
+    action = 0;
+    outLength = 0;
+    metaLength = 0;
+    redirectKind = TO_NONE;
+    redirectTarget = 0;
+    redirectKey = 0;
+    redirectMap = null;
+    redirectError = 0;
+    abortReason = null;
+    abortPc = -1;
+    nicDropped = false;
+  }
+}

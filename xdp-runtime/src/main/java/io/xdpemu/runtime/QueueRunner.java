@@ -1,0 +1,107 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.maps.BpfMap;
+import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.maps.MapType;
+import io.xdpemu.ebpf.maps.RedirectMap;
+import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.ebpf.vm.TrapException;
+import io.xdpemu.ebpf.vm.XdpBuff;
+
+/**
+ * Runs packets of one RX queue (on that queue's thread, as NAPI polls one queue per CPU): the NIC
+ * delivers the frame into the queue's execution context, the program runs, and the result is
+ * copied into the packet's slot. Allocates nothing unless a packet aborts.
+ */
+final class QueueRunner {
+  static final int EINVAL = 22;
+  static final int ENOENT = 2;
+
+  private final int queue;
+  private final ExecutionContext ctx;
+  private final MapRegistry maps;
+  private final boolean keepMeta;
+
+  QueueRunner(int queue, ExecutionContext ctx, MapRegistry maps, boolean keepMeta) {
+    this.queue = queue;
+    this.ctx = ctx;
+    this.maps = maps;
+    this.keepMeta = keepMeta;
+  }
+
+  ExecutionContext context() {
+    return ctx;
+  }
+
+  void process(PacketSlot s, Attachment att) {
+    s.clearResult();
+    ctx.resetRun();
+    ctx.cpu = queue;
+    ctx.clockNs = s.timestampNs;
+    if (!att.nic().deliver(queue, s.in, s.inLength, s.timestampNs, ctx)) {
+      // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
+      s.action = XdpAction.DROP;
+      s.retval = XdpAction.DROP;
+      s.nicDropped = true;
+      return;
+    }
+    XdpBuff x = ctx.xdp();
+    if (keepMeta) {
+      s.ensureMeta(x.metaLength());
+      System.arraycopy(x.frame, x.meta, s.meta, 0, x.metaLength());
+      s.metaLength = x.metaLength();
+    }
+    ctx.syncPacket();
+    try {
+      s.retval = att.program().run(ctx) & 0xffffffffL;
+      s.action = XdpAction.of(s.retval);
+      if (s.action == XdpAction.ABORTED && s.retval != XdpAction.ABORTED) {
+        s.abortReason = "invalid XDP action " + s.retval;
+      } else if (s.action == XdpAction.ABORTED) {
+        s.abortReason = "program returned XDP_ABORTED";
+      }
+    } catch (TrapException t) {
+      s.retval = XdpAction.ABORTED;
+      s.action = XdpAction.ABORTED;
+      s.abortPc = t.pc();
+      s.abortReason = t.getMessage();
+    }
+    int len = x.end - x.data;
+    s.ensureOut(len);
+    System.arraycopy(x.frame, x.data, s.out, 0, len);
+    s.outLength = len;
+    if (s.action == XdpAction.REDIRECT) {
+      resolveRedirect(s);
+    }
+  }
+
+  /** Where xdp_do_redirect() would send the frame (net/core/filter.c), from the helper's state. */
+  private void resolveRedirect(PacketSlot s) {
+    if (ctx.redirectMapHandle != 0) {
+      BpfMap m = maps == null ? null : maps.byHandle(ctx.redirectMapHandle);
+      s.redirectMap = m;
+      s.redirectKey = ctx.redirectKey;
+      if (!(m instanceof RedirectMap rm)) {
+        s.redirectError = -EINVAL;
+        return;
+      }
+      long t = rm.targetU32(ctx.redirectKey);
+      switch (m.type()) {
+        case MapType.DEVMAP, MapType.DEVMAP_HASH -> s.redirectKind = PacketSlot.TO_DEVMAP;
+        case MapType.CPUMAP -> s.redirectKind = PacketSlot.TO_CPUMAP;
+        default -> s.redirectKind = PacketSlot.TO_XSKMAP;
+      }
+      if (t < 0) {
+        s.redirectError = -ENOENT; // the entry went away between the helper and the redirect
+      } else {
+        s.redirectTarget = m.type() == MapType.CPUMAP ? Integer.toUnsignedLong(ctx.redirectKey) : t;
+      }
+    } else if (ctx.redirectIfindex != 0) {
+      s.redirectKind = PacketSlot.TO_IFINDEX;
+      s.redirectTarget = Integer.toUnsignedLong(ctx.redirectIfindex);
+    } else {
+      // XDP_REDIRECT without bpf_redirect*(): dev_get_by_index_rcu(net, 0) fails.
+      s.redirectError = -EINVAL;
+    }
+  }
+}

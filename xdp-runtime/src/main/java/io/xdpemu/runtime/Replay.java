@@ -1,0 +1,259 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.pcap.Capture;
+import io.xdpemu.pcap.CaptureCursor;
+import io.xdpemu.pcap.EthernetFramer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
+
+/**
+ * Replays captures through the NIC and the attached program. Each RX queue has its own thread and
+ * execution context (per-CPU map slot = queue). Work proceeds in batches:
+ *
+ * <pre>
+ *   reader (this thread)        queue threads                     output (this thread)
+ *   read B frames, steer ──►  each runs its frames in order  ──►  slots in input order:
+ *   each to an RX queue        (barrier)                          stats, pcaps, trace
+ * </pre>
+ *
+ * So the outputs are in input packet order whatever the scheduling; with per-queue input order
+ * fixed, a queue's program runs see the same sequence every time, which makes the whole replay
+ * reproducible as long as queues do not race on shared map entries (as in the kernel, where such
+ * races are the program's business: use atomics or per-CPU maps). Firmware swaps happen at batch
+ * boundaries cut at the requested packet index, while every queue thread is idle.
+ */
+public final class Replay {
+  /** Receives finished packets in input order. */
+  interface Sink {
+    void accept(PacketSlot slot);
+  }
+
+  public static final int DEFAULT_BATCH = 1024;
+
+  private final int queues;
+  private final QueueRunner[] runners;
+  private final int batchSize;
+  private Attachment attachment;
+  private final List<FirmwareSwap> swaps;
+  private final ReplayStats stats;
+
+  private final PacketSlot[] slots;
+  private final int[][] perQueue;
+  private final int[] perQueueCount;
+  private int filled;
+
+  private final CyclicBarrier start;
+  private final CyclicBarrier end;
+  private final Thread[] threads;
+  private volatile boolean shutdown;
+  private volatile Throwable failure;
+
+  public Replay(
+      Attachment attachment,
+      IntFunction<ExecutionContext> contexts,
+      MapRegistry maps,
+      boolean keepMeta,
+      List<FirmwareSwap> swaps,
+      int batchSize) {
+    this.attachment = attachment;
+    this.queues = attachment.nic().queues();
+    this.batchSize = batchSize;
+    this.swaps = new ArrayList<>(swaps);
+    this.swaps.sort((a, b) -> Long.compare(a.atIndex(), b.atIndex()));
+    this.stats = new ReplayStats(queues);
+    this.runners = new QueueRunner[queues];
+    for (int q = 0; q < queues; q++) {
+      runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta);
+    }
+    this.slots = new PacketSlot[batchSize];
+    for (int i = 0; i < batchSize; i++) {
+      slots[i] = new PacketSlot();
+    }
+    this.perQueue = new int[queues][batchSize];
+    this.perQueueCount = new int[queues];
+    if (queues > 1) {
+      start = new CyclicBarrier(queues + 1);
+      end = new CyclicBarrier(queues + 1);
+      threads = new Thread[queues];
+      for (int q = 0; q < queues; q++) {
+        int queue = q;
+        threads[q] = new Thread(() -> workerLoop(queue), "xdpemu-rxq-" + q);
+        threads[q].setDaemon(true);
+      }
+    } else {
+      start = null;
+      end = null;
+      threads = new Thread[0];
+    }
+  }
+
+  public ReplayStats stats() {
+    return stats;
+  }
+
+  /** The execution context of a queue (for tests and the trace). */
+  public ExecutionContext context(int queue) {
+    return runners[queue].context();
+  }
+
+  /**
+   * Replays the captures in order, handing every packet to {@code sink} in input order; {@code
+   * progress} (may be null) gets the packet count after each batch.
+   */
+  void run(List<Capture> captures, Sink sink, LongConsumer progress) {
+    for (Thread t : threads) {
+      t.start();
+    }
+    long t0 = System.nanoTime();
+    long index = 0;
+    int nextSwap = 0;
+    try {
+      for (Capture cap : captures) {
+        CaptureCursor cur = cap.cursor();
+        while (cur.next()) {
+          while (nextSwap < swaps.size() && swaps.get(nextSwap).atIndex() <= index) {
+            flush(sink);
+            swap(swaps.get(nextSwap++), index);
+          }
+          PacketSlot s = slots[filled];
+          int len = EthernetFramer.frameLength(cur);
+          s.ensureIn(len);
+          EthernetFramer.frame(cur, s.in, 0);
+          s.inLength = len;
+          s.index = index++;
+          s.timestampNs = cur.timestampNs();
+          int q = attachment.nic().steer(s.in, len);
+          s.queue = q;
+          perQueue[q][perQueueCount[q]++] = filled;
+          filled++;
+          if (filled == batchSize) {
+            flush(sink);
+            if (progress != null) {
+              progress.accept(index);
+            }
+          }
+        }
+      }
+      flush(sink);
+      while (nextSwap < swaps.size()) {
+        // A swap past the end of the input still loads (and reports) the firmware.
+        swap(swaps.get(nextSwap++), index);
+      }
+      if (progress != null) {
+        progress.accept(index);
+      }
+    } finally {
+      stats.elapsedNs = System.nanoTime() - t0;
+      stopWorkers();
+    }
+  }
+
+  private void swap(FirmwareSwap sw, long index) {
+    try {
+      Attachment next = sw.load().get();
+      if (next.nic().queues() != queues) {
+        stats.swaps.add(new ReplayStats.Swap(index, sw.file(), false,
+            "firmware has " + next.nic().queues() + " queues, the replay runs " + queues));
+        return;
+      }
+      attachment = next;
+      stats.swaps.add(new ReplayStats.Swap(index, sw.file(), true, null));
+    } catch (XdpemuException e) {
+      stats.swaps.add(new ReplayStats.Swap(index, sw.file(), false, e.getMessage()));
+    }
+  }
+
+  /** Runs the filled part of the batch on the queues and emits it in input order. */
+  private void flush(Sink sink) {
+    if (filled == 0) {
+      return;
+    }
+    if (queues == 1) {
+      runQueue(0);
+    } else {
+      await(start);
+      await(end);
+      if (failure != null) {
+        throw rethrow(failure);
+      }
+    }
+    for (int i = 0; i < filled; i++) {
+      PacketSlot s = slots[i];
+      stats.count(s);
+      sink.accept(s);
+    }
+    filled = 0;
+    java.util.Arrays.fill(perQueueCount, 0);
+  }
+
+  private void runQueue(int q) {
+    QueueRunner r = runners[q];
+    int[] mine = perQueue[q];
+    Attachment att = attachment;
+    for (int i = 0, n = perQueueCount[q]; i < n; i++) {
+      r.process(slots[mine[i]], att);
+    }
+  }
+
+  private void workerLoop(int q) {
+    while (true) {
+      try {
+        start.await();
+      } catch (InterruptedException | BrokenBarrierException e) {
+        return;
+      }
+      if (shutdown) {
+        return;
+      }
+      try {
+        runQueue(q);
+      } catch (Throwable t) {
+        failure = t;
+      }
+      try {
+        end.await();
+      } catch (InterruptedException | BrokenBarrierException e) {
+        return;
+      }
+    }
+  }
+
+  private void stopWorkers() {
+    if (threads.length == 0) {
+      return;
+    }
+    shutdown = true;
+    start.reset();
+    for (Thread t : threads) {
+      t.interrupt();
+    }
+  }
+
+  private static void await(CyclicBarrier b) {
+    try {
+      b.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("replay interrupted", e);
+    } catch (BrokenBarrierException e) {
+      throw new IllegalStateException("replay worker failed", e);
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException(t);
+  }
+}

@@ -1,0 +1,74 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.pcap.Capture;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * One {@code xdpemu run}: opens (and fully validates) every capture first, replays them, writes
+ * the output directory atomically and returns the statistics.
+ */
+public final class ReplayRun {
+  private ReplayRun() {}
+
+  /**
+   * @param captures pcap/pcapng files, replayed in order as one stream
+   * @param outDir where to write the outputs, or null for none
+   * @param trace write packets.jsonl
+   * @param swaps firmware swaps by packet index
+   * @param batch packets per batch (see {@link Replay})
+   */
+  public record Options(
+      List<Path> captures, Path outDir, boolean trace, List<FirmwareSwap> swaps, int batch) {
+    public Options {
+      captures = List.copyOf(captures);
+      swaps = List.copyOf(swaps);
+    }
+
+    public static Options of(List<Path> captures, Path outDir, boolean trace) {
+      return new Options(captures, outDir, trace, List.of(), Replay.DEFAULT_BATCH);
+    }
+  }
+
+  /**
+   * @param progress where to draw a progress bar, or null for none
+   */
+  public static ReplayStats run(
+      Attachment attachment,
+      IntFunction<ExecutionContext> contexts,
+      MapRegistry maps,
+      Options o,
+      String program,
+      PrintStream progress) {
+    List<Capture> caps = new ArrayList<>();
+    long total = 0;
+    for (Path p : o.captures()) {
+      Capture c = Capture.open(p);
+      caps.add(c);
+      total += c.packetCount();
+    }
+    Replay replay =
+        new Replay(attachment, contexts, maps, o.trace() && o.outDir() != null, o.swaps(),
+            o.batch());
+    ProgressBar bar = progress == null ? null : new ProgressBar(progress, total);
+    List<String> names = o.captures().stream().map(Path::toString).toList();
+    if (o.outDir() == null) {
+      replay.run(caps, s -> {}, bar);
+    } else {
+      try (RunOutputs out = new RunOutputs(o.outDir(), o.trace())) {
+        replay.run(caps, out, bar);
+        out.finish(
+            SummaryReport.json(replay.stats(), program, attachment.description(), names), maps);
+      }
+    }
+    if (bar != null) {
+      bar.clear();
+    }
+    return replay.stats();
+  }
+}

@@ -1,0 +1,119 @@
+package io.xdpemu.runtime;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code summary.json} and the terminal summary table of a replay.
+ *
+ * <p>summary.json holds the contract's keys first ({@code packets}, {@code bytes}, {@code
+ * verdicts}, {@code queues}, {@code elapsed_ns}), then {@code verdict_bytes}, {@code
+ * redirect_errors}, {@code invalid_actions}, {@code aborts} (the first {@value
+ * ReplayStats#MAX_ABORTS_KEPT} aborted packets with pc and reason), {@code firmware_swaps},
+ * {@code program}, {@code nic} and {@code captures}. Every value except {@code elapsed_ns} depends
+ * only on the inputs.
+ *
+ * <p>The table follows xdp-bench and xdp-tutorial's xdp_stats: per action packets, bytes and pps,
+ * then per RX queue.
+ */
+public final class SummaryReport {
+  private SummaryReport() {}
+
+  public static String json(
+      ReplayStats s, String program, String nic, List<String> captures) {
+    StringBuilder b = new StringBuilder(512);
+    b.append("{\"packets\":").append(s.packets).append(",\"bytes\":").append(s.bytes);
+    b.append(",\"verdicts\":{");
+    for (int a = 0; a < XdpAction.COUNT; a++) {
+      b.append(a == 0 ? "" : ",").append('"').append(XdpAction.name(a)).append("\":");
+      b.append(s.actionPackets[a]);
+    }
+    b.append("},\"queues\":[");
+    for (int q = 0; q < s.queues(); q++) {
+      b.append(q == 0 ? "" : ",").append("{\"queue\":").append(q).append(",\"packets\":");
+      b.append(s.queuePackets[q]).append(",\"bytes\":").append(s.queueBytes[q]).append('}');
+    }
+    b.append("],\"elapsed_ns\":").append(s.elapsedNs);
+    b.append(",\"verdict_bytes\":{");
+    for (int a = 0; a < XdpAction.COUNT; a++) {
+      b.append(a == 0 ? "" : ",").append('"').append(XdpAction.name(a)).append("\":");
+      b.append(s.actionBytes[a]);
+    }
+    b.append("},\"redirect_errors\":").append(s.redirectErrors);
+    b.append(",\"invalid_actions\":").append(s.invalidActions);
+    b.append(",\"nic_drops\":").append(s.nicDrops);
+    b.append(",\"aborts\":[");
+    for (int i = 0; i < s.firstAborts.size(); i++) {
+      ReplayStats.Abort a = s.firstAborts.get(i);
+      b.append(i == 0 ? "" : ",").append("{\"index\":").append(a.index());
+      b.append(",\"pc\":").append(a.pc()).append(",\"reason\":");
+      b.append(JsonStrings.quote(a.reason() == null ? "" : a.reason())).append('}');
+    }
+    b.append("],\"firmware_swaps\":[");
+    for (int i = 0; i < s.swaps.size(); i++) {
+      ReplayStats.Swap w = s.swaps.get(i);
+      b.append(i == 0 ? "" : ",").append("{\"index\":").append(w.index());
+      b.append(",\"firmware\":").append(JsonStrings.quote(w.firmware()));
+      b.append(",\"applied\":").append(w.applied());
+      if (w.reason() != null) {
+        b.append(",\"reason\":").append(JsonStrings.quote(w.reason()));
+      }
+      b.append('}');
+    }
+    b.append("],\"program\":").append(JsonStrings.quote(program));
+    b.append(",\"nic\":").append(JsonStrings.quote(nic));
+    b.append(",\"captures\":[");
+    for (int i = 0; i < captures.size(); i++) {
+      b.append(i == 0 ? "" : ",").append(JsonStrings.quote(captures.get(i)));
+    }
+    return b.append("]}\n").toString();
+  }
+
+  /** The human summary printed at the end of {@code xdpemu run}. */
+  public static String table(ReplayStats s, String program, String nic) {
+    StringBuilder b = new StringBuilder();
+    double secs = s.elapsedNs / 1e9;
+    b.append(String.format(Locale.ROOT, "Program          : %s%n", program));
+    b.append(String.format(Locale.ROOT, "NIC              : %s, %d RX queue%s%n", nic, s.queues(),
+        s.queues() == 1 ? "" : "s"));
+    b.append(String.format(Locale.ROOT, "Duration         : %.3fs%n", secs));
+    b.append(String.format(Locale.ROOT, "Packets received : %,d (%,d bytes)%n", s.packets,
+        s.bytes));
+    b.append(String.format(Locale.ROOT, "Average packets/s: %,.0f%n", s.pps()));
+    b.append(String.format(Locale.ROOT, "%n%-13s %12s %14s %14s %10s%n", "XDP-action",
+        "packets", "bytes", "pps", "Mbit/s"));
+    for (int a = 0; a < XdpAction.COUNT; a++) {
+      double pps = secs > 0 ? s.actionPackets[a] / secs : 0;
+      double mbit = secs > 0 ? s.actionBytes[a] * 8 / secs / 1e6 : 0;
+      b.append(String.format(Locale.ROOT, "%-13s %,12d %,14d %,14.0f %10.1f%n",
+          XdpAction.name(a), s.actionPackets[a], s.actionBytes[a], pps, mbit));
+    }
+    b.append(String.format(Locale.ROOT, "%n%-13s %12s %14s%n", "rx-queue", "packets", "bytes"));
+    for (int q = 0; q < s.queues(); q++) {
+      b.append(String.format(Locale.ROOT, "%-13d %,12d %,14d%n", q, s.queuePackets[q],
+          s.queueBytes[q]));
+    }
+    if (s.redirectErrors > 0) {
+      b.append(String.format(Locale.ROOT, "%nRedirect errors  : %,d (frames dropped)%n",
+          s.redirectErrors));
+    }
+    if (s.nicDrops > 0) {
+      b.append(String.format(Locale.ROOT, "%nDropped by NIC   : %,d (frame larger than a buffer)%n",
+          s.nicDrops));
+    }
+    if (s.aborts > 0) {
+      b.append(String.format(Locale.ROOT, "%nAborted          : %,d", s.aborts));
+      if (s.invalidActions > 0) {
+        b.append(String.format(Locale.ROOT, " (%,d invalid actions)", s.invalidActions));
+      }
+      ReplayStats.Abort first = s.firstAborts.get(0);
+      b.append(String.format(Locale.ROOT, "; first: packet %d: %s%n", first.index(),
+          first.reason()));
+    }
+    for (ReplayStats.Swap w : s.swaps) {
+      b.append(String.format(Locale.ROOT, "%nFirmware swap at packet %d to %s: %s%n", w.index(),
+          w.firmware(), w.applied() ? "applied" : "refused (" + w.reason() + ")"));
+    }
+    return b.toString().stripTrailing();
+  }
+}

@@ -1,0 +1,28 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.MalformedInputException;
+import io.xdpemu.ebpf.btf.Btf;
+import java.nio.file.Path;
+
+/**
+ * {@code --btf FILE}: raw BTF that is either standalone (a whole vmlinux-like type graph) or split
+ * on top of the base (what {@code /sys/kernel/btf/<module>} holds). Raw BTF does not say which; as
+ * the string and type references of split BTF point past its own sections, a file that does not
+ * parse standalone is read again as split on the base.
+ */
+final class TargetBtf {
+  private TargetBtf() {}
+
+  static Btf read(Path file, Btf base) {
+    try {
+      return Btf.read(file);
+    } catch (MalformedInputException standalone) {
+      try {
+        return Btf.read(file, base);
+      } catch (MalformedInputException split) {
+        throw new MalformedInputException(split.getMessage() + " (also not standalone BTF: "
+            + standalone.getMessage() + ")", split);
+      }
+    }
+  }
+}

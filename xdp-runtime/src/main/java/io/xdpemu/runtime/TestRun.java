@@ -1,0 +1,135 @@
+package io.xdpemu.runtime;
+
+import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.ebpf.vm.XdpBuff;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One packet through a loaded program the way {@code BPF_PROG_TEST_RUN} runs it
+ * (net/bpf/test_run.c, bpf_prog_test_run_xdp):
+ *
+ * <pre>
+ *  0                 256 - meta   256                256 + len          4096 - 320
+ *  | headroom          | metadata  | packet (data_in) |    tailroom      | skb_shared_info |
+ *  hard_start          data_meta   data               data_end           hard end
+ * </pre>
+ *
+ * ingress_ifindex is the loopback device (1), rx_queue_index 0, the program runs on CPU 0. With
+ * {@code repeat} > 1 the program runs again on the same xdp_buff, keeping what earlier runs did to
+ * the frame and the maps, exactly as the kernel's bpf_test_run loop does. The frame after the run
+ * is {@code data_meta..data_end} (what the kernel copies to data_out). The duration is measured
+ * over the repeats after warming up a throw-away copy of the program (its own maps), so warm-up
+ * leaves no trace in the map state.
+ */
+public final class TestRun {
+  private TestRun() {}
+
+  public static final int HEADROOM = 256;
+  public static final int TAILROOM = 320;
+  public static final int FRAME = 4096;
+  /** Metadata limit measured on Linux 6.18: headroom minus struct xdp_frame (40 bytes). */
+  public static final int MAX_META = HEADROOM - XdpBuff.XDP_FRAME_SIZE;
+
+  /** The run's outcome: r0 (low 32 bits), average ns per run, and meta + packet after it. */
+  public record Result(long retval, long durationNs, byte[] metaOut, byte[] dataOut) {}
+
+  public static Result run(LoadPipeline.Loaded loaded, byte[] meta, byte[] data, int repeat,
+      LoadPipeline.Loaded warmup) {
+    check(meta, data);
+    if (warmup != null) {
+      Session w = new Session(warmup);
+      int n = Math.max(1000, Math.min(repeat, 20000));
+      for (int i = 0; i < n; i++) {
+        w.run(meta, data, 1);
+      }
+    }
+    return new Session(loaded).run(meta, data, repeat);
+  }
+
+  /** Refuses what BPF_PROG_TEST_RUN refuses with -EINVAL, with a message saying why. */
+  public static void check(byte[] meta, byte[] data) {
+    if (data.length < 14) {
+      throw new UsageException("data_in is " + data.length
+          + " bytes; an XDP test run needs at least an Ethernet header (14 bytes, kernel -EINVAL)");
+    }
+    if (meta.length % 4 != 0 || meta.length > MAX_META) {
+      throw new UsageException("meta_in is " + meta.length + " bytes; metadata must be a multiple"
+          + " of 4 and at most " + MAX_META + " bytes (kernel -EINVAL)");
+    }
+    if (data.length > MAX_DATA) {
+      throw new UsageException("data_in is " + data.length + " bytes; at most " + MAX_DATA
+          + " fit one page (multi-buffer test runs are not supported)");
+    }
+  }
+
+  /** Largest linear frame: one page minus headroom and skb_shared_info. */
+  public static final int MAX_DATA = FRAME - HEADROOM - TAILROOM;
+
+  /**
+   * Successive test runs of one loaded program on CPU 0: maps persist from run to run, as they do
+   * for a program loaded once in the kernel and run with BPF_PROG_TEST_RUN many times.
+   */
+  public static final class Session {
+    private final ExecutionContext ctx;
+    private final XdpRunner runner;
+
+    public Session(LoadPipeline.Loaded loaded) {
+      this.ctx = loaded.newContext(0);
+      this.runner = loaded.runner();
+    }
+
+    public Result run(byte[] meta, byte[] data, int repeat) {
+      check(meta, data);
+      setUp(ctx, meta, data);
+      long r = 0;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < repeat; i++) {
+        r = runOnce(ctx, runner);
+      }
+      long elapsed = System.nanoTime() - t0;
+      XdpBuff x = ctx.xdp();
+      return new Result(r & 0xffffffffL, elapsed / Math.max(repeat, 1),
+          Arrays.copyOfRange(x.frame, x.meta, x.data), Arrays.copyOfRange(x.frame, x.data, x.end));
+    }
+  }
+
+  private static long runOnce(ExecutionContext ctx, XdpRunner runner) {
+    ctx.resetRun();
+    // A trap (TrapException) ends the command with one line naming the pc: the kernel's verifier
+    // would have refused such a program, so there is no kernel result to imitate.
+    return runner.run(ctx);
+  }
+
+  private static void setUp(ExecutionContext ctx, byte[] meta, byte[] data) {
+    byte[] frame = new byte[FRAME];
+    int d = HEADROOM;
+    System.arraycopy(meta, 0, frame, d - meta.length, meta.length);
+    System.arraycopy(data, 0, frame, d, data.length);
+    XdpBuff x = ctx.xdp();
+    x.set(frame, 0, d - meta.length, d, d + data.length, FRAME - TAILROOM);
+    x.ingressIfindex = 1;
+    x.rxQueueIndex = 0;
+    x.egressIfindex = 0;
+    ctx.cpu = 0;
+    ctx.syncPacket();
+  }
+
+  /** Possible CPUs of this host (/sys/devices/system/cpu/possible), as the kernel sizes per-CPU maps. */
+  public static int possibleCpus() {
+    try {
+      String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
+      int n = 0;
+      for (String part : s.split(",")) {
+        String[] r = part.split("-");
+        n += r.length == 1 ? 1 : Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1;
+      }
+      return Math.max(n, 1);
+    } catch (IOException | RuntimeException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+}

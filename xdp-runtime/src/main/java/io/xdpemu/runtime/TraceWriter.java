@@ -1,0 +1,128 @@
+package io.xdpemu.runtime;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code packets.jsonl}: one line per input packet, in input order, keys exactly as the CLI
+ * contract lists them:
+ *
+ * <pre>
+ * {"index":i,"queue":q,"verdict":"XDP_TX","retval":3,"meta_in":"..","data_in":"..","data_out":"..","redirect":null}
+ * </pre>
+ *
+ * {@code redirect} is null unless the verdict is XDP_REDIRECT; then it says where the frame went:
+ * {@code {"ifindex":N}} (bpf_redirect), {@code {"map":"M","type":"devmap","key":K,"ifindex":N}},
+ * {@code {"map":"M","type":"cpumap","key":K,"cpu":K}} or {@code {"map":"M","type":"xskmap",
+ * "key":K}}, with {@code "error":-errno} added when xdp_do_redirect would fail (the frame is then
+ * dropped). Encodes hex into one reused buffer.
+ */
+final class TraceWriter {
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private final OutputStream out;
+  private byte[] line = new byte[8192];
+  private int len;
+
+  TraceWriter(OutputStream out) {
+    this.out = out;
+  }
+
+  void write(PacketSlot s) {
+    len = 0;
+    ascii("{\"index\":").number(s.index).ascii(",\"queue\":").number(s.queue);
+    ascii(",\"verdict\":\"").ascii(XdpAction.name(s.action)).ascii("\",\"retval\":");
+    number(s.retval);
+    ascii(",\"meta_in\":\"").hex(s.meta, s.metaLength);
+    ascii("\",\"data_in\":\"").hex(s.in, s.inLength);
+    ascii("\",\"data_out\":\"").hex(s.out, s.outLength);
+    ascii("\",\"redirect\":");
+    if (s.action != XdpAction.REDIRECT) {
+      ascii("null");
+    } else {
+      redirect(s);
+    }
+    ascii("}\n");
+    try {
+      out.write(line, 0, len);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void redirect(PacketSlot s) {
+    ascii("{");
+    switch (s.redirectKind) {
+      case PacketSlot.TO_IFINDEX -> ascii("\"ifindex\":").number(s.redirectTarget);
+      case PacketSlot.TO_DEVMAP, PacketSlot.TO_CPUMAP, PacketSlot.TO_XSKMAP -> {
+        ascii("\"map\":").ascii(JsonStrings.quote(s.redirectMap.name()));
+        ascii(",\"type\":\"").ascii(io.xdpemu.ebpf.maps.MapType.name(s.redirectMap.type()));
+        ascii("\",\"key\":").number(Integer.toUnsignedLong(s.redirectKey));
+        if (s.redirectError == 0 && s.redirectKind == PacketSlot.TO_DEVMAP) {
+          ascii(",\"ifindex\":").number(s.redirectTarget);
+        } else if (s.redirectError == 0 && s.redirectKind == PacketSlot.TO_CPUMAP) {
+          ascii(",\"cpu\":").number(s.redirectTarget);
+        }
+      }
+      default -> {
+        if (s.redirectMap != null) {
+          ascii("\"map\":").ascii(JsonStrings.quote(s.redirectMap.name()));
+        } else {
+          ascii("\"ifindex\":0");
+        }
+      }
+    }
+    if (s.redirectError != 0) {
+      ascii(",\"error\":").number(s.redirectError);
+    }
+    ascii("}");
+  }
+
+  private void ensure(int n) {
+    if (len + n > line.length) {
+      line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, len + n));
+    }
+  }
+
+  private TraceWriter ascii(String s) {
+    ensure(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      line[len++] = (byte) s.charAt(i);
+    }
+    return this;
+  }
+
+  private TraceWriter number(long v) {
+    ensure(20);
+    if (v == 0) {
+      line[len++] = '0';
+      return this;
+    }
+    if (v < 0) {
+      line[len++] = '-';
+      v = -v;
+    }
+    int startAt = len;
+    while (v > 0) {
+      line[len++] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    for (int i = startAt, j = len - 1; i < j; i++, j--) {
+      byte t = line[i];
+      line[i] = line[j];
+      line[j] = t;
+    }
+    return this;
+  }
+
+  private TraceWriter hex(byte[] b, int n) {
+    ensure(2 * n);
+    for (int i = 0; i < n; i++) {
+      line[len++] = HEX[(b[i] >> 4) & 0xf];
+      line[len++] = HEX[b[i] & 0xf];
+    }
+    return this;
+  }
+}

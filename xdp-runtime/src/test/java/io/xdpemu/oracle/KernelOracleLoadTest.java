@@ -1,0 +1,141 @@
+package io.xdpemu.oracle;
+
+import static io.xdpemu.oracle.KernelAssumptions.assumeKernelOracle;
+import static io.xdpemu.oracle.KernelAssumptions.assumeTool;
+import static io.xdpemu.oracle.KernelAssumptions.example;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.xdpemu.ebpf.ProgramRejectedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Loading through the oracle: verifier rejections surface with the kernel's log, and a custom
+ * target BTF (libbpf's btf_custom_path) drives CO-RE relocation. Programs are compiled here with
+ * clang (skipped without it, unless XDPEMU_REQUIRE_KERNEL=1).
+ */
+class KernelOracleLoadTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void needsKernel() {
+    assumeKernelOracle();
+  }
+
+  @Test
+  void verifierRejectionCarriesTheKernelMessage() throws IOException {
+    Path src = KernelAssumptions.shared()
+        .resolve("verifier-corpus/src/unsafe_02_off_by_one.c");
+    if (!Files.isReadable(src)) {
+      fail("shared verifier corpus missing: " + src);
+    }
+    Path obj = clang(src, dir.resolve("unsafe_02.o"));
+    ProgramRejectedException e =
+        assertThrows(ProgramRejectedException.class, () -> KernelOracle.open(obj, "prog", null)
+            .close());
+    assertTrue(e.getMessage().contains("invalid access to packet, off=13 size=1"),
+        e.getMessage());
+    assertEquals(1, e.exitCode());
+  }
+
+  // A program that reads a mark through CO-RE: locally the mark is at offset 0 of the metadata.
+  private static final String CORE_PROGRAM =
+      String.join(
+          "\n",
+          "#include <linux/bpf.h>",
+          "#include <bpf/bpf_helpers.h>",
+          "struct oracle_meta { __u32 mark; } __attribute__((preserve_access_index));",
+          "SEC(\"xdp\") int core_mark(struct xdp_md *ctx) {",
+          "  void *data = (void *)(long)ctx->data;",
+          "  struct oracle_meta *m = (void *)(long)ctx->data_meta;",
+          "  if ((void *)m + 16 > data) return 99;",
+          "  return m->mark;",
+          "}",
+          "char LICENSE[] SEC(\"license\") = \"GPL\";",
+          "");
+
+  // The target's layout (a NIC's BTF, say): the mark moved behind a new field.
+  private static final String TARGET_BTF =
+      String.join(
+          "\n",
+          "#include <linux/types.h>",
+          "struct oracle_meta { __u32 hash; __u32 mark; };",
+          "struct oracle_meta oracle_meta_anchor;",
+          "");
+
+  @Test
+  void customBtfRelocatesFieldOffsets() throws IOException {
+    Path prog = clang(write("core_mark.c", CORE_PROGRAM), dir.resolve("core_mark.o"));
+    Path btf = clang(write("target.c", TARGET_BTF), dir.resolve("target.o"));
+    byte[] frame = Frames.ethernet(Frames.ETH_P_ARP, new byte[28]);
+    byte[] meta = Frames.mark(7, 9, 0, 0); // hash = 7, mark = 9 in the target layout
+    try (KernelOracle k = KernelOracle.open(prog, "core_mark", btf)) {
+      OracleResult r = k.run(meta, frame, 1);
+      assertEquals(9, r.retval(), "mark read at the target's offset 4, not the local 0");
+      assertArrayEquals(meta, r.metaOut());
+    }
+    // Against the kernel's own BTF the type does not exist: libbpf poisons the load and the
+    // verifier refuses it.
+    ProgramRejectedException e =
+        assertThrows(ProgramRejectedException.class, () -> KernelOracle.open(prog, "core_mark",
+            null).close());
+    assertTrue(e.getMessage().contains("core_mark"), e.getMessage());
+  }
+
+  @Test
+  void programInAnotherSectionIsLoadedAsXdpByName() throws IOException {
+    String tc =
+        String.join(
+            "\n",
+            "#include <linux/bpf.h>",
+            "#include <bpf/bpf_helpers.h>",
+            "SEC(\"tc\") int not_xdp(struct __sk_buff *skb) { return 1; }",
+            "SEC(\"xdp\") int forced(struct xdp_md *ctx) { return 1; }",
+            "char LICENSE[] SEC(\"license\") = \"GPL\";",
+            "");
+    Path obj = clang(write("two.c", tc), dir.resolve("two.o"));
+    try (KernelOracle k = KernelOracle.open(obj, "forced", null)) {
+      assertEquals(1, k.run(new byte[0], new byte[14], 1).retval());
+    }
+    try (KernelOracle k = KernelOracle.open(obj, "xdp", null)) {
+      assertEquals(1, k.run(new byte[0], new byte[14], 1).retval(), "by section name");
+    }
+  }
+
+  @Test
+  void missingObjectIsAUsageError() {
+    assertThrows(
+        io.xdpemu.ebpf.UsageException.class,
+        () -> KernelOracle.open(dir.resolve("absent.o"), "x", null));
+    assertThrows(
+        io.xdpemu.ebpf.UsageException.class,
+        () -> KernelOracle.open(example("xdp_pass.o"), "xdp_pass", dir.resolve("absent.btf")));
+  }
+
+  private Path write(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  private static Path clang(Path src, Path out) {
+    Path clang = assumeTool("clang");
+    List<String> cmd = new ArrayList<>(List.of(clang.toString(), "-O2", "-g", "-target", "bpf",
+        "-I/usr/include/" + System.getProperty("os.arch").replace("amd64", "x86_64")
+            + "-linux-gnu",
+        "-c", src.toString(), "-o", out.toString()));
+    OracleBinary.ProcessResult r = OracleBinary.runProcess(cmd, 120);
+    if (r.exitCode() != 0) {
+      fail("clang failed on " + src + ":\n" + r.output());
+    }
+    return out;
+  }
+}
