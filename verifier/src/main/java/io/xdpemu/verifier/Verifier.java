@@ -50,6 +50,7 @@ public final class Verifier {
   int scratchedRegs;
   long scratchedStack;
   private boolean doPrintState;
+  private String lastLineInfo;
 
   private final Deque<Pending> branches = new ArrayDeque<>();
 
@@ -252,6 +253,11 @@ public final class Verifier {
       if (log.enabled()) {
         if (scratchedRegs != 0 || scratchedStack != 0) {
           log.insnState(idx, stateString(false));
+        }
+        String line = info.lineInfo(idx);
+        if (line != null && !line.equals(lastLineInfo)) {
+          verbose("; " + line + "\n");
+          lastLineInfo = line;
         }
         int startPos = log.pos();
         verbose(idx + ": " + KernelDisasm.format(insns, idx, this::callName, allowPtrLeaks) + "\n");

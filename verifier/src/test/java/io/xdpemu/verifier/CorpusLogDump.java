@@ -11,7 +11,7 @@ class CorpusLogDump {
   void dump() throws Exception {
     StringBuilder sb = new StringBuilder();
     for (CorpusPrograms.Row row : CorpusPrograms.results()) {
-      TestElf.Loaded p = CorpusPrograms.load(row.name());
+      CorpusPrograms.Loaded p = CorpusPrograms.load(row.name());
       for (boolean priv : new boolean[] {true, false}) {
         int level = row.name().startsWith("unsafe_05") ? 0 : 2;
         VerifierResult r =

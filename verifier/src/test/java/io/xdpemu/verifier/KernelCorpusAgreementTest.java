@@ -22,7 +22,7 @@ class KernelCorpusAgreementTest {
 
   static void check(String name, boolean privileged, String verdict, String keyLine)
       throws Exception {
-    TestElf.Loaded p = CorpusPrograms.load(name);
+    CorpusPrograms.Loaded p = CorpusPrograms.load(name);
     VerifierOptions opts =
         privileged
             ? VerifierOptions.privileged(p.info()).withLogLevel(name.startsWith("unsafe_05") ? 0 : 2)
