@@ -309,6 +309,12 @@ final class Cfg {
     }
   }
 
+  /** calls_callback(): {@code pc} is a call of bpf_loop or bpf_for_each_map_elem. */
+  boolean callsCallback(int pc) {
+    Insn insn = insns[pc];
+    return insn.opcode() == Opcodes.CALL_OP && insn.src() == 0 && isCallbackHelper(insn.imm());
+  }
+
   static boolean isCallbackHelper(int id) {
     return id == HelperProtos.LOOP || id == HelperProtos.FOR_EACH_MAP_ELEM;
   }

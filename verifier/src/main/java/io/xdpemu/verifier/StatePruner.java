@@ -59,7 +59,14 @@ final class StatePruner {
     for (Iterator<VerifierState.Checkpoint> it = list.iterator(); it.hasNext(); ) {
       VerifierState.Checkpoint ck = it.next();
       statesCnt++;
-      if (ck.branches > 0) {
+      if (ck.branches > 0 && env.cfg.callsCallback(idx)) {
+        // A callback-calling helper is re-entered after each callback run: equal states converge
+        // (the kernel's calls_callback() case), they are not an infinite loop.
+        if (statesEqual(ck.state, cur, idx, false)) {
+          ck.hits++;
+          return true;
+        }
+      } else if (ck.branches > 0) {
         if (maybeLooping(ck.state, cur) && statesEqual(ck.state, cur, idx, true)) {
           env.verbose("infinite loop detected at insn " + idx + "\n");
           String msg = "infinite loop detected at insn " + idx;

@@ -321,6 +321,7 @@ public final class Verifier {
     }
     if (!level2()) {
       log.reset(p.logPos);
+      log.endLine();
     }
     cur = p.state;
     cur.insnIdx = p.insnIdx;
