@@ -233,13 +233,6 @@ class KernelOracleTest {
     assertThrows(KernelOracleException.class, k::maps);
   }
 
-  @Test
-  void globalDataMapsAreNamedBySection() {
-    assertEquals(".bss", KernelOracle.xdpemuName("xdp_coun.bss"));
-    assertEquals(".rodata.str1.1", KernelOracle.xdpemuName("xdp_alu.rodata.str1.1"));
-    assertEquals("counters", KernelOracle.xdpemuName("counters"));
-  }
-
   private static void fixIpChecksum(byte[] frame, int ipOffset) {
     frame[ipOffset + 10] = 0;
     frame[ipOffset + 11] = 0;
