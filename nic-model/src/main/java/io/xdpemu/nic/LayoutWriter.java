@@ -133,6 +133,10 @@ final class LayoutWriter {
         return r.innerL3Offset;
       case INNER_L4_OFFSET:
         return r.innerL4Offset;
+      case L4_SPORT:
+        return r.l4Ports >>> 16;
+      case L4_DPORT:
+        return r.l4Ports & 0xffff;
       case PAYLOAD_OFFSET:
         return r.payloadOffset;
       case CHECKSUM_STATUS:

@@ -73,15 +73,15 @@ final class StatePruner {
             && env.insnProcessed - env.prevInsnProcessed < 100) {
           addNew = false;
         }
-        ck.misses++;
-        continue;
-      }
-      if (statesEqual(ck.state, cur, idx, false)) {
+      } else if (statesEqual(ck.state, cur, idx, false)) {
         ck.hits++;
         return true;
       }
+      // miss: a state that keeps missing is unlikely to be useful (the kernel moves it to its
+      // free list; paths still below it keep it alive through their parent links)
       ck.misses++;
-      if (ck.misses > ck.hits * 3 + 3) {
+      int n = forceNew && ck.branches > 0 ? 64 : 3;
+      if (ck.misses > ck.hits * n + n) {
         it.remove();
         curStates--;
       }

@@ -14,7 +14,11 @@ final class Commands {
     TABLE.put("gen-pcap", new GenPcapCommand());
     TABLE.put("run", new RunCommand());
     TABLE.put("test-run", new TestRunCommand());
+    TABLE.put("verify", new VerifyCommand());
+    TABLE.put("disasm", new DisasmCommand());
+    TABLE.put("diff", new DiffCommand());
     TABLE.put("btf", new BtfCommand());
+    TABLE.put("firmware", new FirmwareCommand());
   }
 
   static Command lookup(String name) {

@@ -126,9 +126,30 @@ public final class LoadPipeline {
         from.maps(), from.helpers(), from.cpus());
   }
 
+  /**
+   * The program after ELF loading and CO-RE, before maps exist: what {@code verify} and {@code
+   * disasm} show.
+   *
+   * @param core the CO-RE outcome (applied relocations, poisoned slots), null without .BTF.ext
+   */
+  public record Relocated(
+      BpfObject object, ProgramSpec spec, Btf target, Insn[] insns, RelocatedProgram core) {}
+
+  /** ELF, target BTF and CO-RE only. */
+  public static Relocated relocate(LoadOptions o, Btf firmwareBtf) {
+    BpfObject obj = BpfObjectReader.read(o.object());
+    ProgramSpec spec = obj.program(o.program());
+    Btf target = targetBtf(o, firmwareBtf);
+    RelocatedProgram core = obj.btfExt() == null
+        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+    return new Relocated(obj, spec, target, core == null ? spec.insns() : core.insns(), core);
+  }
+
   private static Loaded finish(LoadOptions o, BpfObject obj, ProgramSpec spec, Btf target,
       RegionRegistry regions, MapRegistry maps, HelperRegistry helpers, int cpus) {
-    Insn[] insns = coreRelocate(obj, spec, target);
+    RelocatedProgram core = obj.btfExt() == null
+        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+    Insn[] insns = core == null ? spec.insns() : core.insns();
     Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
     VerifierResult verdict = null;
     if (o.verify()) {
@@ -136,11 +157,26 @@ public final class LoadPipeline {
       if (!verdict.accepted()) {
         throw new ProgramRejectedException(
             obj.fileName() + ": program '" + spec.name() + "' rejected by the verifier: "
-                + lastLine(verdict.errorMessage()) + " (see xdpemu verify)");
+                + rejection(verdict, core) + " (see xdpemu verify)");
       }
     }
     Executable exe = engine(o.engine()).prepare(program);
     return new Loaded(o, obj, spec, target, regions, maps, helpers, program, exe, verdict, cpus);
+  }
+
+  /**
+   * The verifier's last line, or, when it tripped over a poisoned CO-RE slot, libbpf's message
+   * for it (bpf_core_format_spec: "failed to resolve CO-RE relocation ...").
+   */
+  public static String rejection(VerifierResult v, RelocatedProgram core) {
+    String last = lastLine(v.errorMessage());
+    if (core != null && last.contains("unknown#" + RelocatedProgram.POISON_IMM)
+        && !core.poisoned().isEmpty()) {
+      java.util.Map.Entry<Integer, String> first =
+          new java.util.TreeMap<>(core.poisoned()).firstEntry();
+      return "insn #" + first.getKey() + ": " + first.getValue();
+    }
+    return last;
   }
 
   static String lastLine(String s) {
@@ -155,18 +191,6 @@ public final class LoadPipeline {
       return TargetBtf.read(o.btf(), BaseBtf.load(o.vmlinux()));
     }
     return firmwareBtf != null ? firmwareBtf : BaseBtf.load(o.vmlinux());
-  }
-
-  /**
-   * CO-RE relocation against the target BTF (libbpf's rules; impossible relocations are poisoned,
-   * and the verifier then reports them). Objects without CO-RE records are left as they are.
-   */
-  static Insn[] coreRelocate(BpfObject obj, ProgramSpec spec, Btf target) {
-    if (obj.btfExt() == null) {
-      return spec.insns();
-    }
-    RelocatedProgram r = CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
-    return r.insns();
   }
 
   /** Runs the verifier over the relocated program with what the loader resolved. */

@@ -39,6 +39,6 @@ public final class NicRxPath implements RxPath {
 
   @Override
   public String describe() {
-    return nic.firmware() + " (" + file + ")";
+    return nic.firmware().toString();
   }
 }

@@ -39,6 +39,19 @@ public final class TestRun {
 
   public static Result run(LoadPipeline.Loaded loaded, byte[] meta, byte[] data, int repeat,
       LoadPipeline.Loaded warmup) {
+    check(meta, data);
+    if (warmup != null) {
+      Session w = new Session(warmup);
+      int n = Math.max(1000, Math.min(repeat, 20000));
+      for (int i = 0; i < n; i++) {
+        w.run(meta, data, 1);
+      }
+    }
+    return new Session(loaded).run(meta, data, repeat);
+  }
+
+  /** Refuses what BPF_PROG_TEST_RUN refuses with -EINVAL, with a message saying why. */
+  public static void check(byte[] meta, byte[] data) {
     if (data.length < 14) {
       throw new UsageException("data_in is " + data.length
           + " bytes; an XDP test run needs at least an Ethernet header (14 bytes, kernel -EINVAL)");
@@ -47,32 +60,41 @@ public final class TestRun {
       throw new UsageException("meta_in is " + meta.length + " bytes; metadata must be a multiple"
           + " of 4 and at most " + MAX_META + " bytes (kernel -EINVAL)");
     }
-    if (data.length > FRAME - HEADROOM - TAILROOM) {
-      throw new UsageException("data_in is " + data.length + " bytes; at most "
-          + (FRAME - HEADROOM - TAILROOM) + " fit one page (multi-buffer test runs are not"
-          + " supported)");
+    if (data.length > MAX_DATA) {
+      throw new UsageException("data_in is " + data.length + " bytes; at most " + MAX_DATA
+          + " fit one page (multi-buffer test runs are not supported)");
     }
-    if (warmup != null) {
-      ExecutionContext w = warmup.newContext(0);
-      XdpRunner wr = warmup.runner();
-      int n = Math.max(1000, Math.min(repeat, 20000));
-      for (int i = 0; i < n; i++) {
-        setUp(w, meta, data);
-        runOnce(w, wr);
+  }
+
+  /** Largest linear frame: one page minus headroom and skb_shared_info. */
+  public static final int MAX_DATA = FRAME - HEADROOM - TAILROOM;
+
+  /**
+   * Successive test runs of one loaded program on CPU 0: maps persist from run to run, as they do
+   * for a program loaded once in the kernel and run with BPF_PROG_TEST_RUN many times.
+   */
+  public static final class Session {
+    private final ExecutionContext ctx;
+    private final XdpRunner runner;
+
+    public Session(LoadPipeline.Loaded loaded) {
+      this.ctx = loaded.newContext(0);
+      this.runner = loaded.runner();
+    }
+
+    public Result run(byte[] meta, byte[] data, int repeat) {
+      check(meta, data);
+      setUp(ctx, meta, data);
+      long r = 0;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < repeat; i++) {
+        r = runOnce(ctx, runner);
       }
+      long elapsed = System.nanoTime() - t0;
+      XdpBuff x = ctx.xdp();
+      return new Result(r & 0xffffffffL, elapsed / Math.max(repeat, 1),
+          Arrays.copyOfRange(x.frame, x.meta, x.data), Arrays.copyOfRange(x.frame, x.data, x.end));
     }
-    ExecutionContext ctx = loaded.newContext(0);
-    setUp(ctx, meta, data);
-    XdpRunner runner = loaded.runner();
-    long r = 0;
-    long t0 = System.nanoTime();
-    for (int i = 0; i < repeat; i++) {
-      r = runOnce(ctx, runner);
-    }
-    long elapsed = System.nanoTime() - t0;
-    XdpBuff x = ctx.xdp();
-    return new Result(r & 0xffffffffL, elapsed / Math.max(repeat, 1),
-        Arrays.copyOfRange(x.frame, x.meta, x.data), Arrays.copyOfRange(x.frame, x.data, x.end));
   }
 
   private static long runOnce(ExecutionContext ctx, XdpRunner runner) {

@@ -6,11 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One BTF object: standalone (ids from 1, strings from offset 0) or split on a {@link #base()},
@@ -32,7 +31,8 @@ public final class Btf {
   private final int strBase;
   private final String source;
   private final BtfType[] decoded;
-  private volatile Map<String, int[]> nameIndex;
+  private final AtomicReferenceArray<Map<String, int[]>> nameIndex =
+      new AtomicReferenceArray<>(BtfKind.values().length);
   private int pointerSize;
 
   Btf(Btf base, BtfHeader header, RawType[] types, byte[] strings, byte[] layout, String source) {
@@ -57,7 +57,7 @@ public final class Btf {
     return BtfReader.read(data, base, "BTF");
   }
 
-  /** Reads a raw BTF file (or the .BTF section of an ELF object), split on {@code base} if given. */
+  /** Reads a raw BTF file (or an ELF object's .BTF section), split on {@code base} if given. */
   public static Btf read(Path file, Btf base) {
     byte[] data;
     try {
@@ -202,31 +202,33 @@ public final class Btf {
 
   /** All type ids (base included) named {@code name}, ascending. */
   public int[] idsByName(String name) {
-    int[] own = ownNameIndex().getOrDefault(name, EMPTY);
-    if (base == null) {
-      return own;
-    }
-    int[] fromBase = base.idsByName(name);
-    if (fromBase.length == 0) {
-      return own;
-    }
-    if (own.length == 0) {
-      return fromBase;
-    }
-    int[] all = new int[fromBase.length + own.length];
-    System.arraycopy(fromBase, 0, all, 0, fromBase.length);
-    System.arraycopy(own, 0, all, fromBase.length, own.length);
-    return all;
-  }
-
-  /** The first id named {@code name} of kind {@code kind}, or -1 ({@code btf__find_by_name_kind}). */
-  public int find(String name, BtfKind kind) {
-    for (int id : idsByName(name)) {
-      if (kind(id) == kind) {
-        return id;
+    int[] own = EMPTY;
+    for (BtfKind k : BtfKind.values()) {
+      int[] ids = ownIndex(k).getOrDefault(name, EMPTY);
+      if (ids.length > 0) {
+        own = concat(own, ids);
       }
     }
-    return -1;
+    java.util.Arrays.sort(own);
+    return base == null ? own : concat(base.idsByName(name), own);
+  }
+
+  /** The first id named {@code name} of kind {@code kind}, or -1 (btf__find_by_name_kind). */
+  public int find(String name, BtfKind kind) {
+    if (base != null) {
+      int inBase = base.find(name, kind);
+      if (inBase >= 0) {
+        return inBase;
+      }
+    }
+    int[] ids = ownIndex(kind).get(name);
+    return ids == null ? -1 : ids[0];
+  }
+
+  /** All ids (base included) of kind {@code kind} named {@code name}, ascending. */
+  public int[] findAll(String name, BtfKind kind) {
+    int[] own = ownIndex(kind).getOrDefault(name, EMPTY);
+    return base == null ? own : concat(base.findAll(name, kind), own);
   }
 
   /** The decoded type named {@code name} of kind {@code kind}, or null. */
@@ -237,35 +239,52 @@ public final class Btf {
 
   private static final int[] EMPTY = new int[0];
 
-  private Map<String, int[]> ownNameIndex() {
-    Map<String, int[]> index = nameIndex;
+  private static int[] concat(int[] a, int[] b) {
+    if (a.length == 0) {
+      return b;
+    }
+    if (b.length == 0) {
+      return a;
+    }
+    int[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  /**
+   * Name index of this object's own types of one kind, built on first use of that kind: CO-RE
+   * asks for structs, enums and typedefs, so the 56k FUNCs of vmlinux are only indexed when asked.
+   */
+  private Map<String, int[]> ownIndex(BtfKind kind) {
+    Map<String, int[]> index = nameIndex.get(kind.ordinal());
     if (index == null) {
-      synchronized (this) {
-        index = nameIndex;
-        if (index == null) {
-          index = buildNameIndex();
-          nameIndex = index;
-        }
-      }
+      // concurrent first uses may both build it; the results are equal
+      index = buildNameIndex(kind);
+      nameIndex.set(kind.ordinal(), index);
     }
     return index;
   }
 
-  private Map<String, int[]> buildNameIndex() {
-    Map<String, List<Integer>> lists = new HashMap<>();
+  private Map<String, int[]> buildNameIndex(BtfKind kind) {
+    int number = kind.number();
+    Map<String, int[]> index = new HashMap<>();
     for (int i = 0; i < types.length; i++) {
-      int off = types[i].nameOff();
-      if (off == 0) {
+      RawType r = types[i];
+      if (r.nameOff() == 0 || r.kindNumber() != number) {
         continue;
       }
-      String name = string(off);
-      if (!name.isEmpty()) {
-        lists.computeIfAbsent(name, k -> new ArrayList<>(1)).add(firstId + i);
+      String name = string(r.nameOff());
+      if (name.isEmpty()) {
+        continue;
       }
-    }
-    Map<String, int[]> index = new HashMap<>(lists.size() * 2);
-    for (Map.Entry<String, List<Integer>> e : lists.entrySet()) {
-      index.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+      int[] ids = index.get(name);
+      if (ids == null) {
+        index.put(name, new int[] {firstId + i});
+      } else {
+        int[] more = java.util.Arrays.copyOf(ids, ids.length + 1);
+        more[ids.length] = firstId + i;
+        index.put(name, more);
+      }
     }
     return Collections.unmodifiableMap(index);
   }

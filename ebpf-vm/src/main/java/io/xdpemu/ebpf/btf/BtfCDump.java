@@ -1,5 +1,6 @@
 package io.xdpemu.ebpf.btf;
 
+import io.xdpemu.ebpf.MalformedInputException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,7 +37,30 @@ public final class BtfCDump {
   final CDeclWriter decl;
 
   /** Stack needed by the recursive ordering/emission on deep type graphs. */
-  private static final long STACK_BYTES = 256L << 20;
+  private static final long STACK_BYTES = 64L << 20;
+
+  /**
+   * Recursion limit of ordering and emission. libbpf has none (a malformed cyclic graph crashes
+   * it); real BTF nests a few dozen levels, so hitting this means a cycle C cannot express.
+   */
+  static final int MAX_DEPTH = 4096;
+
+  private int depth;
+
+  void enter(int id) {
+    if (++depth > MAX_DEPTH) {
+      throw cycle(id);
+    }
+  }
+
+  MalformedInputException cycle(int id) {
+    return new MalformedInputException("malformed BTF " + btf.source() + ": type [" + id
+        + "] is part of a reference cycle that C cannot express");
+  }
+
+  void leave() {
+    depth--;
+  }
 
   /**
    * Whether 1- and 8-byte enums get {@code __attribute__((mode(byte|word)))} (libbpf commit
@@ -70,7 +94,7 @@ public final class BtfCDump {
   /** The whole BTF (base included) as bpftool's vmlinux.h-style header. */
   public static String dumpHeader(Btf btf) {
     String[] result = new String[1];
-    RuntimeException[] failure = new RuntimeException[1];
+    Throwable[] failure = new Throwable[1];
     Thread t = new Thread(null, () -> {
       try {
         BtfCDump d = new BtfCDump(btf);
@@ -85,7 +109,7 @@ public final class BtfCDump {
         d.out.append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n")
             .append("#endif\n\n#endif /* __VMLINUX_H__ */\n");
         result[0] = d.out.toString();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         failure[0] = e;
       }
     }, "btf-c-dump", STACK_BYTES);
@@ -96,8 +120,11 @@ public final class BtfCDump {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-    if (failure[0] != null) {
-      throw failure[0];
+    if (failure[0] instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure[0] instanceof Error e) {
+      throw e;
     }
     return result[0];
   }
@@ -189,6 +216,15 @@ public final class BtfCDump {
    * first), 0 for a weak link (a forward declaration will do), -1 for an unsatisfiable loop.
    */
   private int orderType(int id, boolean throughPtr) {
+    enter(id);
+    try {
+      return orderTypeUnguarded(id, throughPtr);
+    } finally {
+      leave();
+    }
+  }
+
+  private int orderTypeUnguarded(int id, boolean throughPtr) {
     if (orderState[id] == ORDERED) {
       return 1;
     }
@@ -295,6 +331,15 @@ public final class BtfCDump {
 
   /** {@code btf_dump_emit_type}: {@code contId} is the struct being defined (0 at top level). */
   void emitType(int id, int contId) {
+    enter(id);
+    try {
+      emitTypeUnguarded(id, contId);
+    } finally {
+      leave();
+    }
+  }
+
+  private void emitTypeUnguarded(int id, int contId) {
     if (emitState[id] == EMITTED) {
       return;
     }

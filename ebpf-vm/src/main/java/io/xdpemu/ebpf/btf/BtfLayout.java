@@ -77,8 +77,18 @@ final class BtfLayout {
     throw loop(btf, id);
   }
 
+  /** Nesting limit for composites inside composites (a struct containing itself is malformed). */
+  static final int MAX_NESTING = 512;
+
   /** {@code btf__align_of}: packed composites (misaligned member or size) align to 1. */
   static int alignOf(Btf btf, int id) {
+    return alignOf(btf, id, 0);
+  }
+
+  private static int alignOf(Btf btf, int id, int nesting) {
+    if (nesting > MAX_NESTING) {
+      throw loop(btf, id);
+    }
     for (int depth = 0; depth < MAX_RESOLVE_DEPTH; depth++) {
       RawType r = btf.raw(id);
       switch (btf.kind(id)) {
@@ -105,7 +115,12 @@ final class BtfLayout {
             BtfType.Composite c = (BtfType.Composite) btf.type(id);
             int maxAlign = 1;
             for (BtfType.Member m : c.members()) {
-              int align = alignOf(btf, m.type());
+              int align = alignOf(btf, m.type(), nesting + 1);
+              if (align <= 0) {
+                // libbpf returns the member's error; a zero-sized int has no alignment either
+                throw new IllegalArgumentException(
+                    "member " + m.name() + " of type [" + id + "] has no alignment");
+              }
               maxAlign = Math.max(maxAlign, align);
               // a misaligned non-bitfield member means the composite is packed
               if (m.bitfieldSize() == 0 && m.bitOffset() % (8L * align) != 0) {
@@ -157,6 +172,14 @@ final class BtfLayout {
   }
 
   static Btf.MemberPath findMember(Btf btf, int compositeId, String name, long baseBits) {
+    return findMember(btf, compositeId, name, baseBits, 0);
+  }
+
+  private static Btf.MemberPath findMember(
+      Btf btf, int compositeId, String name, long baseBits, int nesting) {
+    if (nesting > MAX_NESTING) {
+      throw loop(btf, compositeId);
+    }
     if (!(btf.type(compositeId) instanceof BtfType.Composite c)) {
       return null;
     }
@@ -166,7 +189,8 @@ final class BtfLayout {
       }
       if (m.name().isEmpty()) {
         int inner = skipModsAndTypedefs(btf, m.type());
-        Btf.MemberPath found = findMember(btf, inner, name, baseBits + m.bitOffset());
+        Btf.MemberPath found =
+            findMember(btf, inner, name, baseBits + m.bitOffset(), nesting + 1);
         if (found != null) {
           return found;
         }

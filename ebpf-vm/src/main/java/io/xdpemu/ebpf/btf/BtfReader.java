@@ -14,6 +14,8 @@ import java.util.Arrays;
 public final class BtfReader {
   private BtfReader() {}
 
+  private static final int[] NO_DATA = new int[0];
+
   /** Kinds the layout section may describe (struct btf_layout, one 4-byte entry per kind). */
   private static final int LAYOUT_ENTRY_SIZE = 4;
 
@@ -42,14 +44,14 @@ public final class BtfReader {
       BtfHeader header = header();
       int hdrLen = header.hdrLen();
       long body = data.length - (long) hdrLen;
-      checkSection("type", header.typeOff(), header.typeLen(), body, hdrLen + 12);
-      checkSection("string", header.strOff(), header.strLen(), body, hdrLen + 20);
+      checkSection("type", header.typeOff(), header.typeLen(), body, 12);
+      checkSection("string", header.strOff(), header.strLen(), body, 20);
       if ((header.typeOff() & 3) != 0) {
         throw error(12, "type section offset " + header.typeOff() + " is not 4-byte aligned");
       }
       byte[] layout = new byte[0];
       if (header.hasLayoutFields() && header.layoutLen() != 0) {
-        checkSection("layout", header.layoutOff(), header.layoutLen(), body, hdrLen + 28);
+        checkSection("layout", header.layoutOff(), header.layoutLen(), body, 28);
         if (header.layoutLen() % LAYOUT_ENTRY_SIZE != 0) {
           throw error(28, "layout_len " + header.layoutLen() + " is not a multiple of 4");
         }
@@ -127,21 +129,26 @@ public final class BtfReader {
       }
     }
 
+    /**
+     * Splits the type section into records. The section is first converted to ints in one bulk
+     * copy (an intrinsic), which keeps even the first, not yet JIT-compiled, parse of vmlinux fast.
+     */
     private RawType[] types(int start, int len, byte[] layout) {
-      int end = start + len;
+      int[] w = new int[len / 4];
+      ByteBuffer.wrap(data, start, len).slice().order(buf.order()).asIntBuffer().get(w);
       int firstId = base == null ? 1 : base.typeCount();
       RawType[] out = new RawType[Math.max(16, len / 16)];
       int n = 0;
-      int pos = start;
-      while (pos < end) {
+      int at = 0; // word index
+      while (at * 4 < len) {
         int id = firstId + n;
-        if (end - pos < 12) {
-          throw error(pos, "type [" + id + "] record truncated: " + (end - pos)
+        int pos = start + at * 4;
+        int left = len - at * 4;
+        if (left < 12) {
+          throw error(pos, "type [" + id + "] record truncated: " + left
               + " bytes left in type section, need 12");
         }
-        int nameOff = buf.getInt(pos);
-        int info = buf.getInt(pos + 4);
-        int sizeOrType = buf.getInt(pos + 8);
+        int info = w[at + 1];
         int kindNumber = (info >>> 24) & RawType.KIND_MASK;
         int vlen = info & RawType.VLEN_MASK;
         BtfKind kind = BtfKind.ofNumber(kindNumber);
@@ -151,22 +158,18 @@ public final class BtfReader {
         } else {
           dataBytes = unknownKindBytes(layout, kindNumber, vlen, id, pos);
         }
-        if (pos + 12 + dataBytes > end) {
+        if (12 + dataBytes > left) {
           throw error(pos, "type [" + id + "] " + label(kind, kindNumber) + " vlen " + vlen
               + " overruns the type section (needs " + (12 + dataBytes) + " bytes, "
-              + (end - pos) + " left)");
+              + left + " left)");
         }
         int words = (int) (dataBytes / 4);
-        int[] extra = new int[words];
-        int p = pos + 12;
-        for (int i = 0; i < words; i++, p += 4) {
-          extra[i] = buf.getInt(p);
-        }
         if (n == out.length) {
           out = Arrays.copyOf(out, out.length * 2);
         }
-        out[n++] = new RawType(nameOff, info, sizeOrType, extra);
-        pos = p;
+        out[n++] = new RawType(w[at], info, w[at + 2],
+            words == 0 ? NO_DATA : Arrays.copyOfRange(w, at + 3, at + 3 + words));
+        at += 3 + words;
       }
       return Arrays.copyOf(out, n);
     }

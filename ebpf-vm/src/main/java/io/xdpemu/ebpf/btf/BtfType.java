@@ -62,8 +62,8 @@ public sealed interface BtfType
   int INT_BOOL = 4;
 
   /**
-   * INT: {@code size} bytes; the kind word holds encoding (bits 24-27), bit offset (16-23, must be 0
-   * for CO-RE) and bit count (0-7).
+   * INT: {@code size} bytes; the kind word holds encoding (bits 24-27), bit offset (16-23, must
+   * be 0 for CO-RE) and bit count (0-7).
    */
   record Int(int id, String name, int size, int encoding, int bitOffset, int bits)
       implements BtfType {

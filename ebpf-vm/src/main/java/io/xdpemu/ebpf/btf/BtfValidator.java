@@ -24,10 +24,69 @@ final class BtfValidator {
 
   void validate() {
     long pos = sectionStart;
+    long[] offsets = new long[btf.ownTypeCount()];
     for (int id = btf.firstId(); id < btf.typeCount(); id++) {
       RawType r = btf.raw(id);
+      offsets[id - btf.firstId()] = pos;
       validate(id, r, pos);
       pos += r.byteSize();
+    }
+    checkChainsAreAcyclic(offsets);
+  }
+
+  /**
+   * The id a chain kind leads to (PTR, TYPEDEF, modifiers, ARRAY element, FUNC, VAR, DECL_TAG),
+   * or -1. Such chains must end in a type that is not itself a chain: the kernel rejects a loop
+   * of them ("Loop detected", btf_resolve) since no C declaration can spell it.
+   */
+  private int chainTarget(int id) {
+    RawType r = btf.raw(id);
+    BtfKind k = r.kind();
+    if (k == null) {
+      return -1;
+    }
+    switch (k) {
+      case PTR:
+      case TYPEDEF:
+      case VOLATILE:
+      case CONST:
+      case RESTRICT:
+      case TYPE_TAG:
+      case FUNC:
+      case VAR:
+      case DECL_TAG:
+        return r.sizeOrType();
+      case ARRAY:
+        return r.data()[0];
+      default:
+        return -1;
+    }
+  }
+
+  /** Colours the functional graph of chain edges (one out-edge per type): O(types). */
+  private void checkChainsAreAcyclic(long[] offsets) {
+    int first = btf.firstId();
+    byte[] state = new byte[offsets.length]; // 0 new, 1 on the current walk, 2 done
+    for (int start = first; start < btf.typeCount(); start++) {
+      int id = start;
+      while (id >= first && state[id - first] == 0) {
+        state[id - first] = 1;
+        int next = chainTarget(id);
+        if (next <= 0) {
+          break;
+        }
+        if (next >= first && state[next - first] == 1) {
+          throw error.at(offsets[next - first], "type [" + next
+              + "] is part of a reference loop (pointer/typedef/modifier/array chain)");
+        }
+        id = next;
+      }
+      for (id = start; id >= first && state[id - first] == 1; id = chainTarget(id)) {
+        state[id - first] = 2;
+        if (chainTarget(id) <= 0) {
+          break;
+        }
+      }
     }
   }
 

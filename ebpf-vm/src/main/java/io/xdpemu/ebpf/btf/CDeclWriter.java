@@ -1,10 +1,11 @@
 package io.xdpemu.ebpf.btf;
 
+import io.xdpemu.ebpf.MalformedInputException;
 import java.util.Arrays;
 
 /**
  * C declarators for {@link BtfCDump}: libbpf btf_dump.c's {@code btf_dump_emit_type_decl} /
- * {@code btf_dump_emit_type_chain} (BTF chains such as typedef → array → ptr → const → int become
+ * {@code btf_dump_emit_type_chain} (BTF chains such as typedef, array, ptr, const, int become
  * {@code const int *x[10]}), struct/union bodies with bitfields, explicit padding and
  * {@code __attribute__((packed))} ({@code btf_dump_emit_struct_def}, {@code
  * btf_dump_emit_bit_padding}).
@@ -42,8 +43,20 @@ final class CDeclWriter {
 
   /** Pushes the chain from {@code id} down to its terminal type, then writes it. */
   void emitTypeDecl(int id, String fname, int lvl) {
+    d.enter(id);
+    try {
+      emitTypeDeclUnguarded(id, fname, lvl);
+    } finally {
+      d.leave();
+    }
+  }
+
+  private void emitTypeDeclUnguarded(int id, String fname, int lvl) {
     IdStack decls = new IdStack();
-    for (;;) {
+    for (int steps = 0; ; steps++) {
+      if (steps > BtfCDump.MAX_DEPTH) {
+        throw d.cycle(id); // a modifier/pointer loop
+      }
       decls.push(id);
       if (id == 0) {
         break;
@@ -93,6 +106,15 @@ final class CDeclWriter {
   }
 
   private void emitTypeChain(IdStack decls, String fname, int lvl) {
+    d.enter(decls.cnt > 0 ? decls.peek() : 0);
+    try {
+      emitTypeChainUnguarded(decls, fname, lvl);
+    } finally {
+      d.leave();
+    }
+  }
+
+  private void emitTypeChainUnguarded(IdStack decls, String fname, int lvl) {
     // start "true" so a lone pointer in a func_proto chain prints as (*name)
     boolean lastWasPtr = true;
     while (decls.cnt > 0) {
@@ -254,7 +276,7 @@ final class CDeclWriter {
       long mOff = Integer.toUnsignedLong(t.kindFlag() ? raw & 0xffffff : raw);
       int mAlign = packed ? 1 : d.alignOf(m[3 * i + 1]);
       boolean inBitfield = prevBitfield && mSz != 0;
-      emitBitPadding(off, mOff, mAlign, inBitfield, lvl + 1);
+      emitBitPadding(id, off, mOff, mAlign, inBitfield, lvl + 1);
       out.append('\n').append(BtfCDump.pfx(lvl + 1));
       emitTypeDecl(m[3 * i + 1], fname, lvl + 1);
       if (mSz != 0) {
@@ -269,7 +291,7 @@ final class CDeclWriter {
       out.append(';');
     }
     if (isStruct) {
-      emitBitPadding(off, Integer.toUnsignedLong(t.sizeOrType()) * 8, align, false, lvl + 1);
+      emitBitPadding(id, off, Integer.toUnsignedLong(t.sizeOrType()) * 8, align, false, lvl + 1);
     }
     if (vlen != 0 || t.sizeOrType() != 0) {
       out.append('\n').append(BtfCDump.pfx(lvl)).append('}');
@@ -290,8 +312,19 @@ final class CDeclWriter {
    * markers, using the largest naturally aligned type and explicit {@code type: 0;} when the
    * compiler would not otherwise align the next field where BTF says it is.
    */
-  private void emitBitPadding(long curOff, long nextOff, int nextAlign, boolean inBitfield,
-      int lvl) {
+  /**
+   * Largest hole we fill with padding fields. Real kernels stay far below (Linux 6.18's largest is
+   * 32 KiB); a bit-flipped size would otherwise make us print gigabytes of "long: 64;".
+   */
+  static final long MAX_PADDING_BITS = 8L << 23;
+
+  private void emitBitPadding(int id, long curOff, long nextOff, int nextAlign,
+      boolean inBitfield, int lvl) {
+    if (nextOff - curOff > MAX_PADDING_BITS) {
+      throw new MalformedInputException("malformed BTF " + d.btf.source() + ": struct [" + id
+          + "] has a padding hole of " + (nextOff - curOff) / 8 + " bytes (limit "
+          + MAX_PADDING_BITS / 8 + ")");
+    }
     String[] padNames = {"long", "int", "short", "char"};
     int[] padBits = {d.ptrSize * 8, 32, 16, 8};
     if (curOff >= nextOff) {
@@ -310,7 +343,7 @@ final class CDeclWriter {
     }
     if (newOff > curOff && newOff <= nextOff) {
       if (inBitfield
-          || (newOff == nextOff && roundup(curOff, nextAlign * 8L) != newOff)
+          || (newOff == nextOff && roundup(curOff, Math.max(1, nextAlign) * 8L) != newOff)
           || (newOff != nextOff && nextOff - newOff <= newOff - curOff)) {
         out.append('\n').append(BtfCDump.pfx(lvl)).append(type).append(": ")
             .append(inBitfield ? newOff - curOff : 0).append(';');

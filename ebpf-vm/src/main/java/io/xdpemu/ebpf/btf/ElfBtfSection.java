@@ -21,14 +21,19 @@ public final class ElfBtfSection {
   private ElfBtfSection() {}
 
   public static boolean isElf(byte[] data) {
-    return data.length >= 4 && data[0] == 0x7f && data[1] == 'E' && data[2] == 'L' && data[3] == 'F';
+    return data.length >= 4
+        && data[0] == 0x7f
+        && data[1] == 'E'
+        && data[2] == 'L'
+        && data[3] == 'F';
   }
 
   /** The bytes of the .BTF section. */
   public static byte[] extract(byte[] elf, String source) {
     byte[] s = section(elf, ".BTF", source);
     if (s == null) {
-      throw new MalformedInputException("malformed BTF " + source + ": ELF object has no .BTF section");
+      throw new MalformedInputException(
+          "malformed BTF " + source + ": ELF object has no .BTF section");
     }
     return s;
   }

@@ -31,7 +31,7 @@ public record RawType(int nameOff, int info, int sizeOrType, int[] data) {
     return (info >>> 24) & KIND_MASK;
   }
 
-  /** The kind, or null for a kind this reader does not know (kept opaque via the layout section). */
+  /** The kind, or null for a kind this reader does not know (skipped via the layout section). */
   public BtfKind kind() {
     return BtfKind.ofNumber(kindNumber());
   }

@@ -161,7 +161,10 @@ final class CoreCalculator {
   /** Innermost element type of (possibly nested) arrays, mods skipped. */
   private static int elementType(Btf btf, int id) throws CoreTypes.Invalid {
     int elem = CoreTypes.skip(btf, id);
-    while (elem != 0 && btf.kind(elem) == BtfKind.ARRAY) {
+    for (int depth = 0; elem != 0 && btf.kind(elem) == BtfKind.ARRAY; depth++) {
+      if (depth > 32) {
+        throw new CoreTypes.Invalid("array nesting too deep");
+      }
       elem = CoreTypes.skip(btf, btf.raw(elem).data()[0]);
     }
     return elem;

@@ -23,7 +23,7 @@ final class CorePatcher {
     List<AppliedCoreRelocation> applied = new ArrayList<>();
     Map<Integer, String> poisoned = new TreeMap<>();
     for (CoreRelocator.Decision d : decisions) {
-      for (int pc : p.pcsOf(d.record().section(), d.record().insnOff())) {
+      for (int pc : p.pcsOf(d.record().section(), Integer.toUnsignedLong(d.record().insnOff()))) {
         String what = patchOne(p, insns, pc, d);
         applied.add(new AppliedCoreRelocation(pc, d.record(), d.fixup(), d.localSpec(), what));
         if (insns[pc].opcode() == Opcodes.CALL_OP && insns[pc].imm() == RelocatedProgram.POISON_IMM

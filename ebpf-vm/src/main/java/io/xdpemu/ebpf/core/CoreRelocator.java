@@ -32,12 +32,14 @@ public final class CoreRelocator {
   /** One record's decision, before patching. */
   record Decision(CoreRelocationRecord record, CoreFixup fixup, String localSpec) {}
 
-  /** Relocates every program of {@code object}; keyed by program name, in object order. */
+  /**
+   * Relocates every program of {@code object}, as libbpf does when it loads the whole object: a
+   * relocation error anywhere fails all. Keyed by program name, in object order.
+   */
   public static Map<String, RelocatedProgram> relocate(BpfObject object, CoreTarget target) {
-    List<CoreRelocationRecord> records = CoreRelocationRecords.of(object);
     CoreRelocator r = new CoreRelocator(object, target);
     List<Decision> decisions = new ArrayList<>();
-    for (CoreRelocationRecord rec : records) {
+    for (CoreRelocationRecord rec : CoreRelocationRecords.of(object)) {
       decisions.add(r.resolve(rec));
     }
     Map<String, RelocatedProgram> out = new LinkedHashMap<>();
@@ -47,10 +49,21 @@ public final class CoreRelocator {
     return out;
   }
 
-  /** Convenience: relocate and return the program called {@code name} (see BpfObject#program). */
+  /**
+   * Relocates the program called {@code name} (function or section name, see BpfObject#program)
+   * alone: only records inside its code (its subprograms included) are resolved, as libbpf does
+   * when every other program's autoload is off ({@code --prog NAME}).
+   */
   public static RelocatedProgram relocate(BpfObject object, CoreTarget target, String name) {
     ProgramSpec p = object.program(name);
-    return relocate(object, target).get(p.name());
+    CoreRelocator r = new CoreRelocator(object, target);
+    List<Decision> decisions = new ArrayList<>();
+    for (CoreRelocationRecord rec : CoreRelocationRecords.of(object)) {
+      if (p.pcsOf(rec.section(), Integer.toUnsignedLong(rec.insnOff())).length > 0) {
+        decisions.add(r.resolve(rec));
+      }
+    }
+    return CorePatcher.patch(p, decisions);
   }
 
   private String programOf(CoreRelocationRecord rec) {

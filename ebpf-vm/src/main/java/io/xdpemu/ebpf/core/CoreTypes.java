@@ -216,7 +216,11 @@ final class CoreTypes {
 
   /** bpf_core_fields_are_compat (field-based relocations). */
   static int fieldsAreCompat(Btf lb, int lid, Btf tb, int tid) throws Invalid {
-    while (true) {
+    // libbpf relies on validated BTF here; a depth limit keeps a cyclic array chain finite
+    for (int depth = MAX_DEPTH; ; ) {
+      if (--depth < 0) {
+        throw new Invalid("array nesting too deep");
+      }
       lid = skip(lb, lid);
       tid = skip(tb, tid);
       if (lid == 0 || tid == 0) {

@@ -215,7 +215,9 @@ public final class Decoder {
         if (jmp32) {
           throw unknown(pc, op);
         }
-        zero(pc, insn, "offset", insn.off());
+        if (insn.src() != PSEUDO_KFUNC_CALL) { // a kfunc's offset indexes the module BTF fd
+          zero(pc, insn, "offset", insn.off());
+        }
         if (x) { // callx: helper id in register dst (bpf_conformance "callx" group)
           zero(pc, insn, "src", insn.src());
           zero(pc, insn, "imm", insn.imm());
@@ -282,14 +284,19 @@ public final class Decoder {
     }
     switch (insn.imm()) {
       case ADD:
-      case ADD | FETCH:
       case OR:
-      case OR | FETCH:
       case AND:
-      case AND | FETCH:
       case XOR:
+        return;
+      case ADD | FETCH:
+      case OR | FETCH:
+      case AND | FETCH:
       case XOR | FETCH:
       case XCHG:
+        if (insn.src() == 10) { // the old value is written to src (kernel check_atomic_rmw)
+          throw bad(pc, "write to frame pointer r10 (read-only)");
+        }
+        return;
       case CMPXCHG:
         return;
       default:

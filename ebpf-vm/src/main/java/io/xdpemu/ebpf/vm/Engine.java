@@ -1,5 +1,7 @@
 package io.xdpemu.ebpf.vm;
 
+import io.xdpemu.ebpf.UsageException;
+
 /**
  * An execution engine ({@code --engine interp|jit}): turns a loaded {@link Program} into something
  * that runs. Every engine must pass the same conformance suite and agree bit for bit.
@@ -10,6 +12,14 @@ public interface Engine {
 
   /** Prepares {@code program} (decoding, compiling); may cache per program. */
   Executable prepare(Program program);
+
+  /** The engine for {@code --engine NAME}; a {@link UsageException} names the available ones. */
+  static Engine byName(String name) {
+    if (INTERPRETER.name().equals(name)) {
+      return INTERPRETER;
+    }
+    throw new UsageException("unknown engine '" + name + "' (available: interp)");
+  }
 
   /** The interpreter. */
   Engine INTERPRETER =

@@ -65,8 +65,9 @@ class SplitBtfTest {
     Path split = paholeSplit(dir, "mynic_fw1.c");
     HostTools.needTool("bpftool");
     Btf btf = Btf.read(split, Btf.read(HostTools.VMLINUX));
-    String expected = new String(HostTools.run(List.of("bpftool", "-B", HostTools.VMLINUX.toString(),
-        "btf", "dump", "file", split.toString())), StandardCharsets.UTF_8);
+    String expected = new String(HostTools.run(List.of("bpftool", "-B",
+        HostTools.VMLINUX.toString(), "btf", "dump", "file", split.toString())),
+        StandardCharsets.UTF_8);
     assertEquals(expected, BtfRawDump.dump(btf));
   }
 

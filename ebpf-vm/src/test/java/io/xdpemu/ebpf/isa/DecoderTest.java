@@ -38,6 +38,14 @@ class DecoderTest {
   }
 
   @Test
+  void kfuncCallsMayCarryAModuleBtfIndexInTheOffsetHelperCallsMayNot() {
+    Decoder.validate(new Insn[] {new Insn(0x85, 0, 2, 3, 12345), EXIT});
+    assertEquals(
+        "malformed instruction 0: non-zero offset field (3) in call",
+        refusal(new Insn(0x85, 0, 0, 3, 1), EXIT));
+  }
+
+  @Test
   void refusesStructuralErrorsNamingTheIndex() {
     assertEquals("malformed program: no instructions", refusal());
     assertEquals(

@@ -187,4 +187,45 @@ class InterpreterTest {
     assertEquals("trap at pc 1: fell off the end of the program",
         assertThrows(TrapException.class, () -> runXdp("mov %r0, 1")).getMessage());
   }
+
+  @Test
+  void callxCallsTheHelperWhoseIdIsInTheRegister() {
+    helpers.register(9, "nine", (c, a, b, cc, d, e) -> 900 + a);
+    assertEquals(901, runXdp(lines("mov %r1, 1", "mov %r3, 9", "call %r3", "exit")));
+  }
+
+  @Test
+  void sixtyFourBitCompareUsesTheSignExtendedImmediate() {
+    assertEquals(1, runXdp(lines("mov32 %r1, -1", "mov %r0, 1", "jeq %r1, -1, +1", "exit",
+        "mov %r0, 2", "exit")) == 1 ? 1 : 0);
+  }
+
+  @Test
+  void writesToReadOnlyRegionsAndMisalignedAtomicsTrap() {
+    RegionRegistry shared = new RegionRegistry();
+    Region ro = new Region("rodata", Region.Kind.GLOBAL_DATA, new byte[16]);
+    ro.freeze();
+    int id = shared.register(ro);
+    ExecutionContext c = new ExecutionContext(shared);
+    String base = "lddw %r1, 0x" + Long.toHexString(AddressSpace.pointer(id, 0));
+    TrapException t = assertThrows(TrapException.class,
+        () -> Interpreter.forProgram(program(lines(base, "stb [%r1+0], 1", "exit"))).run(c, 0));
+    assertTrue(t.getMessage().contains("read-only"), t.getMessage());
+    assertEquals(0, Interpreter.forProgram(program(lines(base, "ldxb %r0, [%r1+15]", "exit")))
+        .run(c, 0));
+    t = assertThrows(TrapException.class,
+        () -> runXdp(lines("mov %r1, 1", "lock add32 [%r10-6], %r1", "exit")));
+    assertTrue(t.getMessage().contains("misaligned atomic"), t.getMessage());
+  }
+
+  @Test
+  void signExtendingLoadsFromTheContextTrap() {
+    assertThrows(TrapException.class, () -> runXdp(lines("ldxsw %r0, [%r1+0]", "exit")));
+  }
+
+  @Test
+  void engineIsChosenByName() {
+    assertSame(Engine.INTERPRETER, Engine.byName("interp"));
+    assertThrows(io.xdpemu.ebpf.UsageException.class, () -> Engine.byName("jit"));
+  }
 }

@@ -11,6 +11,8 @@ import java.util.List;
  *     KERNEL leaves data_meta == data and answers only through the XDP metadata kfuncs
  * @param metadata the metadata layout, null in KERNEL mode
  * @param descriptor the RX descriptor layout (never null: a default is used when not given)
+ * @param ptypeEnum name of the C enum listing the packet types (exported in BTF), or null
+ * @param defaultPtypeName enumerator suffix for the default packet type (e.g. "unknown")
  */
 public record Firmware(
     String source,
@@ -24,6 +26,8 @@ public record Firmware(
     int start,
     List<PtypeRule> ptypes,
     long defaultPtype,
+    String ptypeEnum,
+    String defaultPtypeName,
     RssConfig rss,
     boolean checksumL3,
     boolean checksumL4,

@@ -81,10 +81,19 @@ public final class FirmwareLoader {
     int start = stateIds.get(parser.require("start").asString());
     List<PtypeRule> ptypes = new ArrayList<>();
     long defaultPtype = 0;
+    String ptypeEnum = null;
+    String defaultName = "unknown";
     if (root.has("ptypes")) {
       JsonObject p = root.get("ptypes").asObject();
-      p.allowOnly("default", "rules");
+      p.allowOnly("enum", "default", "default_name", "rules");
       defaultPtype = p.has("default") ? Values.number(p.get("default")) : 0;
+      if (p.has("enum")) {
+        ptypeEnum = p.get("enum").asString();
+        if (!ptypeEnum.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw p.get("enum").at().error("\"" + ptypeEnum + "\" is not a C identifier");
+        }
+      }
+      defaultName = p.getString("default_name", defaultName);
       for (JsonValue r : p.require("rules").asArray()) {
         ptypes.add(readPtypeRule(r.asObject()));
       }
@@ -129,7 +138,7 @@ public final class FirmwareLoader {
     }
     return new Firmware(
         root.at().source(), name, version, mode, maxDepth, metaMax,
-        List.copyOf(headers.values()), states, start, List.copyOf(ptypes), defaultPtype, rss,
+        List.copyOf(headers.values()), states, start, List.copyOf(ptypes), defaultPtype, ptypeEnum, defaultName, rss,
         csumL3, csumL4, vlanStrip, List.copyOf(marks), metadata, descriptor, ringSize);
   }
 
@@ -490,6 +499,9 @@ public final class FirmwareLoader {
   private PtypeRule readPtypeRule(JsonObject o) {
     o.allowOnly("name", "match", "exact", "ptype", "description");
     String name = o.require("name").asString();
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw o.get("name").at().error("ptype rule name \"" + name + "\" is not a C identifier");
+    }
     if (ptypeByRule.containsKey(name)) {
       throw o.get("name").at().error("duplicate ptype rule name \"" + name + "\"");
     }

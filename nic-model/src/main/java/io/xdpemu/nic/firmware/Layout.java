@@ -10,6 +10,11 @@ import java.util.List;
  * member is written, chosen by the frame's packet type.
  */
 public record Layout(String structName, int size, int align, List<Member> fields, Position at) {
+  /** True for an anonymous struct (a union member written as {@code struct { ... } name;}). */
+  public boolean anonymous() {
+    return structName == null;
+  }
+
 
   /** Scalar C types: bytes, signedness and byte order. */
   public enum Scalar {

@@ -50,10 +50,15 @@ final class LayoutReader {
   }
 
   private Layout readStruct(JsonObject o, boolean metadata, int maxSize, boolean inUnion) {
-    JsonValue sn = o.require("struct");
-    String structName = identifier(sn);
-    if (!structNames.add(structName)) {
-      throw sn.at().error("struct " + structName + " is defined twice");
+    // Union members may be anonymous structs (structName null), as in "union { struct { ... }
+    // ipv4; } u;".
+    String structName = null;
+    if (!inUnion || o.has("struct")) {
+      JsonValue sn = o.require("struct");
+      structName = identifier(sn);
+      if (!structNames.add(structName)) {
+        throw sn.at().error("struct " + structName + " is defined twice");
+      }
     }
     List<Layout.Member> members = new ArrayList<>();
     int cursor = 0;

@@ -22,6 +22,10 @@ public enum Source {
   L4_OFFSET,
   INNER_L3_OFFSET,
   INNER_L4_OFFSET,
+  /** Source port of the outer TCP/UDP/SCTP header, 0 for other L4 protocols. */
+  L4_SPORT,
+  /** Destination port of the outer TCP/UDP/SCTP header, 0 otherwise. */
+  L4_DPORT,
   /** Offset of the first byte after the last extracted header. */
   PAYLOAD_OFFSET,
   /** Bits: 1 L3 checked, 2 L3 good, 4 L4 checked, 8 L4 good (see FIRMWARE.md). */

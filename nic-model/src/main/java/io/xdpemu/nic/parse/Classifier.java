@@ -96,6 +96,7 @@ public final class Classifier {
     r.vlanOffset = -1;
     r.vlanTci = 0;
     r.vlanProto = 0;
+    r.l4Ports = 0;
     int maxLevel = r.maxLevel();
     for (int i = 0; i < r.count; i++) {
       Protocol.Layer layer = protocolOf[r.type[i]].layer();
@@ -115,6 +116,11 @@ public final class Classifier {
       } else if (layer == Protocol.Layer.L4) {
         if (outer && r.l4Offset < 0) {
           r.l4Offset = o;
+          Protocol proto = protocolOf[r.type[i]];
+          if ((proto == Protocol.TCP || proto == Protocol.UDP || proto == Protocol.SCTP)
+              && r.length[i] >= 4) {
+            r.l4Ports = Bits.u16(p, off + o) << 16 | Bits.u16(p, off + o + 2);
+          }
         }
         if (inner && r.innerL4Offset < 0) {
           r.innerL4Offset = o;

@@ -41,6 +41,8 @@ public final class ParseResult {
   public int innerL3Offset;
   public int innerL4Offset;
   public int payloadOffset;
+  /** Source port << 16 | destination port of the outer TCP/UDP/SCTP header, 0 otherwise. */
+  public int l4Ports;
   public int checksumStatus;
   public long flowMark;
 
@@ -123,6 +125,7 @@ public final class ParseResult {
     dst.innerL3Offset = innerL3Offset;
     dst.innerL4Offset = innerL4Offset;
     dst.payloadOffset = payloadOffset;
+    dst.l4Ports = l4Ports;
     dst.checksumStatus = checksumStatus;
     dst.flowMark = flowMark;
   }

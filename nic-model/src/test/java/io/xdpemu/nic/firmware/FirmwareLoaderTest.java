@@ -49,16 +49,19 @@ class FirmwareLoaderTest {
   void loadsV2WithMovedNarrowedFieldsAndAPtypeUnion() {
     Firmware fw = TestFiles.firmware("mynic-v2.json");
     Layout m = fw.metadata();
-    assertEquals(56, m.size());
+    assertEquals(40, m.size());
     assertEquals(8, m.align());
-    Layout.Member hash = m.fields().get(0);
-    assertEquals("hash", hash.name());
-    assertEquals(Layout.Scalar.U32, hash.scalar());
+    assertEquals("hash@0 rss_type@4 pkt_type@8 vlan_tci@10 flow_mark@12 timestamp@16 ptr_to_rx@24"
+        + " u@32", offsets(m));
+    assertEquals(Layout.Scalar.U32, m.fields().get(0).scalar());
     Layout.Member u = m.fields().get(m.fields().size() - 1);
-    assertEquals(40, u.offset());
-    assertEquals(12, u.union().size());
+    assertEquals(8, u.union().size());
     assertEquals("ipv4", u.union().members().get(0).name());
-    assertEquals(26, u.union().members().get(0).ptypes()[0]);
+    assertTrue(u.union().members().get(0).layout().anonymous());
+    assertEquals(0x21, u.union().members().get(0).ptypes()[0]);
+    assertEquals("flags@0 len@4 head@8 tail@16", offsets(fw.descriptor()));
+    assertEquals("mynic_ptype", fw.ptypeEnum());
+    assertEquals(0x11, fw.ptypeOf("ipv6_tcp"));
   }
 
   @Test

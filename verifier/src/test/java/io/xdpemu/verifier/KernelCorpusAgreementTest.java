@@ -1,0 +1,74 @@
+package io.xdpemu.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The 24 programs of ../shared/verifier-corpus, verified in both modes, against the verdicts and
+ * key log lines Linux 6.18 gave (results.tsv): same verdict, and on rejection a message of the same
+ * family (numbers and helper names normalized).
+ */
+class KernelCorpusAgreementTest {
+
+  static String family(String s) {
+    return s.replaceAll("bpf_\\w+#\\d+", "bpf_X#N").replaceAll("-?\\d+", "N").trim();
+  }
+
+  static void check(String name, boolean privileged, String verdict, String keyLine)
+      throws Exception {
+    TestElf.Loaded p = CorpusPrograms.load(name);
+    VerifierOptions opts =
+        privileged
+            ? VerifierOptions.privileged(p.info()).withLogLevel(name.startsWith("unsafe_05") ? 0 : 2)
+            : VerifierOptions.unprivileged(p.info()).withLogLevel(name.startsWith("unsafe_05") ? 0 : 2);
+    VerifierResult r = Verifier.verify(p.insns(), opts);
+    String mode = privileged ? "root" : "unprivileged";
+    assertEquals(
+        verdict.equals("ACCEPTED"),
+        r.accepted(),
+        name + " (" + mode + "): expected " + verdict + ", got " + r.errorMessage() + "\n"
+            + tail(r.log()));
+    if (!r.accepted()) {
+      String[] parts = keyLine.split(" \\| ");
+      String expectedLast = family(parts[parts.length - 1]);
+      List<String> mine = new ArrayList<>();
+      for (String l : r.errorMessage().split("\n")) {
+        mine.add(family(l));
+      }
+      assertTrue(
+          mine.contains(expectedLast),
+          name + " (" + mode + "): kernel says '" + keyLine + "', we say '" + r.errorMessage() + "'");
+    }
+  }
+
+  private static String tail(String log) {
+    String[] lines = log.split("\n");
+    int from = Math.max(0, lines.length - 40);
+    return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> rootColumnMatchesLinux618() throws Exception {
+    return CorpusPrograms.results().stream()
+        .map(
+            row ->
+                DynamicTest.dynamicTest(
+                    row.name(), () -> check(row.name(), true, row.privVerdict(), row.privKey())));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> unprivilegedColumnMatchesLinux618() throws Exception {
+    return CorpusPrograms.results().stream()
+        .map(
+            row ->
+                DynamicTest.dynamicTest(
+                    row.name(),
+                    () -> check(row.name(), false, row.unprivVerdict(), row.unprivKey())));
+  }
+}

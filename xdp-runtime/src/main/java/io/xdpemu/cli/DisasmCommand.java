@@ -1,0 +1,83 @@
+package io.xdpemu.cli;
+
+import io.xdpemu.ebpf.core.AppliedCoreRelocation;
+import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.isa.Disassembler;
+import io.xdpemu.ebpf.isa.Insn;
+import io.xdpemu.runtime.Attach;
+import io.xdpemu.runtime.LoadOptions;
+import io.xdpemu.runtime.LoadPipeline;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code xdpemu disasm PROG.o}: the program after loading and CO-RE in {@code bpftool prog dump
+ * xlated} notation; map loads print as bpftool prints them ({@code map[id:N]}, {@code
+ * map[id:N][0]+off} for global data; N is the map's id in xdpemu, 1 + its index in the object),
+ * every applied CO-RE relocation as a {@code ; CO-RE ...} comment before its instruction, and each
+ * function's start as {@code name:}.
+ */
+final class DisasmCommand implements Command {
+  static final ArgParser PARSER =
+      CommonOptions.register(
+          new ArgParser("disasm", "PROG.o [options]").positional("PROG.o", "the BPF object"));
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) {
+    ArgParser.Parsed a = PARSER.parse(args);
+    if (a.has("--help")) {
+      out.println(PARSER.help());
+      return 0;
+    }
+    LoadOptions o = CommonOptions.from(a, a.positional(0));
+    LoadPipeline.Relocated r = LoadPipeline.relocate(o, Attach.firmwareBtfFor(o));
+    Map<Integer, String> maps = new HashMap<>();
+    for (ProgramSpec.MapReference m : r.spec().mapReferences()) {
+      maps.put(m.pc(), "map[id:" + (m.mapIndex() + 1) + "]"
+          + (m.value() ? "[0]+" + m.offset() : ""));
+    }
+    Map<Integer, String> kfuncs = new HashMap<>();
+    for (ProgramSpec.ExternReference e : r.spec().externs()) {
+      kfuncs.put(e.pc(), e.name());
+    }
+    Map<Integer, List<String>> comments = new HashMap<>();
+    if (r.core() != null) {
+      for (AppliedCoreRelocation c : r.core().applied()) {
+        comments.computeIfAbsent(c.pc(), k -> new ArrayList<>())
+            .add("CO-RE " + c.localSpec() + ": " + c.patch());
+      }
+    }
+    Map<Integer, String> functions = new HashMap<>();
+    for (ProgramSpec.CodeSegment s : r.spec().segments()) {
+      functions.putIfAbsent(s.pc(), s.function());
+    }
+    Disassembler d = new Disassembler(new Disassembler.Resolver() {
+      @Override
+      public String kfuncName(int pc, Insn insn) {
+        return kfuncs.get(pc);
+      }
+
+      @Override
+      public String ldImm64(int pc, Insn insn, Insn next) {
+        return maps.get(pc);
+      }
+
+      @Override
+      public List<String> comments(int pc) {
+        return comments.getOrDefault(pc, List.of());
+      }
+
+      @Override
+      public String functionHeader(int pc) {
+        return functions.get(pc);
+      }
+    });
+    for (String line : d.listing(r.insns())) {
+      out.println(line);
+    }
+    return 0;
+  }
+}

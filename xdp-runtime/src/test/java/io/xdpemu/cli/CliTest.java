@@ -1,0 +1,194 @@
+package io.xdpemu.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line through {@link Main#run}: exit codes, one-line errors, outputs. */
+class CliTest {
+  record Outcome(int code, String out, String err) {}
+
+  @TempDir static Path tmp;
+  static Path root;
+  static Path pcap;
+
+  static Outcome xdpemu(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static String example(String name) {
+    return root.resolve("examples").resolve(name).toString();
+  }
+
+  @BeforeAll
+  static void setUp() {
+    String r = System.getProperty("xdpemu.root");
+    Assumptions.assumeTrue(r != null && Files.isDirectory(Path.of(r, "examples")),
+        "repository root with examples/ not found");
+    root = Path.of(r);
+    pcap = tmp.resolve("small.pcap");
+    assertEquals(0, xdpemu("gen-pcap", "--out", pcap.toString(), "--count", "400", "--seed", "4").code());
+  }
+
+  static void assertOneLineError(Outcome o, int code, String start) {
+    assertEquals(code, o.code(), o.err());
+    assertTrue(o.err().startsWith("xdpemu: " + start), o.err());
+    assertEquals(1, o.err().lines().count(), o.err());
+    assertFalse(o.err().contains("\tat "), o.err());
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everySubcommandHasHelpAndRefusesUnknownFlags() {
+    return Stream.of("run", "test-run", "verify", "disasm", "gen-pcap")
+        .flatMap(cmd -> Stream.of(
+            DynamicTest.dynamicTest(cmd + " --help", () -> {
+              Outcome o = xdpemu(cmd, "--help");
+              assertEquals(0, o.code());
+              assertTrue(o.out().startsWith("usage: xdpemu " + cmd), o.out());
+            }),
+            DynamicTest.dynamicTest(cmd + " --frobnicate", () -> assertOneLineError(
+                xdpemu(cmd, "--frobnicate"), 2, "unknown option '--frobnicate' for 'xdpemu " + cmd))));
+  }
+
+  @Test
+  void missingObjectIsOneLineExit2() {
+    assertOneLineError(xdpemu("run", "/nonexistent.o", "--pcap", pcap.toString()), 2,
+        "cannot read object file /nonexistent.o: no such file");
+  }
+
+  @Test
+  void garbageAndTruncatedObjectsAreMalformed() throws Exception {
+    Path garbage = Files.writeString(tmp.resolve("garbage.o"), "not an ELF file at all, sorry");
+    assertOneLineError(xdpemu("verify", garbage.toString()), 2, "malformed ELF");
+    byte[] elf = Files.readAllBytes(Path.of(example("xdp_drop.o")));
+    Path cut = Files.write(tmp.resolve("cut.o"), Arrays.copyOf(elf, elf.length / 2));
+    assertOneLineError(xdpemu("verify", cut.toString()), 2, "malformed ELF");
+  }
+
+  @Test
+  void programNotInTheObjectIsBadInput() {
+    assertOneLineError(xdpemu("disasm", example("xdp_drop.o"), "--prog", "nope"), 2,
+        example("xdp_drop.o") + ": no program named 'nope'");
+  }
+
+  @Test
+  void debugShowsTheStackTrace() {
+    Outcome o = xdpemu("verify", "/nonexistent.o", "--debug");
+    assertEquals(2, o.code());
+    assertTrue(o.err().contains("\tat "), o.err());
+  }
+
+  @Test
+  void malformedInputsAreRefusedAndLeaveNoOutputFiles() throws Exception {
+    byte[] good = Files.readAllBytes(pcap);
+    Path truncated = Files.write(tmp.resolve("trunc.pcap"), Arrays.copyOf(good, good.length - 7));
+    Path out = tmp.resolve("refused-out");
+    Outcome o = xdpemu("run", example("xdp_pass.o"), "--pcap", pcap.toString(), "--pcap",
+        truncated.toString(), "--out", out.toString(), "--trace");
+    assertOneLineError(o, 2, "malformed pcap file " + truncated + ": at byte offset");
+    assertFalse(Files.exists(out) && Files.list(out).findAny().isPresent(), "no files in " + out);
+
+    Path badInit = Files.writeString(tmp.resolve("init.json"), "{\"blocklist\": [1,2");
+    assertOneLineError(xdpemu("run", example("xdp_drop.o"), "--pcap", pcap.toString(),
+        "--map-init", badInit.toString()), 2, "malformed " + badInit);
+    Path badFw = Files.writeString(tmp.resolve("fw.json"), "{\"format\": 3}");
+    Outcome f = xdpemu("run", example("xdp_pass.o"), "--pcap", pcap.toString(), "--firmware",
+        badFw.toString());
+    assertEquals(2, f.code(), f.err());
+    assertEquals(1, f.err().lines().count(), f.err());
+    Path badPcap = Files.writeString(tmp.resolve("junk.pcap"), "junk");
+    assertOneLineError(xdpemu("run", example("xdp_pass.o"), "--pcap", badPcap.toString()), 2,
+        "malformed pcap file " + badPcap + ": at byte offset 0");
+  }
+
+  @Test
+  void runWritesTheContractFiles() throws Exception {
+    Path out = tmp.resolve("run-out");
+    Outcome o = xdpemu("run", example("xdp_bounce.o"), "--pcap", pcap.toString(), "--out",
+        out.toString(), "--trace", "--queues", "2");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("XDP_TX"), o.out());
+    String summary = Files.readString(out.resolve("summary.json"));
+    assertTrue(summary.matches("\\{\"packets\":400,\"bytes\":\\d+,\"verdicts\":\\{\"XDP_ABORTED\":\\d+,"
+        + "\"XDP_DROP\":\\d+,\"XDP_PASS\":\\d+,\"XDP_TX\":\\d+,\"XDP_REDIRECT\":\\d+\\},\"queues\":\\[.*"
+        + "\\],\"elapsed_ns\":\\d+,.*\\}\\n"), summary);
+    List<String> lines = Files.readAllLines(out.resolve("packets.jsonl"));
+    assertEquals(400, lines.size());
+    assertTrue(lines.get(0).matches("\\{\"index\":0,\"queue\":\\d,\"verdict\":\"XDP_[A-Z]+\",\"retval\":\\d,"
+        + "\"meta_in\":\"\",\"data_in\":\"[0-9a-f]+\",\"data_out\":\"[0-9a-f]+\",\"redirect\":null\\}"),
+        lines.get(0));
+    assertTrue(Files.readString(out.resolve("maps.json")).startsWith("{"));
+    try (Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of("maps.json", "packets.jsonl", "pass.pcap", "summary.json", "tx.pcap"),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
+  void replayIsDeterministicAcrossQueueCountsAndRuns() throws Exception {
+    Path[] outs = {tmp.resolve("d1"), tmp.resolve("d4"), tmp.resolve("d4b")};
+    String[] queues = {"1", "4", "4"};
+    for (int i = 0; i < 3; i++) {
+      Outcome o = xdpemu("run", example("xdp_counter.o"), "--pcap", pcap.toString(), "--out",
+          outs[i].toString(), "--trace", "--queues", queues[i]);
+      assertEquals(0, o.code(), o.err());
+    }
+    for (String f : new String[] {"pass.pcap", "tx.pcap", "maps.json"}) {
+      assertArrayEquals(Files.readAllBytes(outs[0].resolve(f)), Files.readAllBytes(outs[1].resolve(f)), f);
+    }
+    for (String f : new String[] {"pass.pcap", "tx.pcap", "maps.json", "packets.jsonl"}) {
+      assertArrayEquals(Files.readAllBytes(outs[1].resolve(f)), Files.readAllBytes(outs[2].resolve(f)), f);
+    }
+    assertEquals(
+        Files.readString(outs[1].resolve("summary.json")).replaceAll("\"elapsed_ns\":\\d+", ""),
+        Files.readString(outs[2].resolve("summary.json")).replaceAll("\"elapsed_ns\":\\d+", ""));
+  }
+
+  @Test
+  void testRunPrintsBpftoolsLineAndWritesOutputs() throws Exception {
+    byte[] frame = new byte[60];
+    frame[12] = 0x08;
+    frame[14] = 0x45;
+    Path in = Files.write(tmp.resolve("pkt.bin"), frame);
+    Path dataOut = tmp.resolve("out.bin");
+    Path mapsOut = tmp.resolve("maps-out.json");
+    Outcome o = xdpemu("test-run", example("xdp_counter.o"), "--data-in", in.toString(),
+        "--repeat", "5", "--data-out", dataOut.toString(), "--maps-out", mapsOut.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().matches("Return value: 2, duration \\(average\\): \\d+ns\\n"), o.out());
+    assertArrayEquals(frame, Files.readAllBytes(dataOut));
+    // five runs counted under key 0.0.0.0 (the frame's IPv4 source)
+    assertTrue(Files.readString(mapsOut).contains("\"key\":\"00000000\",\"value\":\"0500000000000000"),
+        Files.readString(mapsOut));
+  }
+
+  @Test
+  void verifyPrintsTheStatsLineLast() {
+    Outcome o = xdpemu("verify", example("xdp_drop.o"));
+    assertEquals(0, o.code(), o.err());
+    List<String> lines = o.out().lines().toList();
+    assertTrue(lines.get(lines.size() - 1).matches(
+        "processed \\d+ insns \\(limit 1000000\\) max_states_per_insn \\d+ total_states \\d+ "
+            + "peak_states \\d+ mark_read \\d+"), o.out());
+  }
+}
