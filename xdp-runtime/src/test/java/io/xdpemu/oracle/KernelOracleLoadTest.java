@@ -169,6 +169,29 @@ class KernelOracleLoadTest {
   }
 
   @Test
+  void testRunsSeeTheLoopbackDeviceAndQueueZero() throws IOException {
+    String src =
+        String.join(
+            "\n",
+            "#include <linux/bpf.h>",
+            "#include <bpf/bpf_helpers.h>",
+            "SEC(\"xdp\") int ifx(struct xdp_md *ctx) {",
+            "  return ctx->ingress_ifindex * 1000 + ctx->rx_queue_index;",
+            "}",
+            "char LICENSE[] SEC(\"license\") = \"GPL\";",
+            "");
+    Path obj = clang(write("ifx.c", src), dir.resolve("ifx.o"));
+    try (KernelOracle k = KernelOracle.open(obj, "ifx", null)) {
+      assertEquals(
+          KernelFacts.TEST_RUN_INGRESS_IFINDEX * 1000 + KernelFacts.TEST_RUN_RX_QUEUE_INDEX,
+          k.run(new byte[0], new byte[14], 1).retval());
+      assertEquals(
+          KernelFacts.TEST_RUN_INGRESS_IFINDEX * 1000 + KernelFacts.TEST_RUN_RX_QUEUE_INDEX,
+          k.run(Frames.mark(1), new byte[14], 1).retval(), "with metadata (ctx_in) too");
+    }
+  }
+
+  @Test
   void missingObjectIsAUsageError() {
     assertThrows(
         io.xdpemu.ebpf.UsageException.class,
