@@ -233,6 +233,18 @@ class KernelOracleTest {
     assertThrows(KernelOracleException.class, k::maps);
   }
 
+  @Test
+  void deadOracleProcessIsReportedWithItsExitStatus() {
+    try (KernelOracle k = KernelOracle.open(example("xdp_pass.o"), "xdp_pass", null)) {
+      ProcessHandle handle = ProcessHandle.of(k.pid()).orElseThrow();
+      handle.destroyForcibly();
+      handle.onExit().join();
+      KernelOracleException e =
+          assertThrows(KernelOracleException.class, () -> k.run(NO_META, new byte[14], 1));
+      assertTrue(e.getMessage().contains("stopped answering during 'run'"), e.getMessage());
+    }
+  }
+
   private static void fixIpChecksum(byte[] frame, int ipOffset) {
     frame[ipOffset + 10] = 0;
     frame[ipOffset + 11] = 0;
