@@ -134,7 +134,9 @@ public final class Interpreter implements Executable {
   private static final long M32 = 0xffffffffL;
 
   private long execute(ExecutionContext ctx, long r1, long r2) {
-    final long[] r = new long[16];
+    // The context's register file (zeroed), not a new long[16] per run: the array escapes to
+    // helper calls, so C2 cannot scalar-replace it, and it was 144 bytes of garbage per packet.
+    final long[] r = ctx.takeRegisters();
     r[1] = r1;
     r[2] = r2;
     r[10] = ExecutionContext.framePointer(0);
@@ -604,7 +606,7 @@ public final class Interpreter implements Executable {
                                 + " frames");
                       }
                       if (frames == null) {
-                        frames = new CallStack();
+                        frames = ctx.callStack(r);
                       }
                       frames.push(depth, r, pc + 1, prog);
                       depth++;
@@ -734,6 +736,8 @@ public final class Interpreter implements Executable {
     } catch (RuntimeException e) { // a bug of ours or a helper's: still a trap, never a JVM crash
       ctx.budget = budget;
       throw new TrapException(pc, "internal error: " + e, e);
+    } finally {
+      ctx.releaseRegisters(r);
     }
   }
 
