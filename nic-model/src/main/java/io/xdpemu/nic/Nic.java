@@ -112,7 +112,7 @@ public final class Nic implements AutoCloseable {
       s.rssInput = new byte[Math.max(1, fw.classifier().scratchBytes())];
     }
     fw.parser().parse(pkt, off, len, s.result);
-    fw.classifier().classify(pkt, off, s.result, s.rssInput);
+    fw.classifier().classifyForRss(pkt, off, s.result, s.rssInput);
     return fw.classifier().queueOf(s.result.rssHash) % queues.length;
   }
 
