@@ -22,6 +22,21 @@ final class HelperMemory {
     return out;
   }
 
+  /**
+   * Like {@link #read}, into the context's reusable key array of exactly {@code size} bytes: for a
+   * key used only while the helper runs (a map lookup never keeps it), so the per-packet lookup
+   * allocates nothing. Not for keys a map stores (updates copy theirs).
+   */
+  static byte[] readKey(ExecutionContext ctx, long addr, int size) {
+    byte[] out = ctx.keyScratch(size);
+    if (size == 0) {
+      return out;
+    }
+    Region r = ctx.memory().check(ctx.pc, addr, size, false);
+    System.arraycopy(r.bytes(), AddressSpace.offset(addr), out, 0, size);
+    return out;
+  }
+
   static void write(ExecutionContext ctx, long addr, byte[] src, int srcOff, int size) {
     if (size == 0) {
       return;

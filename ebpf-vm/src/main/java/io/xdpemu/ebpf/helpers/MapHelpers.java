@@ -29,7 +29,7 @@ final class MapHelpers {
         "bpf_map_lookup_elem",
         (ctx, r1, r2, r3, r4, r5) -> {
           BpfMap m = env.map(ctx, r1);
-          return m.lookupFromProgram(ctx, HelperMemory.read(ctx, r2, m.keySize()));
+          return m.lookupFromProgram(ctx, HelperMemory.readKey(ctx, r2, m.keySize()));
         });
     reg.register(
         HelperIds.MAP_UPDATE_ELEM,

@@ -138,6 +138,28 @@ public final class ExecutionContext {
     return callStack;
   }
 
+  /** Reusable map-key arrays by exact size (keys up to {@link #SCRATCH_KEY_MAX} bytes). */
+  private final byte[][] keyScratch = new byte[SCRATCH_KEY_MAX + 1][];
+
+  public static final int SCRATCH_KEY_MAX = 64;
+
+  /**
+   * An array of exactly {@code size} bytes that a helper may fill with a map key and use until it
+   * returns (a lookup), reused call after call; larger keys get a new array. Its content is
+   * overwritten by the next call, so nothing may keep it.
+   */
+  public byte[] keyScratch(int size) {
+    if (size < 0 || size > SCRATCH_KEY_MAX) {
+      return new byte[Math.max(size, 0)];
+    }
+    byte[] b = keyScratch[size];
+    if (b == null) {
+      b = new byte[size];
+      keyScratch[size] = b;
+    }
+    return b;
+  }
+
   /** Ends the run that took {@code r} from {@link #takeRegisters}. */
   public void releaseRegisters(long[] r) {
     if (r == registers) {
