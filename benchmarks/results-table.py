@@ -19,6 +19,11 @@ NET_OF_BASELINE = {"ProgramBench", "NicBench"}
 
 
 def fmt(x):
+    if isinstance(x, str):
+        try:
+            x = float(x)
+        except ValueError:
+            return x
     if x is None or x != x:
         return "n/a"
     if abs(x) >= 100:
@@ -69,17 +74,17 @@ def main(out):
         l = load.get(group, [])
         print(f"### {group}" + (f" (load average start {l[0]}, end {l[-1]})" if l else ""))
         print()
-        print("| benchmark | " + " | ".join(keys)
-              + " | score | ± | best iteration | unit | - baseline | B/op |")
-        print("| --- | " + " | ".join("---" for _ in keys)
-              + " | ---: | ---: | ---: | --- | ---: | ---: |")
+        print("| benchmark | " + "".join(k + " | " for k in keys)
+              + "score | ± | best iteration | unit | - baseline | B/op |")
+        print("| --- | " + "".join("--- | " for _ in keys)
+              + "---: | ---: | ---: | --- | ---: | ---: |")
         for name, params, score, err, unit, alloc, mode, best in rs:
             b = base.get(tuple(sorted(params.items())), only_base)
             net = "" if name.endswith(".baseline") or b is None or mode == "thrpt" else fmt(score - b)
             print(
                 f"| {name} | "
-                + " | ".join(str(params.get(k, "")) for k in keys)
-                + f" | {fmt(score)} | {fmt(err)} | {fmt(best)} | {unit} | {net} | {fmt(alloc)} |"
+                + "".join(str(params.get(k, "")) + " | " for k in keys)
+                + f"{fmt(score)} | {fmt(err)} | {fmt(best)} | {unit} | {net} | {fmt(alloc)} |"
             )
         print()
 

@@ -68,7 +68,7 @@ public final class HashTableMap extends BpfMap {
 
   @Override
   public long lookupFromProgram(ExecutionContext ctx, byte[] key) {
-    Integer slot = slotOf(key);
+    Integer slot = index.get(KeyProbe.of(key)); // no key object per packet
     if (slot == null) {
       return 0;
     }

@@ -4,6 +4,7 @@ import io.xdpemu.ebpf.vm.AddressSpace;
 import io.xdpemu.ebpf.vm.Program;
 import io.xdpemu.ebpf.vm.RegionRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +24,12 @@ import java.util.function.IntPredicate;
 public final class MapRegistry {
   private final RegionRegistry regions;
   private final int cpus;
-  private final ConcurrentHashMap<Integer, BpfMap> byHandleRegion = new ConcurrentHashMap<>();
+  /**
+   * Maps by the id of their handle region. Region ids are handed out in sequence, so a
+   * copy-on-write array indexed by id: every map helper call looks a handle up, and a
+   * ConcurrentHashMap keyed by Integer boxed the id (a new Integer above 127) on each call.
+   */
+  private volatile BpfMap[] byHandleRegion = new BpfMap[0];
   private final ConcurrentHashMap<Integer, RingBufMap> byRingRegion = new ConcurrentHashMap<>();
   private final List<BpfMap> byId = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, BpfMap> byName = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -56,7 +62,13 @@ public final class MapRegistry {
   }
 
   void add(BpfMap m) {
-    byHandleRegion.put(m.handleRegionId(), m);
+    synchronized (byId) {
+      int id = m.handleRegionId();
+      BpfMap[] a = byHandleRegion;
+      a = Arrays.copyOf(a, Math.max(a.length, id + 1));
+      a[id] = m;
+      byHandleRegion = a;
+    }
     if (m instanceof RingBufMap rb) {
       byRingRegion.put(rb.regionId(), rb);
     }
@@ -69,7 +81,9 @@ public final class MapRegistry {
     if (AddressSpace.offset(pointer) != 0) {
       return null;
     }
-    return byHandleRegion.get(AddressSpace.regionId(pointer));
+    int id = AddressSpace.regionId(pointer);
+    BpfMap[] a = byHandleRegion;
+    return Integer.compareUnsigned(id, a.length) < 0 ? a[id] : null;
   }
 
   /** The ring buffer whose data region {@code pointer} points into, or null. */
