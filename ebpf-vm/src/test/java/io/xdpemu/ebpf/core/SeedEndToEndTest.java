@@ -88,17 +88,18 @@ class SeedEndToEndTest {
 
   @Test
   void relocatingAgainstVmlinuxPlusNicBtfIsQuick() {
-    Btf split = Btf.read(work.resolve("mynic_v2.split.btf"), vmlinux);
     long t0 = System.nanoTime();
-    CoreTarget target = new CoreTarget(split);
-    CoreRelocator.relocate(object, target);
-    long first = System.nanoTime() - t0;
+    CoreRelocator.relocate(object, new CoreTarget(vmlinux)); // indexes vmlinux once per JVM
+    long base = System.nanoTime() - t0;
+    // a firmware swap: new split BTF on the same vmlinux, only the split part is indexed
+    Btf split = Btf.read(work.resolve("mynic_v2.split.btf"), vmlinux);
     t0 = System.nanoTime();
-    CoreRelocator.relocate(object, target);
-    long again = System.nanoTime() - t0;
-    System.out.printf("seed CO-RE vs vmlinux+NIC: first %.1f ms (builds the name index of %d"
-        + " types), then %.2f ms%n", first / 1e6, split.typeCount(), again / 1e6);
-    assertTrue(again < 1_000_000_000L);
+    CoreRelocator.relocate(object, new CoreTarget(split));
+    long swap = System.nanoTime() - t0;
+    System.out.printf("seed CO-RE: against vmlinux %.1f ms (incl. indexing %d types if not yet"
+        + " done), against a new vmlinux+NIC split %.2f ms%n", base / 1e6, vmlinux.typeCount(),
+        swap / 1e6);
+    assertTrue(swap < 1_000_000_000L);
   }
 
   @Test
