@@ -106,10 +106,21 @@ final class Host {
 
   static OracleRun oracle(Path obj, String prog, Path targetBtf, boolean xdp)
       throws IOException, InterruptedException {
+    return oracle(obj, prog, targetBtf, xdp ? "xdp" : null);
+  }
+
+  /** Relocations only: libbpf relocates, then the kernel refuses the load at once (no verifier). */
+  static OracleRun oracleRelocationsOnly(Path obj, String prog, Path targetBtf)
+      throws IOException, InterruptedException {
+    return oracle(obj, prog, targetBtf, "reloc");
+  }
+
+  private static OracleRun oracle(Path obj, String prog, Path targetBtf, String mode)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(oracle().toString(), obj.toString(), prog,
         targetBtf == null ? "-" : targetBtf.toString()));
-    if (xdp) {
-      cmd.add("xdp");
+    if (mode != null) {
+      cmd.add(mode);
     }
     Result r = exec(cmd);
     if (r.exit() != 0) {
