@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The BTF that CO-RE relocates against: the kernel's (vmlinux) BTF, or a split BTF on top of it
- * (a NIC's metadata layout, {@code --btf FILE}); candidates are searched over all ids, base first,
+ * The BTF that CO-RE relocates against: the kernel's (vmlinux) BTF, or a split BTF on top of it (a
+ * NIC's metadata layout, {@code --btf FILE}); candidates are searched over all ids, base first,
  * which is libbpf's search of one standalone {@code btf_custom_path} made by merging the two.
  * Candidate lookup by essential name is indexed once per BTF object (vmlinux has ~126k types) and
  * shared by every target built on it.
@@ -30,9 +30,9 @@ public final class CoreTarget {
 
   /**
    * The target for {@code --btf FILE} (raw BTF or an ELF object's .BTF): a standalone BTF replaces
-   * the base, as libbpf's {@code btf_custom_path} does; a split BTF (pahole {@code --btf_base
-   * ... --btf_encode_detached}, a NIC's export) is stacked on {@code base}. A split file does not
-   * parse standalone (its type ids and string offsets continue the base's), which tells them apart.
+   * the base, as libbpf's {@code btf_custom_path} does; a split BTF (pahole {@code --btf_base ...
+   * --btf_encode_detached}, a NIC's export) is stacked on {@code base}. A split file does not parse
+   * standalone (its type ids and string offsets continue the base's), which tells them apart.
    */
   public static CoreTarget fromFile(Path file, Btf base) {
     try {
@@ -73,9 +73,9 @@ public final class CoreTarget {
   private static final int[] NONE = new int[0];
 
   /**
-   * Per-BTF-object indexes of each level's own types, shared by every target over the same
-   * objects: relocating again after a firmware swap only indexes the new split BTF, not the
-   * ~126k types of vmlinux.
+   * Per-BTF-object indexes of each level's own types, shared by every target over the same objects:
+   * relocating again after a firmware swap only indexes the new split BTF, not the ~126k types of
+   * vmlinux.
    */
   private static final Map<Btf, Map<String, int[]>> OWN_INDEX = new WeakHashMap<>();
 

@@ -39,23 +39,29 @@ class ElfLinkingOracleTest {
       Files.write(file, bytes);
       BpfObject obj = BpfObjectReader.read(f, bytes);
       for (ProgramSpec p : obj.programs()) {
-        tests.add(DynamicTest.dynamicTest(f + " " + p.name(), () -> {
-          // CO-RE against the object's own BTF is the identity; libbpf gets the same BTF
-          RelocatedProgram ours = CoreRelocator.relocate(obj, new CoreTarget(obj.types()),
-              p.name());
-          Host.OracleRun libbpf = Host.oracleRelocationsOnly(file, p.name(),
-              f.startsWith("core_") ? file : null);
-          assertEquals(List.of(), OracleComparison.differences(ours.insns(), libbpf.insns()),
-              libbpf.log());
-        }));
+        tests.add(
+            DynamicTest.dynamicTest(
+                f + " " + p.name(),
+                () -> {
+                  // CO-RE against the object's own BTF is the identity; libbpf gets the same BTF
+                  RelocatedProgram ours =
+                      CoreRelocator.relocate(obj, new CoreTarget(obj.types()), p.name());
+                  Host.OracleRun libbpf =
+                      Host.oracleRelocationsOnly(
+                          file, p.name(), f.startsWith("core_") ? file : null);
+                  assertEquals(
+                      List.of(),
+                      OracleComparison.differences(ours.insns(), libbpf.insns()),
+                      libbpf.log());
+                }));
       }
     }
     return tests.stream();
   }
 
   /**
-   * The same parity over objects this test did not write: the committed examples/*.o and the
-   * shared verifier corpus (compiled here with clang -O2 -g -target bpf).
+   * The same parity over objects this test did not write: the committed examples/*.o and the shared
+   * verifier corpus (compiled here with clang -O2 -g -target bpf).
    */
   @TestFactory
   Stream<DynamicTest> foreignObjectsAreLinkedExactlyLikeLibbpf() throws Exception {
@@ -67,8 +73,10 @@ class ElfLinkingOracleTest {
       }
     }
     String sharedProp = System.getProperty("xdpemu.shared");
-    Path shared = sharedProp != null && !sharedProp.contains("${") ? Path.of(sharedProp)
-        : Host.root().resolve("../shared");
+    Path shared =
+        sharedProp != null && !sharedProp.contains("${")
+            ? Path.of(sharedProp)
+            : Host.root().resolve("../shared");
     Path corpus = shared.resolve("verifier-corpus/src");
     if (Files.isDirectory(corpus)) {
       Host.needTool("clang");
@@ -76,8 +84,18 @@ class ElfLinkingOracleTest {
       try (Stream<Path> s = Files.list(corpus)) {
         for (Path c : s.filter(p -> p.toString().endsWith(".c")).sorted().toList()) {
           Path o = out.resolve(c.getFileName().toString().replace(".c", ".o"));
-          Host.run(List.of("clang", "-O2", "-g", "-target", "bpf",
-              "-I/usr/include/x86_64-linux-gnu", "-c", c.toString(), "-o", o.toString()));
+          Host.run(
+              List.of(
+                  "clang",
+                  "-O2",
+                  "-g",
+                  "-target",
+                  "bpf",
+                  "-I/usr/include/x86_64-linux-gnu",
+                  "-c",
+                  c.toString(),
+                  "-o",
+                  o.toString()));
           objects.add(o);
         }
       }
@@ -86,11 +104,16 @@ class ElfLinkingOracleTest {
     for (Path file : objects) {
       BpfObject obj = BpfObjectReader.read(file);
       for (ProgramSpec p : obj.programs()) {
-        tests.add(DynamicTest.dynamicTest(file.getFileName() + " " + p.name(), () -> {
-          Host.OracleRun libbpf = Host.oracleRelocationsOnly(file, p.name(), null);
-          assertEquals(List.of(), OracleComparison.differences(p.insns(), libbpf.insns()),
-              libbpf.log());
-        }));
+        tests.add(
+            DynamicTest.dynamicTest(
+                file.getFileName() + " " + p.name(),
+                () -> {
+                  Host.OracleRun libbpf = Host.oracleRelocationsOnly(file, p.name(), null);
+                  assertEquals(
+                      List.of(),
+                      OracleComparison.differences(p.insns(), libbpf.insns()),
+                      libbpf.log());
+                }));
       }
     }
     return tests.stream();

@@ -29,8 +29,8 @@ final class Host {
 
   static void needTool(String tool) {
     boolean found = false;
-    for (String dir : (System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/sbin:/sbin")
-        .split(":")) {
+    for (String dir :
+        (System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/sbin:/sbin").split(":")) {
       found |= Files.isExecutable(Path.of(dir, tool));
     }
     need(found, tool);
@@ -76,13 +76,15 @@ final class Host {
     Process p = new ProcessBuilder(cmd).start();
     // stderr can be large (verifier logs): drain it concurrently
     StringBuilder err = new StringBuilder();
-    Thread t = new Thread(() -> {
-      try {
-        err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        err.append(e);
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                err.append(e);
+              }
+            });
     t.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
@@ -117,8 +119,13 @@ final class Host {
 
   private static OracleRun oracle(Path obj, String prog, Path targetBtf, String mode)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(oracle().toString(), obj.toString(), prog,
-        targetBtf == null ? "-" : targetBtf.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                oracle().toString(),
+                obj.toString(),
+                prog,
+                targetBtf == null ? "-" : targetBtf.toString()));
     if (mode != null) {
       cmd.add(mode);
     }
@@ -146,10 +153,20 @@ final class Host {
   /** A BPF_PROG_TEST_RUN of an XDP program through the oracle loader. */
   record KernelRun(int load, long retval, String dataOut, String bss, String log) {}
 
-  static KernelRun oracleRun(Path obj, String prog, Path targetBtf, String metaHex,
-      String packetHex) throws IOException, InterruptedException {
-    Result r = exec(List.of(oracle().toString(), obj.toString(), prog,
-        targetBtf == null ? "-" : targetBtf.toString(), "xdp", "run", metaHex, packetHex));
+  static KernelRun oracleRun(
+      Path obj, String prog, Path targetBtf, String metaHex, String packetHex)
+      throws IOException, InterruptedException {
+    Result r =
+        exec(
+            List.of(
+                oracle().toString(),
+                obj.toString(),
+                prog,
+                targetBtf == null ? "-" : targetBtf.toString(),
+                "xdp",
+                "run",
+                metaHex,
+                packetHex));
     if (r.exit() != 0) {
       fail("oracle run exited " + r.exit() + ": " + r.err());
     }
