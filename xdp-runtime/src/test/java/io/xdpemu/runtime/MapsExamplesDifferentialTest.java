@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * The emulator side of the examples/maps comparison: each object runs through the whole pipeline
  * (ELF loader, maps, linkage, interpreter) as {@code xdpemu test-run} would run it, and its return
  * value, output frame and every return code recorded in its {@code results} map must equal what
- * the running kernel produced (examples/maps/expected/NAME.json; the ebpf-vm test
+ * the running kernel produced (examples/maps/expected/NAME.json, recorded on a host with "cpus"
+ * possible CPUs, which the emulator then emulates; the ebpf-vm test
  * KernelExamplesTest re-checks those files against the kernel whenever root and bpftool are there).
  */
 class MapsExamplesDifferentialTest {
@@ -45,7 +46,7 @@ class MapsExamplesDifferentialTest {
     String name = g.get("program").asString();
     Path obj = root().resolve("examples/maps/" + name + ".o");
     LoadOptions o = new LoadOptions(obj, null, null, null, null, null, false, null, null, false);
-    LoadPipeline.Loaded loaded = LoadPipeline.load(o, TestRun.possibleCpus(), null);
+    LoadPipeline.Loaded loaded = LoadPipeline.load(o, g.get("cpus").asInt(), null);
     byte[] in = HexFormat.of().parseHex(g.get("data_in").asString());
     TestRun.Result r;
     try {

@@ -64,6 +64,17 @@ class KernelExamplesTest {
     }
   }
 
+  /** The number of possible CPUs (/sys/devices/system/cpu/possible, "0-N"). */
+  static int possibleCpus() throws IOException {
+    String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
+    int n = 0;
+    for (String part : s.split(",")) {
+      String[] r = part.split("-");
+      n += r.length == 1 ? 1 : Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1;
+    }
+    return n;
+  }
+
   private static boolean onPath(String tool) {
     for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (Files.isExecutable(Path.of(d, tool))) {
@@ -77,6 +88,10 @@ class KernelExamplesTest {
     requireKernel();
     JsonObject g = JsonReader.read(golden).asObject();
     String name = g.get("program").asString();
+    int cpus = possibleCpus();
+    Assumptions.assumeTrue(g.get("cpus").asInt() == cpus, name + ": skipped, recorded with "
+        + g.get("cpus").asInt() + " possible CPUs, this host has " + cpus
+        + " (LRU batch sizes and per-CPU maps depend on it)");
     Path obj = KernelParityTest.root().resolve("examples/maps/" + name + ".o");
     String tag = "xdpemu-test-" + name + "-" + ProcessHandle.current().pid();
     Path pin = BPFFS.resolve(tag);

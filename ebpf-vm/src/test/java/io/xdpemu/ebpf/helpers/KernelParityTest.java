@@ -359,4 +359,35 @@ class KernelParityTest {
     record(5, h.readLong(sum, 8));
     check("helpers_callbacks");
   }
+
+  @Test
+  void lruEvictionsMatchTheKernelsLruLists() {
+    JsonObject g = golden("maps_lru");
+    Harness lh = new Harness(g.get("cpus").asInt(), Fib.empty());
+    BpfMap a = lh.map("a", MapType.LRU_HASH, 4, 8, 8);
+    BpfMap b = lh.map("b", MapType.LRU_HASH, 4, 8, 8);
+    java.util.function.BiFunction<BpfMap, long[], Long> call =
+        (m, kvf) -> lh.call(HelperIds.MAP_UPDATE_ELEM, m.handle(), lh.u32(kvf[0]), lh.u64(1), kvf[1]);
+    for (int i = 1; i <= 8; i++) {
+      call.apply(a, new long[] {i, 1});
+      call.apply(b, new long[] {i, 1});
+    }
+    record(0, call.apply(a, new long[] {9, 1}));
+    for (int i = 1; i <= 9; i++) {
+      record(i, lh.call(HelperIds.MAP_LOOKUP_ELEM, a.handle(), lh.u32(i)) != 0 ? 1 : 0);
+    }
+    for (int i = 1; i <= 8; i += 2) {
+      lh.call(HelperIds.MAP_LOOKUP_ELEM, b.handle(), lh.u32(i));
+    }
+    for (int i = 9; i <= 12; i++) {
+      call.apply(b, new long[] {i, 1});
+    }
+    for (int i = 1; i <= 12; i++) {
+      record(16 + i, lh.call(HelperIds.MAP_LOOKUP_ELEM, b.handle(), lh.u32(i)) != 0 ? 1 : 0);
+    }
+    record(29, call.apply(b, new long[] {12, 2}));
+    record(30, call.apply(b, new long[] {12, 1}));
+    record(31, call.apply(b, new long[] {12, 4}));
+    check("maps_lru");
+  }
 }
