@@ -11,8 +11,22 @@ import org.junit.jupiter.api.Test;
 /** Damaged firmware files are refused with a positioned message, never a JVM exception. */
 class FirmwareFuzzTest {
   private static final String[] TOKENS = {
-    "0", "-1", "99999999999", "\"\"", "\"x\"", "[]", "{}", "null", "true", "\"accept\"",
-    "\"0xzz\"", "[0, 200]", "\"*\"", "\"@ethernet\"", "\"@nope\"", "1.5"
+    "0",
+    "-1",
+    "99999999999",
+    "\"\"",
+    "\"x\"",
+    "[]",
+    "{}",
+    "null",
+    "true",
+    "\"accept\"",
+    "\"0xzz\"",
+    "[0, 200]",
+    "\"*\"",
+    "\"@ethernet\"",
+    "\"@nope\"",
+    "1.5"
   };
 
   @Test
@@ -47,8 +61,8 @@ class FirmwareFuzzTest {
         FirmwareLoader.parse(sb.toString(), "fuzz.json");
       } catch (MalformedInputException e) {
         refused++;
-        assertTrue(e.getMessage().matches("(?s)malformed fuzz\\.json:\\d+:\\d+: .+"),
-            e.getMessage());
+        assertTrue(
+            e.getMessage().matches("(?s)malformed fuzz\\.json:\\d+:\\d+: .+"), e.getMessage());
       }
     }
     assertTrue(refused > 500, "most mutations are refused: " + refused);
