@@ -29,6 +29,15 @@ public final class KernelFacts {
    */
   public static final int LINEAR_FRAME_MAX = 3520;
 
+  /**
+   * What the program reads from {@code ctx->ingress_ifindex} in a test run whose ctx_in names no
+   * device: the caller's loopback device (ifindex 1), whose RX queue 0 backs the test buffer.
+   */
+  public static final int TEST_RUN_INGRESS_IFINDEX = 1;
+
+  /** What the program reads from {@code ctx->rx_queue_index} in such a test run. */
+  public static final int TEST_RUN_RX_QUEUE_INDEX = 0;
+
   /** Null when the kernel accepts metadata of this length, else why it does not. */
   public static String metadataProblem(int length) {
     if (length % META_ALIGN != 0) {

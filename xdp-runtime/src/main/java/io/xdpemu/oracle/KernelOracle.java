@@ -221,6 +221,11 @@ public final class KernelOracle implements AutoCloseable {
     return possibleCpus;
   }
 
+  /** The oracle process's pid (tests kill it to check that a dead oracle is reported). */
+  long pid() {
+    return process.pid();
+  }
+
   /** Unloads the program (the process exits and its file descriptors close). Idempotent. */
   @Override
   public synchronized void close() {
@@ -261,10 +266,13 @@ public final class KernelOracle implements AutoCloseable {
       commands.write('\n');
       commands.flush();
     } catch (IOException e) {
-      throw died(command.substring(0, command.indexOf(' ') < 0 ? command.length()
-          : command.indexOf(' ')), e);
+      throw died(verb(command), e);
     }
-    return readReply(command);
+    return readReply(verb(command));
+  }
+
+  private static String verb(String command) {
+    return command.split(" ", 2)[0];
   }
 
   private String readReply(String what) {
@@ -281,14 +289,13 @@ public final class KernelOracle implements AutoCloseable {
   }
 
   private KernelOracleException died(String what, IOException cause) {
-    String name = what.length() > 40 ? what.substring(0, 40) + "..." : what;
     waitQuietly();
     String exit = process.isAlive() ? "still running" : "exit code " + process.exitValue();
     return new KernelOracleException(
         "process for "
             + object.getFileName()
             + " stopped answering during '"
-            + name
+            + what
             + "' ("
             + exit
             + ")"

@@ -71,7 +71,7 @@ final class OracleBinary {
         return Optional.of("the bpf() syscall does not work here: " + probe.output().strip());
       }
     } catch (KernelOracleException e) {
-      return Optional.of(e.getMessage());
+      return Optional.of(e.getMessage().replaceFirst("^kernel oracle: ", ""));
     }
     return Optional.empty();
   }

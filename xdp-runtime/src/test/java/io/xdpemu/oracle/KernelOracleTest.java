@@ -234,10 +234,15 @@ class KernelOracleTest {
   }
 
   @Test
-  void globalDataMapsAreNamedBySection() {
-    assertEquals(".bss", KernelOracle.xdpemuName("xdp_coun.bss"));
-    assertEquals(".rodata.str1.1", KernelOracle.xdpemuName("xdp_alu.rodata.str1.1"));
-    assertEquals("counters", KernelOracle.xdpemuName("counters"));
+  void deadOracleProcessIsReportedWithItsExitStatus() {
+    try (KernelOracle k = KernelOracle.open(example("xdp_pass.o"), "xdp_pass", null)) {
+      ProcessHandle handle = ProcessHandle.of(k.pid()).orElseThrow();
+      handle.destroyForcibly();
+      handle.onExit().join();
+      KernelOracleException e =
+          assertThrows(KernelOracleException.class, () -> k.run(NO_META, new byte[14], 1));
+      assertTrue(e.getMessage().contains("stopped answering during 'run'"), e.getMessage());
+    }
   }
 
   private static void fixIpChecksum(byte[] frame, int ipOffset) {
