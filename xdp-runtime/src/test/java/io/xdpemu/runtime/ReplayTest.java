@@ -265,4 +265,23 @@ class ReplayTest {
   static byte[] le(int v) {
     return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
   }
+
+  /** A frame larger than a page never reaches the program: the NIC drops it (XDP_DROP, counted). */
+  @Test
+  void jumboFramesAreDroppedByTheNic() throws Exception {
+    Path jumbo = tmp.resolve("jumbo.pcap");
+    byte[] big = new byte[5000];
+    big[12] = 0x08;
+    try (OutputStream os = Files.newOutputStream(jumbo);
+        PcapWriter w = new PcapWriter(os)) {
+      w.write(1, big, 0, 60);
+      w.write(2, big, 0, big.length);
+    }
+    ReplayStats s = ReplayRun.run(new Attachment(new PlainRxPath(1, 1), ctx -> XdpAction.PASS, "j"),
+        q -> new ExecutionContext(new RegionRegistry()), null,
+        new ReplayRun.Options(List.of(jumbo), null, false, List.of(), 16, false), "j", null);
+    assertEquals(1, s.actionPackets(XdpAction.PASS));
+    assertEquals(1, s.actionPackets(XdpAction.DROP));
+    assertEquals(1, s.nicDrops());
+  }
 }
