@@ -2,8 +2,8 @@ package io.xdpemu.bench;
 
 import io.xdpemu.ebpf.isa.Assembler;
 import io.xdpemu.ebpf.vm.Engine;
-import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 import io.xdpemu.ebpf.vm.Linkage;
 import io.xdpemu.ebpf.vm.Program;
@@ -133,7 +133,10 @@ public class InterpreterBench {
         e.prepare(
             program(
                 "alu100_loop",
-                "mov %r6, " + LOOP_ITERATIONS + "\nloop:\n" + ops
+                "mov %r6, "
+                    + LOOP_ITERATIONS
+                    + "\nloop:\n"
+                    + ops
                     + "sub %r6, 1\njne %r6, 0, loop\nexit\n"));
     aluStraight = e.prepare(program("alu100_straight", "mov %r6, 0\n" + ops + "exit\n"));
     baseline = e.prepare(program("exit", "mov %r0, 0\nexit\n"));

@@ -211,6 +211,7 @@ final class AluChecker {
       RegState s = src.copy();
       maybeForkScalars(insn, idx, op, s, dst);
       ScalarAlu.apply(op, !alu64, dst, s);
+      dst.id = 0; // sync_linked_regs() must not propagate the old bounds
       return;
     }
     RegState off = RegState.constScalar(insn.imm());
@@ -220,6 +221,7 @@ final class AluChecker {
     }
     maybeForkScalars(insn, idx, op, off, dst);
     ScalarAlu.apply(op, !alu64, dst, off);
+    dst.id = 0;
   }
 
   /** maybe_fork_scalars(): {@code -1/0 & K} splits into two exact branches. */

@@ -416,7 +416,6 @@ final class CallChecker {
       int spi = slot / 8;
       StackSlot s = f.slotOrNull(spi);
       byte t = s == null ? StackSlot.INVALID : s.types[slot % 8];
-      env.scratchStack(spi);
       if (t == StackSlot.MISC || t == StackSlot.ZERO) {
         if (write) {
           f.slot(spi).types[slot % 8] = StackSlot.MISC;
@@ -757,7 +756,10 @@ final class CallChecker {
   private int prepareFuncExit(VerifierState st) {
     FuncState callee = st.cur();
     FuncState caller = st.frames[st.curframe - 1];
-    RegState r0 = env.alu.srcReg(0);
+    RegState r0 = callee.regs[0];
+    if (r0.type == RegType.NOT_INIT) {
+      throw env.reject("R0 !read_ok");
+    }
     if (r0.type == RegType.PTR_TO_STACK) {
       throw env.reject("cannot return stack pointer to the caller");
     }

@@ -50,6 +50,7 @@ public final class Verifier {
   int scratchedRegs;
   long scratchedStack;
   private boolean doPrintState;
+  private String lastLineInfo;
 
   private final Deque<Pending> branches = new ArrayDeque<>();
 
@@ -253,6 +254,11 @@ public final class Verifier {
         if (scratchedRegs != 0 || scratchedStack != 0) {
           log.insnState(idx, stateString(false));
         }
+        String line = info.lineInfo(idx);
+        if (line != null && !line.equals(lastLineInfo)) {
+          verbose("; " + line + "\n");
+          lastLineInfo = line;
+        }
         int startPos = log.pos();
         verbose(idx + ": " + KernelDisasm.format(insns, idx, this::callName, allowPtrLeaks) + "\n");
         log.markInsnLine(startPos);
@@ -315,6 +321,7 @@ public final class Verifier {
     }
     if (!level2()) {
       log.reset(p.logPos);
+      log.endLine();
     }
     cur = p.state;
     cur.insnIdx = p.insnIdx;

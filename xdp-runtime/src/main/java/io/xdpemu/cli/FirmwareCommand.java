@@ -94,12 +94,23 @@ final class FirmwareCommand implements Command {
       write(Path.of(headerOut), LayoutHeader.generate(firmware).getBytes(StandardCharsets.UTF_8));
     }
     out.println(
-        firmware.name() + " " + firmware.version() + ": metadata "
-            + (firmware.metadata() == null ? "none (kernel mode)"
-                : "struct " + firmware.metadata().structName() + " (" + firmware.metadataSize()
+        firmware.name()
+            + " "
+            + firmware.version()
+            + ": metadata "
+            + (firmware.metadata() == null
+                ? "none (kernel mode)"
+                : "struct "
+                    + firmware.metadata().structName()
+                    + " ("
+                    + firmware.metadataSize()
                     + " bytes)")
-            + ", descriptor struct " + firmware.descriptor().structName() + " ("
-            + firmware.descriptor().size() + " bytes) -> " + btfOut
+            + ", descriptor struct "
+            + firmware.descriptor().structName()
+            + " ("
+            + firmware.descriptor().size()
+            + " bytes) -> "
+            + btfOut
             + (headerOut == null ? "" : ", " + headerOut));
     return 0;
   }
@@ -108,8 +119,8 @@ final class FirmwareCommand implements Command {
     try {
       Files.write(file, bytes);
     } catch (IOException e) {
-      throw new MalformedInputException("malformed output path " + file + ": cannot write: "
-          + e.getMessage(), e);
+      throw new MalformedInputException(
+          "malformed output path " + file + ": cannot write: " + e.getMessage(), e);
     }
   }
 

@@ -25,9 +25,13 @@ import java.util.function.LongConsumer;
  *
  * So the outputs are in input packet order whatever the scheduling; with per-queue input order
  * fixed, a queue's program runs see the same sequence every time, which makes the whole replay
- * reproducible as long as queues do not race on shared map entries (as in the kernel, where such
- * races are the program's business: use atomics or per-CPU maps). Firmware swaps happen at batch
- * boundaries cut at the requested packet index, while every queue thread is idle.
+ * reproducible as long as queues do not race on shared map entries (per-CPU maps, atomic adds
+ * and read-only maps never do). A program that races (two queues inserting the same hash key with
+ * BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates depending on timing,
+ * exactly as it would in the kernel. {@code serial} mode removes that freedom: every packet runs
+ * in input order, on the reader thread, still with its own queue's execution context (CPU id,
+ * per-CPU map slot, prandom state), so the result is byte-identical for any program. Firmware
+ * swaps happen at batch boundaries cut at the requested packet index, while every queue is idle.
  */
 public final class Replay {
   /** Receives finished packets in input order. */
@@ -40,6 +44,7 @@ public final class Replay {
   private final int queues;
   private final QueueRunner[] runners;
   private final int batchSize;
+  private final boolean serial;
   private Attachment attachment;
   private final List<FirmwareSwap> swaps;
   private final ReplayStats stats;
@@ -61,8 +66,10 @@ public final class Replay {
       MapRegistry maps,
       boolean keepMeta,
       List<FirmwareSwap> swaps,
-      int batchSize) {
+      int batchSize,
+      boolean serial) {
     this.attachment = attachment;
+    this.serial = serial;
     this.queues = attachment.nic().queues();
     this.batchSize = batchSize;
     this.swaps = new ArrayList<>(swaps);
@@ -78,7 +85,7 @@ public final class Replay {
     }
     this.perQueue = new int[queues][batchSize];
     this.perQueueCount = new int[queues];
-    if (queues > 1) {
+    if (queues > 1 && !serial) {
       start = new CyclicBarrier(queues + 1);
       end = new CyclicBarrier(queues + 1);
       threads = new Thread[queues];
@@ -177,6 +184,11 @@ public final class Replay {
     }
     if (queues == 1) {
       runQueue(0);
+    } else if (serial) {
+      Attachment att = attachment;
+      for (int i = 0; i < filled; i++) {
+        runners[slots[i].queue].process(slots[i], att);
+      }
     } else {
       await(start);
       await(end);

@@ -71,7 +71,7 @@ class ReplayTest {
   static ReplayStats replay(int queues, Path out, boolean trace) {
     Attachment att = new Attachment(new PlainRxPath(queues, 1), ReplayTest::program, "test");
     return ReplayRun.run(att, q -> new ExecutionContext(new RegionRegistry()), null,
-        new ReplayRun.Options(List.of(capture), out, trace, List.of(), 128), "stand-in", null);
+        new ReplayRun.Options(List.of(capture), out, trace, List.of(), 128, false), "stand-in", null);
   }
 
   static byte[] read(Path p) throws Exception {
@@ -162,7 +162,7 @@ class ReplayTest {
         }));
     Path out = tmp.resolve("swap");
     ReplayStats s = ReplayRun.run(att, q -> new ExecutionContext(new RegionRegistry()), null,
-        new ReplayRun.Options(List.of(capture), out, true, swaps, 256), "p", null);
+        new ReplayRun.Options(List.of(capture), out, true, swaps, 256, false), "p", null);
     List<String> lines = Files.readAllLines(out.resolve("packets.jsonl"));
     assertTrue(lines.subList(0, 1000).stream().anyMatch(l -> !l.contains("XDP_DROP")));
     assertTrue(lines.subList(1000, 3000).stream().allMatch(l -> l.contains("\"verdict\":\"XDP_DROP\"")));
@@ -209,7 +209,7 @@ class ReplayTest {
       for (int i = 0; i < 2; i++) {
         Attachment att = new Attachment(new PlainRxPath(1, 1), bounceUdp, "alloc");
         ReplayRun.Options o = new ReplayRun.Options(List.of(i == 0 ? small : big), out, false,
-            List.of(), 256);
+            List.of(), 256, false);
         long before = mx.getCurrentThreadAllocatedBytes();
         ReplayRun.run(att, q -> new ExecutionContext(new RegionRegistry()), null, o, "p", null);
         bytes[i] = mx.getCurrentThreadAllocatedBytes() - before;
@@ -242,7 +242,7 @@ class ReplayTest {
     Path out = tmp.resolve("redirect-maps");
     ReplayStats s = ReplayRun.run(new Attachment(new PlainRxPath(1, 1), prog, "r"),
         q -> new ExecutionContext(regions), maps,
-        new ReplayRun.Options(List.of(capture), out, true, List.of(), 256), "r", null);
+        new ReplayRun.Options(List.of(capture), out, true, List.of(), 256, false), "r", null);
     long dev7 = Capture.open(out.resolve("redirect-7.pcap")).packetCount();
     long cpu1 = Capture.open(out.resolve("redirect-cpu1.pcap")).packetCount();
     long xsk0 = Capture.open(out.resolve("redirect-xsk0.pcap")).packetCount();

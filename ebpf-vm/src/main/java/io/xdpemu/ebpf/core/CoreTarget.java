@@ -1,6 +1,8 @@
 package io.xdpemu.ebpf.core;
 
+import io.xdpemu.ebpf.MalformedInputException;
 import io.xdpemu.ebpf.btf.Btf;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +24,28 @@ public final class CoreTarget {
 
   public Btf btf() {
     return btf;
+  }
+
+  /**
+   * The target for {@code --btf FILE} (raw BTF or an ELF object's .BTF): a standalone BTF replaces
+   * the base, as libbpf's {@code btf_custom_path} does; a split BTF (pahole {@code --btf_base
+   * ... --btf_encode_detached}, a NIC's export) is stacked on {@code base}. A split file does not
+   * parse standalone (its type ids and string offsets continue the base's), which tells them apart.
+   */
+  public static CoreTarget fromFile(Path file, Btf base) {
+    try {
+      return new CoreTarget(Btf.read(file));
+    } catch (MalformedInputException standaloneFailure) {
+      if (base == null) {
+        throw standaloneFailure;
+      }
+      try {
+        return new CoreTarget(Btf.read(file, base));
+      } catch (MalformedInputException splitFailure) {
+        splitFailure.addSuppressed(standaloneFailure);
+        throw splitFailure;
+      }
+    }
   }
 
   /** Ids whose essential name is {@code essential}, ascending (bpf_core_add_cands order). */

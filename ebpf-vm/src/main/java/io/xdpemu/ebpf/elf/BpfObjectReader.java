@@ -87,7 +87,8 @@ public final class BpfObjectReader {
         int flags = BPF_F_MMAPABLE | (ro ? BPF_F_RDONLY_PROG : 0);
         dataMapBySection.put(s.index(), maps.size());
         addMap(elf, maps, mapIndex,
-            new MapDefinition(s.name(), BPF_MAP_TYPE_ARRAY, 4, (int) s.size(), 1, flags, 0, 0, 0,
+            new MapDefinition(s.name(), BPF_MAP_TYPE_ARRAY, 4, (int) s.size(), 1, flags, 0,
+                datasecId(objectBtf, s.name()), 0,
                 init == null ? new byte[(int) s.size()] : init, null, null, ro));
       }
     }
@@ -151,6 +152,15 @@ public final class BpfObjectReader {
     }
     return s.type() == ElfSection.SHT_NOBITS && s.size() > 0
         && (n.equals(".bss") || n.startsWith(".bss."));
+  }
+
+  /** libbpf gives a global-data map the section's DATASEC as value type (0 without BTF). */
+  private static int datasecId(Btf btf, String section) {
+    if (btf == null) {
+      return 0;
+    }
+    int id = btf.find(section, BtfKind.DATASEC);
+    return Math.max(id, 0);
   }
 
   /**

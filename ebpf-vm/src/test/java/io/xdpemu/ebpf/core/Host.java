@@ -131,4 +131,45 @@ final class Host {
     }
     return new OracleRun(load, insns, r.err());
   }
+
+  /** A BPF_PROG_TEST_RUN of an XDP program through the oracle loader. */
+  record KernelRun(int load, long retval, String dataOut, String bss, String log) {}
+
+  static KernelRun oracleRun(Path obj, String prog, Path targetBtf, String metaHex,
+      String packetHex) throws IOException, InterruptedException {
+    Result r = exec(List.of(oracle().toString(), obj.toString(), prog,
+        targetBtf == null ? "-" : targetBtf.toString(), "xdp", "run", metaHex, packetHex));
+    if (r.exit() != 0) {
+      fail("oracle run exited " + r.exit() + ": " + r.err());
+    }
+    int load = Integer.MIN_VALUE;
+    long retval = -1;
+    String dataOut = null;
+    String bss = null;
+    for (String line : r.out().split("\n")) {
+      String[] f = line.trim().split(" ");
+      switch (f[0]) {
+        case "load":
+          load = Integer.parseInt(f[1]);
+          break;
+        case "run":
+          if (!f[1].equals("0")) {
+            fail("BPF_PROG_TEST_RUN failed: " + f[1] + "\n" + r.err());
+          }
+          break;
+        case "retval":
+          retval = Long.parseLong(f[1]);
+          break;
+        case "data_out":
+          dataOut = f.length > 1 ? f[1] : "";
+          break;
+        case "bss":
+          bss = f[1];
+          break;
+        default:
+          break;
+      }
+    }
+    return new KernelRun(load, retval, dataOut, bss, r.err());
+  }
 }

@@ -87,6 +87,21 @@ class SeedEndToEndTest {
   }
 
   @Test
+  void relocatingAgainstVmlinuxPlusNicBtfIsQuick() {
+    Btf split = Btf.read(work.resolve("mynic_v2.split.btf"), vmlinux);
+    long t0 = System.nanoTime();
+    CoreTarget target = new CoreTarget(split);
+    CoreRelocator.relocate(object, target);
+    long first = System.nanoTime() - t0;
+    t0 = System.nanoTime();
+    CoreRelocator.relocate(object, target);
+    long again = System.nanoTime() - t0;
+    System.out.printf("seed CO-RE vs vmlinux+NIC: first %.1f ms (builds the name index of %d"
+        + " types), then %.2f ms%n", first / 1e6, split.typeCount(), again / 1e6);
+    assertTrue(again < 1_000_000_000L);
+  }
+
+  @Test
   void firmwareV2MovesNarrowsAndAddsFields() {
     RelocatedProgram p = relocate(2, "xdp_mynic");
     Insn[] i = p.insns();
@@ -145,5 +160,92 @@ class SeedEndToEndTest {
         false);
     assertNotEquals(0, libbpf.load());
     assertEquals(List.of(), OracleComparison.differences(ours.insns(), libbpf.insns()));
+  }
+
+  /** Firmware-written metadata of each layout (mynic_v1.h / mynic_v2.h), little-endian. */
+  static byte[] metadata(int version, long ptrToRx) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(version == 1 ? 32 : 40)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (version == 1) {
+      b.putLong(123456789L).putLong(0xdeadbeefL).putLong(1).putLong(ptrToRx);
+    } else {
+      b.putInt(0xdeadbeef).putInt(25).putShort((short) 0x21).putShort((short) 5).putInt(0xf00d)
+          .putLong(123456789L).putLong(ptrToRx).putInt(0x0a000001).putInt(0x0a000002);
+    }
+    return b.array();
+  }
+
+  static byte[] packet() {
+    byte[] p = new byte[64];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (byte) (0x10 + i);
+    }
+    return p;
+  }
+
+  private static long u64(byte[] b, int off) {
+    return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(off);
+  }
+
+  private static String hex(byte[] b) {
+    StringBuilder s = new StringBuilder();
+    for (byte x : b) {
+      s.append(String.format("%02x", x & 0xff));
+    }
+    return s.toString();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void runsLikeTheKernelOnBothLayouts(int version) throws Exception {
+    RelocatedProgram ours = relocate(version, "xdp_mynic");
+    byte[] meta = metadata(version, 0); // NULL ptr_to_rx: -ERANGE in both
+    SeedRunner.Run run = SeedRunner.run(object, ours, meta, packet(), ctx -> {});
+    Host.KernelRun kernel = Host.oracleRun(seed.resolve("xdp_mynic.bpf.o"), "xdp_mynic",
+        work.resolve("mynic_v" + version + ".merged.btf"), hex(meta), hex(packet()));
+    assertEquals(0, kernel.load(), kernel.log());
+    assertEquals(kernel.retval(), run.retval());
+    assertEquals(kernel.dataOut(), hex(run.dataOut()));
+    assertEquals(kernel.bss(), hex(run.bss()));
+    // and what the program saw, per layout
+    assertEquals(123456789L, u64(run.bss(), 0));
+    assertEquals(0xdeadbeefL, u64(run.bss(), 8));
+    assertEquals(version == 1 ? 1 : 0x21, u64(run.bss(), 16));
+    assertEquals(version == 1 ? 0 : 0xf00d, u64(run.bss(), 40));
+    assertEquals(version == 1 ? 0 : 0x0a000001, u64(run.bss(), 48));
+    assertEquals(-34, u64(run.bss(), 88));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void followsPtrToRxIntoSimulatedKernelMemory(int version) {
+    long addr = io.xdpemu.ebpf.vm.KernelMemory.DIRECT_MAP_BASE + 0x10000;
+    java.nio.ByteBuffer d = java.nio.ByteBuffer.allocate(32)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (version == 1) {
+      d.putLong(1514).putLong(0xabc0).putLong(0xabc0 + 1514).putLong(0);
+    } else {
+      d.putInt(0x1).putInt(1514).putLong(0xabc0).putLong(0xabc0 + 1514);
+    }
+    SeedRunner.Run run = SeedRunner.run(object, relocate(version, "xdp_mynic"),
+        metadata(version, addr), packet(), ctx -> ctx.kernel.map(addr, d.array(), 0, 32));
+    assertEquals(2, run.retval());
+    assertEquals(0, u64(run.bss(), 88)); // probe_ret
+    assertEquals(1514, u64(run.bss(), 24)); // rx->len, 8 bytes on v1, 4 on v2
+    assertEquals(0xabc0, u64(run.bss(), 32)); // BPF_CORE_READ(rx, head)
+  }
+
+  @Test
+  void btfFileIsStackedOnTheBaseWhenSplitAndReplacesItWhenStandalone() {
+    CoreTarget split = CoreTarget.fromFile(work.resolve("mynic_v2.split.btf"), vmlinux);
+    assertTrue(split.btf().isSplit());
+    assertEquals(vmlinux.typeCount(), split.btf().firstId());
+    CoreTarget merged = CoreTarget.fromFile(work.resolve("mynic_v2.merged.btf"), vmlinux);
+    assertTrue(!merged.btf().isSplit());
+    assertEquals(List.of(), OracleComparison.differences(
+        CoreRelocator.relocate(object, split, "xdp_mynic").insns(),
+        java.util.Arrays.stream(CoreRelocator.relocate(object, merged, "xdp_mynic").insns())
+            .map(i -> new long[] {i.opcode(), i.dst(), i.src(), i.off(), i.imm()})
+            .collect(java.util.stream.Collectors.toList())));
   }
 }

@@ -86,6 +86,7 @@ class BpfObjectReaderTest {
     assertFalse(programs.map(".data").readOnly());
     assertArrayEquals(new byte[] {'h', 'i', 0}, programs.map(".rodata.custom").initialData());
     assertArrayEquals(new byte[4], programs.map(".bss").initialData());
+    assertEquals(".bss", programs.types().type(programs.map(".bss").valueBtfId()).name());
   }
 
   @Test
@@ -159,5 +160,60 @@ class BpfObjectReaderTest {
     assertEquals((byte) 0x9f, programs.btf()[0]);
     assertEquals((byte) 0xeb, programs.btf()[1]);
     assertTrue(programs.btfExt().length > 24);
+  }
+
+  private static int segmentPc(ProgramSpec p, String function) {
+    return p.segments().stream().filter(s -> s.function().equals(function)).findFirst()
+        .orElseThrow().pc();
+  }
+
+  @Test
+  void callbackAddressesBecomePseudoFuncLoadsOfTheAppendedCopy() {
+    BpfObject o = Fixtures.object("callbacks.o");
+    ProgramSpec p = o.program("loop_prog");
+    assertEquals(List.of("loop_prog", "add_square", "square"),
+        p.segments().stream().map(ProgramSpec.CodeSegment::function)
+            .collect(Collectors.toList()));
+    int pc = -1;
+    for (int i = 0; i < p.insns().length; i++) {
+      if (p.insns()[i].opcode() == Opcodes.LD_IMM64 && p.insns()[i].src() == Opcodes.PSEUDO_FUNC) {
+        pc = i;
+      }
+    }
+    assertTrue(pc >= 0, "no BPF_PSEUDO_FUNC load");
+    assertEquals(segmentPc(p, "add_square"), pc + p.insns()[pc].imm() + 1);
+  }
+
+  @Test
+  void nestedSubprogramsAreAppendedDepthFirstAndShared() {
+    ProgramSpec p = Fixtures.object("callbacks.o").program("nested_prog");
+    assertEquals(List.of("nested_prog", "twice_square", "square"),
+        p.segments().stream().map(ProgramSpec.CodeSegment::function)
+            .collect(Collectors.toList()));
+    int square = segmentPc(p, "square");
+    int calls = 0;
+    for (int i = 0; i < p.insns().length; i++) {
+      Insn in = p.insns()[i];
+      if (in.opcode() == Opcodes.CALL_OP && in.src() == Opcodes.PSEUDO_CALL
+          && i + in.imm() + 1 == square) {
+        calls++;
+      }
+    }
+    assertEquals(2, calls); // from nested_prog and from twice_square, one copy
+  }
+
+  @Test
+  void funcAndLineInfoFollowTheAppendedSubprograms() {
+    ProgramSpec p = programs.program("second_prog");
+    assertEquals(List.of(0, 13, 24),
+        p.funcInfo().stream().map(ProgramSpec.FuncInfoAt::pc).collect(Collectors.toList()));
+    assertEquals(List.of("second_prog", "global_helper", "add_twice"),
+        p.funcInfo().stream().map(f -> programs.types().type(f.typeId()).name())
+            .collect(Collectors.toList()));
+    assertTrue(p.lineAt(0).sourceLine().contains("global_helper(ctx->ingress_ifindex)"),
+        p.lineAt(0).sourceLine());
+    assertTrue(p.lineAt(24).sourceLine().contains("return x + x + counter"),
+        p.lineAt(24).sourceLine());
+    assertTrue(p.lineAt(14).fileName().endsWith("programs.c"));
   }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** Damaged objects must give a MalformedInputException naming the file, never anything else. */
 class MalformedObjectTest {
   private static final String[] FIXTURES = {
-    "programs.o", "btf_maps.o", "legacy_maps.o", "iproute2_maps.o", "kfunc.o", "samples7_maps.o"
+    "programs.o", "btf_maps.o", "legacy_maps.o", "iproute2_maps.o", "kfunc.o", "samples7_maps.o",
+    "callbacks.o", "core_kinds.o"
   };
 
   private static void readOrMalformed(String name, byte[] bytes, String what) {
@@ -45,7 +46,7 @@ class MalformedObjectTest {
     SplittableRandom rnd = new SplittableRandom(20261125);
     for (String name : FIXTURES) {
       byte[] full = Fixtures.bytes(name);
-      for (int round = 0; round < 400; round++) {
+      for (int round = 0; round < 250; round++) {
         byte[] b = full.clone();
         int flips = 1 + rnd.nextInt(4);
         StringBuilder what = new StringBuilder(name + " flipped at");

@@ -75,14 +75,26 @@ class KernelDisassemblyTest {
     Path bpffs = Paths.get("/sys/fs/bpf");
     require(runs("clang", "--version"), "clang not found");
     require(runs("bpftool", "version"), "bpftool not found");
-    require(Files.isDirectory(bpffs) && Files.isWritable(bpffs), "/sys/fs/bpf not writable (root?)");
+    require(
+        Files.isDirectory(bpffs) && Files.isWritable(bpffs), "/sys/fs/bpf not writable (root?)");
     Path src = tmp.resolve("kernel-disasm.c");
     try (InputStream in = getClass().getResourceAsStream("/isa/kernel-disasm.c")) {
       Files.write(src, in.readAllBytes());
     }
     Path obj = tmp.resolve("kernel-disasm.o");
-    exec(List.of("clang", "-O2", "-g", "-target", "bpf", "-mcpu=v3", "-I" + asmInclude(), "-c",
-        src.toString(), "-o", obj.toString()));
+    exec(
+        List.of(
+            "clang",
+            "-O2",
+            "-g",
+            "-target",
+            "bpf",
+            "-mcpu=v3",
+            "-I" + asmInclude(),
+            "-c",
+            src.toString(),
+            "-o",
+            obj.toString()));
     Path pin = bpffs.resolve("xdpemu_disasm_" + ProcessHandle.current().pid());
     String dump;
     try {
@@ -91,7 +103,8 @@ class KernelDisassemblyTest {
       } catch (IOException e) {
         require(false, "bpftool prog load failed: " + e.getMessage());
       }
-      dump = exec(List.of("bpftool", "prog", "dump", "xlated", "pinned", pin.toString(), "opcodes"));
+      dump =
+          exec(List.of("bpftool", "prog", "dump", "xlated", "pinned", pin.toString(), "opcodes"));
     } finally {
       Files.deleteIfExists(pin);
     }

@@ -12,10 +12,10 @@ import java.util.Map;
 
 /**
  * Exports a firmware's layouts as split BTF on a base (vmlinux): what a driver would publish at
- * {@code /sys/kernel/btf/<nic>} and what libbpf stitches onto vmlinux BTF for CO-RE. Scalar
- * members use the base's {@code __u32}/{@code __be16}/... typedefs, as pahole's output for the
- * generated header does (pahole deduplicates against the base); a base without them gets its own
- * INT + TYPEDEF in the split part.
+ * {@code /sys/kernel/btf/<nic>} and what libbpf stitches onto vmlinux BTF for CO-RE. Scalar members
+ * use the base's {@code __u32}/{@code __be16}/... typedefs, as pahole's output for the generated
+ * header does (pahole deduplicates against the base); a base without them gets its own INT +
+ * TYPEDEF in the split part.
  *
  * <p>Types, in order: {@code enum <ptype enum>} (when the firmware names one), the descriptor
  * struct, a pointer to it, the union member structs, the unions, the metadata struct.

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The C view of a firmware's layouts, shared by the BTF exporter and the header writer so that
- * both describe exactly the same types: the ptype enum, the descriptor struct, named union member
+ * The C view of a firmware's layouts, shared by the BTF exporter and the header writer so that both
+ * describe exactly the same types: the ptype enum, the descriptor struct, named union member
  * structs, the metadata struct, and the explicit padding members that make C place every field at
  * the firmware's offset ({@code __u8 __padN[len]}, N the gap's offset).
  */

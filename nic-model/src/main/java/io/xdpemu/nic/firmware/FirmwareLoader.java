@@ -22,6 +22,7 @@ import java.util.Map;
  */
 public final class FirmwareLoader {
   public static final String FORMAT = "xdpemu-nicfw/1";
+
   /** Kernel limit on the metadata length: xdp_metalen_invalid() (u8 meta_len, 4-byte aligned). */
   public static final int KERNEL_META_MAX = 252;
 
@@ -45,11 +46,26 @@ public final class FirmwareLoader {
 
   private Firmware read(JsonObject root) {
     root.allowOnly(
-        "format", "name", "version", "description", "mode", "limits", "header_types", "parser",
-        "ptypes", "rss", "checksum", "vlan_strip", "flow_marks", "rx_descriptor", "metadata");
+        "format",
+        "name",
+        "version",
+        "description",
+        "mode",
+        "limits",
+        "header_types",
+        "parser",
+        "ptypes",
+        "rss",
+        "checksum",
+        "vlan_strip",
+        "flow_marks",
+        "rx_descriptor",
+        "metadata");
     JsonValue format = root.require("format");
     if (!FORMAT.equals(format.asString())) {
-      throw format.at().error("unsupported format \"" + format.asString() + "\", expected " + FORMAT);
+      throw format
+          .at()
+          .error("unsupported format \"" + format.asString() + "\", expected " + FORMAT);
     }
     String name = root.require("name").asString();
     String version = root.getString("version", "0");
@@ -129,17 +145,36 @@ public final class FirmwareLoader {
       if (mode == Firmware.Mode.KERNEL) {
         throw root.get("metadata")
             .at()
-            .error("a kernel-mode firmware writes no metadata block (data_meta == data); remove"
-                + " \"metadata\" or use mode \"prepend\"");
+            .error(
+                "a kernel-mode firmware writes no metadata block (data_meta == data); remove"
+                    + " \"metadata\" or use mode \"prepend\"");
       }
       metadata = layouts.read(root.get("metadata").asObject(), true, metaMax);
     } else if (mode == Firmware.Mode.PREPEND) {
       throw root.at().error("missing \"metadata\" (required in prepend mode)");
     }
     return new Firmware(
-        root.at().source(), name, version, mode, maxDepth, metaMax,
-        List.copyOf(headers.values()), states, start, List.copyOf(ptypes), defaultPtype, ptypeEnum, defaultName, rss,
-        csumL3, csumL4, vlanStrip, List.copyOf(marks), metadata, descriptor, ringSize);
+        root.at().source(),
+        name,
+        version,
+        mode,
+        maxDepth,
+        metaMax,
+        List.copyOf(headers.values()),
+        states,
+        start,
+        List.copyOf(ptypes),
+        defaultPtype,
+        ptypeEnum,
+        defaultName,
+        rss,
+        csumL3,
+        csumL4,
+        vlanStrip,
+        List.copyOf(marks),
+        metadata,
+        descriptor,
+        ringSize);
   }
 
   static int positive(JsonObject o, String key, int fallback, int max) {
@@ -168,8 +203,14 @@ public final class FirmwareLoader {
     if (o.has("protocol")) {
       protocol = Protocol.byFileName(o.get("protocol").asString());
       if (protocol == null) {
-        throw o.get("protocol").at().error("unknown protocol \"" + o.get("protocol").asString()
-            + "\" (known: " + knownProtocols() + ")");
+        throw o.get("protocol")
+            .at()
+            .error(
+                "unknown protocol \""
+                    + o.get("protocol").asString()
+                    + "\" (known: "
+                    + knownProtocols()
+                    + ")");
       }
     }
     if (protocol == null) {
@@ -227,7 +268,9 @@ public final class FirmwareLoader {
           throw t.get("field").at().error("unknown field \"" + fieldName + "\" in header " + name);
         }
         if (fields.get(idx).width() > 32) {
-          throw t.get("field").at().error("length field \"" + fieldName + "\" is wider than 32 bits");
+          throw t.get("field")
+              .at()
+              .error("length field \"" + fieldName + "\" is wider than 32 bits");
         }
         tf[i] = idx;
         tm[i] = t.getInt("mul", 1);
@@ -252,13 +295,23 @@ public final class FirmwareLoader {
     for (HeaderType.Field f : fields) {
       if (f.bitOffset() + f.width() > maxBytes * 8) {
         throw f.at()
-            .error("field \"" + f.name() + "\" (bits " + f.bitOffset() + ".." + (f.bitOffset()
-                + f.width() - 1) + ") lies outside the " + maxBytes + "-byte header " + name);
+            .error(
+                "field \""
+                    + f.name()
+                    + "\" (bits "
+                    + f.bitOffset()
+                    + ".."
+                    + (f.bitOffset() + f.width() - 1)
+                    + ") lies outside the "
+                    + maxBytes
+                    + "-byte header "
+                    + name);
       }
     }
     if (!length.fixed()) {
-      length = new HeaderType.Length(
-          length.add(), length.termField(), length.termMul(), minBytes, length.max());
+      length =
+          new HeaderType.Length(
+              length.add(), length.termField(), length.termMul(), minBytes, length.max());
     }
     return new HeaderType(id, name, protocol, List.copyOf(fields), length, minBytes, o.at());
   }
@@ -292,18 +345,28 @@ public final class FirmwareLoader {
     }
     int idx = h.fieldIndex(text.substring(dot + 1));
     if (idx < 0) {
-      throw refValue.at().error("header " + h.name() + " has no field \"" + text.substring(dot + 1)
-          + "\"");
+      throw refValue
+          .at()
+          .error("header " + h.name() + " has no field \"" + text.substring(dot + 1) + "\"");
     }
     HeaderType.Field f = h.fields().get(idx);
     if (maxWidth > 0 && f.width() > maxWidth) {
-      throw refValue.at().error("field " + text + " is " + f.width() + " bits wide; at most "
-          + maxWidth + " allowed here");
+      throw refValue
+          .at()
+          .error(
+              "field "
+                  + text
+                  + " is "
+                  + f.width()
+                  + " bits wide; at most "
+                  + maxWidth
+                  + " allowed here");
     }
     return new Layout.FieldRef(h.id(), f.bitOffset(), f.width(), text);
   }
 
-  // ---- parse graph -------------------------------------------------------------------------------
+  // ---- parse graph
+  // -------------------------------------------------------------------------------
 
   private List<ParseState> readParser(JsonObject parser) {
     parser.allowOnly("start", "states");
@@ -327,8 +390,8 @@ public final class FirmwareLoader {
   }
 
   private ParseState readState(String name, JsonObject o, JsonObject allStates) {
-    o.allowOnly("extract", "max_repeat", "enter_inner", "select", "transitions", "next",
-        "description");
+    o.allowOnly(
+        "extract", "max_repeat", "enter_inner", "select", "transitions", "next", "description");
     int header = o.has("extract") ? headerNamed(o.get("extract")).id() : -1;
     int maxRepeat = positive(o, "max_repeat", 1, 64);
     boolean inner = o.getBoolean("enter_inner", false);
@@ -336,8 +399,16 @@ public final class FirmwareLoader {
       if (o.has("select") || o.has("transitions")) {
         throw o.get("next").at().error("use either \"next\" or \"select\"/\"transitions\"");
       }
-      return new ParseState(stateIds.get(name), name, header, maxRepeat, inner,
-          new ParseState.Key[0], new ParseState.Transition[0], next(o.get("next")), o.at());
+      return new ParseState(
+          stateIds.get(name),
+          name,
+          header,
+          maxRepeat,
+          inner,
+          new ParseState.Key[0],
+          new ParseState.Transition[0],
+          next(o.get("next")),
+          o.at());
     }
     JsonArray select = o.require("select").asArray();
     ParseState.Key[] keys = new ParseState.Key[select.size()];
@@ -385,8 +456,16 @@ public final class FirmwareLoader {
         ts.add(transition(v, to.get("mask"), keys, next, to.at()));
       }
     }
-    return new ParseState(stateIds.get(name), name, header, maxRepeat, inner, keys,
-        ts.toArray(new ParseState.Transition[0]), defaultNext, o.at());
+    return new ParseState(
+        stateIds.get(name),
+        name,
+        header,
+        maxRepeat,
+        inner,
+        keys,
+        ts.toArray(new ParseState.Transition[0]),
+        defaultNext,
+        o.at());
   }
 
   private ParseState.Key key(JsonValue k) {
@@ -417,8 +496,9 @@ public final class FirmwareLoader {
       vs.add(value);
     }
     if (vs.size() != keys.length) {
-      throw value.at().error("value has " + vs.size() + " component(s) but the select key has "
-          + keys.length);
+      throw value
+          .at()
+          .error("value has " + vs.size() + " component(s) but the select key has " + keys.length);
     }
     long[] values = new long[keys.length];
     long[] masks = new long[keys.length];
@@ -430,8 +510,8 @@ public final class FirmwareLoader {
         ms.add(mask);
       }
       if (ms.size() != keys.length) {
-        throw mask.at().error("mask has " + ms.size() + " component(s) but the key has "
-            + keys.length);
+        throw mask.at()
+            .error("mask has " + ms.size() + " component(s) but the key has " + keys.length);
       }
     }
     for (int i = 0; i < keys.length; i++) {
@@ -444,8 +524,9 @@ public final class FirmwareLoader {
       long v = Values.number(vs.get(i));
       long m = ms.isEmpty() ? full : Values.number(ms.get(i));
       if ((v & ~full) != 0 || (m & ~full) != 0) {
-        throw vs.get(i).at().error("value/mask wider than the " + keys[i].width() + "-bit key "
-            + keys[i].text());
+        throw vs.get(i)
+            .at()
+            .error("value/mask wider than the " + keys[i].width() + "-bit key " + keys[i].text());
       }
       values[i] = v & m;
       masks[i] = m;
@@ -494,7 +575,8 @@ public final class FirmwareLoader {
     }
   }
 
-  // ---- classification ----------------------------------------------------------------------------
+  // ---- classification
+  // ----------------------------------------------------------------------------
 
   private PtypeRule readPtypeRule(JsonObject o) {
     o.allowOnly("name", "match", "exact", "ptype", "description");

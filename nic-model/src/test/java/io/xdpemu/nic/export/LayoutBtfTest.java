@@ -25,9 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The exported split BTF against what pahole makes from the generated C header: bpftool reads
- * ours, and every named type of both (and every type reachable from them, anonymous ones by
- * position) has the same members at the same offsets, the same sizes and enumerator values.
+ * The exported split BTF against what pahole makes from the generated C header: bpftool reads ours,
+ * and every named type of both (and every type reachable from them, anonymous ones by position) has
+ * the same members at the same offsets, the same sizes and enumerator values.
  */
 class LayoutBtfTest {
   private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
@@ -46,8 +46,10 @@ class LayoutBtfTest {
       assertEquals(fw.metadata().size(), split.sizeOf(meta));
       assertEquals(
           fw.metadata().fields().get(fw.metadata().fields().size() - 1).offset(),
-          split.findMember(meta, fw.metadata().fields().get(fw.metadata().fields().size() - 1)
-              .name()).byteOffset());
+          split
+              .findMember(
+                  meta, fw.metadata().fields().get(fw.metadata().fields().size() - 1).name())
+              .byteOffset());
     }
   }
 
@@ -55,8 +57,11 @@ class LayoutBtfTest {
   @ValueSource(strings = {"mynic-v1.json", "mynic-v2.json", "mynic-kernel.json"})
   void matchesPaholeOnTheGeneratedHeaderNameByNameOffsetByOffset(String file, @TempDir Path tmp)
       throws Exception {
-    boolean tools = Files.isReadable(VMLINUX) && has("bpftool", "version") && has("pahole",
-        "--version") && has("clang", "--version");
+    boolean tools =
+        Files.isReadable(VMLINUX)
+            && has("bpftool", "version")
+            && has("pahole", "--version")
+            && has("clang", "--version");
     if (!tools && TestFiles.requireTools()) {
       fail("bpftool, pahole, clang and /sys/kernel/btf/vmlinux are required");
     }
@@ -79,17 +84,29 @@ class LayoutBtfTest {
     exec(tmp, "clang", "-g", "-O0", "-c", "anchor.c", "-o", "anchor.o");
     exec(tmp, "pahole", "--btf_base=" + VMLINUX, "--btf_encode_detached=pahole.btf", "anchor.o");
     Btf base = Btf.read(VMLINUX);
-    Map<String, String> mine = canonical(base, exec(tmp, "bpftool", "-B", VMLINUX.toString(), "btf",
-        "dump", "file", ours.toString()));
-    Map<String, String> theirs = canonical(base, exec(tmp, "bpftool", "-B", VMLINUX.toString(), "btf",
-        "dump", "file", tmp.resolve("pahole.btf").toString()));
+    Map<String, String> mine =
+        canonical(
+            base,
+            exec(tmp, "bpftool", "-B", VMLINUX.toString(), "btf", "dump", "file", ours.toString()));
+    Map<String, String> theirs =
+        canonical(
+            base,
+            exec(
+                tmp,
+                "bpftool",
+                "-B",
+                VMLINUX.toString(),
+                "btf",
+                "dump",
+                "file",
+                tmp.resolve("pahole.btf").toString()));
     assertTrue(mine.containsKey("struct " + fw.descriptor().structName()), mine.toString());
     assertEquals(theirs, mine);
   }
 
   /**
-   * Named structs/unions/enums of a bpftool raw dump, each described with its members (name,
-   * bit offset, member type described recursively; base types by their names).
+   * Named structs/unions/enums of a bpftool raw dump, each described with its members (name, bit
+   * offset, member type described recursively; base types by their names).
    */
   private static Map<String, String> canonical(Btf base, String dump) {
     Map<Integer, List<String>> types = new HashMap<>();
@@ -106,9 +123,10 @@ class LayoutBtfTest {
     for (Map.Entry<Integer, List<String>> e : types.entrySet()) {
       String head = e.getValue().get(0);
       String kind = head.substring(0, head.indexOf(' '));
-      String name = head.substring(head.indexOf('\'') + 1, head.indexOf('\'', head.indexOf('\'') + 1));
-      if (!name.equals("(anon)") && (kind.equals("STRUCT") || kind.equals("UNION")
-          || kind.equals("ENUM"))) {
+      String name =
+          head.substring(head.indexOf('\'') + 1, head.indexOf('\'', head.indexOf('\'') + 1));
+      if (!name.equals("(anon)")
+          && (kind.equals("STRUCT") || kind.equals("UNION") || kind.equals("ENUM"))) {
         out.put(kind.toLowerCase() + " " + name, describe(base, types, e.getKey(), true));
       }
     }
@@ -116,40 +134,53 @@ class LayoutBtfTest {
   }
 
   /**
-   * Typedefs and base types are described by kind and name: pahole keeps its own copy of a
-   * typedef such as {@code __u64} when clang's DWARF spells the underlying int differently from
-   * vmlinux, which is the same C type.
+   * Typedefs and base types are described by kind and name: pahole keeps its own copy of a typedef
+   * such as {@code __u64} when clang's DWARF spells the underlying int differently from vmlinux,
+   * which is the same C type.
    */
-  private static String describe(Btf base, Map<Integer, List<String>> types, int id,
-      boolean expand) {
+  private static String describe(
+      Btf base, Map<Integer, List<String>> types, int id, boolean expand) {
     List<String> t = types.get(id);
     if (t == null) {
       return base.kind(id) + " " + base.typeName(id);
     }
     String head = t.get(0);
     String kind = head.substring(0, head.indexOf(' '));
-    String name = head.substring(head.indexOf('\'') + 1, head.indexOf('\'', head.indexOf('\'') + 1));
+    String name =
+        head.substring(head.indexOf('\'') + 1, head.indexOf('\'', head.indexOf('\'') + 1));
     switch (kind) {
       case "PTR":
         return "ptr(" + describe(base, types, typeId(head), false) + ")";
       case "ARRAY":
-        return "array(" + describe(base, types, intAttr(head, "type_id"), false) + ","
-            + intAttr(head, "nr_elems") + ")";
+        return "array("
+            + describe(base, types, intAttr(head, "type_id"), false)
+            + ","
+            + intAttr(head, "nr_elems")
+            + ")";
       case "STRUCT":
       case "UNION":
       case "ENUM":
         if (!expand && !name.equals("(anon)")) {
           return kind.toLowerCase() + " " + name;
         }
-        StringBuilder sb = new StringBuilder(kind.toLowerCase()).append(' ').append(name)
-            .append(' ').append(head.replaceAll(".*(size=\\d+).*", "$1")).append(" {");
+        StringBuilder sb =
+            new StringBuilder(kind.toLowerCase())
+                .append(' ')
+                .append(name)
+                .append(' ')
+                .append(head.replaceAll(".*(size=\\d+).*", "$1"))
+                .append(" {");
         for (String m : t.subList(1, t.size())) {
           if (kind.equals("ENUM")) {
             sb.append(m).append("; ");
           } else {
             String mname = m.substring(1, m.indexOf('\'', 1));
-            sb.append(mname).append('@').append(intAttr(m, "bits_offset")).append(':')
-                .append(describe(base, types, intAttr(m, "type_id"), false)).append("; ");
+            sb.append(mname)
+                .append('@')
+                .append(intAttr(m, "bits_offset"))
+                .append(':')
+                .append(describe(base, types, intAttr(m, "type_id"), false))
+                .append("; ");
           }
         }
         return sb.append('}').toString();
