@@ -81,6 +81,15 @@ final class JmpChecker {
       findEqualScalars(env.cur, dst);
       findEqualScalars(other, oregs[insn.dst()]);
     }
+    if (!j32 && x && dst.isPointer() && src.isPointer() && dst.maybeNull != src.maybeNull
+        && dst.type != RegType.PTR_TO_BTF_ID && src.type != RegType.PTR_TO_BTF_ID) {
+      // comparing a maybe-NULL pointer with a non-NULL one: equal means not NULL
+      RegState[] eq = op == Opcodes.JEQ ? oregs : op == Opcodes.JNE ? regs : null;
+      if (eq != null) {
+        RegState r = src.maybeNull ? eq[insn.src()] : eq[insn.dst()];
+        r.maybeNull = false;
+      }
+    }
     if (!j32 && !x && insn.imm() == 0 && (op == Opcodes.JEQ || op == Opcodes.JNE) && dst.maybeNull) {
       int id = dst.id;
       markPtrOrNull(env.cur, id, op == Opcodes.JNE);
