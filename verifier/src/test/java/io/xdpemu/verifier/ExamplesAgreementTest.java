@@ -16,7 +16,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The project's example programs (examples/*.o, prebuilt) against what Linux 6.18 said about them
- * (examples-kernel-verdicts.tsv): same verdict, and a processed-instruction count within 15% of
+ * (examples-kernel-verdicts.tsv), as root and as a CAP_BPF + CAP_NET_ADMIN loader: same verdict,
+ * the kernel's last message on rejection, and as root a processed-instruction count within 15% of
  * the kernel's (the kernel prunes a little more where its precision marks are finer).
  */
 class ExamplesAgreementTest {
@@ -51,6 +52,14 @@ class ExamplesAgreementTest {
                               spec.insns(),
                               VerifierOptions.privileged(ObjectProgramInfo.of(obj, spec)));
                       assertEquals(f[1].equals("ACCEPTED"), r.accepted(), r.log());
+                      VerifierResult u =
+                          Verifier.verify(
+                              spec.insns(),
+                              VerifierOptions.unprivileged(ObjectProgramInfo.of(obj, spec)));
+                      assertEquals(f[3].equals("ACCEPTED"), u.accepted(), u.log());
+                      if (!u.accepted()) {
+                        assertTrue(u.errorMessage().endsWith(f[4]), u.errorMessage());
+                      }
                       int kernel = Integer.parseInt(f[2]);
                       assertTrue(
                           Math.abs(r.insnProcessed() - kernel) <= Math.max(2, kernel * 15 / 100),
