@@ -57,11 +57,11 @@ final class JmpChecker {
     int pred = branchTaken(dst, src, op, j32);
     int target = idx + insn.off() + 1;
     if (pred == 1) {
-      env.log.insnState(idx, env.stateString(false));
+      printState(idx);
       return target;
     }
     if (pred == 0) {
-      env.log.insnState(idx, env.stateString(false));
+      printState(idx);
       return idx + 1;
     }
     VerifierState other = env.pushBranch(target, idx);
@@ -98,8 +98,15 @@ final class JmpChecker {
         && env.alu.isPointerValue(dst)) {
       throw env.reject("R" + insn.dst() + " pointer comparison prohibited");
     }
-    env.log.insnState(idx, env.stateString(false));
+    printState(idx);
     return idx + 1;
+  }
+
+  /** print_insn_state() right after the jump, as check_cond_jmp_op() does. */
+  private void printState(int idx) {
+    if (env.log.enabled()) {
+      env.log.insnState(idx, env.stateString(false));
+    }
   }
 
   private static boolean anyPkt(RegState r) {
