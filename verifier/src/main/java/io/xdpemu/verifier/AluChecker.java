@@ -9,8 +9,10 @@ import io.xdpemu.ebpf.isa.Opcodes;
  * loaders, {@code check_ld_imm()}.
  */
 final class AluChecker {
+  /** bpf_alu_string[] of the kernel, used in its messages ("R6 pointer -= pointer ..."). */
   private static final String[] ALU_NAMES = {
-    "+", "-", "*", "/", "|", "&", "<<", ">>", "neg", "%", "^", "=", "s>>", "endian", "?", "?"
+    "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian",
+    "?", "?"
   };
   /** BPF_MAX_VAR_OFF. */
   static final long MAX_VAR_OFF = 1L << 29;
@@ -211,6 +213,7 @@ final class AluChecker {
       RegState s = src.copy();
       maybeForkScalars(insn, idx, op, s, dst);
       ScalarAlu.apply(op, !alu64, dst, s);
+      dst.id = 0; // sync_linked_regs() must not propagate the old bounds
       return;
     }
     RegState off = RegState.constScalar(insn.imm());
@@ -220,6 +223,7 @@ final class AluChecker {
     }
     maybeForkScalars(insn, idx, op, off, dst);
     ScalarAlu.apply(op, !alu64, dst, off);
+    dst.id = 0;
   }
 
   /** maybe_fork_scalars(): {@code -1/0 & K} splits into two exact branches. */
@@ -370,14 +374,14 @@ final class AluChecker {
       case Opcodes.OR:
       case Opcodes.XOR:
         throw env.reject(
-            "R" + dst + " bitwise operator " + ALU_NAMES[op >> 4] + "= on pointer prohibited");
+            "R" + dst + " bitwise operator " + ALU_NAMES[op >> 4] + " on pointer prohibited");
       default:
         throw env.reject(
             "R"
                 + dst
                 + " pointer arithmetic with "
                 + ALU_NAMES[op >> 4]
-                + "= operator prohibited");
+                + " operator prohibited");
     }
     if (!saneOffset(r, ptr.type, ptr)) {
       throw new Reject(env.log.errorLines.get(env.log.errorLines.size() - 1));

@@ -35,6 +35,8 @@ final class Cfg {
   private boolean[] prunePoint;
   private boolean[] forceCheckpoint;
   private int[] liveBefore;
+  private int[] relevantBefore;
+  private boolean[] stackReadAhead;
 
   Cfg(Verifier env) {
     this.env = env;
@@ -84,6 +86,14 @@ final class Cfg {
     return liveBefore[pc];
   }
 
+  /**
+   * Registers whose scalar value may still matter for safety before {@code pc}; the others are
+   * compared like the kernel compares scalars not marked precise (any value matches).
+   */
+  int valueRelevantBefore(int pc) {
+    return pc < relevantBefore.length ? relevantBefore[pc] : 0xffff;
+  }
+
   static boolean isLdImm64(Insn insn) {
     return insn.opcode() == Opcodes.LD_IMM64;
   }
@@ -99,6 +109,8 @@ final class Cfg {
     forceCheckpoint = new boolean[insns.length];
     checkReachable();
     computeLiveness();
+    computeRelevance();
+    computeStackReadAhead();
     if (env.level2()) {
       for (int i = 0; i < subprogs.size(); i++) {
         env.verbose("func#" + i + " @" + subprogs.get(i).start + "\n");
@@ -299,6 +311,12 @@ final class Cfg {
     }
   }
 
+  /** calls_callback(): {@code pc} is a call of bpf_loop or bpf_for_each_map_elem. */
+  boolean callsCallback(int pc) {
+    Insn insn = insns[pc];
+    return insn.opcode() == Opcodes.CALL_OP && insn.src() == 0 && isCallbackHelper(insn.imm());
+  }
+
   static boolean isCallbackHelper(int id) {
     return id == HelperProtos.LOOP || id == HelperProtos.FOR_EACH_MAP_ELEM;
   }
@@ -416,6 +434,122 @@ final class Cfg {
         int in = use[pc] | (out & ~def[pc]);
         if (in != liveBefore[pc]) {
           liveBefore[pc] = in;
+          changed = true;
+        }
+      }
+    }
+  }
+
+  /**
+   * A static stand-in for the kernel's precision tracking (mark_chain_precision()): a backward
+   * analysis of which registers' values can flow into something the verifier decides on, that is
+   * pointer arithmetic, conditional jumps, memory addresses, stored values, helper and subprogram
+   * arguments and subprogram return values. It over-approximates the registers the kernel would
+   * mark precise, so pruning with it stays sound.
+   */
+  private void computeRelevance() {
+    int n = insns.length;
+    relevantBefore = new int[n];
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (int pc = n - 1; pc >= 0; pc--) {
+        if (pc > 0 && isLdImm64(insns[pc - 1])) {
+          continue;
+        }
+        int out = 0;
+        for (int s : successors(pc)) {
+          if (s < n) {
+            out |= relevantBefore[s];
+          }
+        }
+        int in = relevanceTransfer(pc, out);
+        if (in != relevantBefore[pc]) {
+          relevantBefore[pc] = in;
+          changed = true;
+        }
+      }
+    }
+  }
+
+  private int relevanceTransfer(int pc, int out) {
+    Insn insn = insns[pc];
+    int cls = insn.cls();
+    int op = insn.opcode() & 0xf0;
+    boolean x = (insn.opcode() & Opcodes.X) != 0;
+    int d = bit(insn.dst());
+    int s = bit(insn.src());
+    switch (cls) {
+      case Opcodes.ALU:
+      case Opcodes.ALU64:
+        if (op == Opcodes.MOV) {
+          return (out & ~d) | (x && (out & d) != 0 ? s : 0);
+        }
+        if (x && (op == Opcodes.ADD || op == Opcodes.SUB)) {
+          return out | d | s; // may be pointer arithmetic
+        }
+        if ((out & d) != 0) {
+          return out | (x ? s : 0);
+        }
+        return out;
+      case Opcodes.LDX:
+        return (out & ~d) | s;
+      case Opcodes.ST:
+      case Opcodes.STX:
+        return out | d | (cls == Opcodes.STX ? s : 0) | (cls == Opcodes.STX ? bit(0) : 0);
+      case Opcodes.LD:
+        return isLdImm64(insn) ? out & ~d : out | bit(6) | s;
+      default:
+        if (op == Opcodes.EXIT) {
+          return subprogOf(pc) == 0 ? 0 : bit(0);
+        }
+        if (op == Opcodes.CALL) {
+          return (out & ~0x3f) | uses(pc);
+        }
+        if (op == Opcodes.JA) {
+          return out;
+        }
+        return out | d | (x ? s : 0);
+    }
+  }
+
+  /**
+   * Whether any instruction reachable from {@code pc} (in its function, until its exit) may read
+   * memory, and so the stack. Where nothing can, the stack is dead and pruning ignores it: a coarse
+   * stand-in for 6.18's stack liveness analysis ("live stack update done").
+   */
+  boolean stackMayBeRead(int pc) {
+    return stackReadAhead[pc];
+  }
+
+  private void computeStackReadAhead() {
+    int n = insns.length;
+    stackReadAhead = new boolean[n];
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (int pc = n - 1; pc >= 0; pc--) {
+        if (stackReadAhead[pc] || (pc > 0 && isLdImm64(insns[pc - 1]))) {
+          continue;
+        }
+        Insn insn = insns[pc];
+        int cls = insn.cls();
+        int op = insn.opcode() & 0xf0;
+        boolean reads =
+            cls == Opcodes.LDX
+                || (cls == Opcodes.STX && (insn.opcode() & 0xe0) == Opcodes.ATOMIC)
+                || ((cls == Opcodes.JMP || cls == Opcodes.JMP32) && op == Opcodes.CALL)
+                || ((cls == Opcodes.JMP) && op == Opcodes.EXIT && subprogOf(pc) != 0);
+        if (!reads) {
+          for (int s : successors(pc)) {
+            if (s < n && stackReadAhead[s]) {
+              reads = true;
+              break;
+            }
+          }
+        }
+        if (reads) {
+          stackReadAhead[pc] = true;
           changed = true;
         }
       }

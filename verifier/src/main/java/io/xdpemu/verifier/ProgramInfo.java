@@ -26,6 +26,14 @@ public interface ProgramInfo {
     return null;
   }
 
+  /**
+   * The source line covering {@code pc} ({@code .BTF.ext} line_info), or null; the log prints
+   * {@code ; text @ file.c:N} before an instruction whenever this changes (verbose_linfo()).
+   */
+  default String lineInfo(int pc) {
+    return null;
+  }
+
   /** The program name used in messages. */
   default String name() {
     return "prog";

@@ -89,6 +89,10 @@ final class RegCompare {
   }
 
   boolean regsafe(RegState o, RegState c) {
+    return regsafe(o, c, true);
+  }
+
+  boolean regsafe(RegState o, RegState c, boolean precise) {
     if (!exact && o.type == RegType.NOT_INIT) {
       return true;
     }
@@ -103,6 +107,9 @@ final class RegCompare {
     }
     switch (o.type) {
       case SCALAR:
+        if (!precise) {
+          return true;
+        }
         return checkScalarIds(o.id, c.id) && rangeWithin(o, c) && o.varOff.contains(c.varOff);
       case PTR_TO_PACKET:
       case PTR_TO_PACKET_META:
@@ -125,16 +132,17 @@ final class RegCompare {
     }
   }
 
-  boolean funcStatesEqual(FuncState o, FuncState c, int liveRegs) {
+  boolean funcStatesEqual(
+      FuncState o, FuncState c, int liveRegs, int relevantRegs, boolean stackLive) {
     for (int i = 0; i < FuncState.MAX_REGS; i++) {
       if ((liveRegs & (1 << i)) == 0) {
         continue;
       }
-      if (!regsafe(o.regs[i], c.regs[i])) {
+      if (!regsafe(o.regs[i], c.regs[i], (relevantRegs & (1 << i)) != 0)) {
         return false;
       }
     }
-    return stacksafe(o, c) && refsafe(o, c) && o.inCallback == c.inCallback;
+    return (!stackLive || stacksafe(o, c)) && refsafe(o, c) && o.inCallback == c.inCallback;
   }
 
   private boolean stacksafe(FuncState o, FuncState c) {

@@ -59,7 +59,14 @@ final class StatePruner {
     for (Iterator<VerifierState.Checkpoint> it = list.iterator(); it.hasNext(); ) {
       VerifierState.Checkpoint ck = it.next();
       statesCnt++;
-      if (ck.branches > 0) {
+      if (ck.branches > 0 && env.cfg.callsCallback(idx)) {
+        // A callback-calling helper is re-entered after each callback run: equal states converge
+        // (the kernel's calls_callback() case), they are not an infinite loop.
+        if (statesEqual(ck.state, cur, idx, false)) {
+          ck.hits++;
+          return true;
+        }
+      } else if (ck.branches > 0) {
         if (maybeLooping(ck.state, cur) && statesEqual(ck.state, cur, idx, true)) {
           env.verbose("infinite loop detected at insn " + idx + "\n");
           String msg = "infinite loop detected at insn " + idx;
@@ -132,7 +139,10 @@ final class StatePruner {
       }
       int liveAt = i == old.curframe ? idx : old.frames[i + 1].callsite;
       int live = liveAt >= 0 ? env.cfg.liveRegsBefore(liveAt, i == old.curframe) : 0xffff;
-      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live)) {
+      int relevantAt = i == old.curframe ? idx : liveAt + 1;
+      int relevant = relevantAt >= 0 ? env.cfg.valueRelevantBefore(relevantAt) : 0xffff;
+      boolean stackLive = exact || i != old.curframe || env.cfg.stackMayBeRead(idx);
+      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, relevant, stackLive)) {
         return false;
       }
     }

@@ -50,6 +50,7 @@ public final class Verifier {
   int scratchedRegs;
   long scratchedStack;
   private boolean doPrintState;
+  private String lastLineInfo;
 
   private final Deque<Pending> branches = new ArrayDeque<>();
 
@@ -89,6 +90,11 @@ public final class Verifier {
       accepted = false;
     } catch (StackOverflowError | OutOfMemoryError e) {
       log.error("verifier resource exhausted: " + e.getClass().getSimpleName());
+      accepted = false;
+    } catch (RuntimeException e) {
+      // A bug of ours must not crash the caller; it rejects (the kernel says the same words).
+      int pc = cur == null ? -1 : cur.insnIdx;
+      log.error("verifier internal error at insn " + pc + ": " + e);
       accepted = false;
     }
     long elapsed = System.nanoTime() - start;
@@ -253,6 +259,11 @@ public final class Verifier {
         if (scratchedRegs != 0 || scratchedStack != 0) {
           log.insnState(idx, stateString(false));
         }
+        String line = info.lineInfo(idx);
+        if (line != null && !line.equals(lastLineInfo)) {
+          verbose("; " + line + "\n");
+          lastLineInfo = line;
+        }
         int startPos = log.pos();
         verbose(idx + ": " + KernelDisasm.format(insns, idx, this::callName, allowPtrLeaks) + "\n");
         log.markInsnLine(startPos);
@@ -315,6 +326,7 @@ public final class Verifier {
     }
     if (!level2()) {
       log.reset(p.logPos);
+      log.endLine();
     }
     cur = p.state;
     cur.insnIdx = p.insnIdx;

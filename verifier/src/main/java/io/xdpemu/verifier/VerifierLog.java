@@ -35,6 +35,14 @@ final class VerifierLog {
     }
   }
 
+  /** After a rewind into the middle of a line, end it so the next line starts clean. */
+  void endLine() {
+    if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
+      sb.append('\n');
+    }
+    prevLogPos = -1;
+  }
+
   void print(String s) {
     if (level >= 1) {
       sb.append(s);

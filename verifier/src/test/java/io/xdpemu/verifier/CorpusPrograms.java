@@ -94,13 +94,19 @@ final class CorpusPrograms {
     return "x86_64-linux-gnu";
   }
 
-  static TestElf.Loaded load(String name) throws IOException, InterruptedException {
+  /** A program ready for the verifier. */
+  record Loaded(io.xdpemu.ebpf.isa.Insn[] insns, ProgramInfo info) {}
+
+  static Loaded load(String name) throws IOException, InterruptedException {
     boolean clang = clangAvailable();
     if (!clang && requireKernelTools()) {
       throw new IllegalStateException("clang is required (XDPEMU_REQUIRE_KERNEL=1)");
     }
     Assumptions.assumeTrue(clang, "clang not installed: cannot build the verifier corpus");
     Path obj = compile(name);
-    return new TestElf(Files.readAllBytes(obj)).load("xdp");
+    io.xdpemu.ebpf.elf.BpfObject o =
+        io.xdpemu.ebpf.elf.BpfObjectReader.read(obj.getFileName().toString(), Files.readAllBytes(obj));
+    io.xdpemu.ebpf.elf.ProgramSpec spec = o.program(null);
+    return new Loaded(spec.insns(), ObjectProgramInfo.of(o, spec));
   }
 }

@@ -20,15 +20,24 @@ class KernelCorpusAgreementTest {
     return s.replaceAll("bpf_\\w+#\\d+", "bpf_X#N").replaceAll("-?\\d+", "N").trim();
   }
 
-  static void check(String name, boolean privileged, String verdict, String keyLine)
+  static void check(String name, boolean privileged, String verdict, String keyLine, int kernelInsns)
       throws Exception {
-    TestElf.Loaded p = CorpusPrograms.load(name);
+    CorpusPrograms.Loaded p = CorpusPrograms.load(name);
     VerifierOptions opts =
         privileged
             ? VerifierOptions.privileged(p.info()).withLogLevel(name.startsWith("unsafe_05") ? 0 : 2)
             : VerifierOptions.unprivileged(p.info()).withLogLevel(name.startsWith("unsafe_05") ? 0 : 2);
     VerifierResult r = Verifier.verify(p.insns(), opts);
     String mode = privileged ? "root" : "unprivileged";
+    java.nio.file.Files.writeString(
+        java.nio.file.Paths.get("target", "verifier-corpus", name + "." + mode + ".vlog"), r.log());
+    if (kernelInsns > 0) {
+      // pruning differs only where the kernel's precision marks beat our static approximation
+      int slack = Math.max(2, kernelInsns / 20);
+      assertTrue(
+          Math.abs(r.insnProcessed() - kernelInsns) <= slack,
+          name + ": processed " + r.insnProcessed() + " insns, kernel " + kernelInsns);
+    }
     assertEquals(
         verdict.equals("ACCEPTED"),
         r.accepted(),
@@ -59,7 +68,10 @@ class KernelCorpusAgreementTest {
         .map(
             row ->
                 DynamicTest.dynamicTest(
-                    row.name(), () -> check(row.name(), true, row.privVerdict(), row.privKey())));
+                    row.name(), () ->
+                        check(
+                            row.name(), true, row.privVerdict(), row.privKey(),
+                            row.privInsns())));
   }
 
   @TestFactory
@@ -69,6 +81,6 @@ class KernelCorpusAgreementTest {
             row ->
                 DynamicTest.dynamicTest(
                     row.name(),
-                    () -> check(row.name(), false, row.unprivVerdict(), row.unprivKey())));
+                    () -> check(row.name(), false, row.unprivVerdict(), row.unprivKey(), 0)));
   }
 }

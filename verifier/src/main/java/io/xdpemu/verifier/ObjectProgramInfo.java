@@ -1,0 +1,121 @@
+package io.xdpemu.verifier;
+
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfExt;
+import io.xdpemu.ebpf.btf.BtfType;
+import io.xdpemu.ebpf.elf.BpfObject;
+import io.xdpemu.ebpf.elf.ProgramSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link ProgramInfo} for a program loaded by the ELF loader: map references, kfunc names, the
+ * functions with their BTF linkage and argument kinds (so global functions are verified once
+ * against their prototype, as {@code btf_prepare_func_args()} does), and line info for the
+ * {@code ; source @ file.c:N} lines of the log.
+ */
+public final class ObjectProgramInfo implements ProgramInfo {
+  private static final int BTF_FUNC_GLOBAL = 1;
+
+  private final ProgramSpec spec;
+  private final LdImm64Target[] targets;
+  private final String[] kfuncs;
+  private final List<FunctionInfo> functions = new ArrayList<>();
+
+  private ObjectProgramInfo(BpfObject obj, ProgramSpec spec) {
+    this.spec = spec;
+    int n = spec.insns().length;
+    targets = new LdImm64Target[n];
+    for (ProgramSpec.MapReference r : spec.mapReferences()) {
+      if (r.pc() >= 0 && r.pc() < n) {
+        targets[r.pc()] =
+            new LdImm64Target(r.mapIndex(), obj.maps().get(r.mapIndex()), r.value() ? r.offset() : -1);
+      }
+    }
+    kfuncs = new String[n];
+    for (ProgramSpec.ExternReference e : spec.externs()) {
+      if (e.kind() == ProgramSpec.ExternKind.FUNCTION && e.pc() >= 0 && e.pc() < n) {
+        kfuncs[e.pc()] = e.name();
+      }
+    }
+    Btf btf = obj.types();
+    if (btf != null) {
+      for (ProgramSpec.FuncInfoAt fi : spec.funcInfo()) {
+        BtfType t = btf.type(fi.typeId());
+        if (t instanceof BtfType.Func f) {
+          functions.add(describe(btf, fi.pc(), f));
+        }
+      }
+    }
+  }
+
+  /** Builds the verifier's view of {@code spec}, one program of {@code obj}. */
+  public static ProgramInfo of(BpfObject obj, ProgramSpec spec) {
+    return new ObjectProgramInfo(obj, spec);
+  }
+
+  private static FunctionInfo describe(Btf btf, int pc, BtfType.Func f) {
+    boolean global = f.linkage() == BTF_FUNC_GLOBAL && pc != 0;
+    List<ArgKind> kinds = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    boolean scalarReturn = true;
+    if (btf.type(f.type()) instanceof BtfType.FuncProto proto) {
+      BtfType ret = btf.resolveType(proto.returnType());
+      scalarReturn =
+          proto.returnType() == 0 || ret instanceof BtfType.Int || ret instanceof BtfType.Enumeration;
+      for (BtfType.Param p : proto.params()) {
+        BtfType t = btf.resolveType(p.type());
+        if (t instanceof BtfType.Int || t instanceof BtfType.Enumeration) {
+          kinds.add(ArgKind.SCALAR);
+          sizes.add(0);
+        } else if (t instanceof BtfType.Ptr ptr) {
+          BtfType target = btf.resolveType(ptr.type());
+          if (target instanceof BtfType.Struct s && s.name().equals("xdp_md")) {
+            kinds.add(ArgKind.CTX);
+            sizes.add(0);
+          } else {
+            long size = target instanceof BtfType.Void ? 0 : btf.sizeOf(btf.resolve(ptr.type()));
+            kinds.add(size > 0 ? ArgKind.MEM : ArgKind.UNSUPPORTED);
+            sizes.add((int) size);
+          }
+        } else {
+          kinds.add(ArgKind.UNSUPPORTED);
+          sizes.add(0);
+        }
+      }
+    }
+    return new FunctionInfo(pc, f.name(), global, kinds, sizes, scalarReturn);
+  }
+
+  @Override
+  public LdImm64Target ldImm64(int pc) {
+    return pc >= 0 && pc < targets.length ? targets[pc] : null;
+  }
+
+  @Override
+  public List<FunctionInfo> functions() {
+    return functions;
+  }
+
+  @Override
+  public String kfuncName(int pc) {
+    return pc >= 0 && pc < kfuncs.length ? kfuncs[pc] : null;
+  }
+
+  @Override
+  public String name() {
+    return spec.name();
+  }
+
+  @Override
+  public String lineInfo(int pc) {
+    BtfExt.LineInfo li = spec.lineAt(pc);
+    if (li == null) {
+      return null;
+    }
+    String file = li.fileName();
+    int slash = file.lastIndexOf('/');
+    return li.sourceLine().stripLeading() + " @ " + (slash >= 0 ? file.substring(slash + 1) : file) + ":"
+        + li.line();
+  }
+}

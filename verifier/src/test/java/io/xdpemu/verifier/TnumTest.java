@@ -1,0 +1,79 @@
+package io.xdpemu.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** tnum arithmetic is sound: the result contains every concrete result. */
+class TnumTest {
+  @Test
+  void rangeCoversItsBounds() {
+    assertEquals(new Tnum(0, 0xff), Tnum.range(0, 255));
+    assertEquals(new Tnum(0x10, 0xf), Tnum.range(0x10, 0x1f));
+    assertEquals(Tnum.UNKNOWN, Tnum.range(0, -1L));
+  }
+
+  @Test
+  void operationsContainConcreteResults() {
+    Random rnd = new Random(7);
+    for (int i = 0; i < 20000; i++) {
+      long a = rnd.nextLong() & rnd.nextLong();
+      long b = rnd.nextLong() >>> rnd.nextInt(64);
+      long ma = rnd.nextLong() & rnd.nextLong() & rnd.nextLong();
+      long mb = rnd.nextLong() & rnd.nextLong() & rnd.nextLong();
+      Tnum ta = new Tnum(a & ~ma, ma);
+      Tnum tb = new Tnum(b & ~mb, mb);
+      long x = (a & ~ma) | (rnd.nextLong() & ma);
+      long y = (b & ~mb) | (rnd.nextLong() & mb);
+      assertTrue(ta.add(tb).contains(Tnum.constant(x + y)));
+      assertTrue(ta.sub(tb).contains(Tnum.constant(x - y)));
+      assertTrue(ta.mul(tb).contains(Tnum.constant(x * y)));
+      assertTrue(ta.and(tb).contains(Tnum.constant(x & y)));
+      assertTrue(ta.or(tb).contains(Tnum.constant(x | y)));
+      assertTrue(ta.xor(tb).contains(Tnum.constant(x ^ y)));
+      int s = rnd.nextInt(64);
+      assertTrue(ta.lshift(s).contains(Tnum.constant(x << s)));
+      assertTrue(ta.rshift(s).contains(Tnum.constant(x >>> s)));
+      assertTrue(ta.arshift(s, 64).contains(Tnum.constant(x >> s)));
+    }
+  }
+
+  @Test
+  void scalarAluBoundsContainConcreteResults() {
+    Random rnd = new Random(11);
+    int[] ops = {0x00, 0x10, 0x20, 0x40, 0x50, 0x60, 0x70, 0xa0, 0xc0};
+    for (int i = 0; i < 20000; i++) {
+      long lo = rnd.nextInt(2000) - 1000;
+      long hi = lo + rnd.nextInt(3000);
+      long x = lo + (long) (rnd.nextDouble() * (hi - lo + 1));
+      if (x > hi) {
+        x = hi;
+      }
+      RegState d = RegState.unknownScalar();
+      d.smin = lo;
+      d.smax = hi;
+      Bounds.sync(d);
+      int op = ops[rnd.nextInt(ops.length)];
+      long k = (op >= 0x60 && op <= 0x70) || op == 0xc0 ? rnd.nextInt(64) : rnd.nextInt(4000) - 2000;
+      RegState src = RegState.constScalar(k);
+      ScalarAlu.apply(op, false, d, src);
+      long r;
+      switch (op) {
+        case 0x00: r = x + k; break;
+        case 0x10: r = x - k; break;
+        case 0x20: r = x * k; break;
+        case 0x40: r = x | k; break;
+        case 0x50: r = x & k; break;
+        case 0x60: r = x << k; break;
+        case 0x70: r = x >>> k; break;
+        case 0xa0: r = x ^ k; break;
+        default: r = x >> k; break;
+      }
+      assertTrue(d.varOff.contains(Tnum.constant(r)), "op " + op + " x=" + x + " k=" + k);
+      assertTrue(d.smin <= r && r <= d.smax, "op " + op + " x=" + x + " k=" + k + " " + d);
+      assertTrue(Bounds.ule(d.umin, r) && Bounds.ule(r, d.umax), "op " + op + " " + d);
+    }
+  }
+}
