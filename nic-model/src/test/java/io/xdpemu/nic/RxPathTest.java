@@ -172,6 +172,18 @@ class RxPathTest {
   }
 
   @Test
+  void refusesImpossibleNicParameters() {
+    io.xdpemu.ebpf.UsageException e =
+        assertThrows(
+            io.xdpemu.ebpf.UsageException.class, () -> NicConfig.defaults().withHeadroom(16));
+    assertTrue(
+        e.getMessage().contains("NIC headroom 16 out of range: at least 40"), e.getMessage());
+    assertThrows(
+        io.xdpemu.ebpf.UsageException.class, () -> NicConfig.defaults().withTailroom(3800));
+    assertThrows(io.xdpemu.ebpf.UsageException.class, () -> NicConfig.defaults().withFrames(0));
+  }
+
+  @Test
   void steersByIndirectionTableAndSpreadsFlows() {
     Firmware fw = TestFiles.firmware("mynic-v1.json");
     try (Nic nic = Nic.create(fw, NicConfig.defaults())) {
