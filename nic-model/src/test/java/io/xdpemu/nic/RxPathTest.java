@@ -219,6 +219,21 @@ class RxPathTest {
   }
 
   @Test
+  void countsParseOutcomesPerQueue() {
+    try (Nic nic = Nic.create(TestFiles.firmware("mynic-v1.json"), NicConfig.defaults())) {
+      RxQueue q = nic.queue(0);
+      ExecutionContext ctx = context();
+      q.receive(TCP, 0, TCP.length, 0, ctx);
+      q.receive(TCP, 0, 40, 0, ctx); // cut inside the TCP header
+      q.receive(TCP, 0, 40, 0, ctx);
+      long[] c = q.parseStatusCounts();
+      assertEquals(1, c[io.xdpemu.nic.parse.ParseStatus.OK.ordinal()]);
+      assertEquals(2, c[io.xdpemu.nic.parse.ParseStatus.TRUNCATED.ordinal()]);
+      assertEquals(40, ctx.xdp().length()); // a truncated frame is still delivered
+    }
+  }
+
+  @Test
   void dropsFramesLargerThanABuffer() {
     try (Nic nic = Nic.create(TestFiles.firmware("mynic-v1.json"), NicConfig.defaults())) {
       byte[] jumbo = new byte[4000];
