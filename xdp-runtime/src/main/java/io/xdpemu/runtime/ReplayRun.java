@@ -69,7 +69,7 @@ public final class ReplayRun {
       try (RunOutputs out = new RunOutputs(o.outDir(), o.trace())) {
         replay.run(caps, out, bar);
         out.finish(
-            SummaryReport.json(replay.stats(), program, attachment.description(), names), maps);
+            SummaryReport.json(replay.stats(), program, attachment.nic().describe(), names), maps);
       }
     }
     if (bar != null) {

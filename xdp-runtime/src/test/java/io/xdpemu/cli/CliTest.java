@@ -210,6 +210,37 @@ class CliTest {
     }
   }
 
+  /**
+   * The seed scenario: the CO-RE program on mynic v1, swapped to v2 at packet 200; the NIC writes
+   * v1's 32-byte metadata before the swap and v2's 40 bytes after it.
+   */
+  @Test
+  void firmwareSwapChangesTheMetadataLayoutAtThePacketIndex() throws Exception {
+    Path out = tmp.resolve("swap-out");
+    Outcome o = xdpemu("run", example("seed/xdp_mynic.bpf.o"), "--pcap", pcap.toString(),
+        "--firmware", example("firmware/mynic-v1.json"), "--swap-firmware",
+        example("firmware/mynic-v2.json") + "@200", "--out", out.toString(), "--trace");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("Firmware swap at packet 200 to "), o.out());
+    List<String> lines = Files.readAllLines(out.resolve("packets.jsonl"));
+    java.util.regex.Pattern meta = java.util.regex.Pattern.compile("\"meta_in\":\"([0-9a-f]*)\"");
+    for (int i = 0; i < lines.size(); i++) {
+      java.util.regex.Matcher m = meta.matcher(lines.get(i));
+      assertTrue(m.find());
+      assertEquals(i < 200 ? 64 : 80, m.group(1).length(), "packet " + i);
+    }
+    assertTrue(Files.readString(out.resolve("summary.json")).contains("\"applied\":true"));
+  }
+
+  @Test
+  void programThatCannotLoadOnTheFirmwareIsRejectedWithExit1() {
+    Outcome o = xdpemu("run", example("seed/xdp_mynic.bpf.o"), "--prog", "xdp_mynic_unguarded",
+        "--pcap", pcap.toString(), "--firmware", example("firmware/mynic-v1.json"));
+    assertOneLineError(o, 1, example("seed/xdp_mynic.bpf.o")
+        + ": program 'xdp_mynic_unguarded' rejected by the verifier: insn #");
+    assertTrue(o.err().contains("failed to resolve CO-RE relocation"), o.err());
+  }
+
   @Test
   void testRunPrintsBpftoolsLineAndWritesOutputs() throws Exception {
     byte[] frame = new byte[60];
