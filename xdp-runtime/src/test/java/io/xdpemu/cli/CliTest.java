@@ -241,6 +241,25 @@ class CliTest {
     assertTrue(o.err().contains("failed to resolve CO-RE relocation"), o.err());
   }
 
+  /** Every capture of the shared tcpdump set replays end to end (pcapng, BE, ns, SLL, RAW). */
+  @Test
+  void everyTcpdumpCaptureReplaysThroughTheFirmwareNic() throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("run", example("xdp_bounce.o"),
+        "--firmware", example("firmware/mynic-v1.json"), "--out", tmp.resolve("tcpdump").toString()));
+    long expected = 0;
+    try (Stream<Path> s = Files.list(io.xdpemu.pcap.SharedSuites.tcpdumpCaptures())) {
+      for (Path p : s.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).sorted().toList()) {
+        args.add("--pcap");
+        args.add(p.toString());
+        expected += io.xdpemu.pcap.Capture.open(p).packetCount();
+      }
+    }
+    Outcome o = xdpemu(args.toArray(String[]::new));
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Files.readString(tmp.resolve("tcpdump/summary.json"))
+        .startsWith("{\"packets\":" + expected + ","));
+  }
+
   @Test
   void testRunPrintsBpftoolsLineAndWritesOutputs() throws Exception {
     byte[] frame = new byte[60];
