@@ -91,6 +91,11 @@ public final class Verifier {
     } catch (StackOverflowError | OutOfMemoryError e) {
       log.error("verifier resource exhausted: " + e.getClass().getSimpleName());
       accepted = false;
+    } catch (RuntimeException e) {
+      // A bug of ours must not crash the caller; it rejects (the kernel says the same words).
+      int pc = cur == null ? -1 : cur.insnIdx;
+      log.error("verifier internal error at insn " + pc + ": " + e);
+      accepted = false;
     }
     long elapsed = System.nanoTime() - start;
     String depth = stackDepthString();

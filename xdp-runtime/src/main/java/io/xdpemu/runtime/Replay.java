@@ -33,7 +33,7 @@ import java.util.function.LongConsumer;
  * per-CPU map slot, prandom state), so the result is byte-identical for any program. Firmware
  * swaps happen at batch boundaries cut at the requested packet index, while every queue is idle.
  */
-public final class Replay {
+public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
   interface Sink {
     void accept(PacketSlot slot);
@@ -57,6 +57,7 @@ public final class Replay {
   private final CyclicBarrier start;
   private final CyclicBarrier end;
   private final Thread[] threads;
+  private boolean started;
   private volatile boolean shutdown;
   private volatile Throwable failure;
 
@@ -115,8 +116,50 @@ public final class Replay {
    * progress} (may be null) gets the packet count after each batch.
    */
   void run(List<Capture> captures, Sink sink, LongConsumer progress) {
-    for (Thread t : threads) {
-      t.start();
+    try {
+      pass(captures, sink, progress);
+    } finally {
+      stopWorkers();
+    }
+  }
+
+  /**
+   * In-memory entry point (benchmarks, embedders): replays {@code captures} (e.g. {@link
+   * Capture#of}) once more with no outputs, keeping the queue threads alive for the next call, so
+   * repeated passes allocate nothing per packet. Packet indexes (and firmware swaps) start again at
+   * 0 on every pass; the counters of {@link #stats()} accumulate over passes, {@code elapsedNs} is
+   * the last pass's. {@link #close()} stops the queue threads.
+   */
+  public ReplayStats replay(List<Capture> captures) {
+    if (shutdown) {
+      throw new IllegalStateException("replay is closed");
+    }
+    boolean ok = false;
+    try {
+      pass(captures, NO_OUTPUT, null);
+      ok = true;
+    } finally {
+      if (!ok) {
+        stopWorkers();
+      }
+    }
+    return stats;
+  }
+
+  private static final Sink NO_OUTPUT = s -> {};
+
+  /** Stops the queue threads (idempotent). */
+  @Override
+  public void close() {
+    stopWorkers();
+  }
+
+  private void pass(List<Capture> captures, Sink sink, LongConsumer progress) {
+    if (!started) {
+      started = true;
+      for (Thread t : threads) {
+        t.start();
+      }
     }
     long t0 = System.nanoTime();
     long index = 0;
@@ -158,7 +201,6 @@ public final class Replay {
       }
     } finally {
       stats.elapsedNs = System.nanoTime() - t0;
-      stopWorkers();
     }
   }
 
@@ -238,10 +280,10 @@ public final class Replay {
   }
 
   private void stopWorkers() {
+    shutdown = true;
     if (threads.length == 0) {
       return;
     }
-    shutdown = true;
     start.reset();
     for (Thread t : threads) {
       t.interrupt();

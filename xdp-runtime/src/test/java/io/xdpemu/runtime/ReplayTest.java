@@ -220,6 +220,27 @@ class ReplayTest {
         + bytes[1] + " for 12k)");
   }
 
+  /** The in-memory entry point the benchmarks use: passes accumulate, threads survive a pass. */
+  @Test
+  void inMemoryReplayCanBeRepeatedAndCountsEveryPass() throws Exception {
+    Capture cap = Capture.of("mixed", Files.readAllBytes(capture));
+    ReplayStats once = replay(2, null, false);
+    Replay r = new Replay(new Attachment(new PlainRxPath(2, 1), ReplayTest::program, "mem"),
+        q -> new ExecutionContext(new RegionRegistry()), null, false, List.of(), 128, false);
+    r.replay(List.of(cap));
+    ReplayStats twice = r.replay(List.of(cap, cap));
+    r.close();
+    assertEquals(3 * 3000, twice.packets());
+    for (int a = 0; a < XdpAction.COUNT; a++) {
+      assertEquals(3 * once.actionPackets(a), twice.actionPackets(a));
+    }
+    for (int q = 0; q < 2; q++) {
+      assertEquals(3 * once.queuePackets(q), twice.queuePackets(q));
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> r.replay(List.of(cap)));
+  }
+
   /** Redirects through a devmap, a cpumap and an xskmap land in their files; a miss is an error. */
   @Test
   void redirectsThroughMapsGoToTheirTargets() throws Exception {
