@@ -43,6 +43,9 @@ final class PacketSlot {
 
   int abortPc = -1;
 
+  /** Ring buffer / perf records this packet's run produced (--serial), or null. */
+  java.util.List<io.xdpemu.ebpf.maps.MapEvents.Event> events;
+
   /** The NIC dropped the frame before the program ran (it did not fit a frame buffer). */
   boolean nicDropped;
 
@@ -77,5 +80,6 @@ final class PacketSlot {
     abortReason = null;
     abortPc = -1;
     nicDropped = false;
+    events = null;
   }
 }

@@ -1,5 +1,6 @@
 package io.xdpemu.runtime;
 
+import io.xdpemu.ebpf.maps.MapEvents;
 import io.xdpemu.ebpf.maps.MapRegistry;
 import io.xdpemu.pcap.PcapWriter;
 import java.io.BufferedOutputStream;
@@ -34,7 +35,11 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
   private PcapWriter[] redirectWriters = new PcapWriter[8];
   private int redirects;
 
-  RunOutputs(Path dir, boolean trace) {
+  private final MapRegistry maps;
+  private OutputStream events;
+
+  RunOutputs(Path dir, boolean trace, MapRegistry maps) {
+    this.maps = maps;
     this.dir = OutputFiles.directory(dir);
     this.pass = pcap("pass.pcap");
     this.tx = pcap("tx.pcap");
@@ -72,9 +77,40 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
         // DROP and ABORTED frames leave no file behind (the summary counts them).
       }
     }
+    if (s.events != null) {
+      writeEvents(s.events);
+    }
     if (trace != null) {
       trace.write(s);
       traceText.println(TraceWriter.text(s));
+    }
+  }
+
+  /**
+   * Drains ring buffers and perf event arrays into {@code events.jsonl} (created with the first
+   * record), one {@link MapEvents.Event#toJson()} per line. With {@code --serial} (or one queue)
+   * the records were taken after every packet, in input order; otherwise they are polled after
+   * every batch, as a consumer that wakes up now and then: records of different queues follow
+   * their commit order, and a small ring may fill up within a batch (the program then sees
+   * -ENOSPC, as with a slow consumer).
+   */
+  @Override
+  public void endOfBatch() {
+    if (maps != null) {
+      writeEvents(MapEvents.drain(maps));
+    }
+  }
+
+  private void writeEvents(List<MapEvents.Event> list) {
+    for (MapEvents.Event e : list) {
+      if (events == null) {
+        events = open("events.jsonl");
+      }
+      try {
+        events.write((e.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+      } catch (IOException x) {
+        throw new UncheckedIOException(x);
+      }
     }
   }
 
