@@ -260,6 +260,23 @@ class CliTest {
         .startsWith("{\"packets\":" + expected + ","));
   }
 
+  /** Ring buffer records (two per packet in helpers_misc) are polled per packet with --serial. */
+  @Test
+  void ringBufferRecordsGoToEventsJsonlInPacketOrder() throws Exception {
+    Path[] outs = {tmp.resolve("ev1"), tmp.resolve("ev2")};
+    for (int i = 0; i < 2; i++) {
+      Outcome o = xdpemu("run", example("maps/helpers_misc.o"), "--pcap", pcap.toString(),
+          "--out", outs[i].toString(), "--queues", Integer.toString(i + 1), "--serial",
+          "--no-verify");
+      assertEquals(0, o.code(), o.err());
+    }
+    List<String> lines = Files.readAllLines(outs[0].resolve("events.jsonl"));
+    assertEquals(800, lines.size());
+    assertEquals("{\"map\":\"events\",\"type\":\"ringbuf\",\"data\":\"efcdab00000000000000000000000000\"}",
+        lines.get(0));
+    assertSameFiles(outs[0], outs[1], "events.jsonl");
+  }
+
   @Test
   void testRunPrintsBpftoolsLineAndWritesOutputs() throws Exception {
     byte[] frame = new byte[60];
