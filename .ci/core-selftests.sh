@@ -16,11 +16,19 @@
 #      - dumps its test_cases[] table (setup functions applied) -> cases.jsonl.
 # 4. Runs KernelCoreSelftestsTest (ebpf-vm): every case through xdpemu's ELF loader and CO-RE
 #    relocator against the case's target BTF, compared with libbpf's relocated instructions
-#    (the core_oracle loader) and with the kernel's verdict.
+#    (the core_oracle loader) and with the kernel's verdict; every case the kernel loads (but
+#    "kernel") is then run in xdpemu's interpreter and data.out compared with the expected bytes.
+#    Measured (Linux 6.18, clang-16, libbpf 1.1): kernel 75 pass / 2 skip; xdpemu 75 pass (52 of
+#    them also run), 2 skipped (module_probed/module_direct need bpf_testmod.ko).
 # Needs root, bpf(), clang, gcc, libbpf-dev, bpftool (vmlinux.h), xz-utils.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${1:-$ROOT/ebpf-vm/target/core-selftests}
+if [ -z "${CLANG:-}" ] && ! command -v clang-16 >/dev/null && ! command -v clang-15 >/dev/null; then
+  # clang >= 15 builds all 18 programs (Debian 12 ships clang-16 next to its default clang-14)
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends clang-16 \
+    >/dev/null 2>&1 || echo "core-selftests: clang-16 unavailable, using $(command -v clang)"
+fi
 CLANG=${CLANG:-$(command -v clang-16 || command -v clang-15 || command -v clang)}
 VERSION=6.12
 mkdir -p "$WORK"

@@ -49,6 +49,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpf/libbpf_version.h>
 #include <linux/bpf.h>
 
 /* Room for bpf_xdp_adjust_tail() growth and metadata: far more than one page-sized XDP buffer. */
@@ -414,7 +415,11 @@ int main(int argc, char **argv)
 		reply("error %s: load of '%s' failed: %s", argv[1], argv[2], strerror(-err));
 		return 1;
 	}
+#if LIBBPF_MAJOR_VERSION > 1 || (LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION >= 2)
+	bpf_prog_get_info_by_fd(bpf_program__fd(prog), &info, &info_len);
+#else
 	bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &info_len);
+#endif
 	bpf_object__for_each_map(map, obj)
 		nmaps++;
 	reply("ready prog=%s id=%u maps=%d ncpus=%d", bpf_program__name(prog), info.id, nmaps,

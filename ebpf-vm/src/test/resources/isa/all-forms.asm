@@ -55,6 +55,10 @@ lock xchg [%r1+8], %r4
 lock xchg32 [%r1+0], %r4
 lock cmpxchg [%r1+8], %r5
 lock cmpxchg32 [%r1+0], %r5
+ldxacqb %r2, [%r1+1]
+ldxacqdw %r2, [%r10-8]
+stxrelh [%r1+2], %r3
+stxrelw [%r10-4], %r3
 jeq %r1, 0, +3
 jne %r1, -1, +0
 jgt %r1, %r2, -2

@@ -2,8 +2,8 @@ package io.xdpemu.bench;
 
 import io.xdpemu.ebpf.isa.Assembler;
 import io.xdpemu.ebpf.vm.Engine;
-import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 import io.xdpemu.ebpf.vm.Linkage;
 import io.xdpemu.ebpf.vm.Program;
@@ -12,6 +12,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -19,6 +21,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -30,18 +33,29 @@ import org.openjdk.jmh.infra.Blackhole;
  *       + {@code jne}: 1 + 10,000 x 102 + 1 = 1,020,002 executed instructions per run.
  *   <li>{@code aluStraight}: the same 100 ops once, then exit (102 instructions): per-run overhead
  *       included.
- *   <li>{@code baselineExit}: {@code mov r0, 0; exit}, the fixed cost of one run.
+ *   <li>{@code baseline}: {@code mov r0, 0; exit}, everything but the work: the fixed cost of one
+ *       run (entry, register file, exit) and the sink, per executed instruction like the others.
  *   <li>{@code xdpSubnet}: ns per packet for the suite's {@code subnet.data} VLAN/IPv4 check
  *       rewritten as XDP (data/data_end from xdp_md, a bounds check, 74-byte frame): 18 executed
  *       instructions including 6 bounds-checked loads.
  * </ul>
  *
+ * <p>{@code engine} is a parameter so that a JIT slots in next to the interpreter ({@code -p
+ * engine=interp,jit} once {@code Engine.byName("jit")} exists).
+ *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar InterpreterBench -f 1 -wi 3 -i 5 -w 1s
  * -r 1s}.
+ *
+ * <p>On a shared machine (more runnable threads than cores) wall-clock time mostly measures the
+ * scheduler; {@link #main} measures the same programs in thread CPU time instead: {@code java -cp
+ * benchmarks/target/benchmarks.jar io.xdpemu.bench.InterpreterBench}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
 public class InterpreterBench {
   static final int LOOP_ITERATIONS = 10_000;
   static final int OPS = 100;
@@ -118,22 +132,18 @@ public class InterpreterBench {
     return new Program(name, Assembler.assemble(asm), new HelperRegistry(), Linkage.NONE);
   }
 
-  static Engine engine(String name) {
-    if (name.equals(Engine.INTERPRETER.name())) {
-      return Engine.INTERPRETER;
-    }
-    throw new IllegalArgumentException("unknown engine " + name);
-  }
-
   @Setup
   public void setup() {
-    Engine e = engine(engine);
+    Engine e = Engine.byName(engine);
     String ops = randomAluOps(42);
     aluLoop =
         e.prepare(
             program(
                 "alu100_loop",
-                "mov %r6, " + LOOP_ITERATIONS + "\nloop:\n" + ops
+                "mov %r6, "
+                    + LOOP_ITERATIONS
+                    + "\nloop:\n"
+                    + ops
                     + "sub %r6, 1\njne %r6, 0, loop\nexit\n"));
     aluStraight = e.prepare(program("alu100_straight", "mov %r6, 0\n" + ops + "exit\n"));
     baseline = e.prepare(program("exit", "mov %r0, 0\nexit\n"));
@@ -170,7 +180,49 @@ public class InterpreterBench {
 
   @Benchmark
   @OperationsPerInvocation(2)
-  public void baselineExit(Blackhole bh) {
+  public void baseline(Blackhole bh) {
     bh.consume(baseline.run(ctx, 0));
+  }
+
+  /** Thread-CPU-time measurement of the same benchmarks (best of 12 rounds after warm-up). */
+  public static void main(String[] args) {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    InterpreterBench b = new InterpreterBench();
+    b.engine = args.length > 0 ? args[0] : Engine.INTERPRETER.name();
+    b.setup();
+    double loop = Double.MAX_VALUE;
+    double straight = Double.MAX_VALUE;
+    double subnet = Double.MAX_VALUE;
+    double exit = Double.MAX_VALUE;
+    long sink = 0;
+    for (int round = 0; round < 16; round++) {
+      long t0 = mx.getCurrentThreadCpuTime();
+      for (int i = 0; i < 20; i++) {
+        sink += b.aluLoop();
+      }
+      long t1 = mx.getCurrentThreadCpuTime();
+      for (int i = 0; i < 100_000; i++) {
+        sink += b.aluStraight.run(b.ctx, 0);
+      }
+      long t2 = mx.getCurrentThreadCpuTime();
+      for (int i = 0; i < 100_000; i++) {
+        sink += b.xdpSubnet.run(b.ctx, ExecutionContext.contextPointer());
+      }
+      long t3 = mx.getCurrentThreadCpuTime();
+      for (int i = 0; i < 100_000; i++) {
+        sink += b.baseline.run(b.ctx, 0);
+      }
+      long t4 = mx.getCurrentThreadCpuTime();
+      if (round >= 4) {
+        loop = Math.min(loop, (t1 - t0) / 20.0 / LOOP_INSNS);
+        straight = Math.min(straight, (t2 - t1) / 100_000.0 / STRAIGHT_INSNS);
+        subnet = Math.min(subnet, (t3 - t2) / 100_000.0);
+        exit = Math.min(exit, (t4 - t3) / 100_000.0);
+      }
+    }
+    System.out.printf(
+        "thread CPU time, %s: aluLoop %.2f ns/insn, aluStraight %.2f ns/insn, xdpSubnet %.1f"
+            + " ns/packet, baselineExit %.1f ns/run (checksum %d)%n",
+        b.engine, loop, straight, subnet, exit, sink);
   }
 }

@@ -7,10 +7,10 @@ import io.xdpemu.nic.parse.ParseResult;
 import java.util.Arrays;
 
 /**
- * A metadata or descriptor layout compiled for writing: flat arrays of (offset, size, byte
- * order, source), walked once per frame. The whole block is zeroed first, so gaps and unselected
- * union bytes are deterministic (the kernel leaves new metadata bytes uninitialised; the emulator
- * chooses zero).
+ * A metadata or descriptor layout compiled for writing: flat arrays of (offset, size, byte order,
+ * source), walked once per frame. The whole block is zeroed first, so gaps and unselected union
+ * bytes are deterministic (the kernel leaves new metadata bytes uninitialised; the emulator chooses
+ * zero).
  */
 final class LayoutWriter {
   private final int size;
@@ -20,8 +20,10 @@ final class LayoutWriter {
   private final Source[] source;
   private final long[] argument;
   private final Layout.FieldRef[] ref;
+
   /** Per union field: base offset, member ptype sets and member writers. */
   private final int[] unionOff;
+
   private final long[][][] unionPtypes;
   private final LayoutWriter[][] unionMembers;
 

@@ -17,9 +17,8 @@ import java.util.Arrays;
  *   nic.load(newFirmware, validator);                    // hot swap at a packet boundary
  * </pre>
  *
- * <p>Threads: each queue is used by one thread at a time (as NAPI polls a queue on one CPU);
- * {@link #steer} may be called from any thread; {@link #load} from any thread, concurrently with
- * traffic.
+ * <p>Threads: each queue is used by one thread at a time (as NAPI polls a queue on one CPU); {@link
+ * #steer} may be called from any thread; {@link #load} from any thread, concurrently with traffic.
  */
 public final class Nic implements AutoCloseable {
   private final NicConfig config;
@@ -55,9 +54,15 @@ public final class Nic implements AutoCloseable {
     if (fw.metadataSize() > room) {
       throw fw.metadata()
           .at()
-          .error("metadata size " + fw.metadataSize() + " is too large for the headroom: "
-              + config.headroom() + " bytes minus " + XdpBuff.XDP_FRAME_SIZE
-              + " for struct xdp_frame leaves " + room);
+          .error(
+              "metadata size "
+                  + fw.metadataSize()
+                  + " is too large for the headroom: "
+                  + config.headroom()
+                  + " bytes minus "
+                  + XdpBuff.XDP_FRAME_SIZE
+                  + " for struct xdp_frame leaves "
+                  + room);
     }
   }
 
@@ -87,8 +92,8 @@ public final class Nic implements AutoCloseable {
   }
 
   /**
-   * The queue RSS picks for a frame: Toeplitz hash of the configured fields, indirection
-   * table[hash mod size], folded onto the queue count. No allocation in steady state.
+   * The queue RSS picks for a frame: Toeplitz hash of the configured fields, indirection table[hash
+   * mod size], folded onto the queue count. No allocation in steady state.
    */
   public int steer(byte[] pkt, int len) {
     return steer(pkt, 0, len);
@@ -113,10 +118,10 @@ public final class Nic implements AutoCloseable {
 
   /**
    * Swaps the firmware while traffic flows. The validator runs first (the runtime relocates and
-   * verifies the attached program against the candidate's BTF); if it throws, or the candidate
-   * does not fit this NIC, the swap is refused with that exception and the old firmware keeps
-   * running. Otherwise every queue picks up the new firmware at its next frame: a frame is
-   * handled entirely by the old or entirely by the new firmware.
+   * verifies the attached program against the candidate's BTF); if it throws, or the candidate does
+   * not fit this NIC, the swap is refused with that exception and the old firmware keeps running.
+   * Otherwise every queue picks up the new firmware at its next frame: a frame is handled entirely
+   * by the old or entirely by the new firmware.
    *
    * @return the new generation number
    */

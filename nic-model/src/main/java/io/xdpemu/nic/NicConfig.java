@@ -5,16 +5,16 @@ import io.xdpemu.ebpf.vm.KernelMemory;
 /**
  * Per-NIC hardware parameters (not part of the firmware).
  *
- * @param headroom bytes before the packet in each frame; XDP_PACKET_HEADROOM (256) by default,
- *     192 on Intel 2K-buffer drivers (i40e_compute_pad()), 258 with NET_IP_ALIGN
+ * @param headroom bytes before the packet in each frame; XDP_PACKET_HEADROOM (256) by default, 192
+ *     on Intel 2K-buffer drivers (i40e_compute_pad()), 258 with NET_IP_ALIGN
  * @param tailroom bytes after the largest packet (room for skb_shared_info, ~320 on x86-64)
  * @param frameSize bytes per frame buffer (a page: 4096)
  * @param queues RX queue count; 0 = the firmware's RSS queue count (1 without RSS)
- * @param frames frame buffers per queue; a frame handed to the program stays valid until the
- *     queue has received this many more frames
+ * @param frames frame buffers per queue; a frame handed to the program stays valid until the queue
+ *     has received this many more frames
  * @param ifindex the interface index programs see as ingress_ifindex
- * @param ringBase kernel address of queue 0's descriptor ring; queue i's ring is at ringBase + i
- *     * 2^32
+ * @param ringBase kernel address of queue 0's descriptor ring; queue i's ring is at ringBase + i *
+ *     2^32
  * @param dmaBase simulated DMA address of the first frame buffer (BUFFER_ADDRESS source)
  */
 public record NicConfig(
@@ -42,7 +42,13 @@ public record NicConfig(
 
   public static NicConfig defaults() {
     return new NicConfig(
-        XDP_PACKET_HEADROOM, 320, 4096, 0, 256, 2, KernelMemory.DIRECT_MAP_BASE + 0x4000_0000L,
+        XDP_PACKET_HEADROOM,
+        320,
+        4096,
+        0,
+        256,
+        2,
+        KernelMemory.DIRECT_MAP_BASE + 0x4000_0000L,
         0x1_0000_0000L);
   }
 

@@ -82,8 +82,12 @@ class RxPathTest {
     Firmware fw = TestFiles.firmware("mynic-v2.json");
     try (Nic nic = Nic.create(fw, NicConfig.defaults())) {
       ExecutionContext ctx = context();
-      byte[] dns = Frames.eth(0x8100).vlan(0x2064, 0x0800).ipv4(17, 0x0a000001, 0x0a000002, 8, 0)
-          .udp(5353, 53, 0).bytes();
+      byte[] dns =
+          Frames.eth(0x8100)
+              .vlan(0x2064, 0x0800)
+              .ipv4(17, 0x0a000001, 0x0a000002, 8, 0)
+              .udp(5353, 53, 0)
+              .bytes();
       nic.queue(0).receive(dns, 0, dns.length, 7, ctx);
       ByteBuffer m = meta(ctx);
       assertEquals(40, ctx.xdp().metaLength());
@@ -118,8 +122,12 @@ class RxPathTest {
     Firmware fw = TestFiles.firmware("mynic-kernel.json");
     try (Nic nic = Nic.create(fw, NicConfig.defaults())) {
       ExecutionContext ctx = context();
-      byte[] tagged = Frames.eth(0x8100).vlan(0xa005, 0x0800).ipv4(6, 0x420995bbL, 0xa18e6450L, 20, 0)
-          .tcp(2794, 1766).bytes();
+      byte[] tagged =
+          Frames.eth(0x8100)
+              .vlan(0xa005, 0x0800)
+              .ipv4(6, 0x420995bbL, 0xa18e6450L, 20, 0)
+              .tcp(2794, 1766)
+              .bytes();
       RxQueue q = nic.queue(2);
       q.receive(tagged, 0, tagged.length, 99, ctx);
       XdpBuff x = ctx.xdp();
@@ -139,8 +147,9 @@ class RxPathTest {
       ParseResult r = q.lastResult();
       assertEquals(14, r.l3Offset);
       assertEquals(34, r.l4Offset);
-      assertEquals(ParseResult.CSUM_L3_CHECKED | ParseResult.CSUM_L3_GOOD
-          | ParseResult.CSUM_L4_CHECKED, r.checksumStatus); // TCP checksum field left at 0: bad
+      assertEquals(
+          ParseResult.CSUM_L3_CHECKED | ParseResult.CSUM_L3_GOOD | ParseResult.CSUM_L4_CHECKED,
+          r.checksumStatus); // TCP checksum field left at 0: bad
       q.receive(TCP, 0, TCP.length, 100, ctx);
       assertFalse(ctx.rxMetadata.rxVlanTag(out)); // untagged frame: -ENODATA
     }
@@ -149,10 +158,16 @@ class RxPathTest {
   @Test
   void refusesMetadataThatDoesNotFitTheHeadroom() {
     Firmware fw = TestFiles.firmware("mynic-v2.json");
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> Nic.create(fw, NicConfig.defaults().withHeadroom(64)));
-    assertTrue(e.getMessage().contains("metadata size 40 is too large for the headroom: 64 bytes"
-        + " minus 40 for struct xdp_frame leaves 24"), e.getMessage());
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class,
+            () -> Nic.create(fw, NicConfig.defaults().withHeadroom(64)));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "metadata size 40 is too large for the headroom: 64 bytes"
+                    + " minus 40 for struct xdp_frame leaves 24"),
+        e.getMessage());
     assertTrue(e.getMessage().matches("malformed .*mynic-v2.json:\\d+:\\d+: .*"), e.getMessage());
   }
 
@@ -160,13 +175,31 @@ class RxPathTest {
   void steersByIndirectionTableAndSpreadsFlows() {
     Firmware fw = TestFiles.firmware("mynic-v1.json");
     try (Nic nic = Nic.create(fw, NicConfig.defaults())) {
-      int hash = new Toeplitz(fw.rss().key()).hash(
-          new byte[] {66, 9, (byte) 149, (byte) 187, (byte) 161, (byte) 142, 100, 80, 0x0a, (byte) 0xea,
-              0x06, (byte) 0xe6}, 0, 12);
-      assertEquals(fw.rss().indirection()[(int) ((hash & 0xffffffffL) % 128)], nic.steer(TCP, TCP.length));
+      int hash =
+          new Toeplitz(fw.rss().key())
+              .hash(
+                  new byte[] {
+                    66,
+                    9,
+                    (byte) 149,
+                    (byte) 187,
+                    (byte) 161,
+                    (byte) 142,
+                    100,
+                    80,
+                    0x0a,
+                    (byte) 0xea,
+                    0x06,
+                    (byte) 0xe6
+                  },
+                  0,
+                  12);
+      assertEquals(
+          fw.rss().indirection()[(int) ((hash & 0xffffffffL) % 128)], nic.steer(TCP, TCP.length));
       Set<Integer> queues = new HashSet<>();
       for (int port = 1000; port < 1064; port++) {
-        byte[] p = Frames.eth(0x0800).ipv4(17, 0x0a000001, 0x0a000002, 8, 0).udp(port, 53, 0).bytes();
+        byte[] p =
+            Frames.eth(0x0800).ipv4(17, 0x0a000001, 0x0a000002, 8, 0).udp(port, 53, 0).bytes();
         queues.add(nic.steer(p, p.length));
       }
       assertEquals(4, queues.size());

@@ -18,6 +18,7 @@ final class Commands {
     TABLE.put("disasm", new DisasmCommand());
     TABLE.put("diff", new DiffCommand());
     TABLE.put("btf", new BtfCommand());
+    TABLE.put("firmware", new FirmwareCommand());
   }
 
   static Command lookup(String name) {

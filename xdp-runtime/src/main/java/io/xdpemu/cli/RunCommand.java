@@ -30,7 +30,9 @@ final class RunCommand implements Command {
               .option("--queues", "N", "RX queues, one thread each (default: firmware's RSS"
                   + " queues, 1 without firmware)")
               .flag("--trace", "with --out: write packets.jsonl (every packet in and out)")
-              .repeatable("--swap-firmware", "FILE@N", "load firmware FILE before packet N"));
+              .repeatable("--swap-firmware", "FILE@N", "load firmware FILE before packet N")
+              .flag("--serial", "run packets one at a time in input order: identical results"
+                  + " even for programs whose queues race on shared maps"));
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
@@ -63,7 +65,8 @@ final class RunCommand implements Command {
             attach.attachment(),
             attach.loaded()::newContext,
             attach.loaded().maps(),
-            new ReplayRun.Options(captures, outDir, a.has("--trace"), swaps, Replay.DEFAULT_BATCH),
+            new ReplayRun.Options(captures, outDir, a.has("--trace"), swaps, Replay.DEFAULT_BATCH,
+                a.has("--serial")),
             attach.loaded().describe(),
             ProgressBar.terminal() ? out : null);
     out.println(SummaryReport.table(stats, attach.loaded().describe(), attach.nic().describe()));

@@ -1,6 +1,7 @@
 package io.xdpemu.cli;
 
 import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
 
@@ -46,8 +47,11 @@ final class TestRunCommand implements Command {
             : new byte[0];
     int repeat = (int) a.getLong("--repeat", 1, 1, Integer.MAX_VALUE);
     int cpus = TestRun.possibleCpus();
-    LoadPipeline.Loaded loaded = LoadPipeline.load(o, cpus, null);
-    LoadPipeline.Loaded warmup = LoadPipeline.load(o, cpus, null);
+    // With --firmware the program is relocated against the firmware's BTF; the metadata itself
+    // comes from --meta-in, as in the kernel's test run.
+    io.xdpemu.ebpf.btf.Btf fwBtf = Attach.firmwareBtfFor(o);
+    LoadPipeline.Loaded loaded = LoadPipeline.load(o, cpus, fwBtf);
+    LoadPipeline.Loaded warmup = LoadPipeline.load(o, cpus, fwBtf);
     TestRun.Result r = TestRun.run(loaded, meta, data, repeat, warmup);
     try (OutputFiles files = new OutputFiles()) {
       if (a.has("--data-out")) {

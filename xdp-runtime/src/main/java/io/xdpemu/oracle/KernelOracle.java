@@ -22,12 +22,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The running Linux kernel as the oracle: one XDP program loaded with libbpf and run with {@code
- * BPF_PROG_TEST_RUN}, packet after packet, with map state kept between packets (what {@code
- * xdpemu diff} and the differential tests compare the emulator with).
+ * BPF_PROG_TEST_RUN}, packet after packet, with map state kept between packets (what {@code xdpemu
+ * diff} and the differential tests compare the emulator with).
  *
- * <p>It drives a small C process, {@code xdpemu-oracle} (source {@code src/main/c}, built by
- * {@link OracleBinary} at first use), over a line protocol on its stdin/stdout described in that
- * source. One instance is one loaded program; instances are thread-safe but serialise their calls.
+ * <p>It drives a small C process, {@code xdpemu-oracle} (source {@code src/main/c}, built by {@link
+ * OracleBinary} at first use), over a line protocol on its stdin/stdout described in that source.
+ * One instance is one loaded program; instances are thread-safe but serialise their calls.
  *
  * <pre>{@code
  * try (KernelOracle k = KernelOracle.open(obj, "xdp_bounce", null)) {
@@ -221,6 +221,11 @@ public final class KernelOracle implements AutoCloseable {
     return possibleCpus;
   }
 
+  /** The oracle process's pid (tests kill it to check that a dead oracle is reported). */
+  long pid() {
+    return process.pid();
+  }
+
   /** Unloads the program (the process exits and its file descriptors close). Idempotent. */
   @Override
   public synchronized void close() {
@@ -261,10 +266,13 @@ public final class KernelOracle implements AutoCloseable {
       commands.write('\n');
       commands.flush();
     } catch (IOException e) {
-      throw died(command.substring(0, command.indexOf(' ') < 0 ? command.length()
-          : command.indexOf(' ')), e);
+      throw died(verb(command), e);
     }
-    return readReply(command);
+    return readReply(verb(command));
+  }
+
+  private static String verb(String command) {
+    return command.split(" ", 2)[0];
   }
 
   private String readReply(String what) {
@@ -281,14 +289,13 @@ public final class KernelOracle implements AutoCloseable {
   }
 
   private KernelOracleException died(String what, IOException cause) {
-    String name = what.length() > 40 ? what.substring(0, 40) + "..." : what;
     waitQuietly();
     String exit = process.isAlive() ? "still running" : "exit code " + process.exitValue();
     return new KernelOracleException(
         "process for "
             + object.getFileName()
             + " stopped answering during '"
-            + name
+            + what
             + "' ("
             + exit
             + ")"
@@ -369,7 +376,12 @@ public final class KernelOracle implements AutoCloseable {
 
   /** The fields of a "map ..." line, before its entries are read. */
   private record MapHeader(
-      String name, String kernelName, String type, int keySize, int valueSize, int maxEntries,
+      String name,
+      String kernelName,
+      String type,
+      int keySize,
+      int valueSize,
+      int maxEntries,
       int ncpus) {
     static MapHeader parse(Map<String, String> f) {
       String kernelName = f.get("name");

@@ -2,9 +2,11 @@ package io.xdpemu.runtime;
 
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.nic.Nic;
 import io.xdpemu.nic.NicConfig;
+import io.xdpemu.nic.export.LayoutBtf;
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.nic.firmware.FirmwareLoader;
 import java.nio.file.Files;
@@ -45,9 +47,13 @@ public final class Attach {
         ? null : firmwareBtf(FirmwareLoader.load(o.firmware()), o);
   }
 
-  /** The split BTF a firmware exports for CO-RE; wired to nic-model's export as it lands. */
+  /**
+   * The target BTF with a firmware: the base (--vmlinux, the host's, or the bundled one) plus the
+   * split BTF the firmware exports for its metadata layout (what a driver would expose at
+   * /sys/kernel/btf/&lt;nic&gt;). {@code --btf} overrides it in {@link LoadPipeline#targetBtf}.
+   */
   static Btf firmwareBtf(Firmware fw, LoadOptions o) {
-    return null;
+    return LayoutBtf.build(fw, BaseBtf.load(o.vmlinux()));
   }
 
   public LoadPipeline.Loaded loaded() {

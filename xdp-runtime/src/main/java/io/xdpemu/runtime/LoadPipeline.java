@@ -52,6 +52,9 @@ import java.util.List;
 public final class LoadPipeline {
   private LoadPipeline() {}
 
+  /** Instructions one run of an unverified program may execute (BPF_COMPLEXITY_LIMIT_INSNS). */
+  public static final long UNVERIFIED_BUDGET = 1_000_000L;
+
   /**
    * A loaded program and everything it needs at run time.
    *
@@ -79,10 +82,18 @@ public final class LoadPipeline {
       return ctx;
     }
 
-    /** The program as an {@link XdpRunner}: r1 = the xdp_md context. */
+    /**
+     * The program as an {@link XdpRunner}: r1 = the xdp_md context. An unverified program
+     * (--no-verify) gets an instruction budget per run, so that a loop the verifier would have
+     * refused ends in a trap (XDP_ABORTED) instead of hanging the replay.
+     */
     public XdpRunner runner() {
       Executable exe = executable;
-      return ctx -> exe.run(ctx, ExecutionContext.contextPointer());
+      long budget = verdict == null ? UNVERIFIED_BUDGET : Long.MAX_VALUE;
+      return ctx -> {
+        ctx.budget = budget;
+        return exe.run(ctx, ExecutionContext.contextPointer());
+      };
     }
 
     public String describe() {

@@ -25,11 +25,15 @@ import java.util.function.LongConsumer;
  *
  * So the outputs are in input packet order whatever the scheduling; with per-queue input order
  * fixed, a queue's program runs see the same sequence every time, which makes the whole replay
- * reproducible as long as queues do not race on shared map entries (as in the kernel, where such
- * races are the program's business: use atomics or per-CPU maps). Firmware swaps happen at batch
- * boundaries cut at the requested packet index, while every queue thread is idle.
+ * reproducible as long as queues do not race on shared map entries (per-CPU maps, atomic adds
+ * and read-only maps never do). A program that races (two queues inserting the same hash key with
+ * BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates depending on timing,
+ * exactly as it would in the kernel. {@code serial} mode removes that freedom: every packet runs
+ * in input order, on the reader thread, still with its own queue's execution context (CPU id,
+ * per-CPU map slot, prandom state), so the result is byte-identical for any program. Firmware
+ * swaps happen at batch boundaries cut at the requested packet index, while every queue is idle.
  */
-public final class Replay {
+public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
   interface Sink {
     void accept(PacketSlot slot);
@@ -40,6 +44,7 @@ public final class Replay {
   private final int queues;
   private final QueueRunner[] runners;
   private final int batchSize;
+  private final boolean serial;
   private Attachment attachment;
   private final List<FirmwareSwap> swaps;
   private final ReplayStats stats;
@@ -52,6 +57,7 @@ public final class Replay {
   private final CyclicBarrier start;
   private final CyclicBarrier end;
   private final Thread[] threads;
+  private boolean started;
   private volatile boolean shutdown;
   private volatile Throwable failure;
 
@@ -61,8 +67,10 @@ public final class Replay {
       MapRegistry maps,
       boolean keepMeta,
       List<FirmwareSwap> swaps,
-      int batchSize) {
+      int batchSize,
+      boolean serial) {
     this.attachment = attachment;
+    this.serial = serial;
     this.queues = attachment.nic().queues();
     this.batchSize = batchSize;
     this.swaps = new ArrayList<>(swaps);
@@ -78,7 +86,7 @@ public final class Replay {
     }
     this.perQueue = new int[queues][batchSize];
     this.perQueueCount = new int[queues];
-    if (queues > 1) {
+    if (queues > 1 && !serial) {
       start = new CyclicBarrier(queues + 1);
       end = new CyclicBarrier(queues + 1);
       threads = new Thread[queues];
@@ -108,8 +116,50 @@ public final class Replay {
    * progress} (may be null) gets the packet count after each batch.
    */
   void run(List<Capture> captures, Sink sink, LongConsumer progress) {
-    for (Thread t : threads) {
-      t.start();
+    try {
+      pass(captures, sink, progress);
+    } finally {
+      stopWorkers();
+    }
+  }
+
+  /**
+   * In-memory entry point (benchmarks, embedders): replays {@code captures} (e.g. {@link
+   * Capture#of}) once more with no outputs, keeping the queue threads alive for the next call, so
+   * repeated passes allocate nothing per packet. Packet indexes (and firmware swaps) start again at
+   * 0 on every pass; the counters of {@link #stats()} accumulate over passes, {@code elapsedNs} is
+   * the last pass's. {@link #close()} stops the queue threads.
+   */
+  public ReplayStats replay(List<Capture> captures) {
+    if (shutdown) {
+      throw new IllegalStateException("replay is closed");
+    }
+    boolean ok = false;
+    try {
+      pass(captures, NO_OUTPUT, null);
+      ok = true;
+    } finally {
+      if (!ok) {
+        stopWorkers();
+      }
+    }
+    return stats;
+  }
+
+  private static final Sink NO_OUTPUT = s -> {};
+
+  /** Stops the queue threads (idempotent). */
+  @Override
+  public void close() {
+    stopWorkers();
+  }
+
+  private void pass(List<Capture> captures, Sink sink, LongConsumer progress) {
+    if (!started) {
+      started = true;
+      for (Thread t : threads) {
+        t.start();
+      }
     }
     long t0 = System.nanoTime();
     long index = 0;
@@ -151,7 +201,6 @@ public final class Replay {
       }
     } finally {
       stats.elapsedNs = System.nanoTime() - t0;
-      stopWorkers();
     }
   }
 
@@ -177,6 +226,11 @@ public final class Replay {
     }
     if (queues == 1) {
       runQueue(0);
+    } else if (serial) {
+      Attachment att = attachment;
+      for (int i = 0; i < filled; i++) {
+        runners[slots[i].queue].process(slots[i], att);
+      }
     } else {
       await(start);
       await(end);
@@ -226,10 +280,10 @@ public final class Replay {
   }
 
   private void stopWorkers() {
+    shutdown = true;
     if (threads.length == 0) {
       return;
     }
-    shutdown = true;
     start.reset();
     for (Thread t : threads) {
       t.interrupt();

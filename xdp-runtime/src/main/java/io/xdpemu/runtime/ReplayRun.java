@@ -22,16 +22,22 @@ public final class ReplayRun {
    * @param trace write packets.jsonl
    * @param swaps firmware swaps by packet index
    * @param batch packets per batch (see {@link Replay})
+   * @param serial run packets one at a time in input order (byte-identical for any program)
    */
   public record Options(
-      List<Path> captures, Path outDir, boolean trace, List<FirmwareSwap> swaps, int batch) {
+      List<Path> captures,
+      Path outDir,
+      boolean trace,
+      List<FirmwareSwap> swaps,
+      int batch,
+      boolean serial) {
     public Options {
       captures = List.copyOf(captures);
       swaps = List.copyOf(swaps);
     }
 
     public static Options of(List<Path> captures, Path outDir, boolean trace) {
-      return new Options(captures, outDir, trace, List.of(), Replay.DEFAULT_BATCH);
+      return new Options(captures, outDir, trace, List.of(), Replay.DEFAULT_BATCH, false);
     }
   }
 
@@ -54,7 +60,7 @@ public final class ReplayRun {
     }
     Replay replay =
         new Replay(attachment, contexts, maps, o.trace() && o.outDir() != null, o.swaps(),
-            o.batch());
+            o.batch(), o.serial());
     ProgressBar bar = progress == null ? null : new ProgressBar(progress, total);
     List<String> names = o.captures().stream().map(Path::toString).toList();
     if (o.outDir() == null) {
@@ -63,7 +69,7 @@ public final class ReplayRun {
       try (RunOutputs out = new RunOutputs(o.outDir(), o.trace())) {
         replay.run(caps, out, bar);
         out.finish(
-            SummaryReport.json(replay.stats(), program, attachment.description(), names), maps);
+            SummaryReport.json(replay.stats(), program, attachment.nic().describe(), names), maps);
       }
     }
     if (bar != null) {

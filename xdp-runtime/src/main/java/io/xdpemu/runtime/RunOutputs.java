@@ -26,6 +26,7 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
   private final PcapWriter pass;
   private final PcapWriter tx;
   private final TraceWriter trace;
+  private final java.io.PrintStream traceText;
   private final List<OutputStream> streams = new ArrayList<>();
   /** Redirect targets seen so far: key (kind << 40 | target) and writer; few, so searched linearly. */
   private long[] redirectKeys = new long[8];
@@ -38,6 +39,8 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     this.pass = pcap("pass.pcap");
     this.tx = pcap("tx.pcap");
     this.trace = trace ? new TraceWriter(open("packets.jsonl")) : null;
+    this.traceText =
+        trace ? new java.io.PrintStream(open("packets.txt"), false, StandardCharsets.UTF_8) : null;
   }
 
   private OutputStream open(String name) {
@@ -71,6 +74,7 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     }
     if (trace != null) {
       trace.write(s);
+      traceText.println(TraceWriter.text(s));
     }
   }
 
@@ -105,6 +109,12 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
           StandardCharsets.UTF_8);
       Files.writeString(files.temp(dir.resolve("maps.json")),
           maps == null ? "{}\n" : mapsJson(maps), StandardCharsets.UTF_8);
+      if (traceText != null) {
+        traceText.flush();
+        if (traceText.checkError()) {
+          throw new IOException("writing packets.txt failed");
+        }
+      }
       for (OutputStream os : streams) {
         os.close();
       }

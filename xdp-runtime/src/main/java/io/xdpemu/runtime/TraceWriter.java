@@ -125,4 +125,25 @@ final class TraceWriter {
     }
     return this;
   }
+
+  /**
+   * The line of packets.txt: {@code #12 q1 XDP_TX    IPv4 10.0.0.1.1234 > ...: UDP, 60 bytes} and,
+   * when the program changed the frame, {@code -> <summary of the frame after>}.
+   */
+  static String text(PacketSlot s) {
+    StringBuilder b = new StringBuilder(128);
+    b.append('#').append(s.index).append(" q").append(s.queue).append(' ');
+    b.append(String.format("%-12s ", XdpAction.name(s.action)));
+    b.append(io.xdpemu.pcap.PacketSummary.of(s.in, 0, s.inLength));
+    if (s.outLength != s.inLength || !java.util.Arrays.equals(s.in, 0, s.inLength, s.out, 0, s.outLength)) {
+      b.append("  ->  ").append(io.xdpemu.pcap.PacketSummary.of(s.out, 0, s.outLength));
+    }
+    if (s.abortReason != null) {
+      b.append("  [").append(s.abortReason).append(']');
+    }
+    if (s.redirectError != 0) {
+      b.append("  [redirect failed: ").append(s.redirectError).append(']');
+    }
+    return b.toString();
+  }
 }

@@ -120,11 +120,11 @@ class KernelOracleTest {
       assertEquals(1, blocklist.entries().size());
       assertEquals("0a000001", blocklist.entries().get(0).keyHex());
       KernelOracleException e =
-          assertThrows(KernelOracleException.class, () -> k.update("blocklist", new byte[3],
-              new byte[4]));
+          assertThrows(
+              KernelOracleException.class, () -> k.update("blocklist", new byte[3], new byte[4]));
       assertTrue(e.getMessage().contains("key_size is 4"), e.getMessage());
-      assertThrows(KernelOracleException.class, () -> k.update("nosuchmap", new byte[4],
-          new byte[4]));
+      assertThrows(
+          KernelOracleException.class, () -> k.update("nosuchmap", new byte[4], new byte[4]));
     }
   }
 
@@ -234,10 +234,15 @@ class KernelOracleTest {
   }
 
   @Test
-  void globalDataMapsAreNamedBySection() {
-    assertEquals(".bss", KernelOracle.xdpemuName("xdp_coun.bss"));
-    assertEquals(".rodata.str1.1", KernelOracle.xdpemuName("xdp_alu.rodata.str1.1"));
-    assertEquals("counters", KernelOracle.xdpemuName("counters"));
+  void deadOracleProcessIsReportedWithItsExitStatus() {
+    try (KernelOracle k = KernelOracle.open(example("xdp_pass.o"), "xdp_pass", null)) {
+      ProcessHandle handle = ProcessHandle.of(k.pid()).orElseThrow();
+      handle.destroyForcibly();
+      handle.onExit().join();
+      KernelOracleException e =
+          assertThrows(KernelOracleException.class, () -> k.run(NO_META, new byte[14], 1));
+      assertTrue(e.getMessage().contains("stopped answering during 'run'"), e.getMessage());
+    }
   }
 
   private static void fixIpChecksum(byte[] frame, int ipOffset) {

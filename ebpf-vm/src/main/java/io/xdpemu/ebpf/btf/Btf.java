@@ -75,6 +75,40 @@ public final class Btf {
     return read(file, null);
   }
 
+  /**
+   * Reads a file that may be standalone or split on {@code base} (the {@code --btf FILE} case;
+   * raw BTF carries no flag saying which). Split BTF is recognised by a string section that does
+   * not start with the empty string (pahole's and ours never do), or, failing that, by refusing
+   * to parse standalone (type ids or string offsets beyond its own sections) while parsing split.
+   */
+  public static Btf readStandaloneOrSplit(Path file, Btf base) {
+    byte[] data;
+    try {
+      data = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UsageException("cannot read " + file + ": " + e.getMessage());
+    }
+    if (ElfBtfSection.isElf(data)) {
+      data = ElfBtfSection.extract(data, file.toString());
+    }
+    String source = file.toString();
+    if (base == null || BtfReader.stringsStartWithNul(data)) {
+      try {
+        return BtfReader.read(data, null, source);
+      } catch (MalformedInputException standaloneError) {
+        if (base == null) {
+          throw standaloneError;
+        }
+        try {
+          return BtfReader.read(data, base, source);
+        } catch (MalformedInputException splitError) {
+          throw standaloneError;
+        }
+      }
+    }
+    return BtfReader.read(data, base, source);
+  }
+
   /** The base this BTF is split on, or null for standalone BTF. */
   public Btf base() {
     return base;

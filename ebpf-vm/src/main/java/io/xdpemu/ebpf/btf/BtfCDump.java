@@ -1,8 +1,6 @@
 package io.xdpemu.ebpf.btf;
 
 import io.xdpemu.ebpf.MalformedInputException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * BTF to compilable C, the algorithm of libbpf's btf_dump.c ({@code btf_dump__dump_type}) so the
@@ -27,11 +25,8 @@ public final class BtfCDump {
   private final byte[] orderState;
   private final byte[] emitState;
   private final boolean[] fwdEmitted;
-  private final boolean[] nameResolved;
   private final boolean[] referenced;
-  private final String[] cachedNames;
-  private final Map<String, Integer> typeNames = new HashMap<>();
-  final Map<String, Integer> identNames = new HashMap<>();
+  private final CNames names;
   private int[] emitQueue = new int[64];
   private int emitQueueCount;
   final CDeclWriter decl;
@@ -82,9 +77,8 @@ public final class BtfCDump {
     orderState = new byte[n];
     emitState = new byte[n];
     fwdEmitted = new boolean[n];
-    nameResolved = new boolean[n];
     referenced = new boolean[n];
-    cachedNames = new String[n];
+    names = new CNames(btf);
     orderState[0] = ORDERED;
     emitState[0] = EMITTED;
     markReferenced();
@@ -113,6 +107,34 @@ public final class BtfCDump {
         failure[0] = e;
       }
     }, "btf-c-dump", STACK_BYTES);
+    runToCompletion(t, failure);
+    return result[0];
+  }
+
+  /**
+   * C declarations of a split BTF's own types (ids from {@code firstId()}) and of the base types
+   * they need (e.g. {@code typedef unsigned int __u32;}), without bpftool's vmlinux.h wrapper: a
+   * header a NIC driver would ship for its metadata layout. Same ordering rules as the full dump.
+   */
+  public static String dumpOwnTypes(Btf btf) {
+    String[] result = new String[1];
+    Throwable[] failure = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        BtfCDump d = new BtfCDump(btf);
+        for (int id = btf.firstId(); id < btf.typeCount(); id++) {
+          d.dumpType(id);
+        }
+        result[0] = d.out.toString();
+      } catch (RuntimeException | Error e) {
+        failure[0] = e;
+      }
+    }, "btf-c-dump", STACK_BYTES);
+    runToCompletion(t, failure);
+    return result[0];
+  }
+
+  private static void runToCompletion(Thread t, Throwable[] failure) {
     t.start();
     try {
       t.join();
@@ -126,7 +148,6 @@ public final class BtfCDump {
     if (failure[0] instanceof Error e) {
       throw e;
     }
-    return result[0];
   }
 
   /** {@code btf_dump__dump_type}: emits {@code id} and whatever it needs that is not out yet. */
@@ -495,7 +516,7 @@ public final class BtfCDump {
     boolean is64 = t.kind() == BtfKind.ENUM64;
     for (int i = 0; i < vlen; i++) {
       String name = nameOf(d[(is64 ? 3 : 2) * i]);
-      int dups = nameDups(identNames, name);
+      int dups = names.identDups(name);
       out.append('\n').append(pfx(lvl + 1)).append(name);
       if (dups > 1) {
         out.append("___").append(dups);
@@ -532,40 +553,12 @@ public final class BtfCDump {
     }
   }
 
-  /** {@code btf_dump_name_dups}: how many times {@code name} has been seen, this one included. */
-  static int nameDups(Map<String, Integer> map, String name) {
-    return map.merge(name, 1, Integer::sum);
-  }
-
-  /** {@code btf_dump_resolve_name}: a name unique within {@code map}'s namespace. */
-  private String resolveName(int id, Map<String, Integer> map) {
-    RawType t = btf.raw(id);
-    if (t.nameOff() == 0) {
-      return "";
-    }
-    String orig = nameOf(t.nameOff());
-    if (nameResolved[id]) {
-      return cachedNames[id] != null ? cachedNames[id] : orig;
-    }
-    BtfKind k = t.kind();
-    if (k == BtfKind.FWD || (k == BtfKind.ENUM && t.vlen() == 0)) {
-      nameResolved[id] = true;
-      return orig;
-    }
-    int dups = nameDups(map, orig);
-    if (dups > 1) {
-      cachedNames[id] = orig + "___" + dups;
-    }
-    nameResolved[id] = true;
-    return cachedNames[id] != null ? cachedNames[id] : orig;
-  }
-
   String typeName(int id) {
-    return resolveName(id, typeNames);
+    return names.typeName(id);
   }
 
   String identName(int id) {
-    return resolveName(id, identNames);
+    return names.identName(id);
   }
 
   /** {@code btf__align_of}, 0 where libbpf would return an error. */

@@ -50,9 +50,26 @@ public record BtfExt(
       return insnOff / 8;
     }
 
-    /** "file.c:42:7" as bpftool prints before the line text. */
+    /** "file.c:42:7". */
     public String location() {
       return fileName + ":" + line + ":" + column;
+    }
+
+    /**
+     * The comment bpftool's {@code prog dump xlated} prints before the instruction ({@code
+     * btf_dump_linfo_plain} with prefix "; "): the left-trimmed source line, and with {@code
+     * linum} " [file:F line_num:L line_col:C]".
+     */
+    public String bpftoolComment(boolean linum) {
+      int i = 0;
+      // C isspace(): space, \t, \n, \v, \f, \r
+      while (i < sourceLine.length() && " \t\n\u000b\f\r".indexOf(sourceLine.charAt(i)) >= 0) {
+        i++;
+      }
+      String text = "; " + sourceLine.substring(i);
+      return linum
+          ? text + " [file:" + fileName + " line_num:" + line + " line_col:" + column + "]"
+          : text;
     }
   }
 

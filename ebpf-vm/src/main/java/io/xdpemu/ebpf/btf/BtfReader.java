@@ -19,6 +19,20 @@ public final class BtfReader {
   /** Kinds the layout section may describe (struct btf_layout, one 4-byte entry per kind). */
   private static final int LAYOUT_ENTRY_SIZE = 4;
 
+  /**
+   * True when the data's string section begins with NUL, as every standalone BTF's must; false
+   * for split BTF made by pahole or {@link BtfBuilder}, and for data too short to tell.
+   */
+  static boolean stringsStartWithNul(byte[] data) {
+    if (data.length < BtfHeader.CLASSIC_LEN) {
+      return true;
+    }
+    ByteOrder order = (data[0] & 0xff) == 0x9f ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    ByteBuffer b = ByteBuffer.wrap(data).order(order);
+    long at = Integer.toUnsignedLong(b.getInt(4)) + Integer.toUnsignedLong(b.getInt(16));
+    return b.getInt(20) == 0 || at >= data.length || data[(int) at] == 0;
+  }
+
   public static Btf read(byte[] data, Btf base, String source) {
     return new Parse(data, base, source).run();
   }
@@ -175,17 +189,25 @@ public final class BtfReader {
     }
 
     /** Kinds newer than us are skippable only when the layout section says how long they are. */
+    /**
+     * libbpf {@code btf_type_size_unknown}: split BTF without a layout section uses its base's;
+     * info_sz and elem_sz must be multiples of 4.
+     */
     private long unknownKindBytes(byte[] layout, int kindNumber, int vlen, int id, int pos) {
+      if (layout.length == 0 && base != null) {
+        layout = base.layoutSection();
+      }
       int entry = kindNumber * LAYOUT_ENTRY_SIZE;
       if (kindNumber == 0 || entry + LAYOUT_ENTRY_SIZE > layout.length) {
         throw error(pos + 4, "type [" + id + "] has unknown kind " + kindNumber);
       }
-      long bytes = (layout[entry] & 0xff) + (long) vlen * (layout[entry + 1] & 0xff);
-      if ((bytes & 3) != 0) {
-        throw error(pos + 4, "type [" + id + "] kind " + kindNumber
-            + " has a record length not a multiple of 4 per the layout section");
+      int infoSz = layout[entry] & 0xff;
+      int elemSz = layout[entry + 1] & 0xff;
+      if ((infoSz & 3) != 0 || (elemSz & 3) != 0) {
+        throw error(pos + 4, "type [" + id + "] kind " + kindNumber + " has info_sz " + infoSz
+            + " / elem_sz " + elemSz + " in the layout section (must be multiples of 4)");
       }
-      return bytes;
+      return infoSz + (long) vlen * elemSz;
     }
 
     private String label(BtfKind kind, int number) {

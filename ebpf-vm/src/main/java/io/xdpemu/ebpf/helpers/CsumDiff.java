@@ -1,34 +1,71 @@
 package io.xdpemu.ebpf.helpers;
 
-import io.xdpemu.ebpf.maps.Errno;
-
 /**
- * bpf_csum_diff (net/core/filter.c): the 32-bit one's-complement sum of the seed, the complement
- * of every 32-bit word of {@code from} and every word of {@code to}, as x86-64 csum_partial()
- * computes it (words added with end-around carry, folded 64 to 32 bits). Sizes must be multiples
- * of 4 and together at most 512 bytes (the per-CPU scratchpad), else -EINVAL.
+ * bpf_csum_diff (net/core/filter.c, Linux 6.18), measured against the running kernel by
+ * examples/maps/helpers_csum.c:
+ *
+ * <pre>
+ *   from_size && to_size : csum_from32to16(csum_sub(csum_partial(to, seed), csum_partial(from, 0)))
+ *   to_size only         : csum_from32to16(csum_partial(to, seed))
+ *   from_size only       : csum_from32to16(~csum_partial(from, ~seed))
+ *   neither              : seed (as a __wsum, 32 bits)
+ * </pre>
+ *
+ * So the result is folded to 16 bits and any sizes are accepted (older kernels returned the
+ * 32-bit sum and wanted multiples of 4). csum_partial() here is the x86-64 one: a one's-complement
+ * sum of little-endian words with end-around carry (the trailing bytes zero-padded), seeded with
+ * a 32-bit value; only the value mod 0xffffffff and the fact that it is 0 only for all-zero input
+ * matter for the folded result, and this computes exactly that.
  */
 public final class CsumDiff {
-  public static final int MAX_DIFF = 512;
-
   private CsumDiff() {}
 
-  /** The helper's return value (a negative errno or the unsigned 32-bit sum). */
+  /** The helper's return value. */
   public static long compute(byte[] from, byte[] to, long seed) {
-    if (((from.length | to.length) & 3) != 0 || from.length + to.length > MAX_DIFF) {
-      return -Errno.EINVAL;
+    long s = seed & 0xffffffffL;
+    if (from.length > 0 && to.length > 0) {
+      return from32to16(csumSub(csumPartial(to, s), csumPartial(from, 0)));
     }
+    if (to.length > 0) {
+      return from32to16(csumPartial(to, s));
+    }
+    if (from.length > 0) {
+      return from32to16(~csumPartial(from, ~s & 0xffffffffL) & 0xffffffffL);
+    }
+    return s;
+  }
+
+  /** x86-64 csum_partial(): 32-bit one's-complement sum of {@code b} plus {@code seed}. */
+  public static long csumPartial(byte[] b, long seed) {
     long sum = seed & 0xffffffffL;
-    for (int i = 0; i < from.length; i += 4) {
-      sum += ~le32(from, i) & 0xffffffffL;
-    }
-    for (int i = 0; i < to.length; i += 4) {
-      sum += le32(to, i) & 0xffffffffL;
+    for (int i = 0; i < b.length; i += 4) {
+      long w = 0;
+      for (int j = 0; j < 4 && i + j < b.length; j++) {
+        w |= (b[i + j] & 0xffL) << (8 * j);
+      }
+      sum += w;
     }
     while ((sum >>> 32) != 0) {
       sum = (sum & 0xffffffffL) + (sum >>> 32);
     }
     return sum;
+  }
+
+  /** csum_add() with end-around carry, 32 bits. */
+  static long csumAdd(long a, long b) {
+    long s = (a & 0xffffffffL) + (b & 0xffffffffL);
+    return (s & 0xffffffffL) + (s >>> 32);
+  }
+
+  static long csumSub(long a, long b) {
+    return csumAdd(a, ~b & 0xffffffffL);
+  }
+
+  /** csum_from32to16() (include/net/checksum.h): add the halves with end-around carry. */
+  static long from32to16(long sum) {
+    long s = sum & 0xffffffffL;
+    long rotated = ((s >>> 16) | (s << 16)) & 0xffffffffL;
+    return ((s + rotated) & 0xffffffffL) >>> 16;
   }
 
   /** The 16-bit checksum a program stores after folding (csum_fold). */
@@ -37,9 +74,5 @@ public final class CsumDiff {
     s = (s & 0xffff) + (s >>> 16);
     s = (s & 0xffff) + (s >>> 16);
     return (int) (~s & 0xffff);
-  }
-
-  private static int le32(byte[] b, int o) {
-    return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | (b[o + 3] & 0xff) << 24;
   }
 }

@@ -31,13 +31,8 @@ public final class Helpers {
         HelperIds.CSUM_DIFF,
         "bpf_csum_diff",
         (ctx, r1, r2, r3, r4, r5) -> {
-          long fromSize = r2 & 0xffffffffL;
-          long toSize = r4 & 0xffffffffL;
-          if (((fromSize | toSize) & 3) != 0 || fromSize + toSize > CsumDiff.MAX_DIFF) {
-            return CsumDiff.compute(new byte[1], new byte[0], r5);
-          }
-          byte[] from = HelperMemory.read(ctx, r1, (int) fromSize);
-          byte[] to = HelperMemory.read(ctx, r3, (int) toSize);
+          byte[] from = HelperMemory.read(ctx, r1, HelperMemory.size(ctx, r2 & 0xffffffffL, "from_size"));
+          byte[] to = HelperMemory.read(ctx, r3, HelperMemory.size(ctx, r4 & 0xffffffffL, "to_size"));
           return CsumDiff.compute(from, to, r5);
         });
     reg.register(

@@ -11,8 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Assembler for the text syntax of the bpf_conformance suite ({@code lib/src/bpf_assembler.cc}),
- * so that tests read like the suite's {@code .data} files:
+ * Assembler for the text syntax of the bpf_conformance suite ({@code lib/src/bpf_assembler.cc}), so
+ * that tests read like the suite's {@code .data} files:
  *
  * <pre>
  *   mov32 %r0, 1
@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  * lddw} takes a 64-bit immediate; the label {@code exit} names the first {@code exit}; a jump's
  * offset is {@code label - pc - 1} in slots ({@code lddw} counts two), stored in imm for {@code
  * ja32} and {@code call local}. Registers {@code %r11..%r15} assemble (the decoder then refuses
- * them), as the suite's negative tests need. Errors are {@link MalformedInputException}s naming
- * the line.
+ * them), as the suite's negative tests need. Beyond the suite: {@code ldxacq{b,h,w,dw} dst,
+ * [src+off]} (load-acquire) and {@code stxrel{b,h,w,dw} [dst+off], src} (store-release). Errors are
+ * {@link MalformedInputException}s naming the line.
  */
 public final class Assembler {
   private Assembler() {}
@@ -175,6 +176,14 @@ public final class Assembler {
       } else if (m.matches("b?swap(16|32|64)")) {
         operands(t, 1);
         emit(ALU64 | END, reg(t[1]), 0, 0, Integer.parseInt(m.substring(m.length() - 2)));
+      } else if (m.matches("ldxacq(b|h|w|dw)")) { // our extension: load-acquire
+        operands(t, 2);
+        int[] mem = memory(t[2]);
+        emit(STX | ATOMIC | size(m.substring(6)), reg(t[1]), mem[0], mem[1], LOAD_ACQ);
+      } else if (m.matches("stxrel(b|h|w|dw)")) { // our extension: store-release
+        operands(t, 2);
+        int[] mem = memory(t[1]);
+        emit(STX | ATOMIC | size(m.substring(6)), mem[0], reg(t[2]), mem[1], STORE_REL);
       } else if (m.startsWith("ldx")) {
         operands(t, 2);
         boolean signed = m.startsWith("ldxs");
@@ -244,8 +253,7 @@ public final class Assembler {
       if (!mm.matches()) {
         throw error("unknown mnemonic " + m);
       }
-      emit(aluClass(mm.group(2)) | MOV | X, reg(t[1]), reg(t[2]),
-          Integer.parseInt(mm.group(1)), 0);
+      emit(aluClass(mm.group(2)) | MOV | X, reg(t[1]), reg(t[2]), Integer.parseInt(mm.group(1)), 0);
     }
 
     void lock(String[] t) {
@@ -310,7 +318,12 @@ public final class Assembler {
     void operands(String[] t, int n) {
       if (t.length - 1 != n) {
         throw error(
-            "invalid number of operands for " + t[0] + ": " + (t.length - 1) + " (expected " + n
+            "invalid number of operands for "
+                + t[0]
+                + ": "
+                + (t.length - 1)
+                + " (expected "
+                + n
                 + ")");
       }
     }

@@ -16,11 +16,11 @@ import io.xdpemu.ebpf.MalformedInputException;
  *
  * <p>The checks mirror what the kernel verifier does before it looks at types ({@code
  * check_subprogs()}, the reserved-field checks at the top of {@code do_check()}'s per-class cases,
- * {@code resolve_pseudo_ldimm64()}) and what uBPF's {@code validate()} does at load: registers above
- * r10, writes to r10, jumps out of the program or into the second slot of {@code ld_imm64}, an
- * {@code ld_imm64} without its second slot. Semantic rules (shift amounts, division by a constant
- * zero, reading uninitialised registers) are the verifier's business, not the decoder's: the
- * conformance suite runs such programs on purpose.
+ * {@code resolve_pseudo_ldimm64()}) and what uBPF's {@code validate()} does at load: registers
+ * above r10, writes to r10, jumps out of the program or into the second slot of {@code ld_imm64},
+ * an {@code ld_imm64} without its second slot. Semantic rules (shift amounts, division by a
+ * constant zero, reading uninitialised registers) are the verifier's business, not the decoder's:
+ * the conformance suite runs such programs on purpose.
  *
  * <p>Beyond RFC 9669 it accepts what bpf_conformance and the kernel use: {@code callx} (0x8d, the
  * target helper id in register dst) and {@code call} with src 2 (kfunc by BTF id). Legacy packet
@@ -251,8 +251,12 @@ public final class Decoder {
 
   private static void checkLd(Insn[] insns, int pc, Insn insn) {
     int op = insn.opcode();
-    if (op == (LD | ABS | W) || op == (LD | ABS | H) || op == (LD | ABS | B)
-        || op == (LD | IND | W) || op == (LD | IND | H) || op == (LD | IND | B)) {
+    if (op == (LD | ABS | W)
+        || op == (LD | ABS | H)
+        || op == (LD | ABS | B)
+        || op == (LD | IND | W)
+        || op == (LD | IND | H)
+        || op == (LD | IND | B)) {
       throw bad(pc, String.format("legacy packet access (opcode 0x%02x) is not supported", op));
     }
     if (op != LD_IMM64) {
@@ -279,8 +283,26 @@ public final class Decoder {
       zero(pc, insn, "imm", insn.imm());
       return;
     }
-    if (mode != ATOMIC || (op & 0x18) == B || (op & 0x18) == H) {
+    if (mode != ATOMIC) {
       throw unknown(pc, op);
+    }
+    // Load-acquire / store-release (Linux 6.15, "bpf: Introduce load-acquire and store-release
+    // instructions") exist in every size; read-modify-write atomics only in W and DW.
+    if (insn.imm() == LOAD_ACQ) {
+      if (insn.dst() == 10) {
+        throw bad(pc, "write to frame pointer r10 (read-only)");
+      }
+      return;
+    }
+    if (insn.imm() == STORE_REL) {
+      return;
+    }
+    if ((op & 0x18) == B || (op & 0x18) == H) {
+      throw bad(
+          pc,
+          String.format(
+              "invalid atomic operation 0x%x for size %s",
+              insn.imm(), (op & 0x18) == B ? "u8" : "u16"));
     }
     switch (insn.imm()) {
       case ADD:
@@ -312,8 +334,7 @@ public final class Decoder {
 
   private static void zero(int pc, Insn insn, String field, int value) {
     if (value != 0) {
-      throw bad(
-          pc, "non-zero " + field + " field (" + value + ") in " + Mnemonics.name(insn));
+      throw bad(pc, "non-zero " + field + " field (" + value + ") in " + Mnemonics.name(insn));
     }
   }
 

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Instruction listings in the kernel's notation, exactly as {@code bpftool prog dump xlated}
- * prints them: the text of {@code print_bpf_insn()} (kernel/bpf/disasm.c) behind bpftool's {@code
- * "% 4d: "} index (tools/bpf/bpftool/xlated_dumper.c), for example
+ * Instruction listings in the kernel's notation, exactly as {@code bpftool prog dump xlated} prints
+ * them: the text of {@code print_bpf_insn()} (kernel/bpf/disasm.c) behind bpftool's {@code "% 4d:
+ * "} index (tools/bpf/bpftool/xlated_dumper.c), for example
  *
  * <pre>
  *    0: (b7) r0 = 2
@@ -23,7 +23,8 @@ import java.util.List;
  * <p>One listing format everywhere ({@code toString}, error messages, golden files). What only the
  * loader knows - helper names beyond the kernel's table, kfunc names, map ids, source lines - comes
  * from a {@link Resolver}. {@code callx} (0x8d), which the kernel does not accept, prints as {@code
- * callx rN}.
+ * callx rN}. Load-acquire and store-release print as in Linux 6.15's disasm.c (bpftool 7.1 still
+ * prints {@code BUG_d3} for them).
  */
 public final class Disassembler {
   /** What the listing cannot know from the instructions alone; every method may return null. */
@@ -51,7 +52,9 @@ public final class Disassembler {
       return List.of();
     }
 
-    /** The function signature starting at {@code pc}, printed as {@code sig:} (bpftool func info). */
+    /**
+     * The function signature starting at {@code pc}, printed as {@code sig:} (bpftool func info).
+     */
     default String functionHeader(int pc) {
       return null;
     }
@@ -175,7 +178,10 @@ public final class Disassembler {
       case AND | FETCH:
       case OR | FETCH:
       case XOR | FETCH:
-        String name = imm == (ADD | FETCH) ? "add" : imm == (AND | FETCH) ? "and" : imm == (OR | FETCH) ? "or" : "xor";
+        String name =
+            imm == (ADD | FETCH)
+                ? "add"
+                : imm == (AND | FETCH) ? "and" : imm == (OR | FETCH) ? "or" : "xor";
         return String.format(
             "r%d = atomic%s_fetch_%s((%s *)(r%d %+d), r%d)",
             i.src(), wide, name, sz, i.dst(), i.off(), i.src());
@@ -184,7 +190,12 @@ public final class Disassembler {
             "r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)", wide, sz, i.dst(), i.off(), i.src());
       case XCHG:
         return String.format(
-            "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)", i.src(), wide, sz, i.dst(), i.off(), i.src());
+            "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)",
+            i.src(), wide, sz, i.dst(), i.off(), i.src());
+      case LOAD_ACQ:
+        return String.format("r%d = load_acquire((%s *)(r%d %+d))", i.dst(), sz, i.src(), i.off());
+      case STORE_REL:
+        return String.format("store_release((%s *)(r%d %+d), r%d)", sz, i.dst(), i.off(), i.src());
       default:
         return String.format("BUG_%02x", op);
     }
@@ -212,12 +223,18 @@ public final class Disassembler {
           text = "map[id:" + Integer.toUnsignedString(i.imm()) + "]";
           break;
         case PSEUDO_MAP_VALUE:
-          text = "map[id:" + Integer.toUnsignedString(i.imm()) + "][0]+"
-              + Integer.toUnsignedString(next.imm());
+          text =
+              "map[id:"
+                  + Integer.toUnsignedString(i.imm())
+                  + "][0]+"
+                  + Integer.toUnsignedString(next.imm());
           break;
         case PSEUDO_MAP_IDX_VALUE:
-          text = "map[idx:" + Integer.toUnsignedString(i.imm()) + "]+"
-              + Integer.toUnsignedString(next.imm());
+          text =
+              "map[idx:"
+                  + Integer.toUnsignedString(i.imm())
+                  + "]+"
+                  + Integer.toUnsignedString(next.imm());
           break;
         case PSEUDO_FUNC:
           text = String.format("subprog[%+d]", i.imm());
@@ -274,8 +291,7 @@ public final class Disassembler {
     if ((op & X) != 0) {
       return String.format("if %c%d %s %c%d goto pc%+d", w, i.dst(), sym, w, i.src(), i.off());
     }
-    return String.format(
-        "if %c%d %s 0x%x goto pc%+d", w, i.dst(), sym, i.imm(), i.off());
+    return String.format("if %c%d %s 0x%x goto pc%+d", w, i.dst(), sym, i.imm(), i.off());
   }
 
   private static String size(int op) {

@@ -3,8 +3,8 @@ package io.xdpemu.ebpf.isa;
 import static io.xdpemu.ebpf.isa.Opcodes.*;
 
 /**
- * Short names of instruction forms in the bpf_conformance assembler's vocabulary ({@code add32
- * dst, imm}, {@code ldxw}, {@code lock fetch add}), used in error messages. Listings use the kernel
+ * Short names of instruction forms in the bpf_conformance assembler's vocabulary ({@code add32 dst,
+ * imm}, {@code ldxw}, {@code lock fetch add}), used in error messages. Listings use the kernel
  * notation instead (see {@link Disassembler}).
  */
 final class Mnemonics {

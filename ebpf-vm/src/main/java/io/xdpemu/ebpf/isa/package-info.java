@@ -1,6 +1,6 @@
 /**
- * Instruction model (RFC 9669 incl. ISA v4, callx, ld_imm64 src 0-6, local and kfunc calls):
- * {@link io.xdpemu.ebpf.isa.Insn} slots and {@link io.xdpemu.ebpf.isa.Opcodes}; {@link
+ * Instruction model (RFC 9669 incl. ISA v4, callx, ld_imm64 src 0-6, local and kfunc calls): {@link
+ * io.xdpemu.ebpf.isa.Insn} slots and {@link io.xdpemu.ebpf.isa.Opcodes}; {@link
  * io.xdpemu.ebpf.isa.Decoder} (bytes/words to validated slots, refusing malformed encodings with
  * the instruction index); {@link io.xdpemu.ebpf.isa.Assembler} for the bpf_conformance text syntax
  * (tests read like the suite's .data files); {@link io.xdpemu.ebpf.isa.Disassembler} in the

@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * Reads JSON (RFC 8259) plus what hand-written configuration files need: {@code // line} and
- * {@code /* block *}{@code /} comments and a trailing comma before {@code ]} or {@code }}. Every
- * value records the line and column where it starts; every syntax error is a {@link
+ * Reads JSON (RFC 8259) plus what hand-written configuration files need: {@code // line} and {@code
+ * /* block *}{@code /} comments and a trailing comma before {@code ]} or {@code }}. Every value
+ * records the line and column where it starts; every syntax error is a {@link
  * MalformedInputException} "malformed FILE:LINE:COL: problem". Duplicate keys are an error (a
  * hand-written file with two "rss" sections is a mistake, not an override).
  *
@@ -60,7 +60,8 @@ public final class JsonReader {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new MalformedInputException("malformed " + file + ": cannot read: " + e.getMessage(), e);
+      throw new MalformedInputException(
+          "malformed " + file + ": cannot read: " + e.getMessage(), e);
     }
     String text;
     try {

@@ -6,9 +6,9 @@ import java.util.Map;
 /**
  * Writes JSON deterministically: object keys in their stored order, numbers as their canonical
  * text, strings with the minimal escapes (quote, backslash, control characters as {@code \n} etc.
- * or {@code \}{@code u00XX}); non-ASCII characters are written as they are (output is UTF-8). Pretty output
- * indents by two spaces, puts one member per line, writes empty containers as {@code {}} / {@code
- * []}, and ends without a newline (callers add one for files).
+ * or {@code \}{@code u00XX}); non-ASCII characters are written as they are (output is UTF-8).
+ * Pretty output indents by two spaces, puts one member per line, writes empty containers as {@code
+ * {}} / {@code []}, and ends without a newline (callers add one for files).
  */
 public final class JsonWriter {
   private JsonWriter() {}

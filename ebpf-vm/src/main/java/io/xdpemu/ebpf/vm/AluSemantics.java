@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 /**
  * Every eBPF arithmetic rule that is not a plain Java operator, written once so that the
  * interpreter and a later bytecode compiler share it (RFC 9669 section 4 and the kernel ISA doc's
- * notes on division). Values are the 64-bit register contents; 32-bit forms take and return the
- * low half and zero-extend their results, as every ALU (class 0x04) instruction does.
+ * notes on division). Values are the 64-bit register contents; 32-bit forms take and return the low
+ * half and zero-extend their results, as every ALU (class 0x04) instruction does.
  *
  * <ul>
  *   <li>Unsigned division by zero yields 0; unsigned modulo by zero leaves the dividend (ALU
@@ -17,7 +17,8 @@ import java.nio.ByteOrder;
  *   <li>Signed division/modulo ({@code sdiv}/{@code smod}, offset 1): by zero as above; {@code
  *       INT_MIN / -1 == INT_MIN} and {@code INT_MIN % -1 == 0} (kernel ISA doc, "docs/bpf: Document
  *       some special sdiv/smod operations"), which is exactly Java's {@code /} and {@code %}.
- *   <li>Shift counts are masked to 63 / 31, which is what Java's {@code long}/{@code int} shifts do.
+ *   <li>Shift counts are masked to 63 / 31, which is what Java's {@code long}/{@code int} shifts
+ *       do.
  *   <li>Byte swaps truncate to their width ({@code le16} keeps the low 16 bits on a little-endian
  *       machine, {@code be16} swaps them).
  *   <li>Atomics ({@code STX|ATOMIC}, W or DW) are real atomics on the region's bytes, so maps
@@ -127,12 +128,12 @@ public final class AluSemantics {
   /**
    * Performs atomic operation {@code op} (the imm of {@code STX|ATOMIC}: ADD/OR/AND/XOR with
    * optional FETCH, XCHG, CMPXCHG) on the 4- or 8-byte word at {@code bytes[off]} and returns the
-   * old value (zero-extended for 32 bits). {@code operand} is the src register, {@code expected}
-   * r0 (used by CMPXCHG only). The caller has bounds-checked the access; {@code off} must be
-   * naturally aligned (the verifier demands it for atomics), otherwise {@link
-   * IllegalStateException}.
+   * old value (zero-extended for 32 bits). {@code operand} is the src register, {@code expected} r0
+   * (used by CMPXCHG only). The caller has bounds-checked the access; {@code off} must be naturally
+   * aligned (the verifier demands it for atomics), otherwise {@link IllegalStateException}.
    */
-  public static long atomic(byte[] bytes, int off, boolean wide, int op, long operand, long expected) {
+  public static long atomic(
+      byte[] bytes, int off, boolean wide, int op, long operand, long expected) {
     if (wide) {
       switch (op & ~Opcodes.FETCH) {
         case Opcodes.ADD:

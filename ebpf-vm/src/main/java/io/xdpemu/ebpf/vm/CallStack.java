@@ -3,8 +3,8 @@ package io.xdpemu.ebpf.vm;
 /**
  * The caller frames of BPF-to-BPF calls: for each, the return pc, the callee-saved registers
  * r6..r9, the caller's frame pointer r10 and the program it runs (a tail call made inside a
- * subprogram replaces only that frame's program, so a return can land in another program, as in
- * the kernel). Allocated once per run that makes its first call; depth is bounded by {@link
+ * subprogram replaces only that frame's program, so a return can land in another program, as in the
+ * kernel). Allocated once per run that makes its first call; depth is bounded by {@link
  * ExecutionContext#MAX_FRAMES} as the kernel bounds it by MAX_CALL_FRAMES.
  */
 final class CallStack {

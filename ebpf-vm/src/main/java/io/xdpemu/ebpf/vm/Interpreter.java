@@ -25,11 +25,14 @@ import java.util.WeakHashMap;
  * </pre>
  *
  * <p>Dispatch is three nested switches of at most eight cases, which C2 turns into compare trees
- * that the branch predictor learns, instead of one jump table that it does not (see {@link Ops}
- * for the measurements). Registers live in a local {@code long[16]} (indexes are 4-bit fields, so
- * C2 drops the bounds checks). Memory goes through {@link MemoryAccess}, whose fast paths inline.
- * Cold work (helper calls, atomics, traps) lives in separate methods to keep {@link #execute}
- * compact.
+ * that the branch predictor learns, instead of one jump table that it does not (see {@link Ops} for
+ * the measurements). Registers live in a local {@code long[16]} (indexes are 4-bit fields, so C2
+ * drops the bounds checks). Memory goes through {@link MemoryAccess}, whose fast paths inline. Cold
+ * work (helper calls, atomics, traps) lives in separate methods to keep {@link #execute} compact.
+ *
+ * <p>The file is long on purpose: every case must live in the one loop method that C2 compiles
+ * (about 4,000 bytecodes, well under the 8,000-bytecode {@code HugeMethodLimit}); the semantics
+ * behind the one-liners are in {@link AluSemantics} and {@link MemoryAccess}.
  *
  * <p>The instruction budget ({@link ExecutionContext#budget}) is charged per straight-line run at
  * every taken jump, call and exit: one subtraction per taken jump on the hot path, and the check
@@ -46,7 +49,9 @@ public final class Interpreter implements Executable {
   final long[] wide;
   final int[] target;
   private final Helper[] kfuncs;
-  private final String[] deferredTraps;
+
+  /** Why a slot cannot run (an unlinked pseudo ld_imm64), thrown when it is reached. */
+  private final XdpemuException[] deferredTraps;
 
   /** Last tail-call target seen, to avoid the cache lookup on repeated tail calls. */
   private volatile TailTarget lastTail;
@@ -72,14 +77,14 @@ public final class Interpreter implements Executable {
     this.wide = new long[length + 1];
     this.target = new int[length + 1];
     this.kfuncs = new Helper[length + 1];
-    this.deferredTraps = new String[length + 1];
+    this.deferredTraps = new XdpemuException[length + 1];
     code[length] = Ops.END_OF_CODE;
     for (int pc = 0; pc < length; pc++) {
       predecode(program, insns, pc);
       if (insns[pc].opcode() == LD_IMM64) {
         pc++; // second slot: never executed (the decoder forbids jumping into it)
         code[pc] = Ops.DEFERRED_TRAP;
-        deferredTraps[pc] = "second slot of ld_imm64 executed";
+        deferredTraps[pc] = new TrapException(pc, "second slot of ld_imm64 executed");
       }
     }
   }
@@ -94,7 +99,7 @@ public final class Interpreter implements Executable {
           wide[pc] = program.linkage().ldImm64(pc);
         } catch (XdpemuException e) {
           op = Ops.DEFERRED_TRAP;
-          deferredTraps[pc] = e.getMessage();
+          deferredTraps[pc] = e;
         }
       }
     } else if (op == Ops.CALL_KFUNC) {
@@ -153,191 +158,421 @@ public final class Interpreter implements Executable {
           switch (op >>> 6) {
             case 0: // ALU64 (groups 0-3), ALU32 (groups 4-7)
               switch (op >>> 3) {
-                  case 0:
-                    switch (op) {
-                      case Ops.ADD64_K: r[d] += k; break;
-                      case Ops.SUB64_K: r[d] -= k; break;
-                      case Ops.MUL64_K: r[d] *= k; break;
-                      case Ops.OR64_K: r[d] |= k; break;
-                      case Ops.AND64_K: r[d] &= k; break;
-                      case Ops.XOR64_K: r[d] ^= k; break;
-                      case Ops.MOV64_K: r[d] = k; break;
-                      case Ops.LSH64_K: r[d] <<= k; break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 1:
-                    switch (op) {
-                      case Ops.RSH64_K: r[d] >>>= k; break;
-                      case Ops.ARSH64_K: r[d] >>= k; break;
-                      case Ops.NEG64: r[d] = -r[d]; break;
-                      case Ops.DIV64_K: r[d] = AluSemantics.udiv64(r[d], k); break;
-                      case Ops.MOD64_K: r[d] = AluSemantics.umod64(r[d], k); break;
-                      case Ops.SDIV64_K: r[d] = AluSemantics.sdiv64(r[d], k); break;
-                      case Ops.SMOD64_K: r[d] = AluSemantics.smod64(r[d], k); break;
-                      case Ops.BSWAP: r[d] = AluSemantics.bswap(r[d], (int) k); break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 2:
-                    switch (op) {
-                      case Ops.ADD64_X: r[d] += r[s]; break;
-                      case Ops.SUB64_X: r[d] -= r[s]; break;
-                      case Ops.MUL64_X: r[d] *= r[s]; break;
-                      case Ops.OR64_X: r[d] |= r[s]; break;
-                      case Ops.AND64_X: r[d] &= r[s]; break;
-                      case Ops.XOR64_X: r[d] ^= r[s]; break;
-                      case Ops.MOV64_X: r[d] = r[s]; break;
-                      case Ops.LSH64_X: r[d] <<= r[s]; break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 3:
-                    switch (op) {
-                      case Ops.RSH64_X: r[d] >>>= r[s]; break;
-                      case Ops.ARSH64_X: r[d] >>= r[s]; break;
-                      case Ops.DIV64_X: r[d] = AluSemantics.udiv64(r[d], r[s]); break;
-                      case Ops.MOD64_X: r[d] = AluSemantics.umod64(r[d], r[s]); break;
-                      case Ops.SDIV64_X: r[d] = AluSemantics.sdiv64(r[d], r[s]); break;
-                      case Ops.SMOD64_X: r[d] = AluSemantics.smod64(r[d], r[s]); break;
-                      case Ops.MOVSX64: r[d] = AluSemantics.movsx64(r[s], (short) (w >>> 16)); break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 4:
-                    switch (op) {
-                      case Ops.ADD32_K: r[d] = ((int) r[d] + (int) k) & M32; break;
-                      case Ops.SUB32_K: r[d] = ((int) r[d] - (int) k) & M32; break;
-                      case Ops.MUL32_K: r[d] = ((int) r[d] * (int) k) & M32; break;
-                      case Ops.OR32_K: r[d] = ((int) r[d] | (int) k) & M32; break;
-                      case Ops.AND32_K: r[d] = ((int) r[d] & (int) k) & M32; break;
-                      case Ops.XOR32_K: r[d] = ((int) r[d] ^ (int) k) & M32; break;
-                      case Ops.MOV32_K: r[d] = k & M32; break;
-                      case Ops.LSH32_K: r[d] = AluSemantics.lsh32(r[d], k); break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 5:
-                    switch (op) {
-                      case Ops.RSH32_K: r[d] = AluSemantics.rsh32(r[d], k); break;
-                      case Ops.ARSH32_K: r[d] = AluSemantics.arsh32(r[d], k); break;
-                      case Ops.NEG32: r[d] = -(int) r[d] & M32; break;
-                      case Ops.DIV32_K: r[d] = AluSemantics.udiv32(r[d], k); break;
-                      case Ops.MOD32_K: r[d] = AluSemantics.umod32(r[d], k); break;
-                      case Ops.SDIV32_K: r[d] = AluSemantics.sdiv32(r[d], k); break;
-                      case Ops.SMOD32_K: r[d] = AluSemantics.smod32(r[d], k); break;
-                      case Ops.TO_LE32: r[d] = AluSemantics.toLe(r[d], (int) k); break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 6:
-                    switch (op) {
-                      case Ops.ADD32_X: r[d] = ((int) r[d] + (int) r[s]) & M32; break;
-                      case Ops.SUB32_X: r[d] = ((int) r[d] - (int) r[s]) & M32; break;
-                      case Ops.MUL32_X: r[d] = ((int) r[d] * (int) r[s]) & M32; break;
-                      case Ops.OR32_X: r[d] = ((int) r[d] | (int) r[s]) & M32; break;
-                      case Ops.AND32_X: r[d] = ((int) r[d] & (int) r[s]) & M32; break;
-                      case Ops.XOR32_X: r[d] = ((int) r[d] ^ (int) r[s]) & M32; break;
-                      case Ops.MOV32_X: r[d] = r[s] & M32; break;
-                      case Ops.LSH32_X: r[d] = AluSemantics.lsh32(r[d], r[s]); break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 7:
-                    switch (op) {
-                      case Ops.RSH32_X: r[d] = AluSemantics.rsh32(r[d], r[s]); break;
-                      case Ops.ARSH32_X: r[d] = AluSemantics.arsh32(r[d], r[s]); break;
-                      case Ops.DIV32_X: r[d] = AluSemantics.udiv32(r[d], r[s]); break;
-                      case Ops.MOD32_X: r[d] = AluSemantics.umod32(r[d], r[s]); break;
-                      case Ops.SDIV32_X: r[d] = AluSemantics.sdiv32(r[d], r[s]); break;
-                      case Ops.SMOD32_X: r[d] = AluSemantics.smod32(r[d], r[s]); break;
-                      case Ops.MOVSX32: r[d] = AluSemantics.movsx32(r[s], (short) (w >>> 16)); break;
-                      case Ops.TO_BE32: r[d] = AluSemantics.bswap(r[d], (int) k); break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
+                case 0:
+                  switch (op) {
+                    case Ops.ADD64_K:
+                      r[d] += k;
+                      break;
+                    case Ops.SUB64_K:
+                      r[d] -= k;
+                      break;
+                    case Ops.MUL64_K:
+                      r[d] *= k;
+                      break;
+                    case Ops.OR64_K:
+                      r[d] |= k;
+                      break;
+                    case Ops.AND64_K:
+                      r[d] &= k;
+                      break;
+                    case Ops.XOR64_K:
+                      r[d] ^= k;
+                      break;
+                    case Ops.MOV64_K:
+                      r[d] = k;
+                      break;
+                    case Ops.LSH64_K:
+                      r[d] <<= k;
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 1:
+                  switch (op) {
+                    case Ops.RSH64_K:
+                      r[d] >>>= k;
+                      break;
+                    case Ops.ARSH64_K:
+                      r[d] >>= k;
+                      break;
+                    case Ops.NEG64:
+                      r[d] = -r[d];
+                      break;
+                    case Ops.DIV64_K:
+                      r[d] = AluSemantics.udiv64(r[d], k);
+                      break;
+                    case Ops.MOD64_K:
+                      r[d] = AluSemantics.umod64(r[d], k);
+                      break;
+                    case Ops.SDIV64_K:
+                      r[d] = AluSemantics.sdiv64(r[d], k);
+                      break;
+                    case Ops.SMOD64_K:
+                      r[d] = AluSemantics.smod64(r[d], k);
+                      break;
+                    case Ops.BSWAP:
+                      r[d] = AluSemantics.bswap(r[d], (int) k);
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 2:
+                  switch (op) {
+                    case Ops.ADD64_X:
+                      r[d] += r[s];
+                      break;
+                    case Ops.SUB64_X:
+                      r[d] -= r[s];
+                      break;
+                    case Ops.MUL64_X:
+                      r[d] *= r[s];
+                      break;
+                    case Ops.OR64_X:
+                      r[d] |= r[s];
+                      break;
+                    case Ops.AND64_X:
+                      r[d] &= r[s];
+                      break;
+                    case Ops.XOR64_X:
+                      r[d] ^= r[s];
+                      break;
+                    case Ops.MOV64_X:
+                      r[d] = r[s];
+                      break;
+                    case Ops.LSH64_X:
+                      r[d] <<= r[s];
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 3:
+                  switch (op) {
+                    case Ops.RSH64_X:
+                      r[d] >>>= r[s];
+                      break;
+                    case Ops.ARSH64_X:
+                      r[d] >>= r[s];
+                      break;
+                    case Ops.DIV64_X:
+                      r[d] = AluSemantics.udiv64(r[d], r[s]);
+                      break;
+                    case Ops.MOD64_X:
+                      r[d] = AluSemantics.umod64(r[d], r[s]);
+                      break;
+                    case Ops.SDIV64_X:
+                      r[d] = AluSemantics.sdiv64(r[d], r[s]);
+                      break;
+                    case Ops.SMOD64_X:
+                      r[d] = AluSemantics.smod64(r[d], r[s]);
+                      break;
+                    case Ops.MOVSX64:
+                      r[d] = AluSemantics.movsx64(r[s], (short) (w >>> 16));
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 4:
+                  switch (op) {
+                    case Ops.ADD32_K:
+                      r[d] = ((int) r[d] + (int) k) & M32;
+                      break;
+                    case Ops.SUB32_K:
+                      r[d] = ((int) r[d] - (int) k) & M32;
+                      break;
+                    case Ops.MUL32_K:
+                      r[d] = ((int) r[d] * (int) k) & M32;
+                      break;
+                    case Ops.OR32_K:
+                      r[d] = ((int) r[d] | (int) k) & M32;
+                      break;
+                    case Ops.AND32_K:
+                      r[d] = ((int) r[d] & (int) k) & M32;
+                      break;
+                    case Ops.XOR32_K:
+                      r[d] = ((int) r[d] ^ (int) k) & M32;
+                      break;
+                    case Ops.MOV32_K:
+                      r[d] = k & M32;
+                      break;
+                    case Ops.LSH32_K:
+                      r[d] = AluSemantics.lsh32(r[d], k);
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 5:
+                  switch (op) {
+                    case Ops.RSH32_K:
+                      r[d] = AluSemantics.rsh32(r[d], k);
+                      break;
+                    case Ops.ARSH32_K:
+                      r[d] = AluSemantics.arsh32(r[d], k);
+                      break;
+                    case Ops.NEG32:
+                      r[d] = -(int) r[d] & M32;
+                      break;
+                    case Ops.DIV32_K:
+                      r[d] = AluSemantics.udiv32(r[d], k);
+                      break;
+                    case Ops.MOD32_K:
+                      r[d] = AluSemantics.umod32(r[d], k);
+                      break;
+                    case Ops.SDIV32_K:
+                      r[d] = AluSemantics.sdiv32(r[d], k);
+                      break;
+                    case Ops.SMOD32_K:
+                      r[d] = AluSemantics.smod32(r[d], k);
+                      break;
+                    case Ops.TO_LE32:
+                      r[d] = AluSemantics.toLe(r[d], (int) k);
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 6:
+                  switch (op) {
+                    case Ops.ADD32_X:
+                      r[d] = ((int) r[d] + (int) r[s]) & M32;
+                      break;
+                    case Ops.SUB32_X:
+                      r[d] = ((int) r[d] - (int) r[s]) & M32;
+                      break;
+                    case Ops.MUL32_X:
+                      r[d] = ((int) r[d] * (int) r[s]) & M32;
+                      break;
+                    case Ops.OR32_X:
+                      r[d] = ((int) r[d] | (int) r[s]) & M32;
+                      break;
+                    case Ops.AND32_X:
+                      r[d] = ((int) r[d] & (int) r[s]) & M32;
+                      break;
+                    case Ops.XOR32_X:
+                      r[d] = ((int) r[d] ^ (int) r[s]) & M32;
+                      break;
+                    case Ops.MOV32_X:
+                      r[d] = r[s] & M32;
+                      break;
+                    case Ops.LSH32_X:
+                      r[d] = AluSemantics.lsh32(r[d], r[s]);
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 7:
+                  switch (op) {
+                    case Ops.RSH32_X:
+                      r[d] = AluSemantics.rsh32(r[d], r[s]);
+                      break;
+                    case Ops.ARSH32_X:
+                      r[d] = AluSemantics.arsh32(r[d], r[s]);
+                      break;
+                    case Ops.DIV32_X:
+                      r[d] = AluSemantics.udiv32(r[d], r[s]);
+                      break;
+                    case Ops.MOD32_X:
+                      r[d] = AluSemantics.umod32(r[d], r[s]);
+                      break;
+                    case Ops.SDIV32_X:
+                      r[d] = AluSemantics.sdiv32(r[d], r[s]);
+                      break;
+                    case Ops.SMOD32_X:
+                      r[d] = AluSemantics.smod32(r[d], r[s]);
+                      break;
+                    case Ops.MOVSX32:
+                      r[d] = AluSemantics.movsx32(r[s], (short) (w >>> 16));
+                      break;
+                    case Ops.TO_BE32:
+                      r[d] = AluSemantics.bswap(r[d], (int) k);
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
                 default:
                   throw unknownOp(op, pc);
               }
               break;
             case 1: // jumps (groups 8-13), calls and exit (group 14)
               switch (op >>> 3) {
-                  case 8:
-                    switch (op) {
-                      case Ops.JA: break taken;
-                      case Ops.JEQ_K: if (r[d] == k) break taken; break;
-                      case Ops.JNE_K: if (r[d] != k) break taken; break;
-                      case Ops.JGT_K: if (Long.compareUnsigned(r[d], k) > 0) break taken; break;
-                      case Ops.JGE_K: if (Long.compareUnsigned(r[d], k) >= 0) break taken; break;
-                      case Ops.JLT_K: if (Long.compareUnsigned(r[d], k) < 0) break taken; break;
-                      case Ops.JLE_K: if (Long.compareUnsigned(r[d], k) <= 0) break taken; break;
-                      case Ops.JSET_K: if ((r[d] & k) != 0) break taken; break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 9:
-                    switch (op) {
-                      case Ops.JSGT_K: if (r[d] > k) break taken; break;
-                      case Ops.JSGE_K: if (r[d] >= k) break taken; break;
-                      case Ops.JSLT_K: if (r[d] < k) break taken; break;
-                      case Ops.JSLE_K: if (r[d] <= k) break taken; break;
-                      case Ops.JEQ_X: if (r[d] == r[s]) break taken; break;
-                      case Ops.JNE_X: if (r[d] != r[s]) break taken; break;
-                      case Ops.JGT_X: if (Long.compareUnsigned(r[d], r[s]) > 0) break taken; break;
-                      case Ops.JGE_X: if (Long.compareUnsigned(r[d], r[s]) >= 0) break taken; break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 10:
-                    switch (op) {
-                      case Ops.JLT_X: if (Long.compareUnsigned(r[d], r[s]) < 0) break taken; break;
-                      case Ops.JLE_X: if (Long.compareUnsigned(r[d], r[s]) <= 0) break taken; break;
-                      case Ops.JSET_X: if ((r[d] & r[s]) != 0) break taken; break;
-                      case Ops.JSGT_X: if (r[d] > r[s]) break taken; break;
-                      case Ops.JSGE_X: if (r[d] >= r[s]) break taken; break;
-                      case Ops.JSLT_X: if (r[d] < r[s]) break taken; break;
-                      case Ops.JSLE_X: if (r[d] <= r[s]) break taken; break;
-                      case Ops.JA32: break taken;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 11:
-                    switch (op) {
-                      case Ops.JEQ32_K: if ((int) r[d] == (int) k) break taken; break;
-                      case Ops.JNE32_K: if ((int) r[d] != (int) k) break taken; break;
-                      case Ops.JGT32_K: if (Integer.compareUnsigned((int) r[d], (int) k) > 0) break taken; break;
-                      case Ops.JGE32_K: if (Integer.compareUnsigned((int) r[d], (int) k) >= 0) break taken; break;
-                      case Ops.JLT32_K: if (Integer.compareUnsigned((int) r[d], (int) k) < 0) break taken; break;
-                      case Ops.JLE32_K: if (Integer.compareUnsigned((int) r[d], (int) k) <= 0) break taken; break;
-                      case Ops.JSET32_K: if (((int) r[d] & (int) k) != 0) break taken; break;
-                      case Ops.JSGT32_K: if ((int) r[d] > (int) k) break taken; break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 12:
-                    switch (op) {
-                      case Ops.JSGE32_K: if ((int) r[d] >= (int) k) break taken; break;
-                      case Ops.JSLT32_K: if ((int) r[d] < (int) k) break taken; break;
-                      case Ops.JSLE32_K: if ((int) r[d] <= (int) k) break taken; break;
-                      case Ops.JEQ32_X: if ((int) r[d] == (int) r[s]) break taken; break;
-                      case Ops.JNE32_X: if ((int) r[d] != (int) r[s]) break taken; break;
-                      case Ops.JGT32_X: if (Integer.compareUnsigned((int) r[d], (int) r[s]) > 0) break taken; break;
-                      case Ops.JGE32_X: if (Integer.compareUnsigned((int) r[d], (int) r[s]) >= 0) break taken; break;
-                      case Ops.JLT32_X: if (Integer.compareUnsigned((int) r[d], (int) r[s]) < 0) break taken; break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 13:
-                    switch (op) {
-                      case Ops.JLE32_X: if (Integer.compareUnsigned((int) r[d], (int) r[s]) <= 0) break taken; break;
-                      case Ops.JSET32_X: if (((int) r[d] & (int) r[s]) != 0) break taken; break;
-                      case Ops.JSGT32_X: if ((int) r[d] > (int) r[s]) break taken; break;
-                      case Ops.JSGE32_X: if ((int) r[d] >= (int) r[s]) break taken; break;
-                      case Ops.JSLT32_X: if ((int) r[d] < (int) r[s]) break taken; break;
-                      case Ops.JSLE32_X: if ((int) r[d] <= (int) r[s]) break taken; break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
+                case 8:
+                  switch (op) {
+                    case Ops.JA:
+                      break taken;
+                    case Ops.JEQ_K:
+                      if (r[d] == k) break taken;
+                      break;
+                    case Ops.JNE_K:
+                      if (r[d] != k) break taken;
+                      break;
+                    case Ops.JGT_K:
+                      if (Long.compareUnsigned(r[d], k) > 0) break taken;
+                      break;
+                    case Ops.JGE_K:
+                      if (Long.compareUnsigned(r[d], k) >= 0) break taken;
+                      break;
+                    case Ops.JLT_K:
+                      if (Long.compareUnsigned(r[d], k) < 0) break taken;
+                      break;
+                    case Ops.JLE_K:
+                      if (Long.compareUnsigned(r[d], k) <= 0) break taken;
+                      break;
+                    case Ops.JSET_K:
+                      if ((r[d] & k) != 0) break taken;
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 9:
+                  switch (op) {
+                    case Ops.JSGT_K:
+                      if (r[d] > k) break taken;
+                      break;
+                    case Ops.JSGE_K:
+                      if (r[d] >= k) break taken;
+                      break;
+                    case Ops.JSLT_K:
+                      if (r[d] < k) break taken;
+                      break;
+                    case Ops.JSLE_K:
+                      if (r[d] <= k) break taken;
+                      break;
+                    case Ops.JEQ_X:
+                      if (r[d] == r[s]) break taken;
+                      break;
+                    case Ops.JNE_X:
+                      if (r[d] != r[s]) break taken;
+                      break;
+                    case Ops.JGT_X:
+                      if (Long.compareUnsigned(r[d], r[s]) > 0) break taken;
+                      break;
+                    case Ops.JGE_X:
+                      if (Long.compareUnsigned(r[d], r[s]) >= 0) break taken;
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 10:
+                  switch (op) {
+                    case Ops.JLT_X:
+                      if (Long.compareUnsigned(r[d], r[s]) < 0) break taken;
+                      break;
+                    case Ops.JLE_X:
+                      if (Long.compareUnsigned(r[d], r[s]) <= 0) break taken;
+                      break;
+                    case Ops.JSET_X:
+                      if ((r[d] & r[s]) != 0) break taken;
+                      break;
+                    case Ops.JSGT_X:
+                      if (r[d] > r[s]) break taken;
+                      break;
+                    case Ops.JSGE_X:
+                      if (r[d] >= r[s]) break taken;
+                      break;
+                    case Ops.JSLT_X:
+                      if (r[d] < r[s]) break taken;
+                      break;
+                    case Ops.JSLE_X:
+                      if (r[d] <= r[s]) break taken;
+                      break;
+                    case Ops.JA32:
+                      break taken;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 11:
+                  switch (op) {
+                    case Ops.JEQ32_K:
+                      if ((int) r[d] == (int) k) break taken;
+                      break;
+                    case Ops.JNE32_K:
+                      if ((int) r[d] != (int) k) break taken;
+                      break;
+                    case Ops.JGT32_K:
+                      if (Integer.compareUnsigned((int) r[d], (int) k) > 0) break taken;
+                      break;
+                    case Ops.JGE32_K:
+                      if (Integer.compareUnsigned((int) r[d], (int) k) >= 0) break taken;
+                      break;
+                    case Ops.JLT32_K:
+                      if (Integer.compareUnsigned((int) r[d], (int) k) < 0) break taken;
+                      break;
+                    case Ops.JLE32_K:
+                      if (Integer.compareUnsigned((int) r[d], (int) k) <= 0) break taken;
+                      break;
+                    case Ops.JSET32_K:
+                      if (((int) r[d] & (int) k) != 0) break taken;
+                      break;
+                    case Ops.JSGT32_K:
+                      if ((int) r[d] > (int) k) break taken;
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 12:
+                  switch (op) {
+                    case Ops.JSGE32_K:
+                      if ((int) r[d] >= (int) k) break taken;
+                      break;
+                    case Ops.JSLT32_K:
+                      if ((int) r[d] < (int) k) break taken;
+                      break;
+                    case Ops.JSLE32_K:
+                      if ((int) r[d] <= (int) k) break taken;
+                      break;
+                    case Ops.JEQ32_X:
+                      if ((int) r[d] == (int) r[s]) break taken;
+                      break;
+                    case Ops.JNE32_X:
+                      if ((int) r[d] != (int) r[s]) break taken;
+                      break;
+                    case Ops.JGT32_X:
+                      if (Integer.compareUnsigned((int) r[d], (int) r[s]) > 0) break taken;
+                      break;
+                    case Ops.JGE32_X:
+                      if (Integer.compareUnsigned((int) r[d], (int) r[s]) >= 0) break taken;
+                      break;
+                    case Ops.JLT32_X:
+                      if (Integer.compareUnsigned((int) r[d], (int) r[s]) < 0) break taken;
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 13:
+                  switch (op) {
+                    case Ops.JLE32_X:
+                      if (Integer.compareUnsigned((int) r[d], (int) r[s]) <= 0) break taken;
+                      break;
+                    case Ops.JSET32_X:
+                      if (((int) r[d] & (int) r[s]) != 0) break taken;
+                      break;
+                    case Ops.JSGT32_X:
+                      if ((int) r[d] > (int) r[s]) break taken;
+                      break;
+                    case Ops.JSGE32_X:
+                      if ((int) r[d] >= (int) r[s]) break taken;
+                      break;
+                    case Ops.JSLT32_X:
+                      if ((int) r[d] < (int) r[s]) break taken;
+                      break;
+                    case Ops.JSLE32_X:
+                      if ((int) r[d] <= (int) r[s]) break taken;
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
                 default:
                   switch (op) {
                     case Ops.CALL_HELPER:
@@ -395,46 +630,91 @@ public final class Interpreter implements Executable {
               break;
             case 2: // loads, stores, atomics
               switch (op >>> 3) {
-                  case 16:
-                    switch (op) {
-                      case Ops.LDXB: r[d] = MemoryAccess.load8(ctx, r[s] + (short) (w >>> 16), pc); break;
-                      case Ops.LDXH: r[d] = MemoryAccess.load16(ctx, r[s] + (short) (w >>> 16), pc); break;
-                      case Ops.LDXW: r[d] = MemoryAccess.load32(ctx, r[s] + (short) (w >>> 16), pc); break;
-                      case Ops.LDXDW: r[d] = MemoryAccess.load64(ctx, r[s] + (short) (w >>> 16), pc); break;
-                      case Ops.LDXSB: r[d] = MemoryAccess.loadSigned(ctx, r[s] + (short) (w >>> 16), 1, pc); break;
-                      case Ops.LDXSH: r[d] = MemoryAccess.loadSigned(ctx, r[s] + (short) (w >>> 16), 2, pc); break;
-                      case Ops.LDXSW: r[d] = MemoryAccess.loadSigned(ctx, r[s] + (short) (w >>> 16), 4, pc); break;
-                      case Ops.LD_IMM64: r[d] = prog.wide[pc++]; break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 17:
-                    switch (op) {
-                      case Ops.STB: MemoryAccess.store8(ctx, r[d] + (short) (w >>> 16), k, pc); break;
-                      case Ops.STH: MemoryAccess.store16(ctx, r[d] + (short) (w >>> 16), k, pc); break;
-                      case Ops.STW: MemoryAccess.store32(ctx, r[d] + (short) (w >>> 16), k, pc); break;
-                      case Ops.STDW: MemoryAccess.store64(ctx, r[d] + (short) (w >>> 16), k, pc); break;
-                      case Ops.STXB: MemoryAccess.store8(ctx, r[d] + (short) (w >>> 16), r[s], pc); break;
-                      case Ops.STXH: MemoryAccess.store16(ctx, r[d] + (short) (w >>> 16), r[s], pc); break;
-                      case Ops.STXW: MemoryAccess.store32(ctx, r[d] + (short) (w >>> 16), r[s], pc); break;
-                      case Ops.STXDW: MemoryAccess.store64(ctx, r[d] + (short) (w >>> 16), r[s], pc); break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
-                  case 18:
-                    switch (op) {
-                      case Ops.ATOMIC32: atomic(ctx, r, w, 4, pc); break;
-                      case Ops.ATOMIC64: atomic(ctx, r, w, 8, pc); break;
-                      default: throw unknownOp(op, pc);
-                    }
-                    break;
+                case 16:
+                  switch (op) {
+                    case Ops.LDXB:
+                      r[d] = MemoryAccess.load8(ctx, r[s] + (short) (w >>> 16), pc);
+                      break;
+                    case Ops.LDXH:
+                      r[d] = MemoryAccess.load16(ctx, r[s] + (short) (w >>> 16), pc);
+                      break;
+                    case Ops.LDXW:
+                      r[d] = MemoryAccess.load32(ctx, r[s] + (short) (w >>> 16), pc);
+                      break;
+                    case Ops.LDXDW:
+                      r[d] = MemoryAccess.load64(ctx, r[s] + (short) (w >>> 16), pc);
+                      break;
+                    case Ops.LDXSB:
+                      r[d] = MemoryAccess.loadSigned(ctx, r[s] + (short) (w >>> 16), 1, pc);
+                      break;
+                    case Ops.LDXSH:
+                      r[d] = MemoryAccess.loadSigned(ctx, r[s] + (short) (w >>> 16), 2, pc);
+                      break;
+                    case Ops.LDXSW:
+                      r[d] = MemoryAccess.loadSigned(ctx, r[s] + (short) (w >>> 16), 4, pc);
+                      break;
+                    case Ops.LD_IMM64:
+                      r[d] = prog.wide[pc++];
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 17:
+                  switch (op) {
+                    case Ops.STB:
+                      MemoryAccess.store8(ctx, r[d] + (short) (w >>> 16), k, pc);
+                      break;
+                    case Ops.STH:
+                      MemoryAccess.store16(ctx, r[d] + (short) (w >>> 16), k, pc);
+                      break;
+                    case Ops.STW:
+                      MemoryAccess.store32(ctx, r[d] + (short) (w >>> 16), k, pc);
+                      break;
+                    case Ops.STDW:
+                      MemoryAccess.store64(ctx, r[d] + (short) (w >>> 16), k, pc);
+                      break;
+                    case Ops.STXB:
+                      MemoryAccess.store8(ctx, r[d] + (short) (w >>> 16), r[s], pc);
+                      break;
+                    case Ops.STXH:
+                      MemoryAccess.store16(ctx, r[d] + (short) (w >>> 16), r[s], pc);
+                      break;
+                    case Ops.STXW:
+                      MemoryAccess.store32(ctx, r[d] + (short) (w >>> 16), r[s], pc);
+                      break;
+                    case Ops.STXDW:
+                      MemoryAccess.store64(ctx, r[d] + (short) (w >>> 16), r[s], pc);
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
+                case 18:
+                  switch (op) {
+                    case Ops.ATOMIC32:
+                      atomic(ctx, r, w, 4, pc);
+                      break;
+                    case Ops.ATOMIC64:
+                      atomic(ctx, r, w, 8, pc);
+                      break;
+                    case Ops.ATOMIC8:
+                      atomic(ctx, r, w, 1, pc);
+                      break;
+                    case Ops.ATOMIC16:
+                      atomic(ctx, r, w, 2, pc);
+                      break;
+                    default:
+                      throw unknownOp(op, pc);
+                  }
+                  break;
                 default:
                   throw unknownOp(op, pc);
               }
               break;
             default:
               if (op == Ops.DEFERRED_TRAP) {
-                throw new TrapException(pc, prog.deferredTraps[pc]);
+                throw prog.deferredTraps[pc];
               }
               throw new TrapException(pc, "fell off the end of the program");
           }
@@ -497,6 +777,15 @@ public final class Interpreter implements Executable {
     int d = (int) (w >>> 8) & 15;
     int s = (int) (w >>> 12) & 15;
     int op = (int) (w >> 32);
+    long addrBase = op == LOAD_ACQ ? r[s] : r[d];
+    if (op == LOAD_ACQ) {
+      r[d] = MemoryAccess.loadAcquire(ctx, addrBase + (short) (w >>> 16), size, pc);
+      return;
+    }
+    if (op == STORE_REL) {
+      MemoryAccess.storeRelease(ctx, addrBase + (short) (w >>> 16), size, r[s], pc);
+      return;
+    }
     long old = MemoryAccess.atomic(ctx, r[d] + (short) (w >>> 16), size, op, r[s], r[0], pc);
     if (op == CMPXCHG) {
       r[0] = old;

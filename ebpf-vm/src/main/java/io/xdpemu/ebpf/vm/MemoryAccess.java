@@ -34,7 +34,9 @@ public final class MemoryAccess {
   /** First region id served by the fast path (NULL and CONTEXT are not plain memory). */
   private static final int FIRST_PLAIN = AddressSpace.CONTEXT + 1;
 
-  /** The region for a plain access of {@code size} bytes, or null when the slow path must decide. */
+  /**
+   * The region for a plain access of {@code size} bytes, or null when the slow path must decide.
+   */
   private static Region fast(ExecutionContext ctx, long addr, int size) {
     Region[] table = ctx.memory().table();
     long id = addr >>> 32;
@@ -147,6 +149,70 @@ public final class MemoryAccess {
     }
   }
 
+  private static final VarHandle I8 = MethodHandles.arrayElementVarHandle(byte[].class);
+
+  /** Load-acquire ({@code STX|ATOMIC} imm 0x100): zero-extended, naturally aligned. */
+  public static long loadAcquire(ExecutionContext ctx, long addr, int size, int pc) {
+    Region r = orderedAccess(ctx, addr, size, false, pc);
+    byte[] b = r.bytes();
+    int off = (int) addr;
+    try {
+      switch (size) {
+        case 1:
+          return (byte) I8.getAcquire(b, off) & 0xffL;
+        case 2:
+          return (short) I16.getAcquire(b, off) & 0xffffL;
+        case 4:
+          return (int) I32.getAcquire(b, off) & 0xffffffffL;
+        default:
+          return (long) I64.getAcquire(b, off);
+      }
+    } catch (IllegalStateException e) {
+      throw misaligned(addr, size, r, pc);
+    }
+  }
+
+  /** Store-release ({@code STX|ATOMIC} imm 0x110), naturally aligned. */
+  public static void storeRelease(ExecutionContext ctx, long addr, int size, long v, int pc) {
+    Region r = orderedAccess(ctx, addr, size, true, pc);
+    byte[] b = r.bytes();
+    int off = (int) addr;
+    try {
+      switch (size) {
+        case 1:
+          I8.setRelease(b, off, (byte) v);
+          break;
+        case 2:
+          I16.setRelease(b, off, (short) v);
+          break;
+        case 4:
+          I32.setRelease(b, off, (int) v);
+          break;
+        default:
+          I64.setRelease(b, off, v);
+      }
+    } catch (IllegalStateException e) {
+      throw misaligned(addr, size, r, pc);
+    }
+  }
+
+  private static Region orderedAccess(
+      ExecutionContext ctx, long addr, int size, boolean write, int pc) {
+    if (AddressSpace.regionId(addr) == AddressSpace.CONTEXT) {
+      throw new TrapException(pc, String.format("atomic access to xdp_md at 0x%x", addr));
+    }
+    Region r = ctx.memory().check(pc, addr, size, write);
+    if (((int) addr & (size - 1)) != 0) {
+      throw misaligned(addr, size, r, pc);
+    }
+    return r;
+  }
+
+  private static TrapException misaligned(long addr, int size, Region r, int pc) {
+    return new TrapException(
+        pc, String.format("misaligned atomic access at 0x%x size %d, region %s", addr, size, r));
+  }
+
   private static long slowLoad(ExecutionContext ctx, long addr, int size, int pc) {
     if (AddressSpace.regionId(addr) == AddressSpace.CONTEXT) {
       return contextLoad(ctx, addr, size, pc);
@@ -169,7 +235,8 @@ public final class MemoryAccess {
   private static void slowStore(ExecutionContext ctx, long addr, int size, long v, int pc) {
     if (AddressSpace.regionId(addr) == AddressSpace.CONTEXT) {
       throw new TrapException(
-          pc, String.format("store of size %d to xdp_md at 0x%x (context is read-only)", size, addr));
+          pc,
+          String.format("store of size %d to xdp_md at 0x%x (context is read-only)", size, addr));
     }
     Region r = ctx.memory().check(pc, addr, size, true);
     byte[] b = r.bytes();

@@ -13,9 +13,9 @@ import io.xdpemu.ebpf.isa.Insn;
  * almost every instruction of a program that is not a trivial repetition (measured: 7.5 ns/insn
  * already for a 5-instruction loop body, 11 ns for 100 random ALU ops). A switch with fewer than
  * ten cases compiles (C2, {@code MinJumpTableSize}) to a short tree of compare-and-branch, which
- * the conditional-branch predictor learns from global history: the same 100 random ALU ops then
- * run at ~3-4 ns/insn. The layout below is {@code op = supergroup << 6 | group << 3 | index}:
- * three nested switches of at most eight cases each.
+ * the conditional-branch predictor learns from global history: the same 100 random ALU ops then run
+ * at ~3-4 ns/insn. The layout below is {@code op = supergroup << 6 | group << 3 | index}: three
+ * nested switches of at most eight cases each.
  */
 final class Ops {
   private Ops() {}
@@ -59,7 +59,7 @@ final class Ops {
   static final int LDXSB = 132, LDXSH = 133, LDXSW = 134, LD_IMM64 = 135;
   static final int STB = 136, STH = 137, STW = 138, STDW = 139;
   static final int STXB = 140, STXH = 141, STXW = 142, STXDW = 143;
-  static final int ATOMIC32 = 144, ATOMIC64 = 145;
+  static final int ATOMIC32 = 144, ATOMIC64 = 145, ATOMIC8 = 146, ATOMIC16 = 147;
 
   // Supergroup 3: the exceptional.
   static final int END_OF_CODE = 192, DEFERRED_TRAP = 193;
@@ -92,8 +92,8 @@ final class Ops {
     JLE32_K, JSLT32_K, JSLE32_K
   };
   private static final int[] JMP32_X = {
-    -1, JEQ32_X, JGT32_X, JGE32_X, JSET32_X, JNE32_X, JSGT32_X, JSGE32_X, -1, -1, JLT32_X,
-    JLE32_X, JSLT32_X, JSLE32_X
+    -1, JEQ32_X, JGT32_X, JGE32_X, JSET32_X, JNE32_X, JSGT32_X, JSGE32_X, -1, -1, JLT32_X, JLE32_X,
+    JSLT32_X, JSLE32_X
   };
 
   /** The internal op of a decoder-validated instruction (second ld_imm64 slots excluded). */
@@ -170,11 +170,8 @@ final class Ops {
         if ((op & 0xe0) == MEM) {
           return STXB + sizeIndex(op);
         }
-        if ((op & 0xe0) == ATOMIC && (op & 0x18) == W) {
-          return ATOMIC32;
-        }
-        if ((op & 0xe0) == ATOMIC && (op & 0x18) == DW) {
-          return ATOMIC64;
+        if ((op & 0xe0) == ATOMIC) {
+          return new int[] {ATOMIC8, ATOMIC16, ATOMIC32, ATOMIC64}[sizeIndex(op)];
         }
     }
     throw new IllegalArgumentException(String.format("no internal op for opcode 0x%02x", op));

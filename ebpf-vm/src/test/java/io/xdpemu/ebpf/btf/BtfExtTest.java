@@ -76,4 +76,35 @@ class BtfExtTest {
         && r.accessStr().equals("1") && btf.typeName(r.typeId()).equals("mynic_ptype")));
     assertTrue(ext.coreRelos(".text").stream().anyMatch(r -> r.accessStr().equals("0:2")));
   }
+
+  @Test
+  void lineCommentsAndSignaturesMatchBpftoolXlatedDump(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    HostTools.needTool("bpftool");
+    java.nio.file.Path bpffs = java.nio.file.Path.of("/sys/fs/bpf");
+    HostTools.need(java.nio.file.Files.isWritable(bpffs), "writable bpffs at /sys/fs/bpf");
+    java.nio.file.Path obj = SplitBtfTest.resource(dir, "line_prog.o");
+    java.nio.file.Path pin = bpffs.resolve("xdpemu_btf_test_" + ProcessHandle.current().pid());
+    String xlated;
+    try {
+      HostTools.run(List.of("bpftool", "prog", "load", obj.toString(), pin.toString(), "type",
+          "xdp"));
+      xlated = new String(HostTools.run(List.of("bpftool", "prog", "dump", "xlated", "pinned",
+          pin.toString(), "linum")), StandardCharsets.UTF_8);
+    } finally {
+      java.nio.file.Files.deleteIfExists(pin);
+    }
+    List<String> expected = xlated.lines()
+        .filter(l -> l.startsWith(";") || l.endsWith("):"))
+        .collect(Collectors.toList());
+    byte[] elf = resource("line_prog.o");
+    Btf btf = Btf.parse(ElfBtfSection.extract(elf, "line_prog.o"));
+    BtfExt ext = BtfExt.parse(ElfBtfSection.section(elf, ".BTF.ext", "line_prog.o"), btf);
+    List<String> ours = new java.util.ArrayList<>();
+    for (String sec : List.of("xdp", ".text")) {
+      ours.add(BtfFuncSignature.of(btf, ext.funcInfo(sec).get(0).typeId()) + ":");
+      ext.lineInfo(sec).forEach(l -> ours.add(l.bpftoolComment(true)));
+    }
+    assertEquals(expected, ours);
+  }
 }

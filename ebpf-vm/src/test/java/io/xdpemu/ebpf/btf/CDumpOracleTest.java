@@ -77,4 +77,17 @@ class CDumpOracleTest {
             + "_Static_assert(sizeof(struct node) == 40, \"node\");\n"
             + "_Static_assert(__builtin_offsetof(struct node, a) == 32, \"off\");\n");
   }
+
+  @Test
+  void elfObjectDumpsMatchBpftool() throws Exception {
+    HostTools.needTool("bpftool");
+    Path obj = SplitBtfTest.resource(dir, "core_prog.o");
+    Btf btf = Btf.read(obj);
+    String raw = new String(HostTools.run(List.of("bpftool", "btf", "dump", "file",
+        obj.toString())), StandardCharsets.UTF_8);
+    assertSameLines(raw, BtfRawDump.dump(btf));
+    String c = new String(HostTools.run(List.of("bpftool", "btf", "dump", "file",
+        obj.toString(), "format", "c")), StandardCharsets.UTF_8);
+    assertSameLines(c, BtfCDump.dumpHeader(btf));
+  }
 }

@@ -107,4 +107,18 @@ class SplitBtfTest {
       assertEquals(e.length, a.length, "line count");
     }
   }
+
+  @Test
+  void tellsSplitFromStandaloneFiles() throws Exception {
+    Path split = paholeSplit(dir, "mynic_fw1.c");
+    Btf base = Btf.read(HostTools.VMLINUX);
+    Btf detected = Btf.readStandaloneOrSplit(split, base);
+    assertTrue(detected.isSplit());
+    Path merged = dir.resolve("merged.btf");
+    Files.write(merged, BtfMerge.toStandalone(detected).toBytes());
+    assertTrue(!Btf.readStandaloneOrSplit(merged, base).isSplit());
+    Path built = dir.resolve("built.btf");
+    Files.write(built, BtfBuilderTest.nicLayout(base).toBytes());
+    assertTrue(Btf.readStandaloneOrSplit(built, base).isSplit());
+  }
 }

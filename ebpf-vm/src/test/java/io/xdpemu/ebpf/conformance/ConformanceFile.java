@@ -10,11 +10,11 @@ import java.util.List;
 
 /**
  * One bpf_conformance {@code .data} file, parsed by the rules of the suite's {@code
- * lib/src/bpf_test_parser.cc}: a line containing {@code --} is a directive, matched by substring
- * in the order asm, result, mem, raw, "no register offset", " c", error; anything else makes the
- * file unusable. Text from the first {@code #} is a comment. {@code -- raw} wins over {@code --
- * asm}; raw lines are either one 64-bit word per token or, in the negative unused-field tests, eight
- * byte tokens per instruction.
+ * lib/src/bpf_test_parser.cc}: a line containing {@code --} is a directive, matched by substring in
+ * the order asm, result, mem, raw, "no register offset", " c", error; anything else makes the file
+ * unusable. Text from the first {@code #} is a comment. {@code -- raw} wins over {@code -- asm};
+ * raw lines are either one 64-bit word per token or, in the negative unused-field tests, eight byte
+ * tokens per instruction.
  */
 record ConformanceFile(
     String name,
@@ -36,7 +36,8 @@ record ConformanceFile(
     String section = "";
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+      String line =
+          lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
       int cut = line.indexOf('#');
       if ((cut >= 0 ? line.substring(0, cut) : line).contains("--")) {
         section = directive(name, i + 1, line);
@@ -139,7 +140,9 @@ record ConformanceFile(
         } else {
           for (String t : tokens) {
             words.add(
-                t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t));
+                t.startsWith("0x")
+                    ? Long.parseUnsignedLong(t.substring(2), 16)
+                    : Long.parseLong(t));
           }
         }
       }

@@ -48,6 +48,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceSuiteTest {
   private static final String LIST = "/conformance/bpf_conformance.list";
+
   /** Generous for the suite (the largest test runs a few thousand instructions). */
   private static final long BUDGET = 10_000_000;
 
@@ -76,12 +77,16 @@ class ConformanceSuiteTest {
         String detail = parts.length > 2 ? parts[2] : "";
         boolean ok =
             verdict.equals("pass") && detail.isEmpty()
-                || verdict.equals("refuse")
-                    && detail.matches("parser|assembler|decoder|mismatch")
+                || verdict.equals("refuse") && detail.matches("parser|assembler|decoder|mismatch")
                 || verdict.equals("exclude") && !detail.isBlank();
         if (!ok) {
-          fail(LIST + " line " + lineNo + ": expected '<file> pass', '<file> refuse "
-              + "parser|assembler|decoder|mismatch' or '<file> exclude <reason>': " + body);
+          fail(
+              LIST
+                  + " line "
+                  + lineNo
+                  + ": expected '<file> pass', '<file> refuse "
+                  + "parser|assembler|decoder|mismatch' or '<file> exclude <reason>': "
+                  + body);
         }
         if (entries.put(parts[0], new Entry(verdict, detail)) != null) {
           fail(LIST + " line " + lineNo + ": " + parts[0] + " listed twice");
@@ -94,9 +99,11 @@ class ConformanceSuiteTest {
   @TestFactory
   Stream<DynamicNode> bpfConformance() throws IOException {
     Path dir = suiteDir();
-    Assumptions.assumeTrue(
-        Files.isDirectory(dir.resolve("tests")),
-        "bpf_conformance suite not found at " + dir + " (set -Dxdpemu.shared); skipping");
+    if (!Files.isDirectory(dir.resolve("tests"))) { // one visible skipped test, with the reason
+      String why = "bpf_conformance suite not found at " + dir + " (set -Dxdpemu.shared); skipping";
+      return Stream.of(
+          DynamicTest.dynamicTest("bpf_conformance", () -> Assumptions.assumeTrue(false, why)));
+    }
     Map<String, Entry> list = readList();
     TreeSet<String> files = new TreeSet<>();
     for (String sub : new String[] {"tests", "negative"}) {
@@ -196,8 +203,7 @@ class ConformanceSuiteTest {
       case "decoder":
         {
           ConformanceFile file = ConformanceFile.parse(name, text);
-          MalformedInputException e =
-              assertThrows(MalformedInputException.class, file::program);
+          MalformedInputException e = assertThrows(MalformedInputException.class, file::program);
           String expectedPrefix =
               stage.equals("assembler") ? "malformed " + name + " line " : "malformed instruction ";
           assertTrue(e.getMessage().startsWith(expectedPrefix), e.getMessage());

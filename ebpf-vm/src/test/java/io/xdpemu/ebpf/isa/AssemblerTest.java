@@ -100,9 +100,18 @@ class AssemblerTest {
   @Test
   void rejectsBadInputNamingTheLine() {
     String[] bad = {
-      "or %r0, %r50", "mov32 %r0, 2147483648", "mov32 %r0, 0x100000000", "ja NOT_A_LABEL",
-      "lock or [%r10-8]", "lock", "ldxq %r0, %r1", "ldxb %r0, %r1", "ldxb %r0, [%r1+0x10000]",
-      "lddw %r0", "x:\nx:", "jeq %r1, 1"
+      "or %r0, %r50",
+      "mov32 %r0, 2147483648",
+      "mov32 %r0, 0x100000000",
+      "ja NOT_A_LABEL",
+      "lock or [%r10-8]",
+      "lock",
+      "ldxq %r0, %r1",
+      "ldxb %r0, %r1",
+      "ldxb %r0, [%r1+0x10000]",
+      "lddw %r0",
+      "x:\nx:",
+      "jeq %r1, 1"
     };
     for (String text : bad) {
       MalformedInputException e =

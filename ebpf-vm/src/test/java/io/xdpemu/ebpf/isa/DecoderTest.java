@@ -18,12 +18,34 @@ class DecoderTest {
     String asm =
         String.join(
             "\n",
-            "add %r1, 1", "sub32 %r1, %r2", "sdiv32 %r1, 3", "smod %r1, %r2", "movsx832 %r1, %r2",
-            "movsx3264 %r1, %r2", "neg %r1", "le16 %r1", "be64 %r1", "bswap32 %r1",
-            "ldxsw %r1, [%r10-4]", "ldxdw %r1, [%r10-8]", "stb [%r10-1], 1", "stxw [%r10-4], %r1",
-            "lock xchg [%r10-8], %r1", "lock fetch xor32 [%r10-4], %r1", "lock cmpxchg32 [%r10-4], %r1",
-            "jsle32 %r1, -1, +0", "jset %r1, %r2, +0", "ja32 +0", "call 1", "call runtime 7",
-            "call %r3", "call local f", "lddw %r2, 0x1122334455667788", "exit", "f:", "exit");
+            "add %r1, 1",
+            "sub32 %r1, %r2",
+            "sdiv32 %r1, 3",
+            "smod %r1, %r2",
+            "movsx832 %r1, %r2",
+            "movsx3264 %r1, %r2",
+            "neg %r1",
+            "le16 %r1",
+            "be64 %r1",
+            "bswap32 %r1",
+            "ldxsw %r1, [%r10-4]",
+            "ldxdw %r1, [%r10-8]",
+            "stb [%r10-1], 1",
+            "stxw [%r10-4], %r1",
+            "lock xchg [%r10-8], %r1",
+            "lock fetch xor32 [%r10-4], %r1",
+            "lock cmpxchg32 [%r10-4], %r1",
+            "jsle32 %r1, -1, +0",
+            "jset %r1, %r2, +0",
+            "ja32 +0",
+            "call 1",
+            "call runtime 7",
+            "call %r3",
+            "call local f",
+            "lddw %r2, 0x1122334455667788",
+            "exit",
+            "f:",
+            "exit");
     assertEquals(28, Decoder.validate(Assembler.assemble(asm)).length);
   }
 
@@ -43,6 +65,18 @@ class DecoderTest {
     assertEquals(
         "malformed instruction 0: non-zero offset field (3) in call",
         refusal(new Insn(0x85, 0, 0, 3, 1), EXIT));
+  }
+
+  @Test
+  void narrowAtomicsAreOnlyLoadAcquireAndStoreRelease() {
+    Decoder.validate(new Insn[] {new Insn(0xd3, 1, 10, -1, 0x100), EXIT});
+    Decoder.validate(new Insn[] {new Insn(0xcb, 10, 1, -2, 0x110), EXIT});
+    assertEquals(
+        "malformed instruction 0: invalid atomic operation 0x0 for size u8",
+        refusal(new Insn(0xd3, 1, 2, 0, 0x00), EXIT));
+    assertEquals(
+        "malformed instruction 0: write to frame pointer r10 (read-only)",
+        refusal(new Insn(0xdb, 10, 1, 0, 0x100), EXIT));
   }
 
   @Test

@@ -48,7 +48,9 @@ class JsonReaderTest {
 
   @Test
   void decodesEscapesAndSurrogatePairs() {
-    assertEquals("a\"\\/\b\f\n\r\t\u00e9\ud83d\ude00", parse("\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"").asString());
+    assertEquals(
+        "a\"\\/\b\f\n\r\t\u00e9\ud83d\ude00",
+        parse("\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"").asString());
   }
 
   @Test
@@ -64,14 +66,13 @@ class JsonReaderTest {
   @Test
   void syntaxErrorsNameFileLineAndColumn() {
     assertEquals("malformed t.json:2:8: unexpected '}', expected a value", error("{\n  \"a\": }"));
-    assertEquals(
-        "malformed t.json:1:8: unexpected ']', expected ',' or '}'", error("{\"a\": 1]"));
+    assertEquals("malformed t.json:1:8: unexpected ']', expected ',' or '}'", error("{\"a\": 1]"));
     assertEquals("malformed t.json:1:2: unterminated string", error(" \"abc"));
     assertEquals("malformed t.json:3:1: unterminated /* comment", error("[1,\n2\n/* x"));
-    assertEquals(
-        "malformed t.json:1:3: unexpected '2' after the JSON value", error("1 2"));
+    assertEquals("malformed t.json:1:3: unexpected '2' after the JSON value", error("1 2"));
     assertEquals("malformed t.json:1:7: empty document, expected a JSON value", error("  // x"));
-    assertTrue(error("{\"a\":1,\n\"a\":2}").startsWith("malformed t.json:2:1: duplicate key \"a\""));
+    assertTrue(
+        error("{\"a\":1,\n\"a\":2}").startsWith("malformed t.json:2:1: duplicate key \"a\""));
     assertTrue(error("[01]").contains("leading zero"));
     assertTrue(error("\"a\\x\"").contains("invalid escape"));
     assertTrue(error("\"a\nb\"").contains("control character"));

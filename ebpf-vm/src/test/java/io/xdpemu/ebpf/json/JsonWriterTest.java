@@ -34,7 +34,8 @@ class JsonWriterTest {
             JsonObject.builder()
                 .put(
                     "a",
-                    JsonArray.of(List.of(JsonNumber.of(1), JsonObject.builder().put("b", "c").build())))
+                    JsonArray.of(
+                        List.of(JsonNumber.of(1), JsonObject.builder().put("b", "c").build())))
                 .put("e", JsonArray.of(List.of()))
                 .build()));
   }
@@ -44,7 +45,8 @@ class JsonWriterTest {
     JsonObject o = sample();
     assertEquals(o, JsonReader.parse(JsonWriter.compact(o), "x"));
     assertEquals(o, JsonReader.parse(JsonWriter.pretty(o), "x"));
-    assertEquals(JsonWriter.pretty(o), JsonWriter.pretty(JsonReader.parse(JsonWriter.pretty(o), "x")));
+    assertEquals(
+        JsonWriter.pretty(o), JsonWriter.pretty(JsonReader.parse(JsonWriter.pretty(o), "x")));
   }
 
   @Test

@@ -64,7 +64,7 @@ class AluSemanticsTest {
     assertEquals(0, AluSemantics.atomic(b, 0, false, Opcodes.XCHG, -1, 0));
     assertEquals(0xffffffffL, AluSemantics.atomic(b, 0, false, Opcodes.ADD | Opcodes.FETCH, 1, 0));
     assertEquals(0, (int) MemoryAccess.I32.get(b, 0)); // wrapped within 32 bits
-    assertThrows(IllegalStateException.class,
-        () -> AluSemantics.atomic(b, 3, false, Opcodes.ADD, 1, 0));
+    assertThrows(
+        IllegalStateException.class, () -> AluSemantics.atomic(b, 3, false, Opcodes.ADD, 1, 0));
   }
 }

@@ -38,11 +38,13 @@ class InterpreterTest {
     packet(new byte[300], 250, 256, 270);
     ctx.xdp().ingressIfindex = 7;
     ctx.xdp().rxQueueIndex = 3;
-    long len = runXdp(lines("ldxw %r2, [%r1+0]", "ldxw %r3, [%r1+4]", "mov %r0, %r3",
-        "sub %r0, %r2", "exit"));
+    long len =
+        runXdp(
+            lines(
+                "ldxw %r2, [%r1+0]", "ldxw %r3, [%r1+4]", "mov %r0, %r3", "sub %r0, %r2", "exit"));
     assertEquals(14, len);
-    assertEquals(AddressSpace.pointer(AddressSpace.PACKET, 250),
-        runXdp(lines("ldxw %r0, [%r1+8]", "exit")));
+    assertEquals(
+        AddressSpace.pointer(AddressSpace.PACKET, 250), runXdp(lines("ldxw %r0, [%r1+8]", "exit")));
     assertEquals(7, runXdp(lines("ldxw %r0, [%r1+12]", "exit")));
     assertEquals(3, runXdp(lines("ldxw %r0, [%r1+16]", "exit")));
   }
@@ -61,37 +63,59 @@ class InterpreterTest {
   @Test
   void rejectsPacketReadPastDataEndNamingPcAddressSizeAndRegion() {
     packet(new byte[64], 32, 32, 46);
-    TrapException t = assertThrows(TrapException.class,
-        () -> runXdp(lines("ldxw %r2, [%r1+0]", "ldxh %r0, [%r2+13]", "exit")));
+    TrapException t =
+        assertThrows(
+            TrapException.class,
+            () -> runXdp(lines("ldxw %r2, [%r1+0]", "ldxh %r0, [%r2+13]", "exit")));
     assertEquals(1, t.pc());
-    assertTrue(t.getMessage().startsWith("trap at pc 1: out-of-bounds read at 0x30000002d size 2,"
-        + " region packet[PACKET 32..46]"), t.getMessage());
+    assertTrue(
+        t.getMessage()
+            .startsWith(
+                "trap at pc 1: out-of-bounds read at 0x30000002d size 2,"
+                    + " region packet[PACKET 32..46]"),
+        t.getMessage());
   }
 
   @Test
   void trapsOnNullDereferenceContextStoreAndNarrowContextLoad() {
-    assertTrue(assertThrows(TrapException.class,
-        () -> runXdp(lines("mov %r1, 0", "ldxb %r0, [%r1+0]", "exit"))).getMessage()
-        .contains("no region"));
-    assertTrue(assertThrows(TrapException.class,
-        () -> runXdp(lines("stw [%r1+0], 1", "exit"))).getMessage()
-        .contains("context is read-only"));
-    assertTrue(assertThrows(TrapException.class,
-        () -> runXdp(lines("ldxh %r0, [%r1+0]", "exit"))).getMessage()
-        .contains("invalid xdp_md access"));
-    assertTrue(assertThrows(TrapException.class,
-        () -> runXdp(lines("ldxw %r0, [%r1+24]", "exit"))).getMessage()
-        .contains("invalid xdp_md access"));
+    assertTrue(
+        assertThrows(
+                TrapException.class, () -> runXdp(lines("mov %r1, 0", "ldxb %r0, [%r1+0]", "exit")))
+            .getMessage()
+            .contains("no region"));
+    assertTrue(
+        assertThrows(TrapException.class, () -> runXdp(lines("stw [%r1+0], 1", "exit")))
+            .getMessage()
+            .contains("context is read-only"));
+    assertTrue(
+        assertThrows(TrapException.class, () -> runXdp(lines("ldxh %r0, [%r1+0]", "exit")))
+            .getMessage()
+            .contains("invalid xdp_md access"));
+    assertTrue(
+        assertThrows(TrapException.class, () -> runXdp(lines("ldxw %r0, [%r1+24]", "exit")))
+            .getMessage()
+            .contains("invalid xdp_md access"));
   }
 
   @Test
   void stackFramesAreSeparateAndBoundedAtFrameDepthEight() {
     // The callee writes its own frame; the caller's [r10-8] survives.
-    long v = runXdp(lines("stdw [%r10-8], 42", "call local f", "ldxdw %r0, [%r10-8]", "exit",
-        "f:", "stdw [%r10-8], 7", "mov %r0, 0", "exit"));
+    long v =
+        runXdp(
+            lines(
+                "stdw [%r10-8], 42",
+                "call local f",
+                "ldxdw %r0, [%r10-8]",
+                "exit",
+                "f:",
+                "stdw [%r10-8], 7",
+                "mov %r0, 0",
+                "exit"));
     assertEquals(42, v);
-    TrapException t = assertThrows(TrapException.class,
-        () -> runXdp(lines("call local f", "exit", "f:", "call local f", "exit")));
+    TrapException t =
+        assertThrows(
+            TrapException.class,
+            () -> runXdp(lines("call local f", "exit", "f:", "call local f", "exit")));
     assertTrue(t.getMessage().contains("call stack too deep"), t.getMessage());
     // The stack region ends at the top of frame 0.
     assertThrows(TrapException.class, () -> runXdp(lines("ldxb %r0, [%r10+0]", "exit")));
@@ -107,37 +131,47 @@ class InterpreterTest {
 
   @Test
   void kfuncsAndPseudoLdImm64ComeFromTheLinkage() {
-    Linkage linkage = new Linkage() {
-      @Override
-      public long ldImm64(int pc) {
-        return 0x1000L + pc;
-      }
+    Linkage linkage =
+        new Linkage() {
+          @Override
+          public long ldImm64(int pc) {
+            return 0x1000L + pc;
+          }
 
-      @Override
-      public Helper kfunc(int pc) {
-        return (c, a, b, cc, d, e) -> a * 2;
-      }
-    };
+          @Override
+          public Helper kfunc(int pc) {
+            return (c, a, b, cc, d, e) -> a * 2;
+          }
+        };
     io.xdpemu.ebpf.isa.Insn[] insns = {
       new io.xdpemu.ebpf.isa.Insn(0x18, 1, 1, 0, 5), new io.xdpemu.ebpf.isa.Insn(0, 0, 0, 0, 0),
-      new io.xdpemu.ebpf.isa.Insn(0x85, 0, 2, 0, 1234), new io.xdpemu.ebpf.isa.Insn(0x95, 0, 0, 0, 0)
+      new io.xdpemu.ebpf.isa.Insn(0x85, 0, 2, 0, 1234),
+          new io.xdpemu.ebpf.isa.Insn(0x95, 0, 0, 0, 0)
     };
     Program p = new Program("k", insns, helpers, linkage);
     assertEquals(0x2000, Interpreter.forProgram(p).run(ctx, 0));
     Program unlinked = new Program("k", insns, helpers, Linkage.NONE);
-    assertThrows(TrapException.class, () -> Interpreter.forProgram(unlinked).run(ctx, 0));
+    assertEquals(
+        "trap at pc 0: ld_imm64 with a pseudo source was not linked",
+        assertThrows(TrapException.class, () -> Interpreter.forProgram(unlinked).run(ctx, 0))
+            .getMessage());
   }
 
   @Test
   void tailCallContinuesInTheTargetWithTheSameR1AndAFreshFrame() {
     Program target = program(lines("mov %r0, %r1", "add %r0, %r6", "exit"));
-    helpers.register(12, "tail_call", (c, r1, r2, r3, r4, r5) -> {
-      c.tailCalls++;
-      c.tailCallTarget = target;
-      return 0;
-    });
-    long v = Interpreter.forProgram(program(lines("mov %r6, 5", "mov %r1, 100", "call 12",
-        "mov %r0, -1", "exit"))).run(ctx, 100);
+    helpers.register(
+        12,
+        "tail_call",
+        (c, r1, r2, r3, r4, r5) -> {
+          c.tailCalls++;
+          c.tailCallTarget = target;
+          return 0;
+        });
+    long v =
+        Interpreter.forProgram(
+                program(lines("mov %r6, 5", "mov %r1, 100", "call 12", "mov %r0, -1", "exit")))
+            .run(ctx, 100);
     assertEquals(105, v);
     assertEquals(null, ctx.tailCallTarget);
   }
@@ -145,8 +179,10 @@ class InterpreterTest {
   @Test
   void budgetStopsAnEndlessLoopAndIsChargedForStraightLineRuns() {
     ctx.budget = 1000;
-    TrapException t = assertThrows(TrapException.class,
-        () -> runXdp(lines("mov %r0, 0", "loop:", "add %r0, 1", "ja loop")));
+    TrapException t =
+        assertThrows(
+            TrapException.class,
+            () -> runXdp(lines("mov %r0, 0", "loop:", "add %r0, 1", "ja loop")));
     assertTrue(t.getMessage().contains("instruction budget exhausted"), t.getMessage());
     ctx.budget = 1000;
     runXdp(lines("mov %r0, 0", "loop:", "add %r0, 1", "jne %r0, 10, loop", "exit"));
@@ -158,15 +194,21 @@ class InterpreterTest {
     byte[] value = new byte[8];
     RegionRegistry shared = new RegionRegistry();
     int id = shared.register(new Region("counter", Region.Kind.MAP_VALUE, value));
-    Program p = program(lines("lddw %r1, 0x" + Long.toHexString(AddressSpace.pointer(id, 0)),
-        "mov %r2, 1", "lock add [%r1+0], %r2", "exit"));
-    Runnable worker = () -> {
-      ExecutionContext c = new ExecutionContext(shared);
-      Executable e = Interpreter.forProgram(p);
-      for (int i = 0; i < 20000; i++) {
-        e.run(c, 0);
-      }
-    };
+    Program p =
+        program(
+            lines(
+                "lddw %r1, 0x" + Long.toHexString(AddressSpace.pointer(id, 0)),
+                "mov %r2, 1",
+                "lock add [%r1+0], %r2",
+                "exit"));
+    Runnable worker =
+        () -> {
+          ExecutionContext c = new ExecutionContext(shared);
+          Executable e = Interpreter.forProgram(p);
+          for (int i = 0; i < 20000; i++) {
+            e.run(c, 0);
+          }
+        };
     Thread a = new Thread(worker);
     Thread b = new Thread(worker);
     a.start();
@@ -184,7 +226,8 @@ class InterpreterTest {
 
   @Test
   void runningOffTheEndTraps() {
-    assertEquals("trap at pc 1: fell off the end of the program",
+    assertEquals(
+        "trap at pc 1: fell off the end of the program",
         assertThrows(TrapException.class, () -> runXdp("mov %r0, 1")).getMessage());
   }
 
@@ -196,8 +239,15 @@ class InterpreterTest {
 
   @Test
   void sixtyFourBitCompareUsesTheSignExtendedImmediate() {
-    assertEquals(1, runXdp(lines("mov32 %r1, -1", "mov %r0, 1", "jeq %r1, -1, +1", "exit",
-        "mov %r0, 2", "exit")) == 1 ? 1 : 0);
+    assertEquals(
+        1,
+        runXdp(
+                    lines(
+                        "mov32 %r1, -1",
+                        "mov %r0, 1", "jeq %r1, -1, +1", "exit", "mov %r0, 2", "exit"))
+                == 1
+            ? 1
+            : 0);
   }
 
   @Test
@@ -208,13 +258,17 @@ class InterpreterTest {
     int id = shared.register(ro);
     ExecutionContext c = new ExecutionContext(shared);
     String base = "lddw %r1, 0x" + Long.toHexString(AddressSpace.pointer(id, 0));
-    TrapException t = assertThrows(TrapException.class,
-        () -> Interpreter.forProgram(program(lines(base, "stb [%r1+0], 1", "exit"))).run(c, 0));
+    TrapException t =
+        assertThrows(
+            TrapException.class,
+            () -> Interpreter.forProgram(program(lines(base, "stb [%r1+0], 1", "exit"))).run(c, 0));
     assertTrue(t.getMessage().contains("read-only"), t.getMessage());
-    assertEquals(0, Interpreter.forProgram(program(lines(base, "ldxb %r0, [%r1+15]", "exit")))
-        .run(c, 0));
-    t = assertThrows(TrapException.class,
-        () -> runXdp(lines("mov %r1, 1", "lock add32 [%r10-6], %r1", "exit")));
+    assertEquals(
+        0, Interpreter.forProgram(program(lines(base, "ldxb %r0, [%r1+15]", "exit"))).run(c, 0));
+    t =
+        assertThrows(
+            TrapException.class,
+            () -> runXdp(lines("mov %r1, 1", "lock add32 [%r10-6], %r1", "exit")));
     assertTrue(t.getMessage().contains("misaligned atomic"), t.getMessage());
   }
 

@@ -7,8 +7,8 @@ import java.util.List;
  * frame, with every name already resolved to an index. Read by {@link FirmwareLoader}; immutable,
  * so a running NIC can swap one for another with a single reference write.
  *
- * @param mode PREPEND writes the metadata block before the packet (data_meta = data - size);
- *     KERNEL leaves data_meta == data and answers only through the XDP metadata kfuncs
+ * @param mode PREPEND writes the metadata block before the packet (data_meta = data - size); KERNEL
+ *     leaves data_meta == data and answers only through the XDP metadata kfuncs
  * @param metadata the metadata layout, null in KERNEL mode
  * @param descriptor the RX descriptor layout (never null: a default is used when not given)
  * @param ptypeEnum name of the C enum listing the packet types (exported in BTF), or null

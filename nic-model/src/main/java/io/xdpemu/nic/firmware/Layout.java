@@ -15,7 +15,6 @@ public record Layout(String structName, int size, int align, List<Member> fields
     return structName == null;
   }
 
-
   /** Scalar C types: bytes, signedness and byte order. */
   public enum Scalar {
     U8(1, false, false, "__u8"),
@@ -35,6 +34,7 @@ public record Layout(String structName, int size, int align, List<Member> fields
     public final int size;
     public final boolean signed;
     public final boolean bigEndian;
+
     /** The typedef in the kernel's BTF (uapi/linux/types.h). */
     public final String cType;
 

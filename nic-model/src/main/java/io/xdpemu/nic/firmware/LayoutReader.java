@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Reads a struct layout (metadata or RX descriptor) and checks it the way a C compiler and the
- * kernel would: natural alignment, no overlaps, size a multiple of 4 and within the metadata
- * limit (xdp_metalen_invalid()), C identifiers for names.
+ * kernel would: natural alignment, no overlaps, size a multiple of 4 and within the metadata limit
+ * (xdp_metalen_invalid()), C identifiers for names.
  */
 final class LayoutReader {
   private final FirmwareLoader names;
@@ -68,8 +68,15 @@ final class LayoutReader {
       Layout.Member m = member(f, metadata, inUnion, cursor);
       int a = alignment(m);
       if (m.offset() % a != 0) {
-        throw f.at().error("field " + m.name() + " at offset " + m.offset()
-            + " is not aligned to its " + a + "-byte alignment");
+        throw f.at()
+            .error(
+                "field "
+                    + m.name()
+                    + " at offset "
+                    + m.offset()
+                    + " is not aligned to its "
+                    + a
+                    + "-byte alignment");
       }
       align = Math.max(align, a);
       members.add(m);
@@ -89,19 +96,25 @@ final class LayoutReader {
         throw sv.at().error("size " + size + " is smaller than the fields (" + end + " bytes)");
       }
       if (size % align != 0) {
-        throw sv.at().error("size " + size + " is not a multiple of the struct's alignment "
-            + align);
+        throw sv.at()
+            .error("size " + size + " is not a multiple of the struct's alignment " + align);
       }
     }
     if (metadata && !inUnion) {
       Position at = o.has("size") ? o.get("size").at() : o.at();
       if (size % 4 != 0) {
-        throw at.error("metadata size " + size
-            + " is not a multiple of 4 (the kernel's xdp_metalen_invalid() refuses it)");
+        throw at.error(
+            "metadata size "
+                + size
+                + " is not a multiple of 4 (the kernel's xdp_metalen_invalid() refuses it)");
       }
       if (size > maxSize) {
-        throw at.error("metadata size " + size + " is too large: at most " + maxSize
-            + " bytes fit the headroom limit (meta_max)");
+        throw at.error(
+            "metadata size "
+                + size
+                + " is too large: at most "
+                + maxSize
+                + " bytes fit the headroom limit (meta_max)");
       }
       if (size == 0) {
         throw at.error("metadata struct " + structName + " is empty");
@@ -127,8 +140,11 @@ final class LayoutReader {
     if (f.has("members")) {
       f.allowOnly("name", "offset", "union", "members", "description");
       if (!metadata || inUnion) {
-        throw f.at().error(inUnion ? "unions nest only one level" : "unions are allowed only in"
-            + " the metadata layout");
+        throw f.at()
+            .error(
+                inUnion
+                    ? "unions nest only one level"
+                    : "unions are allowed only in" + " the metadata layout");
       }
       String unionName = f.has("union") ? identifier(f.get("union")) : null;
       List<Layout.UnionMember> ums = new ArrayList<>();
@@ -152,8 +168,8 @@ final class LayoutReader {
             throw w.at().error("\"when\" names no ptype rule: " + w.describe());
           }
           if (!claimed.add(ptypes[i])) {
-            throw w.at().error("ptype " + ptypes[i] + " already selects another member of union "
-                + name);
+            throw w.at()
+                .error("ptype " + ptypes[i] + " already selects another member of union " + name);
           }
         }
         size = Math.max(size, layout.size());
@@ -165,8 +181,15 @@ final class LayoutReader {
       }
       size = (size + align - 1) / align * align;
       int off = f.has("offset") ? f.get("offset").asInt() : align(cursor, align);
-      return new Layout.Member(name, off, null, null, 0, null,
-          new Layout.Union(unionName, size, List.copyOf(ums)), f.at());
+      return new Layout.Member(
+          name,
+          off,
+          null,
+          null,
+          0,
+          null,
+          new Layout.Union(unionName, size, List.copyOf(ums)),
+          f.at());
     }
     f.allowOnly("name", "offset", "type", "source", "description");
     JsonValue tv = f.require("type");
@@ -174,8 +197,11 @@ final class LayoutReader {
     try {
       type = Layout.Scalar.valueOf(tv.asString().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw tv.at().error("unknown type \"" + tv.asString()
-          + "\" (u8 u16 u32 u64 s8 s16 s32 s64 be16 be32 be64 ptr)");
+      throw tv.at()
+          .error(
+              "unknown type \""
+                  + tv.asString()
+                  + "\" (u8 u16 u32 u64 s8 s16 s32 s64 be16 be32 be64 ptr)");
     }
     JsonValue sv = f.require("source");
     String s = sv.asString();
@@ -192,9 +218,13 @@ final class LayoutReader {
       try {
         source = Source.valueOf(s.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw sv.at().error("unknown source \"" + s + "\" (see FIRMWARE.md: timestamp, rss_hash,"
-            + " rss_hash_type, ptype, vlan_tci, l3_offset, l4_offset, checksum_status, flow_mark,"
-            + " rx_descriptor, ..., const:N, field:hdr.field)");
+        throw sv.at()
+            .error(
+                "unknown source \""
+                    + s
+                    + "\" (see FIRMWARE.md: timestamp, rss_hash,"
+                    + " rss_hash_type, ptype, vlan_tci, l3_offset, l4_offset, checksum_status, flow_mark,"
+                    + " rx_descriptor, ..., const:N, field:hdr.field)");
       }
       if (source == Source.CONST || source == Source.FIELD) {
         throw sv.at().error("write \"" + s.toLowerCase(Locale.ROOT) + ":...\" with an argument");
@@ -227,9 +257,23 @@ final class LayoutReader {
       if (b.offset() < a.offset() + a.size()) {
         Layout.Member later = b.at().line() >= a.at().line() ? b : a;
         Layout.Member other = later == b ? a : b;
-        throw later.at().error("field " + later.name() + " [" + later.offset() + ", "
-            + (later.offset() + later.size()) + ") overlaps field " + other.name() + " ["
-            + other.offset() + ", " + (other.offset() + other.size()) + ") in struct " + struct);
+        throw later
+            .at()
+            .error(
+                "field "
+                    + later.name()
+                    + " ["
+                    + later.offset()
+                    + ", "
+                    + (later.offset() + later.size())
+                    + ") overlaps field "
+                    + other.name()
+                    + " ["
+                    + other.offset()
+                    + ", "
+                    + (other.offset() + other.size())
+                    + ") in struct "
+                    + struct);
       }
     }
     Set<String> seen = new HashSet<>();

@@ -4,8 +4,8 @@ import io.xdpemu.ebpf.json.Position;
 
 /**
  * One state of the parse graph: optionally extract a header, then select the next state on a key
- * (fields of headers already extracted, or bits looked ahead past the cursor) by value/mask,
- * first match wins, else the default.
+ * (fields of headers already extracted, or bits looked ahead past the cursor) by value/mask, first
+ * match wins, else the default.
  *
  * @param header header type extracted here, or -1 for a pure branching state
  * @param maxRepeat how many times in a row this state may run (VLAN and MPLS stacks); 1 = no

@@ -3,11 +3,11 @@ package io.xdpemu.nic.firmware;
 import java.util.Locale;
 
 /**
- * The protocols the NIC's fixed-function logic understands, the way an Intel DDP package's
- * protocol ids tell the hardware which extracted header is "the IPv4 header": they decide L3/L4
- * offsets, checksum validation, VLAN stripping and RSS hash types. A header type in a firmware
- * file names its protocol (default: its own name when that is one of these); anything else is
- * {@link #OTHER}, parsed and reported but given no special meaning.
+ * The protocols the NIC's fixed-function logic understands, the way an Intel DDP package's protocol
+ * ids tell the hardware which extracted header is "the IPv4 header": they decide L3/L4 offsets,
+ * checksum validation, VLAN stripping and RSS hash types. A header type in a firmware file names
+ * its protocol (default: its own name when that is one of these); anything else is {@link #OTHER},
+ * parsed and reported but given no special meaning.
  */
 public enum Protocol {
   ETH(Layer.L2),

@@ -4,9 +4,9 @@ import io.xdpemu.ebpf.json.Position;
 import java.util.List;
 
 /**
- * Receive-side scaling: a Toeplitz key, traffic classes (first match on the headers present
- * decides which fields are hashed and which {@code xdp_rss_hash_type} is reported), an
- * indirection table and the queue count. Hashing uses the outermost headers unless {@code inner}.
+ * Receive-side scaling: a Toeplitz key, traffic classes (first match on the headers present decides
+ * which fields are hashed and which {@code xdp_rss_hash_type} is reported), an indirection table
+ * and the queue count. Hashing uses the outermost headers unless {@code inner}.
  */
 public record RssConfig(
     byte[] key, int queues, int[] indirection, boolean inner, List<TrafficClass> classes) {

@@ -11,8 +11,8 @@ final class RssReader {
   private RssReader() {}
 
   static RssConfig read(FirmwareLoader names, JsonObject o) {
-    o.allowOnly("key", "queues", "indirection", "indirection_size", "inner", "classes",
-        "description");
+    o.allowOnly(
+        "key", "queues", "indirection", "indirection_size", "inner", "classes", "description");
     JsonValue keyValue = o.require("key");
     byte[] key = hex(keyValue);
     int queues = FirmwareLoader.positive(o, "queues", 1, 1024);
@@ -26,8 +26,9 @@ final class RssReader {
       for (int i = 0; i < reta.length; i++) {
         reta[i] = a.get(i).asInt();
         if (reta[i] < 0 || reta[i] >= queues) {
-          throw a.get(i).at().error("indirection entry " + reta[i] + " is not a queue (0.."
-              + (queues - 1) + ")");
+          throw a.get(i)
+              .at()
+              .error("indirection entry " + reta[i] + " is not a queue (0.." + (queues - 1) + ")");
         }
       }
     } else {
@@ -51,22 +52,38 @@ final class RssReader {
       for (int i = 0; i < fields.length; i++) {
         fields[i] = names.fieldRef(fa.get(i), 128);
         if (fields[i].width() % 8 != 0 || fields[i].bitOffset() % 8 != 0) {
-          throw fa.get(i).at().error("RSS input field " + fields[i].text()
-              + " must be whole bytes (byte-aligned, width a multiple of 8)");
+          throw fa.get(i)
+              .at()
+              .error(
+                  "RSS input field "
+                      + fields[i].text()
+                      + " must be whole bytes (byte-aligned, width a multiple of 8)");
         }
       }
       JsonValue ht = co.require("hash_type");
       RssHashType type = RssHashType.byName(ht.asString());
       if (type == null) {
-        throw ht.at().error("unknown hash type \"" + ht.asString()
-            + "\" (enum xdp_rss_hash_type, e.g. L4_IPV4_TCP)");
+        throw ht.at()
+            .error(
+                "unknown hash type \""
+                    + ht.asString()
+                    + "\" (enum xdp_rss_hash_type, e.g. L4_IPV4_TCP)");
       }
       RssConfig.TrafficClass tc =
           new RssConfig.TrafficClass(co.require("name").asString(), hs, fields, type, co.at());
       if (key.length < tc.inputBytes() + 4) {
-        throw keyValue.at().error("RSS key of " + key.length + " bytes is too short for class "
-            + tc.name() + " (" + tc.inputBytes() + " input bytes need " + (tc.inputBytes() + 4)
-            + ")");
+        throw keyValue
+            .at()
+            .error(
+                "RSS key of "
+                    + key.length
+                    + " bytes is too short for class "
+                    + tc.name()
+                    + " ("
+                    + tc.inputBytes()
+                    + " input bytes need "
+                    + (tc.inputBytes() + 4)
+                    + ")");
       }
       classes.add(tc);
     }

@@ -1,9 +1,9 @@
 package io.xdpemu.nic.firmware;
 
 /**
- * What a metadata or descriptor field is bound to: one output of the NIC's parser, RSS unit or
- * RX logic. Values that are absent for a frame (no L4 header, no VLAN tag) are written as all
- * ones in the field's width, except {@link #VLAN_TCI}/{@link #VLAN_PROTO}, written as 0.
+ * What a metadata or descriptor field is bound to: one output of the NIC's parser, RSS unit or RX
+ * logic. Values that are absent for a frame (no L4 header, no VLAN tag) are written as all ones in
+ * the field's width, except {@link #VLAN_TCI}/{@link #VLAN_PROTO}, written as 0.
  */
 public enum Source {
   /** RX timestamp in ns (the capture's timestamp in a replay). */

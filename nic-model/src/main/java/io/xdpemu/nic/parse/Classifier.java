@@ -10,9 +10,9 @@ import io.xdpemu.nic.firmware.RssConfig;
 import io.xdpemu.nic.rss.Toeplitz;
 
 /**
- * The NIC's fixed-function stages after the parser: packet-type TCAM, RSS, VLAN tag, L3/L4
- * offsets, checksum validation and flow marks. Stateless and shared by all queues; the caller
- * passes a scratch buffer for the RSS input.
+ * The NIC's fixed-function stages after the parser: packet-type TCAM, RSS, VLAN tag, L3/L4 offsets,
+ * checksum validation and flow marks. Stateless and shared by all queues; the caller passes a
+ * scratch buffer for the RSS input.
  */
 public final class Classifier {
   private final Protocol[] protocolOf;
@@ -52,7 +52,8 @@ public final class Classifier {
     ptype(r);
     offsets(p, off, r);
     rss(p, off, r, scratch);
-    r.checksumStatus = csumL3 || csumL4 ? Checksums.status(p, off, r, protocolOf, csumL3, csumL4) : 0;
+    r.checksumStatus =
+        csumL3 || csumL4 ? Checksums.status(p, off, r, protocolOf, csumL3, csumL4) : 0;
     r.flowMark = mark(p, off, r);
   }
 

@@ -5,10 +5,10 @@ import io.xdpemu.nic.firmware.HeaderType;
 import io.xdpemu.nic.firmware.ParseState;
 
 /**
- * The firmware's parse graph compiled into flat arrays and walked like a hardware parser's
- * state table (compare Netronome's generated per-node blocks and ice's CAM): per state, extract
- * a header, build the select key, find the first matching value/mask row. No allocation per
- * packet; every read is bounds-checked against the frame length first.
+ * The firmware's parse graph compiled into flat arrays and walked like a hardware parser's state
+ * table (compare Netronome's generated per-node blocks and ice's CAM): per state, extract a header,
+ * build the select key, find the first matching value/mask row. No allocation per packet; every
+ * read is bounds-checked against the frame length first.
  */
 public final class PacketParser {
   // Header types.

@@ -1,8 +1,8 @@
 package io.xdpemu.nic.parse;
 
 /**
- * What the NIC learned about one frame: the header stack (type, offset, length and tunnel level
- * of each extracted header, like ice_parser_result's proto/offset pairs) and the derived outputs
+ * What the NIC learned about one frame: the header stack (type, offset, length and tunnel level of
+ * each extracted header, like ice_parser_result's proto/offset pairs) and the derived outputs
  * (ptype, RSS hash, VLAN tag, L3/L4 offsets, checksum status, flow mark). One instance per RX
  * queue, reused for every frame: nothing is allocated per packet.
  *
@@ -20,29 +20,39 @@ public final class ParseResult {
   public final int[] length;
   public final int[] level;
   public ParseStatus status = ParseStatus.OK;
+
   /** Frame offset where parsing stopped with an error (the header that did not fit). */
   public int errorOffset;
+
   public int packetLength;
 
   public long ptype;
+
   /** Index of the matching ptype rule, -1 for the default. */
   public int ptypeRule;
+
   public int rssHash;
   public int rssHashType;
+
   /** Index of the matching RSS traffic class, -1 when none matched. */
   public int rssClass;
+
   public int vlanTci;
   public int vlanProto;
+
   /** Frame offset of the outermost VLAN tag at level 0, -1 when none. */
   public int vlanOffset = -1;
+
   public int l2Offset;
   public int l3Offset;
   public int l4Offset;
   public int innerL3Offset;
   public int innerL4Offset;
   public int payloadOffset;
+
   /** Source port << 16 | destination port of the outer TCP/UDP/SCTP header, 0 otherwise. */
   public int l4Ports;
+
   public int checksumStatus;
   public long flowMark;
 

@@ -1,8 +1,8 @@
 package io.xdpemu.nic.parse;
 
 /**
- * How a parse ended; names follow P4's parser errors (p4c core.p4). Anything but {@link #OK}
- * still leaves the headers extracted before the problem in the result, so a malformed frame is
+ * How a parse ended; names follow P4's parser errors (p4c core.p4). Anything but {@link #OK} still
+ * leaves the headers extracted before the problem in the result, so a malformed frame is
  * classified, never a crash.
  */
 public enum ParseStatus {

@@ -51,8 +51,9 @@ class FirmwareLoaderTest {
     Layout m = fw.metadata();
     assertEquals(40, m.size());
     assertEquals(8, m.align());
-    assertEquals("hash@0 rss_type@4 pkt_type@8 vlan_tci@10 flow_mark@12 timestamp@16 ptr_to_rx@24"
-        + " u@32", offsets(m));
+    assertEquals(
+        "hash@0 rss_type@4 pkt_type@8 vlan_tci@10 flow_mark@12 timestamp@16 ptr_to_rx@24" + " u@32",
+        offsets(m));
     assertEquals(Layout.Scalar.U32, m.fields().get(0).scalar());
     Layout.Member u = m.fields().get(m.fields().size() - 1);
     assertEquals(8, u.union().size());
@@ -85,7 +86,9 @@ class FirmwareLoaderTest {
   void refusesOverlappingFieldsNamingTheLine() throws Exception {
     String from = "{ \"name\": \"pkt_type\",  \"type\": \"u64\", \"source\": \"ptype\" }";
     String msg =
-        errorAfter(from, "{ \"name\": \"pkt_type\", \"offset\": 8, \"type\": \"u64\", \"source\": \"ptype\" }");
+        errorAfter(
+            from,
+            "{ \"name\": \"pkt_type\", \"offset\": 8, \"type\": \"u64\", \"source\": \"ptype\" }");
     int line = lineOf(v1Text(), from);
     assertTrue(msg.startsWith("malformed fw.json:" + line + ":"), msg);
     assertTrue(msg.contains("field pkt_type [8, 16) overlaps field hash [8, 16)"), msg);
@@ -93,21 +96,28 @@ class FirmwareLoaderTest {
 
   @Test
   void refusesAMetadataSizeThatIsNotAMultipleOf4() throws Exception {
-    String msg = errorAfter("\"struct\": \"mynic_metadata\",", "\"struct\": \"mynic_metadata\", \"size\": 34,");
+    String msg =
+        errorAfter(
+            "\"struct\": \"mynic_metadata\",", "\"struct\": \"mynic_metadata\", \"size\": 34,");
     assertTrue(msg.contains("is not a multiple of the struct's alignment 8"), msg);
     String text = v1Text();
     String meta = text.substring(text.indexOf("\"metadata\": {"));
-    String edited = text.replace(meta,
-        "\"metadata\": { \"struct\": \"m\", \"fields\": [\n"
-            + "  { \"name\": \"a\", \"type\": \"u16\", \"source\": \"ptype\" } ] } }");
-    msg = assertThrows(MalformedInputException.class, () -> FirmwareLoader.parse(edited, "fw.json"))
-        .getMessage();
+    String edited =
+        text.replace(
+            meta,
+            "\"metadata\": { \"struct\": \"m\", \"fields\": [\n"
+                + "  { \"name\": \"a\", \"type\": \"u16\", \"source\": \"ptype\" } ] } }");
+    msg =
+        assertThrows(MalformedInputException.class, () -> FirmwareLoader.parse(edited, "fw.json"))
+            .getMessage();
     assertTrue(msg.contains("metadata size 2 is not a multiple of 4"), msg);
   }
 
   @Test
   void refusesMetadataLargerThanTheKernelAllows() throws Exception {
-    String msg = errorAfter("\"struct\": \"mynic_metadata\",", "\"struct\": \"mynic_metadata\", \"size\": 256,");
+    String msg =
+        errorAfter(
+            "\"struct\": \"mynic_metadata\",", "\"struct\": \"mynic_metadata\", \"size\": 256,");
     assertTrue(msg.contains("metadata size 256 is too large: at most 252"), msg);
   }
 
@@ -115,35 +125,52 @@ class FirmwareLoaderTest {
   void refusesUnknownHeaderInExtract() throws Exception {
     String msg = errorAfter("\"extract\": \"tcp\"", "\"extract\": \"tcpp\"");
     assertTrue(msg.contains("unknown header type \"tcpp\""), msg);
-    assertTrue(msg.startsWith("malformed fw.json:" + lineOf(v1Text(), "\"extract\": \"tcp\"") + ":"));
+    assertTrue(
+        msg.startsWith("malformed fw.json:" + lineOf(v1Text(), "\"extract\": \"tcp\"") + ":"));
   }
 
   @Test
   void refusesUnknownFieldAndUnknownState() throws Exception {
-    assertTrue(errorAfter("[\"udp.dport\"]", "[\"udp.dst\"]").contains("header udp has no field \"dst\""));
-    assertTrue(errorAfter("\"next\": \"vxlan\"", "\"next\": \"vxlan2\"").contains("unknown state \"vxlan2\""));
+    assertTrue(
+        errorAfter("[\"udp.dport\"]", "[\"udp.dst\"]").contains("header udp has no field \"dst\""));
+    assertTrue(
+        errorAfter("\"next\": \"vxlan\"", "\"next\": \"vxlan2\"")
+            .contains("unknown state \"vxlan2\""));
   }
 
   @Test
   void refusesUnreachableState() throws Exception {
     String msg = errorAfter("{ \"value\": 4789, \"next\": \"vxlan\" },", "");
     assertTrue(msg.contains("state \"vxlan\" is unreachable from the start state"), msg);
-    assertTrue(msg.startsWith("malformed fw.json:" + lineOf(v1Text(), "\"vxlan\": { \"extract\"") + ":"), msg);
+    assertTrue(
+        msg.startsWith("malformed fw.json:" + lineOf(v1Text(), "\"vxlan\": { \"extract\"") + ":"),
+        msg);
   }
 
   @Test
   void refusesFieldOutsideItsHeader() throws Exception {
     String msg = errorAfter("\"vni\": [32, 24] } },", "\"vni\": [48, 24] } },");
-    assertTrue(msg.contains("field \"vni\" (bits 48..71) lies outside the 8-byte header vxlan"), msg);
+    assertTrue(
+        msg.contains("field \"vni\" (bits 48..71) lies outside the 8-byte header vxlan"), msg);
   }
 
   @Test
   void refusesTypoKeysAndBadValues() throws Exception {
-    assertTrue(errorAfter("\"vlan_strip\": false", "\"vlan_stirp\": false").contains("unknown key \"vlan_stirp\""));
-    assertTrue(errorAfter("\"hash_type\": \"L3_IPV4\"", "\"hash_type\": \"L3_IPX\"").contains("unknown hash type"));
-    assertTrue(errorAfter("\"source\": \"ptype\"", "\"source\": \"ptypo\"").contains("unknown source \"ptypo\""));
-    assertTrue(errorAfter("\"queues\": 4,", "\"queues\": 4, \"indirection\": [0, 4],").contains("indirection entry 4 is not a queue"));
-    assertTrue(errorAfter("\"value\": [1, 4], \"next\"", "\"value\": [1, 4, 5], \"next\"").contains("3 component(s) but the select key has 2"));
+    assertTrue(
+        errorAfter("\"vlan_strip\": false", "\"vlan_stirp\": false")
+            .contains("unknown key \"vlan_stirp\""));
+    assertTrue(
+        errorAfter("\"hash_type\": \"L3_IPV4\"", "\"hash_type\": \"L3_IPX\"")
+            .contains("unknown hash type"));
+    assertTrue(
+        errorAfter("\"source\": \"ptype\"", "\"source\": \"ptypo\"")
+            .contains("unknown source \"ptypo\""));
+    assertTrue(
+        errorAfter("\"queues\": 4,", "\"queues\": 4, \"indirection\": [0, 4],")
+            .contains("indirection entry 4 is not a queue"));
+    assertTrue(
+        errorAfter("\"value\": [1, 4], \"next\"", "\"value\": [1, 4, 5], \"next\"")
+            .contains("3 component(s) but the select key has 2"));
   }
 
   @Test
@@ -154,10 +181,16 @@ class FirmwareLoaderTest {
 
   @Test
   void refusesSyntaxErrorsWithPosition() {
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> FirmwareLoader.parse("{\n \"format\": \"xdpemu-nicfw/1\",\n \"name\": }", "bad.json"));
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class,
+            () ->
+                FirmwareLoader.parse(
+                    "{\n \"format\": \"xdpemu-nicfw/1\",\n \"name\": }", "bad.json"));
     assertEquals("malformed bad.json:3:10: unexpected '}', expected a value", e.getMessage());
-    e = assertThrows(MalformedInputException.class, () -> FirmwareLoader.load(Path.of("/nonexistent.json")));
+    e =
+        assertThrows(
+            MalformedInputException.class, () -> FirmwareLoader.load(Path.of("/nonexistent.json")));
     assertTrue(e.getMessage().startsWith("malformed /nonexistent.json: cannot read"));
   }
 }

@@ -34,22 +34,32 @@ class PacketParserTest {
 
   @Test
   void walksIpv6ExtensionHeaderChain() {
-    byte[] p = Frames.eth(0x86dd)
-        .hex("60000000 0030 00 40").zeros(32) // ipv6, next = hop-by-hop
-        .hex("2b00 0000 00000000") // hop-by-hop (8 bytes), next = routing
-        .hex("3c02 0001 00000000").zeros(16) // routing, hdr_ext_len 2 = 24 bytes, next = dstopts
-        .hex("2c00 0000 00000000") // dstopts, next = fragment
-        .hex("1100 0000 00000001") // fragment offset 0, next = udp
-        .hex("1234 0035 0008 0000")
-        .bytes();
-    assertEquals("eth@0 ipv6@14 ipv6_hopopts@54 ipv6_routing@62 ipv6_dstopts@86 ipv6_frag@94"
-        + " udp@102 OK", stack(p));
+    byte[] p =
+        Frames.eth(0x86dd)
+            .hex("60000000 0030 00 40")
+            .zeros(32) // ipv6, next = hop-by-hop
+            .hex("2b00 0000 00000000") // hop-by-hop (8 bytes), next = routing
+            .hex("3c02 0001 00000000")
+            .zeros(16) // routing, hdr_ext_len 2 = 24 bytes, next = dstopts
+            .hex("2c00 0000 00000000") // dstopts, next = fragment
+            .hex("1100 0000 00000001") // fragment offset 0, next = udp
+            .hex("1234 0035 0008 0000")
+            .bytes();
+    assertEquals(
+        "eth@0 ipv6@14 ipv6_hopopts@54 ipv6_routing@62 ipv6_dstopts@86 ipv6_frag@94"
+            + " udp@102 OK",
+        stack(p));
   }
 
   @Test
   void stopsAtNonFirstFragments() {
-    byte[] v6 = Frames.eth(0x86dd).hex("60000000 0010 2c 40").zeros(32)
-        .hex("1100 0010 00000001").hex("1234 0035 0008 0000").bytes();
+    byte[] v6 =
+        Frames.eth(0x86dd)
+            .hex("60000000 0010 2c 40")
+            .zeros(32)
+            .hex("1100 0010 00000001")
+            .hex("1234 0035 0008 0000")
+            .bytes();
     assertEquals("eth@0 ipv6@14 ipv6_frag@54 OK", stack(v6));
     byte[] v4 = Frames.eth(0x0800).ipv4(17, 0x0a000001, 0x0a000002, 8, 0).udp(1, 2, 0).bytes();
     v4[14 + 6] = 0x00;
@@ -61,16 +71,24 @@ class PacketParserTest {
   void parsesIpv4OptionsAndMplsOverEthernet() {
     byte[] opts = Frames.eth(0x0800).ipv4(6, 1, 2, 20, 3).tcp(1, 80).bytes();
     assertEquals("eth@0 ipv4@14 tcp@46 OK", stack(opts));
-    byte[] mpls = Frames.eth(0x8847).hex("00010040 00020140") // two labels, S on the second
-        .ipv4(17, 1, 2, 8, 0).udp(7, 9, 0).bytes();
+    byte[] mpls =
+        Frames.eth(0x8847)
+            .hex("00010040 00020140") // two labels, S on the second
+            .ipv4(17, 1, 2, 8, 0)
+            .udp(7, 9, 0)
+            .bytes();
     assertEquals("eth@0 mpls@14 mpls@18 ipv4@22 udp@42 OK", stack(mpls));
   }
 
   @Test
   void parsesGreWithKeyCarryingEthernetAsInner() {
-    byte[] p = Frames.eth(0x0800).ipv4(47, 1, 2, 8 + 14 + 28, 0)
-        .hex("2000 6558 0000002a") // K bit, key, transparent Ethernet bridging
-        .hex("020000000002 020000000001 0806").zeros(28).bytes();
+    byte[] p =
+        Frames.eth(0x0800)
+            .ipv4(47, 1, 2, 8 + 14 + 28, 0)
+            .hex("2000 6558 0000002a") // K bit, key, transparent Ethernet bridging
+            .hex("020000000002 020000000001 0806")
+            .zeros(28)
+            .bytes();
     assertEquals("eth@0 ipv4@14 gre@34 eth@42/1 arp@56/1 OK", stack(p));
   }
 

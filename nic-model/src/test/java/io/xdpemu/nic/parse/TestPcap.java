@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A minimal capture reader for tests only (nic-model must not depend on xdp-runtime, where the
- * real reader lives): classic pcap in both byte orders and resolutions, and pcapng SHB/IDB/EPB/SPB.
+ * A minimal capture reader for tests only (nic-model must not depend on xdp-runtime, where the real
+ * reader lives): classic pcap in both byte orders and resolutions, and pcapng SHB/IDB/EPB/SPB.
  */
 final class TestPcap {
   record Frame(int linktype, byte[] data) {}
@@ -60,11 +60,13 @@ final class TestPcap {
       } else if (type == 6) {
         int iface = b.getInt(pos + 8);
         int cap = b.getInt(pos + 20);
-        out.add(new Frame(linktypes.get(iface),
-            Arrays.copyOfRange(b.array(), pos + 28, pos + 28 + cap)));
+        out.add(
+            new Frame(
+                linktypes.get(iface), Arrays.copyOfRange(b.array(), pos + 28, pos + 28 + cap)));
       } else if (type == 3) {
         int cap = Math.min(b.getInt(pos + 8), len - 16);
-        out.add(new Frame(linktypes.get(0), Arrays.copyOfRange(b.array(), pos + 12, pos + 12 + cap)));
+        out.add(
+            new Frame(linktypes.get(0), Arrays.copyOfRange(b.array(), pos + 12, pos + 12 + cap)));
       }
       pos += len;
     }

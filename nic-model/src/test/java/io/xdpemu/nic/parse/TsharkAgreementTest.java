@@ -22,15 +22,15 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The shipped firmware's parser against a dissector nobody here wrote: for every Ethernet frame
- * of the shared tcpdump captures (and the project's own pcaps/ when present), the header stack
- * and each header's offset agree with tshark's PDML ({@code <proto name=".." pos="..">}).
+ * The shipped firmware's parser against a dissector nobody here wrote: for every Ethernet frame of
+ * the shared tcpdump captures (and the project's own pcaps/ when present), the header stack and
+ * each header's offset agree with tshark's PDML ({@code <proto name=".." pos="..">}).
  *
- * <p>Comparison rule: tshark's layers are mapped to header type names; the list is cut at the
- * first layer the firmware does not describe (application protocols: dns, http, ppp, ...) and
- * after ICMP/ICMPv6 (whose quoted packet a NIC does not parse). Both lists must then be equal,
- * name by name and offset by offset. When the parse stopped with TRUNCATED, the NIC's stack is
- * tshark's minus the header that did not fit.
+ * <p>Comparison rule: tshark's layers are mapped to header type names; the list is cut at the first
+ * layer the firmware does not describe (application protocols: dns, http, ppp, ...) and after
+ * ICMP/ICMPv6 (whose quoted packet a NIC does not parse). Both lists must then be equal, name by
+ * name and offset by offset. When the parse stopped with TRUNCATED, the NIC's stack is tshark's
+ * minus the header that did not fit.
  */
 class TsharkAgreementTest {
   private static final Map<String, String> TSHARK_TO_FIRMWARE =
@@ -66,7 +66,8 @@ class TsharkAgreementTest {
     }
     Assumptions.assumeTrue(haveTshark, "tshark not installed: parser-vs-tshark check skipped");
     List<Path> captures = new ArrayList<>();
-    for (Path dir : List.of(TestFiles.shared().resolve("pcaps/tcpdump"), TestFiles.root().resolve("pcaps"))) {
+    for (Path dir :
+        List.of(TestFiles.shared().resolve("pcaps/tcpdump"), TestFiles.root().resolve("pcaps"))) {
       if (Files.isDirectory(dir)) {
         try (Stream<Path> s = Files.list(dir)) {
           s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
@@ -82,11 +83,53 @@ class TsharkAgreementTest {
         .map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> check(c, fw, parser)));
   }
 
+  /**
+   * Stacks the tcpdump captures lack, built here, written as a pcap and dissected by tshark: IPv6
+   * extension-header chains, MPLS over Ethernet, GRE with key carrying Ethernet, QinQ with IPv6,
+   * IPv4 options, Geneve carrying Ethernet, fragments, truncated frames.
+   */
+  @org.junit.jupiter.api.Test
+  void synthesizedStacksAgreeWithTshark(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    boolean haveTshark = tsharkAvailable();
+    if (!haveTshark && TestFiles.requireTools()) {
+      fail("tshark is required (XDPEMU_REQUIRE_TOOLS/KERNEL=1) but not found");
+    }
+    Assumptions.assumeTrue(haveTshark, "tshark not installed: parser-vs-tshark check skipped");
+    List<byte[]> frames = SyntheticFrames.all();
+    Path pcap = tmp.resolve("synthetic.pcap");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.nio.ByteBuffer h =
+        java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    h.putInt(0xa1b2c3d4)
+        .putShort((short) 2)
+        .putShort((short) 4)
+        .putInt(0)
+        .putInt(0)
+        .putInt(65535)
+        .putInt(1);
+    out.write(h.array());
+    for (byte[] f : frames) {
+      java.nio.ByteBuffer r =
+          java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      r.putInt(0).putInt(0).putInt(f.length).putInt(f.length);
+      out.write(r.array());
+      out.write(f);
+    }
+    Files.write(pcap, out.toByteArray());
+    Firmware fw = TestFiles.firmware("mynic-v1.json");
+    check(pcap, fw, new PacketParser(fw));
+  }
+
   private static void check(Path capture, Firmware fw, PacketParser parser) throws Exception {
     List<TestPcap.Frame> frames = TestPcap.read(capture);
     boolean ethernet = frames.stream().allMatch(f -> f.linktype() == 1);
-    Assumptions.assumeTrue(ethernet, capture.getFileName() + " is not Ethernet (linktype "
-        + (frames.isEmpty() ? "?" : frames.get(0).linktype()) + "); the NIC sees Ethernet only");
+    Assumptions.assumeTrue(
+        ethernet,
+        capture.getFileName()
+            + " is not Ethernet (linktype "
+            + (frames.isEmpty() ? "?" : frames.get(0).linktype())
+            + "); the NIC sees Ethernet only");
     List<List<String[]>> tshark = pdmlLayers(capture);
     assertEquals(frames.size(), tshark.size(), "frame count");
     ParseResult r = parser.newResult();
@@ -111,18 +154,20 @@ class TsharkAgreementTest {
       if (r.status == ParseStatus.TRUNCATED && theirs.size() == ours.size() + 1) {
         theirs.remove(theirs.size() - 1);
       }
-      assertEquals(theirs, ours, capture.getFileName() + " frame " + (i + 1) + " (status "
-          + r.status + ")");
-      assertTrue(r.status == ParseStatus.OK || r.status == ParseStatus.TRUNCATED,
+      assertEquals(
+          theirs, ours, capture.getFileName() + " frame " + (i + 1) + " (status " + r.status + ")");
+      assertTrue(
+          r.status == ParseStatus.OK || r.status == ParseStatus.TRUNCATED,
           capture.getFileName() + " frame " + (i + 1) + ": " + r.status);
     }
   }
 
   /** Per frame, the (protocol, pos) pairs of tshark's PDML, in document order. */
   private static List<List<String[]>> pdmlLayers(Path capture) throws Exception {
-    Process p = new ProcessBuilder("tshark", "-n", "-r", capture.toString(), "-T", "pdml")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder("tshark", "-n", "-r", capture.toString(), "-T", "pdml")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String xml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tshark timed out");
     List<List<String[]>> frames = new ArrayList<>();
@@ -134,7 +179,9 @@ class TsharkAgreementTest {
       Matcher m = PROTO.matcher(packet);
       while (m.find()) {
         String name = m.group(1);
-        if (!name.equals("geninfo") && !name.equals("frame") && !name.equals("fake-field-wrapper")) {
+        if (!name.equals("geninfo")
+            && !name.equals("frame")
+            && !name.equals("fake-field-wrapper")) {
           layers.add(new String[] {name, m.group(2)});
         }
       }

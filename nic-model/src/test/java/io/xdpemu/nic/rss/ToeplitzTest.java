@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * Microsoft's "Verifying the RSS Hash Calculation" vectors. The table lists destination first;
- * the hash input is src addr, dst addr [, src port, dst port], network order.
+ * Microsoft's "Verifying the RSS Hash Calculation" vectors. The table lists destination first; the
+ * hash input is src addr, dst addr [, src port, dst port], network order.
  */
 class ToeplitzTest {
   static final byte[] MS_KEY =

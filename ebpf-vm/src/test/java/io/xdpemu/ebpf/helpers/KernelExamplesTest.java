@@ -1,0 +1,154 @@
+package io.xdpemu.ebpf.helpers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.xdpemu.ebpf.json.JsonArray;
+import io.xdpemu.ebpf.json.JsonObject;
+import io.xdpemu.ebpf.json.JsonReader;
+import io.xdpemu.ebpf.json.JsonValue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The kernel side of the map/helper comparison: loads every examples/maps object into the running
+ * kernel ({@code bpftool prog load ... type xdp pinmaps}), runs it once on the golden input
+ * ({@code bpftool prog run}), dumps its {@code results} map ({@code bpftool map dump -j}) and
+ * checks return value, output frame and every recorded return code against
+ * examples/maps/expected/NAME.json, which {@link KernelParityTest} holds the emulator to. Skips
+ * (with the reason) without root, bpftool or bpffs; fails instead under XDPEMU_REQUIRE_KERNEL=1.
+ */
+class KernelExamplesTest {
+  private static final Path BPFFS = Path.of("/sys/fs/bpf");
+
+  @TestFactory
+  Stream<DynamicTest> everyExampleRunsInTheKernelAsItsGoldenFileSays() throws IOException {
+    Path dir = KernelParityTest.root().resolve("examples/maps/expected");
+    List<Path> goldens = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(goldens::add);
+    }
+    List<String> sources = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir.getParent())) {
+      s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".c"))
+          .map(f -> f.substring(0, f.length() - 2) + ".json").sorted().forEach(sources::add);
+    }
+    List<String> names = new ArrayList<>();
+    goldens.forEach(g -> names.add(g.getFileName().toString()));
+    assertEquals(sources, names, "every examples/maps/*.c has its expected/*.json and no other");
+    return goldens.stream().map(g -> DynamicTest.dynamicTest(g.getFileName().toString(), () -> runOne(g)));
+  }
+
+  private static void requireKernel() {
+    String why = null;
+    if (!Files.isDirectory(BPFFS) || !Files.isWritable(BPFFS)) {
+      why = "bpffs /sys/fs/bpf is not writable (needs root)";
+    } else if (!onPath("bpftool")) {
+      why = "bpftool is not installed";
+    }
+    if (why != null) {
+      if ("1".equals(System.getenv("XDPEMU_REQUIRE_KERNEL"))) {
+        fail("XDPEMU_REQUIRE_KERNEL=1 but " + why);
+      }
+      Assumptions.assumeTrue(false, "kernel comparison skipped: " + why);
+    }
+  }
+
+  /** The number of possible CPUs (/sys/devices/system/cpu/possible, "0-N"). */
+  static int possibleCpus() throws IOException {
+    String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
+    int n = 0;
+    for (String part : s.split(",")) {
+      String[] r = part.split("-");
+      n += r.length == 1 ? 1 : Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1;
+    }
+    return n;
+  }
+
+  private static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void runOne(Path golden) throws Exception {
+    requireKernel();
+    JsonObject g = JsonReader.read(golden).asObject();
+    String name = g.get("program").asString();
+    int cpus = possibleCpus();
+    Assumptions.assumeTrue(g.get("cpus").asInt() == cpus, name + ": skipped, recorded with "
+        + g.get("cpus").asInt() + " possible CPUs, this host has " + cpus
+        + " (LRU batch sizes and per-CPU maps depend on it)");
+    Path obj = KernelParityTest.root().resolve("examples/maps/" + name + ".o");
+    String tag = "xdpemu-test-" + name + "-" + ProcessHandle.current().pid();
+    Path pin = BPFFS.resolve(tag);
+    Path maps = BPFFS.resolve(tag + "-maps");
+    Path in = Files.createTempFile("xdpemu-in", ".bin");
+    Path out = Files.createTempFile("xdpemu-out", ".bin");
+    try {
+      Files.createDirectories(maps);
+      Files.write(in, HexFormat.of().parseHex(g.get("data_in").asString()));
+      run("bpftool", "prog", "load", obj.toString(), pin.toString(), "type", "xdp", "pinmaps", maps.toString());
+      String r =
+          run("bpftool", "prog", "run", "pinned", pin.toString(), "data_in", in.toString(),
+              "data_out", out.toString(), "repeat", "1");
+      int retval = Integer.parseInt(r.replaceAll("(?s).*Return value: (-?\\d+).*", "$1"));
+      assertEquals(g.get("retval").asInt(), retval, name + ": return value");
+      assertEquals(g.get("data_out").asString(), HexFormat.of().formatHex(Files.readAllBytes(out)),
+          name + ": output frame");
+      JsonValue dump = JsonReader.parse(run("bpftool", "map", "dump", "pinned",
+          maps.resolve("results").toString(), "-j"), "bpftool map dump");
+      long[] actual = new long[32];
+      for (JsonValue e : dump.asArray()) {
+        int k = (int) le(e.asObject().get("key").asArray());
+        if (k < 32) {
+          actual[k] = le(e.asObject().get("value").asArray());
+        }
+      }
+      assertArrayEquals(KernelParityTest.expectedResults(g), actual, name + ": recorded return codes");
+    } finally {
+      Files.deleteIfExists(pin);
+      if (Files.isDirectory(maps)) {
+        try (Stream<Path> s = Files.list(maps)) {
+          for (Path p : (Iterable<Path>) s::iterator) {
+            Files.deleteIfExists(p);
+          }
+        }
+        Files.deleteIfExists(maps);
+      }
+      Files.deleteIfExists(in);
+      Files.deleteIfExists(out);
+    }
+  }
+
+  /** A little-endian value from bpftool's hex byte strings ("0x2a", ...), sign-extended from 64. */
+  private static long le(JsonArray bytes) {
+    long v = 0;
+    for (int i = bytes.size() - 1; i >= 0; i--) {
+      v = (v << 8) | Long.parseLong(bytes.get(i).asString().substring(2), 16);
+    }
+    return v;
+  }
+
+  private static String run(String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      fail(String.join(" ", cmd) + " failed:\n" + text);
+    }
+    return text;
+  }
+}
