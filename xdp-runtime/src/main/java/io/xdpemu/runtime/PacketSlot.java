@@ -35,6 +35,10 @@ final class PacketSlot {
 
   int redirectKey;
   BpfMap redirectMap;
+  /** BPF_F_BROADCAST through a devmap: every target ifindex, in key order. */
+  long[] broadcast = new long[8];
+
+  int broadcastCount;
   /** Negative errno when the redirect could not be carried out (packet dropped), else 0. */
   int redirectError;
 
@@ -76,6 +80,7 @@ final class PacketSlot {
     redirectTarget = 0;
     redirectKey = 0;
     redirectMap = null;
+    broadcastCount = 0;
     redirectError = 0;
     abortReason = null;
     abortPc = -1;

@@ -69,8 +69,14 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
       case XdpAction.PASS -> pass.write(s.timestampNs, s.out, 0, s.outLength);
       case XdpAction.TX -> tx.write(s.timestampNs, s.out, 0, s.outLength);
       case XdpAction.REDIRECT -> {
-        if (s.redirectError == 0) {
-          redirectWriter(s).write(s.timestampNs, s.out, 0, s.outLength);
+        if (s.redirectError == 0 && s.redirectTarget == -1) {
+          for (int i = 0; i < s.broadcastCount; i++) {
+            redirectWriter(PacketSlot.TO_IFINDEX, s.broadcast[i], 0)
+                .write(s.timestampNs, s.out, 0, s.outLength);
+          }
+        } else if (s.redirectError == 0) {
+          redirectWriter(s.redirectKind, s.redirectTarget, s.redirectKey)
+              .write(s.timestampNs, s.out, 0, s.outLength);
         }
       }
       default -> {
@@ -114,9 +120,9 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     }
   }
 
-  private PcapWriter redirectWriter(PacketSlot s) {
-    int kind = s.redirectKind == PacketSlot.TO_DEVMAP ? PacketSlot.TO_IFINDEX : s.redirectKind;
-    long key = ((long) kind << 40) | s.redirectTarget;
+  private PcapWriter redirectWriter(int redirectKind, long target, int mapKey) {
+    int kind = redirectKind == PacketSlot.TO_DEVMAP ? PacketSlot.TO_IFINDEX : redirectKind;
+    long key = ((long) kind << 40) | target;
     for (int i = 0; i < redirects; i++) {
       if (redirectKeys[i] == key) {
         return redirectWriters[i];
@@ -124,10 +130,9 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     }
     String name =
         switch (kind) {
-          case PacketSlot.TO_CPUMAP -> "redirect-cpu" + s.redirectTarget + ".pcap";
-          case PacketSlot.TO_XSKMAP -> "redirect-xsk" + Integer.toUnsignedString(s.redirectKey)
-              + ".pcap";
-          default -> "redirect-" + s.redirectTarget + ".pcap";
+          case PacketSlot.TO_CPUMAP -> "redirect-cpu" + target + ".pcap";
+          case PacketSlot.TO_XSKMAP -> "redirect-xsk" + Integer.toUnsignedString(mapKey) + ".pcap";
+          default -> "redirect-" + target + ".pcap";
         };
     if (redirects == redirectKeys.length) {
       redirectKeys = java.util.Arrays.copyOf(redirectKeys, redirects * 2);
