@@ -9,8 +9,10 @@ import io.xdpemu.ebpf.isa.Opcodes;
  * loaders, {@code check_ld_imm()}.
  */
 final class AluChecker {
+  /** bpf_alu_string[] of the kernel, used in its messages ("R6 pointer -= pointer ..."). */
   private static final String[] ALU_NAMES = {
-    "+", "-", "*", "/", "|", "&", "<<", ">>", "neg", "%", "^", "=", "s>>", "endian", "?", "?"
+    "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian",
+    "?", "?"
   };
   /** BPF_MAX_VAR_OFF. */
   static final long MAX_VAR_OFF = 1L << 29;
@@ -299,7 +301,10 @@ final class AluChecker {
     if (!saneOffset(off, ptr.type, ptr) || !saneOffset(ptr, ptr.type, ptr)) {
       throw new Reject(env.log.errorLines.get(env.log.errorLines.size() - 1));
     }
-    if ((op == Opcodes.ADD || op == Opcodes.SUB) && !env.bypassSpecV1 && (insn.opcode() & Opcodes.X) != 0) {
+    if ((op == Opcodes.ADD || op == Opcodes.SUB)
+        && !env.bypassSpecV1
+        && !env.cur.speculative
+        && (insn.opcode() & Opcodes.X) != 0) {
       sanitizePtrAlu(insn, op, ptr, off, ptrIsDst);
     }
     r.mark32Unbounded();
@@ -372,14 +377,14 @@ final class AluChecker {
       case Opcodes.OR:
       case Opcodes.XOR:
         throw env.reject(
-            "R" + dst + " bitwise operator " + ALU_NAMES[op >> 4] + "= on pointer prohibited");
+            "R" + dst + " bitwise operator " + ALU_NAMES[op >> 4] + " on pointer prohibited");
       default:
         throw env.reject(
             "R"
                 + dst
                 + " pointer arithmetic with "
                 + ALU_NAMES[op >> 4]
-                + "= operator prohibited");
+                + " operator prohibited");
     }
     if (!saneOffset(r, ptr.type, ptr)) {
       throw new Reject(env.log.errorLines.get(env.log.errorLines.size() - 1));

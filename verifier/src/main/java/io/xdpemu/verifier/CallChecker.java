@@ -101,6 +101,21 @@ final class CallChecker {
         r0.markKnown(0);
         r0.type = RegType.PTR_TO_MAP_VALUE;
         r0.map = meta.map;
+        if (isSockMap(meta.map)) {
+          // is_acquire_function(): a socket from a sockmap is a reference to release
+          r0.type = RegType.PTR_TO_SOCKET;
+          r0.map = null;
+          r0.maybeNull = true;
+          r0.id = env.newId();
+          r0.refObjId = r0.id;
+          env.cur.cur().refs.add(new int[] {r0.id, idx});
+          break;
+        }
+        if ((meta.map.type() == 12 || meta.map.type() == 13) && meta.map.def().inner() != null) {
+          // ARRAY_OF_MAPS / HASH_OF_MAPS: the value is the inner map
+          r0.type = RegType.CONST_PTR_TO_MAP;
+          r0.map = new MapRef(meta.map.index(), meta.map.def().inner());
+        }
         boolean elide =
             id == HelperProtos.MAP_LOOKUP_ELEM
                 && (meta.map.type() == 2 || meta.map.type() == 6)
@@ -163,6 +178,11 @@ final class CallChecker {
     }
   }
 
+  /** BPF_MAP_TYPE_SOCKMAP (15) and BPF_MAP_TYPE_SOCKHASH (18). */
+  private static boolean isSockMap(MapRef m) {
+    return m.type() == 15 || m.type() == 18;
+  }
+
   private static boolean isNullConst(RegState r) {
     return r.type == RegType.SCALAR && r.varOff.equalsConst(0);
   }
@@ -198,7 +218,7 @@ final class CallChecker {
         }
         return;
       case CONST_MAP_PTR:
-        if (reg.type != RegType.CONST_PTR_TO_MAP) {
+        if (reg.type != RegType.CONST_PTR_TO_MAP || reg.maybeNull) {
           typeError(regno, reg, "map_ptr");
         }
         meta.map = reg.map;
@@ -272,6 +292,14 @@ final class CallChecker {
         return;
       default:
         break;
+    }
+    if (a == Arg.PTR_TO_MAP_VALUE && meta.map != null && isSockMap(meta.map)) {
+      // resolve_map_arg_type(): updating a sockmap/sockhash takes a socket
+      if ((reg.type != RegType.PTR_TO_SOCKET && reg.type != RegType.PTR_TO_SOCK_COMMON)
+          || reg.maybeNull) {
+        typeError(regno, reg, "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_");
+      }
+      return;
     }
     // memory arguments
     boolean orNull = a == Arg.PTR_TO_MEM_OR_NULL;

@@ -36,6 +36,7 @@ final class Cfg {
   private boolean[] forceCheckpoint;
   private int[] liveBefore;
   private int[] relevantBefore;
+  private boolean[] stackReadAhead;
 
   Cfg(Verifier env) {
     this.env = env;
@@ -109,6 +110,7 @@ final class Cfg {
     checkReachable();
     computeLiveness();
     computeRelevance();
+    computeStackReadAhead();
     if (env.level2()) {
       for (int i = 0; i < subprogs.size(); i++) {
         env.verbose("func#" + i + " @" + subprogs.get(i).start + "\n");
@@ -508,6 +510,49 @@ final class Cfg {
           return out;
         }
         return out | d | (x ? s : 0);
+    }
+  }
+
+  /**
+   * Whether any instruction reachable from {@code pc} (in its function, until its exit) may read
+   * memory, and so the stack. Where nothing can, the stack is dead and pruning ignores it: a coarse
+   * stand-in for 6.18's stack liveness analysis ("live stack update done").
+   */
+  boolean stackMayBeRead(int pc) {
+    return stackReadAhead[pc];
+  }
+
+  private void computeStackReadAhead() {
+    int n = insns.length;
+    stackReadAhead = new boolean[n];
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (int pc = n - 1; pc >= 0; pc--) {
+        if (stackReadAhead[pc] || (pc > 0 && isLdImm64(insns[pc - 1]))) {
+          continue;
+        }
+        Insn insn = insns[pc];
+        int cls = insn.cls();
+        int op = insn.opcode() & 0xf0;
+        boolean reads =
+            cls == Opcodes.LDX
+                || (cls == Opcodes.STX && (insn.opcode() & 0xe0) == Opcodes.ATOMIC)
+                || ((cls == Opcodes.JMP || cls == Opcodes.JMP32) && op == Opcodes.CALL)
+                || ((cls == Opcodes.JMP) && op == Opcodes.EXIT && subprogOf(pc) != 0);
+        if (!reads) {
+          for (int s : successors(pc)) {
+            if (s < n && stackReadAhead[s]) {
+              reads = true;
+              break;
+            }
+          }
+        }
+        if (reads) {
+          stackReadAhead[pc] = true;
+          changed = true;
+        }
+      }
     }
   }
 

@@ -116,13 +116,13 @@ final class HelperProtos {
             ANYTHING), false, n, 4)); // check_mtu
     def(100, i, n, PTR_TO_MEM, CONST_SIZE, PTR_TO_MEM, CONST_SIZE); // tcp_check_syncookie
     def(110, i, n, PTR_TO_MEM, CONST_SIZE, PTR_TO_MEM, CONST_SIZE); // tcp_gen_syncookie
-    def(86, Ret.PTR_TO_SOCKET_OR_NULL, n, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING,
+    def(85, Ret.PTR_TO_SOCKET_OR_NULL, n, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING,
         ANYTHING); // sk_lookup_udp
     def(84, Ret.PTR_TO_SOCKET_OR_NULL, n, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING,
         ANYTHING); // sk_lookup_tcp
     def(99, Ret.PTR_TO_SOCK_COMMON_OR_NULL, n, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE_OR_ZERO,
         ANYTHING, ANYTHING); // skc_lookup_tcp
-    def(85, i, n, PTR_TO_SOCK_RELEASE); // sk_release
+    def(86, i, n, PTR_TO_SOCK_RELEASE); // sk_release
   }
 
   static HelperProto get(int id) {

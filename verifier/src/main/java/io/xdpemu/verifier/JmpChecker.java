@@ -56,13 +56,18 @@ final class JmpChecker {
     }
     int pred = branchTaken(dst, src, op, j32);
     int target = idx + insn.off() + 1;
-    if (pred == 1) {
-      env.log.insnState(idx, env.stateString(false));
-      return target;
-    }
-    if (pred == 0) {
-      env.log.insnState(idx, env.stateString(false));
-      return idx + 1;
+    if (pred == 1 || pred == 0) {
+      if (!env.bypassSpecV1) {
+        // sanitize_speculative_path(): the CPU may still run the dead branch speculatively
+        VerifierState spec = env.pushBranch(pred == 1 ? idx + 1 : target, idx);
+        spec.speculative = true;
+        spec.regs()[insn.dst()].markUnknown();
+        if (x) {
+          spec.regs()[insn.src()].markUnknown();
+        }
+      }
+      printState(idx);
+      return pred == 1 ? target : idx + 1;
     }
     VerifierState other = env.pushBranch(target, idx);
     RegState[] oregs = other.regs();
@@ -81,6 +86,15 @@ final class JmpChecker {
       findEqualScalars(env.cur, dst);
       findEqualScalars(other, oregs[insn.dst()]);
     }
+    if (!j32 && x && dst.isPointer() && src.isPointer() && dst.maybeNull != src.maybeNull
+        && dst.type != RegType.PTR_TO_BTF_ID && src.type != RegType.PTR_TO_BTF_ID) {
+      // comparing a maybe-NULL pointer with a non-NULL one: equal means not NULL
+      RegState[] eq = op == Opcodes.JEQ ? oregs : op == Opcodes.JNE ? regs : null;
+      if (eq != null) {
+        RegState r = src.maybeNull ? eq[insn.src()] : eq[insn.dst()];
+        r.maybeNull = false;
+      }
+    }
     if (!j32 && !x && insn.imm() == 0 && (op == Opcodes.JEQ || op == Opcodes.JNE) && dst.maybeNull) {
       int id = dst.id;
       markPtrOrNull(env.cur, id, op == Opcodes.JNE);
@@ -89,8 +103,15 @@ final class JmpChecker {
         && env.alu.isPointerValue(dst)) {
       throw env.reject("R" + insn.dst() + " pointer comparison prohibited");
     }
-    env.log.insnState(idx, env.stateString(false));
+    printState(idx);
     return idx + 1;
+  }
+
+  /** print_insn_state() right after the jump, as check_cond_jmp_op() does. */
+  private void printState(int idx) {
+    if (env.log.enabled()) {
+      env.log.insnState(idx, env.stateString(false));
+    }
   }
 
   private static boolean anyPkt(RegState r) {

@@ -414,9 +414,13 @@ final class MemChecker {
     }
     boolean aligned = off % 8 == 0;
     if (value != null && aligned && value.type == RegType.SCALAR && !stImm) {
-      saveRegister(s, value, size);
       long width = 64 - Long.numberOfLeadingZeros(value.umax);
-      if (width > size * 8L) {
+      boolean fits = width <= size * 8L;
+      if (fits && value.id == 0 && !value.varOff.isConst()) {
+        value.id = env.newId(); // assign_scalar_id_before_mov(): spill and register stay linked
+      }
+      saveRegister(s, value, size);
+      if (!fits) {
         s.spilled.id = 0;
       }
     } else if (value != null && aligned && stImm) {

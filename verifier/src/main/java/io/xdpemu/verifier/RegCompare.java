@@ -132,7 +132,8 @@ final class RegCompare {
     }
   }
 
-  boolean funcStatesEqual(FuncState o, FuncState c, int liveRegs, int relevantRegs) {
+  boolean funcStatesEqual(
+      FuncState o, FuncState c, int liveRegs, int relevantRegs, boolean stackLive) {
     for (int i = 0; i < FuncState.MAX_REGS; i++) {
       if ((liveRegs & (1 << i)) == 0) {
         continue;
@@ -141,7 +142,7 @@ final class RegCompare {
         return false;
       }
     }
-    return stacksafe(o, c) && refsafe(o, c) && o.inCallback == c.inCallback;
+    return (!stackLive || stacksafe(o, c)) && refsafe(o, c) && o.inCallback == c.inCallback;
   }
 
   private boolean stacksafe(FuncState o, FuncState c) {

@@ -194,7 +194,7 @@ public final class RegState {
         && maybeNull == o.maybeNull
         && ringbuf == o.ringbuf
         && rdonly == o.rdonly
-        && map == o.map
+        && Objects.equals(map, o.map)
         && memSize == o.memSize
         && Objects.equals(btfName, o.btfName)
         && frameno == o.frameno;

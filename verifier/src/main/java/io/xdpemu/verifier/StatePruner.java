@@ -129,7 +129,7 @@ final class StatePruner {
   }
 
   private boolean statesEqual(VerifierState old, VerifierState cur, int idx, boolean exact) {
-    if (old.curframe != cur.curframe) {
+    if (old.curframe != cur.curframe || (old.speculative && !cur.speculative)) {
       return false;
     }
     RegCompare cmp = new RegCompare(exact, env.allowUninitStack);
@@ -141,7 +141,8 @@ final class StatePruner {
       int live = liveAt >= 0 ? env.cfg.liveRegsBefore(liveAt, i == old.curframe) : 0xffff;
       int relevantAt = i == old.curframe ? idx : liveAt + 1;
       int relevant = relevantAt >= 0 ? env.cfg.valueRelevantBefore(relevantAt) : 0xffff;
-      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, relevant)) {
+      boolean stackLive = exact || i != old.curframe || env.cfg.stackMayBeRead(idx);
+      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, relevant, stackLive)) {
         return false;
       }
     }

@@ -1,6 +1,29 @@
 /**
- * The static checker (module verifier): abstract states (register types, tnums, bounds), helper
- * prototypes, the kernel's rules and messages, the kernel-style log. Depends on ebpf-vm only; must
- * not import io.xdpemu.nic or io.xdpemu.runtime.
+ * The static checker (module verifier): a Java model of the Linux 6.18 eBPF verifier for XDP
+ * programs. Depends on ebpf-vm only; must not import io.xdpemu.nic or io.xdpemu.runtime, and the
+ * interpreter does not depend on it.
+ *
+ * <p>Entry point: {@link io.xdpemu.verifier.Verifier#verify} with {@link
+ * io.xdpemu.verifier.VerifierOptions} (privileged = root; unprivileged = CAP_BPF + CAP_NET_ADMIN
+ * without CAP_PERFMON) and a {@link io.xdpemu.verifier.ProgramInfo} (what the loader resolved; {@link
+ * io.xdpemu.verifier.ObjectProgramInfo} builds it from the ELF loader's objects).
+ *
+ * <pre>
+ *  Cfg (check_cfg: subprogs, reachability, prune points, live regs, value relevance)
+ *   └─ Verifier.doCheck (do_check: one path at a time, branch stack, 1M insn budget)
+ *        ├─ AluChecker   check_alu_op, adjust_ptr/scalar_min_max_vals ── ScalarAlu, Bounds, Tnum
+ *        ├─ MemChecker   check_mem_access: ctx (xdp_md), packet, map value, mem, stack slots
+ *        ├─ JmpChecker   check_cond_jmp_op: branch_taken, reg_set_min_max, pkt ranges, NULL checks
+ *        ├─ CallChecker  helpers (HelperProtos), kfuncs, bpf-to-bpf/global calls, bpf_loop, exit
+ *        └─ StatePruner  is_state_visited / states_equal (RegCompare), infinite-loop detection
+ *  VerifierLog + StateFormatter + KernelDisasm: the kernel's log text at level 1 and 2
+ * </pre>
+ *
+ * <p>Known simplifications, all on the safe side (they may reject or explore more, never accept
+ * more): scalar precision is approximated by a static analysis of which registers can reach a
+ * safety decision (the kernel backtracks per path); stack liveness is approximated by "no memory
+ * read can follow"; spilled scalars are compared by range; speculative-execution paths of
+ * unprivileged loaders (sanitize_speculative_path) are not simulated; linked scalar ids through
+ * {@code r1 = r2; r1 += K} (BPF_ADD_CONST) are not tracked.
  */
 package io.xdpemu.verifier;

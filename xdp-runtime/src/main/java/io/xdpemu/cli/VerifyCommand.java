@@ -41,7 +41,8 @@ final class VerifyCommand implements Command {
     }
     if (!v.accepted() && r.core() != null) {
       String why = LoadPipeline.rejection(v, r.core());
-      if (!log.strip().endsWith(why)) {
+      String[] verifierLines = v.errorMessage().strip().split("\n");
+      if (!why.equals(verifierLines[verifierLines.length - 1])) {
         // libbpf appends its explanation of a poisoned CO-RE slot after the kernel's log.
         log = log + (log.endsWith("\n") ? "" : "\n") + "libbpf: prog '" + r.spec().name()
             + "': relo #0: " + why + "\n";

@@ -13,8 +13,8 @@ public final class KernelFacts {
 
   /**
    * Longest metadata accepted (every multiple of 4 from 4 to 216 is, 220 is not). Consistent with
-   * XDP_PACKET_HEADROOM (256) minus sizeof(struct xdp_frame) (40 on 6.18 x86_64): the metadata
-   * is carved out of the headroom, which must keep room for an xdp_frame.
+   * XDP_PACKET_HEADROOM (256) minus sizeof(struct xdp_frame) (40 on 6.18 x86_64): the metadata is
+   * carved out of the headroom, which must keep room for an xdp_frame.
    */
   public static final int META_MAX = 216;
 
@@ -22,8 +22,8 @@ public final class KernelFacts {
   public static final int FRAME_MIN = 14;
 
   /**
-   * Longest frame the program sees linearly: 3520 = PAGE_SIZE (4096) - XDP_PACKET_HEADROOM (256)
-   * - SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) (320), independent of the metadata length.
+   * Longest frame the program sees linearly: 3520 = PAGE_SIZE (4096) - XDP_PACKET_HEADROOM (256) -
+   * SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) (320), independent of the metadata length.
    * Longer frames are accepted, but the bytes past this limit go to a fragment: {@code data_end}
    * stops here while data_out returns all of them.
    */

@@ -22,12 +22,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The running Linux kernel as the oracle: one XDP program loaded with libbpf and run with {@code
- * BPF_PROG_TEST_RUN}, packet after packet, with map state kept between packets (what {@code
- * xdpemu diff} and the differential tests compare the emulator with).
+ * BPF_PROG_TEST_RUN}, packet after packet, with map state kept between packets (what {@code xdpemu
+ * diff} and the differential tests compare the emulator with).
  *
- * <p>It drives a small C process, {@code xdpemu-oracle} (source {@code src/main/c}, built by
- * {@link OracleBinary} at first use), over a line protocol on its stdin/stdout described in that
- * source. One instance is one loaded program; instances are thread-safe but serialise their calls.
+ * <p>It drives a small C process, {@code xdpemu-oracle} (source {@code src/main/c}, built by {@link
+ * OracleBinary} at first use), over a line protocol on its stdin/stdout described in that source.
+ * One instance is one loaded program; instances are thread-safe but serialise their calls.
  *
  * <pre>{@code
  * try (KernelOracle k = KernelOracle.open(obj, "xdp_bounce", null)) {
@@ -376,7 +376,12 @@ public final class KernelOracle implements AutoCloseable {
 
   /** The fields of a "map ..." line, before its entries are read. */
   private record MapHeader(
-      String name, String kernelName, String type, int keySize, int valueSize, int maxEntries,
+      String name,
+      String kernelName,
+      String type,
+      int keySize,
+      int valueSize,
+      int maxEntries,
       int ncpus) {
     static MapHeader parse(Map<String, String> f) {
       String kernelName = f.get("name");

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The content of one kernel map, read with BPF_MAP_GET_NEXT_KEY / BPF_MAP_LOOKUP_ELEM.
  *
- * @param name the name xdpemu uses: the map's name, or for global data the section name
- *     ({@code .bss}, {@code .data}, {@code .rodata}) without libbpf's object-name prefix
+ * @param name the name xdpemu uses: the map's name, or for global data the section name ({@code
+ *     .bss}, {@code .data}, {@code .rodata}) without libbpf's object-name prefix
  * @param kernelName the name libbpf gave the map ({@code xdp_coun.bss} for a global data map)
  * @param type libbpf's name of the map type ({@code hash}, {@code array}, {@code percpu_hash}...)
  * @param ncpus the number of per-CPU values of each entry; 0 for a map that is not per-CPU
@@ -34,8 +34,8 @@ public record MapContents(
   }
 
   /**
-   * One key and its value; per-CPU maps have one value per possible CPU, others exactly one.
-   * Arrays are copied in and out: the record is immutable.
+   * One key and its value; per-CPU maps have one value per possible CPU, others exactly one. Arrays
+   * are copied in and out: the record is immutable.
    */
   public record Entry(byte[] key, List<byte[]> values) {
     public Entry {

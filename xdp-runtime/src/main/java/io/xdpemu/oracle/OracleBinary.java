@@ -55,8 +55,8 @@ final class OracleBinary {
 
   private static Optional<String> probe() {
     if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-      return Optional.of("the kernel oracle needs Linux (os.name=" + System.getProperty("os.name")
-          + ")");
+      return Optional.of(
+          "the kernel oracle needs Linux (os.name=" + System.getProperty("os.name") + ")");
     }
     if (!isRoot()) {
       return Optional.of("the kernel oracle needs root (BPF_PROG_LOAD, BPF_PROG_TEST_RUN)");
@@ -116,8 +116,8 @@ final class OracleBinary {
       Path src = dir.resolve("xdpemu-oracle-" + hash + ".c");
       Files.write(src, source);
       Path tmp = Files.createTempFile(dir, "xdpemu-oracle-", ".tmp");
-      List<String> gcc = new ArrayList<>(
-          List.of("gcc", "-O2", "-Wall", "-o", tmp.toString(), src.toString()));
+      List<String> gcc =
+          new ArrayList<>(List.of("gcc", "-O2", "-Wall", "-o", tmp.toString(), src.toString()));
       gcc.addAll(LINK_LIBS);
       ProcessResult result = runProcess(gcc, GCC_TIMEOUT_SECONDS);
       if (result.exitCode() != 0) {

@@ -6,8 +6,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Drains a child process's stderr on a daemon thread (a full pipe would block the child) and
- * keeps its last characters: libbpf's messages, and the verifier log when a load fails.
+ * Drains a child process's stderr on a daemon thread (a full pipe would block the child) and keeps
+ * its last characters: libbpf's messages, and the verifier log when a load fails.
  */
 final class StderrTail {
   private static final int KEEP_CHARS = 64 * 1024;

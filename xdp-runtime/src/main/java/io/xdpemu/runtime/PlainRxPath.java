@@ -6,7 +6,8 @@ import io.xdpemu.ebpf.vm.XdpBuff;
 
 /**
  * A NIC without firmware: no RX metadata ({@code data_meta == data}), 256 bytes of headroom
- * (XDP_PACKET_HEADROOM), a 4 KiB frame with the kernel's skb_shared_info tailroom, and RSS by
+ * (XDP_PACKET_HEADROOM), a 4 KiB frame with the kernel's skb_shared_info tailroom (larger frames
+ * are dropped before XDP, counted as NIC drops), and RSS by
  * Toeplitz over the IPv4/IPv6 addresses and TCP/UDP ports with the Microsoft verification key and
  * the kernel's default indirection table ({@code ethtool_rxfh_indir_default}: entry i = i % queues).
  * Used when no {@code --firmware} is given and as the reference the firmware NIC is compared with.
@@ -124,18 +125,16 @@ public final class PlainRxPath implements RxPath {
 
   @Override
   public boolean deliver(int queue, byte[] frame, int length, long ts, ExecutionContext ctx) {
-    byte[] buf = frames[queue];
-    int need = HEADROOM + length + TAILROOM;
-    if (buf.length < need) {
-      buf = new byte[need];
-      frames[queue] = buf;
+    if (length > FRAME_SIZE - HEADROOM - TAILROOM) {
+      return false; // no multi-buffer XDP: a frame must fit one page, as with the firmware NIC
     }
+    byte[] buf = frames[queue];
     // The headroom is scratch space programs may grow into (adjust_head/meta): clear it so a
     // previous packet's bytes never leak into this one, as a fresh page would not carry them.
     java.util.Arrays.fill(buf, 0, HEADROOM, (byte) 0);
     System.arraycopy(frame, 0, buf, HEADROOM, length);
     XdpBuff x = ctx.xdp();
-    x.set(buf, 0, HEADROOM, HEADROOM, HEADROOM + length, buf.length - TAILROOM);
+    x.set(buf, 0, HEADROOM, HEADROOM, HEADROOM + length, FRAME_SIZE - TAILROOM);
     x.ingressIfindex = ifindex;
     x.rxQueueIndex = queue;
     x.egressIfindex = 0;

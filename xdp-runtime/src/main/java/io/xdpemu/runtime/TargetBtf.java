@@ -20,8 +20,11 @@ final class TargetBtf {
       try {
         return Btf.read(file, base);
       } catch (MalformedInputException split) {
-        throw new MalformedInputException(split.getMessage() + " (also not standalone BTF: "
-            + standalone.getMessage() + ")", split);
+        if (split.getMessage().equals(standalone.getMessage())) {
+          throw split; // broken either way (header, magic, truncation): say it once
+        }
+        throw new MalformedInputException(split.getMessage() + " (read as split BTF on the base;"
+            + " as standalone BTF: " + standalone.getMessage() + ")", split);
       }
     }
   }

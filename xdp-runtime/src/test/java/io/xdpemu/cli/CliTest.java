@@ -210,6 +210,73 @@ class CliTest {
     }
   }
 
+  /**
+   * The seed scenario: the CO-RE program on mynic v1, swapped to v2 at packet 200; the NIC writes
+   * v1's 32-byte metadata before the swap and v2's 40 bytes after it.
+   */
+  @Test
+  void firmwareSwapChangesTheMetadataLayoutAtThePacketIndex() throws Exception {
+    Path out = tmp.resolve("swap-out");
+    Outcome o = xdpemu("run", example("seed/xdp_mynic.bpf.o"), "--pcap", pcap.toString(),
+        "--firmware", example("firmware/mynic-v1.json"), "--swap-firmware",
+        example("firmware/mynic-v2.json") + "@200", "--out", out.toString(), "--trace");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("Firmware swap at packet 200 to "), o.out());
+    List<String> lines = Files.readAllLines(out.resolve("packets.jsonl"));
+    java.util.regex.Pattern meta = java.util.regex.Pattern.compile("\"meta_in\":\"([0-9a-f]*)\"");
+    for (int i = 0; i < lines.size(); i++) {
+      java.util.regex.Matcher m = meta.matcher(lines.get(i));
+      assertTrue(m.find());
+      assertEquals(i < 200 ? 64 : 80, m.group(1).length(), "packet " + i);
+    }
+    assertTrue(Files.readString(out.resolve("summary.json")).contains("\"applied\":true"));
+  }
+
+  @Test
+  void programThatCannotLoadOnTheFirmwareIsRejectedWithExit1() {
+    Outcome o = xdpemu("run", example("seed/xdp_mynic.bpf.o"), "--prog", "xdp_mynic_unguarded",
+        "--pcap", pcap.toString(), "--firmware", example("firmware/mynic-v1.json"));
+    assertOneLineError(o, 1, example("seed/xdp_mynic.bpf.o")
+        + ": program 'xdp_mynic_unguarded' rejected by the verifier: insn #");
+    assertTrue(o.err().contains("failed to resolve CO-RE relocation"), o.err());
+  }
+
+  /** Every capture of the shared tcpdump set replays end to end (pcapng, BE, ns, SLL, RAW). */
+  @Test
+  void everyTcpdumpCaptureReplaysThroughTheFirmwareNic() throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("run", example("xdp_bounce.o"),
+        "--firmware", example("firmware/mynic-v1.json"), "--out", tmp.resolve("tcpdump").toString()));
+    long expected = 0;
+    try (Stream<Path> s = Files.list(io.xdpemu.pcap.SharedSuites.tcpdumpCaptures())) {
+      for (Path p : s.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).sorted().toList()) {
+        args.add("--pcap");
+        args.add(p.toString());
+        expected += io.xdpemu.pcap.Capture.open(p).packetCount();
+      }
+    }
+    Outcome o = xdpemu(args.toArray(String[]::new));
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Files.readString(tmp.resolve("tcpdump/summary.json"))
+        .startsWith("{\"packets\":" + expected + ","));
+  }
+
+  /** Ring buffer records (two per packet in helpers_misc) are polled per packet with --serial. */
+  @Test
+  void ringBufferRecordsGoToEventsJsonlInPacketOrder() throws Exception {
+    Path[] outs = {tmp.resolve("ev1"), tmp.resolve("ev2")};
+    for (int i = 0; i < 2; i++) {
+      Outcome o = xdpemu("run", example("maps/helpers_misc.o"), "--pcap", pcap.toString(),
+          "--out", outs[i].toString(), "--queues", Integer.toString(i + 1), "--serial",
+          "--no-verify");
+      assertEquals(0, o.code(), o.err());
+    }
+    List<String> lines = Files.readAllLines(outs[0].resolve("events.jsonl"));
+    assertEquals(800, lines.size());
+    assertEquals("{\"map\":\"events\",\"type\":\"ringbuf\",\"data\":\"efcdab00000000000000000000000000\"}",
+        lines.get(0));
+    assertSameFiles(outs[0], outs[1], "events.jsonl");
+  }
+
   @Test
   void testRunPrintsBpftoolsLineAndWritesOutputs() throws Exception {
     byte[] frame = new byte[60];

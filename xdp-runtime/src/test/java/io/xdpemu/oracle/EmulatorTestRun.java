@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * xdpemu's half of a differential run, through the CLI contract (shared/docs/cli.md) rather than
- * an internal API: {@code xdpemu test-run PROG.o --prog P --data-in F [--meta-in M] --repeat N
+ * xdpemu's half of a differential run, through the CLI contract (shared/docs/cli.md) rather than an
+ * internal API: {@code xdpemu test-run PROG.o --prog P --data-in F [--meta-in M] --repeat N
  * --data-out O --maps-out J [--map-init I]}, run in-process with {@link Main#run}.
  *
- * <p>Until the {@code test-run} command is registered, the test is skipped with "emulator path
- * not wired yet"; any other failure of the command fails the test.
+ * <p>Until the {@code test-run} command is registered, the test is skipped with "emulator path not
+ * wired yet"; any other failure of the command fails the test.
  */
 final class EmulatorTestRun {
   private EmulatorTestRun() {}
@@ -36,17 +36,35 @@ final class EmulatorTestRun {
   /** What xdpemu reported: retval, the bytes of --data-out, and the maps of --maps-out. */
   record Result(int retval, byte[] dataOut, Map<String, Map<String, String>> maps) {}
 
-  static Result run(Path workDir, Path object, String program, byte[] meta, byte[] data,
-      int repeat, String mapInitJson) {
+  static Result run(
+      Path workDir,
+      Path object,
+      String program,
+      byte[] meta,
+      byte[] data,
+      int repeat,
+      String mapInitJson) {
     try {
       Path dataIn = Files.write(workDir.resolve("data.in"), data);
       Path dataOut = workDir.resolve("data.out");
       Path mapsOut = workDir.resolve("maps.json");
       Files.deleteIfExists(dataOut);
       Files.deleteIfExists(mapsOut);
-      List<String> args = new ArrayList<>(List.of("test-run", object.toString(), "--prog",
-          program, "--data-in", dataIn.toString(), "--repeat", Integer.toString(repeat),
-          "--data-out", dataOut.toString(), "--maps-out", mapsOut.toString()));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "test-run",
+                  object.toString(),
+                  "--prog",
+                  program,
+                  "--data-in",
+                  dataIn.toString(),
+                  "--repeat",
+                  Integer.toString(repeat),
+                  "--data-out",
+                  dataOut.toString(),
+                  "--maps-out",
+                  mapsOut.toString()));
       if (meta.length > 0) {
         args.add("--meta-in");
         args.add(Files.write(workDir.resolve("meta.in"), meta).toString());
@@ -57,9 +75,11 @@ final class EmulatorTestRun {
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code = Main.run(args.toArray(String[]::new),
-          new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code =
+          Main.run(
+              args.toArray(String[]::new),
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
       String stdout = out.toString(StandardCharsets.UTF_8);
       String stderr = err.toString(StandardCharsets.UTF_8);
       if (code == 2 && stderr.contains("unknown command 'test-run'")) {
@@ -67,8 +87,15 @@ final class EmulatorTestRun {
       }
       Matcher m = RESULT_LINE.matcher(stdout);
       if (code != 0 || !m.find()) {
-        fail("xdpemu " + String.join(" ", args) + " exited " + code + "\nstdout: " + stdout
-            + "\nstderr: " + stderr);
+        fail(
+            "xdpemu "
+                + String.join(" ", args)
+                + " exited "
+                + code
+                + "\nstdout: "
+                + stdout
+                + "\nstderr: "
+                + stderr);
       }
       byte[] frameOut = Files.exists(dataOut) ? Files.readAllBytes(dataOut) : null;
       if (frameOut == null) {
@@ -94,9 +121,10 @@ final class EmulatorTestRun {
         Map<String, Object> entry = (Map<String, Object>) e;
         String key = ((String) entry.get("key")).toLowerCase();
         Object values = entry.containsKey("values") ? entry.get("values") : entry.get("value");
-        String value = values instanceof List<?> list
-            ? String.join(",", list.stream().map(v -> ((String) v).toLowerCase()).toList())
-            : ((String) values).toLowerCase();
+        String value =
+            values instanceof List<?> list
+                ? String.join(",", list.stream().map(v -> ((String) v).toLowerCase()).toList())
+                : ((String) values).toLowerCase();
         entries.put(key, value);
       }
       result.put(map.getKey(), entries);
@@ -123,9 +151,16 @@ final class EmulatorTestRun {
     StringBuilder sb = new StringBuilder("{");
     String sep = "";
     for (MapContents map : kernel.values()) {
-      sb.append(sep).append('"').append(map.name()).append("\":{\"type\":\"")
-          .append(map.type()).append("\",\"key_size\":").append(map.keySize())
-          .append(",\"value_size\":").append(map.valueSize()).append(",\"entries\":[");
+      sb.append(sep)
+          .append('"')
+          .append(map.name())
+          .append("\":{\"type\":\"")
+          .append(map.type())
+          .append("\",\"key_size\":")
+          .append(map.keySize())
+          .append(",\"value_size\":")
+          .append(map.valueSize())
+          .append(",\"entries\":[");
       String entrySep = "";
       for (MapContents.Entry e : map.entries()) {
         sb.append(entrySep).append("{\"key\":\"").append(e.keyHex()).append('"');

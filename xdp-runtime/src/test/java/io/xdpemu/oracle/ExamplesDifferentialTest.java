@@ -35,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * through xdpemu's test-run path and through the kernel (BPF_PROG_TEST_RUN via {@link
  * KernelOracle}); return value, output bytes and map contents must agree.
  *
- * <p>Map state: the kernel keeps it across the packets of one program. Each xdpemu run starts
- * from the kernel's state before that packet ({@code --map-init}) and must end in the kernel's
- * state after it, so a sequence of stateless CLI runs checks the stateful program step by step.
+ * <p>Map state: the kernel keeps it across the packets of one program. Each xdpemu run starts from
+ * the kernel's state before that packet ({@code --map-init}) and must end in the kernel's state
+ * after it, so a sequence of stateless CLI runs checks the stateful program step by step.
  *
  * <p>Skips when the kernel oracle is unavailable (fails with XDPEMU_REQUIRE_KERNEL=1), and with
  * "emulator path not wired yet" while xdpemu has no test-run command.
@@ -134,13 +134,23 @@ class ExamplesDifferentialTest {
       }
     }
     if (!mismatches.isEmpty()) {
-      fail(ex.program() + ": " + mismatches.size() + " of " + cases.size()
-          + " packets differ from the kernel:\n" + String.join("\n", mismatches));
+      fail(
+          ex.program()
+              + ": "
+              + mismatches.size()
+              + " of "
+              + cases.size()
+              + " packets differ from the kernel:\n"
+              + String.join("\n", mismatches));
     }
   }
 
-  private static void compare(Case c, OracleResult k, Map<String, Map<String, String>> kernelMaps,
-      EmulatorTestRun.Result e, List<String> mismatches) {
+  private static void compare(
+      Case c,
+      OracleResult k,
+      Map<String, Map<String, String>> kernelMaps,
+      EmulatorTestRun.Result e,
+      List<String> mismatches) {
     String where = c.name() + " (meta " + c.meta().length + " bytes)";
     if (k.retval() != e.retval()) {
       mismatches.add(where + ": retval kernel " + k.retval() + ", xdpemu " + e.retval());
@@ -149,14 +159,24 @@ class ExamplesDifferentialTest {
     // metadata as the program left it followed by the frame.
     byte[] withMeta = Frames.concat(k.metaOut(), k.dataOut());
     if (!Arrays.equals(withMeta, e.dataOut())) {
-      mismatches.add(where + ": data_out (metadata + frame)\n  kernel " + HEX.formatHex(withMeta)
-          + "\n  xdpemu " + HEX.formatHex(e.dataOut()));
+      mismatches.add(
+          where
+              + ": data_out (metadata + frame)\n  kernel "
+              + HEX.formatHex(withMeta)
+              + "\n  xdpemu "
+              + HEX.formatHex(e.dataOut()));
     }
     for (Map.Entry<String, Map<String, String>> map : kernelMaps.entrySet()) {
       Map<String, String> emulated = e.maps().get(map.getKey());
       if (!map.getValue().equals(emulated)) {
-        mismatches.add(where + ": map " + map.getKey() + "\n  kernel " + map.getValue()
-            + "\n  xdpemu " + emulated);
+        mismatches.add(
+            where
+                + ": map "
+                + map.getKey()
+                + "\n  kernel "
+                + map.getValue()
+                + "\n  xdpemu "
+                + emulated);
       }
     }
   }
@@ -199,28 +219,52 @@ class ExamplesDifferentialTest {
     f.put("icmp_reply", Frames.icmpFrame(HOST_A, HOST_B, 0));
     byte[] udp = Frames.udp(HOST_A, HOST_B, 7, 7, hello);
     f.put("udp_ttl1", Frames.ethernet(ETH_P_IP, Frames.ipv4(HOST_A, HOST_B, IPPROTO_UDP, 1, udp)));
-    f.put("ipv4_options", Frames.ethernet(ETH_P_IP,
-        Frames.ipv4(HOST_A, HOST_B, IPPROTO_UDP, 64, 0, new byte[] {1, 1, 1, 0}, udp)));
-    f.put("ipv4_fragment", Frames.ethernet(ETH_P_IP,
-        Frames.ipv4(HOST_A, HOST_B, IPPROTO_UDP, 64, 0x2000, new byte[0], udp)));
+    f.put(
+        "ipv4_options",
+        Frames.ethernet(
+            ETH_P_IP,
+            Frames.ipv4(HOST_A, HOST_B, IPPROTO_UDP, 64, 0, new byte[] {1, 1, 1, 0}, udp)));
+    f.put(
+        "ipv4_fragment",
+        Frames.ethernet(
+            ETH_P_IP, Frames.ipv4(HOST_A, HOST_B, IPPROTO_UDP, 64, 0x2000, new byte[0], udp)));
     f.put("ipv4_gre", Frames.ethernet(ETH_P_IP, Frames.ipv4(HOST_A, HOST_B, 47, 64, hello)));
     f.put("arp", Frames.ethernet(ETH_P_ARP, Frames.random(28, 28)));
-    f.put("ipv6_udp", Frames.ethernet(ETH_P_IPV6, Frames.concat(
-        new byte[] {0x60, 0, 0, 0, 0, 20, 17, 64}, Frames.random(6, 32), udp)));
+    f.put(
+        "ipv6_udp",
+        Frames.ethernet(
+            ETH_P_IPV6,
+            Frames.concat(new byte[] {0x60, 0, 0, 0, 0, 20, 17, 64}, Frames.random(6, 32), udp)));
     byte[] ipUdp = Frames.ipv4(HOST_A, HOST_B, IPPROTO_UDP, 64, udp);
     byte[] ipTtl1 = Frames.ipv4(HOST_A, HOST_B, IPPROTO_UDP, 1, udp);
     f.put("vlan1_udp", Frames.vlanEthernet(new int[][] {{ETH_P_8021Q, 100}}, ETH_P_IP, ipUdp));
     f.put("vlan1_ttl1", Frames.vlanEthernet(new int[][] {{ETH_P_8021Q, 100}}, ETH_P_IP, ipTtl1));
-    f.put("qinq_udp", Frames.vlanEthernet(
-        new int[][] {{ETH_P_8021AD, 10}, {ETH_P_8021Q, 20}}, ETH_P_IP, ipUdp));
-    f.put("qinq_ttl1", Frames.vlanEthernet(
-        new int[][] {{ETH_P_8021AD, 10}, {ETH_P_8021Q, 20}}, ETH_P_IP, ipTtl1));
-    f.put("vlan3", Frames.vlanEthernet(
-        new int[][] {{ETH_P_8021AD, 1}, {ETH_P_8021Q, 2}, {ETH_P_8021Q, 3}}, ETH_P_IP, ipUdp));
-    f.put("vlan5", Frames.vlanEthernet(new int[][] {{ETH_P_8021Q, 1}, {ETH_P_8021Q, 2},
-        {ETH_P_8021Q, 3}, {ETH_P_8021Q, 4}, {ETH_P_8021Q, 5}}, ETH_P_IP, ipUdp));
-    f.put("vlan_truncated", Arrays.copyOf(
-        Frames.vlanEthernet(new int[][] {{ETH_P_8021Q, 1}}, ETH_P_IP, new byte[0]), 16));
+    f.put(
+        "qinq_udp",
+        Frames.vlanEthernet(new int[][] {{ETH_P_8021AD, 10}, {ETH_P_8021Q, 20}}, ETH_P_IP, ipUdp));
+    f.put(
+        "qinq_ttl1",
+        Frames.vlanEthernet(new int[][] {{ETH_P_8021AD, 10}, {ETH_P_8021Q, 20}}, ETH_P_IP, ipTtl1));
+    f.put(
+        "vlan3",
+        Frames.vlanEthernet(
+            new int[][] {{ETH_P_8021AD, 1}, {ETH_P_8021Q, 2}, {ETH_P_8021Q, 3}}, ETH_P_IP, ipUdp));
+    f.put(
+        "vlan5",
+        Frames.vlanEthernet(
+            new int[][] {
+              {ETH_P_8021Q, 1},
+              {ETH_P_8021Q, 2},
+              {ETH_P_8021Q, 3},
+              {ETH_P_8021Q, 4},
+              {ETH_P_8021Q, 5}
+            },
+            ETH_P_IP,
+            ipUdp));
+    f.put(
+        "vlan_truncated",
+        Arrays.copyOf(
+            Frames.vlanEthernet(new int[][] {{ETH_P_8021Q, 1}}, ETH_P_IP, new byte[0]), 16));
     f.put("eth_only", Frames.ethernet(ETH_P_IP, new byte[0]));
     f.put("ipv4_truncated", Arrays.copyOf(f.get("udp_dns"), 24));
     f.put("udp_1500", Frames.udpFrame(HOST_B, HOST_A, 5000, 6000, Frames.random(1500, 1472)));

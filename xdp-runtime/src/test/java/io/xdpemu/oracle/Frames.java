@@ -58,8 +58,8 @@ final class Frames {
   }
 
   /** IPv4 with options (a multiple of 4 bytes) and the flags/fragment-offset word. */
-  static byte[] ipv4(int src, int dst, int proto, int ttl, int fragWord, byte[] options,
-      byte[] payload) {
+  static byte[] ipv4(
+      int src, int dst, int proto, int ttl, int fragWord, byte[] options, byte[] payload) {
     int hlen = 20 + options.length;
     ByteBuffer b = ByteBuffer.allocate(hlen + payload.length);
     b.put((byte) (0x40 | hlen / 4)).put((byte) 0).putShort((short) (hlen + payload.length));

@@ -43,7 +43,9 @@ final class KernelAssumptions {
     return null;
   }
 
-  /** The repository root: system property xdpemu.root (set by surefire), else the module's parent. */
+  /**
+   * The repository root: system property xdpemu.root (set by surefire), else the module's parent.
+   */
   static Path repoRoot() {
     String root = System.getProperty("xdpemu.root");
     Path p = root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent();

@@ -37,17 +37,15 @@ class KernelOracleLoadTest {
 
   @Test
   void verifierRejectionCarriesTheKernelMessage() throws IOException {
-    Path src = KernelAssumptions.shared()
-        .resolve("verifier-corpus/src/unsafe_02_off_by_one.c");
+    Path src = KernelAssumptions.shared().resolve("verifier-corpus/src/unsafe_02_off_by_one.c");
     if (!Files.isReadable(src)) {
       fail("shared verifier corpus missing: " + src);
     }
     Path obj = clang(src, dir.resolve("unsafe_02.o"));
     ProgramRejectedException e =
-        assertThrows(ProgramRejectedException.class, () -> KernelOracle.open(obj, "prog", null)
-            .close());
-    assertTrue(e.getMessage().contains("invalid access to packet, off=13 size=1"),
-        e.getMessage());
+        assertThrows(
+            ProgramRejectedException.class, () -> KernelOracle.open(obj, "prog", null).close());
+    assertTrue(e.getMessage().contains("invalid access to packet, off=13 size=1"), e.getMessage());
     assertEquals(1, e.exitCode());
   }
 
@@ -90,8 +88,9 @@ class KernelOracleLoadTest {
     // Against the kernel's own BTF the type does not exist: libbpf poisons the load and the
     // verifier refuses it.
     ProgramRejectedException e =
-        assertThrows(ProgramRejectedException.class, () -> KernelOracle.open(prog, "core_mark",
-            null).close());
+        assertThrows(
+            ProgramRejectedException.class,
+            () -> KernelOracle.open(prog, "core_mark", null).close());
     assertTrue(e.getMessage().contains("core_mark"), e.getMessage());
   }
 
@@ -158,13 +157,20 @@ class KernelOracleLoadTest {
       assertEquals(5, sums[1], "five repeats ran on some CPU(s)");
       MapContents bss = maps.get(".bss");
       assertTrue(bss.kernelName().endsWith(".bss"), bss.kernelName());
-      assertEquals(15, ByteBuffer.wrap(bss.entries().get(0).value())
-          .order(ByteOrder.LITTLE_ENDIAN).getLong());
-      k.update(".bss", new byte[4], ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
-          .putLong(100).array());
+      assertEquals(
+          15,
+          ByteBuffer.wrap(bss.entries().get(0).value()).order(ByteOrder.LITTLE_ENDIAN).getLong());
+      k.update(
+          ".bss",
+          new byte[4],
+          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(100).array());
       k.run(new byte[0], new byte[14], 1);
-      assertEquals(103, ByteBuffer.wrap(k.maps().get(".bss").entries().get(0).value())
-          .order(ByteOrder.LITTLE_ENDIAN).getLong(), "global data preloaded by section name");
+      assertEquals(
+          103,
+          ByteBuffer.wrap(k.maps().get(".bss").entries().get(0).value())
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .getLong(),
+          "global data preloaded by section name");
     }
   }
 
@@ -187,7 +193,8 @@ class KernelOracleLoadTest {
           k.run(new byte[0], new byte[14], 1).retval());
       assertEquals(
           KernelFacts.TEST_RUN_INGRESS_IFINDEX * 1000 + KernelFacts.TEST_RUN_RX_QUEUE_INDEX,
-          k.run(Frames.mark(1), new byte[14], 1).retval(), "with metadata (ctx_in) too");
+          k.run(Frames.mark(1), new byte[14], 1).retval(),
+          "with metadata (ctx_in) too");
     }
   }
 
@@ -207,10 +214,21 @@ class KernelOracleLoadTest {
 
   private static Path clang(Path src, Path out) {
     Path clang = assumeTool("clang");
-    List<String> cmd = new ArrayList<>(List.of(clang.toString(), "-O2", "-g", "-target", "bpf",
-        "-I/usr/include/" + System.getProperty("os.arch").replace("amd64", "x86_64")
-            + "-linux-gnu",
-        "-c", src.toString(), "-o", out.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                clang.toString(),
+                "-O2",
+                "-g",
+                "-target",
+                "bpf",
+                "-I/usr/include/"
+                    + System.getProperty("os.arch").replace("amd64", "x86_64")
+                    + "-linux-gnu",
+                "-c",
+                src.toString(),
+                "-o",
+                out.toString()));
     OracleBinary.ProcessResult r = OracleBinary.runProcess(cmd, 120);
     if (r.exitCode() != 0) {
       fail("clang failed on " + src + ":\n" + r.output());

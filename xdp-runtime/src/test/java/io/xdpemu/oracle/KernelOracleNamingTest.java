@@ -21,7 +21,8 @@ class KernelOracleNamingTest {
     assertNull(KernelFacts.metadataProblem(0));
     assertNull(KernelFacts.metadataProblem(216));
     assertEquals("metadata length 6 is not a multiple of 4", KernelFacts.metadataProblem(6));
-    assertEquals("metadata length 220 exceeds the kernel's maximum of 216",
+    assertEquals(
+        "metadata length 220 exceeds the kernel's maximum of 216",
         KernelFacts.metadataProblem(220));
   }
 }

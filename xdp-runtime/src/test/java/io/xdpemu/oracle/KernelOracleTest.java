@@ -120,11 +120,11 @@ class KernelOracleTest {
       assertEquals(1, blocklist.entries().size());
       assertEquals("0a000001", blocklist.entries().get(0).keyHex());
       KernelOracleException e =
-          assertThrows(KernelOracleException.class, () -> k.update("blocklist", new byte[3],
-              new byte[4]));
+          assertThrows(
+              KernelOracleException.class, () -> k.update("blocklist", new byte[3], new byte[4]));
       assertTrue(e.getMessage().contains("key_size is 4"), e.getMessage());
-      assertThrows(KernelOracleException.class, () -> k.update("nosuchmap", new byte[4],
-          new byte[4]));
+      assertThrows(
+          KernelOracleException.class, () -> k.update("nosuchmap", new byte[4], new byte[4]));
     }
   }
 

@@ -58,8 +58,19 @@ class KernelOracleVsBpftoolTest {
         byte[] frame = frames.get(name);
         Path in = Files.write(dir.resolve(name + ".in"), frame);
         Path out = dir.resolve(name + ".out");
-        String report = run(bpftool.toString(), "prog", "run", "pinned", pin.toString(),
-            "data_in", in.toString(), "data_out", out.toString(), "repeat", "1");
+        String report =
+            run(
+                bpftool.toString(),
+                "prog",
+                "run",
+                "pinned",
+                pin.toString(),
+                "data_in",
+                in.toString(),
+                "data_out",
+                out.toString(),
+                "repeat",
+                "1");
         Matcher m = RETURN_VALUE.matcher(report);
         if (!m.find()) {
           fail("bpftool prog run printed no return value:\n" + report);

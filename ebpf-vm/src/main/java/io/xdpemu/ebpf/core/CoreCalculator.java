@@ -6,8 +6,8 @@ import io.xdpemu.ebpf.btf.RawType;
 
 /**
  * Values of a relocation from a (local or target) spec: relo_core.c bpf_core_calc_field_relo,
- * bpf_core_calc_type_relo, bpf_core_calc_enumval_relo and bpf_core_calc_relo (including the
- * check that a changed load/store width is safe: pointer to pointer or unsigned to unsigned).
+ * bpf_core_calc_type_relo, bpf_core_calc_enumval_relo and bpf_core_calc_relo (including the check
+ * that a changed load/store width is safe: pointer to pointer or unsigned to unsigned).
  */
 final class CoreCalculator {
   private CoreCalculator() {}
@@ -45,9 +45,11 @@ final class CoreCalculator {
           BtfKind ok = local.btf.kind(l.typeId);
           BtfKind nk = targ.btf.kind(t.typeId);
           boolean ptrs = ok == BtfKind.PTR && nk == BtfKind.PTR;
-          boolean unsignedInts = ok == BtfKind.INT && nk == BtfKind.INT
-              && CoreTypes.intEncoding(local.btf.raw(l.typeId)) != CoreTypes.INT_SIGNED
-              && CoreTypes.intEncoding(targ.btf.raw(t.typeId)) != CoreTypes.INT_SIGNED;
+          boolean unsignedInts =
+              ok == BtfKind.INT
+                  && nk == BtfKind.INT
+                  && CoreTypes.intEncoding(local.btf.raw(l.typeId)) != CoreTypes.INT_SIGNED
+                  && CoreTypes.intEncoding(targ.btf.raw(t.typeId)) != CoreTypes.INT_SIGNED;
           failMemsz = !ptrs && !unsignedInts;
         }
       } else if (kind.isTypeBased()) {
@@ -61,8 +63,8 @@ final class CoreCalculator {
     } catch (PoisonRequest e) {
       poison = true;
     }
-    return new CoreFixup(l.val, t.val, poison, l.validate, failMemsz, l.fieldSize, t.fieldSize,
-        l.typeId, t.typeId);
+    return new CoreFixup(
+        l.val, t.val, poison, l.validate, failMemsz, l.fieldSize, t.fieldSize, l.typeId, t.typeId);
   }
 
   private static void field(
@@ -87,7 +89,10 @@ final class CoreCalculator {
         out.val = CoreTypes.size(btf, acc.typeId());
       } else {
         throw new CoreTypes.Invalid(
-            "relo " + kind.number() + " at insn #" + ctx.insnIndex()
+            "relo "
+                + kind.number()
+                + " at insn #"
+                + ctx.insnIndex()
                 + " can't be applied to array access");
       }
       out.validate = true;
@@ -111,8 +116,12 @@ final class CoreCalculator {
       byteOff = bitOff / 8 / byteSz * byteSz;
       while (bitOff + bitSz - byteOff * 8 > byteSz * 8) {
         if (byteSz >= 8) {
-          throw new CoreTypes.Invalid("relo " + kind.number() + " at insn #" + ctx.insnIndex()
-              + " can't be satisfied for bitfield");
+          throw new CoreTypes.Invalid(
+              "relo "
+                  + kind.number()
+                  + " at insn #"
+                  + ctx.insnIndex()
+                  + " can't be satisfied for bitfield");
         }
         byteSz *= 2;
         byteOff = bitOff / 8 / byteSz * byteSz;
@@ -135,16 +144,18 @@ final class CoreCalculator {
       case FIELD_BYTE_SIZE:
         out.val = byteSz;
         break;
-      case FIELD_SIGNED: {
-        RawType mt = fieldTypeId == 0 ? null : btf.raw(fieldTypeId);
-        boolean signed = mt != null
-            && ((CoreTypes.isAnyEnum(mt.kind()) && mt.kindFlag())
-                || (mt.kind() == BtfKind.INT
-                    && (CoreTypes.intEncoding(mt) & CoreTypes.INT_SIGNED) != 0));
-        out.val = signed ? 1 : 0;
-        out.validate = true;
-        break;
-      }
+      case FIELD_SIGNED:
+        {
+          RawType mt = fieldTypeId == 0 ? null : btf.raw(fieldTypeId);
+          boolean signed =
+              mt != null
+                  && ((CoreTypes.isAnyEnum(mt.kind()) && mt.kindFlag())
+                      || (mt.kind() == BtfKind.INT
+                          && (CoreTypes.intEncoding(mt) & CoreTypes.INT_SIGNED) != 0));
+          out.val = signed ? 1 : 0;
+          out.validate = true;
+          break;
+        }
       case FIELD_LSHIFT_U64:
         // little-endian target: 64 - (bit_off + bit_sz - byte_off * 8)
         out.val = 64 - (bitOff + bitSz - byteOff * 8);

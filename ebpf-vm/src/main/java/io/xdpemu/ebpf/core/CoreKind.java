@@ -1,8 +1,8 @@
 package io.xdpemu.ebpf.core;
 
 /**
- * {@code enum bpf_core_relo_kind} (include/uapi/linux/bpf.h) with libbpf's short names
- * (relo_core.c core_relo_kind_str), which appear in its log and in our messages.
+ * {@code enum bpf_core_relo_kind} (include/uapi/linux/bpf.h) with libbpf's short names (relo_core.c
+ * core_relo_kind_str), which appear in its log and in our messages.
  */
 public enum CoreKind {
   FIELD_BYTE_OFFSET(0, "byte_off"),
@@ -47,8 +47,11 @@ public enum CoreKind {
   }
 
   public boolean isTypeBased() {
-    return this == TYPE_ID_LOCAL || this == TYPE_ID_TARGET || this == TYPE_EXISTS
-        || this == TYPE_SIZE || this == TYPE_MATCHES;
+    return this == TYPE_ID_LOCAL
+        || this == TYPE_ID_TARGET
+        || this == TYPE_EXISTS
+        || this == TYPE_SIZE
+        || this == TYPE_MATCHES;
   }
 
   public boolean isEnumValueBased() {

@@ -21,8 +21,9 @@ public final class CoreRelocationRecords {
     for (BtfExt.Section<BtfExt.CoreRelo> s : ext.coreRelos()) {
       int i = 0;
       for (BtfExt.CoreRelo r : s.records()) {
-        out.add(new CoreRelocationRecord(s.name(), r.insnOff(), r.typeId(), r.accessStr(),
-            r.kind(), i++));
+        out.add(
+            new CoreRelocationRecord(
+                s.name(), r.insnOff(), r.typeId(), r.accessStr(), r.kind(), i++));
       }
     }
     return out;

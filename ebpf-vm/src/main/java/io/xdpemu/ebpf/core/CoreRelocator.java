@@ -12,12 +12,12 @@ import java.util.Map;
 
 /**
  * CO-RE relocation of a whole object with libbpf's rules (libbpf.c bpf_object__relocate_core,
- * relo_core.c bpf_core_calc_relo_insn): every .BTF.ext core_relo record, in file order, is
- * resolved once against the target BTF - candidates by essential name and kind, each matched and
- * computed, all matching candidates required to agree, the candidate list of the local type pruned
- * to the matching ones for later records (libbpf's cand_cache) - giving a {@link CoreFixup}.
- * Only then are instructions patched ({@link CorePatcher}), in every program that holds a copy of
- * the relocated instruction (a subprogram appended to several programs is patched in each).
+ * relo_core.c bpf_core_calc_relo_insn): every .BTF.ext core_relo record, in file order, is resolved
+ * once against the target BTF - candidates by essential name and kind, each matched and computed,
+ * all matching candidates required to agree, the candidate list of the local type pruned to the
+ * matching ones for later records (libbpf's cand_cache) - giving a {@link CoreFixup}. Only then are
+ * instructions patched ({@link CorePatcher}), in every program that holds a copy of the relocated
+ * instruction (a subprogram appended to several programs is patched in each).
  */
 public final class CoreRelocator {
   private final BpfObject object;
@@ -82,36 +82,55 @@ public final class CoreRelocator {
     CoreRecordContext ctx = new CoreRecordContext(programOf(rec), rec.index(), rec.insnOff() / 8);
     CoreKind kind = CoreKind.of(rec.kind());
     if (rec.insnOff() % 8 != 0) {
-      throw new CoreRelocationException(ctx.prefix() + "insn_off " + rec.insnOff()
-          + " is not a multiple of 8");
+      throw new CoreRelocationException(
+          ctx.prefix() + "insn_off " + rec.insnOff() + " is not a multiple of 8");
     }
     if (rec.typeId() <= 0 || rec.typeId() >= local.typeCount()) {
-      throw new CoreRelocationException(ctx.prefix() + "type id " + rec.typeId()
-          + " not in the object's BTF");
+      throw new CoreRelocationException(
+          ctx.prefix() + "type id " + rec.typeId() + " not in the object's BTF");
     }
     if (kind == null) {
-      throw new CoreRelocationException(ctx.prefix() + "unrecognized CO-RE relocation kind "
-          + rec.kind() + " at insn #" + ctx.insnIndex());
+      throw new CoreRelocationException(
+          ctx.prefix()
+              + "unrecognized CO-RE relocation kind "
+              + rec.kind()
+              + " at insn #"
+              + ctx.insnIndex());
     }
     String localName = local.typeName(rec.typeId());
     CoreSpec localSpec;
     try {
       localSpec = CoreSpecs.parse(local, rec.typeId(), rec.accessString(), kind);
     } catch (CoreTypes.Invalid e) {
-      throw new CoreRelocationException(ctx.prefix() + "parsing [" + rec.typeId() + "] "
-          + CoreTypes.kindString(local, rec.typeId()) + " "
-          + (localName.isEmpty() ? "<anon>" : localName) + " + " + rec.accessString()
-          + " failed: " + e.getMessage());
+      throw new CoreRelocationException(
+          ctx.prefix()
+              + "parsing ["
+              + rec.typeId()
+              + "] "
+              + CoreTypes.kindString(local, rec.typeId())
+              + " "
+              + (localName.isEmpty() ? "<anon>" : localName)
+              + " + "
+              + rec.accessString()
+              + " failed: "
+              + e.getMessage());
     }
     String formatted = localSpec.format();
     if (kind == CoreKind.TYPE_ID_LOCAL) {
       // needs no candidates; the id may change at link time, so it is not validated
-      return new Decision(rec, new CoreFixup(rec.typeId(), rec.typeId(), false, false, false,
-          0, 0, 0, 0), formatted);
+      return new Decision(
+          rec,
+          new CoreFixup(rec.typeId(), rec.typeId(), false, false, false, 0, 0, 0, 0),
+          formatted);
     }
     if (localName.isEmpty()) {
-      throw new CoreRelocationException(ctx.prefix() + "<" + kind.label() + "> (" + kind.number()
-          + ") relocation doesn't support anonymous types");
+      throw new CoreRelocationException(
+          ctx.prefix()
+              + "<"
+              + kind.label()
+              + "> ("
+              + kind.number()
+              + ") relocation doesn't support anonymous types");
     }
     try {
       return new Decision(rec, decide(ctx, rec, localSpec), formatted);
@@ -140,13 +159,23 @@ public final class CoreRelocator {
         chosen = f;
         chosenSpec = candSpec;
       } else if (candSpec.bitOffset != chosenSpec.bitOffset) {
-        throw new CoreRelocationException(ctx.prefix() + "field offset ambiguity: "
-            + candSpec.bitOffset + " != " + chosenSpec.bitOffset);
+        throw new CoreRelocationException(
+            ctx.prefix()
+                + "field offset ambiguity: "
+                + candSpec.bitOffset
+                + " != "
+                + chosenSpec.bitOffset);
       } else if (f.poison() != chosen.poison() || f.newVal() != chosen.newVal()) {
-        throw new CoreRelocationException(ctx.prefix() + "relocation decision ambiguity: "
-            + (f.poison() ? "failure" : "success") + " " + Long.toUnsignedString(f.newVal())
-            + " != " + (chosen.poison() ? "failure" : "success") + " "
-            + Long.toUnsignedString(chosen.newVal()));
+        throw new CoreRelocationException(
+            ctx.prefix()
+                + "relocation decision ambiguity: "
+                + (f.poison() ? "failure" : "success")
+                + " "
+                + Long.toUnsignedString(f.newVal())
+                + " != "
+                + (chosen.poison() ? "failure" : "success")
+                + " "
+                + Long.toUnsignedString(chosen.newVal()));
       }
       kept.add(cand);
     }

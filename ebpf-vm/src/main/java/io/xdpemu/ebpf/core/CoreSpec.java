@@ -31,14 +31,19 @@ final class CoreSpec {
   }
 
   /**
-   * bpf_core_format_spec: {@code <byte_off> [8] struct mynic_metadata.flow_mark (0:4 @ offset
-   * 32)}, the text libbpf puts after "failed to resolve CO-RE relocation".
+   * bpf_core_format_spec: {@code <byte_off> [8] struct mynic_metadata.flow_mark (0:4 @ offset 32)},
+   * the text libbpf puts after "failed to resolve CO-RE relocation".
    */
   String format() {
     StringBuilder b = new StringBuilder();
     String name = btf.typeName(rootTypeId);
-    b.append('<').append(kind.label()).append("> [").append(rootTypeId).append("] ")
-        .append(CoreTypes.kindString(btf, rootTypeId)).append(' ')
+    b.append('<')
+        .append(kind.label())
+        .append("> [")
+        .append(rootTypeId)
+        .append("] ")
+        .append(CoreTypes.kindString(btf, rootTypeId))
+        .append(' ')
         .append(name.isEmpty() ? "<anon>" : name);
     if (kind.isTypeBased()) {
       return b.toString();
@@ -47,7 +52,8 @@ final class CoreSpec {
       CoreTypes.EnumView e = CoreTypes.enumView(btf, btf.resolve(rootTypeId));
       int i = raw.get(0);
       b.append("::").append(e.name(i)).append(" = ");
-      b.append(e.signed() ? Long.toString(e.printValue(i)) : Long.toUnsignedString(e.printValue(i)));
+      b.append(
+          e.signed() ? Long.toString(e.printValue(i)) : Long.toUnsignedString(e.printValue(i)));
       return b.toString();
     }
     for (int i = 0; i < spec.size(); i++) {

@@ -105,8 +105,17 @@ final class CoreSpecs {
         id = elem;
         spec.bitOffset += idx * CoreTypes.size(btf, elem) * 8;
       } else {
-        throw new CoreTypes.Invalid("relo for [" + typeId + "] " + access + " (at idx " + i
-            + ") captures type [" + id + "] of unexpected kind " + CoreTypes.kindString(btf, id));
+        throw new CoreTypes.Invalid(
+            "relo for ["
+                + typeId
+                + "] "
+                + access
+                + " (at idx "
+                + i
+                + ") captures type ["
+                + id
+                + "] of unexpected kind "
+                + CoreTypes.kindString(btf, id));
       }
     }
     return spec;

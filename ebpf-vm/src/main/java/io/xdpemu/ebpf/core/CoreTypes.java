@@ -27,14 +27,17 @@ final class CoreTypes {
   }
 
   /**
-   * Length of the name before the last {@code ___} flavor separator: the separator is {@code
-   * X___Y} with X and Y not '_' (libbpf bpf_core_is_flavor_sep), searched from the end.
+   * Length of the name before the last {@code ___} flavor separator: the separator is {@code X___Y}
+   * with X and Y not '_' (libbpf bpf_core_is_flavor_sep), searched from the end.
    */
   static int essentialNameLength(String name) {
     int n = name.length();
     for (int i = n - 5; i >= 0; i--) {
-      if (name.charAt(i) != '_' && name.charAt(i + 1) == '_' && name.charAt(i + 2) == '_'
-          && name.charAt(i + 3) == '_' && name.charAt(i + 4) != '_') {
+      if (name.charAt(i) != '_'
+          && name.charAt(i + 1) == '_'
+          && name.charAt(i + 2) == '_'
+          && name.charAt(i + 3) == '_'
+          && name.charAt(i + 4) != '_') {
         return i + 1;
       }
     }
@@ -188,26 +191,32 @@ final class CoreTypes {
           lid = raw(lb, lid).data()[0];
           tid = raw(tb, tid).data()[0];
           continue;
-        case FUNC_PROTO: {
-          RawType lr = raw(lb, lid);
-          RawType tr = raw(tb, tid);
-          if (lr.vlen() != tr.vlen()) {
-            return 0;
-          }
-          for (int i = 0; i < lr.vlen(); i++) {
-            if (level <= 0) {
-              throw new Invalid("func proto nesting too deep");
+        case FUNC_PROTO:
+          {
+            RawType lr = raw(lb, lid);
+            RawType tr = raw(tb, tid);
+            if (lr.vlen() != tr.vlen()) {
+              return 0;
             }
-            int err = typesAreCompat(lb, skip(lb, lr.data()[2 * i + 1]), tb,
-                skip(tb, tr.data()[2 * i + 1]), level - 1);
-            if (err <= 0) {
-              return err;
+            for (int i = 0; i < lr.vlen(); i++) {
+              if (level <= 0) {
+                throw new Invalid("func proto nesting too deep");
+              }
+              int err =
+                  typesAreCompat(
+                      lb,
+                      skip(lb, lr.data()[2 * i + 1]),
+                      tb,
+                      skip(tb, tr.data()[2 * i + 1]),
+                      level - 1);
+              if (err <= 0) {
+                return err;
+              }
             }
+            lid = skip(lb, lr.sizeOrType());
+            tid = skip(tb, tr.sizeOrType());
+            continue;
           }
-          lid = skip(lb, lr.sizeOrType());
-          tid = skip(tb, tr.sizeOrType());
-          continue;
-        }
         default:
           return 0;
       }
@@ -240,13 +249,14 @@ final class CoreTypes {
           return 1;
         case FWD:
         case ENUM64:
-        case ENUM: {
-          String ln = name(lb, raw(lb, lid));
-          String tn = name(tb, raw(tb, tid));
-          int ll = essentialNameLength(ln);
-          int tl = essentialNameLength(tn);
-          return ll == 0 || tl == 0 || (ll == tl && ln.regionMatches(0, tn, 0, ll)) ? 1 : 0;
-        }
+        case ENUM:
+          {
+            String ln = name(lb, raw(lb, lid));
+            String tn = name(tb, raw(tb, tid));
+            int ll = essentialNameLength(ln);
+            int tl = essentialNameLength(tn);
+            return ll == 0 || tl == 0 || (ll == tl && ln.regionMatches(0, tn, 0, ll)) ? 1 : 0;
+          }
         case INT:
           return intOffset(raw(lb, lid)) == 0 && intOffset(raw(tb, tid)) == 0 ? 1 : 0;
         case ARRAY:
@@ -297,19 +307,20 @@ final class CoreTypes {
       switch (lk) {
         case UNKN:
           return lk == tk ? 1 : 0;
-        case FWD: {
-          boolean lf = lb.raw(lid).kindFlag();
-          if (behindPtr) {
-            if (lk == tk) {
-              return lf == tb.raw(tid).kindFlag() ? 1 : 0;
+        case FWD:
+          {
+            boolean lf = lb.raw(lid).kindFlag();
+            if (behindPtr) {
+              if (lk == tk) {
+                return lf == tb.raw(tid).kindFlag() ? 1 : 0;
+              }
+              return (tk == BtfKind.STRUCT && !lf) || (tk == BtfKind.UNION && lf) ? 1 : 0;
             }
-            return (tk == BtfKind.STRUCT && !lf) || (tk == BtfKind.UNION && lf) ? 1 : 0;
+            if (lk != tk) {
+              return 0;
+            }
+            return lf == tb.raw(tid).kindFlag() ? 1 : 0;
           }
-          if (lk != tk) {
-            return 0;
-          }
-          return lf == tb.raw(tid).kindFlag() ? 1 : 0;
-        }
         case ENUM:
         case ENUM64:
           if (!isAnyEnum(tk)) {
@@ -331,15 +342,18 @@ final class CoreTypes {
             return 0;
           }
           return compositesMatch(lb, lid, tb, tid, behindPtr, level);
-        case INT: {
-          if (lk != tk) {
-            return 0;
+        case INT:
+          {
+            if (lk != tk) {
+              return 0;
+            }
+            RawType lr = lb.raw(lid);
+            RawType tr = tb.raw(tid);
+            return lr.sizeOrType() == tr.sizeOrType()
+                    && (intEncoding(lr) & INT_SIGNED) == (intEncoding(tr) & INT_SIGNED)
+                ? 1
+                : 0;
           }
-          RawType lr = lb.raw(lid);
-          RawType tr = tb.raw(tid);
-          return lr.sizeOrType() == tr.sizeOrType()
-                  && (intEncoding(lr) & INT_SIGNED) == (intEncoding(tr) & INT_SIGNED) ? 1 : 0;
-        }
         case PTR:
           if (lk != tk) {
             return 0;
@@ -348,39 +362,42 @@ final class CoreTypes {
           lid = lb.raw(lid).sizeOrType();
           tid = tb.raw(tid).sizeOrType();
           continue;
-        case ARRAY: {
-          if (lk != tk) {
-            return 0;
-          }
-          RawType lr = lb.raw(lid);
-          RawType tr = tb.raw(tid);
-          if (lr.data()[2] != tr.data()[2]) {
-            return 0;
-          }
-          lid = lr.data()[0];
-          tid = tr.data()[0];
-          continue;
-        }
-        case FUNC_PROTO: {
-          if (lk != tk) {
-            return 0;
-          }
-          RawType lr = lb.raw(lid);
-          RawType tr = tb.raw(tid);
-          if (lr.vlen() != tr.vlen()) {
-            return 0;
-          }
-          for (int i = 0; i < lr.vlen(); i++) {
-            int err = typesMatch(lb, lr.data()[2 * i + 1], tb, tr.data()[2 * i + 1], behindPtr,
-                level - 1);
-            if (err <= 0) {
-              return err;
+        case ARRAY:
+          {
+            if (lk != tk) {
+              return 0;
             }
+            RawType lr = lb.raw(lid);
+            RawType tr = tb.raw(tid);
+            if (lr.data()[2] != tr.data()[2]) {
+              return 0;
+            }
+            lid = lr.data()[0];
+            tid = tr.data()[0];
+            continue;
           }
-          lid = lr.sizeOrType();
-          tid = tr.sizeOrType();
-          continue;
-        }
+        case FUNC_PROTO:
+          {
+            if (lk != tk) {
+              return 0;
+            }
+            RawType lr = lb.raw(lid);
+            RawType tr = tb.raw(tid);
+            if (lr.vlen() != tr.vlen()) {
+              return 0;
+            }
+            for (int i = 0; i < lr.vlen(); i++) {
+              int err =
+                  typesMatch(
+                      lb, lr.data()[2 * i + 1], tb, tr.data()[2 * i + 1], behindPtr, level - 1);
+              if (err <= 0) {
+                return err;
+              }
+            }
+            lid = lr.sizeOrType();
+            tid = tr.sizeOrType();
+            continue;
+          }
         default:
           return 0;
       }
@@ -405,8 +422,8 @@ final class CoreTypes {
     return 1;
   }
 
-  private static int compositesMatch(
-      Btf lb, int lid, Btf tb, int tid, boolean behindPtr, int level) throws Invalid {
+  private static int compositesMatch(Btf lb, int lid, Btf tb, int tid, boolean behindPtr, int level)
+      throws Invalid {
     RawType lr = lb.raw(lid);
     RawType tr = tb.raw(tid);
     if (lr.vlen() > tr.vlen()) {
@@ -418,8 +435,8 @@ final class CoreTypes {
         if (!namesMatch(lb, lr.data()[3 * i], tb, tr.data()[3 * j])) {
           continue;
         }
-        int err = typesMatch(lb, lr.data()[3 * i + 1], tb, tr.data()[3 * j + 1], behindPtr,
-            level - 1);
+        int err =
+            typesMatch(lb, lr.data()[3 * i + 1], tb, tr.data()[3 * j + 1], behindPtr, level - 1);
         if (err < 0) {
           return err;
         }

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 /**
  * Everything a BPF ELF object declares: its programs (subprograms appended), its maps (user maps
  * first, then global data, libbpf's order; {@code ld_imm64} instructions refer to them by index),
- * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and their parsed forms {@code types}
- * / {@code ext} (null when absent).
+ * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and their parsed forms {@code
+ * types} / {@code ext} (null when absent).
  */
 public record BpfObject(
     String fileName,
@@ -27,15 +27,17 @@ public record BpfObject(
   /**
    * The program called {@code nameOrSection} (function name first, then section name: the first
    * program of that section), or, when null, the first program in an XDP section (else the first
-   * program). A program chosen by name is returned whatever its section, so that the caller can load
-   * it as XDP the way {@code bpftool prog load ... type xdp} does.
+   * program). A program chosen by name is returned whatever its section, so that the caller can
+   * load it as XDP the way {@code bpftool prog load ... type xdp} does.
    */
   public ProgramSpec program(String nameOrSection) {
     if (programs.isEmpty()) {
       throw new UsageException(fileName + ": the object contains no programs");
     }
     if (nameOrSection == null) {
-      return programs.stream().filter(ProgramSpec::isXdpSection).findFirst()
+      return programs.stream()
+          .filter(ProgramSpec::isXdpSection)
+          .findFirst()
           .orElse(programs.get(0));
     }
     for (ProgramSpec p : programs) {
@@ -49,9 +51,14 @@ public record BpfObject(
       }
     }
     throw new UsageException(
-        fileName + ": no program named '" + nameOrSection + "' (programs: "
-            + programs.stream().map(p -> p.name() + " in " + p.section())
-                .collect(Collectors.joining(", ")) + ")");
+        fileName
+            + ": no program named '"
+            + nameOrSection
+            + "' (programs: "
+            + programs.stream()
+                .map(p -> p.name() + " in " + p.section())
+                .collect(Collectors.joining(", "))
+            + ")");
   }
 
   /** The map called {@code name}, or null. */

@@ -2,8 +2,8 @@ package io.xdpemu.ebpf.elf;
 
 import io.xdpemu.ebpf.MalformedInputException;
 import io.xdpemu.ebpf.UsageException;
-import io.xdpemu.ebpf.btf.BtfExt;
 import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfExt;
 import io.xdpemu.ebpf.btf.BtfKind;
 import io.xdpemu.ebpf.btf.BtfType;
 import io.xdpemu.ebpf.isa.Insn;
@@ -77,8 +77,8 @@ public final class BpfObjectReader {
     for (ElfSection s : elf.sections()) {
       if (isGlobalData(s)) {
         if (s.size() > MAX_GLOBAL_DATA) {
-          throw elf.fail(s + ": " + s.size() + " bytes of global data (limit " + MAX_GLOBAL_DATA
-              + ")");
+          throw elf.fail(
+              s + ": " + s.size() + " bytes of global data (limit " + MAX_GLOBAL_DATA + ")");
         }
         byte[] init = s.type() == ElfSection.SHT_NOBITS ? null : elf.contents(s);
         boolean ro = s.name().startsWith(".rodata");
@@ -86,10 +86,24 @@ public final class BpfObjectReader {
         // BPF_F_MMAPABLE, and BPF_F_RDONLY_PROG for .rodata.
         int flags = BPF_F_MMAPABLE | (ro ? BPF_F_RDONLY_PROG : 0);
         dataMapBySection.put(s.index(), maps.size());
-        addMap(elf, maps, mapIndex,
-            new MapDefinition(s.name(), BPF_MAP_TYPE_ARRAY, 4, (int) s.size(), 1, flags, 0,
-                datasecId(objectBtf, s.name()), 0,
-                init == null ? new byte[(int) s.size()] : init, null, null, ro));
+        addMap(
+            elf,
+            maps,
+            mapIndex,
+            new MapDefinition(
+                s.name(),
+                BPF_MAP_TYPE_ARRAY,
+                4,
+                (int) s.size(),
+                1,
+                flags,
+                0,
+                datasecId(objectBtf, s.name()),
+                0,
+                init == null ? new byte[(int) s.size()] : init,
+                null,
+                null,
+                ro));
       }
     }
 
@@ -111,8 +125,7 @@ public final class BpfObjectReader {
             name = symbolAt(elf, sym.shndx(), imm);
           }
           Integer idx = mapIndex.get(name);
-          return idx == null ? null
-              : new ProgramLinker.ResolvedMap(idx, name, false, 0);
+          return idx == null ? null : new ProgramLinker.ResolvedMap(idx, name, false, 0);
         };
 
     Map<Integer, List<ElfFunction>> functions = collectFunctions(elf);
@@ -133,13 +146,22 @@ public final class BpfObjectReader {
       }
     }
     return new BpfObject(
-        fileName, List.copyOf(programs), List.copyOf(maps), license(elf), kernelVersion(elf), btf,
-        btfExt, objectBtf, ext);
+        fileName,
+        List.copyOf(programs),
+        List.copyOf(maps),
+        license(elf),
+        kernelVersion(elf),
+        btf,
+        btfExt,
+        objectBtf,
+        ext);
   }
 
   static final int BPF_MAP_TYPE_ARRAY = 2;
+
   /** Larger than any array map value the kernel accepts (KMALLOC_MAX_SIZE class). */
   static final long MAX_GLOBAL_DATA = 1 << 26;
+
   static final int BPF_F_RDONLY_PROG = 1 << 7;
   static final int BPF_F_MMAPABLE = 1 << 10;
 
@@ -147,10 +169,13 @@ public final class BpfObjectReader {
   static boolean isGlobalData(ElfSection s) {
     String n = s.name();
     if (s.type() == ElfSection.SHT_PROGBITS && s.size() > 0 && !s.isExecutable()) {
-      return n.equals(".data") || n.startsWith(".data.") || n.equals(".rodata")
+      return n.equals(".data")
+          || n.startsWith(".data.")
+          || n.equals(".rodata")
           || n.startsWith(".rodata.");
     }
-    return s.type() == ElfSection.SHT_NOBITS && s.size() > 0
+    return s.type() == ElfSection.SHT_NOBITS
+        && s.size() > 0
         && (n.equals(".bss") || n.startsWith(".bss."));
   }
 
@@ -209,7 +234,8 @@ public final class BpfObjectReader {
       if (s.type() == ElfSection.SHT_REL) {
         ElfSection target = elf.section(s.info());
         if (target.isExecutable()) {
-          relocsBySection.computeIfAbsent(target.index(), k -> new ArrayList<>())
+          relocsBySection
+              .computeIfAbsent(target.index(), k -> new ArrayList<>())
               .addAll(elf.relocations(s));
         }
       }
@@ -227,8 +253,11 @@ public final class BpfObjectReader {
       List<ElfRelocation> relocs = relocsBySection.getOrDefault(s.index(), List.of());
       for (ElfRelocation r : relocs) {
         if (r.offset() % 8 != 0 || r.offset() < 0 || r.offset() >= code.length) {
-          throw elf.fail(s + ": relocation at offset 0x" + Long.toHexString(r.offset())
-              + " is not on an instruction slot inside the section");
+          throw elf.fail(
+              s
+                  + ": relocation at offset 0x"
+                  + Long.toHexString(r.offset())
+                  + " is not on an instruction slot inside the section");
         }
       }
       List<ElfSymbol> syms = new ArrayList<>();
@@ -240,11 +269,20 @@ public final class BpfObjectReader {
       syms.sort(Comparator.comparingLong(ElfSymbol::value));
       List<ElfFunction> fns = new ArrayList<>();
       for (ElfSymbol sym : syms) {
-        if (sym.value() % 8 != 0 || sym.size() % 8 != 0 || sym.size() <= 0
-            || sym.value() < 0 || sym.value() > code.length - sym.size()) {
-          throw elf.fail(s + ": function '" + sym.name() + "' at offset 0x"
-              + Long.toHexString(sym.value()) + " size " + sym.size()
-              + " is not a whole run of instruction slots inside the section");
+        if (sym.value() % 8 != 0
+            || sym.size() % 8 != 0
+            || sym.size() <= 0
+            || sym.value() < 0
+            || sym.value() > code.length - sym.size()) {
+          throw elf.fail(
+              s
+                  + ": function '"
+                  + sym.name()
+                  + "' at offset 0x"
+                  + Long.toHexString(sym.value())
+                  + " size "
+                  + sym.size()
+                  + " is not a whole run of instruction slots inside the section");
         }
         int first = (int) (sym.value() / 8);
         int n = (int) (sym.size() / 8);
@@ -259,8 +297,14 @@ public final class BpfObjectReader {
             own.put((int) idx, r);
           }
         }
-        fns.add(new ElfFunction(sym.name(), s, first, insns, own,
-            sym.bind() == ElfSymbol.STB_GLOBAL || sym.bind() == ElfSymbol.STB_WEAK));
+        fns.add(
+            new ElfFunction(
+                sym.name(),
+                s,
+                first,
+                insns,
+                own,
+                sym.bind() == ElfSymbol.STB_GLOBAL || sym.bind() == ElfSymbol.STB_WEAK));
       }
       out.put(s.index(), fns);
     }

@@ -53,7 +53,8 @@ final class BtfMapReader {
 
   static List<MapDefinition> read(ElfFile elf, ElfSection section, Btf btf) {
     if (btf == null) {
-      throw elf.fail(section + ": BTF-defined maps need the object's .BTF section, which is missing");
+      throw elf.fail(
+          section + ": BTF-defined maps need the object's .BTF section, which is missing");
     }
     try {
       return new BtfMapReader(elf, section, btf).read();
@@ -83,7 +84,8 @@ final class BtfMapReader {
       // symbol of the same name (find_elf_var_sym).
       ElfSymbol sym = null;
       for (ElfSymbol s : elf.symbols()) {
-        if (s.shndx() == section.index() && s.name().equals(v.name())
+        if (s.shndx() == section.index()
+            && s.name().equals(v.name())
             && s.type() != ElfSymbol.STT_SECTION) {
           sym = s;
         }
@@ -92,8 +94,15 @@ final class BtfMapReader {
         throw elf.fail(section + ": map '" + v.name() + "' has no ELF symbol");
       }
       if (sym.value() < 0 || vs.size() < 0 || sym.value() + vs.size() > section.size()) {
-        throw elf.fail(section + ": map '" + v.name() + "' at offset " + sym.value()
-            + " size " + vs.size() + " lies outside the section");
+        throw elf.fail(
+            section
+                + ": map '"
+                + v.name()
+                + "' at offset "
+                + sym.value()
+                + " size "
+                + vs.size()
+                + " lies outside the section");
       }
       placed.add(new Placed(v.name(), sym.value(), vs.size(), def));
     }
@@ -131,70 +140,77 @@ final class BtfMapReader {
           uintField(m, what); // accepted, no effect in the emulator
           break;
         case "key_size":
-        case "value_size": {
-          int sz = uintField(m, what);
-          boolean key = m.name().equals("key_size");
-          int prev = key ? keySize : valueSize;
-          if ((key ? keySet : valueSet) && prev != sz) {
-            throw elf.fail(section + ": " + what + ": conflicting size " + sz + " != " + prev);
+        case "value_size":
+          {
+            int sz = uintField(m, what);
+            boolean key = m.name().equals("key_size");
+            int prev = key ? keySize : valueSize;
+            if ((key ? keySet : valueSet) && prev != sz) {
+              throw elf.fail(section + ": " + what + ": conflicting size " + sz + " != " + prev);
+            }
+            if (key) {
+              keySize = sz;
+              keySet = true;
+            } else {
+              valueSize = sz;
+              valueSet = true;
+            }
+            break;
           }
-          if (key) {
-            keySize = sz;
-            keySet = true;
-          } else {
-            valueSize = sz;
-            valueSet = true;
-          }
-          break;
-        }
         case "key":
-        case "value": {
-          int target = pointee(m, what);
-          long sz = btf.sizeOf(target);
-          boolean key = m.name().equals("key");
-          int prev = key ? keySize : valueSize;
-          if ((key ? keySet : valueSet) && prev != sz) {
-            throw elf.fail(section + ": " + what + ": conflicting size " + sz + " != " + prev);
+        case "value":
+          {
+            int target = pointee(m, what);
+            long sz = btf.sizeOf(target);
+            boolean key = m.name().equals("key");
+            int prev = key ? keySize : valueSize;
+            if ((key ? keySet : valueSet) && prev != sz) {
+              throw elf.fail(section + ": " + what + ": conflicting size " + sz + " != " + prev);
+            }
+            if (key) {
+              keySize = (int) sz;
+              keyId = target;
+              keySet = true;
+            } else {
+              valueSize = (int) sz;
+              valueId = target;
+              valueSet = true;
+            }
+            break;
           }
-          if (key) {
-            keySize = (int) sz;
-            keyId = target;
-            keySet = true;
-          } else {
-            valueSize = (int) sz;
-            valueId = target;
+        case "values":
+          {
+            if (!outer) {
+              throw elf.fail(section + ": " + what + ": nested map-in-map is not supported");
+            }
+            if (i != st.members().size() - 1) {
+              throw elf.fail(section + ": " + what + ": '" + m.name() + "' must be the last field");
+            }
+            BtfType arr = btf.resolveType(m.type());
+            if (!(arr instanceof BtfType.Array) || ((BtfType.Array) arr).nelems() != 0) {
+              throw elf.fail(section + ": " + what + ": expected a zero-length array of pointers");
+            }
+            BtfType ptr = btf.resolveType(((BtfType.Array) arr).elemType());
+            if (!(ptr instanceof BtfType.Ptr)) {
+              throw elf.fail(section + ": " + what + ": expected an array of pointers");
+            }
+            int target = btf.resolve(((BtfType.Ptr) ptr).type());
+            BtfType t = btf.type(target);
+            hasValues = true;
+            if (t instanceof BtfType.Struct) {
+              inner = definition(name + ".inner", target, null, false);
+            } else if (!(t instanceof BtfType.FuncProto)) {
+              throw elf.fail(
+                  section
+                      + ": "
+                      + what
+                      + ": values must point to a map definition or a"
+                      + " program prototype");
+            }
+            valueSize = 4;
             valueSet = true;
+            break;
           }
-          break;
-        }
-        case "values": {
-          if (!outer) {
-            throw elf.fail(section + ": " + what + ": nested map-in-map is not supported");
-          }
-          if (i != st.members().size() - 1) {
-            throw elf.fail(section + ": " + what + ": '" + m.name() + "' must be the last field");
-          }
-          BtfType arr = btf.resolveType(m.type());
-          if (!(arr instanceof BtfType.Array) || ((BtfType.Array) arr).nelems() != 0) {
-            throw elf.fail(section + ": " + what + ": expected a zero-length array of pointers");
-          }
-          BtfType ptr = btf.resolveType(((BtfType.Array) arr).elemType());
-          if (!(ptr instanceof BtfType.Ptr)) {
-            throw elf.fail(section + ": " + what + ": expected an array of pointers");
-          }
-          int target = btf.resolve(((BtfType.Ptr) ptr).type());
-          BtfType t = btf.type(target);
-          hasValues = true;
-          if (t instanceof BtfType.Struct) {
-            inner = definition(name + ".inner", target, null, false);
-          } else if (!(t instanceof BtfType.FuncProto)) {
-            throw elf.fail(section + ": " + what + ": values must point to a map definition or a"
-                + " program prototype");
-          }
-          valueSize = 4;
-          valueSet = true;
-          break;
-        }
         case "pinning":
           pinning = uintField(m, what);
           if (pinning != 0 && pinning != 1) { // LIBBPF_PIN_NONE, LIBBPF_PIN_BY_NAME
@@ -207,14 +223,31 @@ final class BtfMapReader {
       }
     }
     if (hasValues && type != PROG_ARRAY && type != ARRAY_OF_MAPS && type != HASH_OF_MAPS) {
-      throw elf.fail(section + ": map '" + name + "': 'values' needs a PROG_ARRAY or map-in-map"
-          + " type, not " + type);
+      throw elf.fail(
+          section
+              + ": map '"
+              + name
+              + "': 'values' needs a PROG_ARRAY or map-in-map"
+              + " type, not "
+              + type);
     }
     if ((type == ARRAY_OF_MAPS || type == HASH_OF_MAPS) && inner == null) {
       throw elf.fail(section + ": map '" + name + "': map-in-map without an inner map template");
     }
-    return new MapDefinition(name, type, keySize, valueSize, maxEntries, flags, keyId, valueId,
-        pinning, null, inner, initial == null ? null : Map.copyOf(initial), false);
+    return new MapDefinition(
+        name,
+        type,
+        keySize,
+        valueSize,
+        maxEntries,
+        flags,
+        keyId,
+        valueId,
+        pinning,
+        null,
+        inner,
+        initial == null ? null : Map.copyOf(initial),
+        false);
   }
 
   /** {@code __uint(name, val)}: {@code int (*name)[val]}, libbpf get_map_field_int. */
@@ -257,23 +290,39 @@ final class BtfMapReader {
           throw elf.fail(s + ": relocation at offset " + r.offset() + " is inside no map");
         }
         BtfType.Struct st = (BtfType.Struct) btf.type(owner.structId());
-        BtfType.Member last = st.members().isEmpty() ? null
-            : st.members().get(st.members().size() - 1);
+        BtfType.Member last =
+            st.members().isEmpty() ? null : st.members().get(st.members().size() - 1);
         if (last == null || !last.name().equals("values")) {
-          throw elf.fail(s + ": relocation at offset " + r.offset() + " in map '" + owner.name()
-              + "', which has no 'values'");
+          throw elf.fail(
+              s
+                  + ": relocation at offset "
+                  + r.offset()
+                  + " in map '"
+                  + owner.name()
+                  + "', which has no 'values'");
         }
         long rel = r.offset() - owner.offset() - last.byteOffset();
         if (rel < 0 || rel % PTR_SIZE != 0) {
-          throw elf.fail(s + ": relocation at offset " + r.offset() + " is not a 'values' slot of"
-              + " map '" + owner.name() + "'");
+          throw elf.fail(
+              s
+                  + ": relocation at offset "
+                  + r.offset()
+                  + " is not a 'values' slot of"
+                  + " map '"
+                  + owner.name()
+                  + "'");
         }
         ElfSymbol sym = r.symbol();
         boolean isMap = sym.shndx() == section.index();
         boolean isProg = sym.type() == ElfSymbol.STT_FUNC && !sym.isUndefined();
         if (!isMap && !isProg) {
-          throw elf.fail(s + ": slot of map '" + owner.name() + "' refers to '" + sym.name()
-              + "', neither a map nor a program");
+          throw elf.fail(
+              s
+                  + ": slot of map '"
+                  + owner.name()
+                  + "' refers to '"
+                  + sym.name()
+                  + "', neither a map nor a program");
         }
         out.computeIfAbsent(owner.name(), k -> new TreeMap<>())
             .put((int) (rel / PTR_SIZE), sym.name());

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * A relocatable ELF64 little-endian object for {@code EM_BPF}, as {@code clang -target bpf} writes
- * it: section headers, the symbol table and REL sections. Every offset read from the file is checked
- * against the file size before use, so a truncated or corrupted object raises a {@link
+ * it: section headers, the symbol table and REL sections. Every offset read from the file is
+ * checked against the file size before use, so a truncated or corrupted object raises a {@link
  * MalformedInputException} naming the file, the structure and the offset, never a JVM exception.
  *
  * <pre>
@@ -122,8 +122,14 @@ public final class ElfFile {
       long symIndex = info >>> 32;
       if (symIndex >= symbols.size()) {
         throw fail(
-            rel + " at offset 0x" + Long.toHexString(at) + ": symbol index " + symIndex
-                + " out of range (" + symbols.size() + " symbols)");
+            rel
+                + " at offset 0x"
+                + Long.toHexString(at)
+                + ": symbol index "
+                + symIndex
+                + " out of range ("
+                + symbols.size()
+                + " symbols)");
       }
       out.add(new ElfRelocation(offset, symbols.get((int) symIndex), (int) info));
     }
@@ -195,8 +201,7 @@ public final class ElfFile {
     for (int i = 0; i < shnum; i++) {
       int h = (int) shoff + i * SHDR_SIZE;
       int nameOff = buf.getInt(h);
-      String name =
-          i == 0 ? "" : string(namesOffset, namesSize, nameOff, "name of section " + i);
+      String name = i == 0 ? "" : string(namesOffset, namesSize, nameOff, "name of section " + i);
       int type = buf.getInt(h + 4);
       long flags = buf.getLong(h + 8);
       long offset = buf.getLong(h + 0x18);
@@ -260,8 +265,14 @@ public final class ElfFile {
   private void checkRange(long offset, long size, String what) {
     if (offset < 0 || size < 0 || offset > buf.capacity() || size > buf.capacity() - offset) {
       throw fail(
-          what + " at offset 0x" + Long.toHexString(offset) + " size " + size
-              + " extends past the end of the file (" + buf.capacity() + " bytes)");
+          what
+              + " at offset 0x"
+              + Long.toHexString(offset)
+              + " size "
+              + size
+              + " extends past the end of the file ("
+              + buf.capacity()
+              + " bytes)");
     }
   }
 }

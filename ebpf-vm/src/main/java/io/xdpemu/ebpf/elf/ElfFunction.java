@@ -10,8 +10,8 @@ import java.util.Map;
  * @param section the section holding it
  * @param sectionInsnOffset index of its first slot in the section
  * @param insns its slots (a copy)
- * @param relocations the section's relocations that fall inside it, keyed by slot index relative
- *     to the function's start
+ * @param relocations the section's relocations that fall inside it, keyed by slot index relative to
+ *     the function's start
  * @param global true for STB_GLOBAL/STB_WEAK symbols
  */
 record ElfFunction(

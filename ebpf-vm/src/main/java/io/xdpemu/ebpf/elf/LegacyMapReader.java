@@ -34,7 +34,8 @@ final class LegacyMapReader {
   static List<MapDefinition> read(ElfFile elf, ElfSection section, boolean samplesLayout) {
     List<ElfSymbol> syms = new ArrayList<>();
     for (ElfSymbol s : elf.symbols()) {
-      if (s.shndx() == section.index() && s.type() != ElfSymbol.STT_SECTION
+      if (s.shndx() == section.index()
+          && s.type() != ElfSymbol.STT_SECTION
           && s.bind() != ElfSymbol.STB_LOCAL) {
         syms.add(s);
       }
@@ -47,7 +48,11 @@ final class LegacyMapReader {
     long defSize = data.length / syms.size();
     if (defSize < 20 || defSize % 4 != 0 || defSize * syms.size() != data.length) {
       throw elf.fail(
-          section + ": " + data.length + " bytes for " + syms.size()
+          section
+              + ": "
+              + data.length
+              + " bytes for "
+              + syms.size()
               + " map definitions is not a whole number of 4-byte-aligned definitions >= 20 bytes");
     }
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
@@ -55,8 +60,14 @@ final class LegacyMapReader {
     for (ElfSymbol s : syms) {
       if (s.value() % defSize != 0 || s.value() + defSize > data.length) {
         throw elf.fail(
-            section + ": map '" + s.name() + "' at offset " + s.value()
-                + " is not on a definition boundary (definition size " + defSize + ")");
+            section
+                + ": map '"
+                + s.name()
+                + "' at offset "
+                + s.value()
+                + " is not on a definition boundary (definition size "
+                + defSize
+                + ")");
       }
       int at = (int) s.value();
       int[] f = new int[(int) (defSize / 4)];
@@ -68,14 +79,17 @@ final class LegacyMapReader {
       for (int i = known; i < f.length; i++) {
         if (f[i] != 0) {
           throw elf.fail(
-              section + ": map '" + s.name() + "' has unknown non-zero field at offset "
+              section
+                  + ": map '"
+                  + s.name()
+                  + "' has unknown non-zero field at offset "
                   + (at + 4 * i));
         }
       }
       int pinning = elfMap ? f[6] : 0;
       out.add(
-          new MapDefinition(s.name(), f[0], f[1], f[2], f[3], f[4], 0, 0, pinning, null, null,
-              null, false));
+          new MapDefinition(
+              s.name(), f[0], f[1], f[2], f[3], f[4], 0, 0, pinning, null, null, null, false));
     }
     return out;
   }

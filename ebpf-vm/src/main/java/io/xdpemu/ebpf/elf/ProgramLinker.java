@@ -10,10 +10,10 @@ import java.util.Map;
 
 /**
  * Builds one {@link ProgramSpec}: copies the entry function, appends every subprogram of {@code
- * .text} it reaches and rewrites calls, function addresses, map, global-data and extern
- * references. Mirrors libbpf's bpf_object__relocate / bpf_object__reloc_code /
- * bpf_object__append_subprog_code (depth first, each subprogram appended once per program) and
- * bpf_program__record_reloc (which relocation means what), so the layout equals libbpf's.
+ * .text} it reaches and rewrites calls, function addresses, map, global-data and extern references.
+ * Mirrors libbpf's bpf_object__relocate / bpf_object__reloc_code / bpf_object__append_subprog_code
+ * (depth first, each subprogram appended once per program) and bpf_program__record_reloc (which
+ * relocation means what), so the layout equals libbpf's.
  */
 final class ProgramLinker {
   /** Resolves the map referenced by a relocation symbol. */
@@ -40,7 +40,10 @@ final class ProgramLinker {
   }
 
   static ProgramSpec link(
-      ElfFile elf, ElfFunction entry, List<ElfFunction> textFunctions, MapResolver maps,
+      ElfFile elf,
+      ElfFunction entry,
+      List<ElfFunction> textFunctions,
+      MapResolver maps,
       BtfExt ext) {
     ProgramLinker l = new ProgramLinker(elf, textFunctions, maps);
     l.append(entry);
@@ -110,8 +113,13 @@ final class ProgramLinker {
         linkCall(f, i, pc, null, true);
       } else if (r != null) {
         throw fail(
-            f, i, "relocation against '" + r.symbol().name() + "' on an instruction with code 0x"
-                + Integer.toHexString(insn.opcode()) + " (only call and ld_imm64 are relocatable)");
+            f,
+            i,
+            "relocation against '"
+                + r.symbol().name()
+                + "' on an instruction with code 0x"
+                + Integer.toHexString(insn.opcode())
+                + " (only call and ld_imm64 are relocatable)");
       }
       if (ldImm64) {
         i++;
@@ -126,7 +134,9 @@ final class ProgramLinker {
     out.set(pc, out.get(pc).withSrc(Opcodes.PSEUDO_KFUNC_CALL).withImm(0));
     externs.add(
         new ProgramSpec.ExternReference(
-            pc, r.symbol().name(), ProgramSpec.ExternKind.FUNCTION,
+            pc,
+            r.symbol().name(),
+            ProgramSpec.ExternKind.FUNCTION,
             r.symbol().bind() == ElfSymbol.STB_WEAK));
   }
 
@@ -191,8 +201,13 @@ final class ProgramLinker {
     ResolvedMap m = maps.resolve(s, first.imm());
     if (m == null) {
       throw fail(
-          f, i, "ld_imm64 relocation against '" + s.name() + "' in "
-              + describeSection(s.shndx()) + ", which is neither a map nor global data");
+          f,
+          i,
+          "ld_imm64 relocation against '"
+              + s.name()
+              + "' in "
+              + describeSection(s.shndx())
+              + ", which is neither a map nor global data");
     }
     if (m.value()) {
       long offset = (long) first.imm() + s.value();
@@ -210,7 +225,8 @@ final class ProgramLinker {
   }
 
   private String describeSection(int shndx) {
-    return shndx < elf.sections().size() ? elf.sections().get(shndx).toString()
+    return shndx < elf.sections().size()
+        ? elf.sections().get(shndx).toString()
         : "section " + shndx;
   }
 
@@ -221,7 +237,14 @@ final class ProgramLinker {
 
   private RuntimeException fail(ElfFunction f, int i, String what) {
     return elf.fail(
-        f.section() + " offset 0x" + Long.toHexString((f.sectionInsnOffset() + i) * 8L)
-            + " (function " + f.name() + ", insn " + i + "): " + what);
+        f.section()
+            + " offset 0x"
+            + Long.toHexString((f.sectionInsnOffset() + i) * 8L)
+            + " (function "
+            + f.name()
+            + ", insn "
+            + i
+            + "): "
+            + what);
   }
 }

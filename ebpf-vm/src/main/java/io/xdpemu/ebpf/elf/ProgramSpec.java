@@ -13,9 +13,9 @@ import java.util.List;
  * <p>Map and global-data loads are rewritten the way libbpf rewrites them, except that the map is
  * named by its index in {@link BpfObject#maps()} instead of a file descriptor: a map load becomes
  * {@code ld_imm64 src=1 (BPF_PSEUDO_MAP_FD) imm=mapIndex}; a global-data load becomes {@code
- * ld_imm64 src=2 (BPF_PSEUDO_MAP_VALUE) imm=mapIndex}, second slot imm = offset into the value. Calls
- * of {@code __ksym} kernel functions become {@code call src=2 (BPF_PSEUDO_KFUNC_CALL) imm=0}; the
- * name is kept in {@link #externs()} for the runtime to bind.
+ * ld_imm64 src=2 (BPF_PSEUDO_MAP_VALUE) imm=mapIndex}, second slot imm = offset into the value.
+ * Calls of {@code __ksym} kernel functions become {@code call src=2 (BPF_PSEUDO_KFUNC_CALL) imm=0};
+ * the name is kept in {@link #externs()} for the runtime to bind.
  *
  * @param name the function name
  * @param section the ELF section the function is in ({@code xdp}, {@code xdp.frags}, ...)

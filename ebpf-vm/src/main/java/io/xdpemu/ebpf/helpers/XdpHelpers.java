@@ -14,21 +14,20 @@ import io.xdpemu.ebpf.vm.XdpBuff;
  * The XDP helpers of net/core/filter.c on the frame in {@link ExecutionContext#xdp()}.
  *
  * <pre>
- *  hardStart  +40 (struct xdp_frame)         data                 end    frameEnd-320  frameEnd
- *     | xdp_frame |   headroom   | metadata  |      packet        |  tailroom |skb_shared_info|
- *     +-----------+--------------+-----------+--------------------+-----------+---------------+
- *                                meta
+ *  hardStart  +40 (struct xdp_frame)        data               end            frameEnd
+ *     | xdp_frame |   headroom  | metadata  |      packet       |   tailroom    | (skb_shared_info)
+ *     +-----------+-------------+-----------+-------------------+---------------+
+ *                               meta                                            = data_hard_end
  * </pre>
  *
- * {@link XdpBuff#frameEnd} is {@code data_hard_start + frame_sz}; the last 320 bytes
- * ({@code SKB_DATA_ALIGN(sizeof(struct skb_shared_info))} on x86-64) are the reserve
- * xdp_data_hard_end() keeps, so bpf_xdp_adjust_tail grows at most up to {@code frameEnd - 320}.
- * (BPF_PROG_TEST_RUN uses frame_sz = 4096 with 256 bytes of headroom.) Metadata is always
- * supported (the emulated NIC implements it), so xdp_data_meta_unsupported() never holds.
+ * {@link XdpBuff#frameEnd} is the kernel's xdp_data_hard_end(): {@code data_hard_start + frame_sz
+ * - SKB_DATA_ALIGN(sizeof(struct skb_shared_info))}, i.e. the end of the tailroom a program may
+ * grow into (BPF_PROG_TEST_RUN: 4096 - 320 = 3776 with 256 bytes of headroom; a driver with
+ * 4096-byte frames: hardStart + 3776). Metadata is always supported (the emulated NIC implements
+ * it), so xdp_data_meta_unsupported() never holds.
  */
 final class XdpHelpers {
   static final int XDP_FRAME_SIZE = XdpBuff.XDP_FRAME_SIZE;
-  static final int SKB_SHARED_INFO_SIZE = 320;
   static final int ETH_HLEN = 14;
   /** type_max(skb_shared_info.meta_len), a __u8: xdp_metalen_invalid()'s upper bound. */
   static final int META_MAX = 255;
@@ -124,7 +123,7 @@ final class XdpHelpers {
 
   /** bpf_xdp_adjust_tail(): the end stays within [data + ETH_HLEN, hard end]; growth is zeroed. */
   static long adjustTail(XdpBuff x, ExecutionContext ctx, int offset) {
-    long hardEnd = Math.min((long) x.frameEnd - SKB_SHARED_INFO_SIZE, x.frame.length);
+    long hardEnd = Math.min(x.frameEnd, x.frame.length);
     long newEnd = (long) x.end + offset;
     if (newEnd > hardEnd || newEnd < (long) x.data + ETH_HLEN) {
       return -Errno.EINVAL;

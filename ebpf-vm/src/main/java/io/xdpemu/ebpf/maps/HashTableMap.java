@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * BPF_MAP_TYPE_HASH, PERCPU_HASH, LRU_HASH and LRU_PERCPU_HASH (kernel/bpf/hashtab.c).
@@ -20,21 +19,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * One spare slot plays the role of the kernel's per-CPU extra elements, so replacing a key in a
  * full map succeeds.
  *
- * <p>LRU maps never fail with -E2BIG: when no element is free, the least recently used one is
- * evicted (lookups from programs and updates count as use; host lookups do not, like
- * htab_lru_map_lookup_elem_sys). The kernel's LRU (kernel/bpf/bpf_lru_list.c) is an approximate
- * one with per-CPU free lists, active/inactive lists and reference bits that may evict in batches;
- * this map evicts exactly one element, the least recently used, which is the behaviour programs
- * rely on. Like htab_lru_map_update_elem(), an update of a full LRU map takes a free element first,
- * so it evicts even when the key already exists.
+ * <p>LRU maps never fail with -E2BIG: their elements are the nodes of an {@link LruList}, the
+ * kernel's common LRU reproduced exactly, so a full map evicts when and what the kernel evicts
+ * (up to target_free elements at once, unreferenced ones from the inactive tail first). Lookups
+ * from programs set the node's reference bit (htab_lru_map_lookup_elem); host lookups do not
+ * (htab_lru_map_lookup_elem_sys). As htab_lru_map_update_elem() does, an update takes a free node
+ * before it looks at the key, so it may evict even when the key exists or the flags then fail;
+ * the per-CPU variant skips that for BPF_EXIST. The host's updates run as CPU 0. BPF_F_NO_COMMON_LRU
+ * (per-CPU LRU lists) is emulated with the common LRU.
  */
 public final class HashTableMap extends BpfMap {
   private final boolean lru;
   private final SlotStore values;
   private final SlotStore keys;
   private final ConcurrentHashMap<ByteKey, Integer> index = new ConcurrentHashMap<>();
-  private final long[] lastUse;
-  private final AtomicLong clock = new AtomicLong();
+  private final LruList lruList;
+  private final ByteKey[] keyOfSlot;
   private int count;
 
   HashTableMap(MapDefinition def, int cpus, RegionRegistry regions) {
@@ -50,7 +50,8 @@ public final class HashTableMap extends BpfMap {
     this.values =
         new SlotStore(def.name(), def.valueSize(), capacity, perCpu() ? cpus : 1, rdonly, regions);
     this.keys = new SlotStore(def.name() + ".keys", def.keySize(), capacity, 1, true, regions);
-    this.lastUse = lru ? new long[capacity] : null;
+    this.keyOfSlot = lru ? new ByteKey[capacity] : null;
+    this.lruList = lru ? new LruList(capacity, perCpu() ? cpus : cpus, this::evictNode) : null;
   }
 
   public boolean isLru() {
@@ -73,7 +74,7 @@ public final class HashTableMap extends BpfMap {
       return 0;
     }
     if (lru) {
-      lastUse[slot] = clock.incrementAndGet(); // bpf_lru_node_set_ref()
+      lruList.setRef(slot); // a racy byte store, as the kernel's lockless bpf_lru_node_set_ref()
     }
     return values.pointer(ctx, perCpu() ? values.cpuOf(ctx) : 0, slot);
   }
@@ -87,9 +88,9 @@ public final class HashTableMap extends BpfMap {
   public long updateFromProgram(ExecutionContext ctx, byte[] key, byte[] value, long flags) {
     if (perCpu()) {
       int cpu = values.cpuOf(ctx);
-      return doUpdate(key, null, value, cpu, flags);
+      return doUpdate(key, null, value, cpu, flags, cpu);
     }
-    return doUpdate(key, new byte[][] {value}, null, -1, flags);
+    return doUpdate(key, new byte[][] {value}, null, -1, flags, lru ? lruCpu(ctx) : 0);
   }
 
   @Override
@@ -102,7 +103,11 @@ public final class HashTableMap extends BpfMap {
     if (!keyOk(key) || !valueOk(vals)) {
       return -Errno.EINVAL;
     }
-    return doUpdate(key, vals, null, -1, flags);
+    return doUpdate(key, vals, null, -1, flags, 0);
+  }
+
+  private int lruCpu(ExecutionContext ctx) {
+    return ctx.cpu >= 0 && ctx.cpu < cpus ? ctx.cpu : 0;
   }
 
   /**
@@ -110,7 +115,7 @@ public final class HashTableMap extends BpfMap {
    * for CPU {@code cpu} (a program's update of a per-CPU map: other CPUs of a new element are
    * zero, as pcpu_init_value() does).
    */
-  private int doUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long flags) {
+  private int doUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long flags, int runCpu) {
     long base = flags & ~BPF_F_LOCK;
     boolean lockFlag = (flags & BPF_F_LOCK) != 0;
     if (base > BPF_EXIST) {
@@ -122,12 +127,13 @@ public final class HashTableMap extends BpfMap {
       return -Errno.EINVAL;
     }
     ByteKey k = new ByteKey(key.clone());
+    if (lru) {
+      synchronized (this) {
+        return lruUpdate(k, all, one, cpu, base, runCpu);
+      }
+    }
     synchronized (this) {
       Integer old = index.get(k);
-      if (lru && count == maxEntries()) {
-        evictLeastRecentlyUsed();
-        old = index.get(k);
-      }
       if (old != null && base == BPF_NOEXIST) {
         return -Errno.EEXIST;
       }
@@ -147,7 +153,6 @@ public final class HashTableMap extends BpfMap {
       }
       if (old != null && perCpu()) {
         writeValues(old, all, one, cpu);
-        touch(old);
         return 0;
       }
       if (old == null && count >= maxEntries()) {
@@ -163,7 +168,6 @@ public final class HashTableMap extends BpfMap {
         throw new IllegalStateException("key and value slots diverged in " + this);
       }
       writeValues(slot, all, one, cpu);
-      touch(slot);
       index.put(k, slot);
       if (old != null) {
         release(old);
@@ -184,10 +188,46 @@ public final class HashTableMap extends BpfMap {
     }
   }
 
-  private void touch(int slot) {
-    if (lru) {
-      lastUse[slot] = clock.incrementAndGet();
+  /** htab_lru_map_update_elem() / htab_lru_percpu_map_update_elem(), under the map lock. */
+  private int lruUpdate(ByteKey k, byte[][] all, byte[] one, int cpu, long base, int runCpu) {
+    int node = -1;
+    if (!perCpu() || base != BPF_EXIST) {
+      node = lruList.popFree(runCpu);
+      if (node < 0) {
+        return -Errno.ENOMEM;
+      }
     }
+    Integer old = index.get(k);
+    int rc = old != null && base == BPF_NOEXIST ? -Errno.EEXIST
+        : old == null && base == BPF_EXIST ? -Errno.ENOENT : 0;
+    if (rc != 0) {
+      if (node >= 0) {
+        lruList.pushFree(node);
+      }
+      return rc;
+    }
+    if (perCpu() && old != null) {
+      lruList.setRef(old);
+      writeValues(old, all, one, cpu);
+      if (node >= 0) {
+        lruList.pushFree(node);
+      }
+      return 0;
+    }
+    values.claim(node);
+    keys.claim(node);
+    System.arraycopy(k.bytes, 0, keys.bytes(0, node), keys.offset(node), keySize());
+    writeValues(node, all, one, cpu);
+    keyOfSlot[node] = k;
+    index.put(k, node);
+    count++;
+    if (old != null) {
+      lruList.setRef(node);
+      keyOfSlot[old] = null;
+      lruList.pushFree(old);
+      count--;
+    }
+    return 0;
   }
 
   private void release(int slot) {
@@ -195,20 +235,16 @@ public final class HashTableMap extends BpfMap {
     keys.release(slot);
   }
 
-  private void evictLeastRecentlyUsed() {
-    ByteKey victim = null;
-    long oldest = Long.MAX_VALUE;
-    for (Map.Entry<ByteKey, Integer> e : index.entrySet()) {
-      long t = lastUse[e.getValue()];
-      if (t < oldest) {
-        oldest = t;
-        victim = e.getKey();
-      }
+  /** htab_lru_map_delete_node(): the LRU evicts {@code node} if it still holds an element. */
+  private boolean evictNode(int node) {
+    ByteKey k = keyOfSlot[node];
+    if (k == null || !Integer.valueOf(node).equals(index.get(k))) {
+      return false;
     }
-    if (victim != null) {
-      release(index.remove(victim));
-      count--;
-    }
+    index.remove(k);
+    keyOfSlot[node] = null;
+    count--;
+    return true;
   }
 
   @Override
@@ -221,7 +257,12 @@ public final class HashTableMap extends BpfMap {
       if (slot == null) {
         return -Errno.ENOENT;
       }
-      release(slot);
+      if (lru) {
+        keyOfSlot[slot] = null;
+        lruList.pushFree(slot);
+      } else {
+        release(slot);
+      }
       count--;
       return 0;
     }

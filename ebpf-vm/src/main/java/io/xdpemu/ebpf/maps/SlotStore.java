@@ -115,6 +115,21 @@ final class SlotStore {
     return slot;
   }
 
+  /**
+   * Takes a specific slot (zeroed on every CPU), for maps that manage slot ownership themselves
+   * (the LRU hash, whose {@link LruList} decides which element is reused).
+   */
+  synchronized void claim(int slot) {
+    int c = slot / slotsPerChunk;
+    while (chunksCreated <= c) {
+      createChunk(chunksCreated);
+    }
+    fresh = Math.max(fresh, slot + 1);
+    for (int cpu = 0; cpu < cpus; cpu++) {
+      java.util.Arrays.fill(bytes(cpu, slot), offset(slot), offset(slot) + elemSize, (byte) 0);
+    }
+  }
+
   synchronized void release(int slot) {
     if (freeCount == freeList.length) {
       freeList = java.util.Arrays.copyOf(freeList, freeList.length * 2);

@@ -99,9 +99,11 @@ class ConformanceSuiteTest {
   @TestFactory
   Stream<DynamicNode> bpfConformance() throws IOException {
     Path dir = suiteDir();
-    Assumptions.assumeTrue(
-        Files.isDirectory(dir.resolve("tests")),
-        "bpf_conformance suite not found at " + dir + " (set -Dxdpemu.shared); skipping");
+    if (!Files.isDirectory(dir.resolve("tests"))) { // one visible skipped test, with the reason
+      String why = "bpf_conformance suite not found at " + dir + " (set -Dxdpemu.shared); skipping";
+      return Stream.of(
+          DynamicTest.dynamicTest("bpf_conformance", () -> Assumptions.assumeTrue(false, why)));
+    }
     Map<String, Entry> list = readList();
     TreeSet<String> files = new TreeSet<>();
     for (String sub : new String[] {"tests", "negative"}) {
@@ -167,7 +169,7 @@ class ConformanceSuiteTest {
 
   /** Every engine runs the whole suite (a JIT adds itself here). */
   private static List<Engine> engines() {
-    return List.of(Engine.INTERPRETER);
+    return List.of(Engine.INTERPRETER, Engine.byName("jit"));
   }
 
   static long run(Engine engine, ConformanceFile file, Insn[] insns) {

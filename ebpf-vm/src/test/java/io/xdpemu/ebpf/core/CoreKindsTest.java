@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every relocation kind of the core_kinds.c fixture against core_target.c's BTF: values pinned
- * here without a kernel, and the whole programs compared with libbpf's when a kernel is present.
+ * Every relocation kind of the core_kinds.c fixture against core_target.c's BTF: values pinned here
+ * without a kernel, and the whole programs compared with libbpf's when a kernel is present.
  */
 class CoreKindsTest {
   private static final BpfObject OBJ = read("core_kinds.o");
@@ -51,8 +51,8 @@ class CoreKindsTest {
 
   /** The relocation whose local spec contains {@code what} (n-th of them). */
   private static AppliedCoreRelocation find(RelocatedProgram p, String what, int n) {
-    List<AppliedCoreRelocation> all = p.applied().stream()
-        .filter(a -> a.localSpec().contains(what)).collect(Collectors.toList());
+    List<AppliedCoreRelocation> all =
+        p.applied().stream().filter(a -> a.localSpec().contains(what)).collect(Collectors.toList());
     assertTrue(all.size() > n, "no relocation " + what + " in " + p.applied());
     return all.get(n);
   }
@@ -62,7 +62,8 @@ class CoreKindsTest {
     if (i.opcode() == Opcodes.LD_IMM64) {
       return (i.imm() & 0xffffffffL) | ((long) p.insns()[a.pc() + 1].imm() << 32);
     }
-    return i.cls() == Opcodes.LDX || i.cls() == Opcodes.ST || i.cls() == Opcodes.STX ? i.off()
+    return i.cls() == Opcodes.LDX || i.cls() == Opcodes.ST || i.cls() == Opcodes.STX
+        ? i.off()
         : i.imm();
   }
 
@@ -121,28 +122,31 @@ class CoreKindsTest {
   @Test
   void enumValuesIncludingEnum64AndMissingOnes() {
     RelocatedProgram p = relocate("kinds");
-    assertEquals(1, value(p, find(p, "<enumval_exists> [" + enumId("color") + "] enum color::GREEN",
-        0)));
-    assertEquals(20, value(p, find(p, "<enumval_value> [" + enumId("color") + "] enum color::GREEN",
-        0)));
+    assertEquals(
+        1, value(p, find(p, "<enumval_exists> [" + enumId("color") + "] enum color::GREEN", 0)));
+    assertEquals(
+        20, value(p, find(p, "<enumval_value> [" + enumId("color") + "] enum color::GREEN", 0)));
     assertEquals(0, value(p, find(p, "enum color::PURPLE", 0)));
     assertEquals(0x200000000L, value(p, find(p, "enum64 big64::BIG", 0)));
     RelocatedProgram u = relocate("unguarded_enum");
     AppliedCoreRelocation purple = find(u, "<enumval_value>", 0);
     assertEquals("poisoned ld_imm64", purple.patch());
     assertEquals(RelocatedProgram.POISON_IMM, u.insns()[purple.pc() + 1].imm());
-    assertEquals("failed to resolve CO-RE relocation <enumval_value> [" + enumId("color")
-        + "] enum color::PURPLE = 9", u.poisoned().get(purple.pc()));
+    assertEquals(
+        "failed to resolve CO-RE relocation <enumval_value> ["
+            + enumId("color")
+            + "] enum color::PURPLE = 9",
+        u.poisoned().get(purple.pc()));
   }
 
   @Test
   void disagreeingFlavorsAreAnAmbiguityError() {
-    CoreRelocationException e = assertThrows(CoreRelocationException.class,
-        () -> relocate("ambiguous"));
+    CoreRelocationException e =
+        assertThrows(CoreRelocationException.class, () -> relocate("ambiguous"));
     assertTrue(e.getMessage().contains("field offset ambiguity: 32 != 0"), e.getMessage());
     // relocating the whole object fails too, as a libbpf load of all programs does
-    assertThrows(CoreRelocationException.class,
-        () -> CoreRelocator.relocate(OBJ, new CoreTarget(TARGET)));
+    assertThrows(
+        CoreRelocationException.class, () -> CoreRelocator.relocate(OBJ, new CoreTarget(TARGET)));
   }
 
   @Test
@@ -182,8 +186,9 @@ class CoreKindsTest {
     assertEquals(prog.equals("kinds"), libbpf.load() == 0, libbpf.log());
     if (!prog.equals("kinds")) {
       int pc = ours.poisoned().keySet().stream().mapToInt(Integer::intValue).min().getAsInt();
-      assertTrue(libbpf.log().contains(pc + ": <invalid CO-RE relocation>\n"
-          + ours.poisoned().get(pc)), libbpf.log());
+      assertTrue(
+          libbpf.log().contains(pc + ": <invalid CO-RE relocation>\n" + ours.poisoned().get(pc)),
+          libbpf.log());
     }
   }
 }

@@ -40,11 +40,20 @@ class CoreRobustnessTest {
     BpfObject good = BpfObjectReader.read("core_kinds.o", full);
     CoreTarget target = new CoreTarget(good.types());
     SplittableRandom rnd = new SplittableRandom(7);
+    io.xdpemu.ebpf.elf.ElfFile elf = io.xdpemu.ebpf.elf.ElfFile.parse("core_kinds.o", full);
+    long[][] ranges = new long[4][];
+    String[] names = {".BTF.ext", ".BTF", "xdp"};
+    for (int i = 0; i < names.length; i++) {
+      io.xdpemu.ebpf.elf.ElfSection sec = elf.sectionByName(names[i]);
+      ranges[i] = new long[] {sec.offset(), sec.size()};
+    }
+    ranges[3] = new long[] {0, full.length};
     int relocated = 0;
-    for (int round = 0; round < 300; round++) {
+    for (int round = 0; round < 200; round++) {
       byte[] b = full.clone();
-      // aim at .BTF/.BTF.ext and code most of the time: they drive CO-RE
-      int at = rnd.nextInt(b.length);
+      // aim at .BTF.ext, .BTF and the code most of the time: they drive CO-RE
+      long[] r = ranges[rnd.nextInt(ranges.length)];
+      int at = (int) (r[0] + rnd.nextLong(r[1]));
       b[at] ^= (byte) (1 + rnd.nextInt(255));
       try {
         BpfObject o = BpfObjectReader.read("fuzz.o", b);

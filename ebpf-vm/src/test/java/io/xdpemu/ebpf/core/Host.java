@@ -29,8 +29,8 @@ final class Host {
 
   static void needTool(String tool) {
     boolean found = false;
-    for (String dir : (System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/sbin:/sbin")
-        .split(":")) {
+    for (String dir :
+        (System.getenv().getOrDefault("PATH", "/usr/bin") + ":/usr/sbin:/sbin").split(":")) {
       found |= Files.isExecutable(Path.of(dir, tool));
     }
     need(found, tool);
@@ -76,13 +76,15 @@ final class Host {
     Process p = new ProcessBuilder(cmd).start();
     // stderr can be large (verifier logs): drain it concurrently
     StringBuilder err = new StringBuilder();
-    Thread t = new Thread(() -> {
-      try {
-        err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        err.append(e);
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                err.append(e);
+              }
+            });
     t.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
@@ -106,10 +108,26 @@ final class Host {
 
   static OracleRun oracle(Path obj, String prog, Path targetBtf, boolean xdp)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(oracle().toString(), obj.toString(), prog,
-        targetBtf == null ? "-" : targetBtf.toString()));
-    if (xdp) {
-      cmd.add("xdp");
+    return oracle(obj, prog, targetBtf, xdp ? "xdp" : null);
+  }
+
+  /** Relocations only: libbpf relocates, then the kernel refuses the load at once (no verifier). */
+  static OracleRun oracleRelocationsOnly(Path obj, String prog, Path targetBtf)
+      throws IOException, InterruptedException {
+    return oracle(obj, prog, targetBtf, "reloc");
+  }
+
+  private static OracleRun oracle(Path obj, String prog, Path targetBtf, String mode)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                oracle().toString(),
+                obj.toString(),
+                prog,
+                targetBtf == null ? "-" : targetBtf.toString()));
+    if (mode != null) {
+      cmd.add(mode);
     }
     Result r = exec(cmd);
     if (r.exit() != 0) {
@@ -135,10 +153,20 @@ final class Host {
   /** A BPF_PROG_TEST_RUN of an XDP program through the oracle loader. */
   record KernelRun(int load, long retval, String dataOut, String bss, String log) {}
 
-  static KernelRun oracleRun(Path obj, String prog, Path targetBtf, String metaHex,
-      String packetHex) throws IOException, InterruptedException {
-    Result r = exec(List.of(oracle().toString(), obj.toString(), prog,
-        targetBtf == null ? "-" : targetBtf.toString(), "xdp", "run", metaHex, packetHex));
+  static KernelRun oracleRun(
+      Path obj, String prog, Path targetBtf, String metaHex, String packetHex)
+      throws IOException, InterruptedException {
+    Result r =
+        exec(
+            List.of(
+                oracle().toString(),
+                obj.toString(),
+                prog,
+                targetBtf == null ? "-" : targetBtf.toString(),
+                "xdp",
+                "run",
+                metaHex,
+                packetHex));
     if (r.exit() != 0) {
       fail("oracle run exited " + r.exit() + ": " + r.err());
     }

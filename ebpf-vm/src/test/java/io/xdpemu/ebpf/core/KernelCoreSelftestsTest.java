@@ -31,16 +31,21 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Per case: a relocation error in xdpemu must match a relocation error in libbpf; otherwise
  * every slot must equal libbpf's (map loads modulo fd), and when the kernel rejects the program
  * because a poisoned instruction is reachable, xdpemu must have poisoned that same slot with the
- * same "failed to resolve CO-RE relocation" text. The case's {@code fails} flag must agree with
- * the kernel's verdict. Cases the kernel itself skips (bpf_testmod) are skipped. Then every case
- * the kernel loads (except "kernel", which reads a real task_struct) runs in xdpemu's interpreter
- * as the harness runs it (data.in preset in .bss) and data.out must equal the expected bytes.
+ * same "failed to resolve CO-RE relocation" text. The case's {@code fails} flag must agree with the
+ * kernel's verdict. Cases the kernel itself skips (bpf_testmod) are skipped. Then every case the
+ * kernel loads (except "kernel", which reads a real task_struct) runs in xdpemu's interpreter as
+ * the harness runs it (data.in preset in .bss) and data.out must equal the expected bytes.
  */
 class KernelCoreSelftestsTest {
-  private static final Pattern FIELD =
-      Pattern.compile("\"(\\w+)\":(\"([^\"]*)\"|null|true|false)");
+  private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"([^\"]*)\"|null|true|false)");
 
-  record Case(String name, String obj, String btfSrc, String prog, boolean fails, String input,
+  record Case(
+      String name,
+      String obj,
+      String btfSrc,
+      String prog,
+      boolean fails,
+      String input,
       String output) {}
 
   static List<Case> cases(Path file) throws IOException {
@@ -54,9 +59,15 @@ class KernelCoreSelftestsTest {
       while (m.find()) {
         f.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(2));
       }
-      out.add(new Case(f.get("case"), f.get("bpf_obj"),
-          "null".equals(f.get("btf_src")) ? null : f.get("btf_src"), f.get("prog"),
-          "true".equals(f.get("fails")), f.get("input"), f.get("output")));
+      out.add(
+          new Case(
+              f.get("case"),
+              f.get("bpf_obj"),
+              "null".equals(f.get("btf_src")) ? null : f.get("btf_src"),
+              f.get("prog"),
+              "true".equals(f.get("fails")),
+              f.get("input"),
+              f.get("output")));
     }
     return out;
   }
@@ -66,8 +77,8 @@ class KernelCoreSelftestsTest {
   @TestFactory
   Stream<DynamicTest> coreRelocCases() throws IOException {
     String dir = System.getenv("XDPEMU_CORE_SELFTESTS");
-    assumeTrue(dir != null && !dir.isEmpty(),
-        "XDPEMU_CORE_SELFTESTS not set: run .ci/core-selftests.sh");
+    assumeTrue(
+        dir != null && !dir.isEmpty(), "XDPEMU_CORE_SELFTESTS not set: run .ci/core-selftests.sh");
     Path work = Path.of(dir);
     Map<String, String> kernel = new HashMap<>();
     for (String line : Files.readAllLines(work.resolve("kernel-results.txt"))) {
@@ -77,8 +88,10 @@ class KernelCoreSelftestsTest {
       }
     }
     return cases(work.resolve("cases.jsonl")).stream()
-        .map(c -> DynamicTest.dynamicTest(c.name(), () -> run(work.resolve("build"), c,
-            kernel.get(c.name()))));
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(), () -> run(work.resolve("build"), c, kernel.get(c.name()))));
   }
 
   private static void run(Path build, Case c, String kernelResult) throws Exception {
@@ -107,23 +120,37 @@ class KernelCoreSelftestsTest {
     } catch (CoreRelocationException e) {
       error = e;
     }
-    Host.OracleRun libbpf = Host.oracle(obj, c.prog(),
-        c.btfSrc() == null ? null : build.resolve(c.btfSrc()), false);
-    System.out.println("core_reloc " + c.name() + ": xdpemu "
-        + (error != null ? "error" : ours.applied().size() + " relocations, "
-            + ours.poisoned().size() + " poisoned slots")
-        + "; libbpf load " + libbpf.load());
+    Host.OracleRun libbpf =
+        Host.oracle(obj, c.prog(), c.btfSrc() == null ? null : build.resolve(c.btfSrc()), false);
+    System.out.println(
+        "core_reloc "
+            + c.name()
+            + ": xdpemu "
+            + (error != null
+                ? "error"
+                : ours.applied().size()
+                    + " relocations, "
+                    + ours.poisoned().size()
+                    + " poisoned slots")
+            + "; libbpf load "
+            + libbpf.load());
     assertEquals(c.fails(), libbpf.load() != 0, "the case's 'fails' vs the kernel's load result");
     boolean libbpfRelocError = libbpf.log().contains("failed to relocate");
     if (error != null) {
-      assertTrue(libbpfRelocError, "xdpemu: " + error.getMessage()
-          + "\nbut libbpf relocated it; libbpf log:\n" + libbpf.log());
+      assertTrue(
+          libbpfRelocError,
+          "xdpemu: "
+              + error.getMessage()
+              + "\nbut libbpf relocated it; libbpf log:\n"
+              + libbpf.log());
       return;
     }
     if (libbpfRelocError) {
       fail("libbpf failed to relocate but xdpemu did not; libbpf log:\n" + libbpf.log());
     }
-    assertEquals(List.of(), OracleComparison.differences(ours.insns(), libbpf.insns()),
+    assertEquals(
+        List.of(),
+        OracleComparison.differences(ours.insns(), libbpf.insns()),
         "relocated instructions vs libbpf");
     if (libbpf.load() == 0 && !c.name().equals("kernel")) {
       // the dynamic half: run it in the interpreter like the harness runs it on the kernel
@@ -135,16 +162,24 @@ class KernelCoreSelftestsTest {
       byte[] got = java.util.Arrays.copyOfRange(run.bss(), 256, 256 + expected.length);
       assertEquals(c.output(), hex(got), "data.out after running " + c.prog());
       assertEquals(0, run.retval(), "return value");
-      System.out.println("core_reloc " + c.name() + ": data.out equal after running in xdpemu ("
-          + expected.length + " bytes)");
+      System.out.println(
+          "core_reloc "
+              + c.name()
+              + ": data.out equal after running in xdpemu ("
+              + expected.length
+              + " bytes)");
     }
     if (libbpf.load() != 0) {
-      Matcher m = Pattern.compile("(\\d+): <invalid CO-RE relocation>\nfailed to resolve CO-RE"
-          + " relocation ([^\n]*)").matcher(libbpf.log());
-      assertTrue(m.find(), "kernel rejected the program without a CO-RE poison:\n"
-          + libbpf.log());
+      Matcher m =
+          Pattern.compile(
+                  "(\\d+): <invalid CO-RE relocation>\nfailed to resolve CO-RE"
+                      + " relocation ([^\n]*)")
+              .matcher(libbpf.log());
+      assertTrue(m.find(), "kernel rejected the program without a CO-RE poison:\n" + libbpf.log());
       int pc = Integer.parseInt(m.group(1));
-      assertEquals("failed to resolve CO-RE relocation " + m.group(2), ours.poisoned().get(pc),
+      assertEquals(
+          "failed to resolve CO-RE relocation " + m.group(2),
+          ours.poisoned().get(pc),
           "poison message at insn #" + pc);
     }
   }

@@ -27,9 +27,11 @@ final class OracleComparison {
       boolean same;
       if (pc == mapLoadSecondSlot) {
         same = a.opcode() == b[0] && (pc != valueSecondSlot || a.imm() == b[4]);
-      } else if (b[0] == Opcodes.LD_IMM64 && (b[2] == Opcodes.PSEUDO_MAP_FD
-          || b[2] == Opcodes.PSEUDO_MAP_VALUE || b[2] == Opcodes.PSEUDO_MAP_IDX
-          || b[2] == Opcodes.PSEUDO_MAP_IDX_VALUE)) {
+      } else if (b[0] == Opcodes.LD_IMM64
+          && (b[2] == Opcodes.PSEUDO_MAP_FD
+              || b[2] == Opcodes.PSEUDO_MAP_VALUE
+              || b[2] == Opcodes.PSEUDO_MAP_IDX
+              || b[2] == Opcodes.PSEUDO_MAP_IDX_VALUE)) {
         same = a.opcode() == b[0] && a.dst() == b[1] && a.src() == b[2] && a.off() == b[3];
         mapLoadSecondSlot = pc + 1;
         valueSecondSlot = b[2] == Opcodes.PSEUDO_MAP_VALUE ? pc + 1 : -1;
@@ -37,13 +39,21 @@ final class OracleComparison {
         // kfunc: libbpf puts the vmlinux BTF id (and module fd index) there; we keep the name
         same = a.opcode() == b[0] && a.src() == b[2];
       } else {
-        same = a.opcode() == b[0] && a.dst() == b[1] && a.src() == b[2] && a.off() == b[3]
-            && a.imm() == b[4];
+        same =
+            a.opcode() == b[0]
+                && a.dst() == b[1]
+                && a.src() == b[2]
+                && a.off() == b[3]
+                && a.imm() == b[4];
       }
       if (!same) {
-        out.add("insn #" + pc + ": ours " + String.format("%02x %d %d %d %d", a.opcode(), a.dst(),
-            a.src(), a.off(), a.imm()) + " libbpf " + String.format("%02x %d %d %d %d", b[0],
-            b[1], b[2], b[3], b[4]));
+        out.add(
+            "insn #"
+                + pc
+                + ": ours "
+                + String.format("%02x %d %d %d %d", a.opcode(), a.dst(), a.src(), a.off(), a.imm())
+                + " libbpf "
+                + String.format("%02x %d %d %d %d", b[0], b[1], b[2], b[3], b[4]));
       }
     }
     return out;

@@ -2,14 +2,14 @@ package io.xdpemu.ebpf.core;
 
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.ProgramSpec;
-import io.xdpemu.ebpf.maps.MapDefinition;
-import io.xdpemu.ebpf.vm.AddressSpace;
-import io.xdpemu.ebpf.vm.Engine;
-import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.helpers.Fib;
 import io.xdpemu.ebpf.helpers.HelperEnvironment;
 import io.xdpemu.ebpf.helpers.Helpers;
+import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.vm.AddressSpace;
+import io.xdpemu.ebpf.vm.Engine;
+import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Helper;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 import io.xdpemu.ebpf.vm.Linkage;
@@ -39,13 +39,22 @@ final class SeedRunner {
     return run(obj, p, null, null, ctx -> {}, bssInput);
   }
 
-  static Run run(BpfObject obj, RelocatedProgram p, byte[] meta, byte[] packet,
+  static Run run(
+      BpfObject obj,
+      RelocatedProgram p,
+      byte[] meta,
+      byte[] packet,
       Consumer<ExecutionContext> setup) {
     return run(obj, p, meta, packet, setup, null);
   }
 
-  private static Run run(BpfObject obj, RelocatedProgram p, byte[] meta, byte[] packet,
-      Consumer<ExecutionContext> setup, byte[] bssInput) {
+  private static Run run(
+      BpfObject obj,
+      RelocatedProgram p,
+      byte[] meta,
+      byte[] packet,
+      Consumer<ExecutionContext> setup,
+      byte[] bssInput) {
     RegionRegistry shared = new RegionRegistry();
     Map<Integer, Integer> regionOfMap = new HashMap<>();
     Map<Integer, byte[]> valueOfMap = new HashMap<>();
@@ -60,25 +69,26 @@ final class SeedRunner {
         regionOfMap.put(i, shared.register(new Region(m.name(), Region.Kind.MAP_VALUE, value)));
       }
     }
-    Linkage linkage = new Linkage() {
-      @Override
-      public long ldImm64(int pc) {
-        for (ProgramSpec.MapReference r : p.spec().mapReferences()) {
-          if (r.pc() == pc && r.value()) {
-            return AddressSpace.pointer(regionOfMap.get(r.mapIndex()), r.offset());
+    Linkage linkage =
+        new Linkage() {
+          @Override
+          public long ldImm64(int pc) {
+            for (ProgramSpec.MapReference r : p.spec().mapReferences()) {
+              if (r.pc() == pc && r.value()) {
+                return AddressSpace.pointer(regionOfMap.get(r.mapIndex()), r.offset());
+              }
+            }
+            throw new IllegalStateException("no global data at pc " + pc);
           }
-        }
-        throw new IllegalStateException("no global data at pc " + pc);
-      }
 
-      @Override
-      public Helper kfunc(int pc) {
-        return null;
-      }
-    };
+          @Override
+          public Helper kfunc(int pc) {
+            return null;
+          }
+        };
     // the project's helpers (bpf_probe_read_kernel reads regions and simulated kernel memory)
-    HelperRegistry helpers = Helpers.registry(
-        new HelperEnvironment(new MapRegistry(shared, 1), Fib.empty()));
+    HelperRegistry helpers =
+        Helpers.registry(new HelperEnvironment(new MapRegistry(shared, 1), Fib.empty()));
     Program prog = new Program(p.spec().name(), p.insns(), helpers, linkage);
     ExecutionContext ctx = new ExecutionContext(shared);
     setup.accept(ctx);

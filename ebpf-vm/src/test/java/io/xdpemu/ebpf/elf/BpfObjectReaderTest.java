@@ -19,14 +19,20 @@ class BpfObjectReaderTest {
   private final BpfObject programs = Fixtures.object("programs.o");
 
   private static List<String> names(BpfObject o) {
-    return o.programs().stream().map(p -> p.name() + "@" + p.section()).collect(Collectors.toList());
+    return o.programs().stream()
+        .map(p -> p.name() + "@" + p.section())
+        .collect(Collectors.toList());
   }
 
   @Test
   void findsEveryProgramIncludingSeveralPerSectionAndNonStandardSections() {
     assertEquals(
-        List.of("first_prog@xdp", "second_prog@xdp", "frags_prog@xdp.frags",
-            "devmap_prog@xdp/devmap", "custom_prog@my_custom_section"),
+        List.of(
+            "first_prog@xdp",
+            "second_prog@xdp",
+            "frags_prog@xdp.frags",
+            "devmap_prog@xdp/devmap",
+            "custom_prog@my_custom_section"),
         names(programs));
     assertEquals("GPL", programs.license());
     assertTrue(programs.program("frags_prog").frags());
@@ -54,7 +60,8 @@ class BpfObjectReaderTest {
     assertEquals(9, 1 + call.imm() + 1); // lands on the appended add_twice
     assertEquals(0x67, p.insns()[9].opcode()); // r1 <<= 1, first insn of add_twice
     assertEquals(
-        List.of(new ProgramSpec.CodeSegment(0, 9, "xdp", 0, "first_prog"),
+        List.of(
+            new ProgramSpec.CodeSegment(0, 9, "xdp", 0, "first_prog"),
             new ProgramSpec.CodeSegment(9, 6, ".text", 11, "add_twice")),
         p.segments());
   }
@@ -65,7 +72,8 @@ class BpfObjectReaderTest {
     assertEquals(13 + 11 + 6, p.insns().length);
     assertEquals(13, 1 + p.insns()[1].imm() + 1); // global_helper at 13
     assertEquals(24, 4 + p.insns()[4].imm() + 1); // add_twice at 24
-    assertEquals(List.of("second_prog", "global_helper", "add_twice"),
+    assertEquals(
+        List.of("second_prog", "global_helper", "add_twice"),
         p.segments().stream().map(ProgramSpec.CodeSegment::function).collect(Collectors.toList()));
     assertArrayEquals(new int[] {13 + 3}, p.pcsOf(".text", 3 * 8));
     assertArrayEquals(new int[] {2}, p.pcsOf("xdp", 11 * 8));
@@ -73,7 +81,8 @@ class BpfObjectReaderTest {
 
   @Test
   void globalDataSectionsBecomeOneElementArrayMapsInSectionOrder() {
-    assertEquals(List.of(".data", ".rodata", ".data.custom", ".rodata.custom", ".bss"),
+    assertEquals(
+        List.of(".data", ".rodata", ".data.custom", ".rodata.custom", ".bss"),
         programs.maps().stream().map(MapDefinition::name).collect(Collectors.toList()));
     MapDefinition rodata = programs.map(".rodata");
     assertEquals(2, rodata.type());
@@ -98,7 +107,8 @@ class BpfObjectReaderTest {
     assertEquals(4, zeroed.imm()); // .bss is map 4
     assertEquals(0, p.insns()[14].imm());
     assertEquals(
-        List.of(new ProgramSpec.MapReference(13, ".bss", 4, 0, true),
+        List.of(
+            new ProgramSpec.MapReference(13, ".bss", 4, 0, true),
             new ProgramSpec.MapReference(19, ".rodata", 1, 0, true),
             new ProgramSpec.MapReference(25, ".data", 0, 0, true)),
         p.mapReferences());
@@ -163,17 +173,20 @@ class BpfObjectReaderTest {
   }
 
   private static int segmentPc(ProgramSpec p, String function) {
-    return p.segments().stream().filter(s -> s.function().equals(function)).findFirst()
-        .orElseThrow().pc();
+    return p.segments().stream()
+        .filter(s -> s.function().equals(function))
+        .findFirst()
+        .orElseThrow()
+        .pc();
   }
 
   @Test
   void callbackAddressesBecomePseudoFuncLoadsOfTheAppendedCopy() {
     BpfObject o = Fixtures.object("callbacks.o");
     ProgramSpec p = o.program("loop_prog");
-    assertEquals(List.of("loop_prog", "add_square", "square"),
-        p.segments().stream().map(ProgramSpec.CodeSegment::function)
-            .collect(Collectors.toList()));
+    assertEquals(
+        List.of("loop_prog", "add_square", "square"),
+        p.segments().stream().map(ProgramSpec.CodeSegment::function).collect(Collectors.toList()));
     int pc = -1;
     for (int i = 0; i < p.insns().length; i++) {
       if (p.insns()[i].opcode() == Opcodes.LD_IMM64 && p.insns()[i].src() == Opcodes.PSEUDO_FUNC) {
@@ -187,14 +200,15 @@ class BpfObjectReaderTest {
   @Test
   void nestedSubprogramsAreAppendedDepthFirstAndShared() {
     ProgramSpec p = Fixtures.object("callbacks.o").program("nested_prog");
-    assertEquals(List.of("nested_prog", "twice_square", "square"),
-        p.segments().stream().map(ProgramSpec.CodeSegment::function)
-            .collect(Collectors.toList()));
+    assertEquals(
+        List.of("nested_prog", "twice_square", "square"),
+        p.segments().stream().map(ProgramSpec.CodeSegment::function).collect(Collectors.toList()));
     int square = segmentPc(p, "square");
     int calls = 0;
     for (int i = 0; i < p.insns().length; i++) {
       Insn in = p.insns()[i];
-      if (in.opcode() == Opcodes.CALL_OP && in.src() == Opcodes.PSEUDO_CALL
+      if (in.opcode() == Opcodes.CALL_OP
+          && in.src() == Opcodes.PSEUDO_CALL
           && i + in.imm() + 1 == square) {
         calls++;
       }
@@ -205,15 +219,19 @@ class BpfObjectReaderTest {
   @Test
   void funcAndLineInfoFollowTheAppendedSubprograms() {
     ProgramSpec p = programs.program("second_prog");
-    assertEquals(List.of(0, 13, 24),
+    assertEquals(
+        List.of(0, 13, 24),
         p.funcInfo().stream().map(ProgramSpec.FuncInfoAt::pc).collect(Collectors.toList()));
-    assertEquals(List.of("second_prog", "global_helper", "add_twice"),
-        p.funcInfo().stream().map(f -> programs.types().type(f.typeId()).name())
+    assertEquals(
+        List.of("second_prog", "global_helper", "add_twice"),
+        p.funcInfo().stream()
+            .map(f -> programs.types().type(f.typeId()).name())
             .collect(Collectors.toList()));
-    assertTrue(p.lineAt(0).sourceLine().contains("global_helper(ctx->ingress_ifindex)"),
+    assertTrue(
+        p.lineAt(0).sourceLine().contains("global_helper(ctx->ingress_ifindex)"),
         p.lineAt(0).sourceLine());
-    assertTrue(p.lineAt(24).sourceLine().contains("return x + x + counter"),
-        p.lineAt(24).sourceLine());
+    assertTrue(
+        p.lineAt(24).sourceLine().contains("return x + x + counter"), p.lineAt(24).sourceLine());
     assertTrue(p.lineAt(14).fileName().endsWith("programs.c"));
   }
 }

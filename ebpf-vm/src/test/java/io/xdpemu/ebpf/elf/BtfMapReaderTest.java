@@ -16,7 +16,8 @@ class BtfMapReaderTest {
 
   @Test
   void readsMapsInDatasecOrderThenGlobalData() {
-    assertEquals(List.of("inner_a", "inner_b", "outer", "jumps", "flows", "stats", ".rodata"),
+    assertEquals(
+        List.of("inner_a", "inner_b", "outer", "jumps", "flows", "stats", ".rodata"),
         o.maps().stream().map(MapDefinition::name).collect(Collectors.toList()));
   }
 
@@ -68,8 +69,10 @@ class BtfMapReaderTest {
   @Test
   void mapLoadsReferToBtfMapsByIndex() {
     ProgramSpec p = o.program("use_maps");
-    assertEquals(List.of("flows", "flows", "stats", "outer", "jumps"),
-        p.mapReferences().stream().map(ProgramSpec.MapReference::mapName)
+    assertEquals(
+        List.of("flows", "flows", "stats", "outer", "jumps"),
+        p.mapReferences().stream()
+            .map(ProgramSpec.MapReference::mapName)
             .collect(Collectors.toList()));
     for (ProgramSpec.MapReference r : p.mapReferences()) {
       assertEquals(Opcodes.PSEUDO_MAP_FD, p.insns()[r.pc()].src());

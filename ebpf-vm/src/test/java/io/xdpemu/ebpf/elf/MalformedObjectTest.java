@@ -9,15 +9,21 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Damaged objects must give a MalformedInputException naming the file, never anything else. */
 class MalformedObjectTest {
   private static final String[] FIXTURES = {
-    "programs.o", "btf_maps.o", "legacy_maps.o", "iproute2_maps.o", "kfunc.o", "samples7_maps.o",
-    "callbacks.o", "core_kinds.o"
+    "programs.o",
+    "btf_maps.o",
+    "legacy_maps.o",
+    "iproute2_maps.o",
+    "kfunc.o",
+    "samples7_maps.o",
+    "callbacks.o",
+    "core_kinds.o"
   };
 
   private static void readOrMalformed(String name, byte[] bytes, String what) {
@@ -64,8 +70,8 @@ class MalformedObjectTest {
   void garbageIsNotAnElfFile() {
     byte[] junk = new byte[200];
     new SplittableRandom(1).nextBytes(junk);
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> BpfObjectReader.read("junk.o", junk));
+    MalformedInputException e =
+        assertThrows(MalformedInputException.class, () -> BpfObjectReader.read("junk.o", junk));
     assertTrue(e.getMessage().contains("junk.o: offset 0: bad magic"), e.getMessage());
   }
 
@@ -73,8 +79,8 @@ class MalformedObjectTest {
   void refusesBigEndianAnd32BitObjectsClearly() {
     byte[] be = Fixtures.bytes("programs.o");
     be[5] = 2;
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> BpfObjectReader.read("be.o", be));
+    MalformedInputException e =
+        assertThrows(MalformedInputException.class, () -> BpfObjectReader.read("be.o", be));
     assertTrue(e.getMessage().contains("big-endian"), e.getMessage());
     byte[] c32 = Fixtures.bytes("programs.o");
     c32[4] = 1;
@@ -89,9 +95,9 @@ class MalformedObjectTest {
     ElfSection rel = elf.sectionByName(".relxdp");
     ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     buf.putLong((int) rel.offset(), 3); // r_offset not on a slot boundary
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> BpfObjectReader.read("x.o", b));
-    assertTrue(e.getMessage().contains("section 4 'xdp': relocation at offset 0x3"),
-        e.getMessage());
+    MalformedInputException e =
+        assertThrows(MalformedInputException.class, () -> BpfObjectReader.read("x.o", b));
+    assertTrue(
+        e.getMessage().contains("section 4 'xdp': relocation at offset 0x3"), e.getMessage());
   }
 }

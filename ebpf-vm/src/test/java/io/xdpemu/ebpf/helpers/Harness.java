@@ -95,11 +95,11 @@ final class Harness {
     return helpers.kfunc(name).call(ctx, r[0], r[1], r[2], r[3], r[4]);
   }
 
-  /** A test-run frame: 256 bytes headroom, the packet, frame_sz 4096. */
+  /** A test-run frame: 256 bytes headroom, the packet, frame_sz 4096 (hard end 3776). */
   void packet(byte[] data) {
     byte[] frame = new byte[4096];
     System.arraycopy(data, 0, frame, 256, data.length);
-    ctx.xdp().set(frame, 0, 256, 256, 256 + data.length, 4096);
+    ctx.xdp().set(frame, 0, 256, 256, 256 + data.length, 4096 - 320);
     ctx.xdp().ingressIfindex = 1;
     ctx.syncPacket();
   }

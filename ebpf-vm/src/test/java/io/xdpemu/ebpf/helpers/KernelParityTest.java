@@ -286,24 +286,10 @@ class KernelParityTest {
     BpfMap guarded = h.map("guarded", MapType.ARRAY, 4, 8, 1);
     BpfMap events = h.map("events", MapType.RINGBUF, 0, 0, 4096);
     h.packet(dataIn("helpers_misc"));
-    // bpf_loop's count_up (function 1) and bpf_for_each_map_elem's visit (function 2).
-    h.ctx.callbacks =
-        (ctx, fn, r1, r2, r3, r4, r5) -> {
-          if (fn == 1) {
-            h.ctx.stack().bytes()[0] = 0;
-            long sum = h.readLong(r2, 8) + r1;
-            io.xdpemu.ebpf.helpers.HelperMemory.writeU64(ctx, r2, sum);
-            return r1 == 9 ? 1 : 0;
-          }
-          long n = h.readLong(r4, 8) + 1;
-          io.xdpemu.ebpf.helpers.HelperMemory.writeU64(ctx, r4, n);
-          return h.readLong(r2, 4) == 2 ? 1 : 0;
-        };
     long dst = h.u64(0x1111111111111111L);
     long str = h.stack(new byte[] {'a', 'b', 'c', 0, 0, 0, 0, 0});
     long out = h.stack(new byte[8]);
     long mtu = h.u32(0);
-    long sum = h.u64(0);
     record(0, h.call(HelperIds.PROBE_READ_KERNEL, dst, 8, 0));
     record(1, h.readLong(dst, 8));
     record(2, h.call(HelperIds.PROBE_READ_KERNEL, dst, 8, str));
@@ -330,16 +316,6 @@ class KernelParityTest {
     io.xdpemu.ebpf.helpers.HelperMemory.writeU32(h.ctx, l + 4, h.readLong(l + 4, 4) + 3);
     h.call(HelperIds.SPIN_UNLOCK, l);
     record(15, h.readLong(l + 4, 4));
-    record(16, h.call(HelperIds.LOOP, 100, 1, sum, 0));
-    record(17, h.readLong(sum, 8));
-    record(18, h.call(HelperIds.LOOP, 5, 1, sum, 1));
-    io.xdpemu.ebpf.helpers.HelperMemory.writeU64(h.ctx, sum, 0);
-    // The kernel's results map holds the slots recorded so far; ours is the same array.
-    for (int i = 0; i < 19; i++) {
-      results.update(Harness.le(i, 4), Harness.le(this.results[i], 8), 0);
-    }
-    record(19, h.call(HelperIds.FOR_EACH_MAP_ELEM, results.handle(), 2, sum, 0));
-    record(20, h.readLong(sum, 8));
     record(21, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 0, 0));
     record(22, h.readLong(mtu, 4));
     record(23, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 0, 1));
@@ -348,10 +324,79 @@ class KernelParityTest {
     record(25, h.call(HelperIds.CHECK_MTU, CTX, 0x7fffffff, mtu, 0, 0));
     record(26, h.call(HelperIds.GET_SMP_PROCESSOR_ID) < 512 ? 1 : 0);
     check("helpers_misc");
+    assertEquals(64, results.maxEntries());
     assertEquals(java.util.List.of("x=42\n"), trace);
     java.util.List<byte[]> records = ((io.xdpemu.ebpf.maps.RingBufMap) events).poll();
     assertEquals(2, records.size());
     assertArrayEquals(java.util.Arrays.copyOf(Harness.le(0xabcdef, 8), 16), records.get(0));
     assertArrayEquals(new byte[] {(byte) 0x61, 0x62, 0x63, 0, 0, 0, 0, 0}, records.get(1)); // dst now holds "abc"
+  }
+
+  @Test
+  void callbackHelpersMatchTheKernel() {
+    BpfMap res = h.map("results", MapType.ARRAY, 4, 8, 64);
+    // count_up (function 1) and visit (function 2) of helpers_callbacks.c, as an engine would run
+    // them: r1..r5 as the helper passes them.
+    h.ctx.callbacks =
+        (ctx, fn, r1, r2, r3, r4, r5) -> {
+          if (fn == 1) {
+            HelperMemory.writeU64(ctx, r2, h.readLong(r2, 8) + r1);
+            return r1 == 9 ? 1 : 0;
+          }
+          HelperMemory.writeU64(ctx, r4, h.readLong(r4, 8) + 1);
+          return h.readLong(r2, 4) == 2 ? 1 : 0;
+        };
+    long sum = h.u64(0);
+    record(0, h.call(HelperIds.LOOP, 100, 1, sum, 0));
+    record(1, h.readLong(sum, 8));
+    record(2, h.call(HelperIds.LOOP, 5, 1, sum, 1));
+    record(3, h.call(HelperIds.LOOP, (1 << 23) + 1, 1, sum, 0));
+    HelperMemory.writeU64(h.ctx, sum, 0);
+    for (int i = 0; i < 4; i++) { // what the program recorded so far
+      res.update(Harness.le(i, 4), Harness.le(results[i], 8), 0);
+    }
+    record(4, h.call(HelperIds.FOR_EACH_MAP_ELEM, res.handle(), 2, sum, 0));
+    record(5, h.readLong(sum, 8));
+    check("helpers_callbacks");
+  }
+
+  @Test
+  void lruEvictionsMatchTheKernelsLruLists() {
+    JsonObject g = golden("maps_lru");
+    Harness lh = new Harness(g.get("cpus").asInt(), Fib.empty());
+    BpfMap a = lh.map("a", MapType.LRU_HASH, 4, 8, 8);
+    BpfMap b = lh.map("b", MapType.LRU_HASH, 4, 8, 8);
+    java.util.function.BiFunction<BpfMap, long[], Long> call =
+        (m, kvf) -> lh.call(HelperIds.MAP_UPDATE_ELEM, m.handle(), lh.u32(kvf[0]), lh.u64(1), kvf[1]);
+    for (int i = 1; i <= 8; i++) {
+      call.apply(a, new long[] {i, 1});
+      call.apply(b, new long[] {i, 1});
+    }
+    record(0, call.apply(a, new long[] {9, 1}));
+    for (int i = 1; i <= 9; i++) {
+      record(i, lh.call(HelperIds.MAP_LOOKUP_ELEM, a.handle(), lh.u32(i)) != 0 ? 1 : 0);
+    }
+    for (int i = 1; i <= 8; i += 2) {
+      lh.call(HelperIds.MAP_LOOKUP_ELEM, b.handle(), lh.u32(i));
+    }
+    for (int i = 9; i <= 12; i++) {
+      call.apply(b, new long[] {i, 1});
+    }
+    for (int i = 1; i <= 12; i++) {
+      record(16 + i, lh.call(HelperIds.MAP_LOOKUP_ELEM, b.handle(), lh.u32(i)) != 0 ? 1 : 0);
+    }
+    BpfMap c = lh.map("c", MapType.LRU_PERCPU_HASH, 4, 8, 4);
+    for (int i = 1; i <= 4; i++) {
+      call.apply(c, new long[] {i, 1});
+    }
+    record(10, call.apply(c, new long[] {5, 2}));
+    record(11, call.apply(c, new long[] {5, 1}));
+    for (int i = 1; i <= 4; i++) {
+      record(11 + i, lh.call(HelperIds.MAP_LOOKUP_ELEM, c.handle(), lh.u32(i)) != 0 ? 1 : 0);
+    }
+    record(29, call.apply(b, new long[] {12, 2}));
+    record(30, call.apply(b, new long[] {12, 1}));
+    record(31, call.apply(b, new long[] {12, 4}));
+    check("maps_lru");
   }
 }

@@ -70,13 +70,9 @@ class KernelDisassemblyTest {
     }
   }
 
-  @Test
-  void matchesBpftoolDumpXlatedForEveryInstructionTheKernelShows() throws Exception {
-    Path bpffs = Paths.get("/sys/fs/bpf");
+  /** Compiles isa/kernel-disasm.c into {@code tmp}; returns the object. */
+  private Path compileSample() throws Exception {
     require(runs("clang", "--version"), "clang not found");
-    require(runs("bpftool", "version"), "bpftool not found");
-    require(
-        Files.isDirectory(bpffs) && Files.isWritable(bpffs), "/sys/fs/bpf not writable (root?)");
     Path src = tmp.resolve("kernel-disasm.c");
     try (InputStream in = getClass().getResourceAsStream("/isa/kernel-disasm.c")) {
       Files.write(src, in.readAllBytes());
@@ -95,6 +91,43 @@ class KernelDisassemblyTest {
             src.toString(),
             "-o",
             obj.toString()));
+    return obj;
+  }
+
+  @Test
+  void decoderAcceptsAndReEncodesEveryCodeSectionClangEmits() throws Exception {
+    Path obj = compileSample();
+    require(runs("llvm-objcopy", "--version"), "llvm-objcopy not found");
+    for (String section : new String[] {"xdp", ".text"}) {
+      Path raw = tmp.resolve("section.bin");
+      exec(
+          List.of(
+              "llvm-objcopy",
+              "-O",
+              "binary",
+              "--only-section=" + section,
+              obj.toString(),
+              raw.toString()));
+      byte[] bytes = Files.readAllBytes(raw);
+      Insn[] insns = Decoder.decode(bytes);
+      assertTrue(insns.length > 3, section + " has " + insns.length + " slots");
+      for (int i = 0; i < insns.length; i++) {
+        long w = 0;
+        for (int k = 7; k >= 0; k--) {
+          w = (w << 8) | (bytes[i * 8 + k] & 0xff);
+        }
+        assertEquals(w, insns[i].encode(), section + " slot " + i);
+      }
+    }
+  }
+
+  @Test
+  void matchesBpftoolDumpXlatedForEveryInstructionTheKernelShows() throws Exception {
+    Path bpffs = Paths.get("/sys/fs/bpf");
+    Path obj = compileSample();
+    require(runs("bpftool", "version"), "bpftool not found");
+    require(
+        Files.isDirectory(bpffs) && Files.isWritable(bpffs), "/sys/fs/bpf not writable (root?)");
     Path pin = bpffs.resolve("xdpemu_disasm_" + ProcessHandle.current().pid());
     String dump;
     try {

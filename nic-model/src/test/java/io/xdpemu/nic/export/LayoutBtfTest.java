@@ -66,7 +66,41 @@ class LayoutBtfTest {
       fail("bpftool, pahole, clang and /sys/kernel/btf/vmlinux are required");
     }
     Assumptions.assumeTrue(tools, "bpftool/pahole/clang or vmlinux BTF missing: skipped");
-    Firmware fw = TestFiles.firmware(file);
+    compareWithPahole(TestFiles.firmware(file), tmp);
+  }
+
+  /** Gaps and tail padding become __u8 __padN[] members in the header and in the BTF alike. */
+  @org.junit.jupiter.api.Test
+  void paddedLayoutMatchesPahole(@TempDir Path tmp) throws Exception {
+    boolean tools =
+        Files.isReadable(VMLINUX)
+            && has("bpftool", "version")
+            && has("pahole", "--version")
+            && has("clang", "--version");
+    if (!tools && TestFiles.requireTools()) {
+      fail("bpftool, pahole, clang and /sys/kernel/btf/vmlinux are required");
+    }
+    Assumptions.assumeTrue(tools, "bpftool/pahole/clang or vmlinux BTF missing: skipped");
+    String text = Files.readString(TestFiles.firmwarePath("mynic-v1.json"));
+    String meta = text.substring(text.indexOf("\"metadata\": {"));
+    text =
+        text.replace(
+            meta,
+            String.join(
+                "\n",
+                "\"metadata\": { \"struct\": \"padded_meta\", \"size\": 40, \"fields\": [",
+                "  { \"name\": \"hash\", \"type\": \"u32\", \"source\": \"rss_hash\" },",
+                "  { \"name\": \"ts\", \"type\": \"u64\", \"offset\": 8, \"source\": \"timestamp\" },",
+                "  { \"name\": \"ptype\", \"type\": \"be16\", \"offset\": 24, \"source\": \"ptype\" }",
+                "] } }"));
+    Firmware fw = io.xdpemu.nic.firmware.FirmwareLoader.parse(text, "padded.json");
+    String header = LayoutHeader.generate(fw);
+    assertTrue(header.contains("__u8 __pad16[8];"), header);
+    assertTrue(header.contains("__u8 __pad26[14];"), header);
+    compareWithPahole(fw, tmp);
+  }
+
+  private static void compareWithPahole(Firmware fw, Path tmp) throws Exception {
     Path ours = tmp.resolve("ours.btf");
     Files.write(ours, LayoutBtf.export(fw, Btf.read(VMLINUX)));
     Path header = tmp.resolve("fw.h");
@@ -142,6 +176,10 @@ class LayoutBtfTest {
       Btf base, Map<Integer, List<String>> types, int id, boolean expand) {
     List<String> t = types.get(id);
     if (t == null) {
+      // pahole may reuse a base type (an array u8[8] of vmlinux) where we add our own
+      if (base.type(id) instanceof io.xdpemu.ebpf.btf.BtfType.Array a) {
+        return "array(" + describe(base, types, a.elemType(), false) + "," + a.nelems() + ")";
+      }
       return base.kind(id) + " " + base.typeName(id);
     }
     String head = t.get(0);
