@@ -5,7 +5,8 @@
 # OUT/load.txt. Short iterations, one fork: meant for a 2-core machine shared with other work.
 #
 # Usage: benchmarks/run-benchmarks.sh [-o OUT] [GROUP...]
-#   GROUP: interpreter program nic replay load btf corpus corpus-slow (default: all but corpus-slow)
+#   GROUP: interpreter program nic replay load btf corpus goals corpus-slow
+#   (default: the first seven)
 # Then: python3 benchmarks/results-table.py OUT   prints the Markdown tables.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,6 +42,11 @@ for g in "${GROUPS_TO_RUN[@]}"; do
     load) jmh load 'LoadBench' -f 1 -wi 2 -i 2 -w 1s -r 1s ;;
     btf) jmh btf 'BtfParseBench' -f 1 -wi 3 -i 3 -w 2s -r 2s ;;
     corpus) jmh corpus 'CorpusVerifyBench' -p set=fast -f 1 -wi 2 -i 3 -w 1s -r 1s ;;
+    goals)  # the figures the goals are stated in, longer iterations (best iteration = least contended)
+      jmh goals-interpreter 'InterpreterBench.aluLoop$' -f 1 -wi 5 -i 8 -w 1s -r 2s
+      jmh goals-program 'ProgramBench' -p program=xdp_drop,xdp_counter -f 1 -wi 5 -i 5 -w 1s -r 2s
+      jmh goals-replay 'ReplayBench.replay$' -p program=xdp_drop -p queues=1 -p nic=plain \
+        -f 1 -wi 5 -i 5 -w 1s -r 2s ;;
     corpus-slow) jmh corpus-slow 'CorpusVerifyBench.verify$' -p set=unsafe_05 -bm ss -f 1 -wi 1 -i 2 ;;
     *) echo "unknown group $g" >&2; exit 2 ;;
   esac
