@@ -1,0 +1,79 @@
+package io.xdpemu.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xdpemu.verifier.VerifierResult;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Every benchmark's set-up and one operation, outside JMH: the inputs are found, the examples load
+ * through the real pipeline and run without trapping, and the replay counts every packet. Keeps a
+ * broken benchmark from being discovered only when someone measures.
+ */
+class BenchmarksSmokeTest {
+  static final Blackhole BH =
+      new Blackhole(
+          "Today's password is swordfish. I understand instantiating Blackholes directly is"
+              + " dangerous.");
+
+  @Test
+  void everyExampleProgramRunsOnEveryPacketOfTheCapture() {
+    for (String p : new String[] {"xdp_pass", "xdp_drop", "xdp_counter", "xdp_bounce",
+        "xdp_calls", "xdp_meta", "xdp_alu", "xdp_hints"}) {
+      ProgramBench b = new ProgramBench();
+      b.program = p;
+      b.engine = "interp";
+      b.setup();
+      b.run(BH);
+      b.baseline(BH);
+    }
+  }
+
+  @Test
+  void nicReceivesEveryPacketWithEveryFirmware() {
+    for (String fw : new String[] {"plain", "mynic-kernel", "mynic-v1", "mynic-v2"}) {
+      NicBench b = new NicBench();
+      b.firmware = fw;
+      b.setup();
+      b.receive(BH);
+      b.baseline(BH);
+      b.tearDown();
+    }
+  }
+
+  @Test
+  void replayCountsEveryPacketOfEveryPass() {
+    ReplayBench b = new ReplayBench();
+    b.program = "xdp_counter";
+    b.queues = 2;
+    b.nic = "mynic-v2";
+    b.engine = "interp";
+    b.setup();
+    assertEquals(ReplayBench.PACKETS, b.replay());
+    assertEquals(2L * ReplayBench.PACKETS, b.replay());
+    b.tearDown();
+  }
+
+  @Test
+  void loadStagesRunForTheHintsProgram() {
+    LoadBench b = new LoadBench();
+    b.program = "xdp_hints";
+    b.setup();
+    assertNotNull(b.readElf());
+    assertNotNull(b.coreRelocate());
+    assertTrue(((VerifierResult) b.verify()).accepted());
+    assertNotNull(b.load());
+  }
+
+  @Test
+  void interpreterBenchProgramsRun() {
+    InterpreterBench b = new InterpreterBench();
+    b.engine = "interp";
+    b.setup();
+    b.aluLoop();
+    b.xdpSubnet(BH);
+  }
+}
