@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * --swap-firmware} swaps, which relink the program against the new firmware's BTF inside the NIC's
  * validator, so a program that does not load on the new firmware refuses the swap.
  */
-public final class Attach {
+public final class Attach implements AutoCloseable {
   private final RxPath nic;
   private final AtomicReference<LoadPipeline.Loaded> loaded = new AtomicReference<>();
 
@@ -37,8 +37,13 @@ public final class Attach {
     }
     Firmware fw = FirmwareLoader.load(o.firmware());
     Nic nic = Nic.create(fw, NicConfig.defaults().withQueues(Math.max(queues, 0)));
-    LoadPipeline.Loaded l = LoadPipeline.load(o, nic.queueCount(), firmwareBtf(fw, o));
-    return new Attach(new NicRxPath(nic, o.firmware().toString()), l);
+    try {
+      LoadPipeline.Loaded l = LoadPipeline.load(o, nic.queueCount(), firmwareBtf(fw, o));
+      return new Attach(new NicRxPath(nic, o.firmware().toString()), l);
+    } catch (RuntimeException | Error e) {
+      nic.close();
+      throw e;
+    }
   }
 
   /** The target BTF for commands without a NIC (verify, disasm, test-run): the firmware's. */
@@ -67,6 +72,14 @@ public final class Attach {
 
   public RxPath nic() {
     return nic;
+  }
+
+  /** Returns the NIC's frame buffers to their pool (netty reference counting). */
+  @Override
+  public void close() {
+    if (nic instanceof NicRxPath n) {
+      n.nic().close();
+    }
   }
 
   /** Parses {@code FILE@N} into a swap at packet index N. */
