@@ -53,6 +53,9 @@ public final class ExecutionContext {
    */
   public CallbackInvoker callbacks;
 
+  /** The call depth of the frame that made the current helper call (engines' bookkeeping). */
+  int helperCallerDepth;
+
   /** Free slot for the runtime/helpers (maps, FIB, ring buffers): looked up by class. */
   public Object services;
 
