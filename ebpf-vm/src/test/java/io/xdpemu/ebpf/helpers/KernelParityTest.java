@@ -198,6 +198,7 @@ class KernelParityTest {
       }
     }
     record(18, h.readLong(out, 4));
+    record(19, h.call(HelperIds.MAP_PUSH_ELEM, lifo.handle(), h.u32(8), 1));
     check("maps_queue");
   }
 
