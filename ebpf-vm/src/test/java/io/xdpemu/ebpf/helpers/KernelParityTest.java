@@ -400,4 +400,35 @@ class KernelParityTest {
     record(31, call.apply(b, new long[] {12, 4}));
     check("maps_lru");
   }
+
+  @Test
+  void tailCallLimitMatchesTheKernel() {
+    BpfMap res = h.map("results", MapType.ARRAY, 4, 8, 64);
+    io.xdpemu.ebpf.maps.ProgArrayMap jmp =
+        (io.xdpemu.ebpf.maps.ProgArrayMap) h.map("jmp", MapType.PROG_ARRAY, 4, 4, 2);
+    String res0 = "0x" + Long.toHexString(res.handle());
+    // helpers_tailcall.c, by hand: count runs in results[0], tail-call slot 0 (itself), count
+    // fall-throughs in results[1], tail-call the empty slot 1, count in results[2].
+    io.xdpemu.ebpf.vm.Program self = new io.xdpemu.ebpf.vm.Program("helpers_tailcall",
+        io.xdpemu.ebpf.isa.Assembler.assemble(String.join("\n",
+            "mov %r6, %r1",
+            "stw [%r10-4], 0", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
+            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
+            "mov %r1, %r6", "lddw %r2, 0x" + Long.toHexString(jmp.handle()), "mov %r3, 0", "call 12",
+            "stw [%r10-4], 1", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
+            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
+            "mov %r1, %r6", "lddw %r2, 0x" + Long.toHexString(jmp.handle()), "mov %r3, 1", "call 12",
+            "stw [%r10-4], 2", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
+            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
+            "mov %r0, 2", "exit")),
+        h.helpers, io.xdpemu.ebpf.vm.Linkage.NONE);
+    jmp.setProgram(0, self);
+    h.packet(dataIn("helpers_tailcall"));
+    assertEquals(2, io.xdpemu.ebpf.vm.Interpreter.forProgram(self).run(h.ctx, CTX));
+    for (int i = 0; i < 3; i++) {
+      byte[] v = res.lookup(Harness.le(i, 4));
+      record(i, java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+    check("helpers_tailcall");
+  }
 }
