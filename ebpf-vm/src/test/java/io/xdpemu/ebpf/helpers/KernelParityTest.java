@@ -317,6 +317,13 @@ class KernelParityTest {
     io.xdpemu.ebpf.helpers.HelperMemory.writeU32(h.ctx, l + 4, h.readLong(l + 4, 4) + 3);
     h.call(HelperIds.SPIN_UNLOCK, l);
     record(15, h.readLong(l + 4, 4));
+    BpfMap perf = h.map("perf", MapType.PERF_EVENT_ARRAY, 4, 4, 2);
+    int peo = HelperIds.PERF_EVENT_OUTPUT;
+    record(16, h.call(peo, CTX, perf.handle(), 0xffffffffL, dst, 8));
+    record(17, h.call(peo, CTX, perf.handle(), 5, dst, 8));
+    record(18, h.call(peo, CTX, perf.handle(), 1L << 60, dst, 8));
+    record(19, h.call(peo, CTX, perf.handle(), (100L << 32) | 0xffffffffL, dst, 8));
+    record(20, h.call(HelperIds.RINGBUF_QUERY, events.handle(), 7));
     record(21, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 0, 0));
     record(22, h.readLong(mtu, 4));
     record(23, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 0, 1));
