@@ -438,4 +438,29 @@ class KernelParityTest {
     }
     check("helpers_tailcall");
   }
+
+  @Test
+  void mapsInMapsMatchTheKernel() {
+    BpfMap innerA = h.map("inner_a", MapType.ARRAY, 4, 8, 4);
+    BpfMap innerB = h.map("inner_b", MapType.ARRAY, 4, 8, 4);
+    io.xdpemu.ebpf.maps.MapDefinition tmpl = innerA.definition();
+    BpfMap outerArr = h.maps.create(new io.xdpemu.ebpf.maps.MapDefinition("outer_arr",
+        MapType.ARRAY_OF_MAPS, 4, 4, 2, 0, 0, 0, 0, null, tmpl, java.util.Map.of(0, "inner_a"), false));
+    BpfMap outerHash = h.maps.create(new io.xdpemu.ebpf.maps.MapDefinition("outer_hash",
+        MapType.HASH_OF_MAPS, 4, 4, 2, 0, 0, 0, 0, null, tmpl, java.util.Map.of(1, "inner_b"), false));
+    h.maps.applyInitialSlots(name -> null);
+    long a = lookup(outerArr, 0);
+    record(0, a != 0 ? 1 : 0);
+    record(1, h.call(HelperIds.MAP_UPDATE_ELEM, a, h.u32(1), h.u64(11), 0));
+    long p = h.call(HelperIds.MAP_LOOKUP_ELEM, a, h.u32(1));
+    record(2, p != 0 ? h.readLong(p, 8) : -1);
+    record(3, lookup(outerArr, 1) != 0 ? 1 : 0);
+    long b = lookup(outerHash, 1);
+    record(4, b != 0 ? 1 : 0);
+    record(5, h.call(HelperIds.MAP_UPDATE_ELEM, b, h.u32(2), h.u64(22), 1));
+    record(6, h.call(HelperIds.MAP_UPDATE_ELEM, b, h.u32(2), h.u64(22), 0));
+    record(7, lookup(outerHash, 2) != 0 ? 1 : 0);
+    check("maps_in_maps");
+    assertArrayEquals(Harness.le(22, 8), innerB.lookup(Harness.le(2, 4)));
+  }
 }
