@@ -86,8 +86,19 @@ final class CallChecker {
     if (p.changesPktData()) {
       clearAllPktPointers();
     }
-    if (id == HelperProtos.LOOP || id == HelperProtos.FOR_EACH_MAP_ELEM) {
+    if (id == HelperProtos.FOR_EACH_MAP_ELEM) {
       pushCallback(insn, idx, meta, id);
+    } else if (id == HelperProtos.LOOP) {
+      // bpf_loop: explore one more callback run only while fewer than nr_loops have been
+      FuncState caller = env.cur.cur();
+      if (Long.compareUnsigned(caller.callbackDepth, regs[1].umax) < 0) {
+        pushCallback(insn, idx, meta, id);
+      } else {
+        caller.callbackDepth = 0;
+        if (env.level2()) {
+          env.verbose("frame" + env.cur.curframe + " bpf_loop iteration limit reached\n");
+        }
+      }
     }
     clearCallerSaved(regs);
     RegState r0 = regs[0];
@@ -596,6 +607,8 @@ final class CallChecker {
     callee.inCallback = true;
     callee.callbackRetMin = 0;
     callee.callbackRetMax = 1;
+    branch.frames[branch.curframe].callbackDepth++;
+    caller.callbackDepth = 0;
     branch.curframe++;
     branch.frames[branch.curframe] = callee;
   }
