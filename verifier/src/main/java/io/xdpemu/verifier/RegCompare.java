@@ -134,6 +134,9 @@ final class RegCompare {
 
   boolean funcStatesEqual(
       FuncState o, FuncState c, int liveRegs, int relevantRegs, boolean stackLive) {
+    if (o.callbackDepth > c.callbackDepth) {
+      return false;
+    }
     for (int i = 0; i < FuncState.MAX_REGS; i++) {
       if ((liveRegs & (1 << i)) == 0) {
         continue;
