@@ -30,7 +30,8 @@ final class RunCommand implements Command {
               .option("--queues", "N", "RX queues, one thread each (default: firmware's RSS"
                   + " queues, 1 without firmware)")
               .flag("--trace", "with --out: write packets.jsonl (every packet in and out)")
-              .repeatable("--swap-firmware", "FILE@N", "load firmware FILE before packet N")
+              .repeatable("--swap-firmware", "FILE@N", "load firmware FILE before packet N (or"
+                  + " FILE@T: T into the capture, e.g. 500us, 2ms, 1.5s)")
               .flag("--serial", "run packets one at a time in input order: identical results"
                   + " even for programs whose queues race on shared maps"));
 

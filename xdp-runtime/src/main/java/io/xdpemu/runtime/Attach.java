@@ -82,21 +82,37 @@ public final class Attach implements AutoCloseable {
     }
   }
 
-  /** Parses {@code FILE@N} into a swap at packet index N. */
+  /** Parses {@code FILE@N} (packet index) or {@code FILE@T} (T with ns/us/ms/s) into a swap. */
   public FirmwareSwap swap(String spec) {
     int at = spec.lastIndexOf('@');
+    String usage = "--swap-firmware wants FILE@N (packet index) or FILE@T (time into the capture:"
+        + " 500us, 2ms, 1.5s), got '" + spec + "'";
     if (at <= 0 || at == spec.length() - 1) {
-      throw new UsageException("--swap-firmware wants FILE@N (packet index), got '" + spec + "'");
+      throw new UsageException(usage);
     }
     String file = spec.substring(0, at);
-    long index;
+    String when = spec.substring(at + 1);
+    long index = -1;
+    long timeNs = -1;
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s)").matcher(when);
     try {
-      index = Long.parseLong(spec.substring(at + 1));
+      if (m.matches()) {
+        double unit = switch (m.group(2)) {
+          case "ns" -> 1;
+          case "us" -> 1e3;
+          case "ms" -> 1e6;
+          default -> 1e9;
+        };
+        timeNs = Math.round(Double.parseDouble(m.group(1)) * unit);
+      } else {
+        index = Long.parseLong(when);
+      }
     } catch (NumberFormatException e) {
-      throw new UsageException("--swap-firmware wants FILE@N (packet index), got '" + spec + "'");
+      throw new UsageException(usage);
     }
-    if (index < 0) {
-      throw new UsageException("--swap-firmware packet index must be >= 0, got " + index);
+    if (index < 0 && timeNs < 0) {
+      throw new UsageException(usage);
     }
     Path p = Path.of(file);
     if (!Files.isReadable(p) || Files.isDirectory(p)) {
@@ -107,7 +123,7 @@ public final class Attach implements AutoCloseable {
     }
     // Parse now so a malformed file is bad input (exit 2) before the replay starts.
     Firmware candidate = FirmwareLoader.load(p);
-    return new FirmwareSwap(index, file, () -> {
+    return new FirmwareSwap(index, timeNs, file, () -> {
       AtomicReference<LoadPipeline.Loaded> relinked = new AtomicReference<>();
       nicPath.nic().load(candidate, fw -> relinked.set(
           LoadPipeline.relink(loaded.get(), firmwareBtf(fw, loaded.get().options()))));

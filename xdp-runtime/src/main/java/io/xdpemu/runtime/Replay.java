@@ -111,7 +111,9 @@ public final class Replay implements AutoCloseable {
     this.queues = attachment.nic().queues();
     this.batchSize = batchSize;
     this.swaps = new ArrayList<>(swaps);
-    this.swaps.sort((a, b) -> Long.compare(a.atIndex(), b.atIndex()));
+    if (this.swaps.stream().allMatch(w -> w.atTimeNs() < 0)) {
+      this.swaps.sort((a, b) -> Long.compare(a.atIndex(), b.atIndex()));
+    } // else: applied in the order given, each when its own condition is met
     this.stats = new ReplayStats(queues);
     this.runners = new QueueRunner[queues];
     for (int q = 0; q < queues; q++) {
@@ -198,11 +200,16 @@ public final class Replay implements AutoCloseable {
     long t0 = System.nanoTime();
     long index = 0;
     int nextSwap = 0;
+    long firstTs = Long.MIN_VALUE;
     try {
       for (Capture cap : captures) {
         CaptureCursor cur = cap.cursor();
         while (cur.next()) {
-          while (nextSwap < swaps.size() && swaps.get(nextSwap).atIndex() <= index) {
+          if (firstTs == Long.MIN_VALUE) {
+            firstTs = cur.timestampNs();
+          }
+          while (nextSwap < swaps.size()
+              && swaps.get(nextSwap).due(index, cur.timestampNs() - firstTs)) {
             drain(sink);
             swap(swaps.get(nextSwap++), index);
           }

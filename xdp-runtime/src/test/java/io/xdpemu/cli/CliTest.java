@@ -232,6 +232,29 @@ class CliTest {
     assertTrue(Files.readString(out.resolve("summary.json")).contains("\"applied\":true"));
   }
 
+  /** FILE@100us: the swap happens before the first packet captured 100 µs after the first one. */
+  @Test
+  void firmwareSwapAtATimeIntoTheCapture() throws Exception {
+    io.xdpemu.pcap.CaptureCursor c = io.xdpemu.pcap.Capture.open(pcap).cursor();
+    long first = -1;
+    long expected = -1;
+    while (c.next()) {
+      first = first < 0 ? c.timestampNs() : first;
+      if (c.timestampNs() - first >= 100_000) {
+        expected = c.index();
+        break;
+      }
+    }
+    assertTrue(expected > 0);
+    Path out = tmp.resolve("swap-time");
+    Outcome o = xdpemu("run", example("seed/xdp_mynic.bpf.o"), "--pcap", pcap.toString(),
+        "--firmware", example("firmware/mynic-v1.json"), "--swap-firmware",
+        example("firmware/mynic-v2.json") + "@100us", "--out", out.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Files.readString(out.resolve("summary.json")).contains(
+        "\"firmware_swaps\":[{\"index\":" + expected + ","), o.out());
+  }
+
   @Test
   void programThatCannotLoadOnTheFirmwareIsRejectedWithExit1() {
     Outcome o = xdpemu("run", example("seed/xdp_mynic.bpf.o"), "--prog", "xdp_mynic_unguarded",
