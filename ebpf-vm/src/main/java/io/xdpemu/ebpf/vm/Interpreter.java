@@ -178,7 +178,10 @@ public final class Interpreter implements Executable, CallbackInvoker {
       long r3,
       long r4,
       long r5) {
-    final long[] r = new long[16];
+    // The context's register file (zeroed), not a new long[16] per run: the array escapes to
+    // helper calls, so C2 cannot scalar-replace it, and it was 144 bytes of garbage per packet.
+    // A callback re-entering the engine gets a fresh one (takeRegisters sees it in use).
+    final long[] r = ctx.takeRegisters();
     r[1] = r1;
     r[2] = r2;
     r[3] = r3;
@@ -657,7 +660,7 @@ public final class Interpreter implements Executable, CallbackInvoker {
                                 + " frames");
                       }
                       if (frames == null) {
-                        frames = new CallStack();
+                        frames = ctx.callStack(r);
                       }
                       frames.push(depth, r, pc + 1, prog);
                       depth++;
@@ -787,6 +790,8 @@ public final class Interpreter implements Executable, CallbackInvoker {
     } catch (RuntimeException e) { // a bug of ours or a helper's: still a trap, never a JVM crash
       ctx.budget = budget;
       throw new TrapException(pc, "internal error: " + e, e);
+    } finally {
+      ctx.releaseRegisters(r);
     }
   }
 
