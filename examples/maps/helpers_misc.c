@@ -89,5 +89,11 @@ int helpers_misc(struct xdp_md *ctx)
 	record(24, bpf_check_mtu(ctx, 0, &mtu, 1, 0));         /* 1: FRAG_NEEDED */
 	record(25, bpf_check_mtu(ctx, 0x7fffffff, &mtu, 0, 0)); /* -ENODEV */
 	record(26, bpf_get_smp_processor_id() < 512);          /* 1 */
+	struct locked nv = {.count = 40};
+	record(27, bpf_map_update_elem(&guarded, &zero, &nv, BPF_F_LOCK));  /* 0 */
+	record(28, bpf_map_update_elem(&guarded, &zero, &nv, BPF_F_LOCK | BPF_NOEXIST)); /* -EEXIST */
+	l = bpf_map_lookup_elem(&guarded, &zero);
+	record(29, l ? l->count : -1);                          /* 40 */
+	record(30, bpf_map_update_elem(&results, &zero, &dst, BPF_F_LOCK)); /* -EINVAL: no lock */
 	return XDP_PASS;
 }

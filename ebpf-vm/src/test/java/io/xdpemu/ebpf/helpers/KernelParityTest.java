@@ -331,6 +331,12 @@ class KernelParityTest {
     record(24, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 1, 0));
     record(25, h.call(HelperIds.CHECK_MTU, CTX, 0x7fffffff, mtu, 0, 0));
     record(26, h.call(HelperIds.GET_SMP_PROCESSOR_ID) < 512 ? 1 : 0);
+    guarded.setSpinLockOffset(0); // what SpecialFields finds in struct locked's BTF
+    long nv = h.stack(new byte[] {0, 0, 0, 0, 40, 0, 0, 0});
+    record(27, h.call(HelperIds.MAP_UPDATE_ELEM, guarded.handle(), h.u32(0), nv, 4));
+    record(28, h.call(HelperIds.MAP_UPDATE_ELEM, guarded.handle(), h.u32(0), nv, 4 | 1));
+    record(29, h.readLong(lookup(guarded, 0) + 4, 4));
+    record(30, h.call(HelperIds.MAP_UPDATE_ELEM, results.handle(), h.u32(0), dst, 4));
     check("helpers_misc");
     assertEquals(64, results.maxEntries());
     assertEquals(java.util.List.of("x=42\n"), trace);
