@@ -317,12 +317,6 @@ class KernelParityTest {
     io.xdpemu.ebpf.helpers.HelperMemory.writeU32(h.ctx, l + 4, h.readLong(l + 4, 4) + 3);
     h.call(HelperIds.SPIN_UNLOCK, l);
     record(15, h.readLong(l + 4, 4));
-    BpfMap perf = h.map("perf", MapType.PERF_EVENT_ARRAY, 4, 4, 2);
-    int peo = HelperIds.PERF_EVENT_OUTPUT;
-    record(16, h.call(peo, CTX, perf.handle(), 0xffffffffL, dst, 8));
-    record(17, h.call(peo, CTX, perf.handle(), 5, dst, 8));
-    record(18, h.call(peo, CTX, perf.handle(), 1L << 60, dst, 8));
-    record(19, h.call(peo, CTX, perf.handle(), (100L << 32) | 0xffffffffL, dst, 8));
     record(20, h.call(HelperIds.RINGBUF_QUERY, events.handle(), 7));
     record(21, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 0, 0));
     record(22, h.readLong(mtu, 4));
@@ -468,5 +462,18 @@ class KernelParityTest {
     record(7, lookup(outerHash, 2) != 0 ? 1 : 0);
     check("maps_in_maps");
     assertArrayEquals(Harness.le(22, 8), innerB.lookup(Harness.le(2, 4)));
+  }
+
+  @Test
+  void perfEventOutputChecksMatchTheKernel() {
+    BpfMap perf = h.map("perf", MapType.PERF_EVENT_ARRAY, 4, 4, 2);
+    h.packet(dataIn("helpers_perf"));
+    long dst = h.u64(0x1111111111111111L);
+    int peo = HelperIds.PERF_EVENT_OUTPUT;
+    record(0, h.call(peo, CTX, perf.handle(), 0xffffffffL, dst, 8));
+    record(1, h.call(peo, CTX, perf.handle(), 5, dst, 8));
+    record(2, h.call(peo, CTX, perf.handle(), 1L << 60, dst, 8));
+    record(3, h.call(peo, CTX, perf.handle(), (100L << 32) | 0xffffffffL, dst, 8));
+    check("helpers_perf");
   }
 }
