@@ -317,12 +317,6 @@ class KernelParityTest {
     io.xdpemu.ebpf.helpers.HelperMemory.writeU32(h.ctx, l + 4, h.readLong(l + 4, 4) + 3);
     h.call(HelperIds.SPIN_UNLOCK, l);
     record(15, h.readLong(l + 4, 4));
-    BpfMap perf = h.map("perf", MapType.PERF_EVENT_ARRAY, 4, 4, 2);
-    int peo = HelperIds.PERF_EVENT_OUTPUT;
-    record(16, h.call(peo, CTX, perf.handle(), 0xffffffffL, dst, 8));
-    record(17, h.call(peo, CTX, perf.handle(), 5, dst, 8));
-    record(18, h.call(peo, CTX, perf.handle(), 1L << 60, dst, 8));
-    record(19, h.call(peo, CTX, perf.handle(), (100L << 32) | 0xffffffffL, dst, 8));
     record(20, h.call(HelperIds.RINGBUF_QUERY, events.handle(), 7));
     record(21, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 0, 0));
     record(22, h.readLong(mtu, 4));
@@ -331,6 +325,12 @@ class KernelParityTest {
     record(24, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 1, 0));
     record(25, h.call(HelperIds.CHECK_MTU, CTX, 0x7fffffff, mtu, 0, 0));
     record(26, h.call(HelperIds.GET_SMP_PROCESSOR_ID) < 512 ? 1 : 0);
+    guarded.setSpinLockOffset(0); // what SpecialFields finds in struct locked's BTF
+    long nv = h.stack(new byte[] {0, 0, 0, 0, 40, 0, 0, 0});
+    record(27, h.call(HelperIds.MAP_UPDATE_ELEM, guarded.handle(), h.u32(0), nv, 4));
+    record(28, h.call(HelperIds.MAP_UPDATE_ELEM, guarded.handle(), h.u32(0), nv, 4 | 1));
+    record(29, h.readLong(lookup(guarded, 0) + 4, 4));
+    record(30, h.call(HelperIds.MAP_UPDATE_ELEM, results.handle(), h.u32(0), dst, 4));
     check("helpers_misc");
     assertEquals(64, results.maxEntries());
     assertEquals(java.util.List.of("x=42\n"), trace);
@@ -462,5 +462,18 @@ class KernelParityTest {
     record(7, lookup(outerHash, 2) != 0 ? 1 : 0);
     check("maps_in_maps");
     assertArrayEquals(Harness.le(22, 8), innerB.lookup(Harness.le(2, 4)));
+  }
+
+  @Test
+  void perfEventOutputChecksMatchTheKernel() {
+    BpfMap perf = h.map("perf", MapType.PERF_EVENT_ARRAY, 4, 4, 2);
+    h.packet(dataIn("helpers_perf"));
+    long dst = h.u64(0x1111111111111111L);
+    int peo = HelperIds.PERF_EVENT_OUTPUT;
+    record(0, h.call(peo, CTX, perf.handle(), 0xffffffffL, dst, 8));
+    record(1, h.call(peo, CTX, perf.handle(), 5, dst, 8));
+    record(2, h.call(peo, CTX, perf.handle(), 1L << 60, dst, 8));
+    record(3, h.call(peo, CTX, perf.handle(), (100L << 32) | 0xffffffffL, dst, 8));
+    check("helpers_perf");
   }
 }
