@@ -180,6 +180,15 @@ class VerifierBehaviourTest {
   }
 
   @Test
+  void packetPointersSurviveAFailedTailCallAsOnLinux618() {
+    String prog =
+        "ldxw %r2, [%r1+4]\nldxw %r7, [%r1+0]\nmov %r3, %r7\nadd %r3, 14\njgt %r3, %r2, +6\n"
+            + "lddw %r2, 0xfd\nmov %r3, 0\ncall 12\nldxb %r0, [%r7+12]\nexit\nmov %r0, 2\nexit";
+    MapDefinition progs = new MapDefinition("jmp", 3, 4, 4, 4, 0, 0, 0, 0, null, null, null, false);
+    assertAccepted(root(prog, progs));
+  }
+
+  @Test
   void variablePacketOffsetIsPrivileged() {
     String prog =
         "ldxw %r2, [%r1+4]\nldxw %r1, [%r1+0]\nmov %r0, 2\nmov %r3, %r1\nadd %r3, 34\n"
