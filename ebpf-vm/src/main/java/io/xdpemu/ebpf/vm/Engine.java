@@ -18,7 +18,10 @@ public interface Engine {
     if (INTERPRETER.name().equals(name)) {
       return INTERPRETER;
     }
-    throw new UsageException("unknown engine '" + name + "' (available: interp)");
+    if ("jit".equals(name)) {
+      return io.xdpemu.ebpf.jit.JitEngine.INSTANCE;
+    }
+    throw new UsageException("unknown engine '" + name + "' (available: interp, jit)");
   }
 
   /** The interpreter. */

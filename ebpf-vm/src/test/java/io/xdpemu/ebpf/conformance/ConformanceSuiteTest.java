@@ -169,7 +169,7 @@ class ConformanceSuiteTest {
 
   /** Every engine runs the whole suite (a JIT adds itself here). */
   private static List<Engine> engines() {
-    return List.of(Engine.INTERPRETER);
+    return List.of(Engine.INTERPRETER, Engine.byName("jit"));
   }
 
   static long run(Engine engine, ConformanceFile file, Insn[] insns) {

@@ -1,0 +1,112 @@
+package io.xdpemu.ebpf.jit;
+
+import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.isa.Decoder;
+import io.xdpemu.ebpf.isa.Insn;
+import io.xdpemu.ebpf.isa.Opcodes;
+import io.xdpemu.ebpf.vm.Engine;
+import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.Helper;
+import io.xdpemu.ebpf.vm.Interpreter;
+import io.xdpemu.ebpf.vm.Program;
+import io.xdpemu.ebpf.vm.TrapException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * {@code --engine jit}: compiles each {@link Program} once to a hidden JVM class (cached while the
+ * program lives) and runs that. A program the JIT cannot compile (a function whose bytecode would
+ * exceed the JVM's 64 KB per method, or the constant pool limit) runs in the {@link Interpreter}
+ * instead, transparently: same results, same traps, only slower. {@link #compiled} tells which.
+ */
+public final class JitEngine implements Engine {
+  /** The engine instance {@code Engine.byName("jit")} returns. */
+  public static final JitEngine INSTANCE = new JitEngine();
+
+  private static final String CLASS_PREFIX = "io/xdpemu/ebpf/jit/Bpf_";
+
+  private final Map<Program, Executable> cache = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private JitEngine() {}
+
+  @Override
+  public String name() {
+    return "jit";
+  }
+
+  @Override
+  public Executable prepare(Program program) {
+    Executable e = cache.get(program);
+    if (e == null) {
+      e = compileOrInterpret(program);
+      cache.put(program, e);
+    }
+    return e;
+  }
+
+  /** Whether {@code executable} (from {@link #prepare}) is compiled code, not the fallback. */
+  public static boolean compiled(Executable executable) {
+    return executable instanceof JitProgram;
+  }
+
+  private Executable compileOrInterpret(Program program) {
+    Insn[] insns = Decoder.validate(program.insns()); // same refusal as the interpreter's
+    int n = insns.length;
+    long[] wide = new long[n];
+    boolean[] deferred = new boolean[n];
+    XdpemuException[] deferredTraps = new XdpemuException[n];
+    Helper[] kfuncs = new Helper[n];
+    int[] kfuncIds = new int[n];
+    for (int pc = 0; pc < n; pc++) {
+      Insn insn = insns[pc];
+      if (insn.opcode() == Opcodes.LD_IMM64) {
+        // The interpreter's predecode: the two imm halves, or the Linkage's value for pseudo srcs.
+        wide[pc] = (insns[pc + 1].imm() & 0xffffffffL) << 32 | (insn.imm() & 0xffffffffL);
+        if (insn.src() != 0) {
+          try {
+            wide[pc] = program.linkage().ldImm64(pc);
+          } catch (XdpemuException e) {
+            deferred[pc] = true;
+            deferredTraps[pc] = e;
+          }
+        }
+        pc++;
+      } else if (insn.opcode() == Opcodes.CALL_OP && insn.src() == Opcodes.PSEUDO_KFUNC_CALL) {
+        kfuncs[pc] = program.linkage().kfunc(pc);
+        kfuncIds[pc] = insn.imm();
+      }
+    }
+    byte[] classFile;
+    try {
+      classFile = new JitCompiler(insns, wide, deferred).compile(CLASS_PREFIX + javaName(program));
+    } catch (JitLimitException tooBig) {
+      return Interpreter.forProgram(program);
+    }
+    JitProgram p = new JitProgram(program, kfuncs, kfuncIds, deferredTraps, this);
+    p.install(define(classFile, program));
+    return p;
+  }
+
+  private static JitCode define(byte[] classFile, Program program) {
+    try {
+      MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(classFile, true);
+      return (JitCode)
+          hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
+    } catch (Throwable e) { // a class the JVM refuses is a bug of ours: say which program
+      throw new TrapException(
+          0, "internal error: jit produced an invalid class for " + program.name() + ": " + e, e);
+    }
+  }
+
+  /** The program name reduced to identifier characters (the class name shows in stack traces). */
+  private static String javaName(Program program) {
+    StringBuilder sb = new StringBuilder();
+    for (char ch : program.name().toCharArray()) {
+      sb.append(Character.isJavaIdentifierPart(ch) && ch < 128 ? ch : '_');
+    }
+    return sb.length() == 0 ? "prog" : sb.toString();
+  }
+}
