@@ -254,6 +254,34 @@ class VerifierBehaviourTest {
   }
 
   @Test
+  void globalFunctionIsVerifiedOnceAgainstItsPrototypeAndInvalidatesPacketPointers() {
+    String prog =
+        "ldxw %r2, [%r1+4]\nldxw %r7, [%r1+0]\nmov %r3, %r7\nadd %r3, 14\njgt %r3, %r2, +3\n"
+            + "call local g\nldxb %r0, [%r7+12]\nexit\nmov %r0, 2\nexit\n"
+            + "g:\nmov %r2, 0\ncall 44\nexit";
+    ProgramInfo info =
+        new ProgramInfo() {
+          @Override
+          public java.util.List<FunctionInfo> functions() {
+            return java.util.List.of(
+                new FunctionInfo(
+                    10, "g", true, java.util.List.of(ArgKind.CTX), java.util.List.of(0), true));
+          }
+        };
+    VerifierResult r =
+        Verifier.verify(asm(prog), VerifierOptions.privileged(info).withLogLevel(2));
+    assertRejected(r, "R7 invalid mem access 'scalar'");
+    assertTrue(r.log().contains("Func#1 ('g') is global and assumed valid."), r.log());
+    VerifierResult ok =
+        Verifier.verify(
+            asm(prog.replace("ldxb %r0, [%r7+12]", "mov %r0, 1")),
+            VerifierOptions.privileged(info).withLogLevel(2));
+    assertAccepted(ok);
+    assertTrue(
+        ok.log().contains("Func#1 ('g') is safe for any args that match its prototype"), ok.log());
+  }
+
+  @Test
   void bpfLoopCallbackMustReturnZeroOrOne() {
     String ok =
         "mov %r1, 4\nlddw %r2, 0\nmov %r3, 0\nmov %r4, 0\ncall 181\nmov %r0, 2\nexit\n"
