@@ -349,7 +349,7 @@ final class MemChecker {
   void stackAccess(
       int regno, RegState reg, int off, int size, boolean write, RegState value, boolean stImm) {
     FuncState f = stackFrame(reg);
-    checkStackBounds(regno, reg, off, size, write, f, "");
+    checkStackBounds(regno, reg, off, size, write, f);
     if (!write) {
       return;
     }
@@ -360,8 +360,8 @@ final class MemChecker {
     writeFixedOff(f, (int) (off + reg.varOff.value()), size, value, stImm);
   }
 
-  void checkStackBounds(
-      int regno, RegState reg, int off, int size, boolean write, FuncState f, String unused) {
+  /** check_stack_access_within_bounds(). */
+  void checkStackBounds(int regno, RegState reg, int off, int size, boolean write, FuncState f) {
     long minOff;
     long maxOff;
     if (reg.varOff.isConst()) {
@@ -392,14 +392,10 @@ final class MemChecker {
           "invalid variable-offset" + extra + " stack R" + regno + " var_off="
               + AluChecker.tnumStr(reg.varOff) + " off=" + off + " size=" + size);
     }
+    // the "stack depth" line: deepest byte touched per function, rounded to 8 (update_stack_depth)
     int depth = (int) -minOff;
-    int sp = env.cfg.subprogOf(env.cur.insnIdx);
-    int frameSp = f.subprog;
-    if (frameSp >= 0 && depth > env.stackDepth[frameSp]) {
-      env.stackDepth[frameSp] = (depth + 7) / 8 * 8;
-    }
-    if (sp < 0) {
-      throw env.reject("internal: no subprogram");
+    if (depth > env.stackDepth[f.subprog]) {
+      env.stackDepth[f.subprog] = (depth + 7) / 8 * 8;
     }
   }
 
