@@ -412,8 +412,8 @@ final class MemChecker {
     if (value != null && aligned && value.type == RegType.SCALAR && !stImm) {
       long width = 64 - Long.numberOfLeadingZeros(value.umax);
       boolean fits = width <= size * 8L;
-      if (fits && value.id == 0 && !value.varOff.isConst()) {
-        value.id = env.newId(); // assign_scalar_id_before_mov(): spill and register stay linked
+      if (fits) {
+        value.assignIdBeforeMov(env::newId); // spill and register stay linked
       }
       saveRegister(s, value, size);
       if (!fits) {
