@@ -153,6 +153,15 @@ final class MemChecker {
         }
         checkPacketAccess(regno, reg, off, size);
         break;
+      case PTR_TO_SOCKET:
+      case PTR_TO_SOCK_COMMON:
+        checkPtrOffReg(regno, reg, StateFormatter.typeName(reg));
+        if (write || !sockAccessOk(off, size, reg.type == RegType.PTR_TO_SOCK_COMMON)) {
+          throw env.reject(
+              "R" + regno + " invalid " + StateFormatter.typeName(reg) + " access off=" + off
+                  + " size=" + size);
+        }
+        break;
       default:
         throw env.reject("R" + regno + " invalid mem access '" + StateFormatter.typeName(reg) + "'");
     }
@@ -273,6 +282,32 @@ final class MemChecker {
       return null;
     }
     return RegState.pointer(t);
+  }
+
+  /**
+   * bpf_sock_is_valid_access() / bpf_sock_common_is_valid_access(): reads of {@code struct
+   * bpf_sock} (80 bytes of u32 fields; {@code dst_port} is a __be16 followed by 2 unreadable
+   * bytes), narrow reads allowed on the address, port and state fields.
+   */
+  private static boolean sockAccessOk(int off, int size, boolean common) {
+    if (off < 0 || off >= 80 || off % size != 0) {
+      return false;
+    }
+    if (common && off >= 8 && off < 24) {
+      return false; // type, protocol, mark, priority
+    }
+    boolean narrowOk = size <= 4 && Integer.bitCount(size) == 1;
+    if (off == 4 || off == 8 || off == 12 || off == 44 || off == 72 || off == 76
+        || (off >= 24 && off < 44) || (off >= 52 && off < 72)) {
+      return narrowOk; // family, type, protocol, src_port, state, rx_queue_mapping, addresses
+    }
+    if (off == 48) {
+      return size == 4 || size == 2 || size == 1; // dst_port
+    }
+    if (off > 48 && off < 52) {
+      return off == 49 && size == 1; // inside dst_port only
+    }
+    return size == 4;
   }
 
   /** check_packet_access(). */

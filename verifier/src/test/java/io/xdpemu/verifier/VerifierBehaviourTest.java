@@ -310,6 +310,20 @@ class VerifierBehaviourTest {
   }
 
   @Test
+  void socketFromLookupIsReadableAfterNullCheckAndMustBeReleased() {
+    String prog =
+        "stdw [%r10-16], 0\nstdw [%r10-8], 0\nmov %r2, %r10\nadd %r2, -16\nmov %r3, 12\n"
+            + "mov %r4, -1\nmov %r5, 0\ncall 84\njeq %r0, 0, +3\nldxw %r6, [%r0+72]\n"
+            + "mov %r1, %r0\ncall 86\nmov %r0, 2\nexit";
+    assertAccepted(root(prog));
+    assertRejected(
+        root(prog.replace("[%r0+72]", "[%r0+100]")), "R0 invalid sock access off=100 size=4");
+    assertRejected(
+        root(prog.replace("mov %r1, %r0\ncall 86\n", "mov %r1, %r0\nmov %r1, 0\n")),
+        "BPF_EXIT instruction in main prog would lead to reference leak");
+  }
+
+  @Test
   void helperNotAvailableToXdpIsRefused() {
     assertRejected(
         root("call 14\nmov %r0, 0\nexit"),
