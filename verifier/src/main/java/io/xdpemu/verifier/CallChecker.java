@@ -339,6 +339,9 @@ final class CallChecker {
       checkGlobalCallArgs(sp, regs);
       env.verbose("Func#" + sub + " ('" + sp.name + "') is global and assumed valid.\n");
       env.cfg.markCalled(sub);
+      if (sp.changesPktData) {
+        clearAllPktPointers(); // the global function may have moved the packet
+      }
       clearCallerSaved(regs);
       regs[0].markUnknown();
       env.scratchReg(0);

@@ -263,7 +263,7 @@ final class HelperArgChecker {
       throw env.reject("invalid zero-sized read");
     }
     FuncState f = env.mem.stackFrame(reg);
-    env.mem.checkStackBounds(regno, reg, reg.off, size, write, f, "");
+    env.mem.checkStackBounds(regno, reg, reg.off, size, write, f);
     long minOff;
     long maxOff;
     if (reg.varOff.isConst()) {

@@ -495,21 +495,44 @@ final class JmpChecker {
     }
   }
 
-  /** find_equal_scalars(): copies sharing an id learn the same bounds. */
+  /**
+   * sync_linked_regs(): registers linked to {@code known} (same base id) learn its bounds; a
+   * register linked with a different constant offset gets them shifted by the difference.
+   */
   private static void findEqualScalars(VerifierState st, RegState known) {
+    int base = known.id & ~RegState.ADD_CONST;
     for (int f = 0; f <= st.curframe; f++) {
       FuncState fs = st.frames[f];
       for (RegState r : fs.regs) {
-        if (r != known && r.type == RegType.SCALAR && r.id == known.id) {
-          r.assign(known);
-        }
+        syncLinked(r, known, base);
       }
       for (StackSlot s : fs.stack) {
-        if (s.isSpill() && s.spilled.type == RegType.SCALAR && s.spilled.id == known.id) {
-          s.spilled.assign(known);
+        if (s.isSpill()) {
+          syncLinked(s.spilled, known, base);
         }
       }
     }
+  }
+
+  private static void syncLinked(RegState r, RegState known, int base) {
+    if (r == known || r.type != RegType.SCALAR || (r.id & ~RegState.ADD_CONST) != base) {
+      return;
+    }
+    boolean rConst = (r.id & RegState.ADD_CONST) != 0;
+    boolean kConst = (known.id & RegState.ADD_CONST) != 0;
+    if ((!rConst && !kConst) || r.off == known.off) {
+      r.assign(known);
+      return;
+    }
+    int savedOff = r.off;
+    int savedId = r.id;
+    RegState delta = RegState.constScalar((long) r.off - (long) known.off);
+    r.assign(known);
+    r.off = savedOff;
+    r.id = savedId;
+    ScalarAlu.addBounds(r, delta);
+    r.varOff = r.varOff.add(delta.varOff);
+    Bounds.sync(r);
   }
 
   /** mark_ptr_or_null_regs(). */
