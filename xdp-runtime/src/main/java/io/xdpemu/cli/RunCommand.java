@@ -73,7 +73,7 @@ final class RunCommand implements Command {
             attach.loaded()::newContext,
             attach.loaded().maps(),
             new ReplayRun.Options(captures, outDir, a.has("--trace"), swaps, Replay.DEFAULT_BATCH,
-                a.has("--serial")),
+                a.has("--serial"), attach.loaded().devices()),
             attach.loaded().describe(),
             ProgressBar.terminal() ? out : null);
     out.println(SummaryReport.table(stats, attach.loaded().describe(), attach.nic().describe()));

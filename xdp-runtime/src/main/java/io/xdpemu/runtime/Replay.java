@@ -104,6 +104,22 @@ public final class Replay implements AutoCloseable {
       List<FirmwareSwap> swaps,
       int batchSize,
       boolean serial) {
+    this(attachment, contexts, maps, keepMeta, swaps, batchSize, serial, i -> i > 0);
+  }
+
+  /**
+   * @param devices which ifindexes exist for bpf_redirect (the --fib interfaces); a redirect to
+   *     another fails with -EINVAL and the frame is dropped
+   */
+  public Replay(
+      Attachment attachment,
+      IntFunction<ExecutionContext> contexts,
+      MapRegistry maps,
+      boolean keepMeta,
+      List<FirmwareSwap> swaps,
+      int batchSize,
+      boolean serial,
+      java.util.function.IntPredicate devices) {
     this.attachment = attachment;
     this.serial = serial;
     this.eventMaps = maps != null && maps.all().stream().anyMatch(
@@ -117,7 +133,7 @@ public final class Replay implements AutoCloseable {
     this.stats = new ReplayStats(queues);
     this.runners = new QueueRunner[queues];
     for (int q = 0; q < queues; q++) {
-      runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta);
+      runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
     }
     this.batches[0] = new Batch(batchSize, queues);
     this.batches[1] = queues > 1 && !serial ? new Batch(batchSize, queues) : batches[0];
