@@ -280,6 +280,7 @@ class InterpreterTest {
   @Test
   void engineIsChosenByName() {
     assertSame(Engine.INTERPRETER, Engine.byName("interp"));
-    assertThrows(io.xdpemu.ebpf.UsageException.class, () -> Engine.byName("jit"));
+    assertSame(io.xdpemu.ebpf.jit.JitEngine.INSTANCE, Engine.byName("jit"));
+    assertThrows(io.xdpemu.ebpf.UsageException.class, () -> Engine.byName("ubpf"));
   }
 }
