@@ -265,7 +265,14 @@ final class JitCompiler {
             c.op(ATHROW);
             return false;
           }
-          c.lconst(wide[pc]);
+          if (insn.src() == 0) {
+            c.lconst(wide[pc]);
+          } else { // a linked value (map handle, ...): per program, so the class can be shared
+            c.aload(Frame.P);
+            c.getfield(Frame.PROGRAM, "linkedValues", "[J");
+            c.iconst(pc);
+            c.op(LALOAD);
+          }
           c.lstore(reg(insn.dst()));
           return true;
         default: // JMP, JMP32

@@ -16,11 +16,17 @@ import io.xdpemu.ebpf.vm.TrapException;
  */
 final class JitProgram implements Executable {
   private final Program program;
+  /** ld_imm64 values by pc (pseudo sources resolved through the Linkage); read by the code. */
+  final long[] linkedValues;
   private final HelperRegistry helpers;
   private final Helper[] kfuncs;
   private final int[] kfuncIds;
   private final XdpemuException[] deferredTraps;
   private final JitEngine engine;
+  /** Keeps the engine's entry for the shared generated class alive while this program lives. */
+  @SuppressWarnings("unused")
+  private final JitEngine.CodeKey codeKey;
+
   private JitCode code;
 
   /** Last tail-call target seen, to skip the engine's cache on repeated tail calls. */
@@ -30,11 +36,15 @@ final class JitProgram implements Executable {
 
   JitProgram(
       Program program,
+      long[] linkedValues,
       Helper[] kfuncs,
       int[] kfuncIds,
       XdpemuException[] deferredTraps,
+      JitEngine.CodeKey codeKey,
       JitEngine engine) {
+    this.codeKey = codeKey;
     this.program = program;
+    this.linkedValues = linkedValues;
     this.helpers = program.helpers();
     this.kfuncs = kfuncs;
     this.kfuncIds = kfuncIds;
