@@ -23,11 +23,10 @@ if [ ! -d "$SRC/tools/testing/selftests/bpf/progs" ]; then
   fi
   deb=$(ls linux-source-6.12_*.deb | head -n 1)
   dpkg-deb --fsys-tarfile "$deb" | tar -x ./usr/src/linux-source-6.12.tar.xz
-  tar -xJf usr/src/linux-source-6.12.tar.xz \
-    linux-source-6.12/tools/testing/selftests/bpf/progs \
-    linux-source-6.12/tools/testing/selftests/bpf/bpf_experimental.h \
-    linux-source-6.12/tools/testing/selftests/bpf/bpf_kfuncs.h \
-    linux-source-6.12/tools/include
+  tar -xJf usr/src/linux-source-6.12.tar.xz --wildcards \
+    'linux-source-6.12/tools/testing/selftests/bpf/progs' \
+    'linux-source-6.12/tools/testing/selftests/bpf/*.h' \
+    'linux-source-6.12/tools/include'
   rm -f usr/src/linux-source-6.12.tar.xz
 fi
 
@@ -35,6 +34,10 @@ fi
 if [ ! -s "$WORK/vmlinux.h" ] && [ -r /sys/kernel/btf/vmlinux ]; then
   bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$WORK/vmlinux.h"
 fi
+
+# -target bpf makes glibc headers look for the 32-bit stubs, which 64-bit hosts do not install.
+mkdir -p "$WORK/gnu"
+[ -f "$WORK/gnu/stubs-32.h" ] || : > "$WORK/gnu/stubs-32.h"
 
 MULTIARCH=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 PROGS=$SRC/tools/testing/selftests/bpf/progs
@@ -53,5 +56,5 @@ done
 echo "compiled $ok verifier_*.c files, $failed failed (see $WORK/compile.log)"
 
 cd "$ROOT"
-exec mvn -q -B -o test -pl verifier -am -Dtest=KernelSelftestsTest \
+XDPEMU_SELFTESTS="$OBJ" exec mvn -q -B -o test -pl verifier -am -Dtest=KernelSelftestsTest \
   -Dsurefire.failIfNoSpecifiedTests=false -Dxdpemu.selftests="$OBJ"

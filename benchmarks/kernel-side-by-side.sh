@@ -61,7 +61,10 @@ emulator_ns() {  # $1 = object, $2 = program
 
 median() { sort -n | awk '{v[NR]=$1} END{ if (NR==0) print ""; else if (NR%2) print v[(NR+1)/2]; else print int((v[NR/2]+v[NR/2+1])/2) }'; }
 
-echo "Linux $(uname -r), $(bpftool version | head -n 1), repeat $REPEAT, $ROUNDS rounds (median), frame 60 bytes"
+cpu=$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -n 1)
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Linux $(uname -r), ${cpu:-unknown CPU} x $(nproc), $(java -version 2>&1 | head -n 1)"
+echo "$(bpftool version | head -n 1), repeat $REPEAT, $ROUNDS rounds (median), frame 60 bytes, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "command: benchmarks/kernel-side-by-side.sh -n $REPEAT -r $ROUNDS '$GLOB'"
 echo
 echo "| program | kernel ns | xdpemu ns | xdpemu / kernel |"
 echo "| --- | ---: | ---: | ---: |"
@@ -92,3 +95,5 @@ for obj in "$ROOT"/examples/$GLOB.o; do
   fi
   echo "| $name | ${k:-n/a} | ${e:-n/a} | $ratio |"
 done
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

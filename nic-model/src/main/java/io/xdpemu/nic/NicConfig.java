@@ -30,13 +30,30 @@ public record NicConfig(
 
   public NicConfig {
     if (headroom < io.xdpemu.ebpf.vm.XdpBuff.XDP_FRAME_SIZE || headroom > frameSize / 2) {
-      throw new IllegalArgumentException("headroom " + headroom + " out of range");
+      throw new io.xdpemu.ebpf.UsageException(
+          "NIC headroom "
+              + headroom
+              + " out of range: at"
+              + " least "
+              + io.xdpemu.ebpf.vm.XdpBuff.XDP_FRAME_SIZE
+              + " (struct xdp_frame), at most half"
+              + " the "
+              + frameSize
+              + "-byte frame");
     }
     if (tailroom < 0 || frameSize - headroom - tailroom < 64) {
-      throw new IllegalArgumentException("frame size " + frameSize + " leaves no room for data");
+      throw new io.xdpemu.ebpf.UsageException(
+          "NIC frame size "
+              + frameSize
+              + " with headroom "
+              + headroom
+              + " and tailroom "
+              + tailroom
+              + " leaves less than 64 bytes for a packet");
     }
     if (queues < 0 || frames < 1) {
-      throw new IllegalArgumentException("queues/frames must be positive");
+      throw new io.xdpemu.ebpf.UsageException(
+          "NIC queues must be >= 0 (0 = the firmware's) and" + " frames per queue >= 1");
     }
   }
 

@@ -8,6 +8,7 @@ import io.xdpemu.ebpf.vm.RxMetadataSource;
 import io.xdpemu.ebpf.vm.XdpBuff;
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.nic.parse.ParseResult;
+import io.xdpemu.nic.parse.ParseStatus;
 
 /**
  * One RX queue: what a driver's NAPI poll does for one frame, in software.
@@ -35,6 +36,7 @@ public final class RxQueue implements RxMetadataSource {
   private int nextFrame;
   private long received;
   private long dropped;
+  private final long[] statusCounts = new long[ParseStatus.values().length];
 
   private ActiveFirmware fw;
   private ParseResult result;
@@ -77,6 +79,14 @@ public final class RxQueue implements RxMetadataSource {
     return dropped;
   }
 
+  /**
+   * Frames received per parse outcome, indexed by {@link ParseStatus#ordinal()} (parse errors by
+   * type, for statistics). Read it from the queue's thread or after the queue stopped.
+   */
+  public long[] parseStatusCounts() {
+    return statusCounts.clone();
+  }
+
   /** The parse result of the last frame received (valid until the next call). */
   public ParseResult lastResult() {
     return result;
@@ -110,6 +120,7 @@ public final class RxQueue implements RxMetadataSource {
     }
     fw.parser().parse(pkt, off, len, result);
     fw.classifier().classify(pkt, off, result, rssInput);
+    statusCounts[result.status.ordinal()]++;
 
     ByteBuf buf = frames[nextFrame];
     int slot = (int) (received % ringSlots);

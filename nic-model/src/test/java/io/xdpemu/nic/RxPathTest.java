@@ -172,6 +172,18 @@ class RxPathTest {
   }
 
   @Test
+  void refusesImpossibleNicParameters() {
+    io.xdpemu.ebpf.UsageException e =
+        assertThrows(
+            io.xdpemu.ebpf.UsageException.class, () -> NicConfig.defaults().withHeadroom(16));
+    assertTrue(
+        e.getMessage().contains("NIC headroom 16 out of range: at least 40"), e.getMessage());
+    assertThrows(
+        io.xdpemu.ebpf.UsageException.class, () -> NicConfig.defaults().withTailroom(3800));
+    assertThrows(io.xdpemu.ebpf.UsageException.class, () -> NicConfig.defaults().withFrames(0));
+  }
+
+  @Test
   void steersByIndirectionTableAndSpreadsFlows() {
     Firmware fw = TestFiles.firmware("mynic-v1.json");
     try (Nic nic = Nic.create(fw, NicConfig.defaults())) {
@@ -203,6 +215,21 @@ class RxPathTest {
         queues.add(nic.steer(p, p.length));
       }
       assertEquals(4, queues.size());
+    }
+  }
+
+  @Test
+  void countsParseOutcomesPerQueue() {
+    try (Nic nic = Nic.create(TestFiles.firmware("mynic-v1.json"), NicConfig.defaults())) {
+      RxQueue q = nic.queue(0);
+      ExecutionContext ctx = context();
+      q.receive(TCP, 0, TCP.length, 0, ctx);
+      q.receive(TCP, 0, 40, 0, ctx); // cut inside the TCP header
+      q.receive(TCP, 0, 40, 0, ctx);
+      long[] c = q.parseStatusCounts();
+      assertEquals(1, c[io.xdpemu.nic.parse.ParseStatus.OK.ordinal()]);
+      assertEquals(2, c[io.xdpemu.nic.parse.ParseStatus.TRUNCATED.ordinal()]);
+      assertEquals(40, ctx.xdp().length()); // a truncated frame is still delivered
     }
   }
 

@@ -301,7 +301,10 @@ final class AluChecker {
     if (!saneOffset(off, ptr.type, ptr) || !saneOffset(ptr, ptr.type, ptr)) {
       throw new Reject(env.log.errorLines.get(env.log.errorLines.size() - 1));
     }
-    if ((op == Opcodes.ADD || op == Opcodes.SUB) && !env.bypassSpecV1 && (insn.opcode() & Opcodes.X) != 0) {
+    if ((op == Opcodes.ADD || op == Opcodes.SUB)
+        && !env.bypassSpecV1
+        && !env.cur.speculative
+        && (insn.opcode() & Opcodes.X) != 0) {
       sanitizePtrAlu(insn, op, ptr, off, ptrIsDst);
     }
     r.mark32Unbounded();

@@ -56,13 +56,18 @@ final class JmpChecker {
     }
     int pred = branchTaken(dst, src, op, j32);
     int target = idx + insn.off() + 1;
-    if (pred == 1) {
+    if (pred == 1 || pred == 0) {
+      if (!env.bypassSpecV1) {
+        // sanitize_speculative_path(): the CPU may still run the dead branch speculatively
+        VerifierState spec = env.pushBranch(pred == 1 ? idx + 1 : target, idx);
+        spec.speculative = true;
+        spec.regs()[insn.dst()].markUnknown();
+        if (x) {
+          spec.regs()[insn.src()].markUnknown();
+        }
+      }
       printState(idx);
-      return target;
-    }
-    if (pred == 0) {
-      printState(idx);
-      return idx + 1;
+      return pred == 1 ? target : idx + 1;
     }
     VerifierState other = env.pushBranch(target, idx);
     RegState[] oregs = other.regs();

@@ -129,7 +129,7 @@ final class StatePruner {
   }
 
   private boolean statesEqual(VerifierState old, VerifierState cur, int idx, boolean exact) {
-    if (old.curframe != cur.curframe) {
+    if (old.curframe != cur.curframe || (old.speculative && !cur.speculative)) {
       return false;
     }
     RegCompare cmp = new RegCompare(exact, env.allowUninitStack);

@@ -240,7 +240,7 @@ public final class Verifier {
         if (pruner.isStateVisited(idx)) {
           if (log.enabled()) {
             if (doPrintState) {
-              verbose("\nfrom " + cur.prevInsnIdx + " to " + idx + ": safe\n");
+              verbose("\nfrom " + cur.prevInsnIdx + " to " + idx + specSuffix() + ": safe\n");
             } else {
               verbose(idx + ": safe\n");
             }
@@ -252,7 +252,9 @@ public final class Verifier {
         }
       }
       if (level2() && doPrintState) {
-        verbose("\nfrom " + cur.prevInsnIdx + " to " + idx + ":" + stateString(true) + "\n");
+        verbose(
+            "\nfrom " + cur.prevInsnIdx + " to " + idx + specSuffix() + ":" + stateString(true)
+                + "\n");
         doPrintState = false;
       }
       if (log.enabled()) {
@@ -314,6 +316,10 @@ public final class Verifier {
         jmpsProcessed++;
         return jmp.checkJump(insn, idx);
     }
+  }
+
+  private String specSuffix() {
+    return cur.speculative ? " (speculative execution)" : "";
   }
 
   /** Path finished (exit or pruned): update branch counts, pop the next pending branch. */

@@ -9,6 +9,8 @@ final class VerifierState {
   final FuncState[] frames = new FuncState[Verifier.MAX_CALL_FRAMES];
   int curframe;
   int insnIdx;
+  /** A path the CPU may only take speculatively (sanitize_speculative_path, unprivileged only). */
+  boolean speculative;
   int prevInsnIdx = -1;
   Checkpoint parent;
   /** Processed jumps along this path since the last checkpoint, for loop heuristics. */
@@ -21,6 +23,7 @@ final class VerifierState {
     }
     s.curframe = curframe;
     s.insnIdx = insnIdx;
+    s.speculative = speculative;
     s.prevInsnIdx = prevInsnIdx;
     s.parent = parent;
     return s;

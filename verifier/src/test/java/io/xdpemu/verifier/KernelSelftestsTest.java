@@ -42,6 +42,9 @@ class KernelSelftestsTest {
       p = System.getenv("XDPEMU_SELFTESTS");
     }
     Path dir = p == null ? Paths.get("target", "selftests", "obj") : Paths.get(p);
+    if (p != null && !Files.isDirectory(dir)) {
+      throw new IllegalStateException("xdpemu.selftests names a missing directory: " + dir);
+    }
     Assumptions.assumeTrue(
         Files.isDirectory(dir), "kernel selftests not built (run .ci/verifier-selftests.sh): " + dir);
     return dir;

@@ -193,6 +193,15 @@ class VerifierBehaviourTest {
   }
 
   @Test
+  void unprivilegedLoadersAlsoVerifyTheSpeculativelyTakenDeadBranch() {
+    String prog = "mov %r0, 0\njeq %r0, 0, +1\nldxdw %r0, [%r0+0]\nmov %r0, 2\nexit";
+    assertAccepted(root(prog));
+    VerifierResult r = unpriv(prog);
+    assertRejected(r, "R0 invalid mem access 'scalar'");
+    assertTrue(r.log().contains("from 1 to 2 (speculative execution): R0=scalar() R1=ctx() R10=fp0"), r.log());
+  }
+
+  @Test
   void detectsALoopThatNeverChangesState() {
     VerifierResult r = root("mov %r0, 2\nadd %r0, 0\njeq %r0, 2, -2\nexit");
     assertRejected(r, "infinite loop detected at insn 1");

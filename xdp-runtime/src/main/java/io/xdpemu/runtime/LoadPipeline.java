@@ -119,6 +119,8 @@ public final class LoadPipeline {
     for (MapDefinition d : obj.maps()) {
       maps.create(d);
     }
+    // bpf_spin_lock fields from the value BTF (enables BPF_F_LOCK, as btf_parse_fields does).
+    io.xdpemu.ebpf.maps.SpecialFields.apply(obj.types(), maps);
     Fib fib = o.fib() == null ? Fib.empty() : FibJson.read(o.fib());
     if (o.fib() != null) {
       maps.setDevices(ifindex -> fib.byIfindex(ifindex) != null);

@@ -35,6 +35,10 @@ final class PacketSlot {
 
   int redirectKey;
   BpfMap redirectMap;
+  /** BPF_F_BROADCAST through a devmap: every target ifindex, in key order. */
+  long[] broadcast = new long[8];
+
+  int broadcastCount;
   /** Negative errno when the redirect could not be carried out (packet dropped), else 0. */
   int redirectError;
 
@@ -42,6 +46,9 @@ final class PacketSlot {
   String abortReason;
 
   int abortPc = -1;
+
+  /** Ring buffer / perf records this packet's run produced (--serial), or null. */
+  java.util.List<io.xdpemu.ebpf.maps.MapEvents.Event> events;
 
   /** The NIC dropped the frame before the program ran (it did not fit a frame buffer). */
   boolean nicDropped;
@@ -73,9 +80,11 @@ final class PacketSlot {
     redirectTarget = 0;
     redirectKey = 0;
     redirectMap = null;
+    broadcastCount = 0;
     redirectError = 0;
     abortReason = null;
     abortPc = -1;
     nicDropped = false;
+    events = null;
   }
 }

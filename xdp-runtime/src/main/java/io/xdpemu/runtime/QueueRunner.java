@@ -15,6 +15,8 @@ import io.xdpemu.ebpf.vm.XdpBuff;
  */
 final class QueueRunner {
   static final int EINVAL = 22;
+  static final long BPF_F_BROADCAST = 1L << 3;
+  static final long BPF_F_EXCLUDE_INGRESS = 1L << 4;
   static final int ENOENT = 2;
 
   private final int queue;
@@ -85,6 +87,11 @@ final class QueueRunner {
         s.redirectError = -EINVAL;
         return;
       }
+      boolean dev = m.type() == MapType.DEVMAP || m.type() == MapType.DEVMAP_HASH;
+      if (dev && (ctx.redirectFlags & BPF_F_BROADCAST) != 0) {
+        broadcast(s, rm);
+        return;
+      }
       long t = rm.targetU32(ctx.redirectKey);
       switch (m.type()) {
         case MapType.DEVMAP, MapType.DEVMAP_HASH -> s.redirectKind = PacketSlot.TO_DEVMAP;
@@ -103,5 +110,25 @@ final class QueueRunner {
       // XDP_REDIRECT without bpf_redirect*(): dev_get_by_index_rcu(net, 0) fails.
       s.redirectError = -EINVAL;
     }
+  }
+
+  /**
+   * dev_map_enqueue_multi(): a copy to every device in the map, skipping the ingress device with
+   * BPF_F_EXCLUDE_INGRESS. (The key list is built per broadcast packet; only this path allocates.)
+   */
+  private void broadcast(PacketSlot s, RedirectMap rm) {
+    s.redirectKind = PacketSlot.TO_DEVMAP;
+    boolean exclude = (ctx.redirectFlags & BPF_F_EXCLUDE_INGRESS) != 0;
+    for (int key : rm.presentKeys()) {
+      long ifindex = rm.targetU32(key);
+      if (ifindex < 0 || (exclude && ifindex == ctx.xdp().ingressIfindex)) {
+        continue;
+      }
+      if (s.broadcastCount == s.broadcast.length) {
+        s.broadcast = java.util.Arrays.copyOf(s.broadcast, s.broadcastCount * 2);
+      }
+      s.broadcast[s.broadcastCount++] = ifindex;
+    }
+    s.redirectTarget = -1;
   }
 }

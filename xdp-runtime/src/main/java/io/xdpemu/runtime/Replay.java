@@ -1,7 +1,9 @@
 package io.xdpemu.runtime;
 
 import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.maps.MapEvents;
 import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.maps.MapType;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.pcap.Capture;
 import io.xdpemu.pcap.CaptureCursor;
@@ -37,6 +39,9 @@ public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
   interface Sink {
     void accept(PacketSlot slot);
+
+    /** After each batch, with every queue idle (user space polls ring and perf buffers here). */
+    default void endOfBatch() {}
   }
 
   public static final int DEFAULT_BATCH = 1024;
@@ -45,6 +50,8 @@ public final class Replay implements AutoCloseable {
   private final QueueRunner[] runners;
   private final int batchSize;
   private final boolean serial;
+  /** The maps to poll after every packet in serial mode when they include ring/perf buffers. */
+  private final MapRegistry eventMaps;
   private Attachment attachment;
   private final List<FirmwareSwap> swaps;
   private final ReplayStats stats;
@@ -71,6 +78,8 @@ public final class Replay implements AutoCloseable {
       boolean serial) {
     this.attachment = attachment;
     this.serial = serial;
+    this.eventMaps = maps != null && maps.all().stream().anyMatch(
+        m -> m.type() == MapType.RINGBUF || m.type() == MapType.PERF_EVENT_ARRAY) ? maps : null;
     this.queues = attachment.nic().queues();
     this.batchSize = batchSize;
     this.swaps = new ArrayList<>(swaps);
@@ -224,12 +233,15 @@ public final class Replay implements AutoCloseable {
     if (filled == 0) {
       return;
     }
-    if (queues == 1) {
-      runQueue(0);
-    } else if (serial) {
+    if (queues == 1 || serial) {
       Attachment att = attachment;
       for (int i = 0; i < filled; i++) {
         runners[slots[i].queue].process(slots[i], att);
+        if (eventMaps != null) {
+          // A consumer that keeps up: what this run wrote to ring/perf buffers belongs to it.
+          java.util.List<MapEvents.Event> ev = MapEvents.drain(eventMaps);
+          slots[i].events = ev.isEmpty() ? null : ev;
+        }
       }
     } else {
       await(start);
@@ -243,6 +255,7 @@ public final class Replay implements AutoCloseable {
       stats.count(s);
       sink.accept(s);
     }
+    sink.endOfBatch();
     filled = 0;
     java.util.Arrays.fill(perQueueCount, 0);
   }

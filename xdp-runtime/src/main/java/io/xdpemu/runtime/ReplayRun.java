@@ -1,5 +1,6 @@
 package io.xdpemu.runtime;
 
+import io.xdpemu.ebpf.maps.MapEvents;
 import io.xdpemu.ebpf.maps.MapRegistry;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.pcap.Capture;
@@ -63,10 +64,23 @@ public final class ReplayRun {
             o.batch(), o.serial());
     ProgressBar bar = progress == null ? null : new ProgressBar(progress, total);
     List<String> names = o.captures().stream().map(Path::toString).toList();
+    if (maps != null) {
+      MapEvents.openPerfBuffers(maps);
+    }
     if (o.outDir() == null) {
-      replay.run(caps, s -> {}, bar);
+      replay.run(caps, new Replay.Sink() {
+        @Override
+        public void accept(PacketSlot slot) {}
+
+        @Override
+        public void endOfBatch() {
+          if (maps != null) {
+            MapEvents.drain(maps); // a consumer that reads and discards
+          }
+        }
+      }, bar);
     } else {
-      try (RunOutputs out = new RunOutputs(o.outDir(), o.trace())) {
+      try (RunOutputs out = new RunOutputs(o.outDir(), o.trace(), maps)) {
         replay.run(caps, out, bar);
         out.finish(
             SummaryReport.json(replay.stats(), program, attachment.nic().describe(), names), maps);

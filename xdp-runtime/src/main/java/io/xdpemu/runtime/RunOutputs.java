@@ -1,5 +1,6 @@
 package io.xdpemu.runtime;
 
+import io.xdpemu.ebpf.maps.MapEvents;
 import io.xdpemu.ebpf.maps.MapRegistry;
 import io.xdpemu.pcap.PcapWriter;
 import java.io.BufferedOutputStream;
@@ -34,7 +35,11 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
   private PcapWriter[] redirectWriters = new PcapWriter[8];
   private int redirects;
 
-  RunOutputs(Path dir, boolean trace) {
+  private final MapRegistry maps;
+  private OutputStream events;
+
+  RunOutputs(Path dir, boolean trace, MapRegistry maps) {
+    this.maps = maps;
     this.dir = OutputFiles.directory(dir);
     this.pass = pcap("pass.pcap");
     this.tx = pcap("tx.pcap");
@@ -64,13 +69,22 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
       case XdpAction.PASS -> pass.write(s.timestampNs, s.out, 0, s.outLength);
       case XdpAction.TX -> tx.write(s.timestampNs, s.out, 0, s.outLength);
       case XdpAction.REDIRECT -> {
-        if (s.redirectError == 0) {
-          redirectWriter(s).write(s.timestampNs, s.out, 0, s.outLength);
+        if (s.redirectError == 0 && s.redirectTarget == -1) {
+          for (int i = 0; i < s.broadcastCount; i++) {
+            redirectWriter(PacketSlot.TO_IFINDEX, s.broadcast[i], 0)
+                .write(s.timestampNs, s.out, 0, s.outLength);
+          }
+        } else if (s.redirectError == 0) {
+          redirectWriter(s.redirectKind, s.redirectTarget, s.redirectKey)
+              .write(s.timestampNs, s.out, 0, s.outLength);
         }
       }
       default -> {
         // DROP and ABORTED frames leave no file behind (the summary counts them).
       }
+    }
+    if (s.events != null) {
+      writeEvents(s.events);
     }
     if (trace != null) {
       trace.write(s);
@@ -78,9 +92,37 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     }
   }
 
-  private PcapWriter redirectWriter(PacketSlot s) {
-    int kind = s.redirectKind == PacketSlot.TO_DEVMAP ? PacketSlot.TO_IFINDEX : s.redirectKind;
-    long key = ((long) kind << 40) | s.redirectTarget;
+  /**
+   * Drains ring buffers and perf event arrays into {@code events.jsonl} (created with the first
+   * record), one {@link MapEvents.Event#toJson()} per line. With {@code --serial} (or one queue)
+   * the records were taken after every packet, in input order; otherwise they are polled after
+   * every batch, as a consumer that wakes up now and then: records of different queues follow
+   * their commit order, and a small ring may fill up within a batch (the program then sees
+   * -ENOSPC, as with a slow consumer).
+   */
+  @Override
+  public void endOfBatch() {
+    if (maps != null) {
+      writeEvents(MapEvents.drain(maps));
+    }
+  }
+
+  private void writeEvents(List<MapEvents.Event> list) {
+    for (MapEvents.Event e : list) {
+      if (events == null) {
+        events = open("events.jsonl");
+      }
+      try {
+        events.write((e.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+      } catch (IOException x) {
+        throw new UncheckedIOException(x);
+      }
+    }
+  }
+
+  private PcapWriter redirectWriter(int redirectKind, long target, int mapKey) {
+    int kind = redirectKind == PacketSlot.TO_DEVMAP ? PacketSlot.TO_IFINDEX : redirectKind;
+    long key = ((long) kind << 40) | target;
     for (int i = 0; i < redirects; i++) {
       if (redirectKeys[i] == key) {
         return redirectWriters[i];
@@ -88,10 +130,9 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     }
     String name =
         switch (kind) {
-          case PacketSlot.TO_CPUMAP -> "redirect-cpu" + s.redirectTarget + ".pcap";
-          case PacketSlot.TO_XSKMAP -> "redirect-xsk" + Integer.toUnsignedString(s.redirectKey)
-              + ".pcap";
-          default -> "redirect-" + s.redirectTarget + ".pcap";
+          case PacketSlot.TO_CPUMAP -> "redirect-cpu" + target + ".pcap";
+          case PacketSlot.TO_XSKMAP -> "redirect-xsk" + Integer.toUnsignedString(mapKey) + ".pcap";
+          default -> "redirect-" + target + ".pcap";
         };
     if (redirects == redirectKeys.length) {
       redirectKeys = java.util.Arrays.copyOf(redirectKeys, redirects * 2);

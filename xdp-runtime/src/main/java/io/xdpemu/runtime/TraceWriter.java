@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * {@code redirect} is null unless the verdict is XDP_REDIRECT; then it says where the frame went:
  * {@code {"ifindex":N}} (bpf_redirect), {@code {"map":"M","type":"devmap","key":K,"ifindex":N}},
  * {@code {"map":"M","type":"cpumap","key":K,"cpu":K}} or {@code {"map":"M","type":"xskmap",
- * "key":K}}, with {@code "error":-errno} added when xdp_do_redirect would fail (the frame is then
+ * "key":K}}, or for a BPF_F_BROADCAST devmap redirect {@code {"map":"M","type":"devmap",
+ * "broadcast":[N,...]}}, with {@code "error":-errno} added when xdp_do_redirect would fail (the frame is then
  * dropped). Encodes hex into one reused buffer.
  */
 final class TraceWriter {
@@ -59,8 +60,18 @@ final class TraceWriter {
       case PacketSlot.TO_DEVMAP, PacketSlot.TO_CPUMAP, PacketSlot.TO_XSKMAP -> {
         ascii("\"map\":").ascii(JsonStrings.quote(s.redirectMap.name()));
         ascii(",\"type\":\"").ascii(io.xdpemu.ebpf.maps.MapType.name(s.redirectMap.type()));
-        ascii("\",\"key\":").number(Integer.toUnsignedLong(s.redirectKey));
-        if (s.redirectError == 0 && s.redirectKind == PacketSlot.TO_DEVMAP) {
+        if (s.redirectTarget == -1) {
+          ascii("\",\"broadcast\":[");
+          for (int i = 0; i < s.broadcastCount; i++) {
+            ascii(i == 0 ? "" : ",").number(s.broadcast[i]);
+          }
+          ascii("]");
+        } else {
+          ascii("\",\"key\":").number(Integer.toUnsignedLong(s.redirectKey));
+        }
+        if (s.redirectTarget == -1) {
+          // the targets are listed above
+        } else if (s.redirectError == 0 && s.redirectKind == PacketSlot.TO_DEVMAP) {
           ascii(",\"ifindex\":").number(s.redirectTarget);
         } else if (s.redirectError == 0 && s.redirectKind == PacketSlot.TO_CPUMAP) {
           ascii(",\"cpu\":").number(s.redirectTarget);

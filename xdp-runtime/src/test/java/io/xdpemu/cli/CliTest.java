@@ -241,6 +241,42 @@ class CliTest {
     assertTrue(o.err().contains("failed to resolve CO-RE relocation"), o.err());
   }
 
+  /** Every capture of the shared tcpdump set replays end to end (pcapng, BE, ns, SLL, RAW). */
+  @Test
+  void everyTcpdumpCaptureReplaysThroughTheFirmwareNic() throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("run", example("xdp_bounce.o"),
+        "--firmware", example("firmware/mynic-v1.json"), "--out", tmp.resolve("tcpdump").toString()));
+    long expected = 0;
+    try (Stream<Path> s = Files.list(io.xdpemu.pcap.SharedSuites.tcpdumpCaptures())) {
+      for (Path p : s.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).sorted().toList()) {
+        args.add("--pcap");
+        args.add(p.toString());
+        expected += io.xdpemu.pcap.Capture.open(p).packetCount();
+      }
+    }
+    Outcome o = xdpemu(args.toArray(String[]::new));
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Files.readString(tmp.resolve("tcpdump/summary.json"))
+        .startsWith("{\"packets\":" + expected + ","));
+  }
+
+  /** Ring buffer records (two per packet in helpers_misc) are polled per packet with --serial. */
+  @Test
+  void ringBufferRecordsGoToEventsJsonlInPacketOrder() throws Exception {
+    Path[] outs = {tmp.resolve("ev1"), tmp.resolve("ev2")};
+    for (int i = 0; i < 2; i++) {
+      Outcome o = xdpemu("run", example("maps/helpers_misc.o"), "--pcap", pcap.toString(),
+          "--out", outs[i].toString(), "--queues", Integer.toString(i + 1), "--serial",
+          "--no-verify");
+      assertEquals(0, o.code(), o.err());
+    }
+    List<String> lines = Files.readAllLines(outs[0].resolve("events.jsonl"));
+    assertEquals(800, lines.size());
+    assertEquals("{\"map\":\"events\",\"type\":\"ringbuf\",\"data\":\"efcdab00000000000000000000000000\"}",
+        lines.get(0));
+    assertSameFiles(outs[0], outs[1], "events.jsonl");
+  }
+
   @Test
   void testRunPrintsBpftoolsLineAndWritesOutputs() throws Exception {
     byte[] frame = new byte[60];

@@ -278,6 +278,31 @@ class ReplayTest {
         "\"redirect\":{\"map\":\"xsks\",\"type\":\"xskmap\",\"key\":5,\"error\":-2}}")));
   }
 
+  /** BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS: one copy per device except the ingress one (1). */
+  @Test
+  void broadcastRedirectCopiesToEveryDeviceButTheIngress() throws Exception {
+    RegionRegistry regions = new RegionRegistry();
+    io.xdpemu.ebpf.maps.MapRegistry maps = new io.xdpemu.ebpf.maps.MapRegistry(regions, 1);
+    io.xdpemu.ebpf.maps.BpfMap dev = maps.create(redirectMap("ports", 14));
+    assertEquals(0, dev.update(le(0), le(7), 0));
+    assertEquals(0, dev.update(le(1), le(1), 0));
+    assertEquals(0, dev.update(le(2), le(9), 0));
+    XdpRunner prog = ctx -> {
+      ctx.redirectMapHandle = dev.handle();
+      ctx.redirectFlags = (1L << 3) | (1L << 4);
+      return XdpAction.REDIRECT;
+    };
+    Path out = tmp.resolve("broadcast");
+    ReplayRun.run(new Attachment(new PlainRxPath(1, 1), prog, "b"),
+        q -> new ExecutionContext(regions), maps,
+        new ReplayRun.Options(List.of(capture), out, true, List.of(), 256, false), "b", null);
+    assertEquals(3000, Capture.open(out.resolve("redirect-7.pcap")).packetCount());
+    assertEquals(3000, Capture.open(out.resolve("redirect-9.pcap")).packetCount());
+    assertFalse(Files.exists(out.resolve("redirect-1.pcap")));
+    assertTrue(Files.readAllLines(out.resolve("packets.jsonl")).get(0).endsWith(
+        "\"redirect\":{\"map\":\"ports\",\"type\":\"devmap\",\"broadcast\":[7,9]}}"));
+  }
+
   static io.xdpemu.ebpf.maps.MapDefinition redirectMap(String name, int type) {
     return new io.xdpemu.ebpf.maps.MapDefinition(
         name, type, 4, 4, 8, 0, 0, 0, 0, null, null, null, false);

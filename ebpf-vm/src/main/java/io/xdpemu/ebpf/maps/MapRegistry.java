@@ -135,6 +135,47 @@ public final class MapRegistry {
     }
   }
 
+  /**
+   * Fills PROG_ARRAY and map-in-map slots from their definitions' initial values ({@code
+   * MapDefinition.initialSlots}, what libbpf's bpf_object__init_prog_arrays and init_map_in_maps
+   * do for {@code .values = { [i] = &prog_or_map }}): programs are found with {@code programs}
+   * (by function name), inner maps by name in this registry. A slot naming something that does
+   * not exist is a {@link io.xdpemu.ebpf.ProgramRejectedException}, as libbpf fails the load.
+   */
+  public void applyInitialSlots(java.util.function.Function<String, Program> programs) {
+    for (BpfMap m : all()) {
+      Map<Integer, String> slots = m.definition().initialSlots();
+      if (slots == null) {
+        continue;
+      }
+      for (Map.Entry<Integer, String> e : slots.entrySet()) {
+        int rc;
+        if (m instanceof ProgArrayMap pa) {
+          Program p = programs.apply(e.getValue());
+          if (p == null) {
+            throw new io.xdpemu.ebpf.ProgramRejectedException(
+                "map '" + m.name() + "' slot " + e.getKey() + ": no program '" + e.getValue() + "'");
+          }
+          rc = pa.setProgram(e.getKey(), p);
+        } else if (m instanceof MapOfMaps mm) {
+          BpfMap inner = byName(e.getValue());
+          if (inner == null) {
+            throw new io.xdpemu.ebpf.ProgramRejectedException(
+                "map '" + m.name() + "' slot " + e.getKey() + ": no map '" + e.getValue() + "'");
+          }
+          byte[] key = BpfMap.le32(e.getKey());
+          rc = mm.setInner(java.util.Arrays.copyOf(key, m.keySize()), inner, BpfMap.BPF_ANY);
+        } else {
+          continue;
+        }
+        if (rc != 0) {
+          throw new io.xdpemu.ebpf.ProgramRejectedException(
+              "map '" + m.name() + "' slot " + e.getKey() + " = '" + e.getValue() + "': error " + rc);
+        }
+      }
+    }
+  }
+
   /** Which ifindexes name devices (DEVMAP updates check it, as dev_get_by_index does). */
   public void setDevices(IntPredicate exists) {
     this.devices = exists;

@@ -53,6 +53,9 @@ public final class ExecutionContext {
    */
   public CallbackInvoker callbacks;
 
+  /** The call depth of the frame that made the current helper call (engines' bookkeeping). */
+  int helperCallerDepth;
+
   /** Free slot for the runtime/helpers (maps, FIB, ring buffers): looked up by class. */
   public Object services;
 
@@ -101,6 +104,48 @@ public final class ExecutionContext {
   /** Re-targets the packet region after the frame changed (new packet or adjust_head/meta/tail). */
   public void syncPacket() {
     xdp.syncRegion(packet);
+  }
+
+  /** The register file engines run in, reused run after run (see {@link #takeRegisters}). */
+  private final long[] registers = new long[16];
+
+  private boolean registersInUse;
+
+  /**
+   * A zeroed r0..r15 for one run: this context's own array, so a run allocates nothing, or a new
+   * one when a run is already using it (an engine re-entered from a helper, e.g. a callback).
+   * Give it back with {@link #releaseRegisters} when the run ends.
+   */
+  public long[] takeRegisters() {
+    if (registersInUse) {
+      return new long[16];
+    }
+    registersInUse = true;
+    java.util.Arrays.fill(registers, 0L);
+    return registers;
+  }
+
+  private CallStack callStack;
+
+  /**
+   * The BPF-to-BPF call frames of the run using register file {@code r}: kept with this context's
+   * own register file (one run at a time uses it), new for a nested run's.
+   */
+  CallStack callStack(long[] r) {
+    if (r != registers) {
+      return new CallStack();
+    }
+    if (callStack == null) {
+      callStack = new CallStack();
+    }
+    return callStack;
+  }
+
+  /** Ends the run that took {@code r} from {@link #takeRegisters}. */
+  public void releaseRegisters(long[] r) {
+    if (r == registers) {
+      registersInUse = false;
+    }
   }
 
   /** Clears per-run state before the next packet. */

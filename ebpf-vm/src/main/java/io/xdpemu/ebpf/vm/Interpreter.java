@@ -39,7 +39,7 @@ import java.util.WeakHashMap;
  * happens there, so a run may overshoot its budget by at most one straight-line run before it
  * traps.
  */
-public final class Interpreter implements Executable {
+public final class Interpreter implements Executable, CallbackInvoker {
   private static final Map<Program, Interpreter> CACHE =
       Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -123,27 +123,73 @@ public final class Interpreter implements Executable {
 
   @Override
   public long run(ExecutionContext ctx, long r1) {
-    return execute(ctx, r1, 0);
+    return execute(ctx, 0, 0, r1, 0, 0, 0, 0);
   }
 
   @Override
   public long run(ExecutionContext ctx, long r1, long r2) {
-    return execute(ctx, r1, r2);
+    return execute(ctx, 0, 0, r1, r2, 0, 0, 0);
   }
 
   private static final long M32 = 0xffffffffL;
 
-  private long execute(ExecutionContext ctx, long r1, long r2) {
-    final long[] r = new long[16];
+  /**
+   * Runs a callback subprogram for bpf_loop / bpf_for_each_map_elem: {@code function} is the
+   * instruction index the loader's {@link Linkage} gave the program for its {@code ld_imm64} src 4
+   * (BPF_PSEUDO_FUNC). It runs in a new frame below the helper's caller, with its own registers,
+   * and returns at its {@code exit}, as the kernel runs callbacks.
+   */
+  @Override
+  public long invoke(
+      ExecutionContext ctx, long function, long r1, long r2, long r3, long r4, long r5) {
+    int callerDepth = ctx.helperCallerDepth;
+    int pc = ctx.pc;
+    if (function < 0 || function >= code.length - 1) {
+      throw new TrapException(
+          pc, "callback at instruction " + function + " is outside the program");
+    }
+    if (callerDepth + 1 >= ExecutionContext.MAX_FRAMES) {
+      throw new TrapException(
+          pc, "call stack too deep: more than " + ExecutionContext.MAX_FRAMES + " frames");
+    }
+    try {
+      return execute(ctx, (int) function, callerDepth + 1, r1, r2, r3, r4, r5);
+    } finally { // the helper may call back again: restore what its caller's call set up
+      ctx.helperCallerDepth = callerDepth;
+      ctx.callbacks = this;
+      ctx.pc = pc;
+    }
+  }
+
+  /**
+   * Runs from {@code startPc} in frame {@code baseDepth} until the {@code exit} of that frame: the
+   * whole program (0, 0) or a callback.
+   */
+  private long execute(
+      ExecutionContext ctx,
+      int startPc,
+      int baseDepth,
+      long r1,
+      long r2,
+      long r3,
+      long r4,
+      long r5) {
+    // The context's register file (zeroed), not a new long[16] per run: the array escapes to
+    // helper calls, so C2 cannot scalar-replace it, and it was 144 bytes of garbage per packet.
+    // A callback re-entering the engine gets a fresh one (takeRegisters sees it in use).
+    final long[] r = ctx.takeRegisters();
     r[1] = r1;
     r[2] = r2;
-    r[10] = ExecutionContext.framePointer(0);
+    r[3] = r3;
+    r[4] = r4;
+    r[5] = r5;
+    r[10] = ExecutionContext.framePointer(baseDepth);
     Interpreter prog = this;
     long[] code = this.code;
     long budget = ctx.budget;
-    int pc = 0;
-    int runStart = 0;
-    int depth = 0;
+    int pc = startPc;
+    int runStart = startPc;
+    int depth = baseDepth;
     CallStack frames = null;
     try {
       for (; ; ) {
@@ -579,7 +625,13 @@ public final class Interpreter implements Executable {
                     case Ops.CALLX:
                     case Ops.CALL_KFUNC:
                       {
+                        // A helper may call back into the program (bpf_loop): it runs on the
+                        // shared budget, in a frame below this one.
+                        ctx.budget = budget;
+                        ctx.helperCallerDepth = depth;
+                        ctx.callbacks = prog;
                         r[0] = prog.callHelper(ctx, r, op, d, pc);
+                        budget = ctx.budget;
                         Program next = ctx.tailCallTarget;
                         if (next != null) {
                           ctx.tailCallTarget = null;
@@ -604,7 +656,7 @@ public final class Interpreter implements Executable {
                                 + " frames");
                       }
                       if (frames == null) {
-                        frames = new CallStack();
+                        frames = ctx.callStack(r);
                       }
                       frames.push(depth, r, pc + 1, prog);
                       depth++;
@@ -612,7 +664,7 @@ public final class Interpreter implements Executable {
                       break taken;
                     case Ops.EXIT:
                       budget -= pc + 1 - runStart;
-                      if (depth == 0) {
+                      if (depth == baseDepth) {
                         ctx.budget = budget;
                         return r[0];
                       }
@@ -734,6 +786,8 @@ public final class Interpreter implements Executable {
     } catch (RuntimeException e) { // a bug of ours or a helper's: still a trap, never a JVM crash
       ctx.budget = budget;
       throw new TrapException(pc, "internal error: " + e, e);
+    } finally {
+      ctx.releaseRegisters(r);
     }
   }
 

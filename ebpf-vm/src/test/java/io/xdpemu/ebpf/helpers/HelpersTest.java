@@ -314,4 +314,28 @@ class HelpersTest {
     TrapException t = assertThrows(TrapException.class, () -> h.call(HelperIds.LOOP, 3, 1, 0, 0));
     assertTrue(t.getMessage().contains("cannot call back"), t.getMessage());
   }
+
+  @Test
+  void fibLookupHandlesIpv6RoutesAndRejectsOtherFamilies() {
+    String fib = "{\"interfaces\": [{\"ifindex\": 5, \"mac\": \"02:00:00:00:00:05\", \"mtu\": 1280,"
+        + " \"addresses\": [\"fd00::1/64\"]}],"
+        + " \"routes\": [{\"dst\": \"2001:db8::/32\", \"via\": \"fd00::fe\", \"dev\": 5}],"
+        + " \"neighbours\": [{\"ip\": \"fd00::fe\", \"mac\": \"02:00:00:00:00:fe\", \"dev\": 5}]}";
+    Harness f = new Harness(1, FibJson.parse(JsonReader.parse(fib, "fib6.json")));
+    f.packet(new byte[14]);
+    byte[] p = new byte[64];
+    p[0] = 10;
+    p[6] = 100;
+    p[8] = 5;
+    byte[] dst = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    System.arraycopy(dst, 0, p, 32, 16);
+    long params = f.stack(p);
+    assertEquals(0, f.call(HelperIds.FIB_LOOKUP, CTX, params, 64, 0));
+    byte[] out = f.read(params, 64);
+    assertEquals((byte) 0xfe, out[47], "the gateway fd00::fe is the new destination");
+    assertEquals((byte) 0xfe, out[63], "dmac");
+    assertEquals(1280, (out[6] & 0xff) | (out[7] & 0xff) << 8);
+    p[0] = 7;
+    assertEquals(-97, f.call(HelperIds.FIB_LOOKUP, CTX, f.stack(p), 64, 0), "-EAFNOSUPPORT");
+  }
 }

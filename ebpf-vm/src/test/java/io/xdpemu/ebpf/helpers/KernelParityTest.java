@@ -385,6 +385,15 @@ class KernelParityTest {
     for (int i = 1; i <= 12; i++) {
       record(16 + i, lh.call(HelperIds.MAP_LOOKUP_ELEM, b.handle(), lh.u32(i)) != 0 ? 1 : 0);
     }
+    BpfMap c = lh.map("c", MapType.LRU_PERCPU_HASH, 4, 8, 4);
+    for (int i = 1; i <= 4; i++) {
+      call.apply(c, new long[] {i, 1});
+    }
+    record(10, call.apply(c, new long[] {5, 2}));
+    record(11, call.apply(c, new long[] {5, 1}));
+    for (int i = 1; i <= 4; i++) {
+      record(11 + i, lh.call(HelperIds.MAP_LOOKUP_ELEM, c.handle(), lh.u32(i)) != 0 ? 1 : 0);
+    }
     record(29, call.apply(b, new long[] {12, 2}));
     record(30, call.apply(b, new long[] {12, 1}));
     record(31, call.apply(b, new long[] {12, 4}));

@@ -337,4 +337,24 @@ class MapSemanticsTest {
     assertTrue(t.getMessage().contains("read-only"), t.getMessage());
     assertEquals(m, maps.byName(".rodata"));
   }
+
+  @Test
+  void initialSlotsFillProgramArraysAndMapInMaps() {
+    io.xdpemu.ebpf.vm.Program target = new io.xdpemu.ebpf.vm.Program("next",
+        new io.xdpemu.ebpf.isa.Insn[0], new io.xdpemu.ebpf.vm.HelperRegistry(),
+        io.xdpemu.ebpf.vm.Linkage.NONE);
+    ProgArrayMap jmp = (ProgArrayMap) maps.create(new MapDefinition("jmp", MapType.PROG_ARRAY, 4, 4,
+        4, 0, 0, 0, 0, null, null, java.util.Map.of(2, "next"), false));
+    BpfMap inner = maps.create(new MapDefinition("inner", MapType.HASH, 4, 4, 4, 0, 0, 0, 0, null,
+        null, null, false));
+    MapOfMaps outer = (MapOfMaps) maps.create(new MapDefinition("outer", MapType.HASH_OF_MAPS, 4, 4,
+        4, 0, 0, 0, 0, null, inner.definition(), java.util.Map.of(7, "inner"), false));
+    maps.applyInitialSlots(name -> name.equals("next") ? target : null);
+    assertEquals(target, jmp.program(2));
+    assertEquals(inner, outer.inner(u32(7)));
+    assertArrayEquals(u32(maps.programId(target)), jmp.lookup(u32(2)));
+    ProgramRejectedException e = assertThrows(ProgramRejectedException.class,
+        () -> maps.applyInitialSlots(name -> null));
+    assertTrue(e.getMessage().contains("no program 'next'"), e.getMessage());
+  }
 }

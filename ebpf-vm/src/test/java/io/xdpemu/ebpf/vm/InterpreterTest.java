@@ -280,7 +280,88 @@ class InterpreterTest {
   @Test
   void engineIsChosenByName() {
     assertSame(Engine.INTERPRETER, Engine.byName("interp"));
-    assertSame(io.xdpemu.ebpf.jit.JitEngine.INSTANCE, Engine.byName("jit"));
-    assertThrows(io.xdpemu.ebpf.UsageException.class, () -> Engine.byName("ubpf"));
+    assertEquals("jit", Engine.byName("jit").name());
+    assertThrows(io.xdpemu.ebpf.UsageException.class, () -> Engine.byName("llvm"));
+  }
+
+  /** A program whose slot {@code funcPc} becomes ld_imm64 src 4 of the callback at {@code cb}. */
+  private Program withCallback(String asm, int funcPc, int cb) {
+    io.xdpemu.ebpf.isa.Insn[] insns = Assembler.assemble(asm);
+    insns[funcPc] = insns[funcPc].withSrc(4).withImm(cb - funcPc - 1);
+    Linkage linkage =
+        new Linkage() {
+          @Override
+          public long ldImm64(int pc) {
+            return pc + 1L + insns[pc].imm(); // as the loader links BPF_PSEUDO_FUNC
+          }
+
+          @Override
+          public Helper kfunc(int pc) {
+            return null;
+          }
+        };
+    return new Program("cb", insns, helpers, linkage);
+  }
+
+  @Test
+  void helpersCallBackIntoTheProgramInAFrameBelowTheCaller() {
+    // A bpf_loop-like helper: calls the callback r1 times with (index, r3); stops on non-zero.
+    helpers.register(
+        181,
+        "loop",
+        (c, n, fn, arg, flags, unused) -> {
+          for (long i = 0; i < n; i++) {
+            if (c.callbacks.invoke(c, fn, i, arg, 0, 0, 0) != 0) {
+              return i + 1;
+            }
+          }
+          return n;
+        });
+    String asm =
+        lines(
+            "stdw [%r10-8], 0",
+            "mov %r6, 7",
+            "mov %r1, 10",
+            "lddw %r2, 0", // slot 3: becomes ld_imm64 src 4 -> cb
+            "mov %r3, %r10",
+            "add %r3, -8",
+            "mov %r4, 0",
+            "call 181",
+            "jne %r0, 10, fail",
+            "jne %r6, 7, fail", // the callback's r6 is its own
+            "ldxdw %r0, [%r10-8]",
+            "exit",
+            "fail:",
+            "mov %r0, -1",
+            "exit",
+            "ldxdw %r3, [%r2+0]", // cb (slot 15): *arg += index
+            "add %r3, %r1",
+            "stxdw [%r2+0], %r3",
+            "mov %r6, 99",
+            "stdw [%r10-8], 5", // its own frame, not the caller's
+            "mov %r0, 0",
+            "exit");
+    Program p = withCallback(asm, 3, 15);
+    assertEquals(45, Interpreter.forProgram(p).run(ctx, 0));
+    assertSame(Interpreter.forProgram(p), ctx.callbacks);
+  }
+
+  @Test
+  void callbacksCountTowardsTheFrameLimitAndTheBudget() {
+    helpers.register(
+        181, "loop", (c, n, fn, arg, f, u) -> c.callbacks.invoke(c, fn, 0, 0, 0, 0, 0));
+    // The callback calls the helper again: unbounded recursion must stop at MAX_FRAMES.
+    String asm = lines("lddw %r2, 0", "call 181", "exit");
+    TrapException t =
+        assertThrows(
+            TrapException.class, () -> Interpreter.forProgram(withCallback(asm, 0, 0)).run(ctx, 0));
+    assertTrue(t.getMessage().contains("call stack too deep"), t.getMessage());
+    ctx.budget = 50;
+    String spin = lines("lddw %r2, 0", "call 181", "exit", "loop:", "ja loop");
+    t =
+        assertThrows(
+            TrapException.class,
+            () -> Interpreter.forProgram(withCallback(spin, 0, 4)).run(ctx, 0));
+    assertTrue(t.getMessage().contains("budget exhausted"), t.getMessage());
   }
 }

@@ -40,6 +40,17 @@ public final class LayoutHeader {
         .append("). Do not edit. */\n");
     out.append("#ifndef ").append(guard).append("\n#define ").append(guard).append("\n\n");
     out.append("#include <linux/types.h>\n\n");
+    String prefix = fw.name().replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    out.append("#define ")
+        .append(prefix)
+        .append("_METADATA_SIZE ")
+        .append(fw.metadataSize())
+        .append(fw.metadata() == null ? " /* kernel mode: use the XDP metadata kfuncs */\n" : "\n");
+    out.append("#define ")
+        .append(prefix)
+        .append("_RX_RING_SIZE ")
+        .append(fw.ringSize())
+        .append("\n\n");
     if (fw.ptypeEnum() != null) {
       out.append("enum ").append(fw.ptypeEnum()).append(" {\n");
       for (Map.Entry<String, Long> e : LayoutTypes.ptypeEnumerators(fw).entrySet()) {

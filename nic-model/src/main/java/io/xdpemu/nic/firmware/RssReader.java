@@ -15,6 +15,15 @@ final class RssReader {
         "key", "queues", "indirection", "indirection_size", "inner", "classes", "description");
     JsonValue keyValue = o.require("key");
     byte[] key = hex(keyValue);
+    if (key.length < 8 || key.length > 256) {
+      throw keyValue
+          .at()
+          .error(
+              "RSS key of "
+                  + key.length
+                  + " bytes: expected 8..256 bytes"
+                  + " (40 is usual, as Microsoft's verification key)");
+    }
     int queues = FirmwareLoader.positive(o, "queues", 1, 1024);
     int[] reta;
     if (o.has("indirection")) {

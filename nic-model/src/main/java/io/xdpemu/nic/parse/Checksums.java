@@ -13,25 +13,45 @@ final class Checksums {
   static int status(
       byte[] p, int off, ParseResult r, Protocol[] protocolOf, boolean l3, boolean l4) {
     int st = 0;
-    int ip = -1;
+    int ip = -1; // the IP header the L4 header belongs to: the last one before it
+    boolean l3Done = false;
+    boolean l4Checkable = true;
     for (int i = 0; i < r.count && r.level[i] == 0; i++) {
       Protocol proto = protocolOf[r.type[i]];
       if (proto == Protocol.IPV4 || proto == Protocol.IPV6) {
-        if (ip < 0) {
-          ip = i;
-          if (l3 && proto == Protocol.IPV4) {
-            st |= ParseResult.CSUM_L3_CHECKED;
-            if (fold(sum(p, off + r.offset[i], r.length[i], 0)) == 0xffff) {
-              st |= ParseResult.CSUM_L3_GOOD;
-            }
+        ip = i;
+        l4Checkable = true;
+        if (l3 && !l3Done && proto == Protocol.IPV4) {
+          st |= ParseResult.CSUM_L3_CHECKED;
+          if (fold(sum(p, off + r.offset[i], r.length[i], 0)) == 0xffff) {
+            st |= ParseResult.CSUM_L3_GOOD;
           }
         }
+        l3Done = true;
+      } else if (proto == Protocol.IPV6_FRAG) {
+        l4Checkable = false; // a fragment: the NIC cannot see the whole datagram
+      } else if (proto == Protocol.IPV6_EXT
+          && i > 0
+          && introducedBy(p, off, r, i - 1, protocolOf) == 43
+          && p[off + r.offset[i] + 3] != 0) {
+        // A routing header with segments left: the pseudo-header's destination is the final
+        // one (RFC 8200 8.1), not the IPv6 header's; leave the check to the stack.
+        l4Checkable = false;
       } else if (l4 && ip >= 0 && (proto == Protocol.TCP || proto == Protocol.UDP)) {
-        st |= l4(p, off, r, ip, i, protocolOf[r.type[ip]] == Protocol.IPV4, proto == Protocol.TCP);
+        if (l4Checkable) {
+          st |=
+              l4(p, off, r, ip, i, protocolOf[r.type[ip]] == Protocol.IPV4, proto == Protocol.TCP);
+        }
         break;
       }
     }
     return st;
+  }
+
+  /** The next-header value in header {@code i} (IPv6: byte 6; extension headers: byte 0). */
+  private static int introducedBy(byte[] p, int off, ParseResult r, int i, Protocol[] protocolOf) {
+    int o = off + r.offset[i];
+    return (protocolOf[r.type[i]] == Protocol.IPV6 ? p[o + 6] : p[o]) & 0xff;
   }
 
   private static int l4(byte[] p, int off, ParseResult r, int ip, int l4, boolean v4, boolean tcp) {

@@ -34,7 +34,7 @@ class FirmwareFuzzTest {
     String text = Files.readString(TestFiles.firmwarePath("mynic-v2.json"));
     Random rnd = new Random(1234);
     int refused = 0;
-    for (int i = 0; i < 1500; i++) {
+    for (int i = 0; i < 600; i++) {
       StringBuilder sb = new StringBuilder(text);
       for (int k = 0; k < 1 + rnd.nextInt(3); k++) {
         int at = rnd.nextInt(sb.length());
@@ -65,6 +65,6 @@ class FirmwareFuzzTest {
             e.getMessage().matches("(?s)malformed fuzz\\.json:\\d+:\\d+: .+"), e.getMessage());
       }
     }
-    assertTrue(refused > 500, "most mutations are refused: " + refused);
+    assertTrue(refused > 200, "most mutations are refused: " + refused);
   }
 }

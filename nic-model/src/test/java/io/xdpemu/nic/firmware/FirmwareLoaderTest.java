@@ -169,6 +169,11 @@ class FirmwareLoaderTest {
         errorAfter("\"queues\": 4,", "\"queues\": 4, \"indirection\": [0, 4],")
             .contains("indirection entry 4 is not a queue"));
     assertTrue(
+        errorAfter(
+                "6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa",
+                "6d5a")
+            .contains("RSS key of 2 bytes: expected 8..256 bytes"));
+    assertTrue(
         errorAfter("\"value\": [1, 4], \"next\"", "\"value\": [1, 4, 5], \"next\"")
             .contains("3 component(s) but the select key has 2"));
   }

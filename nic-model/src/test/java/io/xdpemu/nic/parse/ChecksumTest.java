@@ -1,0 +1,98 @@
+package io.xdpemu.nic.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.xdpemu.nic.Frames;
+import io.xdpemu.nic.TestFiles;
+import io.xdpemu.nic.firmware.Firmware;
+import org.junit.jupiter.api.Test;
+
+/** RX checksum validation: IPv4 header, TCP/UDP over IPv4 and IPv6, and when it is not done. */
+class ChecksumTest {
+  private static final Firmware FW = TestFiles.firmware("mynic-v1.json");
+  private static final PacketParser PARSER = new PacketParser(FW);
+  private static final Classifier CLASSIFIER = new Classifier(FW);
+  private static final int ALL_GOOD =
+      ParseResult.CSUM_L3_CHECKED
+          | ParseResult.CSUM_L3_GOOD
+          | ParseResult.CSUM_L4_CHECKED
+          | ParseResult.CSUM_L4_GOOD;
+
+  private static int status(byte[] p) {
+    ParseResult r = PARSER.newResult();
+    PARSER.parse(p, 0, p.length, r);
+    CLASSIFIER.classify(p, 0, r, new byte[64]);
+    return r.checksumStatus;
+  }
+
+  /** Fills the L4 checksum at {@code l4 + at} over the pseudo-header {@code pseudo}. */
+  private static byte[] withL4Checksum(byte[] p, int l4, int at, long pseudo) {
+    long s = Checksums.sum(p, l4, p.length - l4, pseudo);
+    int c = ~Checksums.fold(s) & 0xffff;
+    p[l4 + at] = (byte) (c >>> 8);
+    p[l4 + at + 1] = (byte) c;
+    return p;
+  }
+
+  private static long v4Pseudo(byte[] p, int proto) {
+    return Checksums.sum(p, 14 + 12, 8, 0) + proto + (p.length - 34);
+  }
+
+  @Test
+  void validatesIpv4AndTcpChecksums() {
+    byte[] p = Frames.eth(0x0800).ipv4(6, 0x0a000001, 0x0a000002, 24, 0).tcp(1, 2).zeros(4).bytes();
+    withL4Checksum(p, 34, 16, v4Pseudo(p, 6));
+    assertEquals(ALL_GOOD, status(p));
+    p[p.length - 1] ^= 1;
+    assertEquals(ALL_GOOD & ~ParseResult.CSUM_L4_GOOD, status(p));
+    p[14 + 8] ^= 1; // ttl: breaks the IPv4 header checksum
+    assertEquals(ParseResult.CSUM_L3_CHECKED | ParseResult.CSUM_L4_CHECKED, status(p));
+  }
+
+  @Test
+  void udpWithoutChecksumOverIpv4IsNotChecked() {
+    byte[] p = Frames.eth(0x0800).ipv4(17, 1, 2, 12, 0).udp(1, 2, 4).zeros(4).bytes();
+    assertEquals(ParseResult.CSUM_L3_CHECKED | ParseResult.CSUM_L3_GOOD, status(p));
+  }
+
+  @Test
+  void validatesUdpOverIpv6AndSkipsRoutingHeadersWithSegmentsLeft() {
+    String src = "20010db8000000000000000000000001";
+    String dst = "20010db8000000000000000000000002";
+    byte[] p =
+        Frames.eth(0x86dd)
+            .hex("60000000 000c 11 40")
+            .hex(src)
+            .hex(dst)
+            .udp(1000, 53, 4)
+            .hex("01020304")
+            .bytes();
+    long pseudo = Checksums.sum(p, 22, 32, 0) + 17 + 12;
+    withL4Checksum(p, 54, 6, pseudo);
+    assertEquals(ParseResult.CSUM_L4_CHECKED | ParseResult.CSUM_L4_GOOD, status(p));
+    byte[] routed =
+        Frames.eth(0x86dd)
+            .hex("60000000 0024 2b 40")
+            .hex(src)
+            .hex(dst)
+            .hex("1102 0001 00000000")
+            .hex("20010db8000000000000000000000003") // segments left 1
+            .udp(1000, 53, 4)
+            .hex("01020304")
+            .bytes();
+    assertEquals(0, status(routed));
+  }
+
+  @Test
+  void fragmentsAreNotChecked() {
+    byte[] p =
+        Frames.eth(0x86dd)
+            .hex("60000000 0014 2c 40")
+            .zeros(32)
+            .hex("1100 0001 00000001")
+            .udp(1, 2, 4)
+            .zeros(4)
+            .bytes(); // offset 0, M=1
+    assertEquals(0, status(p));
+  }
+}
