@@ -25,4 +25,25 @@ interface JitCode {
       long r7,
       long r8,
       long r9);
+
+  /**
+   * Function {@code entry} (a callback, ld_imm64 src 4) entered at call depth {@code depth}, for
+   * bpf_loop / bpf_for_each_map_elem; traps when {@code entry} is not a function of the program.
+   */
+  long callback(
+      int entry,
+      JitProgram p,
+      ExecutionContext ctx,
+      int depth,
+      long[] out,
+      long r0,
+      long r1,
+      long r2,
+      long r3,
+      long r4,
+      long r5,
+      long r6,
+      long r7,
+      long r8,
+      long r9);
 }

@@ -28,6 +28,8 @@ final class JitProgram implements Executable {
   private final JitEngine.CodeKey codeKey;
 
   private JitCode code;
+  /** The callback invoker for a helper called at each call depth; read by the code. */
+  final JitCallbacks[] callbackInvokers = new JitCallbacks[ExecutionContext.MAX_FRAMES];
 
   /** Last tail-call target seen, to skip the engine's cache on repeated tail calls. */
   private volatile TailTarget lastTail;
@@ -50,6 +52,25 @@ final class JitProgram implements Executable {
     this.kfuncIds = kfuncIds;
     this.deferredTraps = deferredTraps;
     this.engine = engine;
+    for (int depth = 0; depth < callbackInvokers.length; depth++) {
+      callbackInvokers[depth] = new JitCallbacks(this, depth);
+    }
+  }
+
+  JitCode code() {
+    return code;
+  }
+
+  /** Slots in the program. */
+  int length() {
+    return linkedValues.length;
+  }
+
+  /** A callback index that is in the program but not a function the JIT compiled. */
+  TrapException notAFunction(int entry) {
+    return new TrapException(
+        entry,
+        "jit: callback at instruction " + entry + " is not a function entry (ld_imm64 src 4)");
   }
 
   void install(JitCode compiled) {

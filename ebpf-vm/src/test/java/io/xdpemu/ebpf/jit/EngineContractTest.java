@@ -222,4 +222,83 @@ abstract class EngineContractTest {
             "exit");
     assertEquals(10_000_000 + 99_000 + 15 + 7, run(p));
   }
+
+  /** Slot {@code funcPc} becomes ld_imm64 src 4 of the callback at {@code cb}, linked as libbpf. */
+  private Program withCallback(int funcPc, int cb, String... lines) {
+    io.xdpemu.ebpf.isa.Insn[] insns = Assembler.assemble(String.join("\n", lines));
+    insns[funcPc] = insns[funcPc].withSrc(4).withImm(cb - funcPc - 1);
+    Linkage linkage =
+        new Linkage() {
+          @Override
+          public long ldImm64(int pc) {
+            return pc + 1L + insns[pc].imm();
+          }
+
+          @Override
+          public Helper kfunc(int pc) {
+            return null;
+          }
+        };
+    return new Program("cb", insns, helpers, linkage);
+  }
+
+  private void registerLoopHelper() {
+    // bpf_loop-like: calls the callback r1 times with (index, r3); stops on non-zero.
+    helpers.register(
+        181,
+        "loop",
+        (c, n, fn, arg, flags, unused) -> {
+          for (long i = 0; i < n; i++) {
+            if (c.callbacks.invoke(c, fn, i, arg, 0, 0, 0) != 0) {
+              return i + 1;
+            }
+          }
+          return n;
+        });
+  }
+
+  @Test
+  void helpersCallBackIntoTheProgramInAFrameBelowTheCaller() {
+    registerLoopHelper();
+    Program p =
+        withCallback(
+            3,
+            15,
+            "stdw [%r10-8], 0",
+            "mov %r6, 7",
+            "mov %r1, 10",
+            "lddw %r2, 0", // slot 3: becomes ld_imm64 src 4 -> cb
+            "mov %r3, %r10",
+            "add %r3, -8",
+            "mov %r4, 0",
+            "call 181",
+            "jne %r0, 10, fail",
+            "jne %r6, 7, fail", // the callback's r6 is its own
+            "ldxdw %r0, [%r10-8]",
+            "exit",
+            "fail:",
+            "mov %r0, -1",
+            "exit",
+            "ldxdw %r3, [%r2+0]", // cb (slot 15): *arg += index
+            "add %r3, %r1",
+            "stxdw [%r2+0], %r3",
+            "mov %r6, 99",
+            "stdw [%r10-8], 5", // its own frame, not the caller's
+            "mov %r0, 0",
+            "exit");
+    ctx.budget = 10_000;
+    assertEquals(45, run(p));
+    assertEquals(10_000 - 13 - 10 * 7, ctx.budget); // 13 slots of main, 7 per callback
+  }
+
+  @Test
+  void callbacksCountTowardsTheFrameLimitAndTheBudget() {
+    helpers.register(
+        181, "loop", (c, n, fn, arg, f, u) -> c.callbacks.invoke(c, fn, 0, 0, 0, 0, 0));
+    TrapException t = trap(withCallback(0, 0, "lddw %r2, 0", "call 181", "exit"));
+    assertEquals("trap at pc 2: call stack too deep: more than 8 frames", t.getMessage());
+    ctx.budget = 50;
+    t = trap(withCallback(0, 4, "lddw %r2, 0", "call 181", "exit", "loop:", "ja loop"));
+    assertEquals("trap at pc 4: instruction budget exhausted", t.getMessage());
+  }
 }
