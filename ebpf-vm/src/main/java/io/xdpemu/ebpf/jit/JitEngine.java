@@ -132,7 +132,18 @@ public final class JitEngine implements Engine {
     }
   }
 
+  /** {@code -Dxdpemu.jit.dump=DIR} writes every generated class there (for javap -c -p). */
+  private static final String DUMP_DIR = System.getProperty("xdpemu.jit.dump");
+
   private static JitCode define(byte[] classFile, Program program) {
+    if (DUMP_DIR != null) {
+      try {
+        java.nio.file.Files.write(
+            java.nio.file.Path.of(DUMP_DIR, "Bpf_" + javaName(program) + ".class"), classFile);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot dump jit class to " + DUMP_DIR, e);
+      }
+    }
     try {
       MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(classFile, true);
       return (JitCode)
