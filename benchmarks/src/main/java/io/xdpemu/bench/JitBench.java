@@ -1,8 +1,8 @@
 package io.xdpemu.bench;
 
 import io.xdpemu.ebpf.vm.ExecutionContext;
-import io.xdpemu.runtime.RxPath;
 import io.xdpemu.runtime.Attach;
+import io.xdpemu.runtime.RxPath;
 import io.xdpemu.runtime.XdpRunner;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -10,10 +10,10 @@ import java.lang.management.ThreadMXBean;
 /**
  * JIT against interpreter on a machine where wall-clock JMH numbers mostly measure the scheduler:
  * per example program, the same work as {@link ProgramBench} (the 1000 frames of mixed-1k.pcap
- * delivered by the plain NIC, then the program) in thread CPU time, best of 12 rounds after warm-up,
- * minus the same loop without the program run; and {@link InterpreterBench}'s programs per engine.
- * The JMH form of the same measurements is {@code ProgramBench -p engine=interp,jit} and {@code
- * InterpreterBench -p engine=interp,jit}.
+ * delivered by the plain NIC, then the program) in thread CPU time, best of 12 rounds after
+ * warm-up, minus the same loop without the program run; and {@link InterpreterBench}'s programs per
+ * engine. The JMH form of the same measurements is {@code ProgramBench -p engine=interp,jit} and
+ * {@code InterpreterBench -p engine=interp,jit}.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.xdpemu.bench.JitBench [program...]}.
  */
@@ -29,7 +29,13 @@ public final class JitBench {
         args.length > 0
             ? args
             : new String[] {
-              "xdp_pass", "xdp_drop", "xdp_counter", "xdp_bounce", "xdp_calls", "xdp_meta", "xdp_alu"
+              "xdp_pass",
+              "xdp_drop",
+              "xdp_counter",
+              "xdp_bounce",
+              "xdp_calls",
+              "xdp_meta",
+              "xdp_alu"
             };
     for (String engine : new String[] {"interp", "jit"}) {
       InterpreterBench.main(new String[] {engine});
@@ -46,10 +52,7 @@ public final class JitBench {
         Attach attach = BenchInputs.attach(program, engines[e], 1);
         ns[e] =
             perPacket(
-                attach.nic(),
-                attach.loaded().newContext(0),
-                attach.attachment().program(),
-                frames);
+                attach.nic(), attach.loaded().newContext(0), attach.attachment().program(), frames);
       }
       System.out.printf(
           "%-12s interp %7.1f ns/packet   jit %7.1f ns/packet   (x%.1f)%n",

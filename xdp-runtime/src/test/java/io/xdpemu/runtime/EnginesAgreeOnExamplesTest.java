@@ -64,10 +64,14 @@ class EnginesAgreeOnExamplesTest {
   private static LoadPipeline.Loaded load(Path object, String engine) {
     try {
       return LoadPipeline.load(
-          new LoadOptions(object, null, null, null, null, engine, false, null, null, true), 2, null);
+          new LoadOptions(object, null, null, null, null, engine, false, null, null, true),
+          2,
+          null);
     } catch (ProgramRejectedException e) {
       return LoadPipeline.load(
-          new LoadOptions(object, null, null, null, null, engine, false, null, null, false), 2, null);
+          new LoadOptions(object, null, null, null, null, engine, false, null, null, false),
+          2,
+          null);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.xdpemu.ebpf.jit;
 
 /**
- * Local-variable layout of a generated function method and the descriptors the generated code
- * uses. Every eBPF register is a {@code long} local, so C2 allocates them to machine registers.
+ * Local-variable layout of a generated function method and the descriptors the generated code uses.
+ * Every eBPF register is a {@code long} local, so C2 allocates them to machine registers.
  *
  * <pre>
  *   slot  0     JitProgram p        (run-time support: helpers, kfuncs, tail calls)
@@ -37,8 +37,7 @@ final class Frame {
   static final String TRAP_D = "Lio/xdpemu/ebpf/vm/TrapException;";
 
   /** (p, ctx, depth, out, r0..r9) -> r0: function methods, JitCode.call and tail calls. */
-  static final String FUNCTION_D =
-      "(L" + PROGRAM + ";" + CTX_D + "I[J" + "J".repeat(10) + ")J";
+  static final String FUNCTION_D = "(L" + PROGRAM + ";" + CTX_D + "I[J" + "J".repeat(10) + ")J";
 
   /** JitProgram.tailCall: (ctx, depth, out, r0..r9) -> r0. */
   static final String TAIL_CALL_D = "(" + CTX_D + "I[J" + "J".repeat(10) + ")J";

@@ -5,9 +5,9 @@ import io.xdpemu.ebpf.vm.ExecutionContext;
 /**
  * What a generated class implements: the program's main function entered at call depth {@code
  * depth} with the full register file r0..r9 (r10 follows from the depth). The run entry passes r1,
- * r2 and zeros; a tail call passes the caller's registers, as the kernel's bpf_tail_call keeps them.
- * {@code out} receives r1..r5 at exit (a BPF-to-BPF callee's caller-saved registers, which the
- * interpreter's shared register file leaves visible to the caller); it may be null.
+ * r2 and zeros; a tail call passes the caller's registers, as the kernel's bpf_tail_call keeps
+ * them. {@code out} receives r1..r5 at exit (a BPF-to-BPF callee's caller-saved registers, which
+ * the interpreter's shared register file leaves visible to the caller); it may be null.
  */
 interface JitCode {
   long call(

@@ -21,10 +21,10 @@ import java.util.BitSet;
  *
  * <p>Instruction budget: the interpreter's rule, computed the same way. A local {@code runStart}
  * holds the first pc of the current straight-line run (the entry, a taken jump's target, the slot
- * after a call); a taken jump, a local call, a tail call and exit charge {@code pc + 1 -
- * runStart}; taken jumps and local calls then check the budget, trapping at the target pc; helper
- * calls hand the budget to the context (a callback runs on it) and take it back. Taken conditional
- * jumps go through a per-site stub that does this, so the fall-through path carries no cost.
+ * after a call); a taken jump, a local call, a tail call and exit charge {@code pc + 1 - runStart};
+ * taken jumps and local calls then check the budget, trapping at the target pc; helper calls hand
+ * the budget to the context (a callback runs on it) and take it back. Taken conditional jumps go
+ * through a per-site stub that does this, so the fall-through path carries no cost.
  */
 final class JitCompiler {
   private final Insn[] insns;
@@ -271,7 +271,6 @@ final class JitCompiler {
       return seen;
     }
 
-
     /** Emits slot {@code pc}; returns whether control can fall through to the next slot. */
     private boolean instruction(int pc) {
       Insn insn = insns[pc];
@@ -301,8 +300,7 @@ final class JitCompiler {
           if (deferred[pc]) {
             c.aload(Frame.P);
             c.iconst(pc);
-            c.invokevirtual(
-                Frame.PROGRAM, "deferredTrap", "(I)Lio/xdpemu/ebpf/XdpemuException;");
+            c.invokevirtual(Frame.PROGRAM, "deferredTrap", "(I)Lio/xdpemu/ebpf/XdpemuException;");
             c.op(ATHROW);
             return false;
           }

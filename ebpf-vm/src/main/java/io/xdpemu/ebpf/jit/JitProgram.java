@@ -16,18 +16,22 @@ import io.xdpemu.ebpf.vm.TrapException;
  */
 final class JitProgram implements Executable {
   private final Program program;
+
   /** ld_imm64 values by pc (pseudo sources resolved through the Linkage); read by the code. */
   final long[] linkedValues;
+
   private final HelperRegistry helpers;
   private final Helper[] kfuncs;
   private final int[] kfuncIds;
   private final XdpemuException[] deferredTraps;
   private final JitEngine engine;
+
   /** Keeps the engine's entry for the shared generated class alive while this program lives. */
   @SuppressWarnings("unused")
   private final JitEngine.CodeKey codeKey;
 
   private JitCode code;
+
   /** The callback invoker for a helper called at each call depth; read by the code. */
   final JitCallbacks[] callbackInvokers = new JitCallbacks[ExecutionContext.MAX_FRAMES];
 
@@ -134,9 +138,9 @@ final class JitProgram implements Executable {
   }
 
   /**
-   * Continues in {@code ctx.tailCallTarget} after bpf_tail_call succeeded: same registers, same call
-   * depth (a tail call in a subprogram replaces only that frame, as in the kernel), pc 0 of the
-   * target; the budget is checked at the target's pc 0 exactly where the interpreter checks it.
+   * Continues in {@code ctx.tailCallTarget} after bpf_tail_call succeeded: same registers, same
+   * call depth (a tail call in a subprogram replaces only that frame, as in the kernel), pc 0 of
+   * the target; the budget is checked at the target's pc 0 exactly where the interpreter checks it.
    */
   long tailCall(
       ExecutionContext ctx,

@@ -19,8 +19,8 @@
  *       interpreter's own static methods, so the engines cannot drift apart.
  *   <li>The instruction budget is kept exactly as the interpreter keeps it (same trap pc and
  *       message, same budget left); trap messages are the interpreter's.
- *   <li>Code depends only on the instructions: programs with the same instructions share one
- *       class (linked ld_imm64 values are read from the {@code JitProgram}).
+ *   <li>Code depends only on the instructions: programs with the same instructions share one class
+ *       (linked ld_imm64 values are read from the {@code JitProgram}).
  *   <li>Fallback: a function whose bytecode would exceed the JVM's 64 KB method limit (roughly
  *       6,000 eBPF instructions; jumps beyond 16-bit offsets are handled with {@code goto_w}) makes
  *       the whole program run in the interpreter, transparently ({@link

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every engine must do beyond the conformance suite: BPF-to-BPF calls and their frames, tail
- * calls, helper dispatch, the instruction budget and the traps, with the interpreter's messages
- * and pcs. One subclass per engine.
+ * calls, helper dispatch, the instruction budget and the traps, with the interpreter's messages and
+ * pcs. One subclass per engine.
  */
 abstract class EngineContractTest {
   abstract Engine engine();
@@ -69,8 +69,15 @@ abstract class EngineContractTest {
   void calleeCallerSavedRegistersAreVisibleAfterTheCallAsInTheSharedRegisterFile() {
     Program p =
         program(
-            "mov %r1, 1", "call local f", "mov %r0, %r3", "add %r0, %r5", "exit", "f:",
-            "mov %r3, 30", "mov %r5, 50", "exit");
+            "mov %r1, 1",
+            "call local f",
+            "mov %r0, %r3",
+            "add %r0, %r5",
+            "exit",
+            "f:",
+            "mov %r3, 30",
+            "mov %r5, 50",
+            "exit");
     assertEquals(80, run(p));
   }
 
@@ -78,8 +85,17 @@ abstract class EngineContractTest {
   void callsNestEightFramesDeepAndTrapOnTheNinthAtTheCall() {
     // f(n): n == 0 ? 0 : 1 + f(n - 1); the main program is frame 1 of 8
     String[] body = {
-      "call local f", "exit", "f:", "jeq %r1, 0, leaf", "sub %r1, 1", "call local f", "add %r0, 1",
-      "exit", "leaf:", "mov %r0, 0", "exit"
+      "call local f",
+      "exit",
+      "f:",
+      "jeq %r1, 0, leaf",
+      "sub %r1, 1",
+      "call local f",
+      "add %r0, 1",
+      "exit",
+      "leaf:",
+      "mov %r0, 0",
+      "exit"
     };
     String[] seven = new String[body.length + 1];
     seven[0] = "mov %r1, 6";
@@ -95,8 +111,7 @@ abstract class EngineContractTest {
   void helperSeesArgumentsAndTheCallPcAndReturnsInR0() {
     helpers.register(
         7, "probe", (c, r1, r2, r3, r4, r5) -> c.pc * 1_000_000L + r1 * 10000 + r2 * 100 + r5);
-    Program p =
-        program("mov %r1, 1", "mov %r2, 2", "mov %r5, 5", "call 7", "exit");
+    Program p = program("mov %r1, 1", "mov %r2, 2", "mov %r5, 5", "call 7", "exit");
     assertEquals(3_010_205L, run(p));
   }
 
@@ -134,8 +149,8 @@ abstract class EngineContractTest {
     helpers.register(12, "bpf_tail_call", tailCallTo(target));
     Program p =
         program(
-            "mov %r6, 100", "call local f", "add %r0, %r6", "exit", "f:", "call 12", "mov %r0, -1",
-            "exit");
+            "mov %r6, 100",
+            "call local f", "add %r0, %r6", "exit", "f:", "call 12", "mov %r0, -1", "exit");
     assertEquals(105, run(p));
   }
 
@@ -156,8 +171,7 @@ abstract class EngineContractTest {
   @Test
   void budgetIsChargedPerStraightLineRunAndLeftInTheContext() {
     ctx.budget = 1000;
-    long r0 =
-        run(program("mov %r0, 0", "loop:", "add %r0, 1", "jlt %r0, 10, loop", "exit"));
+    long r0 = run(program("mov %r0, 0", "loop:", "add %r0, 1", "jlt %r0, 10, loop", "exit"));
     assertEquals(10, r0);
     assertEquals(1000 - (1 + 10 * 2 + 1), ctx.budget);
   }
@@ -183,8 +197,7 @@ abstract class EngineContractTest {
             helpers,
             Linkage.NONE);
     assertEquals(3, run(p));
-    TrapException t =
-        assertThrows(TrapException.class, () -> engine().prepare(p).run(ctx, 0, 0));
+    TrapException t = assertThrows(TrapException.class, () -> engine().prepare(p).run(ctx, 0, 0));
     assertEquals("trap at pc 2: ld_imm64 with a pseudo source was not linked", t.getMessage());
   }
 
@@ -195,8 +208,10 @@ abstract class EngineContractTest {
     assertEquals(
         assertThrows(
                 TrapException.class,
-                () -> Engine.INTERPRETER.prepare(program("mov %r0, 0", "stw [%r10+4], 1", "exit"))
-                    .run(ctx, 0, 0))
+                () ->
+                    Engine.INTERPRETER
+                        .prepare(program("mov %r0, 0", "stw [%r10+4], 1", "exit"))
+                        .run(ctx, 0, 0))
             .getMessage(),
         t.getMessage());
   }

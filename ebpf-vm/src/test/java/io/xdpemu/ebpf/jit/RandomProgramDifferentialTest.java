@@ -27,8 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 class RandomProgramDifferentialTest {
   private static final int PROGRAMS = 1500;
-  private static final int[] ALU_CODES = {ADD, SUB, MUL, DIV, OR, AND, LSH, RSH, MOD, XOR, MOV, ARSH};
-  private static final int[] JMP_CODES = {JEQ, JGT, JGE, JSET, JNE, JSGT, JSGE, JLT, JLE, JSLT, JSLE};
+  private static final int[] ALU_CODES = {
+    ADD, SUB, MUL, DIV, OR, AND, LSH, RSH, MOD, XOR, MOV, ARSH
+  };
+  private static final int[] JMP_CODES = {
+    JEQ, JGT, JGE, JSET, JNE, JSGT, JSGE, JLT, JLE, JSLT, JSLE
+  };
   private static final int[] SIZES = {B, H, W, DW};
 
   @Test
@@ -97,7 +101,8 @@ class RandomProgramDifferentialTest {
     for (int pc = start; pc < exit; pc++) {
       if (out.get(pc) == null) {
         boolean backward = rnd.nextInt(5) == 0;
-        int target = backward ? start + rnd.nextInt(pc - start + 1) : pc + 1 + rnd.nextInt(exit - pc);
+        int target =
+            backward ? start + rnd.nextInt(pc - start + 1) : pc + 1 + rnd.nextInt(exit - pc);
         out.set(pc, jump(rnd, target - pc - 1));
       }
     }
