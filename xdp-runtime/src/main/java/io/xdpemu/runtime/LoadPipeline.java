@@ -158,12 +158,26 @@ public final class LoadPipeline {
     return new Relocated(obj, spec, target, core == null ? spec.insns() : core.insns(), core);
   }
 
+  /** Another program of the object, ready to be a tail-call target (not verified separately). */
+  private static Program tailCallTarget(BpfObject obj, String name, Btf target, MapRegistry maps,
+      HelperRegistry helpers) {
+    ProgramSpec s = obj.program(name);
+    RelocatedProgram core = obj.btfExt() == null
+        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), s.name());
+    Insn[] insns = core == null ? s.insns() : core.insns();
+    return new Program(s.name(), insns, helpers, linkage(obj, s, maps, helpers));
+  }
+
   private static Loaded finish(LoadOptions o, BpfObject obj, ProgramSpec spec, Btf target,
       RegionRegistry regions, MapRegistry maps, HelperRegistry helpers, int cpus) {
     RelocatedProgram core = obj.btfExt() == null
         ? null : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
     Insn[] insns = core == null ? spec.insns() : core.insns();
     Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
+    // PROG_ARRAY / map-in-map initial values (libbpf's init_prog_arrays / init_map_in_maps):
+    // the tail-call targets are the object's other programs, relocated and linked like this one.
+    maps.applyInitialSlots(name -> name.equals(spec.name()) ? program
+        : tailCallTarget(obj, name, target, maps, helpers));
     VerifierResult verdict = null;
     if (o.verify()) {
       verdict = verify(o, obj, spec, insns, 1);
