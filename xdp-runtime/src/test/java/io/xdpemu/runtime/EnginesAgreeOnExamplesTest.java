@@ -100,4 +100,80 @@ class EnginesAgreeOnExamplesTest {
       return e.getMessage();
     }
   }
+
+  /**
+   * Out-of-bounds programs: each example with one memory access's offset moved (seeded), run
+   * unverified under both engines on the same frames; traps (pc and message) must be identical.
+   */
+  @TestFactory
+  Stream<DynamicTest> mutatedExamplesTrapIdentically() throws IOException {
+    Path root = MapsExamplesDifferentialTest.root();
+    List<Path> objects = new ArrayList<>();
+    try (Stream<Path> s = Files.list(root.resolve("examples"))) {
+      s.filter(p -> p.toString().endsWith(".o")).sorted().forEach(objects::add);
+    }
+    List<byte[]> frames = frames().subList(0, 40);
+    return objects.stream()
+        .map(
+            o ->
+                DynamicTest.dynamicTest(
+                    root.relativize(o).toString(), () -> mutantsAgree(o, frames)));
+  }
+
+  private static void mutantsAgree(Path object, List<byte[]> frames) {
+    java.util.Random rnd = new java.util.Random(object.getFileName().toString().hashCode());
+    int traps = 0;
+    for (int m = 0; m < 12; m++) {
+      LoadPipeline.Loaded a = load(object, "interp");
+      LoadPipeline.Loaded b = load(object, "jit");
+      io.xdpemu.ebpf.isa.Insn[] insns = a.program().insns().clone();
+      List<Integer> memory = new ArrayList<>();
+      for (int pc = 0; pc < insns.length; pc++) {
+        int cls = insns[pc].cls();
+        if (cls == io.xdpemu.ebpf.isa.Opcodes.LDX
+            || cls == io.xdpemu.ebpf.isa.Opcodes.ST
+            || cls == io.xdpemu.ebpf.isa.Opcodes.STX) {
+          memory.add(pc);
+        }
+      }
+      if (memory.isEmpty()) {
+        return;
+      }
+      int pc = memory.get(rnd.nextInt(memory.size()));
+      int off = insns[pc].off() + (rnd.nextBoolean() ? 1 : -1) * (1 + rnd.nextInt(600));
+      insns[pc] = insns[pc].withOff(Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, off)));
+      String where = object + " with insn " + pc + " offset " + off;
+      TestRun.Session sa = new TestRun.Session(unverified(a, "interp", insns));
+      TestRun.Session sb = new TestRun.Session(unverified(b, "jit", insns));
+      for (byte[] f : frames) {
+        String expected = outcome(sa, f);
+        assertEquals(expected, outcome(sb, f), where);
+        if (expected.startsWith("trap")) {
+          traps++;
+        }
+      }
+      assertEquals(a.mapsJson(), b.mapsJson(), where + ": maps");
+    }
+    assertTrue(traps > 0, object + ": no mutant trapped");
+  }
+
+  /** {@code loaded} running {@code insns} instead, unverified (with the instruction budget). */
+  private static LoadPipeline.Loaded unverified(
+      LoadPipeline.Loaded l, String engine, io.xdpemu.ebpf.isa.Insn[] insns) {
+    io.xdpemu.ebpf.vm.Program p =
+        new io.xdpemu.ebpf.vm.Program(
+            l.program().name(), insns, l.helpers(), l.program().linkage());
+    return new LoadPipeline.Loaded(
+        l.options(),
+        l.object(),
+        l.spec(),
+        l.targetBtf(),
+        l.regions(),
+        l.maps(),
+        l.helpers(),
+        p,
+        io.xdpemu.ebpf.vm.Engine.byName(engine).prepare(p),
+        null,
+        l.cpus());
+  }
 }
