@@ -80,7 +80,7 @@ public final class JitEngine implements Engine {
         kfuncIds[pc] = insn.imm();
       }
     }
-    CodeKey key = new CodeKey(insns, deferred);
+    CodeKey key = new CodeKey(insns, deferred, wide);
     JitCode code;
     synchronized (classes) {
       code = classes.get(key);
@@ -112,11 +112,15 @@ public final class JitEngine implements Engine {
     private final long[] words;
     private final int hash;
 
-    CodeKey(Insn[] insns, boolean[] deferred) {
-      words = new long[insns.length];
-      for (int pc = 0; pc < insns.length; pc++) {
+    CodeKey(Insn[] insns, boolean[] deferred, long[] wide) {
+      int n = insns.length;
+      words = new long[2 * n];
+      for (int pc = 0; pc < n; pc++) {
         // a deferred (unlinked) ld_imm64 compiles to a throw: mark it in the unused high src bit
         words[pc] = insns[pc].encode() ^ (deferred[pc] ? 1L << 15 : 0);
+        if (insns[pc].opcode() == Opcodes.LD_IMM64 && insns[pc].src() == Opcodes.PSEUDO_FUNC) {
+          words[n + pc] = wide[pc]; // callback entries are compiled as functions
+        }
       }
       hash = Arrays.hashCode(words);
     }
