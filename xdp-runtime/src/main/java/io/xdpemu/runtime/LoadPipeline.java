@@ -273,11 +273,12 @@ public final class LoadPipeline {
     };
   }
 
+  /**
+   * {@code --engine}; the default is the fastest available, the JIT (which runs a program it cannot
+   * compile in the interpreter by itself).
+   */
   static Engine engine(String name) {
-    if (name == null || name.equals("interp")) {
-      return Engine.INTERPRETER;
-    }
-    throw new UsageException("engine '" + name + "' is not available in this build (use interp)");
+    return Engine.byName(name == null ? "jit" : name);
   }
 
   /**
