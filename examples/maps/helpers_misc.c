@@ -2,7 +2,8 @@
 /*
  * helpers_misc: probe reads of NULL (-ERANGE, destination zeroed; XDP may not call the legacy
  * bpf_probe_read), bpf_probe_read_kernel_str from program memory, bpf_trace_printk's
- * return value, ring buffer reserve/submit/output/query, spin locks, bpf_check_mtu on the ingress device (lo under test_run).
+ * return value, ring buffer reserve/submit/output/query (two records per run), spin locks and
+ * BPF_F_LOCK, bpf_check_mtu on the ingress device (lo under test_run).
  */
 #include "results.h"
 
@@ -68,7 +69,8 @@ int helpers_misc(struct xdp_md *ctx)
 		bpf_spin_unlock(&l->lock);
 		record(15, l->count);                             /* 3 */
 	}
-	/* results[16..20]: bpf_loop and bpf_for_each_map_elem live in helpers_callbacks.c */
+	/* results[16..19]: perf_event_output lives in helpers_perf.c */
+	record(20, bpf_ringbuf_query(&events, 7));                     /* 0 */
 	record(21, bpf_check_mtu(ctx, 0, &mtu, 0, 0));         /* 0 */
 	record(22, mtu);                                       /* lo: 65536 */
 	record(23, bpf_check_mtu(ctx, 0, &mtu, 0, 1));         /* -EINVAL */
@@ -76,5 +78,11 @@ int helpers_misc(struct xdp_md *ctx)
 	record(24, bpf_check_mtu(ctx, 0, &mtu, 1, 0));         /* 1: FRAG_NEEDED */
 	record(25, bpf_check_mtu(ctx, 0x7fffffff, &mtu, 0, 0)); /* -ENODEV */
 	record(26, bpf_get_smp_processor_id() < 512);          /* 1 */
+	struct locked nv = {.count = 40};
+	record(27, bpf_map_update_elem(&guarded, &zero, &nv, BPF_F_LOCK));  /* 0 */
+	record(28, bpf_map_update_elem(&guarded, &zero, &nv, BPF_F_LOCK | BPF_NOEXIST)); /* -EEXIST */
+	l = bpf_map_lookup_elem(&guarded, &zero);
+	record(29, l ? l->count : -1);                          /* 40 */
+	record(30, bpf_map_update_elem(&results, &zero, &dst, BPF_F_LOCK)); /* -EINVAL: no lock */
 	return XDP_PASS;
 }

@@ -51,6 +51,7 @@ int maps_queue(struct xdp_md *ctx)
 	record(17, bpf_map_pop_elem(&lifo, &out));                  /* -ENOENT */
 	record(18, out);                                            /* 0: zeroed */
 	v = 8;
+	record(19, bpf_map_push_elem(&lifo, &v, BPF_NOEXIST));      /* -EINVAL */
 	bpf_map_push_elem(&lifo, &v, 0);
 	v = 9;
 	bpf_map_push_elem(&lifo, &v, 0);

@@ -62,7 +62,7 @@ public class InterpreterBench {
   static final int LOOP_INSNS = 1 + LOOP_ITERATIONS * (OPS + 2) + 1;
   static final int STRAIGHT_INSNS = OPS + 2;
 
-  @Param({"interp"})
+  @Param({"interp", "jit"})
   public String engine;
 
   private ExecutionContext ctx;

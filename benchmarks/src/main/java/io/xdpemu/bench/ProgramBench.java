@@ -54,7 +54,7 @@ public class ProgramBench {
   })
   public String program;
 
-  @Param({"interp"})
+  @Param({"interp", "jit"})
   public String engine;
 
   // Inputs in non-final fields (JMHSample_10_ConstantFold).

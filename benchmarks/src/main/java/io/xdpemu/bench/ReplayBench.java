@@ -70,7 +70,7 @@ public class ReplayBench {
   @Param({"plain", "mynic-v2"})
   public String nic;
 
-  @Param({"interp"})
+  @Param({"interp", "jit"})
   public String engine;
 
   private List<Capture> captures;

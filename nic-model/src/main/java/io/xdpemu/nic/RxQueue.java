@@ -150,7 +150,14 @@ public final class RxQueue implements RxMetadataSource {
         mappedRing = ring;
       }
       XdpBuff x = ctx.xdp();
-      x.set(frame, hardStart, data - metaSize, data, data + outLen, hardStart + c.frameSize());
+      // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info (xdp_data_hard_end).
+      x.set(
+          frame,
+          hardStart,
+          data - metaSize,
+          data,
+          data + outLen,
+          hardStart + c.frameSize() - c.tailroom());
       x.ingressIfindex = c.ifindex();
       x.rxQueueIndex = index;
       x.egressIfindex = 0;

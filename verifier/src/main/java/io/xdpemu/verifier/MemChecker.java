@@ -153,6 +153,15 @@ final class MemChecker {
         }
         checkPacketAccess(regno, reg, off, size);
         break;
+      case PTR_TO_SOCKET:
+      case PTR_TO_SOCK_COMMON:
+        checkPtrOffReg(regno, reg, StateFormatter.typeName(reg));
+        if (write || !sockAccessOk(off, size, reg.type == RegType.PTR_TO_SOCK_COMMON)) {
+          throw env.reject(
+              "R" + regno + " invalid " + StateFormatter.typeName(reg) + " access off=" + off
+                  + " size=" + size);
+        }
+        break;
       default:
         throw env.reject("R" + regno + " invalid mem access '" + StateFormatter.typeName(reg) + "'");
     }
@@ -275,6 +284,32 @@ final class MemChecker {
     return RegState.pointer(t);
   }
 
+  /**
+   * bpf_sock_is_valid_access() / bpf_sock_common_is_valid_access(): reads of {@code struct
+   * bpf_sock} (80 bytes of u32 fields; {@code dst_port} is a __be16 followed by 2 unreadable
+   * bytes), narrow reads allowed on the address, port and state fields.
+   */
+  private static boolean sockAccessOk(int off, int size, boolean common) {
+    if (off < 0 || off >= 80 || off % size != 0) {
+      return false;
+    }
+    if (common && off >= 8 && off < 24) {
+      return false; // type, protocol, mark, priority
+    }
+    boolean narrowOk = size <= 4 && Integer.bitCount(size) == 1;
+    if (off == 4 || off == 8 || off == 12 || off == 44 || off == 72 || off == 76
+        || (off >= 24 && off < 44) || (off >= 52 && off < 72)) {
+      return narrowOk; // family, type, protocol, src_port, state, rx_queue_mapping, addresses
+    }
+    if (off == 48) {
+      return size == 4 || size == 2 || size == 1; // dst_port
+    }
+    if (off > 48 && off < 52) {
+      return off == 49 && size == 1; // inside dst_port only
+    }
+    return size == 4;
+  }
+
   /** check_packet_access(). */
   private void checkPacketAccess(int regno, RegState reg, int off, int size) {
     if (reg.smin < 0) {
@@ -349,7 +384,7 @@ final class MemChecker {
   void stackAccess(
       int regno, RegState reg, int off, int size, boolean write, RegState value, boolean stImm) {
     FuncState f = stackFrame(reg);
-    checkStackBounds(regno, reg, off, size, write, f, "");
+    checkStackBounds(regno, reg, off, size, write, f);
     if (!write) {
       return;
     }
@@ -360,8 +395,8 @@ final class MemChecker {
     writeFixedOff(f, (int) (off + reg.varOff.value()), size, value, stImm);
   }
 
-  void checkStackBounds(
-      int regno, RegState reg, int off, int size, boolean write, FuncState f, String unused) {
+  /** check_stack_access_within_bounds(). */
+  void checkStackBounds(int regno, RegState reg, int off, int size, boolean write, FuncState f) {
     long minOff;
     long maxOff;
     if (reg.varOff.isConst()) {
@@ -392,14 +427,10 @@ final class MemChecker {
           "invalid variable-offset" + extra + " stack R" + regno + " var_off="
               + AluChecker.tnumStr(reg.varOff) + " off=" + off + " size=" + size);
     }
+    // the "stack depth" line: deepest byte touched per function, rounded to 8 (update_stack_depth)
     int depth = (int) -minOff;
-    int sp = env.cfg.subprogOf(env.cur.insnIdx);
-    int frameSp = f.subprog;
-    if (frameSp >= 0 && depth > env.stackDepth[frameSp]) {
-      env.stackDepth[frameSp] = (depth + 7) / 8 * 8;
-    }
-    if (sp < 0) {
-      throw env.reject("internal: no subprogram");
+    if (depth > env.stackDepth[f.subprog]) {
+      env.stackDepth[f.subprog] = (depth + 7) / 8 * 8;
     }
   }
 
@@ -416,8 +447,8 @@ final class MemChecker {
     if (value != null && aligned && value.type == RegType.SCALAR && !stImm) {
       long width = 64 - Long.numberOfLeadingZeros(value.umax);
       boolean fits = width <= size * 8L;
-      if (fits && value.id == 0 && !value.varOff.isConst()) {
-        value.id = env.newId(); // assign_scalar_id_before_mov(): spill and register stay linked
+      if (fits) {
+        value.assignIdBeforeMov(env::newId); // spill and register stay linked
       }
       saveRegister(s, value, size);
       if (!fits) {

@@ -110,6 +110,10 @@ final class RegCompare {
         if (!precise) {
           return true;
         }
+        if ((o.id & RegState.ADD_CONST) != (c.id & RegState.ADD_CONST)
+            || ((o.id & RegState.ADD_CONST) != 0 && o.off != c.off)) {
+          return false;
+        }
         return checkScalarIds(o.id, c.id) && rangeWithin(o, c) && o.varOff.contains(c.varOff);
       case PTR_TO_PACKET:
       case PTR_TO_PACKET_META:
@@ -134,6 +138,9 @@ final class RegCompare {
 
   boolean funcStatesEqual(
       FuncState o, FuncState c, int liveRegs, int relevantRegs, boolean stackLive) {
+    if (o.callbackDepth > c.callbackDepth) {
+      return false;
+    }
     for (int i = 0; i < FuncState.MAX_REGS; i++) {
       if ((liveRegs & (1 << i)) == 0) {
         continue;

@@ -29,6 +29,12 @@ public final class RegState {
   /** PTR_TO_STACK: frame the pointer points into; PTR_TO_FUNC: target subprogram. */
   public int frameno;
 
+  /**
+   * Scalars: set in {@link #id} when this register is another linked register plus {@link #off}
+   * ({@code r2 = r1; r2 += 4}), the kernel's BPF_ADD_CONST.
+   */
+  public static final int ADD_CONST = 1 << 31;
+
   public int id;
   public int refObjId;
   public Tnum varOff = Tnum.UNKNOWN;
@@ -69,6 +75,23 @@ public final class RegState {
     s32max = o.s32max;
     u32min = o.u32min;
     u32max = o.u32max;
+  }
+
+  /**
+   * assign_scalar_id_before_mov(): a scalar about to be copied (or spilled) gets an id so that the
+   * copies learn bounds together; an existing "+const" link is dropped (only one level is kept).
+   */
+  void assignIdBeforeMov(java.util.function.IntSupplier newId) {
+    if (type != RegType.SCALAR) {
+      return;
+    }
+    if ((id & ADD_CONST) != 0) {
+      id = 0;
+      off = 0;
+    }
+    if (id == 0 && !varOff.isConst()) {
+      id = newId.getAsInt();
+    }
   }
 
   public static RegState notInit() {

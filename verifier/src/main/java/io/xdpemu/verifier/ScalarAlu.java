@@ -106,6 +106,12 @@ final class ScalarAlu {
     Bounds.sync(dst);
   }
 
+  /** scalar32_min_max_add + scalar_min_max_add, without the tnum part. */
+  static void addBounds(RegState d, RegState s) {
+    add32(d, s);
+    add64(d, s);
+  }
+
   private static void add32(RegState d, RegState s) {
     long a = (long) d.s32min + s.s32min;
     long b = (long) d.s32max + s.s32max;
@@ -116,9 +122,10 @@ final class ScalarAlu {
       d.s32min = (int) a;
       d.s32max = (int) b;
     }
+    // Linux 6.14+: if both or neither unsigned sums wrap, the wrapped interval is exact
     long ua = (d.u32min & U32_MAX) + (s.u32min & U32_MAX);
     long ub = (d.u32max & U32_MAX) + (s.u32max & U32_MAX);
-    if (ua > U32_MAX || ub > U32_MAX) {
+    if (ua <= U32_MAX && ub > U32_MAX) {
       d.u32min = 0;
       d.u32max = -1;
     } else {
@@ -141,7 +148,9 @@ final class ScalarAlu {
     }
     long ua = d.umin + s.umin;
     long ub = d.umax + s.umax;
-    if (ult(ua, d.umin) || ult(ub, d.umax)) {
+    boolean minOverflow = ult(ua, d.umin);
+    boolean maxOverflow = ult(ub, d.umax);
+    if (!minOverflow && maxOverflow) {
       d.umin = 0;
       d.umax = -1L;
     } else {
@@ -160,7 +169,9 @@ final class ScalarAlu {
       d.s32min = (int) a;
       d.s32max = (int) b;
     }
-    if (ult32(d.u32min, s.u32max)) {
+    boolean minUnderflow = ult32(d.u32min, s.u32max);
+    boolean maxUnderflow = ult32(d.u32max, s.u32min);
+    if (minUnderflow && !maxUnderflow) {
       d.u32min = 0;
       d.u32max = -1;
     } else {
@@ -181,7 +192,9 @@ final class ScalarAlu {
       d.smin = a;
       d.smax = b;
     }
-    if (ult(d.umin, s.umax)) {
+    boolean minUnderflow = ult(d.umin, s.umax);
+    boolean maxUnderflow = ult(d.umax, s.umin);
+    if (minUnderflow && !maxUnderflow) {
       d.umin = 0;
       d.umax = -1L;
     } else {

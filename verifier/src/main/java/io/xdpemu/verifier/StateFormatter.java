@@ -57,7 +57,10 @@ final class StateFormatter {
     sb.append('(');
     Appender a = new Appender(sb);
     if (r.id != 0) {
-      a.add("id=" + r.id);
+      a.add("id=" + (r.id & ~RegState.ADD_CONST));
+    }
+    if ((r.id & RegState.ADD_CONST) != 0) {
+      sb.append(r.off >= 0 ? "+" : "").append(r.off);
     }
     if (r.refObjId != 0) {
       a.add("ref_obj_id=" + r.refObjId);

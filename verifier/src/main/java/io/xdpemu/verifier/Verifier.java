@@ -3,11 +3,7 @@ package io.xdpemu.verifier;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A static checker that mirrors the Linux 6.18 eBPF verifier for XDP programs: a control-flow pass
@@ -411,14 +407,5 @@ public final class Verifier {
       sb.append(" cb");
     }
     return sb.toString();
-  }
-
-  /** Explored states by instruction, kept by {@link StatePruner}. */
-  Map<Integer, List<VerifierState.Checkpoint>> newExploredMap() {
-    return new HashMap<>();
-  }
-
-  List<VerifierState.Checkpoint> newList() {
-    return new ArrayList<>();
   }
 }

@@ -13,8 +13,6 @@ final class VerifierState {
   boolean speculative;
   int prevInsnIdx = -1;
   Checkpoint parent;
-  /** Processed jumps along this path since the last checkpoint, for loop heuristics. */
-  int lastCheckpointInsn;
 
   VerifierState copy() {
     VerifierState s = new VerifierState();

@@ -23,7 +23,8 @@
  * more): scalar precision is approximated by a static analysis of which registers can reach a
  * safety decision (the kernel backtracks per path); stack liveness is approximated by "no memory
  * read can follow"; spilled scalars are compared by range; speculative-execution paths of
- * unprivileged loaders (sanitize_speculative_path) are not simulated; linked scalar ids through
- * {@code r1 = r2; r1 += K} (BPF_ADD_CONST) are not tracked.
+ * unprivileged loaders are simulated for decided branches but not for pointer arithmetic
+ * (sanitize_ptr_alu's speculative window); imprecise scalars are not widened at bpf_loop call sites
+ * (callback exploration is bounded by nr_loops instead).
  */
 package io.xdpemu.verifier;

@@ -76,4 +76,38 @@ class TnumTest {
       assertTrue(Bounds.ule(d.umin, r) && Bounds.ule(r, d.umax), "op " + op + " " + d);
     }
   }
+
+  @Test
+  void wrappingAdditionAndSubtractionKeepExactUnsignedBounds() {
+    for (long lo = -8; lo <= 8; lo++) {
+      for (long width = 0; width < 6; width++) {
+        for (long k = -12; k <= 12; k++) {
+          for (int op : new int[] {0x00, 0x10}) {
+            for (boolean alu32 : new boolean[] {false, true}) {
+              RegState d = RegState.unknownScalar();
+              d.smin = lo;
+              d.smax = lo + width;
+              if (alu32) {
+                d.s32min = (int) lo;
+                d.s32max = (int) (lo + width);
+              }
+              Bounds.sync(d);
+              RegState before = d.copy();
+              ScalarAlu.apply(op, alu32, d, RegState.constScalar(k));
+              for (long x = lo; x <= lo + width; x++) {
+                long r = op == 0x00 ? x + k : x - k;
+                if (alu32) {
+                  r = r & 0xffffffffL;
+                }
+                String what = (op == 0 ? "+" : "-") + k + " x=" + x + " from " + before + " got " + d;
+                assertTrue(Bounds.ule(d.umin, r) && Bounds.ule(r, d.umax), what);
+                assertTrue(d.smin <= r && r <= d.smax, what);
+                assertTrue(d.varOff.contains(Tnum.constant(r)), what);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 }

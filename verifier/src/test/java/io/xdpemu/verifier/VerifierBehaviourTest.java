@@ -180,6 +180,15 @@ class VerifierBehaviourTest {
   }
 
   @Test
+  void packetPointersSurviveAFailedTailCallAsOnLinux618() {
+    String prog =
+        "ldxw %r2, [%r1+4]\nldxw %r7, [%r1+0]\nmov %r3, %r7\nadd %r3, 14\njgt %r3, %r2, +6\n"
+            + "lddw %r2, 0xfd\nmov %r3, 0\ncall 12\nldxb %r0, [%r7+12]\nexit\nmov %r0, 2\nexit";
+    MapDefinition progs = new MapDefinition("jmp", 3, 4, 4, 4, 0, 0, 0, 0, null, null, null, false);
+    assertAccepted(root(prog, progs));
+  }
+
+  @Test
   void variablePacketOffsetIsPrivileged() {
     String prog =
         "ldxw %r2, [%r1+4]\nldxw %r1, [%r1+0]\nmov %r0, 2\nmov %r3, %r1\nadd %r3, 34\n"
@@ -245,6 +254,34 @@ class VerifierBehaviourTest {
   }
 
   @Test
+  void globalFunctionIsVerifiedOnceAgainstItsPrototypeAndInvalidatesPacketPointers() {
+    String prog =
+        "ldxw %r2, [%r1+4]\nldxw %r7, [%r1+0]\nmov %r3, %r7\nadd %r3, 14\njgt %r3, %r2, +3\n"
+            + "call local g\nldxb %r0, [%r7+12]\nexit\nmov %r0, 2\nexit\n"
+            + "g:\nmov %r2, 0\ncall 44\nexit";
+    ProgramInfo info =
+        new ProgramInfo() {
+          @Override
+          public java.util.List<FunctionInfo> functions() {
+            return java.util.List.of(
+                new FunctionInfo(
+                    10, "g", true, java.util.List.of(ArgKind.CTX), java.util.List.of(0), true));
+          }
+        };
+    VerifierResult r =
+        Verifier.verify(asm(prog), VerifierOptions.privileged(info).withLogLevel(2));
+    assertRejected(r, "R7 invalid mem access 'scalar'");
+    assertTrue(r.log().contains("Func#1 ('g') is global and assumed valid."), r.log());
+    VerifierResult ok =
+        Verifier.verify(
+            asm(prog.replace("ldxb %r0, [%r7+12]", "mov %r0, 1")),
+            VerifierOptions.privileged(info).withLogLevel(2));
+    assertAccepted(ok);
+    assertTrue(
+        ok.log().contains("Func#1 ('g') is safe for any args that match its prototype"), ok.log());
+  }
+
+  @Test
   void bpfLoopCallbackMustReturnZeroOrOne() {
     String ok =
         "mov %r1, 4\nlddw %r2, 0\nmov %r3, 0\nmov %r4, 0\ncall 181\nmov %r0, 2\nexit\n"
@@ -269,6 +306,20 @@ class VerifierBehaviourTest {
             RINGBUF));
     assertRejected(
         root(reserve + "jeq %r0, 0, +2\nmov %r0, 2\nexit\nmov %r0, 2\nexit", RINGBUF),
+        "BPF_EXIT instruction in main prog would lead to reference leak");
+  }
+
+  @Test
+  void socketFromLookupIsReadableAfterNullCheckAndMustBeReleased() {
+    String prog =
+        "stdw [%r10-16], 0\nstdw [%r10-8], 0\nmov %r2, %r10\nadd %r2, -16\nmov %r3, 12\n"
+            + "mov %r4, -1\nmov %r5, 0\ncall 84\njeq %r0, 0, +3\nldxw %r6, [%r0+72]\n"
+            + "mov %r1, %r0\ncall 86\nmov %r0, 2\nexit";
+    assertAccepted(root(prog));
+    assertRejected(
+        root(prog.replace("[%r0+72]", "[%r0+100]")), "R0 invalid sock access off=100 size=4");
+    assertRejected(
+        root(prog.replace("mov %r1, %r0\ncall 86\n", "mov %r1, %r0\nmov %r1, 0\n")),
         "BPF_EXIT instruction in main prog would lead to reference leak");
   }
 

@@ -30,7 +30,8 @@ final class RunCommand implements Command {
               .option("--queues", "N", "RX queues, one thread each (default: firmware's RSS"
                   + " queues, 1 without firmware)")
               .flag("--trace", "with --out: write packets.jsonl (every packet in and out)")
-              .repeatable("--swap-firmware", "FILE@N", "load firmware FILE before packet N")
+              .repeatable("--swap-firmware", "FILE@N", "load firmware FILE before packet N (or"
+                  + " FILE@T: T into the capture, e.g. 500us, 2ms, 1.5s)")
               .flag("--serial", "run packets one at a time in input order: identical results"
                   + " even for programs whose queues race on shared maps"));
 
@@ -55,7 +56,13 @@ final class RunCommand implements Command {
     }
     int queues = (int) a.getLong("--queues", 0, 1, 1024);
     Path outDir = a.has("--out") ? Path.of(a.get("--out")) : null;
-    Attach attach = Attach.create(o, queues);
+    try (Attach attach = Attach.create(o, queues)) {
+      return replay(attach, a, captures, outDir, out);
+    }
+  }
+
+  private static int replay(Attach attach, ArgParser.Parsed a, List<Path> captures, Path outDir,
+      PrintStream out) {
     List<FirmwareSwap> swaps = new ArrayList<>();
     for (String s : a.all("--swap-firmware")) {
       swaps.add(attach.swap(s));
@@ -66,14 +73,23 @@ final class RunCommand implements Command {
             attach.loaded()::newContext,
             attach.loaded().maps(),
             new ReplayRun.Options(captures, outDir, a.has("--trace"), swaps, Replay.DEFAULT_BATCH,
-                a.has("--serial")),
+                a.has("--serial"), attach.loaded().devices()),
             attach.loaded().describe(),
             ProgressBar.terminal() ? out : null);
     out.println(SummaryReport.table(stats, attach.loaded().describe(), attach.nic().describe()));
     if (outDir != null) {
-      out.println("\nWrote " + outDir + "/{summary.json,maps.json,pass.pcap,tx.pcap"
-          + (a.has("--trace") ? ",packets.jsonl" : "") + "}");
+      out.println("\nWrote " + outDir + "/{" + String.join(",", written(outDir)) + "}");
     }
     return 0;
+  }
+
+  /** The files now in {@code dir}, hidden temporaries excluded. */
+  private static List<String> written(Path dir) {
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted()
+          .toList();
+    } catch (java.io.IOException e) {
+      return List.of("?");
+    }
   }
 }

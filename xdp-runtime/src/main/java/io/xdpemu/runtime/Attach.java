@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * --swap-firmware} swaps, which relink the program against the new firmware's BTF inside the NIC's
  * validator, so a program that does not load on the new firmware refuses the swap.
  */
-public final class Attach {
+public final class Attach implements AutoCloseable {
   private final RxPath nic;
   private final AtomicReference<LoadPipeline.Loaded> loaded = new AtomicReference<>();
 
@@ -37,8 +37,13 @@ public final class Attach {
     }
     Firmware fw = FirmwareLoader.load(o.firmware());
     Nic nic = Nic.create(fw, NicConfig.defaults().withQueues(Math.max(queues, 0)));
-    LoadPipeline.Loaded l = LoadPipeline.load(o, nic.queueCount(), firmwareBtf(fw, o));
-    return new Attach(new NicRxPath(nic, o.firmware().toString()), l);
+    try {
+      LoadPipeline.Loaded l = LoadPipeline.load(o, nic.queueCount(), firmwareBtf(fw, o));
+      return new Attach(new NicRxPath(nic, o.firmware().toString()), l);
+    } catch (RuntimeException | Error e) {
+      nic.close();
+      throw e;
+    }
   }
 
   /** The target BTF for commands without a NIC (verify, disasm, test-run): the firmware's. */
@@ -69,21 +74,45 @@ public final class Attach {
     return nic;
   }
 
-  /** Parses {@code FILE@N} into a swap at packet index N. */
+  /** Returns the NIC's frame buffers to their pool (netty reference counting). */
+  @Override
+  public void close() {
+    if (nic instanceof NicRxPath n) {
+      n.nic().close();
+    }
+  }
+
+  /** Parses {@code FILE@N} (packet index) or {@code FILE@T} (T with ns/us/ms/s) into a swap. */
   public FirmwareSwap swap(String spec) {
     int at = spec.lastIndexOf('@');
+    String usage = "--swap-firmware wants FILE@N (packet index) or FILE@T (time into the capture:"
+        + " 500us, 2ms, 1.5s), got '" + spec + "'";
     if (at <= 0 || at == spec.length() - 1) {
-      throw new UsageException("--swap-firmware wants FILE@N (packet index), got '" + spec + "'");
+      throw new UsageException(usage);
     }
     String file = spec.substring(0, at);
-    long index;
+    String when = spec.substring(at + 1);
+    long index = -1;
+    long timeNs = -1;
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s)").matcher(when);
     try {
-      index = Long.parseLong(spec.substring(at + 1));
+      if (m.matches()) {
+        double unit = switch (m.group(2)) {
+          case "ns" -> 1;
+          case "us" -> 1e3;
+          case "ms" -> 1e6;
+          default -> 1e9;
+        };
+        timeNs = Math.round(Double.parseDouble(m.group(1)) * unit);
+      } else {
+        index = Long.parseLong(when);
+      }
     } catch (NumberFormatException e) {
-      throw new UsageException("--swap-firmware wants FILE@N (packet index), got '" + spec + "'");
+      throw new UsageException(usage);
     }
-    if (index < 0) {
-      throw new UsageException("--swap-firmware packet index must be >= 0, got " + index);
+    if (index < 0 && timeNs < 0) {
+      throw new UsageException(usage);
     }
     Path p = Path.of(file);
     if (!Files.isReadable(p) || Files.isDirectory(p)) {
@@ -94,7 +123,7 @@ public final class Attach {
     }
     // Parse now so a malformed file is bad input (exit 2) before the replay starts.
     Firmware candidate = FirmwareLoader.load(p);
-    return new FirmwareSwap(index, file, () -> {
+    return new FirmwareSwap(index, timeNs, file, () -> {
       AtomicReference<LoadPipeline.Loaded> relinked = new AtomicReference<>();
       nicPath.nic().load(candidate, fw -> relinked.set(
           LoadPipeline.relink(loaded.get(), firmwareBtf(fw, loaded.get().options()))));

@@ -71,6 +71,7 @@ public final class LoadPipeline {
       Program program,
       Executable executable,
       VerifierResult verdict,
+      Fib fib,
       int cpus) {
 
     /** One execution context per RX queue: CPU id = queue, seeded prandom per queue. */
@@ -98,6 +99,14 @@ public final class LoadPipeline {
 
     public String describe() {
       return spec.name() + " (" + options.object() + ")";
+    }
+
+    /**
+     * Which ifindexes name devices a redirect may reach: the --fib interfaces, or any when no FIB
+     * was given (xdp_do_redirect's dev_get_by_index_rcu).
+     */
+    public java.util.function.IntPredicate devices() {
+      return fib.interfaces().isEmpty() ? i -> i > 0 : i -> fib.byIfindex(i) != null;
     }
 
     /** Every map (global data under its section name) as maps.json, one line. */
@@ -129,14 +138,14 @@ public final class LoadPipeline {
     if (o.mapInit() != null) {
       MapsJson.apply(JsonReader.read(o.mapInit()), maps);
     }
-    return finish(o, obj, spec, target, regions, maps, helpers, cpus);
+    return finish(o, obj, spec, target, regions, maps, helpers, fib, cpus);
   }
 
   /** The program stages again against another target BTF, keeping {@code from}'s maps. */
   public static Loaded relink(Loaded from, Btf firmwareBtf) {
     Btf target = targetBtf(from.options(), firmwareBtf);
     return finish(from.options(), from.object(), from.spec(), target, from.regions(),
-        from.maps(), from.helpers(), from.cpus());
+        from.maps(), from.helpers(), from.fib(), from.cpus());
   }
 
   /**
@@ -158,12 +167,26 @@ public final class LoadPipeline {
     return new Relocated(obj, spec, target, core == null ? spec.insns() : core.insns(), core);
   }
 
+  /** Another program of the object, ready to be a tail-call target (not verified separately). */
+  private static Program tailCallTarget(BpfObject obj, String name, Btf target, MapRegistry maps,
+      HelperRegistry helpers) {
+    ProgramSpec s = obj.program(name);
+    RelocatedProgram core = obj.btfExt() == null
+        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), s.name());
+    Insn[] insns = core == null ? s.insns() : core.insns();
+    return new Program(s.name(), insns, helpers, linkage(obj, s, maps, helpers));
+  }
+
   private static Loaded finish(LoadOptions o, BpfObject obj, ProgramSpec spec, Btf target,
-      RegionRegistry regions, MapRegistry maps, HelperRegistry helpers, int cpus) {
+      RegionRegistry regions, MapRegistry maps, HelperRegistry helpers, Fib fib, int cpus) {
     RelocatedProgram core = obj.btfExt() == null
         ? null : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
     Insn[] insns = core == null ? spec.insns() : core.insns();
     Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
+    // PROG_ARRAY / map-in-map initial values (libbpf's init_prog_arrays / init_map_in_maps):
+    // the tail-call targets are the object's other programs, relocated and linked like this one.
+    maps.applyInitialSlots(name -> name.equals(spec.name()) ? program
+        : tailCallTarget(obj, name, target, maps, helpers));
     VerifierResult verdict = null;
     if (o.verify()) {
       verdict = verify(o, obj, spec, insns, 1);
@@ -174,7 +197,8 @@ public final class LoadPipeline {
       }
     }
     Executable exe = engine(o.engine()).prepare(program);
-    return new Loaded(o, obj, spec, target, regions, maps, helpers, program, exe, verdict, cpus);
+    return new Loaded(
+        o, obj, spec, target, regions, maps, helpers, program, exe, verdict, fib, cpus);
   }
 
   /**
@@ -249,11 +273,12 @@ public final class LoadPipeline {
     };
   }
 
+  /**
+   * {@code --engine}; the default is the fastest available, the JIT (which runs a program it cannot
+   * compile in the interpreter by itself).
+   */
   static Engine engine(String name) {
-    if (name == null || name.equals("interp")) {
-      return Engine.INTERPRETER;
-    }
-    throw new UsageException("engine '" + name + "' is not available in this build (use interp)");
+    return Engine.byName(name == null ? "jit" : name);
   }
 
   /**

@@ -23,8 +23,11 @@ final class QueueRunner {
   private final ExecutionContext ctx;
   private final MapRegistry maps;
   private final boolean keepMeta;
+  private final java.util.function.IntPredicate devices;
 
-  QueueRunner(int queue, ExecutionContext ctx, MapRegistry maps, boolean keepMeta) {
+  QueueRunner(int queue, ExecutionContext ctx, MapRegistry maps, boolean keepMeta,
+      java.util.function.IntPredicate devices) {
+    this.devices = devices;
     this.queue = queue;
     this.ctx = ctx;
     this.maps = maps;
@@ -106,6 +109,9 @@ final class QueueRunner {
     } else if (ctx.redirectIfindex != 0) {
       s.redirectKind = PacketSlot.TO_IFINDEX;
       s.redirectTarget = Integer.toUnsignedLong(ctx.redirectIfindex);
+      if (!devices.test(ctx.redirectIfindex)) {
+        s.redirectError = -EINVAL; // no such device (not among the --fib interfaces)
+      }
     } else {
       // XDP_REDIRECT without bpf_redirect*(): dev_get_by_index_rcu(net, 0) fails.
       s.redirectError = -EINVAL;

@@ -25,7 +25,9 @@ import java.util.function.LongConsumer;
  *   each to an RX queue        (barrier)                          stats, pcaps, trace
  * </pre>
  *
- * So the outputs are in input packet order whatever the scheduling; with per-queue input order
+ * Two batches are in flight: while the queue threads run batch k, this thread emits batch k-1
+ * and reads and steers batch k+1 (double buffering), so reading, steering and writing overlap the
+ * program runs. The outputs are in input packet order whatever the scheduling; with per-queue input order
  * fixed, a queue's program runs see the same sequence every time, which makes the whole replay
  * reproducible as long as queues do not race on shared map entries (per-CPU maps, atomic adds
  * and read-only maps never do). A program that races (two queues inserting the same hash key with
@@ -40,7 +42,10 @@ public final class Replay implements AutoCloseable {
   interface Sink {
     void accept(PacketSlot slot);
 
-    /** After each batch, with every queue idle (user space polls ring and perf buffers here). */
+    /**
+     * After each batch is emitted (user space polls ring and perf buffers here); in parallel mode
+     * the queue threads may already be running the next batch.
+     */
     default void endOfBatch() {}
   }
 
@@ -56,10 +61,33 @@ public final class Replay implements AutoCloseable {
   private final List<FirmwareSwap> swaps;
   private final ReplayStats stats;
 
-  private final PacketSlot[] slots;
-  private final int[][] perQueue;
-  private final int[] perQueueCount;
-  private int filled;
+  /** One batch: slots in input order and, per queue, the slot indexes it runs. */
+  private static final class Batch {
+    final PacketSlot[] slots;
+    final int[][] perQueue;
+    final int[] perQueueCount;
+    int filled;
+
+    Batch(int size, int queues) {
+      slots = new PacketSlot[size];
+      for (int i = 0; i < size; i++) {
+        slots[i] = new PacketSlot();
+      }
+      perQueue = new int[queues][size];
+      perQueueCount = new int[queues];
+    }
+
+    void reset() {
+      filled = 0;
+      java.util.Arrays.fill(perQueueCount, 0);
+    }
+  }
+
+  private final Batch[] batches = new Batch[2];
+  /** The batch being filled by this thread. */
+  private Batch filling;
+  /** The batch the queue threads are running (or null); read by them after the start barrier. */
+  private volatile Batch running;
 
   private final CyclicBarrier start;
   private final CyclicBarrier end;
@@ -76,6 +104,22 @@ public final class Replay implements AutoCloseable {
       List<FirmwareSwap> swaps,
       int batchSize,
       boolean serial) {
+    this(attachment, contexts, maps, keepMeta, swaps, batchSize, serial, i -> i > 0);
+  }
+
+  /**
+   * @param devices which ifindexes exist for bpf_redirect (the --fib interfaces); a redirect to
+   *     another fails with -EINVAL and the frame is dropped
+   */
+  public Replay(
+      Attachment attachment,
+      IntFunction<ExecutionContext> contexts,
+      MapRegistry maps,
+      boolean keepMeta,
+      List<FirmwareSwap> swaps,
+      int batchSize,
+      boolean serial,
+      java.util.function.IntPredicate devices) {
     this.attachment = attachment;
     this.serial = serial;
     this.eventMaps = maps != null && maps.all().stream().anyMatch(
@@ -83,18 +127,17 @@ public final class Replay implements AutoCloseable {
     this.queues = attachment.nic().queues();
     this.batchSize = batchSize;
     this.swaps = new ArrayList<>(swaps);
-    this.swaps.sort((a, b) -> Long.compare(a.atIndex(), b.atIndex()));
+    if (this.swaps.stream().allMatch(w -> w.atTimeNs() < 0)) {
+      this.swaps.sort((a, b) -> Long.compare(a.atIndex(), b.atIndex()));
+    } // else: applied in the order given, each when its own condition is met
     this.stats = new ReplayStats(queues);
     this.runners = new QueueRunner[queues];
     for (int q = 0; q < queues; q++) {
-      runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta);
+      runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
     }
-    this.slots = new PacketSlot[batchSize];
-    for (int i = 0; i < batchSize; i++) {
-      slots[i] = new PacketSlot();
-    }
-    this.perQueue = new int[queues][batchSize];
-    this.perQueueCount = new int[queues];
+    this.batches[0] = new Batch(batchSize, queues);
+    this.batches[1] = queues > 1 && !serial ? new Batch(batchSize, queues) : batches[0];
+    this.filling = batches[0];
     if (queues > 1 && !serial) {
       start = new CyclicBarrier(queues + 1);
       end = new CyclicBarrier(queues + 1);
@@ -173,15 +216,21 @@ public final class Replay implements AutoCloseable {
     long t0 = System.nanoTime();
     long index = 0;
     int nextSwap = 0;
+    long firstTs = Long.MIN_VALUE;
     try {
       for (Capture cap : captures) {
         CaptureCursor cur = cap.cursor();
         while (cur.next()) {
-          while (nextSwap < swaps.size() && swaps.get(nextSwap).atIndex() <= index) {
-            flush(sink);
+          if (firstTs == Long.MIN_VALUE) {
+            firstTs = cur.timestampNs();
+          }
+          while (nextSwap < swaps.size()
+              && swaps.get(nextSwap).due(index, cur.timestampNs() - firstTs)) {
+            drain(sink);
             swap(swaps.get(nextSwap++), index);
           }
-          PacketSlot s = slots[filled];
+          Batch b = filling;
+          PacketSlot s = b.slots[b.filled];
           int len = EthernetFramer.frameLength(cur);
           s.ensureIn(len);
           EthernetFramer.frame(cur, s.in, 0);
@@ -190,17 +239,17 @@ public final class Replay implements AutoCloseable {
           s.timestampNs = cur.timestampNs();
           int q = attachment.nic().steer(s.in, len);
           s.queue = q;
-          perQueue[q][perQueueCount[q]++] = filled;
-          filled++;
-          if (filled == batchSize) {
-            flush(sink);
+          b.perQueue[q][b.perQueueCount[q]++] = b.filled;
+          b.filled++;
+          if (b.filled == batchSize) {
+            dispatch(sink);
             if (progress != null) {
               progress.accept(index);
             }
           }
         }
       }
-      flush(sink);
+      drain(sink);
       while (nextSwap < swaps.size()) {
         // A swap past the end of the input still loads (and reports) the firmware.
         swap(swaps.get(nextSwap++), index);
@@ -228,44 +277,81 @@ public final class Replay implements AutoCloseable {
     }
   }
 
-  /** Runs the filled part of the batch on the queues and emits it in input order. */
-  private void flush(Sink sink) {
-    if (filled == 0) {
+  /**
+   * Hands the filled batch on. Serial (or one queue): runs it here and emits it. Parallel: waits
+   * for the batch in flight, starts this one on the queue threads, then emits the finished one
+   * while they run; the next batch is filled into the buffer just emitted.
+   */
+  private void dispatch(Sink sink) {
+    Batch b = filling;
+    if (b.filled == 0) {
       return;
     }
     if (queues == 1 || serial) {
-      Attachment att = attachment;
-      for (int i = 0; i < filled; i++) {
-        runners[slots[i].queue].process(slots[i], att);
-        if (eventMaps != null) {
-          // A consumer that keeps up: what this run wrote to ring/perf buffers belongs to it.
-          java.util.List<MapEvents.Event> ev = MapEvents.drain(eventMaps);
-          slots[i].events = ev.isEmpty() ? null : ev;
-        }
-      }
-    } else {
-      await(start);
-      await(end);
-      if (failure != null) {
-        throw rethrow(failure);
+      runInOrder(b);
+      emit(b, sink);
+      return;
+    }
+    Batch done = null;
+    if (running != null) {
+      done = finishRunning();
+    }
+    running = b;
+    await(start);
+    filling = b == batches[0] ? batches[1] : batches[0];
+    if (done != null) {
+      emit(done, sink);
+    }
+  }
+
+  /** Runs and emits everything filled so far; afterwards every queue thread is idle. */
+  private void drain(Sink sink) {
+    dispatch(sink);
+    if (running != null) {
+      emit(finishRunning(), sink);
+    }
+  }
+
+  private Batch finishRunning() {
+    await(end);
+    Batch done = running;
+    running = null;
+    if (failure != null) {
+      throw rethrow(failure);
+    }
+    return done;
+  }
+
+  private void runInOrder(Batch b) {
+    Attachment att = attachment;
+    for (int i = 0; i < b.filled; i++) {
+      PacketSlot s = b.slots[i];
+      runners[s.queue].process(s, att);
+      if (eventMaps != null) {
+        // A consumer that keeps up: what this run wrote to ring/perf buffers belongs to it.
+        List<MapEvents.Event> ev = MapEvents.drain(eventMaps);
+        s.events = ev.isEmpty() ? null : ev;
       }
     }
-    for (int i = 0; i < filled; i++) {
-      PacketSlot s = slots[i];
+  }
+
+  private void emit(Batch b, Sink sink) {
+    for (int i = 0; i < b.filled; i++) {
+      PacketSlot s = b.slots[i];
       stats.count(s);
       sink.accept(s);
     }
     sink.endOfBatch();
-    filled = 0;
-    java.util.Arrays.fill(perQueueCount, 0);
+    b.reset();
   }
 
   private void runQueue(int q) {
+    Batch b = running;
     QueueRunner r = runners[q];
-    int[] mine = perQueue[q];
+    int[] mine = b.perQueue[q];
     Attachment att = attachment;
-    for (int i = 0, n = perQueueCount[q]; i < n; i++) {
-      r.process(slots[mine[i]], att);
+    for (int i = 0, n = b.perQueueCount[q]; i < n; i++) {
+      r.process(b.slots[mine[i]], att);
     }
   }
 

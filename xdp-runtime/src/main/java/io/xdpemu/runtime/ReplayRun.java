@@ -24,6 +24,7 @@ public final class ReplayRun {
    * @param swaps firmware swaps by packet index
    * @param batch packets per batch (see {@link Replay})
    * @param serial run packets one at a time in input order (byte-identical for any program)
+   * @param devices ifindexes bpf_redirect may reach (null: any)
    */
   public record Options(
       List<Path> captures,
@@ -31,10 +32,17 @@ public final class ReplayRun {
       boolean trace,
       List<FirmwareSwap> swaps,
       int batch,
-      boolean serial) {
+      boolean serial,
+      java.util.function.IntPredicate devices) {
     public Options {
       captures = List.copyOf(captures);
       swaps = List.copyOf(swaps);
+      devices = devices == null ? i -> i > 0 : devices;
+    }
+
+    public Options(List<Path> captures, Path outDir, boolean trace, List<FirmwareSwap> swaps,
+        int batch, boolean serial) {
+      this(captures, outDir, trace, swaps, batch, serial, null);
     }
 
     public static Options of(List<Path> captures, Path outDir, boolean trace) {
@@ -61,7 +69,7 @@ public final class ReplayRun {
     }
     Replay replay =
         new Replay(attachment, contexts, maps, o.trace() && o.outDir() != null, o.swaps(),
-            o.batch(), o.serial());
+            o.batch(), o.serial(), o.devices());
     ProgressBar bar = progress == null ? null : new ProgressBar(progress, total);
     List<String> names = o.captures().stream().map(Path::toString).toList();
     if (maps != null) {

@@ -1,5 +1,6 @@
 package io.xdpemu.ebpf.helpers;
 
+import io.xdpemu.ebpf.maps.ArrayMap;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.Errno;
 import io.xdpemu.ebpf.maps.MapType;
@@ -29,6 +30,13 @@ final class MapHelpers {
         "bpf_map_lookup_elem",
         (ctx, r1, r2, r3, r4, r5) -> {
           BpfMap m = env.map(ctx, r1);
+          if (m instanceof ArrayMap a) {
+            Region k = ctx.memory().check(ctx.pc, r2, 4, false);
+            byte[] b = k.bytes();
+            int o = AddressSpace.offset(r2);
+            return a.lookupIndex(
+                ctx, (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | b[o + 3] << 24);
+          }
           return m.lookupFromProgram(ctx, HelperMemory.readKey(ctx, r2, m.keySize()));
         });
     reg.register(

@@ -18,7 +18,12 @@ final class CodeBuilder {
   // The opcodes this JIT emits (JVMS chapter 6).
   static final int LCONST_0 = 0x09, LCONST_1 = 0x0a, BIPUSH = 0x10, SIPUSH = 0x11, LDC = 0x12;
   static final int LDC_W = 0x13, LDC2_W = 0x14, ILOAD = 0x15, LLOAD = 0x16, ALOAD = 0x19;
-  static final int LALOAD = 0x2f, ISTORE = 0x36, LSTORE = 0x37, ASTORE = 0x3a, LASTORE = 0x50;
+  static final int AALOAD = 0x32,
+      LALOAD = 0x2f,
+      ISTORE = 0x36,
+      LSTORE = 0x37,
+      ASTORE = 0x3a,
+      LASTORE = 0x50;
   static final int POP = 0x57, DUP = 0x59, IADD = 0x60, LADD = 0x61, ISUB = 0x64, LSUB = 0x65;
   static final int IMUL = 0x68, LMUL = 0x69, INEG = 0x74, LNEG = 0x75, LSHL = 0x79;
   static final int LSHR = 0x7b, LUSHR = 0x7d, IAND = 0x7e, LAND = 0x7f, IOR = 0x80, LOR = 0x81;

@@ -9,9 +9,9 @@ import io.xdpemu.ebpf.jit.CodeBuilder.Label;
 
 /**
  * A conditional jump as a JVM compare-and-branch. Unsigned comparisons are written the way {@code
- * Long.compareUnsigned} / {@code Integer.compareUnsigned} (which the interpreter calls) are defined:
- * both operands biased by MIN_VALUE, then a signed compare; the bias of a constant operand is
- * folded at compile time.
+ * Long.compareUnsigned} / {@code Integer.compareUnsigned} (which the interpreter calls) are
+ * defined: both operands biased by MIN_VALUE, then a signed compare; the bias of a constant operand
+ * is folded at compile time.
  */
 final class Comparison {
   private final CodeBuilder c;

@@ -31,40 +31,55 @@ final class ConstantPool {
   }
 
   int utf8(String s) {
-    return entry("U" + s, 1, () -> {
-      out.writeByte(UTF8);
-      out.writeUTF(s);
-    });
+    return entry(
+        "U" + s,
+        1,
+        () -> {
+          out.writeByte(UTF8);
+          out.writeUTF(s);
+        });
   }
 
   int integer(int v) {
-    return entry("I" + v, 1, () -> {
-      out.writeByte(INTEGER);
-      out.writeInt(v);
-    });
+    return entry(
+        "I" + v,
+        1,
+        () -> {
+          out.writeByte(INTEGER);
+          out.writeInt(v);
+        });
   }
 
   int longValue(long v) {
-    return entry("J" + v, 2, () -> {
-      out.writeByte(LONG);
-      out.writeLong(v);
-    });
+    return entry(
+        "J" + v,
+        2,
+        () -> {
+          out.writeByte(LONG);
+          out.writeLong(v);
+        });
   }
 
   int classRef(String internalName) {
     int name = utf8(internalName);
-    return entry("C" + internalName, 1, () -> {
-      out.writeByte(CLASS);
-      out.writeShort(name);
-    });
+    return entry(
+        "C" + internalName,
+        1,
+        () -> {
+          out.writeByte(CLASS);
+          out.writeShort(name);
+        });
   }
 
   int string(String s) {
     int u = utf8(s);
-    return entry("S" + s, 1, () -> {
-      out.writeByte(STRING);
-      out.writeShort(u);
-    });
+    return entry(
+        "S" + s,
+        1,
+        () -> {
+          out.writeByte(STRING);
+          out.writeShort(u);
+        });
   }
 
   int fieldRef(String owner, String name, String descriptor) {
@@ -83,16 +98,23 @@ final class ConstantPool {
     int c = classRef(owner);
     int n = utf8(name);
     int d = utf8(descriptor);
-    int nat = entry("N" + name + " " + descriptor, 1, () -> {
-      out.writeByte(NAME_AND_TYPE);
-      out.writeShort(n);
-      out.writeShort(d);
-    });
-    return entry(tag + ":" + owner + "." + name + descriptor, 1, () -> {
-      out.writeByte(tag);
-      out.writeShort(c);
-      out.writeShort(nat);
-    });
+    int nat =
+        entry(
+            "N" + name + " " + descriptor,
+            1,
+            () -> {
+              out.writeByte(NAME_AND_TYPE);
+              out.writeShort(n);
+              out.writeShort(d);
+            });
+    return entry(
+        tag + ":" + owner + "." + name + descriptor,
+        1,
+        () -> {
+          out.writeByte(tag);
+          out.writeShort(c);
+          out.writeShort(nat);
+        });
   }
 
   private interface Writer {

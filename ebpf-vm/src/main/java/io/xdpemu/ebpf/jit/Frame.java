@@ -1,8 +1,8 @@
 package io.xdpemu.ebpf.jit;
 
 /**
- * Local-variable layout of a generated function method and the descriptors the generated code
- * uses. Every eBPF register is a {@code long} local, so C2 allocates them to machine registers.
+ * Local-variable layout of a generated function method and the descriptors the generated code uses.
+ * Every eBPF register is a {@code long} local, so C2 allocates them to machine registers.
  *
  * <pre>
  *   slot  0     JitProgram p        (run-time support: helpers, kfuncs, tail calls)
@@ -12,12 +12,14 @@ package io.xdpemu.ebpf.jit;
  *   slot  4+2i  long ri, i = 0..9   (parameters: the caller's registers)
  *   slot 24     long r10            (framePointer(depth))
  *   slot 26     long budget         (ctx.budget, synced at calls, tail calls and exit)
+ *   slot 28     int runStart        (first pc of the current straight-line run)
  * </pre>
  */
 final class Frame {
   private Frame() {}
 
-  static final int P = 0, CTX = 1, DEPTH = 2, OUT = 3, BUDGET = 26, MAX_LOCALS = 28;
+  static final int P = 0, CTX = 1, DEPTH = 2, OUT = 3, BUDGET = 26, RUN_START = 28;
+  static final int MAX_LOCALS = 29;
   static final int MAX_STACK = 32;
 
   static int reg(int r) {
@@ -30,12 +32,12 @@ final class Frame {
   static final String MEMORY = "io/xdpemu/ebpf/vm/MemoryAccess";
   static final String ALU = "io/xdpemu/ebpf/vm/AluSemantics";
   static final String HELPER = "io/xdpemu/ebpf/vm/Helper";
+  static final String CALLBACKS = "io/xdpemu/ebpf/jit/JitCallbacks";
   static final String CTX_D = "L" + CONTEXT + ";";
   static final String TRAP_D = "Lio/xdpemu/ebpf/vm/TrapException;";
 
   /** (p, ctx, depth, out, r0..r9) -> r0: function methods, JitCode.call and tail calls. */
-  static final String FUNCTION_D =
-      "(L" + PROGRAM + ";" + CTX_D + "I[J" + "J".repeat(10) + ")J";
+  static final String FUNCTION_D = "(L" + PROGRAM + ";" + CTX_D + "I[J" + "J".repeat(10) + ")J";
 
   /** JitProgram.tailCall: (ctx, depth, out, r0..r9) -> r0. */
   static final String TAIL_CALL_D = "(" + CTX_D + "I[J" + "J".repeat(10) + ")J";

@@ -19,21 +19,19 @@ import java.util.BitSet;
  * (whose pc simply walks on). Calls are JVM calls: the caller's r6..r9 and r10 are its own locals,
  * hence preserved; the callee's r1..r5 come back through {@code out}.
  *
- * <p>Instruction budget, the interpreter's rule exactly: straight-line runs are charged when
- * control leaves them through a taken jump, a call or exit, and the budget is checked at every
- * taken jump and local call, with the jump target as the trap pc. Here each basic block charges its
- * whole length on entry (blocks end at every jump, call and exit, and start at every target), which
- * gives the same value at every check; the check sits in a per-target stub that taken jumps go
- * through while fall-through enters the block directly.
+ * <p>Instruction budget: the interpreter's rule, computed the same way. A local {@code runStart}
+ * holds the first pc of the current straight-line run (the entry, a taken jump's target, the slot
+ * after a call); a taken jump, a local call, a tail call and exit charge {@code pc + 1 - runStart};
+ * taken jumps and local calls then check the budget, trapping at the target pc; helper calls hand
+ * the budget to the context (a callback runs on it) and take it back. Taken conditional jumps go
+ * through a per-site stub that does this, so the fall-through path carries no cost.
  */
 final class JitCompiler {
   private final Insn[] insns;
   private final long[] wide;
   private final boolean[] deferred;
   private final int length;
-  private final BitSet blockStart = new BitSet();
   private final BitSet functionEntry = new BitSet();
-  private final int[] blockLength;
 
   /**
    * @param insns validated slots
@@ -45,34 +43,30 @@ final class JitCompiler {
     this.wide = wide;
     this.deferred = deferred;
     this.length = insns.length;
-    this.blockLength = new int[length];
-    findBlocks();
+    findFunctions();
   }
 
-  private void findBlocks() {
-    blockStart.set(0);
+  /** Pc 0, every BPF-to-BPF call target and every callback (ld_imm64 src 4) in the program. */
+  private void findFunctions() {
     functionEntry.set(0);
     for (int pc = 0; pc < length; pc = next(pc)) {
       Insn insn = insns[pc];
-      int cls = insn.cls();
-      if (cls == JMP || cls == JMP32) {
-        blockStart.set(pc + 1);
-        long t = Decoder.jumpTarget(insn, pc);
-        if (t != Long.MIN_VALUE) {
-          blockStart.set((int) t);
-          if (insn.opcode() == CALL_OP) {
-            functionEntry.set((int) t);
-          }
-        }
+      if (insn.opcode() == CALL_OP && insn.src() == PSEUDO_CALL) {
+        functionEntry.set((int) Decoder.jumpTarget(insn, pc));
+      } else if (insn.opcode() == LD_IMM64
+          && insn.src() == PSEUDO_FUNC
+          && !deferred[pc]
+          && wide[pc] >= 0
+          && wide[pc] < length
+          && insns[(int) wide[pc]].opcode() != 0) {
+        functionEntry.set((int) wide[pc]);
       }
     }
-    int end = length;
-    for (int pc = length - 1; pc >= 0; pc--) {
-      blockLength[pc] = end - pc;
-      if (blockStart.get(pc)) {
-        end = pc;
-      }
-    }
+  }
+
+  /** The entries {@link JitCode#callback} dispatches to. */
+  BitSet functionEntries() {
+    return functionEntry;
   }
 
   private int next(int pc) {
@@ -121,6 +115,36 @@ final class JitCompiler {
         Frame.MAX_STACK,
         25);
 
+    // JitCode.callback: the static method of function `entry` (locals: this, entry, then as call).
+    CodeBuilder dispatch = new CodeBuilder(cp, false);
+    for (int e = functionEntry.nextSetBit(0); e >= 0; e = functionEntry.nextSetBit(e + 1)) {
+      Label other = new Label();
+      dispatch.iload(1);
+      dispatch.iconst(e);
+      dispatch.jump(IF_ICMPNE, other);
+      dispatch.aload(2);
+      dispatch.aload(3);
+      dispatch.iload(4);
+      dispatch.aload(5);
+      for (int r = 0; r <= 9; r++) {
+        dispatch.lload(6 + 2 * r);
+      }
+      dispatch.invokestatic(internalName, functionName(e), Frame.FUNCTION_D);
+      dispatch.op(LRETURN);
+      dispatch.mark(other);
+    }
+    dispatch.aload(2);
+    dispatch.iload(1);
+    dispatch.invokevirtual(Frame.PROGRAM, "notAFunction", "(I)" + Frame.TRAP_D);
+    dispatch.op(ATHROW);
+    cw.addMethod(
+        ClassFileWriter.ACC_PUBLIC | ClassFileWriter.ACC_FINAL,
+        "callback",
+        "(I" + Frame.FUNCTION_D.substring(1),
+        dispatch.finish(),
+        Frame.MAX_STACK,
+        26);
+
     for (int entry = functionEntry.nextSetBit(0);
         entry >= 0;
         entry = functionEntry.nextSetBit(entry + 1)) {
@@ -144,7 +168,7 @@ final class JitCompiler {
     private final int entry;
     private final StraightLineEmitter straight;
     private final Label[] at = new Label[length];
-    private final Label[] checked = new Label[length];
+    private final Label[] takenStub = new Label[length];
 
     FunctionEmitter(CodeBuilder c, String owner, int entry) {
       this.c = c;
@@ -158,21 +182,17 @@ final class JitCompiler {
       for (int pc = reachable.nextSetBit(0); pc >= 0; pc = reachable.nextSetBit(pc + 1)) {
         at[pc] = new Label();
       }
-      // Prologue: r10 = framePointer(depth); budget = ctx.budget.
+      // Prologue: r10 = framePointer(depth); budget = ctx.budget; runStart = entry.
       c.iload(Frame.DEPTH);
       c.invokestatic(Frame.CONTEXT, "framePointer", "(I)J");
       c.lstore(reg(10));
       c.aload(Frame.CTX);
       c.getfield(Frame.CONTEXT, "budget", "J");
       c.lstore(Frame.BUDGET);
+      c.iconst(entry);
+      c.istore(Frame.RUN_START);
       for (int pc = reachable.nextSetBit(0); pc >= 0; pc = reachable.nextSetBit(pc + 1)) {
         c.mark(at[pc]);
-        if (blockStart.get(pc)) {
-          c.lload(Frame.BUDGET);
-          c.lconst(blockLength[pc]);
-          c.op(LSUB);
-          c.lstore(Frame.BUDGET);
-        }
         boolean fallsThrough = instruction(pc);
         if (fallsThrough && next(pc) >= length) {
           c.iconst(next(pc));
@@ -180,19 +200,46 @@ final class JitCompiler {
           c.op(ATHROW);
         }
       }
-      // Budget checks of taken jumps: trap at the target pc, as the interpreter does.
-      for (int t = 0; t < length; t++) {
-        if (checked[t] != null) {
-          c.mark(checked[t]);
-          c.lload(Frame.BUDGET);
-          c.lconst(0);
-          c.op(LCMP);
-          c.jump(IFGE, at[t]);
-          c.iconst(t);
-          c.invokestatic(Frame.PROGRAM, "budgetExhausted", "(I)" + Frame.TRAP_D);
-          c.op(ATHROW);
+      // Taken conditional jumps: charge the run, start a new one at the target, check.
+      for (int pc = 0; pc < length; pc++) {
+        if (takenStub[pc] != null) {
+          c.mark(takenStub[pc]);
+          takeJump(pc, (int) Decoder.jumpTarget(insns[pc], pc));
         }
       }
+    }
+
+    /** {@code budget -= pc + 1 - runStart}: the interpreter's charge for the run ending at pc. */
+    private void chargeRunEndingAt(int pc) {
+      c.lload(Frame.BUDGET);
+      c.iconst(pc + 1);
+      c.iload(Frame.RUN_START);
+      c.op(ISUB);
+      c.op(I2L);
+      c.op(LSUB);
+      c.lstore(Frame.BUDGET);
+    }
+
+    /** Traps with "instruction budget exhausted" at {@code trapPc} when the budget is negative. */
+    private void checkBudget(int trapPc) {
+      Label ok = new Label();
+      c.lload(Frame.BUDGET);
+      c.lconst(0);
+      c.op(LCMP);
+      c.jump(IFGE, ok);
+      c.iconst(trapPc);
+      c.invokestatic(Frame.PROGRAM, "budgetExhausted", "(I)" + Frame.TRAP_D);
+      c.op(ATHROW);
+      c.mark(ok);
+    }
+
+    /** A taken jump from {@code pc} to {@code target}, as the interpreter's {@code taken:} exit. */
+    private void takeJump(int pc, int target) {
+      chargeRunEndingAt(pc);
+      c.iconst(target);
+      c.istore(Frame.RUN_START);
+      checkBudget(target);
+      c.jump(GOTO, at[target]);
     }
 
     /** Slots reachable from the entry through fall-through and jumps (calls return to pc + 1). */
@@ -224,13 +271,6 @@ final class JitCompiler {
       return seen;
     }
 
-    private Label checkedTarget(int t) {
-      if (checked[t] == null) {
-        checked[t] = new Label();
-      }
-      return checked[t];
-    }
-
     /** Emits slot {@code pc}; returns whether control can fall through to the next slot. */
     private boolean instruction(int pc) {
       Insn insn = insns[pc];
@@ -260,12 +300,18 @@ final class JitCompiler {
           if (deferred[pc]) {
             c.aload(Frame.P);
             c.iconst(pc);
-            c.invokevirtual(
-                Frame.PROGRAM, "deferredTrap", "(I)Lio/xdpemu/ebpf/XdpemuException;");
+            c.invokevirtual(Frame.PROGRAM, "deferredTrap", "(I)Lio/xdpemu/ebpf/XdpemuException;");
             c.op(ATHROW);
             return false;
           }
-          c.lconst(wide[pc]);
+          if (insn.src() == 0) {
+            c.lconst(wide[pc]);
+          } else { // a linked value (map handle, ...): per program, so the class can be shared
+            c.aload(Frame.P);
+            c.getfield(Frame.PROGRAM, "linkedValues", "[J");
+            c.iconst(pc);
+            c.op(LALOAD);
+          }
           c.lstore(reg(insn.dst()));
           return true;
         default: // JMP, JMP32
@@ -276,7 +322,7 @@ final class JitCompiler {
     private boolean jumpOrCall(Insn insn, int pc) {
       int op = insn.opcode();
       if (op == EXIT_OP) {
-        exit();
+        exit(pc);
         return false;
       }
       if (op == CALL_OP && insn.src() == PSEUDO_CALL) {
@@ -289,14 +335,16 @@ final class JitCompiler {
       }
       int target = (int) Decoder.jumpTarget(insn, pc);
       if ((op & 0xf0) == JA) {
-        c.jump(GOTO, checkedTarget(target));
+        takeJump(pc, target);
         return false;
       }
-      new Comparison(c, insn).branch(checkedTarget(target));
+      takenStub[pc] = new Label();
+      new Comparison(c, insn).branch(takenStub[pc]);
       return true;
     }
 
-    private void exit() {
+    private void exit(int pc) {
+      chargeRunEndingAt(pc);
       Label noOut = new Label();
       c.aload(Frame.OUT);
       c.jump(IFNULL, noOut);
@@ -328,15 +376,8 @@ final class JitCompiler {
       c.invokestatic(Frame.PROGRAM, "callStackTooDeep", "(I)" + Frame.TRAP_D);
       c.op(ATHROW);
       c.mark(depthOk);
-      Label budgetOk = new Label();
-      c.lload(Frame.BUDGET);
-      c.lconst(0);
-      c.op(LCMP);
-      c.jump(IFGE, budgetOk);
-      c.iconst(target);
-      c.invokestatic(Frame.PROGRAM, "budgetExhausted", "(I)" + Frame.TRAP_D);
-      c.op(ATHROW);
-      c.mark(budgetOk);
+      chargeRunEndingAt(pc);
+      checkBudget(target);
       Label haveOut = new Label();
       c.aload(Frame.OUT);
       c.jump(IFNONNULL, haveOut);
@@ -357,10 +398,21 @@ final class JitCompiler {
         c.op(LALOAD);
         c.lstore(reg(r));
       }
+      c.iconst(pc + 1); // the interpreter's pop: pc = runStart = return pc
+      c.istore(Frame.RUN_START);
     }
 
     /** Helper, kfunc or callx; then a pending bpf_tail_call continues in the target program. */
     private void helperCall(Insn insn, int pc) {
+      // As the interpreter: the helper may call back into the program (bpf_loop), on the shared
+      // budget, in a frame below this one.
+      syncBudgetToContext();
+      c.aload(Frame.CTX);
+      c.aload(Frame.P);
+      c.getfield(Frame.PROGRAM, "callbackInvokers", "[L" + Frame.CALLBACKS + ";");
+      c.iload(Frame.DEPTH);
+      c.op(AALOAD);
+      c.putfield(Frame.CONTEXT, "callbacks", "Lio/xdpemu/ebpf/vm/CallbackInvoker;");
       c.aload(Frame.P);
       if (insn.opcode() == CALL_OP && insn.src() == PSEUDO_KFUNC_CALL) {
         c.iconst(pc);
@@ -383,10 +435,14 @@ final class JitCompiler {
       }
       c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J", 12);
       c.lstore(reg(0));
+      c.aload(Frame.CTX);
+      c.getfield(Frame.CONTEXT, "budget", "J");
+      c.lstore(Frame.BUDGET);
       Label noTailCall = new Label();
       c.aload(Frame.CTX);
       c.getfield(Frame.CONTEXT, "tailCallTarget", "Lio/xdpemu/ebpf/vm/Program;");
       c.jump(IFNULL, noTailCall);
+      chargeRunEndingAt(pc);
       syncBudgetToContext();
       c.aload(Frame.P);
       c.aload(Frame.CTX);

@@ -12,6 +12,7 @@ import io.xdpemu.ebpf.vm.Program;
 import io.xdpemu.ebpf.vm.TrapException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -79,18 +80,74 @@ public final class JitEngine implements Engine {
         kfuncIds[pc] = insn.imm();
       }
     }
-    byte[] classFile;
-    try {
-      classFile = new JitCompiler(insns, wide, deferred).compile(CLASS_PREFIX + javaName(program));
-    } catch (JitLimitException tooBig) {
-      return Interpreter.forProgram(program);
+    CodeKey key = new CodeKey(insns, deferred, wide);
+    JitCode code;
+    synchronized (classes) {
+      code = classes.get(key);
+      if (code == null) {
+        try {
+          byte[] classFile =
+              new JitCompiler(insns, wide, deferred).compile(CLASS_PREFIX + javaName(program));
+          code = define(classFile, program);
+        } catch (JitLimitException tooBig) {
+          return Interpreter.forProgram(program);
+        }
+        classes.put(key, code);
+      }
     }
-    JitProgram p = new JitProgram(program, kfuncs, kfuncIds, deferredTraps, this);
-    p.install(define(classFile, program));
+    JitProgram p = new JitProgram(program, wide, kfuncs, kfuncIds, deferredTraps, key, this);
+    p.install(code);
     return p;
   }
 
+  /**
+   * Generated code by instruction words: the code depends only on the instructions (linked values,
+   * helpers and kfuncs are read from the {@link JitProgram}), so programs loaded twice share one
+   * class, and a warm-up run on one copy (as {@code test-run} does) warms the other. An entry lives
+   * while a {@link JitProgram} holds its key.
+   */
+  private final Map<CodeKey, JitCode> classes = new WeakHashMap<>();
+
+  static final class CodeKey {
+    private final long[] words;
+    private final int hash;
+
+    CodeKey(Insn[] insns, boolean[] deferred, long[] wide) {
+      int n = insns.length;
+      words = new long[2 * n];
+      for (int pc = 0; pc < n; pc++) {
+        // a deferred (unlinked) ld_imm64 compiles to a throw: mark it in the unused high src bit
+        words[pc] = insns[pc].encode() ^ (deferred[pc] ? 1L << 15 : 0);
+        if (insns[pc].opcode() == Opcodes.LD_IMM64 && insns[pc].src() == Opcodes.PSEUDO_FUNC) {
+          words[n + pc] = wide[pc]; // callback entries are compiled as functions
+        }
+      }
+      hash = Arrays.hashCode(words);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CodeKey && Arrays.equals(words, ((CodeKey) o).words);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** {@code -Dxdpemu.jit.dump=DIR} writes every generated class there (for javap -c -p). */
+  private static final String DUMP_DIR = System.getProperty("xdpemu.jit.dump");
+
   private static JitCode define(byte[] classFile, Program program) {
+    if (DUMP_DIR != null) {
+      try {
+        java.nio.file.Files.write(
+            java.nio.file.Path.of(DUMP_DIR, "Bpf_" + javaName(program) + ".class"), classFile);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot dump jit class to " + DUMP_DIR, e);
+      }
+    }
     try {
       MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(classFile, true);
       return (JitCode)

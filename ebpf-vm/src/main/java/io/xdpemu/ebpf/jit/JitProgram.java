@@ -16,12 +16,24 @@ import io.xdpemu.ebpf.vm.TrapException;
  */
 final class JitProgram implements Executable {
   private final Program program;
+
+  /** ld_imm64 values by pc (pseudo sources resolved through the Linkage); read by the code. */
+  final long[] linkedValues;
+
   private final HelperRegistry helpers;
   private final Helper[] kfuncs;
   private final int[] kfuncIds;
   private final XdpemuException[] deferredTraps;
   private final JitEngine engine;
+
+  /** Keeps the engine's entry for the shared generated class alive while this program lives. */
+  @SuppressWarnings("unused")
+  private final JitEngine.CodeKey codeKey;
+
   private JitCode code;
+
+  /** The callback invoker for a helper called at each call depth; read by the code. */
+  final JitCallbacks[] callbackInvokers = new JitCallbacks[ExecutionContext.MAX_FRAMES];
 
   /** Last tail-call target seen, to skip the engine's cache on repeated tail calls. */
   private volatile TailTarget lastTail;
@@ -30,16 +42,39 @@ final class JitProgram implements Executable {
 
   JitProgram(
       Program program,
+      long[] linkedValues,
       Helper[] kfuncs,
       int[] kfuncIds,
       XdpemuException[] deferredTraps,
+      JitEngine.CodeKey codeKey,
       JitEngine engine) {
+    this.codeKey = codeKey;
     this.program = program;
+    this.linkedValues = linkedValues;
     this.helpers = program.helpers();
     this.kfuncs = kfuncs;
     this.kfuncIds = kfuncIds;
     this.deferredTraps = deferredTraps;
     this.engine = engine;
+    for (int depth = 0; depth < callbackInvokers.length; depth++) {
+      callbackInvokers[depth] = new JitCallbacks(this, depth);
+    }
+  }
+
+  JitCode code() {
+    return code;
+  }
+
+  /** Slots in the program. */
+  int length() {
+    return linkedValues.length;
+  }
+
+  /** A callback index that is in the program but not a function the JIT compiled. */
+  TrapException notAFunction(int entry) {
+    return new TrapException(
+        entry,
+        "jit: callback at instruction " + entry + " is not a function entry (ld_imm64 src 4)");
   }
 
   void install(JitCode compiled) {
@@ -103,9 +138,9 @@ final class JitProgram implements Executable {
   }
 
   /**
-   * Continues in {@code ctx.tailCallTarget} after bpf_tail_call succeeded: same registers, same call
-   * depth (a tail call in a subprogram replaces only that frame, as in the kernel), pc 0 of the
-   * target; the budget is checked at the target's pc 0 exactly where the interpreter checks it.
+   * Continues in {@code ctx.tailCallTarget} after bpf_tail_call succeeded: same registers, same
+   * call depth (a tail call in a subprogram replaces only that frame, as in the kernel), pc 0 of
+   * the target; the budget is checked at the target's pc 0 exactly where the interpreter checks it.
    */
   long tailCall(
       ExecutionContext ctx,

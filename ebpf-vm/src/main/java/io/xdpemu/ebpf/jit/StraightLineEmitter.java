@@ -80,8 +80,7 @@ final class StraightLineEmitter {
       case MOD:
         c.lload(d);
         operand64(insn, x);
-        c.invokestatic(
-            ALU_CLASS, (signed ? "s" : "u") + (code == DIV ? "div64" : "mod64"), JJ_J);
+        c.invokestatic(ALU_CLASS, (signed ? "s" : "u") + (code == DIV ? "div64" : "mod64"), JJ_J);
         break;
       case END: // ALU64 bswap16/32/64
         c.lload(d);
@@ -143,8 +142,7 @@ final class StraightLineEmitter {
       case MOD:
         c.lload(d);
         operand64(insn, x);
-        c.invokestatic(
-            ALU_CLASS, (signed ? "s" : "u") + (code == DIV ? "div32" : "mod32"), JJ_J);
+        c.invokestatic(ALU_CLASS, (signed ? "s" : "u") + (code == DIV ? "div32" : "mod32"), JJ_J);
         break;
       case END:
         c.lload(d);

@@ -92,7 +92,11 @@ public final class ArrayMap extends BpfMap {
 
   @Override
   public long lookupFromProgram(ExecutionContext ctx, byte[] key) {
-    int i = index(key);
+    return lookupIndex(ctx, index(key));
+  }
+
+  /** bpf_map_lookup_elem by index, without a key copy (the helpers' fast path for arrays). */
+  public long lookupIndex(ExecutionContext ctx, int i) {
     if (Integer.compareUnsigned(i, maxEntries()) >= 0) {
       return 0;
     }

@@ -12,15 +12,51 @@ import io.xdpemu.ebpf.vm.RegionRegistry;
 public final class MapFactory {
   private MapFactory() {}
 
+  /**
+   * What libbpf's bpf_object__create_map() adjusts before BPF_MAP_CREATE: a PERF_EVENT_ARRAY
+   * declared with max_entries 0 gets one slot per possible CPU, and a RINGBUF size that is not a
+   * power-of-2 multiple of the 4096-byte page is rounded up to the next one (adjust_ringbuf_sz).
+   */
+  static MapDefinition sizedAsLibbpfDoes(MapDefinition d, int cpus) {
+    int n = d.maxEntries();
+    if (d.type() == MapType.PERF_EVENT_ARRAY && n == 0) {
+      n = cpus;
+    } else if (d.type() == MapType.RINGBUF && n > 0) {
+      long sz = Integer.toUnsignedLong(n);
+      boolean ok = sz % PAGE == 0 && Long.bitCount(sz / PAGE) == 1;
+      if (!ok) {
+        for (long mul = 1; mul * PAGE <= 0xffffffffL; mul <<= 1) {
+          if (mul * PAGE > sz) {
+            n = (int) (mul * PAGE);
+            break;
+          }
+        }
+      }
+    }
+    if (n == d.maxEntries()) {
+      return d;
+    }
+    return new MapDefinition(d.name(), d.type(), d.keySize(), d.valueSize(), n, d.flags(),
+        d.keyBtfId(), d.valueBtfId(), d.pinning(), d.initialData(), d.inner(), d.initialSlots(),
+        d.readOnly());
+  }
+
+  private static final long PAGE = 4096;
+
   /** Creates a map outside any registry (its handle is not resolvable by helpers). */
   public static BpfMap create(MapDefinition def, int cpus, RegionRegistry regions) {
     return create(def, cpus, regions, new MapRegistry(regions, cpus));
   }
 
-  static BpfMap create(MapDefinition def, int cpus, RegionRegistry regions, MapRegistry owner) {
-    if (def.maxEntries() < 0) {
+  static BpfMap create(MapDefinition declared, int cpus, RegionRegistry regions, MapRegistry owner) {
+    MapDefinition def = sizedAsLibbpfDoes(declared, cpus);
+    if (def.maxEntries() <= 0) {
       throw new ProgramRejectedException(
-          "map '" + def.name() + "': negative max_entries " + def.maxEntries());
+          "map '"
+              + def.name()
+              + "': max_entries "
+              + Integer.toUnsignedString(def.maxEntries())
+              + " (the kernel refuses 0; set it in the map definition or size it before loading)");
     }
     return switch (def.type()) {
       case MapType.ARRAY, MapType.PERCPU_ARRAY -> new ArrayMap(def, cpus, regions);

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * BPF_MAP_TYPE_QUEUE (FIFO) and STACK (LIFO) (kernel/bpf/queue_stack_maps.c): no keys
- * (key_size 0), values pushed and popped. queue_stack_map_push_elem(): flags above BPF_EXIST are
- * -EINVAL; a full map is -E2BIG unless BPF_EXIST, which drops the oldest element to make room.
+ * (key_size 0), values pushed and popped. queue_stack_map_push_elem(): BPF_NOEXIST and flags
+ * above BPF_EXIST are -EINVAL; a full map is -E2BIG unless BPF_EXIST, which drops the oldest element to make room.
  * Pop and peek of an empty map zero the destination and return -ENOENT. From the host, lookup is
  * peek, update is push, delete is -EINVAL and there are no keys to walk.
  */
@@ -28,7 +28,7 @@ public final class QueueStackMap extends BpfMap {
 
   @Override
   public synchronized long push(byte[] value, long flags) {
-    if (flags > BPF_EXIST || flags < 0) {
+    if ((flags & BPF_NOEXIST) != 0 || flags > BPF_EXIST || flags < 0) {
       return -Errno.EINVAL;
     }
     if (items.size() >= maxEntries()) {

@@ -198,6 +198,7 @@ class KernelParityTest {
       }
     }
     record(18, h.readLong(out, 4));
+    record(19, h.call(HelperIds.MAP_PUSH_ELEM, lifo.handle(), h.u32(8), 1));
     check("maps_queue");
   }
 
@@ -316,6 +317,7 @@ class KernelParityTest {
     io.xdpemu.ebpf.helpers.HelperMemory.writeU32(h.ctx, l + 4, h.readLong(l + 4, 4) + 3);
     h.call(HelperIds.SPIN_UNLOCK, l);
     record(15, h.readLong(l + 4, 4));
+    record(20, h.call(HelperIds.RINGBUF_QUERY, events.handle(), 7));
     record(21, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 0, 0));
     record(22, h.readLong(mtu, 4));
     record(23, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 0, 1));
@@ -323,6 +325,12 @@ class KernelParityTest {
     record(24, h.call(HelperIds.CHECK_MTU, CTX, 0, mtu, 1, 0));
     record(25, h.call(HelperIds.CHECK_MTU, CTX, 0x7fffffff, mtu, 0, 0));
     record(26, h.call(HelperIds.GET_SMP_PROCESSOR_ID) < 512 ? 1 : 0);
+    guarded.setSpinLockOffset(0); // what SpecialFields finds in struct locked's BTF
+    long nv = h.stack(new byte[] {0, 0, 0, 0, 40, 0, 0, 0});
+    record(27, h.call(HelperIds.MAP_UPDATE_ELEM, guarded.handle(), h.u32(0), nv, 4));
+    record(28, h.call(HelperIds.MAP_UPDATE_ELEM, guarded.handle(), h.u32(0), nv, 4 | 1));
+    record(29, h.readLong(lookup(guarded, 0) + 4, 4));
+    record(30, h.call(HelperIds.MAP_UPDATE_ELEM, results.handle(), h.u32(0), dst, 4));
     check("helpers_misc");
     assertEquals(64, results.maxEntries());
     assertEquals(java.util.List.of("x=42\n"), trace);
@@ -398,5 +406,74 @@ class KernelParityTest {
     record(30, call.apply(b, new long[] {12, 1}));
     record(31, call.apply(b, new long[] {12, 4}));
     check("maps_lru");
+  }
+
+  @Test
+  void tailCallLimitMatchesTheKernel() {
+    BpfMap res = h.map("results", MapType.ARRAY, 4, 8, 64);
+    io.xdpemu.ebpf.maps.ProgArrayMap jmp =
+        (io.xdpemu.ebpf.maps.ProgArrayMap) h.map("jmp", MapType.PROG_ARRAY, 4, 4, 2);
+    String res0 = "0x" + Long.toHexString(res.handle());
+    // helpers_tailcall.c, by hand: count runs in results[0], tail-call slot 0 (itself), count
+    // fall-throughs in results[1], tail-call the empty slot 1, count in results[2].
+    io.xdpemu.ebpf.vm.Program self = new io.xdpemu.ebpf.vm.Program("helpers_tailcall",
+        io.xdpemu.ebpf.isa.Assembler.assemble(String.join("\n",
+            "mov %r6, %r1",
+            "stw [%r10-4], 0", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
+            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
+            "mov %r1, %r6", "lddw %r2, 0x" + Long.toHexString(jmp.handle()), "mov %r3, 0", "call 12",
+            "stw [%r10-4], 1", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
+            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
+            "mov %r1, %r6", "lddw %r2, 0x" + Long.toHexString(jmp.handle()), "mov %r3, 1", "call 12",
+            "stw [%r10-4], 2", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
+            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
+            "mov %r0, 2", "exit")),
+        h.helpers, io.xdpemu.ebpf.vm.Linkage.NONE);
+    jmp.setProgram(0, self);
+    h.packet(dataIn("helpers_tailcall"));
+    assertEquals(2, io.xdpemu.ebpf.vm.Interpreter.forProgram(self).run(h.ctx, CTX));
+    for (int i = 0; i < 3; i++) {
+      byte[] v = res.lookup(Harness.le(i, 4));
+      record(i, java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+    check("helpers_tailcall");
+  }
+
+  @Test
+  void mapsInMapsMatchTheKernel() {
+    BpfMap innerA = h.map("inner_a", MapType.ARRAY, 4, 8, 4);
+    BpfMap innerB = h.map("inner_b", MapType.ARRAY, 4, 8, 4);
+    io.xdpemu.ebpf.maps.MapDefinition tmpl = innerA.definition();
+    BpfMap outerArr = h.maps.create(new io.xdpemu.ebpf.maps.MapDefinition("outer_arr",
+        MapType.ARRAY_OF_MAPS, 4, 4, 2, 0, 0, 0, 0, null, tmpl, java.util.Map.of(0, "inner_a"), false));
+    BpfMap outerHash = h.maps.create(new io.xdpemu.ebpf.maps.MapDefinition("outer_hash",
+        MapType.HASH_OF_MAPS, 4, 4, 2, 0, 0, 0, 0, null, tmpl, java.util.Map.of(1, "inner_b"), false));
+    h.maps.applyInitialSlots(name -> null);
+    long a = lookup(outerArr, 0);
+    record(0, a != 0 ? 1 : 0);
+    record(1, h.call(HelperIds.MAP_UPDATE_ELEM, a, h.u32(1), h.u64(11), 0));
+    long p = h.call(HelperIds.MAP_LOOKUP_ELEM, a, h.u32(1));
+    record(2, p != 0 ? h.readLong(p, 8) : -1);
+    record(3, lookup(outerArr, 1) != 0 ? 1 : 0);
+    long b = lookup(outerHash, 1);
+    record(4, b != 0 ? 1 : 0);
+    record(5, h.call(HelperIds.MAP_UPDATE_ELEM, b, h.u32(2), h.u64(22), 1));
+    record(6, h.call(HelperIds.MAP_UPDATE_ELEM, b, h.u32(2), h.u64(22), 0));
+    record(7, lookup(outerHash, 2) != 0 ? 1 : 0);
+    check("maps_in_maps");
+    assertArrayEquals(Harness.le(22, 8), innerB.lookup(Harness.le(2, 4)));
+  }
+
+  @Test
+  void perfEventOutputChecksMatchTheKernel() {
+    BpfMap perf = h.map("perf", MapType.PERF_EVENT_ARRAY, 4, 4, 2);
+    h.packet(dataIn("helpers_perf"));
+    long dst = h.u64(0x1111111111111111L);
+    int peo = HelperIds.PERF_EVENT_OUTPUT;
+    record(0, h.call(peo, CTX, perf.handle(), 0xffffffffL, dst, 8));
+    record(1, h.call(peo, CTX, perf.handle(), 5, dst, 8));
+    record(2, h.call(peo, CTX, perf.handle(), 1L << 60, dst, 8));
+    record(3, h.call(peo, CTX, perf.handle(), (100L << 32) | 0xffffffffL, dst, 8));
+    check("helpers_perf");
   }
 }

@@ -317,9 +317,20 @@ class MapSemanticsTest {
   }
 
   @Test
+  void mapsAreSizedAsLibbpfSizesThem() {
+    assertEquals(4096, map(MapType.RINGBUF, 0, 0, 1000).maxEntries(), "adjust_ringbuf_sz");
+    assertEquals(16384, map(MapType.RINGBUF, 0, 0, 12288).maxEntries());
+    assertEquals(8192, map(MapType.RINGBUF, 0, 0, 8192).maxEntries());
+    assertEquals(2, map(MapType.PERF_EVENT_ARRAY, 4, 4, 0).maxEntries(), "one slot per CPU");
+    ProgramRejectedException e = assertThrows(ProgramRejectedException.class,
+        () -> map(MapType.HASH, 4, 4, 0));
+    assertTrue(e.getMessage().contains("max_entries 0"), e.getMessage());
+  }
+
+  @Test
   void badDefinitionsAreRejectedNamingTheMap() {
     ProgramRejectedException e = assertThrows(ProgramRejectedException.class,
-        () -> map(MapType.RINGBUF, 0, 0, 1000));
+        () -> map(MapType.RINGBUF, 4, 0, 4096));
     assertTrue(e.getMessage().startsWith("map 'm0': ringbuf"), e.getMessage());
     assertThrows(ProgramRejectedException.class, () -> map(MapType.ARRAY, 8, 8, 1));
     assertThrows(ProgramRejectedException.class, () -> map(MapType.SOCKMAP, 4, 4, 1));

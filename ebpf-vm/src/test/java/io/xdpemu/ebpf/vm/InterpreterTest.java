@@ -364,4 +364,36 @@ class InterpreterTest {
             () -> Interpreter.forProgram(withCallback(spin, 0, 4)).run(ctx, 0));
     assertTrue(t.getMessage().contains("budget exhausted"), t.getMessage());
   }
+
+  @Test
+  void everyEncodingTheDecoderAcceptsPreDecodes() {
+    // Field values that make some opcode valid: sdiv/smod and movsx offsets, byte-swap widths,
+    // atomic operations, load-acquire/store-release.
+    int[] offs = {0, 1, 8, 32};
+    int[] imms = {0, 16, 64, 0x41, 0xe1, 0xf1, 0x100, 0x110};
+    int accepted = 0;
+    for (int op = 0; op < 256; op++) {
+      for (int src = 0; src <= 4; src++) {
+        for (int off : offs) {
+          for (int imm : imms) {
+            io.xdpemu.ebpf.isa.Insn[] p = {
+              new io.xdpemu.ebpf.isa.Insn(op, 1, src, off, imm),
+              op == 0x18
+                  ? new io.xdpemu.ebpf.isa.Insn(0, 0, 0, 0, 0)
+                  : new io.xdpemu.ebpf.isa.Insn(0x95, 0, 0, 0, 0),
+              new io.xdpemu.ebpf.isa.Insn(0x95, 0, 0, 0, 0)
+            };
+            try {
+              io.xdpemu.ebpf.isa.Decoder.validate(p);
+            } catch (io.xdpemu.ebpf.MalformedInputException refused) {
+              continue;
+            }
+            accepted++;
+            Interpreter.forProgram(new Program("all", p, helpers, Linkage.NONE));
+          }
+        }
+      }
+    }
+    assertTrue(accepted > 500, "accepted " + accepted);
+  }
 }

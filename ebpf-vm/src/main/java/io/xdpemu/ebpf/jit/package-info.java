@@ -1,0 +1,31 @@
+/**
+ * {@code --engine jit}: compiles a {@link io.xdpemu.ebpf.vm.Program} to JVM bytecode and runs it.
+ *
+ * <pre>
+ *   Program ─► JitEngine.prepare ─► JitCompiler ─► ClassFileWriter/CodeBuilder ─► hidden class
+ *                 │ (decoder validation, ld_imm64 linking,          (version 49: no StackMapTable)
+ *                 │  kfunc resolution: as the interpreter)
+ *                 └─► JitProgram (Executable): helpers, kfuncs, tail calls, callbacks, traps
+ * </pre>
+ *
+ * <ul>
+ *   <li>One static method per BPF function (pc 0, every BPF-to-BPF call target, every callback);
+ *       r0..r10 are {@code long} locals. A call is a JVM call: r6..r10 survive in the caller's
+ *       locals, the callee's r1..r5 come back through a small array, depth is a parameter (at most
+ *       8 frames, 512 stack bytes each, as the interpreter).
+ *   <li>ALU one-liners are inline JVM arithmetic ({@link io.xdpemu.ebpf.jit.StraightLineEmitter});
+ *       division, modulo, 32-bit shifts, byte swaps and sign extension call {@code
+ *       vm.AluSemantics}; every load, store and atomic calls {@code vm.MemoryAccess}: the
+ *       interpreter's own static methods, so the engines cannot drift apart.
+ *   <li>The instruction budget is kept exactly as the interpreter keeps it (same trap pc and
+ *       message, same budget left); trap messages are the interpreter's.
+ *   <li>Code depends only on the instructions: programs with the same instructions share one class
+ *       (linked ld_imm64 values are read from the {@code JitProgram}).
+ *   <li>Fallback: a function whose bytecode would exceed the JVM's 64 KB method limit (roughly
+ *       6,000 eBPF instructions; jumps beyond 16-bit offsets are handled with {@code goto_w}) makes
+ *       the whole program run in the interpreter, transparently ({@link
+ *       io.xdpemu.ebpf.jit.JitEngine#compiled} tells). A tail call from a subprogram into such a
+ *       program traps (the interpreter can only start at depth 0).
+ * </ul>
+ */
+package io.xdpemu.ebpf.jit;
