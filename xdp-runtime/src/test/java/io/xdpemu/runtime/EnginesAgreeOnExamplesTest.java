@@ -174,6 +174,7 @@ class EnginesAgreeOnExamplesTest {
         p,
         io.xdpemu.ebpf.vm.Engine.byName(engine).prepare(p),
         null,
+        l.fib(),
         l.cpus());
   }
 }
