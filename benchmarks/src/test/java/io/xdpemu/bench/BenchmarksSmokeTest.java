@@ -21,14 +21,16 @@ class BenchmarksSmokeTest {
 
   @Test
   void everyExampleProgramRunsOnEveryPacketOfTheCapture() {
-    for (String p : new String[] {"xdp_pass", "xdp_drop", "xdp_counter", "xdp_bounce",
-        "xdp_calls", "xdp_meta", "xdp_alu", "xdp_hints"}) {
-      ProgramBench b = new ProgramBench();
-      b.program = p;
-      b.engine = "interp";
-      b.setup();
-      b.run(BH);
-      b.baseline(BH);
+    for (String engine : new String[] {"interp", "jit"}) {
+      for (String p : new String[] {"xdp_pass", "xdp_drop", "xdp_counter", "xdp_bounce",
+          "xdp_calls", "xdp_meta", "xdp_alu", "xdp_hints"}) {
+        ProgramBench b = new ProgramBench();
+        b.program = p;
+        b.engine = engine;
+        b.setup();
+        b.run(BH);
+        b.baseline(BH);
+      }
     }
   }
 
@@ -50,7 +52,7 @@ class BenchmarksSmokeTest {
     b.program = "xdp_counter";
     b.queues = 2;
     b.nic = "mynic-v2";
-    b.engine = "interp";
+    b.engine = "jit";
     b.setup();
     assertEquals(ReplayBench.PACKETS, b.replay());
     assertEquals(2L * ReplayBench.PACKETS, b.replay());
@@ -69,11 +71,13 @@ class BenchmarksSmokeTest {
   }
 
   @Test
-  void interpreterBenchProgramsRun() {
-    InterpreterBench b = new InterpreterBench();
-    b.engine = "interp";
-    b.setup();
-    b.aluLoop();
-    b.xdpSubnet(BH);
+  void interpreterBenchProgramsRunOnEveryEngine() {
+    for (String engine : new String[] {"interp", "jit"}) {
+      InterpreterBench b = new InterpreterBench();
+      b.engine = engine;
+      b.setup();
+      b.aluLoop();
+      b.xdpSubnet(BH);
+    }
   }
 }
