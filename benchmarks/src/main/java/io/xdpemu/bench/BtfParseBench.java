@@ -25,8 +25,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * parse (headers, string section, every type record decoded into the model), not the file I/O.
  * {@link #baseline} sinks the bytes.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BtfParseBench -f 1 -wi 3 -i 5 -w 2s
- * -r 2s}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BtfParseBench -f 1 -wi 3 -i 5 -w 2s -r
+ * 2s}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -101,8 +101,16 @@ public class CorpusVerifyBench {
             : "x86_64-linux-gnu";
     Process p =
         new ProcessBuilder(
-                "clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + multiarch, "-c",
-                c.toString(), "-o", out.toString())
+                "clang",
+                "-O2",
+                "-g",
+                "-target",
+                "bpf",
+                "-I/usr/include/" + multiarch,
+                "-c",
+                c.toString(),
+                "-o",
+                out.toString())
             .redirectErrorStream(true)
             .start();
     String log = new String(p.getInputStream().readAllBytes());

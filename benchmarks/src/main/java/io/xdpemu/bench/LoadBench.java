@@ -33,9 +33,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *       memory.
  *   <li>{@link #coreRelocate}: CO-RE relocation against the target BTF (the host's vmlinux, already
  *       parsed; for {@code xdp_hints}, vmlinux + the split BTF of firmware mynic-v2) with a fresh
- *       {@link CoreTarget}, as every load and every firmware swap does. The by-name candidate
- *       index over vmlinux's 126k types is kept per BTF object (CoreTarget's own cache), so after
- *       the first load this no longer rebuilds it; before that cache it cost ~250 ms per load.
+ *       {@link CoreTarget}, as every load and every firmware swap does. The by-name candidate index
+ *       over vmlinux's 126k types is kept per BTF object (CoreTarget's own cache), so after the
+ *       first load this no longer rebuilds it; before that cache it cost ~250 ms per load.
  *   <li>{@link #coreRelocateIndexed}: the same with one target reused (the two should agree).
  *   <li>{@link #verify}: the verifier over the relocated program, privileged, log level 1 (as the
  *       load pipeline runs it).
@@ -56,7 +56,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class LoadBench {
   @Param({
-    "xdp_pass", "xdp_drop", "xdp_counter", "xdp_bounce", "xdp_calls", "xdp_meta", "xdp_alu",
+    "xdp_pass",
+    "xdp_drop",
+    "xdp_counter",
+    "xdp_bounce",
+    "xdp_calls",
+    "xdp_meta",
+    "xdp_alu",
     "xdp_hints"
   })
   public String program;

@@ -28,14 +28,14 @@ import org.openjdk.jmh.infra.Blackhole;
  * The NIC's receive path per packet, per firmware, on the 1000 frames of {@code
  * pcaps/mixed-1k.pcap} (every header stack the generator makes, tunnels included).
  *
- * <p>{@link #receive}: what the replay asks of the NIC for one frame: {@code steer} (firmware parse,
- * classification, RSS Toeplitz hash, indirection table) on the reader thread, then {@code deliver}
- * on the queue (parse again, as the queue's own parser does, copy into the pooled RX buffer, write
- * the RX descriptor into the ring and the metadata block before {@code data}, point the xdp_buff
- * at it). The capture arrays are never written (the NIC copies from them), so no restore is
- * needed. {@link #baseline} does the loop, the input fetch, the frame copy into a 4 KiB buffer at
- * the headroom and the sink: {@code receive - baseline} is parse + RSS + metadata/descriptor
- * writes + context set-up.
+ * <p>{@link #receive}: what the replay asks of the NIC for one frame: {@code steer} (firmware
+ * parse, classification, RSS Toeplitz hash, indirection table) on the reader thread, then {@code
+ * deliver} on the queue (parse again, as the queue's own parser does, copy into the pooled RX
+ * buffer, write the RX descriptor into the ring and the metadata block before {@code data}, point
+ * the xdp_buff at it). The capture arrays are never written (the NIC copies from them), so no
+ * restore is needed. {@link #baseline} does the loop, the input fetch, the frame copy into a 4 KiB
+ * buffer at the headroom and the sink: {@code receive - baseline} is parse + RSS +
+ * metadata/descriptor writes + context set-up.
  *
  * <p>{@code firmware=plain} is the runtime's NIC without firmware ({@link PlainRxPath}: Toeplitz
  * over the 5-tuple, no metadata), the reference the firmware NICs are compared with.
@@ -63,13 +63,16 @@ public class NicBench {
 
   @Setup
   public void setup() {
-    frames = BenchInputs.exactly(
-        BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
+    frames =
+        BenchInputs.exactly(
+            BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
     if (firmware.equals("plain")) {
       nic = new PlainRxPath(4, NicConfig.defaults().ifindex());
     } else {
-      firmwareNic = Nic.create(
-          FirmwareLoader.load(BenchInputs.firmware(firmware)), NicConfig.defaults().withQueues(0));
+      firmwareNic =
+          Nic.create(
+              FirmwareLoader.load(BenchInputs.firmware(firmware)),
+              NicConfig.defaults().withQueues(0));
       nic = new NicRxPath(firmwareNic, firmware);
     }
     ctx = new ExecutionContext(new RegionRegistry());

@@ -23,18 +23,18 @@ import org.openjdk.jmh.infra.Blackhole;
  * VM cost per packet of each example program, loaded through the real load pipeline (ELF, CO-RE,
  * maps, verifier, engine) and fed the 1000 frames of {@code pcaps/mixed-1k.pcap} in turn.
  *
- * <p>Every operation is one packet done the way the replay's queue runner does it: the NIC
- * delivers the frame into the queue's execution context (copying it from the pristine capture
- * array into the RX buffer: that is the restore, inside the batch, so programs that rewrite or
- * grow the frame — xdp_bounce, xdp_calls — always see the original), then the program runs and r0
- * goes to the Blackhole. {@link #baseline} does exactly the same minus the program run, so
- * {@code run - baseline} is the engine's time for the program. Maps keep their state across
- * packets (xdp_counter's hash map fills with the capture's 256 flows during warm-up, then only
- * updates), as in the kernel.
+ * <p>Every operation is one packet done the way the replay's queue runner does it: the NIC delivers
+ * the frame into the queue's execution context (copying it from the pristine capture array into the
+ * RX buffer: that is the restore, inside the batch, so programs that rewrite or grow the frame —
+ * xdp_bounce, xdp_calls — always see the original), then the program runs and r0 goes to the
+ * Blackhole. {@link #baseline} does exactly the same minus the program run, so {@code run -
+ * baseline} is the engine's time for the program. Maps keep their state across packets
+ * (xdp_counter's hash map fills with the capture's 256 flows during warm-up, then only updates), as
+ * in the kernel.
  *
- * <p>The NIC is the plain one (no firmware, no metadata), except for {@code xdp_hints}, which
- * reads the metadata of firmware {@code mynic-v2} and so runs on that NIC; its baseline includes
- * the firmware's parse and metadata write.
+ * <p>The NIC is the plain one (no firmware, no metadata), except for {@code xdp_hints}, which reads
+ * the metadata of firmware {@code mynic-v2} and so runs on that NIC; its baseline includes the
+ * firmware's parse and metadata write.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ProgramBench -f 1 -wi 2 -i 3 -w 1s -r
  * 1s}; one program: {@code -p program=xdp_drop}.
@@ -49,7 +49,13 @@ public class ProgramBench {
   static final int PACKETS = 1000;
 
   @Param({
-    "xdp_pass", "xdp_drop", "xdp_counter", "xdp_bounce", "xdp_calls", "xdp_meta", "xdp_alu",
+    "xdp_pass",
+    "xdp_drop",
+    "xdp_counter",
+    "xdp_bounce",
+    "xdp_calls",
+    "xdp_meta",
+    "xdp_alu",
     "xdp_hints"
   })
   public String program;
@@ -66,8 +72,9 @@ public class ProgramBench {
 
   @Setup
   public void setup() {
-    frames = BenchInputs.exactly(
-        BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
+    frames =
+        BenchInputs.exactly(
+            BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
     Attach attach = BenchInputs.attach(program, engine, 1);
     nic = attach.nic();
     ctx = attach.loaded().newContext(0);

@@ -30,12 +30,12 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * End-to-end replay throughput in Mpps (ops/us, one op = one packet): capture in memory → reader
- * and RSS steering → RX queue threads (NIC delivery, XDP program) → actions → counters, through
- * the runtime's own {@link Replay} engine ({@link Replay#replay}, the in-memory entry point; the
- * queue threads live across invocations, as they do across batches of one {@code xdpemu run}).
+ * and RSS steering → RX queue threads (NIC delivery, XDP program) → actions → counters, through the
+ * runtime's own {@link Replay} engine ({@link Replay#replay}, the in-memory entry point; the queue
+ * threads live across invocations, as they do across batches of one {@code xdpemu run}).
  *
- * <p>One invocation replays {@code pcaps/mixed-1k.pcap} {@value #ROUNDS} times (64,000 packets,
- * 64 batches of 1024): the capture bytes are in memory ({@link Capture#of}) and never written, the
+ * <p>One invocation replays {@code pcaps/mixed-1k.pcap} {@value #ROUNDS} times (64,000 packets, 64
+ * batches of 1024): the capture bytes are in memory ({@link Capture#of}) and never written, the
  * replay copies each record into its packet slot, so every program run starts from the pristine
  * frame. No output files (the sink is empty): this measures the engine, not the disk. With {@code
  * queues} &gt; 1 every batch is split by RSS over the queue threads and joined at a barrier, so on
@@ -44,8 +44,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>{@link #baseline} reads the same captures record by record into a frame buffer and sinks the
  * length: the part of the replay that is neither NIC nor XDP nor counting.
  *
- * <p>Allocation: run with {@code -prof gc}; {@code gc.alloc.rate.norm} is bytes per packet (goal:
- * 0 in steady state; per-invocation costs such as the capture cursors are divided by 64,000).
+ * <p>Allocation: run with {@code -prof gc}; {@code gc.alloc.rate.norm} is bytes per packet (goal: 0
+ * in steady state; per-invocation costs such as the capture cursors are divided by 64,000).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ReplayBench -f 1 -wi 2 -i 3 -w 1s -r 1s
  * -prof gc}.
@@ -88,8 +88,15 @@ public class ReplayBench {
     }
     Attach attach = Attach.create(o, queues);
     LoadPipeline.Loaded loaded = attach.loaded();
-    replay = new Replay(attach.attachment(), loaded::newContext, loaded.maps(), false, List.of(),
-        Replay.DEFAULT_BATCH, false);
+    replay =
+        new Replay(
+            attach.attachment(),
+            loaded::newContext,
+            loaded.maps(),
+            false,
+            List.of(),
+            Replay.DEFAULT_BATCH,
+            false);
     frame = new byte[4096];
   }
 
@@ -100,7 +107,10 @@ public class ReplayBench {
     replay.close();
     if (s.packets() % PACKETS != 0 || s.actionPackets(XdpAction.ABORTED) != 0) {
       throw new IllegalStateException(
-          "replay counted " + s.packets() + " packets, " + s.actionPackets(XdpAction.ABORTED)
+          "replay counted "
+              + s.packets()
+              + " packets, "
+              + s.actionPackets(XdpAction.ABORTED)
               + " aborted");
     }
   }

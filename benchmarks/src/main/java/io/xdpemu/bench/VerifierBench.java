@@ -24,9 +24,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Verification time per program, to set beside the kernel's own {@code verification time N usec}
- * for the same objects (Linux 6.18 on the test machine, `bpftool -d prog load`: xdp_alu 8394
- * insns, xdp_calls 291, xdp_counter 59, xdp_bounce 152). The log is off (level 0), as a loader
- * that does not ask for one.
+ * for the same objects (Linux 6.18 on the test machine, `bpftool -d prog load`: xdp_alu 8394 insns,
+ * xdp_calls 291, xdp_counter 59, xdp_bounce 152). The log is off (level 0), as a loader that does
+ * not ask for one.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar VerifierBench -f 1 -wi 3 -i 5 -w 1s -r
  * 1s} from the repository root (objects are read from {@code examples/}).

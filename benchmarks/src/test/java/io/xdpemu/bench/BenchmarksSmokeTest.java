@@ -22,8 +22,17 @@ class BenchmarksSmokeTest {
   @Test
   void everyExampleProgramRunsOnEveryPacketOfTheCapture() {
     for (String engine : new String[] {"interp", "jit"}) {
-      for (String p : new String[] {"xdp_pass", "xdp_drop", "xdp_counter", "xdp_bounce",
-          "xdp_calls", "xdp_meta", "xdp_alu", "xdp_hints"}) {
+      for (String p :
+          new String[] {
+            "xdp_pass",
+            "xdp_drop",
+            "xdp_counter",
+            "xdp_bounce",
+            "xdp_calls",
+            "xdp_meta",
+            "xdp_alu",
+            "xdp_hints"
+          }) {
         ProgramBench b = new ProgramBench();
         b.program = p;
         b.engine = engine;

@@ -150,7 +150,8 @@ public final class RxQueue implements RxMetadataSource {
         mappedRing = ring;
       }
       XdpBuff x = ctx.xdp();
-      // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info (xdp_data_hard_end).
+      // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
+      // (xdp_data_hard_end).
       x.set(
           frame,
           hardStart,

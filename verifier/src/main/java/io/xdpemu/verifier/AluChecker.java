@@ -5,15 +5,16 @@ import io.xdpemu.ebpf.isa.Opcodes;
 
 /**
  * ALU instructions and {@code ld_imm64}: {@code check_alu_op()}, {@code adjust_reg_min_max_vals()},
- * {@code adjust_ptr_min_max_vals()} with its sanity and Spectre-v1 checks for unprivileged
- * loaders, {@code check_ld_imm()}.
+ * {@code adjust_ptr_min_max_vals()} with its sanity and Spectre-v1 checks for unprivileged loaders,
+ * {@code check_ld_imm()}.
  */
 final class AluChecker {
   /** bpf_alu_string[] of the kernel, used in its messages ("R6 pointer -= pointer ..."). */
   private static final String[] ALU_NAMES = {
-    "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian",
-    "?", "?"
+    "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian", "?",
+    "?"
   };
+
   /** BPF_MAX_VAR_OFF. */
   static final long MAX_VAR_OFF = 1L << 29;
 
@@ -272,7 +273,13 @@ final class AluChecker {
 
   /** adjust_ptr_min_max_vals(): {@code out} receives pointer {@code ptr} op scalar {@code off}. */
   private void adjustPtr(
-      Insn insn, int op, boolean alu64, RegState ptr, RegState off, RegState out, boolean ptrIsDst) {
+      Insn insn,
+      int op,
+      boolean alu64,
+      RegState ptr,
+      RegState off,
+      RegState out,
+      boolean ptrIsDst) {
     int dst = insn.dst();
     boolean known = off.varOff.isConst();
     long sminVal = off.smin;
@@ -370,7 +377,8 @@ final class AluChecker {
         }
         long c = ptr.smin - smaxVal;
         long d = ptr.smax - sminVal;
-        if (((ptr.smin ^ smaxVal) & (ptr.smin ^ c)) < 0 || ((ptr.smax ^ sminVal) & (ptr.smax ^ d)) < 0) {
+        if (((ptr.smin ^ smaxVal) & (ptr.smin ^ c)) < 0
+            || ((ptr.smax ^ sminVal) & (ptr.smax ^ d)) < 0) {
           r.smin = Long.MIN_VALUE;
           r.smax = Long.MAX_VALUE;
         } else {
@@ -399,11 +407,7 @@ final class AluChecker {
             "R" + dst + " bitwise operator " + ALU_NAMES[op >> 4] + " on pointer prohibited");
       default:
         throw env.reject(
-            "R"
-                + dst
-                + " pointer arithmetic with "
-                + ALU_NAMES[op >> 4]
-                + " operator prohibited");
+            "R" + dst + " pointer arithmetic with " + ALU_NAMES[op >> 4] + " operator prohibited");
     }
     if (!saneOffset(r, ptr.type, ptr)) {
       throw new Reject(env.log.errorLines.get(env.log.errorLines.size() - 1));
@@ -479,13 +483,19 @@ final class AluChecker {
     if (r.type == RegType.PTR_TO_STACK) {
       if (!r.varOff.isConst()) {
         throw env.reject(
-            "R" + dst + " variable stack access prohibited for !root, var_off=" + tnumStr(r.varOff)
-                + " off=" + r.off);
+            "R"
+                + dst
+                + " variable stack access prohibited for !root, var_off="
+                + tnumStr(r.varOff)
+                + " off="
+                + r.off);
       }
       long off = r.off + r.varOff.value();
       if (off >= 0 || off < -FuncState.MAX_STACK) {
         throw env.reject(
-            "R" + dst + " stack pointer arithmetic goes out of range, prohibited for !root, off="
+            "R"
+                + dst
+                + " stack pointer arithmetic goes out of range, prohibited for !root, off="
                 + off);
       }
     } else if (r.type == RegType.PTR_TO_MAP_VALUE) {

@@ -82,7 +82,9 @@ final class Bounds {
       r.s32min = Math.max(r.s32min, (int) r.umin);
       r.s32max = Math.min(r.s32max, (int) r.umax);
     }
-    if ((int) ((r.smin >> 32) + 1) == (int) (r.smax >> 32) && (int) r.smin < 0 && (int) r.smax >= 0) {
+    if ((int) ((r.smin >> 32) + 1) == (int) (r.smax >> 32)
+        && (int) r.smin < 0
+        && (int) r.smax >= 0) {
       r.s32min = Math.max(r.s32min, (int) r.smin);
       r.s32max = Math.min(r.s32max, (int) r.smax);
     }
@@ -176,7 +178,10 @@ final class Bounds {
 
   /** reg_bounds_sanity_check(): an impossible state; the kernel resets it to unbounded. */
   static boolean sane(RegState r) {
-    if (ult(r.umax, r.umin) || r.smin > r.smax || ult32(r.u32max, r.u32min) || r.s32min > r.s32max) {
+    if (ult(r.umax, r.umin)
+        || r.smin > r.smax
+        || ult32(r.u32max, r.u32min)
+        || r.s32min > r.s32max) {
       return false;
     }
     if (r.varOff.isConst()) {

@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * Calls and returns: {@code check_helper_call()} with {@code check_func_arg()} against {@link
- * HelperProtos}, XDP metadata kfuncs, BPF-to-BPF calls ({@code check_func_call()}, global
- * functions assumed valid and verified separately), bpf_loop callbacks ({@code
- * push_callback_call()}), {@code prepare_func_exit()} and {@code check_return_code()}.
+ * HelperProtos}, XDP metadata kfuncs, BPF-to-BPF calls ({@code check_func_call()}, global functions
+ * assumed valid and verified separately), bpf_loop callbacks ({@code push_callback_call()}), {@code
+ * prepare_func_exit()} and {@code check_return_code()}.
  */
 final class CallChecker {
   private final Verifier env;
@@ -19,7 +19,6 @@ final class CallChecker {
     this.env = env;
     this.args = new HelperArgChecker(env);
   }
-
 
   int checkCall(Insn insn, int idx) {
     if (insn.src() == Opcodes.PSEUDO_CALL) {
@@ -177,7 +176,6 @@ final class CallChecker {
       throw env.reject("cannot pass map_type " + t + " into func bpf_" + name + "#" + id);
     }
   }
-
 
   /** release_reference(): every copy of the released pointer becomes invalid. */
   private void releaseReference(int refObjId) {

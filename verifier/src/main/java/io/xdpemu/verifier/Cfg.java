@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * The first pass, like the kernel's {@code add_subprog_and_kfunc()}, {@code check_subprogs()},
  * {@code check_cfg()} and 6.18's {@code compute_live_registers()}: finds the subprograms, checks
- * that jumps stay inside their function and every instruction is reachable, marks prune points,
- * and computes which registers are live before each instruction (used by state pruning).
+ * that jumps stay inside their function and every instruction is reachable, marks prune points, and
+ * computes which registers are live before each instruction (used by state pruning).
  */
 final class Cfg {
   static final int MAX_SUBPROGS = 256;
@@ -23,6 +23,7 @@ final class Cfg {
     boolean global;
     ProgramInfo.FunctionInfo fn;
     boolean called;
+
     /** Calls, directly or through subprograms, a helper that changes packet data. */
     boolean changesPktData;
 

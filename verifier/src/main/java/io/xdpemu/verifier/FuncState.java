@@ -16,6 +16,7 @@ final class FuncState {
   int frameno;
   int callsite = -1;
   int subprog;
+
   /** Callback frames (bpf_loop): return value range and where iteration continues. */
   boolean inCallback;
 
@@ -24,6 +25,7 @@ final class FuncState {
 
   int callbackRetMin;
   int callbackRetMax;
+
   /** Reference ids acquired (ringbuf reservations, sockets) and the insn that acquired them. */
   final List<int[]> refs = new ArrayList<>();
 

@@ -28,8 +28,7 @@ final class HelperArgChecker {
   }
 
   void typeError(int regno, RegState r, String expected) {
-    throw env.reject(
-        "R" + regno + " type=" + StateFormatter.typeName(r) + " expected=" + expected);
+    throw env.reject("R" + regno + " type=" + StateFormatter.typeName(r) + " expected=" + expected);
   }
 
   static boolean isMemType(RegState r) {
@@ -211,14 +210,26 @@ final class HelperArgChecker {
       case PTR_TO_PACKET_META:
         if (reg.smin < 0) {
           throw env.reject(
-              "R" + regno
+              "R"
+                  + regno
                   + " min value is negative, either use unsigned index or do a if (index >=0)"
                   + " check.");
         }
         if (reg.range < 0 || reg.off < 0 || reg.off + size > reg.range) {
           env.errorLine(
-              "invalid access to packet, off=" + reg.off + " size=" + size + ", R" + regno
-                  + "(id=" + reg.id + ",off=" + reg.off + ",r=" + reg.range + ")");
+              "invalid access to packet, off="
+                  + reg.off
+                  + " size="
+                  + size
+                  + ", R"
+                  + regno
+                  + "(id="
+                  + reg.id
+                  + ",off="
+                  + reg.off
+                  + ",r="
+                  + reg.range
+                  + ")");
           throw env.reject("R" + regno + " offset is outside of the packet");
         }
         return;
@@ -231,8 +242,12 @@ final class HelperArgChecker {
       case PTR_TO_MAP_VALUE:
         if (write && reg.map.def().readOnly()) {
           throw env.reject(
-              "write into map forbidden, value_size=" + reg.map.valueSize() + " off=" + reg.off
-                  + " size=" + size);
+              "write into map forbidden, value_size="
+                  + reg.map.valueSize()
+                  + " off="
+                  + reg.off
+                  + " size="
+                  + size);
         }
         if (size == 0 && zeroOk) {
           return;
@@ -304,12 +319,24 @@ final class HelperArgChecker {
       }
       if (reg.varOff.isConst()) {
         throw env.reject(
-            "invalid indirect read from stack R" + regno + " off " + minOff + "+" + (i - minOff)
-                + " size " + size);
+            "invalid indirect read from stack R"
+                + regno
+                + " off "
+                + minOff
+                + "+"
+                + (i - minOff)
+                + " size "
+                + size);
       }
       throw env.reject(
-          "invalid indirect read from stack R" + regno + " var_off "
-              + AluChecker.tnumStr(reg.varOff) + "+" + i + " size " + size);
+          "invalid indirect read from stack R"
+              + regno
+              + " var_off "
+              + AluChecker.tnumStr(reg.varOff)
+              + "+"
+              + i
+              + " size "
+              + size);
     }
   }
 

@@ -100,7 +100,14 @@ final class HelperProtos {
     def(158, i, p); // get_current_task_btf
     // xdp_func_proto()
     def(25, i, n, PTR_TO_CTX, CONST_MAP_PTR, ANYTHING, PTR_TO_MEM, CONST_SIZE_OR_ZERO);
-    def(28, i, n, PTR_TO_MEM_OR_NULL, CONST_SIZE_OR_ZERO, PTR_TO_MEM_OR_NULL, CONST_SIZE_OR_ZERO,
+    def(
+        28,
+        i,
+        n,
+        PTR_TO_MEM_OR_NULL,
+        CONST_SIZE_OR_ZERO,
+        PTR_TO_MEM_OR_NULL,
+        CONST_SIZE_OR_ZERO,
         ANYTHING); // csum_diff
     defPkt(XDP_ADJUST_HEAD, PTR_TO_CTX, ANYTHING);
     defPkt(XDP_ADJUST_META, PTR_TO_CTX, ANYTHING);
@@ -113,16 +120,42 @@ final class HelperProtos {
     def(69, i, n, PTR_TO_CTX, PTR_TO_MEM_RW, CONST_SIZE, ANYTHING); // fib_lookup
     PROTOS.put(
         163,
-        new HelperProto(163, i, List.of(PTR_TO_CTX, ANYTHING, PTR_TO_FIXED_SIZE_MEM, ANYTHING,
-            ANYTHING), false, n, 4)); // check_mtu
+        new HelperProto(
+            163,
+            i,
+            List.of(PTR_TO_CTX, ANYTHING, PTR_TO_FIXED_SIZE_MEM, ANYTHING, ANYTHING),
+            false,
+            n,
+            4)); // check_mtu
     def(100, i, n, PTR_TO_MEM, CONST_SIZE, PTR_TO_MEM, CONST_SIZE); // tcp_check_syncookie
     def(110, i, n, PTR_TO_MEM, CONST_SIZE, PTR_TO_MEM, CONST_SIZE); // tcp_gen_syncookie
-    def(85, Ret.PTR_TO_SOCKET_OR_NULL, n, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING,
+    def(
+        85,
+        Ret.PTR_TO_SOCKET_OR_NULL,
+        n,
+        PTR_TO_CTX,
+        PTR_TO_MEM,
+        CONST_SIZE_OR_ZERO,
+        ANYTHING,
         ANYTHING); // sk_lookup_udp
-    def(84, Ret.PTR_TO_SOCKET_OR_NULL, n, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE_OR_ZERO, ANYTHING,
+    def(
+        84,
+        Ret.PTR_TO_SOCKET_OR_NULL,
+        n,
+        PTR_TO_CTX,
+        PTR_TO_MEM,
+        CONST_SIZE_OR_ZERO,
+        ANYTHING,
         ANYTHING); // sk_lookup_tcp
-    def(99, Ret.PTR_TO_SOCK_COMMON_OR_NULL, n, PTR_TO_CTX, PTR_TO_MEM, CONST_SIZE_OR_ZERO,
-        ANYTHING, ANYTHING); // skc_lookup_tcp
+    def(
+        99,
+        Ret.PTR_TO_SOCK_COMMON_OR_NULL,
+        n,
+        PTR_TO_CTX,
+        PTR_TO_MEM,
+        CONST_SIZE_OR_ZERO,
+        ANYTHING,
+        ANYTHING); // skc_lookup_tcp
     def(86, i, n, PTR_TO_SOCK_RELEASE); // sk_release
   }
 
@@ -140,5 +173,4 @@ final class HelperProtos {
         return true;
     }
   }
-
 }

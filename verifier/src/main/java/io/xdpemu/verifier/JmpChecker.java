@@ -85,8 +85,13 @@ final class JmpChecker {
       findEqualScalars(env.cur, dst);
       findEqualScalars(other, oregs[insn.dst()]);
     }
-    if (!j32 && x && dst.isPointer() && src.isPointer() && dst.maybeNull != src.maybeNull
-        && dst.type != RegType.PTR_TO_BTF_ID && src.type != RegType.PTR_TO_BTF_ID) {
+    if (!j32
+        && x
+        && dst.isPointer()
+        && src.isPointer()
+        && dst.maybeNull != src.maybeNull
+        && dst.type != RegType.PTR_TO_BTF_ID
+        && src.type != RegType.PTR_TO_BTF_ID) {
       // comparing a maybe-NULL pointer with a non-NULL one: equal means not NULL
       RegState[] eq = op == Opcodes.JEQ ? oregs : op == Opcodes.JNE ? regs : null;
       if (eq != null) {
@@ -94,7 +99,11 @@ final class JmpChecker {
         r.maybeNull = false;
       }
     }
-    if (!j32 && !x && insn.imm() == 0 && (op == Opcodes.JEQ || op == Opcodes.JNE) && dst.maybeNull) {
+    if (!j32
+        && !x
+        && insn.imm() == 0
+        && (op == Opcodes.JEQ || op == Opcodes.JNE)
+        && dst.maybeNull) {
       int id = dst.id;
       markPtrOrNull(env.cur, id, op == Opcodes.JNE);
       markPtrOrNull(other, id, op == Opcodes.JEQ);
@@ -267,7 +276,10 @@ final class JmpChecker {
             return (t1.value() == t2.value()) == eq ? 1 : 0;
           }
           boolean disjoint =
-              Bounds.ult(umax2, umin1) || Bounds.ult(umax1, umin2) || smin1 > smax2 || smax1 < smin2;
+              Bounds.ult(umax2, umin1)
+                  || Bounds.ult(umax1, umin2)
+                  || smin1 > smax2
+                  || smax1 < smin2;
           if (!j32 && !disjoint) {
             disjoint =
                 Bounds.ult32(b.u32max, a.u32min)

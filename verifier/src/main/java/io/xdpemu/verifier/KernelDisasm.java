@@ -14,7 +14,8 @@ final class KernelDisasm {
   private KernelDisasm() {}
 
   private static final String[] ALU_OPS = {
-    "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian", "", ""
+    "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian", "",
+    ""
   };
   private static final String[] JMP_OPS = {
     "jmp", "==", ">", ">=", "&", "!=", "s>", "s>=", "call", "exit", "<", "<=", "s<", "s<=", "", ""
@@ -56,7 +57,14 @@ final class KernelDisasm {
         return stx(i);
       case Opcodes.ST:
         if ((i.opcode() & 0xe0) == Opcodes.MEM) {
-          return "*(" + size(i.opcode()) + " *)(r" + i.dst() + " " + off(i.off()) + ") = " + i.imm();
+          return "*("
+              + size(i.opcode())
+              + " *)(r"
+              + i.dst()
+              + " "
+              + off(i.off())
+              + ") = "
+              + i.imm();
         }
         return "BUG_st_" + Integer.toHexString(i.opcode());
       case Opcodes.LDX:
@@ -134,23 +142,38 @@ final class KernelDisasm {
     String pfx = w64 ? "atomic64_" : "atomic_";
     int imm = i.imm();
     int aop = imm & ~Opcodes.FETCH;
-    String name = aop == Opcodes.ADD ? "add" : aop == Opcodes.AND ? "and" : aop == Opcodes.OR ? "or"
-        : aop == Opcodes.XOR ? "xor" : null;
-    String sym = aop == Opcodes.ADD ? "+=" : aop == Opcodes.AND ? "&=" : aop == Opcodes.OR ? "|="
-        : "^=";
+    String name =
+        aop == Opcodes.ADD
+            ? "add"
+            : aop == Opcodes.AND
+                ? "and"
+                : aop == Opcodes.OR ? "or" : aop == Opcodes.XOR ? "xor" : null;
+    String sym =
+        aop == Opcodes.ADD ? "+=" : aop == Opcodes.AND ? "&=" : aop == Opcodes.OR ? "|=" : "^=";
     if (name != null && (imm & Opcodes.FETCH) == 0) {
       return "lock *(" + sz + " *)" + addr + " " + sym + " r" + i.src();
     }
     if (name != null) {
-      return r + "" + i.src() + " = " + pfx + "fetch_" + name + "((" + sz + " *)" + addr + ", "
-          + r + i.src() + ")";
+      return r + "" + i.src() + " = " + pfx + "fetch_" + name + "((" + sz + " *)" + addr + ", " + r
+          + i.src() + ")";
     }
     if (imm == Opcodes.XCHG) {
       return r + "" + i.src() + " = " + pfx + "xchg((" + sz + " *)" + addr + ", " + r + i.src()
           + ")";
     }
     if (imm == Opcodes.CMPXCHG) {
-      return r + "0 = " + pfx + "cmpxchg((" + sz + " *)" + addr + ", " + r + "0, " + r + i.src()
+      return r
+          + "0 = "
+          + pfx
+          + "cmpxchg(("
+          + sz
+          + " *)"
+          + addr
+          + ", "
+          + r
+          + "0, "
+          + r
+          + i.src()
           + ")";
     }
     return "BUG_" + Integer.toHexString(i.opcode());

@@ -4,9 +4,9 @@ import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
 
 /**
- * Loads, stores and atomics: {@code check_mem_access()} with its per-type checks (context as
- * {@code xdp_is_valid_access()}, packet as {@code check_packet_access()}, map value and memory as
- * {@code check_mem_region_access()}, stack as {@code check_stack_read/write_fixed_off()}).
+ * Loads, stores and atomics: {@code check_mem_access()} with its per-type checks (context as {@code
+ * xdp_is_valid_access()}, packet as {@code check_packet_access()}, map value and memory as {@code
+ * check_mem_region_access()}, stack as {@code check_stack_read/write_fixed_off()}).
  */
 final class MemChecker {
   static final int XDP_MD_SIZE = 24;
@@ -24,7 +24,13 @@ final class MemChecker {
     }
     env.alu.srcReg(insn.src());
     env.alu.dstReg(insn.dst());
-    access(insn.src(), insn.off(), Opcodes.sizeBytes(insn.opcode()), false, insn.dst(), mode == Opcodes.MEMSX);
+    access(
+        insn.src(),
+        insn.off(),
+        Opcodes.sizeBytes(insn.opcode()),
+        false,
+        insn.dst(),
+        mode == Opcodes.MEMSX);
   }
 
   void checkStoreReg(Insn insn, int idx) {
@@ -42,7 +48,8 @@ final class MemChecker {
     }
     env.alu.srcReg(insn.dst());
     RegState imm = RegState.constScalar(insn.imm());
-    accessWithValue(insn.dst(), insn.off(), Opcodes.sizeBytes(insn.opcode()), true, -1, false, imm, true);
+    accessWithValue(
+        insn.dst(), insn.off(), Opcodes.sizeBytes(insn.opcode()), true, -1, false, imm, true);
   }
 
   /** check_atomic_rmw(). */
@@ -50,8 +57,12 @@ final class MemChecker {
     int imm = insn.imm();
     int base = imm & ~Opcodes.FETCH;
     boolean ok =
-        base == Opcodes.ADD || base == Opcodes.AND || base == Opcodes.OR || base == Opcodes.XOR
-            || imm == Opcodes.XCHG || imm == Opcodes.CMPXCHG;
+        base == Opcodes.ADD
+            || base == Opcodes.AND
+            || base == Opcodes.OR
+            || base == Opcodes.XOR
+            || imm == Opcodes.XCHG
+            || imm == Opcodes.CMPXCHG;
     if (!ok) {
       throw env.reject(
           "BPF_ATOMIC uses invalid atomic opcode " + String.format("%02x", imm & 0xff));
@@ -71,9 +82,7 @@ final class MemChecker {
     if (env.alu.isPointerValue(env.cur.regs()[insn.src()])) {
       throw env.reject("R" + insn.src() + " leaks addr into mem");
     }
-    if (dst.type == RegType.PTR_TO_CTX
-        || dst.isPacket()
-        || dst.type == RegType.PTR_TO_PACKET_END) {
+    if (dst.type == RegType.PTR_TO_CTX || dst.isPacket() || dst.type == RegType.PTR_TO_PACKET_END) {
       throw env.reject(
           "BPF_ATOMIC stores into R"
               + insn.dst()
@@ -97,8 +106,14 @@ final class MemChecker {
 
   /** check_mem_access(); for reads the loaded value goes to {@code valueRegno} (if >= 0). */
   void accessWithValue(
-      int regno, int insnOff, int size, boolean write, int valueRegno, boolean sx,
-      RegState value, boolean stImm) {
+      int regno,
+      int insnOff,
+      int size,
+      boolean write,
+      int valueRegno,
+      boolean sx,
+      RegState value,
+      boolean stImm) {
     RegState[] regs = env.cur.regs();
     RegState reg = regs[regno];
     int off = insnOff + reg.off;
@@ -158,12 +173,19 @@ final class MemChecker {
         checkPtrOffReg(regno, reg, StateFormatter.typeName(reg));
         if (write || !sockAccessOk(off, size, reg.type == RegType.PTR_TO_SOCK_COMMON)) {
           throw env.reject(
-              "R" + regno + " invalid " + StateFormatter.typeName(reg) + " access off=" + off
-                  + " size=" + size);
+              "R"
+                  + regno
+                  + " invalid "
+                  + StateFormatter.typeName(reg)
+                  + " access off="
+                  + off
+                  + " size="
+                  + size);
         }
         break;
       default:
-        throw env.reject("R" + regno + " invalid mem access '" + StateFormatter.typeName(reg) + "'");
+        throw env.reject(
+            "R" + regno + " invalid mem access '" + StateFormatter.typeName(reg) + "'");
     }
     if (!write && valueRegno >= 0) {
       RegState dst = regs[valueRegno];
@@ -238,7 +260,8 @@ final class MemChecker {
   /** check_ptr_off_reg(): ctx pointers must not be moved before a dereference. */
   private void checkPtrOffReg(int regno, RegState reg, String what) {
     if (reg.off < 0) {
-      throw env.reject("negative offset " + what + " ptr R" + regno + " off=" + reg.off + " disallowed");
+      throw env.reject(
+          "negative offset " + what + " ptr R" + regno + " off=" + reg.off + " disallowed");
     }
     if (reg.off != 0) {
       throw env.reject(
@@ -297,8 +320,14 @@ final class MemChecker {
       return false; // type, protocol, mark, priority
     }
     boolean narrowOk = size <= 4 && Integer.bitCount(size) == 1;
-    if (off == 4 || off == 8 || off == 12 || off == 44 || off == 72 || off == 76
-        || (off >= 24 && off < 44) || (off >= 52 && off < 72)) {
+    if (off == 4
+        || off == 8
+        || off == 12
+        || off == 44
+        || off == 72
+        || off == 76
+        || (off >= 24 && off < 44)
+        || (off >= 52 && off < 72)) {
       return narrowOk; // family, type, protocol, src_port, state, rx_queue_mapping, addresses
     }
     if (off == 48) {
@@ -314,7 +343,8 @@ final class MemChecker {
   private void checkPacketAccess(int regno, RegState reg, int off, int size) {
     if (reg.smin < 0) {
       throw env.reject(
-          "R" + regno
+          "R"
+              + regno
               + " min value is negative, either use unsigned index or do a if (index >=0) check.");
     }
     if (reg.range < 0 || off < 0 || (long) off + size > reg.range) {
@@ -343,7 +373,8 @@ final class MemChecker {
             || off + reg.smin != (int) (off + reg.smin)
             || reg.smin + off < 0)) {
       throw env.reject(
-          "R" + regno
+          "R"
+              + regno
               + " min value is negative, either use unsigned index or do a if (index >=0) check.");
     }
     if (!memAccessOk(reg.smin + off, size, memSize)) {
@@ -405,12 +436,16 @@ final class MemChecker {
     } else {
       if (reg.smax >= AluChecker.MAX_VAR_OFF || reg.smin <= -AluChecker.MAX_VAR_OFF) {
         throw env.reject(
-            "invalid unbounded variable-offset " + (write ? "write to" : "read from") + " stack R"
+            "invalid unbounded variable-offset "
+                + (write ? "write to" : "read from")
+                + " stack R"
                 + regno);
       }
       if (!env.bypassSpecV1) {
         throw env.reject(
-            "R" + regno + " variable offset stack access prohibited for !root, var_off="
+            "R"
+                + regno
+                + " variable offset stack access prohibited for !root, var_off="
                 + AluChecker.tnumStr(reg.varOff));
       }
       minOff = reg.smin + off;
@@ -424,8 +459,16 @@ final class MemChecker {
         throw env.reject("invalid" + extra + " stack R" + regno + " off=" + off + " size=" + size);
       }
       throw env.reject(
-          "invalid variable-offset" + extra + " stack R" + regno + " var_off="
-              + AluChecker.tnumStr(reg.varOff) + " off=" + off + " size=" + size);
+          "invalid variable-offset"
+              + extra
+              + " stack R"
+              + regno
+              + " var_off="
+              + AluChecker.tnumStr(reg.varOff)
+              + " off="
+              + off
+              + " size="
+              + size);
     }
     // the "stack depth" line: deepest byte touched per function, rounded to 8 (update_stack_depth)
     int depth = (int) -minOff;
@@ -529,8 +572,14 @@ final class MemChecker {
         byte t = s == null ? StackSlot.INVALID : s.types[slot % 8];
         if (t == StackSlot.INVALID && !env.allowUninitStack) {
           throw env.reject(
-              "invalid variable-offset read from stack R" + regno + " var_off="
-                  + AluChecker.tnumStr(reg.varOff) + " off=" + off + " size=" + size);
+              "invalid variable-offset read from stack R"
+                  + regno
+                  + " var_off="
+                  + AluChecker.tnumStr(reg.varOff)
+                  + " off="
+                  + off
+                  + " size="
+                  + size);
         }
       }
       return null;

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * {@link ProgramInfo} for a program loaded by the ELF loader: map references, kfunc names, the
  * functions with their BTF linkage and argument kinds (so global functions are verified once
- * against their prototype, as {@code btf_prepare_func_args()} does), and line info for the
- * {@code ; source @ file.c:N} lines of the log.
+ * against their prototype, as {@code btf_prepare_func_args()} does), and line info for the {@code ;
+ * source @ file.c:N} lines of the log.
  */
 public final class ObjectProgramInfo implements ProgramInfo {
   private static final int BTF_FUNC_GLOBAL = 1;
@@ -29,7 +29,8 @@ public final class ObjectProgramInfo implements ProgramInfo {
     for (ProgramSpec.MapReference r : spec.mapReferences()) {
       if (r.pc() >= 0 && r.pc() < n) {
         targets[r.pc()] =
-            new LdImm64Target(r.mapIndex(), obj.maps().get(r.mapIndex()), r.value() ? r.offset() : -1);
+            new LdImm64Target(
+                r.mapIndex(), obj.maps().get(r.mapIndex()), r.value() ? r.offset() : -1);
       }
     }
     kfuncs = new String[n];
@@ -62,7 +63,9 @@ public final class ObjectProgramInfo implements ProgramInfo {
     if (btf.type(f.type()) instanceof BtfType.FuncProto proto) {
       BtfType ret = btf.resolveType(proto.returnType());
       scalarReturn =
-          proto.returnType() == 0 || ret instanceof BtfType.Int || ret instanceof BtfType.Enumeration;
+          proto.returnType() == 0
+              || ret instanceof BtfType.Int
+              || ret instanceof BtfType.Enumeration;
       for (BtfType.Param p : proto.params()) {
         BtfType t = btf.resolveType(p.type());
         if (t instanceof BtfType.Int || t instanceof BtfType.Enumeration) {
@@ -115,7 +118,10 @@ public final class ObjectProgramInfo implements ProgramInfo {
     }
     String file = li.fileName();
     int slash = file.lastIndexOf('/');
-    return li.sourceLine().stripLeading() + " @ " + (slash >= 0 ? file.substring(slash + 1) : file) + ":"
+    return li.sourceLine().stripLeading()
+        + " @ "
+        + (slash >= 0 ? file.substring(slash + 1) : file)
+        + ":"
         + li.line();
   }
 }

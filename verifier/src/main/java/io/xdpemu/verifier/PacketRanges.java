@@ -14,6 +14,7 @@ final class PacketRanges {
 
   static final int BEYOND_PKT_END = -2;
   static final int AT_PKT_END = -1;
+
   /** MAX_PACKET_OFF. */
   static final long MAX_PACKET_OFF = 0xffff;
 
@@ -24,7 +25,12 @@ final class PacketRanges {
 
   /** try_match_pkt_pointers(): {@code thisBr} falls through, {@code other} jumps. */
   static boolean match(
-      Insn insn, int op, boolean j32, RegState dst, RegState src, VerifierState thisBr,
+      Insn insn,
+      int op,
+      boolean j32,
+      RegState dst,
+      RegState src,
+      VerifierState thisBr,
       VerifierState other) {
     if (src == null || j32) {
       return false;

@@ -61,8 +61,8 @@ public interface ProgramInfo {
   }
 
   /**
-   * One function of the program: its first instruction, name, whether it is global (verified
-   * once against its BTF prototype) and, for globals, the kinds and sizes of its arguments.
+   * One function of the program: its first instruction, name, whether it is global (verified once
+   * against its BTF prototype) and, for globals, the kinds and sizes of its arguments.
    */
   record FunctionInfo(
       int start,

@@ -10,22 +10,29 @@ import java.util.Objects;
  */
 public final class RegState {
   public RegType type = RegType.NOT_INIT;
+
   /** PTR_MAYBE_NULL. */
   public boolean maybeNull;
+
   /** MEM_RINGBUF (ringbuf_mem) and MEM_RDONLY flags for PTR_TO_MEM. */
   public boolean ringbuf;
 
   public boolean rdonly;
+
   /** Fixed part of a pointer's offset. */
   public int off;
+
   /** Packet pointers: bytes proven readable from the packet pointer's base (may be negative). */
   public int range;
 
   public MapRef map;
+
   /** PTR_TO_MEM: size of the memory region. */
   public int memSize;
+
   /** PTR_TO_BTF_ID: the struct name. */
   public String btfName;
+
   /** PTR_TO_STACK: frame the pointer points into; PTR_TO_FUNC: target subprogram. */
   public int frameno;
 

@@ -2,8 +2,7 @@ package io.xdpemu.verifier;
 
 /**
  * Base register types the verifier tracks for XDP programs, with the spelling of the kernel's
- * {@code reg_type_str()} (kernel/bpf/log.c). Flags such as PTR_MAYBE_NULL live in {@link
- * RegState}.
+ * {@code reg_type_str()} (kernel/bpf/log.c). Flags such as PTR_MAYBE_NULL live in {@link RegState}.
  */
 public enum RegType {
   NOT_INIT("?"),

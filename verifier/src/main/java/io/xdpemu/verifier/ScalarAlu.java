@@ -7,9 +7,9 @@ import static io.xdpemu.verifier.Bounds.ult32;
 import io.xdpemu.ebpf.isa.Opcodes;
 
 /**
- * Transfer functions for scalar ALU operations: {@code adjust_scalar_min_max_vals()} and the
- * {@code scalar(32)_min_max_*} family of kernel/bpf/verifier.c. Results are sound
- * over-approximations: when the kernel gives up on a bound it becomes unbounded here too.
+ * Transfer functions for scalar ALU operations: {@code adjust_scalar_min_max_vals()} and the {@code
+ * scalar(32)_min_max_*} family of kernel/bpf/verifier.c. Results are sound over-approximations:
+ * when the kernel gives up on a bound it becomes unbounded here too.
  */
 final class ScalarAlu {
   private ScalarAlu() {}
@@ -18,7 +18,8 @@ final class ScalarAlu {
   static boolean safeToCompute(int op, boolean alu32, RegState src) {
     boolean srcConst;
     if (alu32) {
-      srcConst = src.varOff.subreg().isConst() && src.s32min == src.s32max && src.u32min == src.u32max;
+      srcConst =
+          src.varOff.subreg().isConst() && src.s32min == src.s32max && src.u32min == src.u32max;
     } else {
       srcConst = src.varOff.isConst() && src.smin == src.smax && src.umin == src.umax;
     }
@@ -137,8 +138,7 @@ final class ScalarAlu {
   private static void add64(RegState d, RegState s) {
     long a = d.smin + s.smin;
     long b = d.smax + s.smax;
-    boolean ovf =
-        ((d.smin ^ a) & (s.smin ^ a)) < 0 || ((d.smax ^ b) & (s.smax ^ b)) < 0;
+    boolean ovf = ((d.smin ^ a) & (s.smin ^ a)) < 0 || ((d.smax ^ b) & (s.smax ^ b)) < 0;
     if (ovf) {
       d.smin = Long.MIN_VALUE;
       d.smax = Long.MAX_VALUE;
@@ -183,8 +183,7 @@ final class ScalarAlu {
   private static void sub64(RegState d, RegState s) {
     long a = d.smin - s.smax;
     long b = d.smax - s.smin;
-    boolean ovf =
-        ((d.smin ^ s.smax) & (d.smin ^ a)) < 0 || ((d.smax ^ s.smin) & (d.smax ^ b)) < 0;
+    boolean ovf = ((d.smin ^ s.smax) & (d.smin ^ a)) < 0 || ((d.smax ^ s.smin) & (d.smax ^ b)) < 0;
     if (ovf) {
       d.smin = Long.MIN_VALUE;
       d.smax = Long.MAX_VALUE;
@@ -419,5 +418,4 @@ final class ScalarAlu {
     d.mark32Unbounded();
     Bounds.updateBounds(d);
   }
-
 }

@@ -1,9 +1,9 @@
 package io.xdpemu.verifier;
 
 /**
- * Prints register and stack states the way the kernel's log does ({@code print_reg_state()},
- * {@code print_scalar_ranges()}, {@code print_verifier_state()} in kernel/bpf/log.c, 6.18 style:
- * no liveness marks). Numbers within s16/u16 print in decimal, others as hex.
+ * Prints register and stack states the way the kernel's log does ({@code print_reg_state()}, {@code
+ * print_scalar_ranges()}, {@code print_verifier_state()} in kernel/bpf/log.c, 6.18 style: no
+ * liveness marks). Numbers within s16/u16 print in decimal, others as hex.
  */
 final class StateFormatter {
   private StateFormatter() {}

@@ -7,15 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The state cache of {@code is_state_visited()}: at prune points the current state is compared
- * with states already explored there ({@code states_equal()}, {@code regsafe()}, {@code
- * stacksafe()}); a state that is within an explored one is safe and its path is cut. A state that
- * is still being explored (a loop head on the current path) is never used for pruning; if the
- * current state equals it exactly, the loop can never terminate.
+ * The state cache of {@code is_state_visited()}: at prune points the current state is compared with
+ * states already explored there ({@code states_equal()}, {@code regsafe()}, {@code stacksafe()}); a
+ * state that is within an explored one is safe and its path is cut. A state that is still being
+ * explored (a loop head on the current path) is never used for pruning; if the current state equals
+ * it exactly, the loop can never terminate.
  *
- * <p>Difference from the kernel, on the safe side: scalars are always compared by range (the
- * kernel skips scalars not marked precise by its backtracking), so fewer paths are pruned.
- * Register liveness is applied as the kernel's compute_live_registers() does.
+ * <p>Difference from the kernel, on the safe side: scalars are always compared by range (the kernel
+ * skips scalars not marked precise by its backtracking), so fewer paths are pruned. Register
+ * liveness is applied as the kernel's compute_live_registers() does.
  */
 final class StatePruner {
   private final Verifier env;

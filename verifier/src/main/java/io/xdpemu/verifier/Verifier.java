@@ -40,6 +40,7 @@ public final class Verifier {
   int prevJmpsProcessed;
   int prevInsnProcessed;
   final boolean[] visited;
+
   /** Deepest stack use per subprogram, for the "stack depth" line. */
   final int[] stackDepth;
 
@@ -211,7 +212,8 @@ public final class Verifier {
         st.insnIdx = sp.start;
         pruner.clear();
         doCheck(st);
-        verbose("Func#" + i + " ('" + sp.name + "') is safe for any args that match its prototype\n");
+        verbose(
+            "Func#" + i + " ('" + sp.name + "') is safe for any args that match its prototype\n");
       }
     }
   }
@@ -249,7 +251,13 @@ public final class Verifier {
       }
       if (level2() && doPrintState) {
         verbose(
-            "\nfrom " + cur.prevInsnIdx + " to " + idx + specSuffix() + ":" + stateString(true)
+            "\nfrom "
+                + cur.prevInsnIdx
+                + " to "
+                + idx
+                + specSuffix()
+                + ":"
+                + stateString(true)
                 + "\n");
         doPrintState = false;
       }

@@ -11,6 +11,7 @@ import java.util.List;
 final class VerifierLog {
   final int level;
   private final StringBuilder sb = new StringBuilder();
+
   /** Lines of the final error, kept even at level 0. */
   final List<String> errorLines = new ArrayList<>();
 

@@ -1,16 +1,18 @@
 package io.xdpemu.verifier;
 
 /**
- * A whole verification state ({@code struct bpf_verifier_state}): the call frames, plus the link
- * to the checkpoint this path descends from ({@code parent}) used to count live branches, as
+ * A whole verification state ({@code struct bpf_verifier_state}): the call frames, plus the link to
+ * the checkpoint this path descends from ({@code parent}) used to count live branches, as
  * update_branch_counts() does.
  */
 final class VerifierState {
   final FuncState[] frames = new FuncState[Verifier.MAX_CALL_FRAMES];
   int curframe;
   int insnIdx;
+
   /** A path the CPU may only take speculatively (sanitize_speculative_path, unprivileged only). */
   boolean speculative;
+
   int prevInsnIdx = -1;
   Checkpoint parent;
 

@@ -5,8 +5,8 @@
  *
  * <p>Entry point: {@link io.xdpemu.verifier.Verifier#verify} with {@link
  * io.xdpemu.verifier.VerifierOptions} (privileged = root; unprivileged = CAP_BPF + CAP_NET_ADMIN
- * without CAP_PERFMON) and a {@link io.xdpemu.verifier.ProgramInfo} (what the loader resolved; {@link
- * io.xdpemu.verifier.ObjectProgramInfo} builds it from the ELF loader's objects).
+ * without CAP_PERFMON) and a {@link io.xdpemu.verifier.ProgramInfo} (what the loader resolved;
+ * {@link io.xdpemu.verifier.ObjectProgramInfo} builds it from the ELF loader's objects).
  *
  * <pre>
  *  Cfg (check_cfg: subprogs, reachability, prune points, live regs, value relevance)

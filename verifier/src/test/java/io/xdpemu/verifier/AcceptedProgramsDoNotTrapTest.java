@@ -13,8 +13,8 @@ import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.maps.MapRegistry;
 import io.xdpemu.ebpf.vm.Engine;
-import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Helper;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 import io.xdpemu.ebpf.vm.Linkage;
@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The soundness net: every corpus program the verifier accepts runs in the interpreter over many
  * packets (empty, truncated at every length through the headers, IPv4 with every IHL, UDP, random
- * bytes, with and without metadata) and must never hit a run-time bounds trap. A trap here means the
- * verifier accepted something it should not have.
+ * bytes, with and without metadata) and must never hit a run-time bounds trap. A trap here means
+ * the verifier accepted something it should not have.
  */
 class AcceptedProgramsDoNotTrapTest {
   static final int HEADROOM = 256;
@@ -80,14 +80,17 @@ class AcceptedProgramsDoNotTrapTest {
       }
     }
     assertTrue(ran > 1000, "ran " + ran);
-    assertTrue(traps.isEmpty(), "verifier bug: accepted programs trapped:\n" + String.join("\n", traps));
+    assertTrue(
+        traps.isEmpty(), "verifier bug: accepted programs trapped:\n" + String.join("\n", traps));
   }
 
   /** The net itself works: programs rejected for out-of-bounds packet reads do trap. */
   @Test
   void rejectedOutOfBoundsProgramsDoTrap() throws Exception {
     for (String name :
-        new String[] {"unsafe_01_no_data_end_check", "unsafe_02_off_by_one", "unsafe_08_meta_no_check"}) {
+        new String[] {
+          "unsafe_01_no_data_end_check", "unsafe_02_off_by_one", "unsafe_08_meta_no_check"
+        }) {
       CorpusPrograms.load(name);
       List<String> traps = new ArrayList<>();
       runAll(name, traps);

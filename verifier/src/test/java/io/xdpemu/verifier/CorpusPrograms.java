@@ -34,8 +34,13 @@ final class CorpusPrograms {
 
   /** One line of results.tsv. */
   record Row(
-      String name, String intended, String privVerdict, int privInsns, String privKey,
-      String unprivVerdict, String unprivKey) {}
+      String name,
+      String intended,
+      String privVerdict,
+      int privInsns,
+      String privKey,
+      String unprivVerdict,
+      String unprivKey) {}
 
   static List<Row> results() throws IOException {
     List<Row> rows = new ArrayList<>();
@@ -67,14 +72,23 @@ final class CorpusPrograms {
   static Path compile(String name) throws IOException, InterruptedException {
     Path out = Paths.get("target", "verifier-corpus", name + ".o");
     Path src = corpus().resolve("src").resolve(name + ".c");
-    if (Files.exists(out) && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(src)) > 0) {
+    if (Files.exists(out)
+        && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(src)) > 0) {
       return out;
     }
     Files.createDirectories(out.getParent());
     Process p =
         new ProcessBuilder(
-                "clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/" + multiarch(), "-c",
-                src.toString(), "-o", out.toString())
+                "clang",
+                "-O2",
+                "-g",
+                "-target",
+                "bpf",
+                "-I/usr/include/" + multiarch(),
+                "-c",
+                src.toString(),
+                "-o",
+                out.toString())
             .redirectErrorStream(true)
             .start();
     String msg = new String(p.getInputStream().readAllBytes());
@@ -105,7 +119,8 @@ final class CorpusPrograms {
     Assumptions.assumeTrue(clang, "clang not installed: cannot build the verifier corpus");
     Path obj = compile(name);
     io.xdpemu.ebpf.elf.BpfObject o =
-        io.xdpemu.ebpf.elf.BpfObjectReader.read(obj.getFileName().toString(), Files.readAllBytes(obj));
+        io.xdpemu.ebpf.elf.BpfObjectReader.read(
+            obj.getFileName().toString(), Files.readAllBytes(obj));
     io.xdpemu.ebpf.elf.ProgramSpec spec = o.program(null);
     return new Loaded(spec.insns(), ObjectProgramInfo.of(o, spec));
   }

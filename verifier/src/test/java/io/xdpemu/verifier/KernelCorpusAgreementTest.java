@@ -20,13 +20,16 @@ class KernelCorpusAgreementTest {
     return s.replaceAll("bpf_\\w+#\\d+", "bpf_X#N").replaceAll("-?\\d+", "N").trim();
   }
 
-  static void check(String name, boolean privileged, String verdict, String keyLine, int kernelInsns)
+  static void check(
+      String name, boolean privileged, String verdict, String keyLine, int kernelInsns)
       throws Exception {
     CorpusPrograms.Loaded p = CorpusPrograms.load(name);
     VerifierOptions opts =
         privileged
-            ? VerifierOptions.privileged(p.info()).withLogLevel(name.startsWith("unsafe_05") ? 0 : 2)
-            : VerifierOptions.unprivileged(p.info()).withLogLevel(name.startsWith("unsafe_05") ? 0 : 2);
+            ? VerifierOptions.privileged(p.info())
+                .withLogLevel(name.startsWith("unsafe_05") ? 0 : 2)
+            : VerifierOptions.unprivileged(p.info())
+                .withLogLevel(name.startsWith("unsafe_05") ? 0 : 2);
     VerifierResult r = Verifier.verify(p.insns(), opts);
     String mode = privileged ? "root" : "unprivileged";
     java.nio.file.Files.writeString(
@@ -41,7 +44,14 @@ class KernelCorpusAgreementTest {
     assertEquals(
         verdict.equals("ACCEPTED"),
         r.accepted(),
-        name + " (" + mode + "): expected " + verdict + ", got " + r.errorMessage() + "\n"
+        name
+            + " ("
+            + mode
+            + "): expected "
+            + verdict
+            + ", got "
+            + r.errorMessage()
+            + "\n"
             + tail(r.log()));
     if (!r.accepted()) {
       String[] parts = keyLine.split(" \\| ");
@@ -52,7 +62,14 @@ class KernelCorpusAgreementTest {
       }
       assertTrue(
           mine.contains(expectedLast),
-          name + " (" + mode + "): kernel says '" + keyLine + "', we say '" + r.errorMessage() + "'");
+          name
+              + " ("
+              + mode
+              + "): kernel says '"
+              + keyLine
+              + "', we say '"
+              + r.errorMessage()
+              + "'");
     }
   }
 
@@ -81,10 +98,10 @@ class KernelCorpusAgreementTest {
         .map(
             row ->
                 DynamicTest.dynamicTest(
-                    row.name(), () ->
+                    row.name(),
+                    () ->
                         check(
-                            row.name(), true, row.privVerdict(), row.privKey(),
-                            row.privInsns())));
+                            row.name(), true, row.privVerdict(), row.privKey(), row.privInsns())));
   }
 
   @TestFactory
@@ -96,7 +113,10 @@ class KernelCorpusAgreementTest {
                     row.name(),
                     () ->
                         check(
-                            row.name(), false, row.unprivVerdict(), row.unprivKey(),
+                            row.name(),
+                            false,
+                            row.unprivVerdict(),
+                            row.unprivKey(),
                             kernelProcessed(row.name() + ".noperfmon.vlog"))));
   }
 }

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kernel's own verifier selftests ({@code progs/verifier_*.c} of linux-source-6.12, compiled
- * by {@code .ci/verifier-selftests.sh}): every XDP program is verified privileged and compared with
+ * The kernel's own verifier selftests ({@code progs/verifier_*.c} of linux-source-6.12, compiled by
+ * {@code .ci/verifier-selftests.sh}): every XDP program is verified privileged and compared with
  * its {@code __success}/{@code __failure} verdict and {@code __msg} texts (kept as BTF decl tags in
- * the object). Programs listed in {@code selftests-known-differences.txt} are reported, not
- * counted as failures; the thresholds are those of issue 5 (verdicts >= 98%, messages >= 90%).
+ * the object). Programs listed in {@code selftests-known-differences.txt} are reported, not counted
+ * as failures; the thresholds are those of issue 5 (verdicts >= 98%, messages >= 90%).
  */
 class KernelSelftestsTest {
 
@@ -46,13 +46,15 @@ class KernelSelftestsTest {
       throw new IllegalStateException("xdpemu.selftests names a missing directory: " + dir);
     }
     Assumptions.assumeTrue(
-        Files.isDirectory(dir), "kernel selftests not built (run .ci/verifier-selftests.sh): " + dir);
+        Files.isDirectory(dir),
+        "kernel selftests not built (run .ci/verifier-selftests.sh): " + dir);
     return dir;
   }
 
   static Map<String, String> knownDifferences() throws IOException {
     Map<String, String> out = new TreeMap<>();
-    try (var in = KernelSelftestsTest.class.getResourceAsStream("/selftests-known-differences.txt")) {
+    try (var in =
+        KernelSelftestsTest.class.getResourceAsStream("/selftests-known-differences.txt")) {
       if (in == null) {
         return out;
       }
@@ -62,7 +64,8 @@ class KernelSelftestsTest {
           continue;
         }
         int sp = line.indexOf(' ');
-        out.put(sp < 0 ? line : line.substring(0, sp), sp < 0 ? "" : line.substring(sp + 1).strip());
+        out.put(
+            sp < 0 ? line : line.substring(0, sp), sp < 0 ? "" : line.substring(sp + 1).strip());
       }
     }
     return out;

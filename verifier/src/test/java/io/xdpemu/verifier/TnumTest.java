@@ -56,20 +56,39 @@ class TnumTest {
       d.smax = hi;
       Bounds.sync(d);
       int op = ops[rnd.nextInt(ops.length)];
-      long k = (op >= 0x60 && op <= 0x70) || op == 0xc0 ? rnd.nextInt(64) : rnd.nextInt(4000) - 2000;
+      long k =
+          (op >= 0x60 && op <= 0x70) || op == 0xc0 ? rnd.nextInt(64) : rnd.nextInt(4000) - 2000;
       RegState src = RegState.constScalar(k);
       ScalarAlu.apply(op, false, d, src);
       long r;
       switch (op) {
-        case 0x00: r = x + k; break;
-        case 0x10: r = x - k; break;
-        case 0x20: r = x * k; break;
-        case 0x40: r = x | k; break;
-        case 0x50: r = x & k; break;
-        case 0x60: r = x << k; break;
-        case 0x70: r = x >>> k; break;
-        case 0xa0: r = x ^ k; break;
-        default: r = x >> k; break;
+        case 0x00:
+          r = x + k;
+          break;
+        case 0x10:
+          r = x - k;
+          break;
+        case 0x20:
+          r = x * k;
+          break;
+        case 0x40:
+          r = x | k;
+          break;
+        case 0x50:
+          r = x & k;
+          break;
+        case 0x60:
+          r = x << k;
+          break;
+        case 0x70:
+          r = x >>> k;
+          break;
+        case 0xa0:
+          r = x ^ k;
+          break;
+        default:
+          r = x >> k;
+          break;
       }
       assertTrue(d.varOff.contains(Tnum.constant(r)), "op " + op + " x=" + x + " k=" + k);
       assertTrue(d.smin <= r && r <= d.smax, "op " + op + " x=" + x + " k=" + k + " " + d);
@@ -99,7 +118,8 @@ class TnumTest {
                 if (alu32) {
                   r = r & 0xffffffffL;
                 }
-                String what = (op == 0 ? "+" : "-") + k + " x=" + x + " from " + before + " got " + d;
+                String what =
+                    (op == 0 ? "+" : "-") + k + " x=" + x + " from " + before + " got " + d;
                 assertTrue(Bounds.ule(d.umin, r) && Bounds.ule(r, d.umax), what);
                 assertTrue(d.smin <= r && r <= d.smax, what);
                 assertTrue(d.varOff.contains(Tnum.constant(r)), what);

@@ -48,7 +48,8 @@ class VerifierBehaviourTest {
   }
 
   static VerifierResult unpriv(String text) {
-    return Verifier.verify(asm(text), VerifierOptions.unprivileged(ProgramInfo.NONE).withLogLevel(2));
+    return Verifier.verify(
+        asm(text), VerifierOptions.unprivileged(ProgramInfo.NONE).withLogLevel(2));
   }
 
   static void assertRejected(VerifierResult r, String lastLine) {
@@ -109,16 +110,14 @@ class VerifierBehaviourTest {
 
   @Test
   void writesToContextAreRejected() {
-    assertRejected(root("stw [%r1+0], 1\nmov %r0, 0\nexit"), "invalid bpf_context access off=0 size=4");
     assertRejected(
-        root("ldxh %r0, [%r1+0]\nexit"), "invalid bpf_context access off=0 size=2");
+        root("stw [%r1+0], 1\nmov %r0, 0\nexit"), "invalid bpf_context access off=0 size=4");
+    assertRejected(root("ldxh %r0, [%r1+0]\nexit"), "invalid bpf_context access off=0 size=2");
   }
 
   @Test
   void unboundedScalarCannotMovePacketPointer() {
-    String prog =
-        "ldxw %r2, [%r1+0]\nldxdw %r3, [%r10-8]\nadd %r2, %r3\n"
-            + "mov %r0, 0\nexit";
+    String prog = "ldxw %r2, [%r1+0]\nldxdw %r3, [%r10-8]\nadd %r2, %r3\n" + "mov %r0, 0\nexit";
     VerifierResult r = root(prog);
     assertFalse(r.accepted(), r.log());
     assertTrue(r.errorMessage().contains("pointer and register with unbounded min value"), r.log());
@@ -126,24 +125,24 @@ class VerifierBehaviourTest {
 
   @Test
   void nullCheckTurnsMapValueOrNullIntoMapValue() {
-    String lookup =
-        "stw [%r10-4], 0\nmov %r2, %r10\nadd %r2, -4\nlddw %r1, 0xfd\ncall 1\n";
+    String lookup = "stw [%r10-4], 0\nmov %r2, %r10\nadd %r2, -4\nlddw %r1, 0xfd\ncall 1\n";
     assertRejected(
-        root(lookup + "ldxdw %r0, [%r0+0]\nexit", HASH), "R0 invalid mem access 'map_value_or_null'");
+        root(lookup + "ldxdw %r0, [%r0+0]\nexit", HASH),
+        "R0 invalid mem access 'map_value_or_null'");
     assertAccepted(root(lookup + "jeq %r0, 0, +1\nldxdw %r0, [%r0+0]\nmov %r0, 2\nexit", HASH));
   }
 
   @Test
   void arrayLookupWithConstantKeyInRangeIsNotNull() {
-    String lookup =
-        "stw [%r10-8], 1\nmov %r2, %r10\nadd %r2, -8\nlddw %r1, 0xfd\ncall 1\n";
+    String lookup = "stw [%r10-8], 1\nmov %r2, %r10\nadd %r2, -8\nlddw %r1, 0xfd\ncall 1\n";
     assertAccepted(root(lookup + "ldxdw %r0, [%r0+0]\nexit", ARRAY));
     // an unaligned 4-byte store is STACK_MISC, not a tracked constant: the kernel keeps _or_null
     assertRejected(
         root(lookup.replace("-8", "-4") + "ldxdw %r0, [%r0+0]\nexit", ARRAY),
         "R0 invalid mem access 'map_value_or_null'");
     assertRejected(
-        root(lookup + "ldxdw %r0, [%r0+8]\nexit", ARRAY), "R0 min value is outside of the allowed memory range");
+        root(lookup + "ldxdw %r0, [%r0+8]\nexit", ARRAY),
+        "R0 min value is outside of the allowed memory range");
   }
 
   @Test
@@ -207,7 +206,9 @@ class VerifierBehaviourTest {
     assertAccepted(root(prog));
     VerifierResult r = unpriv(prog);
     assertRejected(r, "R0 invalid mem access 'scalar'");
-    assertTrue(r.log().contains("from 1 to 2 (speculative execution): R0=scalar() R1=ctx() R10=fp0"), r.log());
+    assertTrue(
+        r.log().contains("from 1 to 2 (speculative execution): R0=scalar() R1=ctx() R10=fp0"),
+        r.log());
   }
 
   @Test
@@ -220,7 +221,8 @@ class VerifierBehaviourTest {
   @Test
   void boundedLoopIsSimulatedToTheEnd() {
     VerifierResult r =
-        root("mov %r0, 0\nmov %r1, 0\nadd %r0, %r1\nadd %r1, 1\njlt %r1, 100, -3\nmov %r0, 0\nexit");
+        root(
+            "mov %r0, 0\nmov %r1, 0\nadd %r0, %r1\nadd %r1, 1\njlt %r1, 100, -3\nmov %r0, 0\nexit");
     assertAccepted(r);
     assertTrue(r.insnProcessed() > 300, r.statsLine());
   }
@@ -228,8 +230,7 @@ class VerifierBehaviourTest {
   @Test
   void stopsAtTheProcessedInstructionBudget() {
     Insn[] insns = asm("ldxw %r1, [%r1+16]\nmov %r0, 0\nadd %r0, 1\njne %r0, %r1, -2\nexit");
-    VerifierResult r =
-        Verifier.verify(insns, new VerifierOptions(true, 1, ProgramInfo.NONE, 1000));
+    VerifierResult r = Verifier.verify(insns, new VerifierOptions(true, 1, ProgramInfo.NONE, 1000));
     assertRejected(r, "BPF program is too large. Processed 1001 insn");
   }
 
@@ -268,8 +269,7 @@ class VerifierBehaviourTest {
                     10, "g", true, java.util.List.of(ArgKind.CTX), java.util.List.of(0), true));
           }
         };
-    VerifierResult r =
-        Verifier.verify(asm(prog), VerifierOptions.privileged(info).withLogLevel(2));
+    VerifierResult r = Verifier.verify(asm(prog), VerifierOptions.privileged(info).withLogLevel(2));
     assertRejected(r, "R7 invalid mem access 'scalar'");
     assertTrue(r.log().contains("Func#1 ('g') is global and assumed valid."), r.log());
     VerifierResult ok =

@@ -8,8 +8,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Garbage in, verdict out: random instruction streams (valid opcodes and junk, bad registers,
- * wild offsets, truncated ld_imm64) must produce an accept/reject result, never a JVM exception.
+ * Garbage in, verdict out: random instruction streams (valid opcodes and junk, bad registers, wild
+ * offsets, truncated ld_imm64) must produce an accept/reject result, never a JVM exception.
  */
 class VerifierRobustnessTest {
   private static final int[] OPCODES = {
@@ -25,13 +25,22 @@ class VerifierRobustnessTest {
   @Test
   void randomProgramsGetAVerdictNotAnException() {
     Random rnd = new Random(2026);
-    int[] helpers = {1, 2, 3, 5, 6, 7, 8, 12, 23, 25, 28, 44, 51, 54, 65, 113, 130, 131, 132, 181,
-        189, 190, 999, -1};
+    int[] helpers = {
+      1, 2, 3, 5, 6, 7, 8, 12, 23, 25, 28, 44, 51, 54, 65, 113, 130, 131, 132, 181, 189, 190, 999,
+      -1
+    };
     for (int n = 0; n < 4000; n++) {
       int len = 1 + rnd.nextInt(24);
       Insn[] p = new Insn[len];
-      String[] prologue = {"ldxw %r2, [%r1+0]", "ldxw %r3, [%r1+4]", "mov %r0, 0",
-          "mov %r4, %r10", "add %r4, -16", "ldxw %r5, [%r1+8]", "stdw [%r10-8], 0"};
+      String[] prologue = {
+        "ldxw %r2, [%r1+0]",
+        "ldxw %r3, [%r1+4]",
+        "mov %r0, 0",
+        "mov %r4, %r10",
+        "add %r4, -16",
+        "ldxw %r5, [%r1+8]",
+        "stdw [%r10-8], 0"
+      };
       int start = 0;
       if (rnd.nextBoolean() && len > prologue.length + 1) {
         Insn[] pro = io.xdpemu.ebpf.isa.Assembler.assemble(String.join("\n", prologue));

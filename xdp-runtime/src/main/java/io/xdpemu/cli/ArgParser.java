@@ -26,7 +26,9 @@ public final class ArgParser {
   private final List<String[]> positionals = new ArrayList<>();
   private int optionalPositionals;
 
-  /** @param command the command as typed, e.g. "run" or "btf dump" */
+  /**
+   * @param command the command as typed, e.g. "run" or "btf dump"
+   */
   public ArgParser(String command, String synopsis) {
     this.command = command;
     this.synopsis = synopsis;
@@ -78,7 +80,9 @@ public final class ArgParser {
     s.append("\noptions:\n");
     for (Spec sp : specs.values()) {
       String left = sp.metavar == null ? sp.name : sp.name + " " + sp.metavar;
-      s.append(String.format("  %-24s %s%s%n", left, sp.help, sp.arity == Arity.MANY ? " (repeatable)" : ""));
+      s.append(
+          String.format(
+              "  %-24s %s%s%n", left, sp.help, sp.arity == Arity.MANY ? " (repeatable)" : ""));
     }
     return s.toString().stripTrailing();
   }
@@ -110,7 +114,12 @@ public final class ArgParser {
       Spec sp = specs.get(name);
       if (sp == null) {
         throw new UsageException(
-            "unknown option '" + name + "' for 'xdpemu " + command + "' (see xdpemu " + command
+            "unknown option '"
+                + name
+                + "' for 'xdpemu "
+                + command
+                + "' (see xdpemu "
+                + command
                 + " --help)");
       }
       if (sp.arity == Arity.FLAG) {
@@ -140,8 +149,13 @@ public final class ArgParser {
     int required = positionals.size() - optionalPositionals;
     if (pos.size() < required) {
       throw new UsageException(
-          "'xdpemu " + command + "' needs " + positionals.get(pos.size())[0] + " (see xdpemu "
-              + command + " --help)");
+          "'xdpemu "
+              + command
+              + "' needs "
+              + positionals.get(pos.size())[0]
+              + " (see xdpemu "
+              + command
+              + " --help)");
     }
     if (pos.size() > positionals.size()) {
       throw new UsageException(

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * {@code xdpemu diff PROG.o --pcap FILE}: every packet through xdpemu and through the running
- * kernel; prints each packet that differs (action, output bytes, map state), the first one with
- * its input bytes. Exit 1 on any mismatch.
+ * kernel; prints each packet that differs (action, output bytes, map state), the first one with its
+ * input bytes. Exit 1 on any mismatch.
  */
 final class DiffCommand implements Command {
   static final ArgParser PARSER =
@@ -36,9 +36,14 @@ final class DiffCommand implements Command {
       caps.add(CommonOptions.readable(p, "capture"));
     }
     KernelDiff.Report r = KernelDiff.run(o, caps, out);
-    out.println(r.packets() + " packets compared with the kernel" 
-        + (r.skipped() > 0 ? " (" + r.skipped() + " larger than a test run's page skipped)" : "")
-        + ": " + (r.mismatches() == 0 ? "no mismatch" : r.mismatches() + " differ"));
+    out.println(
+        r.packets()
+            + " packets compared with the kernel"
+            + (r.skipped() > 0
+                ? " (" + r.skipped() + " larger than a test run's page skipped)"
+                : "")
+            + ": "
+            + (r.mismatches() == 0 ? "no mismatch" : r.mismatches() + " differ"));
     return r.mismatches() == 0 ? 0 : 1;
   }
 }

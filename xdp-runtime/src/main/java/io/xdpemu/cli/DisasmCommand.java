@@ -36,8 +36,8 @@ final class DisasmCommand implements Command {
     LoadPipeline.Relocated r = LoadPipeline.relocate(o, Attach.firmwareBtfFor(o));
     Map<Integer, String> maps = new HashMap<>();
     for (ProgramSpec.MapReference m : r.spec().mapReferences()) {
-      maps.put(m.pc(), "map[id:" + (m.mapIndex() + 1) + "]"
-          + (m.value() ? "[0]+" + m.offset() : ""));
+      maps.put(
+          m.pc(), "map[id:" + (m.mapIndex() + 1) + "]" + (m.value() ? "[0]+" + m.offset() : ""));
     }
     Map<Integer, String> kfuncs = new HashMap<>();
     for (ProgramSpec.ExternReference e : r.spec().externs()) {
@@ -46,7 +46,8 @@ final class DisasmCommand implements Command {
     Map<Integer, List<String>> comments = new HashMap<>();
     if (r.core() != null) {
       for (AppliedCoreRelocation c : r.core().applied()) {
-        comments.computeIfAbsent(c.pc(), k -> new ArrayList<>())
+        comments
+            .computeIfAbsent(c.pc(), k -> new ArrayList<>())
             .add("CO-RE " + c.localSpec() + ": " + c.patch());
       }
     }
@@ -54,27 +55,29 @@ final class DisasmCommand implements Command {
     for (ProgramSpec.CodeSegment s : r.spec().segments()) {
       functions.putIfAbsent(s.pc(), s.function());
     }
-    Disassembler d = new Disassembler(new Disassembler.Resolver() {
-      @Override
-      public String kfuncName(int pc, Insn insn) {
-        return kfuncs.get(pc);
-      }
+    Disassembler d =
+        new Disassembler(
+            new Disassembler.Resolver() {
+              @Override
+              public String kfuncName(int pc, Insn insn) {
+                return kfuncs.get(pc);
+              }
 
-      @Override
-      public String ldImm64(int pc, Insn insn, Insn next) {
-        return maps.get(pc);
-      }
+              @Override
+              public String ldImm64(int pc, Insn insn, Insn next) {
+                return maps.get(pc);
+              }
 
-      @Override
-      public List<String> comments(int pc) {
-        return comments.getOrDefault(pc, List.of());
-      }
+              @Override
+              public List<String> comments(int pc) {
+                return comments.getOrDefault(pc, List.of());
+              }
 
-      @Override
-      public String functionHeader(int pc) {
-        return functions.get(pc);
-      }
-    });
+              @Override
+              public String functionHeader(int pc) {
+                return functions.get(pc);
+              }
+            });
     for (String line : d.listing(r.insns())) {
       out.println(line);
     }

@@ -18,7 +18,8 @@ import java.nio.file.Path;
  */
 final class GenPcapCommand implements Command {
   static final ArgParser PARSER =
-      new ArgParser("gen-pcap", "--out FILE [--count N] [--seed S] [--profile mixed|ipv4-udp|tunnels]")
+      new ArgParser(
+              "gen-pcap", "--out FILE [--count N] [--seed S] [--profile mixed|ipv4-udp|tunnels]")
           .option("--out", "FILE", "capture to write (pcap)")
           .option("--count", "N", "packets to generate (default 1000)")
           .option("--seed", "S", "random seed (default 1)")

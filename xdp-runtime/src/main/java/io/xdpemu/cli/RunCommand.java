@@ -22,18 +22,28 @@ import java.util.List;
 final class RunCommand implements Command {
   static final ArgParser PARSER =
       CommonOptions.register(
-          new ArgParser("run", "PROG.o --pcap FILE [--pcap FILE ...] [--out DIR] [--queues N]"
-                  + " [--trace] [options]")
+          new ArgParser(
+                  "run",
+                  "PROG.o --pcap FILE [--pcap FILE ...] [--out DIR] [--queues N]"
+                      + " [--trace] [options]")
               .positional("PROG.o", "the BPF object (clang -target bpf)")
               .repeatable("--pcap", "FILE", "capture to replay (pcap or pcapng)")
               .option("--out", "DIR", "write summary.json, maps.json, per-action pcaps there")
-              .option("--queues", "N", "RX queues, one thread each (default: firmware's RSS"
-                  + " queues, 1 without firmware)")
+              .option(
+                  "--queues",
+                  "N",
+                  "RX queues, one thread each (default: firmware's RSS"
+                      + " queues, 1 without firmware)")
               .flag("--trace", "with --out: write packets.jsonl (every packet in and out)")
-              .repeatable("--swap-firmware", "FILE@N", "load firmware FILE before packet N (or"
-                  + " FILE@T: T into the capture, e.g. 500us, 2ms, 1.5s)")
-              .flag("--serial", "run packets one at a time in input order: identical results"
-                  + " even for programs whose queues race on shared maps"));
+              .repeatable(
+                  "--swap-firmware",
+                  "FILE@N",
+                  "load firmware FILE before packet N (or"
+                      + " FILE@T: T into the capture, e.g. 500us, 2ms, 1.5s)")
+              .flag(
+                  "--serial",
+                  "run packets one at a time in input order: identical results"
+                      + " even for programs whose queues race on shared maps"));
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
@@ -61,8 +71,8 @@ final class RunCommand implements Command {
     }
   }
 
-  private static int replay(Attach attach, ArgParser.Parsed a, List<Path> captures, Path outDir,
-      PrintStream out) {
+  private static int replay(
+      Attach attach, ArgParser.Parsed a, List<Path> captures, Path outDir, PrintStream out) {
     List<FirmwareSwap> swaps = new ArrayList<>();
     for (String s : a.all("--swap-firmware")) {
       swaps.add(attach.swap(s));
@@ -72,8 +82,14 @@ final class RunCommand implements Command {
             attach.attachment(),
             attach.loaded()::newContext,
             attach.loaded().maps(),
-            new ReplayRun.Options(captures, outDir, a.has("--trace"), swaps, Replay.DEFAULT_BATCH,
-                a.has("--serial"), attach.loaded().devices()),
+            new ReplayRun.Options(
+                captures,
+                outDir,
+                a.has("--trace"),
+                swaps,
+                Replay.DEFAULT_BATCH,
+                a.has("--serial"),
+                attach.loaded().devices()),
             attach.loaded().describe(),
             ProgressBar.terminal() ? out : null);
     out.println(SummaryReport.table(stats, attach.loaded().describe(), attach.nic().describe()));
@@ -86,7 +102,9 @@ final class RunCommand implements Command {
   /** The files now in {@code dir}, hidden temporaries excluded. */
   private static List<String> written(Path dir) {
     try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted()
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
           .toList();
     } catch (java.io.IOException e) {
       return List.of("?");

@@ -4,7 +4,6 @@ import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
-
 import io.xdpemu.runtime.OutputFiles;
 import io.xdpemu.runtime.TestRun;
 import java.io.IOException;
@@ -21,8 +20,10 @@ import java.nio.file.Path;
 final class TestRunCommand implements Command {
   static final ArgParser PARSER =
       CommonOptions.register(
-          new ArgParser("test-run", "PROG.o --data-in FILE [--meta-in FILE] [--repeat N]"
-                  + " [--data-out FILE] [--maps-out FILE] [options]")
+          new ArgParser(
+                  "test-run",
+                  "PROG.o --data-in FILE [--meta-in FILE] [--repeat N]"
+                      + " [--data-out FILE] [--maps-out FILE] [options]")
               .positional("PROG.o", "the BPF object")
               .option("--data-in", "FILE", "the packet (starting with its Ethernet header)")
               .option("--meta-in", "FILE", "metadata placed right before the packet")
@@ -43,7 +44,8 @@ final class TestRunCommand implements Command {
     }
     byte[] data = read(CommonOptions.readable(a.get("--data-in"), "data-in"));
     byte[] meta =
-        a.has("--meta-in") ? read(CommonOptions.readable(a.get("--meta-in"), "meta-in"))
+        a.has("--meta-in")
+            ? read(CommonOptions.readable(a.get("--meta-in"), "meta-in"))
             : new byte[0];
     int repeat = (int) a.getLong("--repeat", 1, 1, Integer.MAX_VALUE);
     int cpus = TestRun.possibleCpus();

@@ -44,17 +44,30 @@ final class VerifyCommand implements Command {
       String[] verifierLines = v.errorMessage().strip().split("\n");
       if (!why.equals(verifierLines[verifierLines.length - 1])) {
         // libbpf appends its explanation of a poisoned CO-RE slot after the kernel's log.
-        log = log + (log.endsWith("\n") ? "" : "\n") + "libbpf: prog '" + r.spec().name()
-            + "': relo #0: " + why + "\n";
+        log =
+            log
+                + (log.endsWith("\n") ? "" : "\n")
+                + "libbpf: prog '"
+                + r.spec().name()
+                + "': relo #0: "
+                + why
+                + "\n";
       }
     }
     if (a.has("--json")) {
-      out.println(String.format(Locale.ROOT,
-          "{\"program\":%s,\"accepted\":%b,\"processed\":%d,\"max_states_per_insn\":%d,"
-              + "\"total_states\":%d,\"peak_states\":%d,\"error\":%s,\"log\":%s}",
-          quote(r.spec().name()), v.accepted(), v.insnProcessed(), v.maxStatesPerInsn(),
-          v.totalStates(), v.peakStates(),
-          v.accepted() ? "null" : quote(LoadPipeline.rejection(v, r.core())), quote(log)));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "{\"program\":%s,\"accepted\":%b,\"processed\":%d,\"max_states_per_insn\":%d,"
+                  + "\"total_states\":%d,\"peak_states\":%d,\"error\":%s,\"log\":%s}",
+              quote(r.spec().name()),
+              v.accepted(),
+              v.insnProcessed(),
+              v.maxStatesPerInsn(),
+              v.totalStates(),
+              v.peakStates(),
+              v.accepted() ? "null" : quote(LoadPipeline.rejection(v, r.core())),
+              quote(log)));
     } else {
       out.print(log.endsWith("\n") ? log : log + "\n");
     }

@@ -50,7 +50,11 @@ public final class Capture {
       long size = ch.size();
       if (size > Integer.MAX_VALUE) {
         throw new UnsupportedCaptureException(
-            "unsupported capture " + name + ": " + size + " bytes; captures over 2 GiB are not"
+            "unsupported capture "
+                + name
+                + ": "
+                + size
+                + " bytes; captures over 2 GiB are not"
                 + " supported (split it with editcap -c)");
       }
       MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
@@ -82,7 +86,10 @@ public final class Capture {
     }
     if (b.limit() < 4) {
       throw new MalformedInputException(
-          "malformed capture file " + file + ": at byte offset 0: " + b.limit()
+          "malformed capture file "
+              + file
+              + ": at byte offset 0: "
+              + b.limit()
               + "-byte file is neither pcap nor pcapng");
     }
     return new PcapCursor(file, b);

@@ -15,8 +15,8 @@ import java.nio.ByteBuffer;
  *
  * <ul>
  *   <li>EN10MB: the frame as captured (a trailing FCS announced in the pcap header is cut).
- *   <li>RAW (101): ethertype from the IP version nibble (4: 0x0800, 6: 0x86DD); IPV4 (228) and
- *       IPV6 (229) likewise. MACs: destination {@link #NIC_MAC}, source {@link #PEER_MAC}.
+ *   <li>RAW (101): ethertype from the IP version nibble (4: 0x0800, 6: 0x86DD); IPV4 (228) and IPV6
+ *       (229) likewise. MACs: destination {@link #NIC_MAC}, source {@link #PEER_MAC}.
  *   <li>LINUX_SLL (113, 16-byte cooked header) and LINUX_SLL2 (276, 20 bytes): ethertype from the
  *       header's protocol field; the source MAC is the header's link-layer address when it is a
  *       6-byte Ethernet address ({@link #PEER_MAC} otherwise); the destination is {@link #NIC_MAC},
@@ -25,14 +25,15 @@ import java.nio.ByteBuffer;
  *       refused.
  * </ul>
  *
- * Records too short for their link-layer header (and Ethernet frames under 14 bytes) are
- * refused when the capture is opened, with the record's offset.
+ * Records too short for their link-layer header (and Ethernet frames under 14 bytes) are refused
+ * when the capture is opened, with the record's offset.
  */
 public final class EthernetFramer {
   private EthernetFramer() {}
 
   /** Locally administered MAC the synthesized frames are addressed to (the emulated NIC). */
   public static final byte[] NIC_MAC = {0x02, 0, 0, 0, 0, 0x01};
+
   /** Locally administered MAC synthesized frames come from. */
   public static final byte[] PEER_MAC = {0x02, 0, 0, 0, 0, 0x02};
 

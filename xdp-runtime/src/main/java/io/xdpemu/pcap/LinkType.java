@@ -1,9 +1,9 @@
 package io.xdpemu.pcap;
 
 /**
- * The link-layer header types xdpemu knows by name (tcpdump.org "LINKTYPE_*" values, as stored in
- * a pcap global header or a pcapng Interface Description Block). Only {@link #replayable} ones can
- * be fed to the NIC: Ethernet as is, the others through a synthesized Ethernet header (see {@link
+ * The link-layer header types xdpemu knows by name (tcpdump.org "LINKTYPE_*" values, as stored in a
+ * pcap global header or a pcapng Interface Description Block). Only {@link #replayable} ones can be
+ * fed to the NIC: Ethernet as is, the others through a synthesized Ethernet header (see {@link
  * EthernetFramer}).
  */
 public final class LinkType {

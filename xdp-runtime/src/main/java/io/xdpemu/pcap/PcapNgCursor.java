@@ -22,8 +22,8 @@ import java.util.Arrays;
  *
  * Other block types (name resolution, statistics, custom, ...) are skipped. Byte order is per
  * section. Interface ids are section-local in the file; {@link #interfaceId()} reports the IDB's
- * index counted over the whole file so it stays unique. A Simple Packet Block has no timestamp:
- * it takes the previous packet's (the capture's virtual clock never runs backwards).
+ * index counted over the whole file so it stays unique. A Simple Packet Block has no timestamp: it
+ * takes the previous packet's (the capture's virtual clock never runs backwards).
  */
 final class PcapNgCursor extends CaptureCursor {
   static final int SHB = 0x0A0D0D0A;
@@ -35,6 +35,7 @@ final class PcapNgCursor extends CaptureCursor {
 
   private int pos;
   private boolean inSection;
+
   /** Interfaces of the file, in IDB order; sectionBase = index of this section's first. */
   private int interfaces;
 
@@ -203,7 +204,8 @@ final class PcapNgCursor extends CaptureCursor {
   private int checkInterface(int at, long id) {
     if (id < 0 || id >= interfaces - sectionBase) {
       throw malformed(
-          at, "packet on interface " + id + " but the section describes " + (interfaces - sectionBase));
+          at,
+          "packet on interface " + id + " but the section describes " + (interfaces - sectionBase));
     }
     return sectionBase + (int) id;
   }

@@ -1,7 +1,6 @@
 package io.xdpemu.runtime;
 
 import io.xdpemu.ebpf.UsageException;
-import io.xdpemu.ebpf.XdpemuException;
 import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.nic.Nic;
@@ -49,7 +48,8 @@ public final class Attach implements AutoCloseable {
   /** The target BTF for commands without a NIC (verify, disasm, test-run): the firmware's. */
   public static Btf firmwareBtfFor(LoadOptions o) {
     return o.firmware() == null || o.btf() != null
-        ? null : firmwareBtf(FirmwareLoader.load(o.firmware()), o);
+        ? null
+        : firmwareBtf(FirmwareLoader.load(o.firmware()), o);
   }
 
   /**
@@ -85,8 +85,11 @@ public final class Attach implements AutoCloseable {
   /** Parses {@code FILE@N} (packet index) or {@code FILE@T} (T with ns/us/ms/s) into a swap. */
   public FirmwareSwap swap(String spec) {
     int at = spec.lastIndexOf('@');
-    String usage = "--swap-firmware wants FILE@N (packet index) or FILE@T (time into the capture:"
-        + " 500us, 2ms, 1.5s), got '" + spec + "'";
+    String usage =
+        "--swap-firmware wants FILE@N (packet index) or FILE@T (time into the capture:"
+            + " 500us, 2ms, 1.5s), got '"
+            + spec
+            + "'";
     if (at <= 0 || at == spec.length() - 1) {
       throw new UsageException(usage);
     }
@@ -98,12 +101,13 @@ public final class Attach implements AutoCloseable {
         java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s)").matcher(when);
     try {
       if (m.matches()) {
-        double unit = switch (m.group(2)) {
-          case "ns" -> 1;
-          case "us" -> 1e3;
-          case "ms" -> 1e6;
-          default -> 1e9;
-        };
+        double unit =
+            switch (m.group(2)) {
+              case "ns" -> 1;
+              case "us" -> 1e3;
+              case "ms" -> 1e6;
+              default -> 1e9;
+            };
         timeNs = Math.round(Double.parseDouble(m.group(1)) * unit);
       } else {
         index = Long.parseLong(when);
@@ -123,14 +127,23 @@ public final class Attach implements AutoCloseable {
     }
     // Parse now so a malformed file is bad input (exit 2) before the replay starts.
     Firmware candidate = FirmwareLoader.load(p);
-    return new FirmwareSwap(index, timeNs, file, () -> {
-      AtomicReference<LoadPipeline.Loaded> relinked = new AtomicReference<>();
-      nicPath.nic().load(candidate, fw -> relinked.set(
-          LoadPipeline.relink(loaded.get(), firmwareBtf(fw, loaded.get().options()))));
-      loaded.set(relinked.get());
-      LoadPipeline.Loaded l = relinked.get();
-      return new Attachment(nic, l.runner(), l.spec().name() + " on " + nic.describe());
-    });
+    return new FirmwareSwap(
+        index,
+        timeNs,
+        file,
+        () -> {
+          AtomicReference<LoadPipeline.Loaded> relinked = new AtomicReference<>();
+          nicPath
+              .nic()
+              .load(
+                  candidate,
+                  fw ->
+                      relinked.set(
+                          LoadPipeline.relink(
+                              loaded.get(), firmwareBtf(fw, loaded.get().options()))));
+          loaded.set(relinked.get());
+          LoadPipeline.Loaded l = relinked.get();
+          return new Attachment(nic, l.runner(), l.spec().name() + " on " + nic.describe());
+        });
   }
-
 }

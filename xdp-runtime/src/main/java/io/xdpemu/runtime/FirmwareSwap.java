@@ -4,10 +4,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code --swap-firmware FILE@N} (before input packet N, 0-based) or {@code FILE@T} with a time
- * unit ({@code 500us}, {@code 2ms}, {@code 1.5s}: before the first packet captured at least T
- * after the first packet of the replay): load {@code file} and re-attach the program to it.
- * {@code load} relinks the program against the new firmware's BTF; when it throws, the swap is
- * refused and the old firmware stays, as the architecture asks.
+ * unit ({@code 500us}, {@code 2ms}, {@code 1.5s}: before the first packet captured at least T after
+ * the first packet of the replay): load {@code file} and re-attach the program to it. {@code load}
+ * relinks the program against the new firmware's BTF; when it throws, the swap is refused and the
+ * old firmware stays, as the architecture asks.
  *
  * @param atIndex packet index, or -1 for a time-based swap
  * @param atTimeNs capture-time offset from the first packet in ns, or -1 for an index-based swap

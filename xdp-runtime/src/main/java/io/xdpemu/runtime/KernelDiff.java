@@ -25,11 +25,11 @@ import java.util.TreeMap;
 
 /**
  * {@code xdpemu diff}: every packet of the captures through the emulator and through the running
- * kernel ({@code BPF_PROG_TEST_RUN} via {@link KernelOracle}), one program instance on each side
- * so map state accumulates on both as packets go by. A packet differs when the return value, the
- * bytes after the run ({@code data_meta..data_end}) or, after it, any map differs. Per-CPU map
- * values are compared as a multiset: the kernel runs the test on whichever CPU the oracle process
- * is scheduled on, the emulator on CPU 0.
+ * kernel ({@code BPF_PROG_TEST_RUN} via {@link KernelOracle}), one program instance on each side so
+ * map state accumulates on both as packets go by. A packet differs when the return value, the bytes
+ * after the run ({@code data_meta..data_end}) or, after it, any map differs. Per-CPU map values are
+ * compared as a multiset: the kernel runs the test on whichever CPU the oracle process is scheduled
+ * on, the emulator on CPU 0.
  */
 public final class KernelDiff {
   private KernelDiff() {}
@@ -73,8 +73,8 @@ public final class KernelDiff {
     }
   }
 
-  private static Report compare(List<Capture> caps, LoadPipeline.Loaded emu, KernelOracle kernel,
-      PrintStream out) {
+  private static Report compare(
+      List<Capture> caps, LoadPipeline.Loaded emu, KernelOracle kernel, PrintStream out) {
     TestRun.Session session = new TestRun.Session(emu);
     boolean hasMaps = !emu.maps().all().isEmpty();
     long index = 0;
@@ -95,14 +95,20 @@ public final class KernelDiff {
         TestRun.Result e = session.run(none, frame, 1);
         List<String> why = new ArrayList<>();
         if ((k.retval() & 0xffffffffL) != e.retval()) {
-          why.add("action: kernel " + action(k.retval() & 0xffffffffL) + ", xdpemu "
-              + action(e.retval()));
+          why.add(
+              "action: kernel "
+                  + action(k.retval() & 0xffffffffL)
+                  + ", xdpemu "
+                  + action(e.retval()));
         }
         byte[] kOut = concat(k.metaOut(), k.dataOut());
         byte[] eOut = concat(e.metaOut(), e.dataOut());
         if (!Arrays.equals(kOut, eOut)) {
-          why.add("output bytes differ\n    kernel " + HEX.formatHex(kOut) + "\n    xdpemu "
-              + HEX.formatHex(eOut));
+          why.add(
+              "output bytes differ\n    kernel "
+                  + HEX.formatHex(kOut)
+                  + "\n    xdpemu "
+                  + HEX.formatHex(eOut));
         }
         if (hasMaps) {
           String m = mapDifference(kernel.maps(), emu);
@@ -147,13 +153,23 @@ public final class KernelDiff {
       if (!mine.equals(theirs)) {
         for (String key : theirs.keySet()) {
           if (!theirs.get(key).equals(mine.get(key))) {
-            return "map '" + m.name() + "' key " + key + ": kernel " + theirs.get(key)
-                + ", xdpemu " + mine.getOrDefault(key, "(absent)");
+            return "map '"
+                + m.name()
+                + "' key "
+                + key
+                + ": kernel "
+                + theirs.get(key)
+                + ", xdpemu "
+                + mine.getOrDefault(key, "(absent)");
           }
         }
         for (String key : mine.keySet()) {
           if (!theirs.containsKey(key)) {
-            return "map '" + m.name() + "' key " + key + ": kernel (absent), xdpemu "
+            return "map '"
+                + m.name()
+                + "' key "
+                + key
+                + ": kernel (absent), xdpemu "
                 + mine.get(key);
           }
         }

@@ -1,7 +1,6 @@
 package io.xdpemu.runtime;
 
 import io.xdpemu.ebpf.ProgramRejectedException;
-import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.core.CoreRelocator;
@@ -22,8 +21,8 @@ import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.maps.MapRegistry;
 import io.xdpemu.ebpf.maps.MapsJson;
 import io.xdpemu.ebpf.vm.Engine;
-import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Helper;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 import io.xdpemu.ebpf.vm.Linkage;
@@ -45,9 +44,9 @@ import java.util.List;
  *    ─► verifier (unless --no-verify) ─► engine (interpreter)
  * </pre>
  *
- * Maps are created once per {@link Loaded}; {@link #relink} runs the program-specific stages
- * again against another target BTF with the same maps (a firmware swap keeps map state, as the
- * kernel keeps maps across a program replace).
+ * Maps are created once per {@link Loaded}; {@link #relink} runs the program-specific stages again
+ * against another target BTF with the same maps (a firmware swap keeps map state, as the kernel
+ * keeps maps across a program replace).
  */
 public final class LoadPipeline {
   private LoadPipeline() {}
@@ -144,8 +143,16 @@ public final class LoadPipeline {
   /** The program stages again against another target BTF, keeping {@code from}'s maps. */
   public static Loaded relink(Loaded from, Btf firmwareBtf) {
     Btf target = targetBtf(from.options(), firmwareBtf);
-    return finish(from.options(), from.object(), from.spec(), target, from.regions(),
-        from.maps(), from.helpers(), from.fib(), from.cpus());
+    return finish(
+        from.options(),
+        from.object(),
+        from.spec(),
+        target,
+        from.regions(),
+        from.maps(),
+        from.helpers(),
+        from.fib(),
+        from.cpus());
   }
 
   /**
@@ -162,38 +169,55 @@ public final class LoadPipeline {
     BpfObject obj = BpfObjectReader.read(o.object());
     ProgramSpec spec = obj.program(o.program());
     Btf target = targetBtf(o, firmwareBtf);
-    RelocatedProgram core = obj.btfExt() == null
-        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+    RelocatedProgram core =
+        obj.btfExt() == null
+            ? null
+            : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
     return new Relocated(obj, spec, target, core == null ? spec.insns() : core.insns(), core);
   }
 
   /** Another program of the object, ready to be a tail-call target (not verified separately). */
-  private static Program tailCallTarget(BpfObject obj, String name, Btf target, MapRegistry maps,
-      HelperRegistry helpers) {
+  private static Program tailCallTarget(
+      BpfObject obj, String name, Btf target, MapRegistry maps, HelperRegistry helpers) {
     ProgramSpec s = obj.program(name);
-    RelocatedProgram core = obj.btfExt() == null
-        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), s.name());
+    RelocatedProgram core =
+        obj.btfExt() == null ? null : CoreRelocator.relocate(obj, new CoreTarget(target), s.name());
     Insn[] insns = core == null ? s.insns() : core.insns();
     return new Program(s.name(), insns, helpers, linkage(obj, s, maps, helpers));
   }
 
-  private static Loaded finish(LoadOptions o, BpfObject obj, ProgramSpec spec, Btf target,
-      RegionRegistry regions, MapRegistry maps, HelperRegistry helpers, Fib fib, int cpus) {
-    RelocatedProgram core = obj.btfExt() == null
-        ? null : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+  private static Loaded finish(
+      LoadOptions o,
+      BpfObject obj,
+      ProgramSpec spec,
+      Btf target,
+      RegionRegistry regions,
+      MapRegistry maps,
+      HelperRegistry helpers,
+      Fib fib,
+      int cpus) {
+    RelocatedProgram core =
+        obj.btfExt() == null
+            ? null
+            : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
     Insn[] insns = core == null ? spec.insns() : core.insns();
     Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
     // PROG_ARRAY / map-in-map initial values (libbpf's init_prog_arrays / init_map_in_maps):
     // the tail-call targets are the object's other programs, relocated and linked like this one.
-    maps.applyInitialSlots(name -> name.equals(spec.name()) ? program
-        : tailCallTarget(obj, name, target, maps, helpers));
+    maps.applyInitialSlots(
+        name ->
+            name.equals(spec.name()) ? program : tailCallTarget(obj, name, target, maps, helpers));
     VerifierResult verdict = null;
     if (o.verify()) {
       verdict = verify(o, obj, spec, insns, 1);
       if (!verdict.accepted()) {
         throw new ProgramRejectedException(
-            obj.fileName() + ": program '" + spec.name() + "' rejected by the verifier: "
-                + rejection(verdict, core) + " (see xdpemu verify)");
+            obj.fileName()
+                + ": program '"
+                + spec.name()
+                + "' rejected by the verifier: "
+                + rejection(verdict, core)
+                + " (see xdpemu verify)");
       }
     }
     Executable exe = engine(o.engine()).prepare(program);
@@ -202,12 +226,13 @@ public final class LoadPipeline {
   }
 
   /**
-   * The verifier's last line, or, when it tripped over a poisoned CO-RE slot, libbpf's message
-   * for it (bpf_core_format_spec: "failed to resolve CO-RE relocation ...").
+   * The verifier's last line, or, when it tripped over a poisoned CO-RE slot, libbpf's message for
+   * it (bpf_core_format_spec: "failed to resolve CO-RE relocation ...").
    */
   public static String rejection(VerifierResult v, RelocatedProgram core) {
     String last = lastLine(v.errorMessage());
-    if (core != null && last.contains("unknown#" + RelocatedProgram.POISON_IMM)
+    if (core != null
+        && last.contains("unknown#" + RelocatedProgram.POISON_IMM)
         && !core.poisoned().isEmpty()) {
       java.util.Map.Entry<Integer, String> first =
           new java.util.TreeMap<>(core.poisoned()).firstEntry();
@@ -246,8 +271,9 @@ public final class LoadPipeline {
     int n = spec.insns().length;
     ProgramInfo.LdImm64Target[] targets = new ProgramInfo.LdImm64Target[n];
     for (ProgramSpec.MapReference r : spec.mapReferences()) {
-      targets[r.pc()] = new ProgramInfo.LdImm64Target(
-          r.mapIndex(), obj.maps().get(r.mapIndex()), r.value() ? r.offset() : -1);
+      targets[r.pc()] =
+          new ProgramInfo.LdImm64Target(
+              r.mapIndex(), obj.maps().get(r.mapIndex()), r.value() ? r.offset() : -1);
     }
     String[] kfuncs = new String[n];
     for (ProgramSpec.ExternReference e : spec.externs()) {
@@ -296,8 +322,12 @@ public final class LoadPipeline {
       if (r.value()) {
         if (!(m instanceof ArrayMap a)) {
           throw new ProgramRejectedException(
-              obj.fileName() + ": ld_imm64 at insn " + r.pc() + " takes the value address of map '"
-                  + m.name() + "', which is not an array");
+              obj.fileName()
+                  + ": ld_imm64 at insn "
+                  + r.pc()
+                  + " takes the value address of map '"
+                  + m.name()
+                  + "', which is not an array");
         }
         values[r.pc()] = a.valuePointer(r.offset());
       } else {

@@ -12,10 +12,10 @@ import java.util.List;
 
 /**
  * Output files that appear complete or not at all: each is written under a hidden temporary name
- * ({@code .NAME.partial}) in its final directory and renamed into place by {@link #commit()}; {@link
- * #abort()} (or a failed run) deletes the temporaries, so an interrupted or failed command never
- * leaves a truncated {@code summary.json} or {@code pass.pcap} behind. A shutdown hook does the
- * same when the JVM is stopped (Ctrl-C) before the commit.
+ * ({@code .NAME.partial}) in its final directory and renamed into place by {@link #commit()};
+ * {@link #abort()} (or a failed run) deletes the temporaries, so an interrupted or failed command
+ * never leaves a truncated {@code summary.json} or {@code pass.pcap} behind. A shutdown hook does
+ * the same when the JVM is stopped (Ctrl-C) before the commit.
  */
 public final class OutputFiles implements AutoCloseable {
   private record Pending(Path temp, Path target) {}
@@ -59,7 +59,10 @@ public final class OutputFiles implements AutoCloseable {
       for (Pending p : pending) {
         try {
           Files.move(
-              p.temp, p.target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+              p.temp,
+              p.target,
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(p.temp, p.target, StandardCopyOption.REPLACE_EXISTING);
         }

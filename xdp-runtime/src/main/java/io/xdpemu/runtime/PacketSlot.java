@@ -4,8 +4,8 @@ import io.xdpemu.ebpf.maps.BpfMap;
 
 /**
  * One packet in flight through the replay: the input frame, where it was steered, and what the
- * program made of it. Slots are allocated once per batch position and reused, so the steady
- * state allocates nothing; byte arrays grow only for a frame larger than any seen before.
+ * program made of it. Slots are allocated once per batch position and reused, so the steady state
+ * allocates nothing; byte arrays grow only for a frame larger than any seen before.
  */
 final class PacketSlot {
   /** Where a redirect went. */
@@ -30,15 +30,18 @@ final class PacketSlot {
   int metaLength;
 
   int redirectKind;
+
   /** Target ifindex (ifindex/devmap), CPU (cpumap) or socket id (xskmap). */
   long redirectTarget;
 
   int redirectKey;
   BpfMap redirectMap;
+
   /** BPF_F_BROADCAST through a devmap: every target ifindex, in key order. */
   long[] broadcast = new long[8];
 
   int broadcastCount;
+
   /** Negative errno when the redirect could not be carried out (packet dropped), else 0. */
   int redirectError;
 

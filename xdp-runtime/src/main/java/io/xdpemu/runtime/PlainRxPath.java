@@ -7,23 +7,60 @@ import io.xdpemu.ebpf.vm.XdpBuff;
 /**
  * A NIC without firmware: no RX metadata ({@code data_meta == data}), 256 bytes of headroom
  * (XDP_PACKET_HEADROOM), a 4 KiB frame with the kernel's skb_shared_info tailroom (larger frames
- * are dropped before XDP, counted as NIC drops), and RSS by
- * Toeplitz over the IPv4/IPv6 addresses and TCP/UDP ports with the Microsoft verification key and
- * the kernel's default indirection table ({@code ethtool_rxfh_indir_default}: entry i = i % queues).
- * Used when no {@code --firmware} is given and as the reference the firmware NIC is compared with.
+ * are dropped before XDP, counted as NIC drops), and RSS by Toeplitz over the IPv4/IPv6 addresses
+ * and TCP/UDP ports with the Microsoft verification key and the kernel's default indirection table
+ * ({@code ethtool_rxfh_indir_default}: entry i = i % queues). Used when no {@code --firmware} is
+ * given and as the reference the firmware NIC is compared with.
  */
 public final class PlainRxPath implements RxPath {
   public static final int HEADROOM = 256;
+
   /** SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) on x86-64. */
   public static final int TAILROOM = 320;
 
   public static final int FRAME_SIZE = 4096;
 
   static final byte[] MS_KEY = {
-    0x6d, 0x5a, 0x56, (byte) 0xda, 0x25, 0x5b, 0x0e, (byte) 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43,
-    (byte) 0xa3, (byte) 0x8f, (byte) 0xb0, (byte) 0xd0, (byte) 0xca, 0x2b, (byte) 0xcb, (byte) 0xae,
-    0x7b, 0x30, (byte) 0xb4, 0x77, (byte) 0xcb, 0x2d, (byte) 0xa3, (byte) 0x80, 0x30, (byte) 0xf2,
-    0x0c, 0x6a, 0x42, (byte) 0xb7, 0x3b, (byte) 0xbe, (byte) 0xac, 0x01, (byte) 0xfa
+    0x6d,
+    0x5a,
+    0x56,
+    (byte) 0xda,
+    0x25,
+    0x5b,
+    0x0e,
+    (byte) 0xc2,
+    0x41,
+    0x67,
+    0x25,
+    0x3d,
+    0x43,
+    (byte) 0xa3,
+    (byte) 0x8f,
+    (byte) 0xb0,
+    (byte) 0xd0,
+    (byte) 0xca,
+    0x2b,
+    (byte) 0xcb,
+    (byte) 0xae,
+    0x7b,
+    0x30,
+    (byte) 0xb4,
+    0x77,
+    (byte) 0xcb,
+    0x2d,
+    (byte) 0xa3,
+    (byte) 0x80,
+    0x30,
+    (byte) 0xf2,
+    0x0c,
+    0x6a,
+    0x42,
+    (byte) 0xb7,
+    0x3b,
+    (byte) 0xbe,
+    (byte) 0xac,
+    0x01,
+    (byte) 0xfa
   };
 
   private static final int RETA_SIZE = 128;
@@ -107,7 +144,10 @@ public final class PlainRxPath implements RxPath {
   static int toeplitz(byte[] key, byte[] input, int n) {
     int result = 0;
     long window =
-        ((key[0] & 0xffL) << 24) | ((key[1] & 0xffL) << 16) | ((key[2] & 0xffL) << 8) | (key[3] & 0xffL);
+        ((key[0] & 0xffL) << 24)
+            | ((key[1] & 0xffL) << 16)
+            | ((key[2] & 0xffL) << 8)
+            | (key[3] & 0xffL);
     int next = 4;
     for (int i = 0; i < n; i++) {
       int b = input[i] & 0xff;

@@ -36,9 +36,16 @@ public final class ProgressBar implements LongConsumer {
     lastDraw = now;
     int filled = (int) (WIDTH * Math.min(done, total) / total);
     double secs = (now - started) / 1e9;
-    out.print(String.format(Locale.ROOT, "\r[%s%s] %3d%% %,d/%,d packets %,.0f pps",
-        "=".repeat(filled), " ".repeat(WIDTH - filled), 100 * Math.min(done, total) / total, done,
-        total, secs > 0 ? done / secs : 0));
+    out.print(
+        String.format(
+            Locale.ROOT,
+            "\r[%s%s] %3d%% %,d/%,d packets %,.0f pps",
+            "=".repeat(filled),
+            " ".repeat(WIDTH - filled),
+            100 * Math.min(done, total) / total,
+            done,
+            total,
+            secs > 0 ? done / secs : 0));
     out.flush();
   }
 

@@ -10,8 +10,8 @@ import io.xdpemu.ebpf.vm.XdpBuff;
 
 /**
  * Runs packets of one RX queue (on that queue's thread, as NAPI polls one queue per CPU): the NIC
- * delivers the frame into the queue's execution context, the program runs, and the result is
- * copied into the packet's slot. Allocates nothing unless a packet aborts.
+ * delivers the frame into the queue's execution context, the program runs, and the result is copied
+ * into the packet's slot. Allocates nothing unless a packet aborts.
  */
 final class QueueRunner {
   static final int EINVAL = 22;
@@ -25,7 +25,11 @@ final class QueueRunner {
   private final boolean keepMeta;
   private final java.util.function.IntPredicate devices;
 
-  QueueRunner(int queue, ExecutionContext ctx, MapRegistry maps, boolean keepMeta,
+  QueueRunner(
+      int queue,
+      ExecutionContext ctx,
+      MapRegistry maps,
+      boolean keepMeta,
       java.util.function.IntPredicate devices) {
     this.devices = devices;
     this.queue = queue;

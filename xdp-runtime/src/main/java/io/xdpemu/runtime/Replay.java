@@ -25,17 +25,17 @@ import java.util.function.LongConsumer;
  *   each to an RX queue        (barrier)                          stats, pcaps, trace
  * </pre>
  *
- * Two batches are in flight: while the queue threads run batch k, this thread emits batch k-1
- * and reads and steers batch k+1 (double buffering), so reading, steering and writing overlap the
- * program runs. The outputs are in input packet order whatever the scheduling; with per-queue input order
- * fixed, a queue's program runs see the same sequence every time, which makes the whole replay
- * reproducible as long as queues do not race on shared map entries (per-CPU maps, atomic adds
- * and read-only maps never do). A program that races (two queues inserting the same hash key with
- * BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates depending on timing,
- * exactly as it would in the kernel. {@code serial} mode removes that freedom: every packet runs
- * in input order, on the reader thread, still with its own queue's execution context (CPU id,
- * per-CPU map slot, prandom state), so the result is byte-identical for any program. Firmware
- * swaps happen at batch boundaries cut at the requested packet index, while every queue is idle.
+ * Two batches are in flight: while the queue threads run batch k, this thread emits batch k-1 and
+ * reads and steers batch k+1 (double buffering), so reading, steering and writing overlap the
+ * program runs. The outputs are in input packet order whatever the scheduling; with per-queue input
+ * order fixed, a queue's program runs see the same sequence every time, which makes the whole
+ * replay reproducible as long as queues do not race on shared map entries (per-CPU maps, atomic
+ * adds and read-only maps never do). A program that races (two queues inserting the same hash key
+ * with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates depending on
+ * timing, exactly as it would in the kernel. {@code serial} mode removes that freedom: every packet
+ * runs in input order, on the reader thread, still with its own queue's execution context (CPU id,
+ * per-CPU map slot, prandom state), so the result is byte-identical for any program. Firmware swaps
+ * happen at batch boundaries cut at the requested packet index, while every queue is idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -55,8 +55,10 @@ public final class Replay implements AutoCloseable {
   private final QueueRunner[] runners;
   private final int batchSize;
   private final boolean serial;
+
   /** The maps to poll after every packet in serial mode when they include ring/perf buffers. */
   private final MapRegistry eventMaps;
+
   private Attachment attachment;
   private final List<FirmwareSwap> swaps;
   private final ReplayStats stats;
@@ -84,8 +86,10 @@ public final class Replay implements AutoCloseable {
   }
 
   private final Batch[] batches = new Batch[2];
+
   /** The batch being filled by this thread. */
   private Batch filling;
+
   /** The batch the queue threads are running (or null); read by them after the start barrier. */
   private volatile Batch running;
 
@@ -122,8 +126,13 @@ public final class Replay implements AutoCloseable {
       java.util.function.IntPredicate devices) {
     this.attachment = attachment;
     this.serial = serial;
-    this.eventMaps = maps != null && maps.all().stream().anyMatch(
-        m -> m.type() == MapType.RINGBUF || m.type() == MapType.PERF_EVENT_ARRAY) ? maps : null;
+    this.eventMaps =
+        maps != null
+                && maps.all().stream()
+                    .anyMatch(
+                        m -> m.type() == MapType.RINGBUF || m.type() == MapType.PERF_EVENT_ARRAY)
+            ? maps
+            : null;
     this.queues = attachment.nic().queues();
     this.batchSize = batchSize;
     this.swaps = new ArrayList<>(swaps);
@@ -266,8 +275,12 @@ public final class Replay implements AutoCloseable {
     try {
       Attachment next = sw.load().get();
       if (next.nic().queues() != queues) {
-        stats.swaps.add(new ReplayStats.Swap(index, sw.file(), false,
-            "firmware has " + next.nic().queues() + " queues, the replay runs " + queues));
+        stats.swaps.add(
+            new ReplayStats.Swap(
+                index,
+                sw.file(),
+                false,
+                "firmware has " + next.nic().queues() + " queues, the replay runs " + queues));
         return;
       }
       attachment = next;

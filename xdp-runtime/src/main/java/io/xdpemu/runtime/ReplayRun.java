@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * One {@code xdpemu run}: opens (and fully validates) every capture first, replays them, writes
- * the output directory atomically and returns the statistics.
+ * One {@code xdpemu run}: opens (and fully validates) every capture first, replays them, writes the
+ * output directory atomically and returns the statistics.
  */
 public final class ReplayRun {
   private ReplayRun() {}
@@ -40,8 +40,13 @@ public final class ReplayRun {
       devices = devices == null ? i -> i > 0 : devices;
     }
 
-    public Options(List<Path> captures, Path outDir, boolean trace, List<FirmwareSwap> swaps,
-        int batch, boolean serial) {
+    public Options(
+        List<Path> captures,
+        Path outDir,
+        boolean trace,
+        List<FirmwareSwap> swaps,
+        int batch,
+        boolean serial) {
       this(captures, outDir, trace, swaps, batch, serial, null);
     }
 
@@ -68,25 +73,35 @@ public final class ReplayRun {
       total += c.packetCount();
     }
     Replay replay =
-        new Replay(attachment, contexts, maps, o.trace() && o.outDir() != null, o.swaps(),
-            o.batch(), o.serial(), o.devices());
+        new Replay(
+            attachment,
+            contexts,
+            maps,
+            o.trace() && o.outDir() != null,
+            o.swaps(),
+            o.batch(),
+            o.serial(),
+            o.devices());
     ProgressBar bar = progress == null ? null : new ProgressBar(progress, total);
     List<String> names = o.captures().stream().map(Path::toString).toList();
     if (maps != null) {
       MapEvents.openPerfBuffers(maps);
     }
     if (o.outDir() == null) {
-      replay.run(caps, new Replay.Sink() {
-        @Override
-        public void accept(PacketSlot slot) {}
+      replay.run(
+          caps,
+          new Replay.Sink() {
+            @Override
+            public void accept(PacketSlot slot) {}
 
-        @Override
-        public void endOfBatch() {
-          if (maps != null) {
-            MapEvents.drain(maps); // a consumer that reads and discards
-          }
-        }
-      }, bar);
+            @Override
+            public void endOfBatch() {
+              if (maps != null) {
+                MapEvents.drain(maps); // a consumer that reads and discards
+              }
+            }
+          },
+          bar);
     } else {
       try (RunOutputs out = new RunOutputs(o.outDir(), o.trace(), maps)) {
         replay.run(caps, out, bar);

@@ -29,7 +29,10 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
   private final TraceWriter trace;
   private final java.io.PrintStream traceText;
   private final List<OutputStream> streams = new ArrayList<>();
-  /** Redirect targets seen so far: key (kind << 40 | target) and writer; few, so searched linearly. */
+
+  /**
+   * Redirect targets seen so far: key (kind << 40 | target) and writer; few, so searched linearly.
+   */
   private long[] redirectKeys = new long[8];
 
   private PcapWriter[] redirectWriters = new PcapWriter[8];
@@ -50,8 +53,8 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
 
   private OutputStream open(String name) {
     try {
-      OutputStream os = new BufferedOutputStream(
-          Files.newOutputStream(files.temp(dir.resolve(name))), 1 << 16);
+      OutputStream os =
+          new BufferedOutputStream(Files.newOutputStream(files.temp(dir.resolve(name))), 1 << 16);
       streams.add(os);
       return os;
     } catch (IOException e) {
@@ -96,9 +99,9 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
    * Drains ring buffers and perf event arrays into {@code events.jsonl} (created with the first
    * record), one {@link MapEvents.Event#toJson()} per line. With {@code --serial} (or one queue)
    * the records were taken after every packet, in input order; otherwise they are polled after
-   * every batch, as a consumer that wakes up now and then: records of different queues follow
-   * their commit order, and a small ring may fill up within a batch (the program then sees
-   * -ENOSPC, as with a slow consumer).
+   * every batch, as a consumer that wakes up now and then: records of different queues follow their
+   * commit order, and a small ring may fill up within a batch (the program then sees -ENOSPC, as
+   * with a slow consumer).
    */
   @Override
   public void endOfBatch() {
@@ -146,10 +149,12 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
   /** Writes summary.json and maps.json, closes everything and renames it all into place. */
   void finish(String summaryJson, MapRegistry maps) {
     try {
-      Files.writeString(files.temp(dir.resolve("summary.json")), summaryJson,
+      Files.writeString(
+          files.temp(dir.resolve("summary.json")), summaryJson, StandardCharsets.UTF_8);
+      Files.writeString(
+          files.temp(dir.resolve("maps.json")),
+          maps == null ? "{}\n" : mapsJson(maps),
           StandardCharsets.UTF_8);
-      Files.writeString(files.temp(dir.resolve("maps.json")),
-          maps == null ? "{}\n" : mapsJson(maps), StandardCharsets.UTF_8);
       if (traceText != null) {
         traceText.flush();
         if (traceText.checkError()) {
@@ -167,8 +172,7 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
 
   /** maps.json: io.xdpemu.ebpf.maps.MapsJson's object, compact, one line. */
   static String mapsJson(MapRegistry maps) {
-    return io.xdpemu.ebpf.json.JsonWriter.compact(
-            io.xdpemu.ebpf.maps.MapsJson.write(maps.all()))
+    return io.xdpemu.ebpf.json.JsonWriter.compact(io.xdpemu.ebpf.maps.MapsJson.write(maps.all()))
         + "\n";
   }
 

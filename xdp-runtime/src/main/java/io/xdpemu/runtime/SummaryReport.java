@@ -9,9 +9,9 @@ import java.util.Locale;
  * <p>summary.json holds the contract's keys first ({@code packets}, {@code bytes}, {@code
  * verdicts}, {@code queues}, {@code elapsed_ns}), then {@code verdict_bytes}, {@code
  * redirect_errors}, {@code invalid_actions}, {@code aborts} (the first {@value
- * ReplayStats#MAX_ABORTS_KEPT} aborted packets with pc and reason), {@code firmware_swaps},
- * {@code program}, {@code nic} and {@code captures}. Every value except {@code elapsed_ns} depends
- * only on the inputs.
+ * ReplayStats#MAX_ABORTS_KEPT} aborted packets with pc and reason), {@code firmware_swaps}, {@code
+ * program}, {@code nic} and {@code captures}. Every value except {@code elapsed_ns} depends only on
+ * the inputs.
  *
  * <p>The table follows xdp-bench and xdp-tutorial's xdp_stats: per action packets, bytes and pps,
  * then per RX queue.
@@ -19,8 +19,7 @@ import java.util.Locale;
 public final class SummaryReport {
   private SummaryReport() {}
 
-  public static String json(
-      ReplayStats s, String program, String nic, List<String> captures) {
+  public static String json(ReplayStats s, String program, String nic, List<String> captures) {
     StringBuilder b = new StringBuilder(512);
     b.append("{\"packets\":").append(s.packets).append(",\"bytes\":").append(s.bytes);
     b.append(",\"verdicts\":{");
@@ -74,32 +73,53 @@ public final class SummaryReport {
     StringBuilder b = new StringBuilder();
     double secs = s.elapsedNs / 1e9;
     b.append(String.format(Locale.ROOT, "Program          : %s%n", program));
-    b.append(String.format(Locale.ROOT, "NIC              : %s, %d RX queue%s%n", nic, s.queues(),
-        s.queues() == 1 ? "" : "s"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "NIC              : %s, %d RX queue%s%n",
+            nic,
+            s.queues(),
+            s.queues() == 1 ? "" : "s"));
     b.append(String.format(Locale.ROOT, "Duration         : %.3fs%n", secs));
-    b.append(String.format(Locale.ROOT, "Packets received : %,d (%,d bytes)%n", s.packets,
-        s.bytes));
+    b.append(
+        String.format(Locale.ROOT, "Packets received : %,d (%,d bytes)%n", s.packets, s.bytes));
     b.append(String.format(Locale.ROOT, "Average packets/s: %,.0f%n", s.pps()));
-    b.append(String.format(Locale.ROOT, "%n%-13s %12s %14s %14s %10s%n", "XDP-action",
-        "packets", "bytes", "pps", "Mbit/s"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%n%-13s %12s %14s %14s %10s%n",
+            "XDP-action",
+            "packets",
+            "bytes",
+            "pps",
+            "Mbit/s"));
     for (int a = 0; a < XdpAction.COUNT; a++) {
       double pps = secs > 0 ? s.actionPackets[a] / secs : 0;
       double mbit = secs > 0 ? s.actionBytes[a] * 8 / secs / 1e6 : 0;
-      b.append(String.format(Locale.ROOT, "%-13s %,12d %,14d %,14.0f %10.1f%n",
-          XdpAction.name(a), s.actionPackets[a], s.actionBytes[a], pps, mbit));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-13s %,12d %,14d %,14.0f %10.1f%n",
+              XdpAction.name(a),
+              s.actionPackets[a],
+              s.actionBytes[a],
+              pps,
+              mbit));
     }
     b.append(String.format(Locale.ROOT, "%n%-13s %12s %14s%n", "rx-queue", "packets", "bytes"));
     for (int q = 0; q < s.queues(); q++) {
-      b.append(String.format(Locale.ROOT, "%-13d %,12d %,14d%n", q, s.queuePackets[q],
-          s.queueBytes[q]));
+      b.append(
+          String.format(Locale.ROOT, "%-13d %,12d %,14d%n", q, s.queuePackets[q], s.queueBytes[q]));
     }
     if (s.redirectErrors > 0) {
-      b.append(String.format(Locale.ROOT, "%nRedirect errors  : %,d (frames dropped)%n",
-          s.redirectErrors));
+      b.append(
+          String.format(
+              Locale.ROOT, "%nRedirect errors  : %,d (frames dropped)%n", s.redirectErrors));
     }
     if (s.nicDrops > 0) {
-      b.append(String.format(Locale.ROOT, "%nDropped by NIC   : %,d (frame larger than a buffer)%n",
-          s.nicDrops));
+      b.append(
+          String.format(
+              Locale.ROOT, "%nDropped by NIC   : %,d (frame larger than a buffer)%n", s.nicDrops));
     }
     if (s.aborts > 0) {
       b.append(String.format(Locale.ROOT, "%nAborted          : %,d", s.aborts));
@@ -107,12 +127,17 @@ public final class SummaryReport {
         b.append(String.format(Locale.ROOT, " (%,d invalid actions)", s.invalidActions));
       }
       ReplayStats.Abort first = s.firstAborts.get(0);
-      b.append(String.format(Locale.ROOT, "; first: packet %d: %s%n", first.index(),
-          first.reason()));
+      b.append(
+          String.format(Locale.ROOT, "; first: packet %d: %s%n", first.index(), first.reason()));
     }
     for (ReplayStats.Swap w : s.swaps) {
-      b.append(String.format(Locale.ROOT, "%nFirmware swap at packet %d to %s: %s%n", w.index(),
-          w.firmware(), w.applied() ? "applied" : "refused (" + w.reason() + ")"));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nFirmware swap at packet %d to %s: %s%n",
+              w.index(),
+              w.firmware(),
+              w.applied() ? "applied" : "refused (" + w.reason() + ")"));
     }
     return b.toString().stripTrailing();
   }

@@ -23,8 +23,13 @@ final class TargetBtf {
         if (split.getMessage().equals(standalone.getMessage())) {
           throw split; // broken either way (header, magic, truncation): say it once
         }
-        throw new MalformedInputException(split.getMessage() + " (read as split BTF on the base;"
-            + " as standalone BTF: " + standalone.getMessage() + ")", split);
+        throw new MalformedInputException(
+            split.getMessage()
+                + " (read as split BTF on the base;"
+                + " as standalone BTF: "
+                + standalone.getMessage()
+                + ")",
+            split);
       }
     }
   }

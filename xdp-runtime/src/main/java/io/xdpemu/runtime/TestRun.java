@@ -31,13 +31,18 @@ public final class TestRun {
   public static final int HEADROOM = 256;
   public static final int TAILROOM = 320;
   public static final int FRAME = 4096;
+
   /** Metadata limit measured on Linux 6.18: headroom minus struct xdp_frame (40 bytes). */
   public static final int MAX_META = HEADROOM - XdpBuff.XDP_FRAME_SIZE;
 
   /** The run's outcome: r0 (low 32 bits), average ns per run, and meta + packet after it. */
   public record Result(long retval, long durationNs, byte[] metaOut, byte[] dataOut) {}
 
-  public static Result run(LoadPipeline.Loaded loaded, byte[] meta, byte[] data, int repeat,
+  public static Result run(
+      LoadPipeline.Loaded loaded,
+      byte[] meta,
+      byte[] data,
+      int repeat,
       LoadPipeline.Loaded warmup) {
     check(meta, data);
     if (warmup != null) {
@@ -53,16 +58,27 @@ public final class TestRun {
   /** Refuses what BPF_PROG_TEST_RUN refuses with -EINVAL, with a message saying why. */
   public static void check(byte[] meta, byte[] data) {
     if (data.length < 14) {
-      throw new UsageException("data_in is " + data.length
-          + " bytes; an XDP test run needs at least an Ethernet header (14 bytes, kernel -EINVAL)");
+      throw new UsageException(
+          "data_in is "
+              + data.length
+              + " bytes; an XDP test run needs at least an Ethernet header (14 bytes, kernel -EINVAL)");
     }
     if (meta.length % 4 != 0 || meta.length > MAX_META) {
-      throw new UsageException("meta_in is " + meta.length + " bytes; metadata must be a multiple"
-          + " of 4 and at most " + MAX_META + " bytes (kernel -EINVAL)");
+      throw new UsageException(
+          "meta_in is "
+              + meta.length
+              + " bytes; metadata must be a multiple"
+              + " of 4 and at most "
+              + MAX_META
+              + " bytes (kernel -EINVAL)");
     }
     if (data.length > MAX_DATA) {
-      throw new UsageException("data_in is " + data.length + " bytes; at most " + MAX_DATA
-          + " fit one page (multi-buffer test runs are not supported)");
+      throw new UsageException(
+          "data_in is "
+              + data.length
+              + " bytes; at most "
+              + MAX_DATA
+              + " fit one page (multi-buffer test runs are not supported)");
     }
   }
 
@@ -92,8 +108,11 @@ public final class TestRun {
       }
       long elapsed = System.nanoTime() - t0;
       XdpBuff x = ctx.xdp();
-      return new Result(r & 0xffffffffL, elapsed / Math.max(repeat, 1),
-          Arrays.copyOfRange(x.frame, x.meta, x.data), Arrays.copyOfRange(x.frame, x.data, x.end));
+      return new Result(
+          r & 0xffffffffL,
+          elapsed / Math.max(repeat, 1),
+          Arrays.copyOfRange(x.frame, x.meta, x.data),
+          Arrays.copyOfRange(x.frame, x.data, x.end));
     }
   }
 
@@ -118,7 +137,10 @@ public final class TestRun {
     ctx.syncPacket();
   }
 
-  /** Possible CPUs of this host (/sys/devices/system/cpu/possible), as the kernel sizes per-CPU maps. */
+  /**
+   * Possible CPUs of this host (/sys/devices/system/cpu/possible), as the kernel sizes per-CPU
+   * maps.
+   */
   public static int possibleCpus() {
     try {
       String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();

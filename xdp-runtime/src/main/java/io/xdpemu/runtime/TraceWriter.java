@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
  * {@code {"ifindex":N}} (bpf_redirect), {@code {"map":"M","type":"devmap","key":K,"ifindex":N}},
  * {@code {"map":"M","type":"cpumap","key":K,"cpu":K}} or {@code {"map":"M","type":"xskmap",
  * "key":K}}, or for a BPF_F_BROADCAST devmap redirect {@code {"map":"M","type":"devmap",
- * "broadcast":[N,...]}}, with {@code "error":-errno} added when xdp_do_redirect would fail (the frame is then
- * dropped). Encodes hex into one reused buffer.
+ * "broadcast":[N,...]}}, with {@code "error":-errno} added when xdp_do_redirect would fail (the
+ * frame is then dropped). Encodes hex into one reused buffer.
  */
 final class TraceWriter {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -138,7 +138,7 @@ final class TraceWriter {
   }
 
   /**
-   * The line of packets.txt: {@code #12 q1 XDP_TX    IPv4 10.0.0.1.1234 > ...: UDP, 60 bytes} and,
+   * The line of packets.txt: {@code #12 q1 XDP_TX IPv4 10.0.0.1.1234 > ...: UDP, 60 bytes} and,
    * when the program changed the frame, {@code -> <summary of the frame after>}.
    */
   static String text(PacketSlot s) {
@@ -146,7 +146,8 @@ final class TraceWriter {
     b.append('#').append(s.index).append(" q").append(s.queue).append(' ');
     b.append(String.format("%-12s ", XdpAction.name(s.action)));
     b.append(io.xdpemu.pcap.PacketSummary.of(s.in, 0, s.inLength));
-    if (s.outLength != s.inLength || !java.util.Arrays.equals(s.in, 0, s.inLength, s.out, 0, s.outLength)) {
+    if (s.outLength != s.inLength
+        || !java.util.Arrays.equals(s.in, 0, s.inLength, s.out, 0, s.outLength)) {
       b.append("  ->  ").append(io.xdpemu.pcap.PacketSummary.of(s.out, 0, s.outLength));
     }
     if (s.abortReason != null) {

@@ -26,10 +26,13 @@ class BtfCommandTest {
   private static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private Path bundledBaseFile() throws Exception {
@@ -70,9 +73,17 @@ class BtfCommandTest {
     Result r = run("btf", "dump", split.toString(), "--base", base.toString());
     assertEquals(0, r.code(), r.err());
     int first = BaseBtf.bundled().typeCount();
-    assertEquals("[" + first + "] STRUCT 'mynic_metadata' size=8 vlen=2\n"
-        + "\t'hash' type_id=" + u32 + " bits_offset=0\n"
-        + "\t'ptype' type_id=" + u32 + " bits_offset=32 bitfield_size=6\n", r.out());
+    assertEquals(
+        "["
+            + first
+            + "] STRUCT 'mynic_metadata' size=8 vlen=2\n"
+            + "\t'hash' type_id="
+            + u32
+            + " bits_offset=0\n"
+            + "\t'ptype' type_id="
+            + u32
+            + " bits_offset=32 bitfield_size=6\n",
+        r.out());
     Btf reread = Btf.read(split, BaseBtf.bundled());
     assertEquals(first, reread.find("mynic_metadata", BtfKind.STRUCT));
   }
@@ -105,8 +116,10 @@ class BtfCommandTest {
       throw new AssertionError("kernel BTF and bpftool required (XDPEMU_REQUIRE_KERNEL=1)");
     }
     assumeTrue(have, "kernel BTF or /usr/sbin/bpftool absent: skipping");
-    Process p = new ProcessBuilder("/usr/sbin/bpftool", "btf", "dump", "file", vmlinux.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder("/usr/sbin/bpftool", "btf", "dump", "file", vmlinux.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor());
     Result r = run("btf", "dump", vmlinux.toString());

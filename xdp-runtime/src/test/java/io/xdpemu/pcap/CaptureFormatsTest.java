@@ -157,7 +157,8 @@ class CaptureFormatsTest {
             .bytes();
     MalformedInputException e =
         assertThrows(MalformedInputException.class, () -> Capture.of("bad.pcapng", file));
-    assertTrue(e.getMessage().startsWith("malformed pcapng file bad.pcapng: at byte offset 68"),
+    assertTrue(
+        e.getMessage().startsWith("malformed pcapng file bad.pcapng: at byte offset 68"),
         e.getMessage());
   }
 
@@ -168,7 +169,8 @@ class CaptureFormatsTest {
     b.putInt(65535).putInt(LinkType.IEEE802_11_RADIOTAP);
     UnsupportedCaptureException e =
         assertThrows(UnsupportedCaptureException.class, () -> Capture.of("wifi.pcap", b.array()));
-    assertTrue(e.getMessage().contains("link type IEEE802_11_RADIOTAP cannot be replayed"),
+    assertTrue(
+        e.getMessage().contains("link type IEEE802_11_RADIOTAP cannot be replayed"),
         e.getMessage());
   }
 
@@ -178,7 +180,8 @@ class CaptureFormatsTest {
         assertThrows(
             MalformedInputException.class,
             () -> Capture.of("junk.pcap", "this is not a capture file".getBytes()));
-    assertTrue(e.getMessage().startsWith("malformed pcap file junk.pcap: at byte offset 0: bad magic"),
+    assertTrue(
+        e.getMessage().startsWith("malformed pcap file junk.pcap: at byte offset 0: bad magic"),
         e.getMessage());
   }
 
@@ -194,6 +197,7 @@ class CaptureFormatsTest {
     byte[] b = write(true, new long[] {0}, new byte[][] {new byte[10]});
     MalformedInputException e =
         assertThrows(MalformedInputException.class, () -> Capture.of("runt.pcap", b));
-    assertTrue(e.getMessage().contains("at byte offset 24: packet 0: 10-byte frame"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("at byte offset 24: packet 0: 10-byte frame"), e.getMessage());
   }
 }

@@ -176,8 +176,7 @@ class TcpdumpCapturesTest {
 
   static void assertRefusal(MalformedInputException e, String name, int size) {
     String m = e.getMessage();
-    assertTrue(
-        m.startsWith("malformed ") || m.startsWith("unsupported capture "), "prefix: " + m);
+    assertTrue(m.startsWith("malformed ") || m.startsWith("unsupported capture "), "prefix: " + m);
     assertTrue(m.contains(name), "names the file: " + m);
     java.util.regex.Matcher o = java.util.regex.Pattern.compile("byte offset (\\d+)").matcher(m);
     assertTrue(o.find(), "names an offset: " + m);

@@ -44,17 +44,29 @@ class KernelDiffTest {
     Path pcap = root.resolve("pcaps/mixed-1k.pcap");
     List<Path> objects = new ArrayList<>();
     try (Stream<Path> s = Files.list(root.resolve("examples"))) {
-      s.filter(p -> p.getFileName().toString().matches("xdp_.*\\.o")).sorted().forEach(objects::add);
+      s.filter(p -> p.getFileName().toString().matches("xdp_.*\\.o"))
+          .sorted()
+          .forEach(objects::add);
     }
-    return objects.stream().map(o -> DynamicTest.dynamicTest(o.getFileName().toString(), () -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code = Main.run(new String[] {"diff", o.toString(), "--pcap", pcap.toString()},
-          new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8));
-      String text = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-      assertEquals(0, code, text);
-      assertEquals("1000 packets compared with the kernel: no mismatch", text.strip(), text);
-    }));
+    return objects.stream()
+        .map(
+            o ->
+                DynamicTest.dynamicTest(
+                    o.getFileName().toString(),
+                    () -> {
+                      ByteArrayOutputStream out = new ByteArrayOutputStream();
+                      ByteArrayOutputStream err = new ByteArrayOutputStream();
+                      int code =
+                          Main.run(
+                              new String[] {"diff", o.toString(), "--pcap", pcap.toString()},
+                              new PrintStream(out, true, StandardCharsets.UTF_8),
+                              new PrintStream(err, true, StandardCharsets.UTF_8));
+                      String text =
+                          out.toString(StandardCharsets.UTF_8)
+                              + err.toString(StandardCharsets.UTF_8);
+                      assertEquals(0, code, text);
+                      assertEquals(
+                          "1000 packets compared with the kernel: no mismatch", text.strip(), text);
+                    }));
   }
 }

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The emulator side of the examples/maps comparison: each object runs through the whole pipeline
  * (ELF loader, maps, linkage, interpreter) as {@code xdpemu test-run} would run it, and its return
- * value, output frame and every return code recorded in its {@code results} map must equal what
- * the running kernel produced (examples/maps/expected/NAME.json, recorded on a host with "cpus"
- * possible CPUs, which the emulator then emulates; the ebpf-vm test
- * KernelExamplesTest re-checks those files against the kernel whenever root and bpftool are there).
+ * value, output frame and every return code recorded in its {@code results} map must equal what the
+ * running kernel produced (examples/maps/expected/NAME.json, recorded on a host with "cpus"
+ * possible CPUs, which the emulator then emulates; the ebpf-vm test KernelExamplesTest re-checks
+ * those files against the kernel whenever root and bpftool are there).
  */
 class MapsExamplesDifferentialTest {
   static Path root() {
@@ -38,7 +38,8 @@ class MapsExamplesDifferentialTest {
     try (Stream<Path> s = Files.list(root().resolve("examples/maps/expected"))) {
       s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(goldens::add);
     }
-    return goldens.stream().map(g -> DynamicTest.dynamicTest(g.getFileName().toString(), () -> runOne(g)));
+    return goldens.stream()
+        .map(g -> DynamicTest.dynamicTest(g.getFileName().toString(), () -> runOne(g)));
   }
 
   private static void runOne(Path golden) {
@@ -55,12 +56,16 @@ class MapsExamplesDifferentialTest {
       // bpf_loop / bpf_for_each_map_elem need the engine to install ExecutionContext.callbacks;
       // until it does, the comparison for that example cannot run (the helper semantics are
       // pinned by KernelParityTest with a test invoker).
-      Assumptions.assumeFalse(e.getMessage().contains("cannot call back"),
+      Assumptions.assumeFalse(
+          e.getMessage().contains("cannot call back"),
           name + ": skipped, the engine does not implement ExecutionContext.callbacks yet");
       throw e;
     }
     assertEquals(g.get("retval").asLong(), r.retval(), name + ": return value");
-    assertEquals(g.get("data_out").asString(), HexFormat.of().formatHex(r.dataOut()), name + ": output frame");
+    assertEquals(
+        g.get("data_out").asString(),
+        HexFormat.of().formatHex(r.dataOut()),
+        name + ": output frame");
     BpfMap results = loaded.maps().byName("results");
     long[] actual = new long[32];
     for (int i = 0; i < 32; i++) {

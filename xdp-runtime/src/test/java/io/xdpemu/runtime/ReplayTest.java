@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The replay engine with a stand-in program written in Java (the real engines are tested by their
- * own suites): IPv4/UDP is bounced (MACs swapped, XDP_TX), ARP dropped, IPv6 passed, 802.1Q
- * frames trap, everything else is redirected to ifindex 5.
+ * own suites): IPv4/UDP is bounced (MACs swapped, XDP_TX), ARP dropped, IPv6 passed, 802.1Q frames
+ * trap, everything else is redirected to ifindex 5.
  */
 class ReplayTest {
   @TempDir static Path tmp;
@@ -70,8 +70,13 @@ class ReplayTest {
 
   static ReplayStats replay(int queues, Path out, boolean trace) {
     Attachment att = new Attachment(new PlainRxPath(queues, 1), ReplayTest::program, "test");
-    return ReplayRun.run(att, q -> new ExecutionContext(new RegionRegistry()), null,
-        new ReplayRun.Options(List.of(capture), out, trace, List.of(), 128, false), "stand-in", null);
+    return ReplayRun.run(
+        att,
+        q -> new ExecutionContext(new RegionRegistry()),
+        null,
+        new ReplayRun.Options(List.of(capture), out, trace, List.of(), 128, false),
+        "stand-in",
+        null);
   }
 
   static byte[] read(Path p) throws Exception {
@@ -90,12 +95,15 @@ class ReplayTest {
       assertArrayEquals(read(one.resolve(f)), read(four.resolve(f)), f + " 1 vs 4 queues");
       assertArrayEquals(read(four.resolve(f)), read(fourAgain.resolve(f)), f + " repeated");
     }
-    assertArrayEquals(read(four.resolve("packets.jsonl")), read(fourAgain.resolve("packets.jsonl")));
+    assertArrayEquals(
+        read(four.resolve("packets.jsonl")), read(fourAgain.resolve("packets.jsonl")));
     String a = Files.readString(four.resolve("summary.json")).replaceAll("\"elapsed_ns\":\\d+", "");
-    String b = Files.readString(fourAgain.resolve("summary.json")).replaceAll("\"elapsed_ns\":\\d+", "");
+    String b =
+        Files.readString(fourAgain.resolve("summary.json")).replaceAll("\"elapsed_ns\":\\d+", "");
     assertEquals(a, b);
     for (int q = 0; q < 4; q++) {
-      assertTrue(s4.queuePackets(q) > 300, "RSS spreads: queue " + q + " got " + s4.queuePackets(q));
+      assertTrue(
+          s4.queuePackets(q) > 300, "RSS spreads: queue " + q + " got " + s4.queuePackets(q));
     }
   }
 
@@ -109,19 +117,27 @@ class ReplayTest {
       sum += s.actionPackets(a);
     }
     assertEquals(3000, sum);
-    assertEquals(s.actionPackets(XdpAction.PASS), Capture.open(out.resolve("pass.pcap")).packetCount());
+    assertEquals(
+        s.actionPackets(XdpAction.PASS), Capture.open(out.resolve("pass.pcap")).packetCount());
     assertEquals(s.actionPackets(XdpAction.TX), Capture.open(out.resolve("tx.pcap")).packetCount());
-    assertEquals(s.actionPackets(XdpAction.REDIRECT),
+    assertEquals(
+        s.actionPackets(XdpAction.REDIRECT),
         Capture.open(out.resolve("redirect-5.pcap")).packetCount());
     assertTrue(s.invalidActions() > 0);
-    assertTrue(s.firstAborts().stream().anyMatch(x -> x.pc() == 7 && x.reason().contains("stand-in trap")));
+    assertTrue(
+        s.firstAborts().stream()
+            .anyMatch(x -> x.pc() == 7 && x.reason().contains("stand-in trap")));
     List<String> lines = Files.readAllLines(out.resolve("packets.jsonl"));
     assertEquals(3000, lines.size());
     for (int i = 0; i < lines.size(); i++) {
       assertTrue(lines.get(i).startsWith("{\"index\":" + i + ",\"queue\":"), lines.get(i));
     }
-    assertTrue(lines.stream().anyMatch(l -> l.contains("\"verdict\":\"XDP_REDIRECT\",\"retval\":4")
-        && l.endsWith("\"redirect\":{\"ifindex\":5}}")));
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.contains("\"verdict\":\"XDP_REDIRECT\",\"retval\":4")
+                        && l.endsWith("\"redirect\":{\"ifindex\":5}}")));
     try (Stream<Path> files = Files.list(out)) {
       assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".partial")));
     }
@@ -155,17 +171,28 @@ class ReplayTest {
   void firmwareSwapAppliesAtThePacketIndexOrIsRefused() throws Exception {
     Attachment att = new Attachment(new PlainRxPath(2, 1), ReplayTest::program, "v1");
     Attachment dropAll = new Attachment(new PlainRxPath(2, 1), ctx -> XdpAction.DROP, "v2");
-    List<FirmwareSwap> swaps = List.of(
-        new FirmwareSwap(1000, "v2.json", () -> dropAll),
-        new FirmwareSwap(2000, "broken.json", () -> {
-          throw new io.xdpemu.ebpf.ProgramRejectedException("CO-RE relocation failed");
-        }));
+    List<FirmwareSwap> swaps =
+        List.of(
+            new FirmwareSwap(1000, "v2.json", () -> dropAll),
+            new FirmwareSwap(
+                2000,
+                "broken.json",
+                () -> {
+                  throw new io.xdpemu.ebpf.ProgramRejectedException("CO-RE relocation failed");
+                }));
     Path out = tmp.resolve("swap");
-    ReplayStats s = ReplayRun.run(att, q -> new ExecutionContext(new RegionRegistry()), null,
-        new ReplayRun.Options(List.of(capture), out, true, swaps, 256, false), "p", null);
+    ReplayStats s =
+        ReplayRun.run(
+            att,
+            q -> new ExecutionContext(new RegionRegistry()),
+            null,
+            new ReplayRun.Options(List.of(capture), out, true, swaps, 256, false),
+            "p",
+            null);
     List<String> lines = Files.readAllLines(out.resolve("packets.jsonl"));
     assertTrue(lines.subList(0, 1000).stream().anyMatch(l -> !l.contains("XDP_DROP")));
-    assertTrue(lines.subList(1000, 3000).stream().allMatch(l -> l.contains("\"verdict\":\"XDP_DROP\"")));
+    assertTrue(
+        lines.subList(1000, 3000).stream().allMatch(l -> l.contains("\"verdict\":\"XDP_DROP\"")));
     assertEquals(2, s.swaps().size());
     assertTrue(s.swaps().get(0).applied());
     assertFalse(s.swaps().get(1).applied());
@@ -198,26 +225,34 @@ class ReplayTest {
       }
     }
     Path out = tmp.resolve("alloc-out");
-    XdpRunner bounceUdp = ctx -> {
-      XdpBuff x = ctx.xdp();
-      return x.frame[x.data + 23] == 17 ? XdpAction.TX : XdpAction.PASS;
-    };
+    XdpRunner bounceUdp =
+        ctx -> {
+          XdpBuff x = ctx.xdp();
+          return x.frame[x.data + 23] == 17 ? XdpAction.TX : XdpAction.PASS;
+        };
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long[] bytes = new long[2];
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < 2; i++) {
         Attachment att = new Attachment(new PlainRxPath(1, 1), bounceUdp, "alloc");
-        ReplayRun.Options o = new ReplayRun.Options(List.of(i == 0 ? small : big), out, false,
-            List.of(), 256, false);
+        ReplayRun.Options o =
+            new ReplayRun.Options(List.of(i == 0 ? small : big), out, false, List.of(), 256, false);
         long before = mx.getCurrentThreadAllocatedBytes();
         ReplayRun.run(att, q -> new ExecutionContext(new RegionRegistry()), null, o, "p", null);
         bytes[i] = mx.getCurrentThreadAllocatedBytes() - before;
       }
     }
     long perPacket = (bytes[1] - bytes[0]) / 6000;
-    assertTrue(perPacket < 8, "allocated " + perPacket + " bytes per packet (" + bytes[0] + " for 6k, "
-        + bytes[1] + " for 12k)");
+    assertTrue(
+        perPacket < 8,
+        "allocated "
+            + perPacket
+            + " bytes per packet ("
+            + bytes[0]
+            + " for 6k, "
+            + bytes[1]
+            + " for 12k)");
   }
 
   /** The in-memory entry point the benchmarks use: passes accumulate, threads survive a pass. */
@@ -225,8 +260,15 @@ class ReplayTest {
   void inMemoryReplayCanBeRepeatedAndCountsEveryPass() throws Exception {
     Capture cap = Capture.of("mixed", Files.readAllBytes(capture));
     ReplayStats once = replay(2, null, false);
-    Replay r = new Replay(new Attachment(new PlainRxPath(2, 1), ReplayTest::program, "mem"),
-        q -> new ExecutionContext(new RegionRegistry()), null, false, List.of(), 128, false);
+    Replay r =
+        new Replay(
+            new Attachment(new PlainRxPath(2, 1), ReplayTest::program, "mem"),
+            q -> new ExecutionContext(new RegionRegistry()),
+            null,
+            false,
+            List.of(),
+            128,
+            false);
     r.replay(List.of(cap));
     ReplayStats twice = r.replay(List.of(cap, cap));
     r.close();
@@ -252,30 +294,48 @@ class ReplayTest {
     assertEquals(0, dev.update(le(0), le(7), 0));
     assertEquals(0, cpu.update(le(1), le(128), 0));
     assertEquals(0, xsk.update(le(0), le(3), 0));
-    XdpRunner prog = ctx -> {
-      XdpBuff x = ctx.xdp();
-      int last = x.frame[x.end - 1] & 3;
-      io.xdpemu.ebpf.maps.BpfMap m = last == 0 ? dev : last == 1 ? cpu : xsk;
-      ctx.redirectMapHandle = m.handle();
-      ctx.redirectKey = last == 1 ? 1 : last == 3 ? 5 : 0; // key 5 of the xskmap is empty
-      return XdpAction.REDIRECT;
-    };
+    XdpRunner prog =
+        ctx -> {
+          XdpBuff x = ctx.xdp();
+          int last = x.frame[x.end - 1] & 3;
+          io.xdpemu.ebpf.maps.BpfMap m = last == 0 ? dev : last == 1 ? cpu : xsk;
+          ctx.redirectMapHandle = m.handle();
+          ctx.redirectKey = last == 1 ? 1 : last == 3 ? 5 : 0; // key 5 of the xskmap is empty
+          return XdpAction.REDIRECT;
+        };
     Path out = tmp.resolve("redirect-maps");
-    ReplayStats s = ReplayRun.run(new Attachment(new PlainRxPath(1, 1), prog, "r"),
-        q -> new ExecutionContext(regions), maps,
-        new ReplayRun.Options(List.of(capture), out, true, List.of(), 256, false), "r", null);
+    ReplayStats s =
+        ReplayRun.run(
+            new Attachment(new PlainRxPath(1, 1), prog, "r"),
+            q -> new ExecutionContext(regions),
+            maps,
+            new ReplayRun.Options(List.of(capture), out, true, List.of(), 256, false),
+            "r",
+            null);
     long dev7 = Capture.open(out.resolve("redirect-7.pcap")).packetCount();
     long cpu1 = Capture.open(out.resolve("redirect-cpu1.pcap")).packetCount();
     long xsk0 = Capture.open(out.resolve("redirect-xsk0.pcap")).packetCount();
     assertEquals(3000, dev7 + cpu1 + xsk0 + s.redirectErrors());
     assertTrue(dev7 > 0 && cpu1 > 0 && xsk0 > 0 && s.redirectErrors() > 0);
     List<String> lines = Files.readAllLines(out.resolve("packets.jsonl"));
-    assertTrue(lines.stream().anyMatch(l -> l.endsWith(
-        "\"redirect\":{\"map\":\"tx_port\",\"type\":\"devmap\",\"key\":0,\"ifindex\":7}}")));
-    assertTrue(lines.stream().anyMatch(l -> l.endsWith(
-        "\"redirect\":{\"map\":\"cpus\",\"type\":\"cpumap\",\"key\":1,\"cpu\":1}}")));
-    assertTrue(lines.stream().anyMatch(l -> l.endsWith(
-        "\"redirect\":{\"map\":\"xsks\",\"type\":\"xskmap\",\"key\":5,\"error\":-2}}")));
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.endsWith(
+                        "\"redirect\":{\"map\":\"tx_port\",\"type\":\"devmap\",\"key\":0,\"ifindex\":7}}")));
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.endsWith(
+                        "\"redirect\":{\"map\":\"cpus\",\"type\":\"cpumap\",\"key\":1,\"cpu\":1}}")));
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.endsWith(
+                        "\"redirect\":{\"map\":\"xsks\",\"type\":\"xskmap\",\"key\":5,\"error\":-2}}")));
   }
 
   /** BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS: one copy per device except the ingress one (1). */
@@ -287,20 +347,27 @@ class ReplayTest {
     assertEquals(0, dev.update(le(0), le(7), 0));
     assertEquals(0, dev.update(le(1), le(1), 0));
     assertEquals(0, dev.update(le(2), le(9), 0));
-    XdpRunner prog = ctx -> {
-      ctx.redirectMapHandle = dev.handle();
-      ctx.redirectFlags = (1L << 3) | (1L << 4);
-      return XdpAction.REDIRECT;
-    };
+    XdpRunner prog =
+        ctx -> {
+          ctx.redirectMapHandle = dev.handle();
+          ctx.redirectFlags = (1L << 3) | (1L << 4);
+          return XdpAction.REDIRECT;
+        };
     Path out = tmp.resolve("broadcast");
-    ReplayRun.run(new Attachment(new PlainRxPath(1, 1), prog, "b"),
-        q -> new ExecutionContext(regions), maps,
-        new ReplayRun.Options(List.of(capture), out, true, List.of(), 256, false), "b", null);
+    ReplayRun.run(
+        new Attachment(new PlainRxPath(1, 1), prog, "b"),
+        q -> new ExecutionContext(regions),
+        maps,
+        new ReplayRun.Options(List.of(capture), out, true, List.of(), 256, false),
+        "b",
+        null);
     assertEquals(3000, Capture.open(out.resolve("redirect-7.pcap")).packetCount());
     assertEquals(3000, Capture.open(out.resolve("redirect-9.pcap")).packetCount());
     assertFalse(Files.exists(out.resolve("redirect-1.pcap")));
-    assertTrue(Files.readAllLines(out.resolve("packets.jsonl")).get(0).endsWith(
-        "\"redirect\":{\"map\":\"ports\",\"type\":\"devmap\",\"broadcast\":[7,9]}}"));
+    assertTrue(
+        Files.readAllLines(out.resolve("packets.jsonl"))
+            .get(0)
+            .endsWith("\"redirect\":{\"map\":\"ports\",\"type\":\"devmap\",\"broadcast\":[7,9]}}"));
   }
 
   static io.xdpemu.ebpf.maps.MapDefinition redirectMap(String name, int type) {
@@ -323,9 +390,14 @@ class ReplayTest {
       w.write(1, big, 0, 60);
       w.write(2, big, 0, big.length);
     }
-    ReplayStats s = ReplayRun.run(new Attachment(new PlainRxPath(1, 1), ctx -> XdpAction.PASS, "j"),
-        q -> new ExecutionContext(new RegionRegistry()), null,
-        new ReplayRun.Options(List.of(jumbo), null, false, List.of(), 16, false), "j", null);
+    ReplayStats s =
+        ReplayRun.run(
+            new Attachment(new PlainRxPath(1, 1), ctx -> XdpAction.PASS, "j"),
+            q -> new ExecutionContext(new RegionRegistry()),
+            null,
+            new ReplayRun.Options(List.of(jumbo), null, false, List.of(), 16, false),
+            "j",
+            null);
     assertEquals(1, s.actionPackets(XdpAction.PASS));
     assertEquals(1, s.actionPackets(XdpAction.DROP));
     assertEquals(1, s.nicDrops());

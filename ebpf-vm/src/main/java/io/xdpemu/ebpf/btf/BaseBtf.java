@@ -9,9 +9,9 @@ import java.nio.file.Path;
 /**
  * The base (kernel) BTF that CO-RE relocates against and that NIC split BTF sits on: an explicit
  * file ({@code --vmlinux}), else the running kernel's {@code /sys/kernel/btf/vmlinux} when
- * readable, else the bundled subset {@code base-vmlinux.btf} (see BASE_BTF.md next to it and
- * {@link BaseBtfGenerator}). The bundled base has the layouts of a real 6.18 kernel but its own,
- * dense type ids, so {@code bpf_core_type_id_kernel} answers differ from a real vmlinux.
+ * readable, else the bundled subset {@code base-vmlinux.btf} (see BASE_BTF.md next to it and {@link
+ * BaseBtfGenerator}). The bundled base has the layouts of a real 6.18 kernel but its own, dense
+ * type ids, so {@code bpf_core_type_id_kernel} answers differ from a real vmlinux.
  */
 public final class BaseBtf {
   private BaseBtf() {}
@@ -46,13 +46,13 @@ public final class BaseBtf {
     if (bundled == null) {
       try (InputStream in = BaseBtf.class.getResourceAsStream(BUNDLED_RESOURCE)) {
         if (in == null) {
-          throw new MalformedInputException("malformed build: bundled " + BUNDLED_RESOURCE
-              + " missing from the classpath");
+          throw new MalformedInputException(
+              "malformed build: bundled " + BUNDLED_RESOURCE + " missing from the classpath");
         }
         bundled = BtfReader.read(in.readAllBytes(), null, "bundled " + BUNDLED_RESOURCE);
       } catch (IOException e) {
-        throw new MalformedInputException("malformed build: cannot read bundled "
-            + BUNDLED_RESOURCE + ": " + e.getMessage(), e);
+        throw new MalformedInputException(
+            "malformed build: cannot read bundled " + BUNDLED_RESOURCE + ": " + e.getMessage(), e);
       }
     }
     return bundled;

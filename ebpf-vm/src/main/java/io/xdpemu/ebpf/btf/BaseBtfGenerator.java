@@ -203,7 +203,14 @@ public final class BaseBtfGenerator {
     Btf base = extract(vmlinux, System.err);
     byte[] bytes = base.toBytes();
     Files.write(Path.of(args[1]), bytes);
-    System.err.println("base BTF: " + (base.typeCount() - 1) + " types of "
-        + (vmlinux.typeCount() - 1) + ", " + bytes.length + " bytes -> " + args[1]);
+    System.err.println(
+        "base BTF: "
+            + (base.typeCount() - 1)
+            + " types of "
+            + (vmlinux.typeCount() - 1)
+            + ", "
+            + bytes.length
+            + " bytes -> "
+            + args[1]);
   }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * One BTF object: standalone (ids from 1, strings from offset 0) or split on a {@link #base()},
- * in which case type ids continue at {@code base.typeCount()} and string offsets at {@code
+ * One BTF object: standalone (ids from 1, strings from offset 0) or split on a {@link #base()}, in
+ * which case type ids continue at {@code base.typeCount()} and string offsets at {@code
  * base.stringsEnd()} (libbpf btf.c {@code start_id}/{@code start_str_off}; kernel commit
  * 951bb64621b8). Lookups by id and string offset transparently fall through to the base.
  *
@@ -76,10 +76,10 @@ public final class Btf {
   }
 
   /**
-   * Reads a file that may be standalone or split on {@code base} (the {@code --btf FILE} case;
-   * raw BTF carries no flag saying which). Split BTF is recognised by a string section that does
-   * not start with the empty string (pahole's and ours never do), or, failing that, by refusing
-   * to parse standalone (type ids or string offsets beyond its own sections) while parsing split.
+   * Reads a file that may be standalone or split on {@code base} (the {@code --btf FILE} case; raw
+   * BTF carries no flag saying which). Split BTF is recognised by a string section that does not
+   * start with the empty string (pahole's and ours never do), or, failing that, by refusing to
+   * parse standalone (type ids or string offsets beyond its own sections) while parsing split.
    */
   public static Btf readStandaloneOrSplit(Path file, Btf base) {
     byte[] data;
@@ -286,8 +286,8 @@ public final class Btf {
   }
 
   /**
-   * Name index of this object's own types of one kind, built on first use of that kind: CO-RE
-   * asks for structs, enums and typedefs, so the 56k FUNCs of vmlinux are only indexed when asked.
+   * Name index of this object's own types of one kind, built on first use of that kind: CO-RE asks
+   * for structs, enums and typedefs, so the 56k FUNCs of vmlinux are only indexed when asked.
    */
   private Map<String, int[]> ownIndex(BtfKind kind) {
     Map<String, int[]> index = nameIndex.get(kind.ordinal());
@@ -355,8 +355,8 @@ public final class Btf {
   }
 
   /**
-   * Finds a member of composite {@code compositeId} by name, descending into anonymous
-   * struct/union members as C does; returns its path with absolute bit offset, or null.
+   * Finds a member of composite {@code compositeId} by name, descending into anonymous struct/union
+   * members as C does; returns its path with absolute bit offset, or null.
    */
   public MemberPath findMember(int compositeId, String name) {
     return BtfLayout.findMember(this, resolve(compositeId), name, 0);
@@ -376,7 +376,13 @@ public final class Btf {
 
   @Override
   public String toString() {
-    return "Btf[" + source + ", ids " + firstId + ".." + (typeCount() - 1)
-        + (base != null ? ", split" : "") + "]";
+    return "Btf["
+        + source
+        + ", ids "
+        + firstId
+        + ".."
+        + (typeCount() - 1)
+        + (base != null ? ", split" : "")
+        + "]";
   }
 }

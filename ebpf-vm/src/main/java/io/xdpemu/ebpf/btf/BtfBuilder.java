@@ -6,13 +6,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds BTF programmatically, standalone or split on a base (what the NIC model uses to export
- * its metadata layout like a driver's module BTF). Modelled on libbpf's writer API: {@code
- * addStruct} then {@code addField} for each member (applies to the last struct/union added), the
- * same for enums ({@code addEnumValue}), function prototypes ({@code addParam}) and data sections
- * ({@code addVarSecinfo}). Ids are handed out in order, so a type may refer to an id that will be
- * added later ({@link #nextId()}), which is how cycles are built. Strings are deduplicated, and for
- * split BTF taken from the base when it has them.
+ * Builds BTF programmatically, standalone or split on a base (what the NIC model uses to export its
+ * metadata layout like a driver's module BTF). Modelled on libbpf's writer API: {@code addStruct}
+ * then {@code addField} for each member (applies to the last struct/union added), the same for
+ * enums ({@code addEnumValue}), function prototypes ({@code addParam}) and data sections ({@code
+ * addVarSecinfo}). Ids are handed out in order, so a type may refer to an id that will be added
+ * later ({@link #nextId()}), which is how cycles are built. Strings are deduplicated, and for split
+ * BTF taken from the base when it has them.
  *
  * <pre>{@code
  * BtfBuilder b = BtfBuilder.splitOn(vmlinux);
@@ -247,8 +247,8 @@ public final class BtfBuilder {
   }
 
   /**
-   * Copies a type record from {@code src}, re-adding its strings here and mapping every type id
-   * it refers to through {@code remap} (for extracting a subset of a BTF with new ids).
+   * Copies a type record from {@code src}, re-adding its strings here and mapping every type id it
+   * refers to through {@code remap} (for extracting a subset of a BTF with new ids).
    */
   public int addCopy(Btf src, int id, java.util.function.IntUnaryOperator remap) {
     RawType r = src.raw(id);
@@ -297,8 +297,8 @@ public final class BtfBuilder {
           sizeOrType = remap.applyAsInt(sizeOrType);
         }
     }
-    Pending p = new Pending(name(src.string(r.nameOff())), r.kindNumber(), r.kindFlag(),
-        sizeOrType, d);
+    Pending p =
+        new Pending(name(src.string(r.nameOff())), r.kindNumber(), r.kindFlag(), sizeOrType, d);
     p.vlen = r.vlen();
     return add(p);
   }
@@ -312,10 +312,15 @@ public final class BtfBuilder {
       typeLen += raw[i].byteSize();
     }
     byte[] str = strings.toByteArray();
-    Btf btf = new Btf(base, BtfHeader.classic(typeLen, str.length), raw, str, new byte[0],
-        "built BTF");
-    new BtfValidator(btf, (off, what) -> new MalformedInputException("malformed built BTF: "
-        + what + " (at byte offset " + off + ")"), BtfHeader.CLASSIC_LEN).validate();
+    Btf btf =
+        new Btf(base, BtfHeader.classic(typeLen, str.length), raw, str, new byte[0], "built BTF");
+    new BtfValidator(
+            btf,
+            (off, what) ->
+                new MalformedInputException(
+                    "malformed built BTF: " + what + " (at byte offset " + off + ")"),
+            BtfHeader.CLASSIC_LEN)
+        .validate();
     return btf;
   }
 

@@ -5,11 +5,11 @@ import io.xdpemu.ebpf.MalformedInputException;
 /**
  * BTF to compilable C, the algorithm of libbpf's btf_dump.c ({@code btf_dump__dump_type}) so the
  * output matches {@code bpftool btf dump file X format c}: types are topologically ordered with
- * strong (embedding) and weak (through a named pointer target) links ({@code
- * btf_dump_order_type}), then emitted with forward declarations only where a cycle needs one
- * ({@code btf_dump_emit_type}); anonymous structs/unions/enums are written inline, duplicate names
- * get a {@code ___N} suffix, packed structs and padding are reconstructed from offsets. The C
- * declarator syntax (pointers, arrays, function pointers, modifiers) lives in {@link CDeclWriter}.
+ * strong (embedding) and weak (through a named pointer target) links ({@code btf_dump_order_type}),
+ * then emitted with forward declarations only where a cycle needs one ({@code btf_dump_emit_type});
+ * anonymous structs/unions/enums are written inline, duplicate names get a {@code ___N} suffix,
+ * packed structs and padding are reconstructed from offsets. The C declarator syntax (pointers,
+ * arrays, function pointers, modifiers) lives in {@link CDeclWriter}.
  */
 public final class BtfCDump {
   static final int NOT_ORDERED = 0;
@@ -49,8 +49,12 @@ public final class BtfCDump {
   }
 
   MalformedInputException cycle(int id) {
-    return new MalformedInputException("malformed BTF " + btf.source() + ": type [" + id
-        + "] is part of a reference cycle that C cannot express");
+    return new MalformedInputException(
+        "malformed BTF "
+            + btf.source()
+            + ": type ["
+            + id
+            + "] is part of a reference cycle that C cannot express");
   }
 
   void leave() {
@@ -89,24 +93,32 @@ public final class BtfCDump {
   public static String dumpHeader(Btf btf) {
     String[] result = new String[1];
     Throwable[] failure = new Throwable[1];
-    Thread t = new Thread(null, () -> {
-      try {
-        BtfCDump d = new BtfCDump(btf);
-        d.out.append("#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n")
-            .append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n")
-            .append("#pragma clang attribute push (__attribute__((preserve_access_index)),"
-                + " apply_to = record)\n")
-            .append("#endif\n\n");
-        for (int id = 1; id < btf.typeCount(); id++) {
-          d.dumpType(id);
-        }
-        d.out.append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n")
-            .append("#endif\n\n#endif /* __VMLINUX_H__ */\n");
-        result[0] = d.out.toString();
-      } catch (RuntimeException | Error e) {
-        failure[0] = e;
-      }
-    }, "btf-c-dump", STACK_BYTES);
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                BtfCDump d = new BtfCDump(btf);
+                d.out
+                    .append("#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n")
+                    .append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n")
+                    .append(
+                        "#pragma clang attribute push (__attribute__((preserve_access_index)),"
+                            + " apply_to = record)\n")
+                    .append("#endif\n\n");
+                for (int id = 1; id < btf.typeCount(); id++) {
+                  d.dumpType(id);
+                }
+                d.out
+                    .append("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n")
+                    .append("#endif\n\n#endif /* __VMLINUX_H__ */\n");
+                result[0] = d.out.toString();
+              } catch (RuntimeException | Error e) {
+                failure[0] = e;
+              }
+            },
+            "btf-c-dump",
+            STACK_BYTES);
     runToCompletion(t, failure);
     return result[0];
   }
@@ -119,17 +131,22 @@ public final class BtfCDump {
   public static String dumpOwnTypes(Btf btf) {
     String[] result = new String[1];
     Throwable[] failure = new Throwable[1];
-    Thread t = new Thread(null, () -> {
-      try {
-        BtfCDump d = new BtfCDump(btf);
-        for (int id = btf.firstId(); id < btf.typeCount(); id++) {
-          d.dumpType(id);
-        }
-        result[0] = d.out.toString();
-      } catch (RuntimeException | Error e) {
-        failure[0] = e;
-      }
-    }, "btf-c-dump", STACK_BYTES);
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                BtfCDump d = new BtfCDump(btf);
+                for (int id = btf.firstId(); id < btf.typeCount(); id++) {
+                  d.dumpType(id);
+                }
+                result[0] = d.out.toString();
+              } catch (RuntimeException | Error e) {
+                failure[0] = e;
+              }
+            },
+            "btf-c-dump",
+            STACK_BYTES);
     runToCompletion(t, failure);
     return result[0];
   }

@@ -3,10 +3,10 @@ package io.xdpemu.ebpf.btf;
 import java.util.List;
 
 /**
- * The decoded .BTF.ext section of a BPF object: per ELF section, func_info, line_info and
- * core_relo records (libbpf btf.c {@code btf_ext__new}). Offsets ({@code insnOff}) are BYTE
- * offsets from the start of the ELF section, not instruction indices, and not from the program
- * start (several programs can share a section). Strings come from the object's .BTF.
+ * The decoded .BTF.ext section of a BPF object: per ELF section, func_info, line_info and core_relo
+ * records (libbpf btf.c {@code btf_ext__new}). Offsets ({@code insnOff}) are BYTE offsets from the
+ * start of the ELF section, not instruction indices, and not from the program start (several
+ * programs can share a section). Strings come from the object's .BTF.
  *
  * <pre>
  *  btf_ext_header: u16 magic EB9F | u8 version 1 | u8 flags | u32 hdr_len
@@ -57,8 +57,8 @@ public record BtfExt(
 
     /**
      * The comment bpftool's {@code prog dump xlated} prints before the instruction ({@code
-     * btf_dump_linfo_plain} with prefix "; "): the left-trimmed source line, and with {@code
-     * linum} " [file:F line_num:L line_col:C]".
+     * btf_dump_linfo_plain} with prefix "; "): the left-trimmed source line, and with {@code linum}
+     * " [file:F line_num:L line_col:C]".
      */
     public String bpftoolComment(boolean linum) {
       int i = 0;
@@ -87,9 +87,19 @@ public record BtfExt(
 
   /** Indexed by {@code enum bpf_core_relo_kind} (uapi linux/bpf.h). */
   public static final String[] KIND_NAMES = {
-    "byte_off", "byte_sz", "field_exists", "signed", "lshift_u64", "rshift_u64",
-    "local_type_id", "target_type_id", "type_exists", "type_size", "enumval_exists",
-    "enumval_value", "type_matches",
+    "byte_off",
+    "byte_sz",
+    "field_exists",
+    "signed",
+    "lshift_u64",
+    "rshift_u64",
+    "local_type_id",
+    "target_type_id",
+    "type_exists",
+    "type_size",
+    "enumval_exists",
+    "enumval_value",
+    "type_matches",
   };
 
   /** Parses {@code ext} against the object's {@code btf}; see {@link BtfExtReader}. */

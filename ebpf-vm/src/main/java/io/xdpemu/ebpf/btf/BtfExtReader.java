@@ -8,10 +8,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Parses .BTF.ext as libbpf's {@code btf_ext__new} / {@code btf_ext_setup_info} do: honours
- * {@code hdr_len} (core_relo only when it is at least 32), takes each block's {@code rec_size}
- * from the file (at least the known record size, a multiple of 4), and checks every section header
- * and record lies inside its block and every string/type it names exists in the object's .BTF.
+ * Parses .BTF.ext as libbpf's {@code btf_ext__new} / {@code btf_ext_setup_info} do: honours {@code
+ * hdr_len} (core_relo only when it is at least 32), takes each block's {@code rec_size} from the
+ * file (at least the known record size, a multiple of 4), and checks every section header and
+ * record lies inside its block and every string/type it names exists in the object's .BTF.
  */
 final class BtfExtReader {
   private static final int MIN_HDR_LEN = 24;
@@ -64,41 +64,66 @@ final class BtfExtReader {
       throw error(4, "hdr_len " + Integer.toUnsignedString(hdrLen) + " is invalid (min 24)");
     }
     if (Integer.toUnsignedLong(hdrLen) > data.length) {
-      throw error(data.length, "truncated header: hdr_len " + hdrLen + " but only "
-          + data.length + " bytes");
+      throw error(
+          data.length,
+          "truncated header: hdr_len " + hdrLen + " but only " + data.length + " bytes");
     }
     int[] funcRec = new int[1];
     int[] lineRec = new int[1];
     int[] coreRec = new int[1];
     List<BtfExt.Section<BtfExt.FuncInfo>> funcs =
-        block(hdrLen, 8, "func_info", 8, funcRec, (at, off) -> {
-          int insnOff = buf.getInt(at);
-          int typeId = buf.getInt(at + 4);
-          checkType(typeId, off + 4, "func_info");
-          if (btf.kind(typeId) != BtfKind.FUNC) {
-            throw error(off + 4, "func_info type id " + typeId + " is not a FUNC");
-          }
-          return new BtfExt.FuncInfo(insnOff, typeId);
-        });
+        block(
+            hdrLen,
+            8,
+            "func_info",
+            8,
+            funcRec,
+            (at, off) -> {
+              int insnOff = buf.getInt(at);
+              int typeId = buf.getInt(at + 4);
+              checkType(typeId, off + 4, "func_info");
+              if (btf.kind(typeId) != BtfKind.FUNC) {
+                throw error(off + 4, "func_info type id " + typeId + " is not a FUNC");
+              }
+              return new BtfExt.FuncInfo(insnOff, typeId);
+            });
     List<BtfExt.Section<BtfExt.LineInfo>> lines =
-        block(hdrLen, 16, "line_info", 16, lineRec, (at, off) -> {
-          int lineCol = buf.getInt(at + 12);
-          return new BtfExt.LineInfo(buf.getInt(at), string(buf.getInt(at + 4), off + 4),
-              string(buf.getInt(at + 8), off + 8), lineCol >>> 10, lineCol & 0x3ff);
-        });
+        block(
+            hdrLen,
+            16,
+            "line_info",
+            16,
+            lineRec,
+            (at, off) -> {
+              int lineCol = buf.getInt(at + 12);
+              return new BtfExt.LineInfo(
+                  buf.getInt(at),
+                  string(buf.getInt(at + 4), off + 4),
+                  string(buf.getInt(at + 8), off + 8),
+                  lineCol >>> 10,
+                  lineCol & 0x3ff);
+            });
     List<BtfExt.Section<BtfExt.CoreRelo>> relos = List.of();
     if (hdrLen >= CORE_HDR_LEN) {
-      relos = block(hdrLen, 24, "core_relo", 16, coreRec, (at, off) -> {
-        int typeId = buf.getInt(at + 4);
-        checkType(typeId, off + 4, "core_relo");
-        int accessOff = buf.getInt(at + 8);
-        int kind = buf.getInt(at + 12);
-        if (kind < 0 || kind >= BtfExt.KIND_NAMES.length) {
-          throw error(off + 12, "core_relo has unknown kind " + Integer.toUnsignedString(kind));
-        }
-        return new BtfExt.CoreRelo(buf.getInt(at), typeId, accessOff, string(accessOff, off + 8),
-            kind);
-      });
+      relos =
+          block(
+              hdrLen,
+              24,
+              "core_relo",
+              16,
+              coreRec,
+              (at, off) -> {
+                int typeId = buf.getInt(at + 4);
+                checkType(typeId, off + 4, "core_relo");
+                int accessOff = buf.getInt(at + 8);
+                int kind = buf.getInt(at + 12);
+                if (kind < 0 || kind >= BtfExt.KIND_NAMES.length) {
+                  throw error(
+                      off + 12, "core_relo has unknown kind " + Integer.toUnsignedString(kind));
+                }
+                return new BtfExt.CoreRelo(
+                    buf.getInt(at), typeId, accessOff, string(accessOff, off + 8), kind);
+              });
     }
     return new BtfExt(hdrLen, funcRec[0], lineRec[0], coreRec[0], funcs, lines, relos);
   }
@@ -111,15 +136,25 @@ final class BtfExtReader {
 
   private String string(int off, long at) {
     if (!btf.hasString(off)) {
-      throw error(at, "string offset " + Integer.toUnsignedString(off)
-          + " outside the .BTF string section (size " + btf.stringsEnd() + ")");
+      throw error(
+          at,
+          "string offset "
+              + Integer.toUnsignedString(off)
+              + " outside the .BTF string section (size "
+              + btf.stringsEnd()
+              + ")");
     }
     return btf.string(off);
   }
 
   /** One info block: {@code u32 rec_size} then {@code {sec_name_off, num_info, records}}*. */
-  private <T> List<BtfExt.Section<T>> block(int hdrLen, int fieldAt, String name, int minRec,
-      int[] recSizeOut, RecordDecoder<T> decoder) {
+  private <T> List<BtfExt.Section<T>> block(
+      int hdrLen,
+      int fieldAt,
+      String name,
+      int minRec,
+      int[] recSizeOut,
+      RecordDecoder<T> decoder) {
     long off = Integer.toUnsignedLong(buf.getInt(fieldAt));
     long len = Integer.toUnsignedLong(buf.getInt(fieldAt + 4));
     if (len == 0) {
@@ -131,16 +166,30 @@ final class BtfExtReader {
     long start = hdrLen + off;
     long end = start + len;
     if (end > data.length) {
-      throw error(fieldAt, name + " [" + start + ", " + end + ") runs past the end of the data ("
-          + data.length + " bytes)");
+      throw error(
+          fieldAt,
+          name
+              + " ["
+              + start
+              + ", "
+              + end
+              + ") runs past the end of the data ("
+              + data.length
+              + " bytes)");
     }
     if (len < 4) {
       throw error(start, name + " too short for its record size");
     }
     int recSize = buf.getInt((int) start);
     if (recSize < minRec || (recSize & 3) != 0) {
-      throw error(start, name + " record size " + Integer.toUnsignedString(recSize)
-          + " is invalid (need a multiple of 4, at least " + minRec + ")");
+      throw error(
+          start,
+          name
+              + " record size "
+              + Integer.toUnsignedString(recSize)
+              + " is invalid (need a multiple of 4, at least "
+              + minRec
+              + ")");
     }
     recSizeOut[0] = recSize;
     List<BtfExt.Section<T>> sections = new ArrayList<>();
@@ -157,8 +206,18 @@ final class BtfExtReader {
       }
       p += 8;
       if (numInfo * recSize > end - p) {
-        throw error(p - 4, name + " section '" + secName + "' num_info " + numInfo
-            + " overruns the block (" + (end - p) + " bytes left, need " + numInfo * recSize + ")");
+        throw error(
+            p - 4,
+            name
+                + " section '"
+                + secName
+                + "' num_info "
+                + numInfo
+                + " overruns the block ("
+                + (end - p)
+                + " bytes left, need "
+                + numInfo * recSize
+                + ")");
       }
       List<T> records = new ArrayList<>((int) numInfo);
       for (long i = 0; i < numInfo; i++, p += recSize) {

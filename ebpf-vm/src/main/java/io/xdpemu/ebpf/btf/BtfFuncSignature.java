@@ -1,11 +1,10 @@
 package io.xdpemu.ebpf.btf;
 
 /**
- * The one-line type spelling bpftool prints above each function in {@code prog dump xlated}
- * ("int xdp_first(struct xdp_md * ctx):"), from bpftool btf_dumper.c {@code
- * btf_dumper_type_only}: base types are followed by a space, pointers print as "* ", a FUNC is
- * "ret name(args)". Like bpftool (a 1024-byte buffer) an over-long or unprintable signature yields
- * "" so callers print nothing.
+ * The one-line type spelling bpftool prints above each function in {@code prog dump xlated} ("int
+ * xdp_first(struct xdp_md * ctx):"), from bpftool btf_dumper.c {@code btf_dumper_type_only}: base
+ * types are followed by a space, pointers print as "* ", a FUNC is "ret name(args)". Like bpftool
+ * (a 1024-byte buffer) an over-long or unprintable signature yields "" so callers print nothing.
  */
 public final class BtfFuncSignature {
   private BtfFuncSignature() {}

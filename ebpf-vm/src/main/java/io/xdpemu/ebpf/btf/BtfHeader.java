@@ -3,8 +3,8 @@ package io.xdpemu.ebpf.btf;
 import java.util.Arrays;
 
 /**
- * The BTF header (struct btf_header, include/uapi/linux/btf.h). Section offsets are relative to
- * the END of the header, whose length is {@code hdr_len}, not a constant:
+ * The BTF header (struct btf_header, include/uapi/linux/btf.h). Section offsets are relative to the
+ * END of the header, whose length is {@code hdr_len}, not a constant:
  *
  * <pre>
  *  0      2   3   4         8          12         16         20         24
@@ -57,10 +57,14 @@ public record BtfHeader(
 
   private int word(int tailOffset) {
     return bigEndian
-        ? ((tail[tailOffset] & 0xff) << 24) | ((tail[tailOffset + 1] & 0xff) << 16)
-            | ((tail[tailOffset + 2] & 0xff) << 8) | (tail[tailOffset + 3] & 0xff)
-        : (tail[tailOffset] & 0xff) | ((tail[tailOffset + 1] & 0xff) << 8)
-            | ((tail[tailOffset + 2] & 0xff) << 16) | ((tail[tailOffset + 3] & 0xff) << 24);
+        ? ((tail[tailOffset] & 0xff) << 24)
+            | ((tail[tailOffset + 1] & 0xff) << 16)
+            | ((tail[tailOffset + 2] & 0xff) << 8)
+            | (tail[tailOffset + 3] & 0xff)
+        : (tail[tailOffset] & 0xff)
+            | ((tail[tailOffset + 1] & 0xff) << 8)
+            | ((tail[tailOffset + 2] & 0xff) << 16)
+            | ((tail[tailOffset + 3] & 0xff) << 24);
   }
 
   /** The same header with new section placement (the tail's layout fields are rewritten too). */
@@ -103,8 +107,21 @@ public record BtfHeader(
 
   @Override
   public String toString() {
-    return "BtfHeader[hdr_len=" + hdrLen + ", type_off=" + typeOff + ", type_len=" + typeLen
-        + ", str_off=" + strOff + ", str_len=" + strLen + ", layout_off=" + layoutOff()
-        + ", layout_len=" + layoutLen() + (bigEndian ? ", big-endian" : "") + "]";
+    return "BtfHeader[hdr_len="
+        + hdrLen
+        + ", type_off="
+        + typeOff
+        + ", type_len="
+        + typeLen
+        + ", str_off="
+        + strOff
+        + ", str_len="
+        + strLen
+        + ", layout_off="
+        + layoutOff()
+        + ", layout_len="
+        + layoutLen()
+        + (bigEndian ? ", big-endian" : "")
+        + "]";
   }
 }

@@ -153,8 +153,8 @@ final class BtfLayout {
           "int long unsigned");
 
   /**
-   * libbpf determine_ptr_size(): the base's answer for split BTF, else the size of the first
-   * 4- or 8-byte INT spelled like "long"; 8 (the host's sizeof(void *)) when there is none.
+   * libbpf determine_ptr_size(): the base's answer for split BTF, else the size of the first 4- or
+   * 8-byte INT spelled like "long"; 8 (the host's sizeof(void *)) when there is none.
    */
   static int determinePointerSize(Btf btf) {
     if (btf.base() != null) {
@@ -189,8 +189,7 @@ final class BtfLayout {
       }
       if (m.name().isEmpty()) {
         int inner = skipModsAndTypedefs(btf, m.type());
-        Btf.MemberPath found =
-            findMember(btf, inner, name, baseBits + m.bitOffset(), nesting + 1);
+        Btf.MemberPath found = findMember(btf, inner, name, baseBits + m.bitOffset(), nesting + 1);
         if (found != null) {
           return found;
         }

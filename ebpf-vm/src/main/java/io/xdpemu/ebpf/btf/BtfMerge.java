@@ -36,8 +36,9 @@ public final class BtfMerge {
     byte[] str = strings.toByteArray();
     byte[] layout = root.layoutSection();
     // 2026 layout: header | types | layout | strings (libbpf btf.c raw data diagram)
-    BtfHeader h = root.header()
-        .withSections(0, typeLen, typeLen + layout.length, str.length, typeLen, layout.length);
+    BtfHeader h =
+        root.header()
+            .withSections(0, typeLen, typeLen + layout.length, str.length, typeLen, layout.length);
     return new Btf(null, h, types, str, layout, btf.source() + " (merged)");
   }
 }

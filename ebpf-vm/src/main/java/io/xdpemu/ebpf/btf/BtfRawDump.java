@@ -33,19 +33,27 @@ public final class BtfRawDump {
     BtfKind kind = t.kind();
     int[] d = t.data();
     int vlen = t.vlen() & 0xffff; // bpftool 7.1 BTF_INFO_VLEN is 16 bits
-    out.append('[').append(id).append("] ")
+    out.append('[')
+        .append(id)
+        .append("] ")
         .append(kind == null ? "UNKNOWN" : kind.label())
-        .append(" '").append(str(btf, t.nameOff())).append('\'');
+        .append(" '")
+        .append(str(btf, t.nameOff()))
+        .append('\'');
     if (kind == null) {
       out.append('\n');
       return;
     }
     switch (kind) {
       case INT:
-        out.append(" size=").append(u32(t.sizeOrType()))
-            .append(" bits_offset=").append((d[0] >>> 16) & 0xff)
-            .append(" nr_bits=").append(d[0] & 0xff)
-            .append(" encoding=").append(intEncoding((d[0] >>> 24) & 0x0f));
+        out.append(" size=")
+            .append(u32(t.sizeOrType()))
+            .append(" bits_offset=")
+            .append((d[0] >>> 16) & 0xff)
+            .append(" nr_bits=")
+            .append(d[0] & 0xff)
+            .append(" encoding=")
+            .append(intEncoding((d[0] >>> 24) & 0x0f));
         break;
       case PTR:
       case CONST:
@@ -56,8 +64,12 @@ public final class BtfRawDump {
         out.append(" type_id=").append(u32(t.sizeOrType()));
         break;
       case ARRAY:
-        out.append(" type_id=").append(u32(d[0])).append(" index_type_id=").append(u32(d[1]))
-            .append(" nr_elems=").append(u32(d[2]));
+        out.append(" type_id=")
+            .append(u32(d[0]))
+            .append(" index_type_id=")
+            .append(u32(d[1]))
+            .append(" nr_elems=")
+            .append(u32(d[2]));
         break;
       case STRUCT:
       case UNION:
@@ -66,28 +78,44 @@ public final class BtfRawDump {
           int off = d[3 * i + 2];
           int bitOff = t.kindFlag() ? off & 0xffffff : off;
           int bitSz = t.kindFlag() ? off >>> 24 : 0;
-          out.append("\n\t'").append(str(btf, d[3 * i])).append("' type_id=")
-              .append(u32(d[3 * i + 1])).append(" bits_offset=").append(u32(bitOff));
+          out.append("\n\t'")
+              .append(str(btf, d[3 * i]))
+              .append("' type_id=")
+              .append(u32(d[3 * i + 1]))
+              .append(" bits_offset=")
+              .append(u32(bitOff));
           if (bitSz != 0) {
             out.append(" bitfield_size=").append(bitSz);
           }
         }
         break;
       case ENUM:
-        out.append(" encoding=").append(t.kindFlag() ? "SIGNED" : "UNSIGNED")
-            .append(" size=").append(u32(t.sizeOrType())).append(" vlen=").append(vlen);
+        out.append(" encoding=")
+            .append(t.kindFlag() ? "SIGNED" : "UNSIGNED")
+            .append(" size=")
+            .append(u32(t.sizeOrType()))
+            .append(" vlen=")
+            .append(vlen);
         for (int i = 0; i < vlen; i++) {
           int v = d[2 * i + 1];
-          out.append("\n\t'").append(str(btf, d[2 * i])).append("' val=")
+          out.append("\n\t'")
+              .append(str(btf, d[2 * i]))
+              .append("' val=")
               .append(t.kindFlag() ? Integer.toString(v) : u32(v));
         }
         break;
       case ENUM64:
-        out.append(" encoding=").append(t.kindFlag() ? "SIGNED" : "UNSIGNED")
-            .append(" size=").append(u32(t.sizeOrType())).append(" vlen=").append(vlen);
+        out.append(" encoding=")
+            .append(t.kindFlag() ? "SIGNED" : "UNSIGNED")
+            .append(" size=")
+            .append(u32(t.sizeOrType()))
+            .append(" vlen=")
+            .append(vlen);
         for (int i = 0; i < vlen; i++) {
           long v = Integer.toUnsignedLong(d[3 * i + 1]) | ((long) d[3 * i + 2] << 32);
-          out.append("\n\t'").append(str(btf, d[3 * i])).append("' val=")
+          out.append("\n\t'")
+              .append(str(btf, d[3 * i]))
+              .append("' val=")
               .append(t.kindFlag() ? Long.toString(v) + "LL" : Long.toUnsignedString(v) + "ULL");
         }
         break;
@@ -95,26 +123,36 @@ public final class BtfRawDump {
         out.append(" fwd_kind=").append(t.kindFlag() ? "union" : "struct");
         break;
       case FUNC:
-        out.append(" type_id=").append(u32(t.sizeOrType()))
-            .append(" linkage=").append(funcLinkage(vlen));
+        out.append(" type_id=")
+            .append(u32(t.sizeOrType()))
+            .append(" linkage=")
+            .append(funcLinkage(vlen));
         break;
       case FUNC_PROTO:
         out.append(" ret_type_id=").append(u32(t.sizeOrType())).append(" vlen=").append(vlen);
         for (int i = 0; i < vlen; i++) {
-          out.append("\n\t'").append(str(btf, d[2 * i])).append("' type_id=")
+          out.append("\n\t'")
+              .append(str(btf, d[2 * i]))
+              .append("' type_id=")
               .append(u32(d[2 * i + 1]));
         }
         break;
       case VAR:
-        out.append(" type_id=").append(u32(t.sizeOrType()))
-            .append(", linkage=").append(varLinkage(d[0]));
+        out.append(" type_id=")
+            .append(u32(t.sizeOrType()))
+            .append(", linkage=")
+            .append(varLinkage(d[0]));
         break;
       case DATASEC:
         out.append(" size=").append(u32(t.sizeOrType())).append(" vlen=").append(vlen);
         for (int i = 0; i < vlen; i++) {
           int type = d[3 * i];
-          out.append("\n\ttype_id=").append(u32(type)).append(" offset=").append(u32(d[3 * i + 1]))
-              .append(" size=").append(u32(d[3 * i + 2]));
+          out.append("\n\ttype_id=")
+              .append(u32(type))
+              .append(" offset=")
+              .append(u32(d[3 * i + 1]))
+              .append(" size=")
+              .append(u32(d[3 * i + 2]));
           if (Integer.compareUnsigned(type, btf.typeCount()) < 0) {
             BtfKind vk = btf.kind(type);
             String vn = type == 0 ? "(anon)" : str(btf, btf.raw(type).nameOff());
@@ -126,8 +164,7 @@ public final class BtfRawDump {
         out.append(" size=").append(u32(t.sizeOrType()));
         break;
       case DECL_TAG:
-        out.append(" type_id=").append(u32(t.sizeOrType()))
-            .append(" component_idx=").append(d[0]);
+        out.append(" type_id=").append(u32(t.sizeOrType())).append(" component_idx=").append(d[0]);
         break;
       default:
         break;

@@ -20,8 +20,8 @@ public final class BtfReader {
   private static final int LAYOUT_ENTRY_SIZE = 4;
 
   /**
-   * True when the data's string section begins with NUL, as every standalone BTF's must; false
-   * for split BTF made by pahole or {@link BtfBuilder}, and for data too short to tell.
+   * True when the data's string section begins with NUL, as every standalone BTF's must; false for
+   * split BTF made by pahole or {@link BtfBuilder}, and for data too short to tell.
    */
   static boolean stringsStartWithNul(byte[] data) {
     if (data.length < BtfHeader.CLASSIC_LEN) {
@@ -105,8 +105,13 @@ public final class BtfReader {
         throw error(4, "hdr_len " + Integer.toUnsignedString(hdrLen) + " is invalid (min 24)");
       }
       if (Integer.toUnsignedLong(hdrLen) > data.length) {
-        throw error(data.length, "truncated header: hdr_len " + Integer.toUnsignedString(hdrLen)
-            + " but only " + data.length + " bytes");
+        throw error(
+            data.length,
+            "truncated header: hdr_len "
+                + Integer.toUnsignedString(hdrLen)
+                + " but only "
+                + data.length
+                + " bytes");
       }
       return new BtfHeader(
           bigEndian,
@@ -123,8 +128,16 @@ public final class BtfReader {
     private void checkSection(String name, int off, int len, long body, int fieldAt) {
       long end = Integer.toUnsignedLong(off) + Integer.toUnsignedLong(len);
       if (end > body) {
-        throw error(fieldAt, name + " section [" + Integer.toUnsignedString(off) + ", " + end
-            + ") runs past the end of the data (" + body + " bytes after the header)");
+        throw error(
+            fieldAt,
+            name
+                + " section ["
+                + Integer.toUnsignedString(off)
+                + ", "
+                + end
+                + ") runs past the end of the data ("
+                + body
+                + " bytes after the header)");
       }
     }
 
@@ -144,8 +157,8 @@ public final class BtfReader {
     }
 
     /**
-     * Splits the type section into records. The section is first converted to ints in one bulk
-     * copy (an intrinsic), which keeps even the first, not yet JIT-compiled, parse of vmlinux fast.
+     * Splits the type section into records. The section is first converted to ints in one bulk copy
+     * (an intrinsic), which keeps even the first, not yet JIT-compiled, parse of vmlinux fast.
      */
     private RawType[] types(int start, int len, byte[] layout) {
       int[] w = new int[len / 4];
@@ -159,8 +172,13 @@ public final class BtfReader {
         int pos = start + at * 4;
         int left = len - at * 4;
         if (left < 12) {
-          throw error(pos, "type [" + id + "] record truncated: " + left
-              + " bytes left in type section, need 12");
+          throw error(
+              pos,
+              "type ["
+                  + id
+                  + "] record truncated: "
+                  + left
+                  + " bytes left in type section, need 12");
         }
         int info = w[at + 1];
         int kindNumber = (info >>> 24) & RawType.KIND_MASK;
@@ -173,16 +191,30 @@ public final class BtfReader {
           dataBytes = unknownKindBytes(layout, kindNumber, vlen, id, pos);
         }
         if (12 + dataBytes > left) {
-          throw error(pos, "type [" + id + "] " + label(kind, kindNumber) + " vlen " + vlen
-              + " overruns the type section (needs " + (12 + dataBytes) + " bytes, "
-              + left + " left)");
+          throw error(
+              pos,
+              "type ["
+                  + id
+                  + "] "
+                  + label(kind, kindNumber)
+                  + " vlen "
+                  + vlen
+                  + " overruns the type section (needs "
+                  + (12 + dataBytes)
+                  + " bytes, "
+                  + left
+                  + " left)");
         }
         int words = (int) (dataBytes / 4);
         if (n == out.length) {
           out = Arrays.copyOf(out, out.length * 2);
         }
-        out[n++] = new RawType(w[at], info, w[at + 2],
-            words == 0 ? NO_DATA : Arrays.copyOfRange(w, at + 3, at + 3 + words));
+        out[n++] =
+            new RawType(
+                w[at],
+                info,
+                w[at + 2],
+                words == 0 ? NO_DATA : Arrays.copyOfRange(w, at + 3, at + 3 + words));
         at += 3 + words;
       }
       return Arrays.copyOf(out, n);
@@ -204,8 +236,17 @@ public final class BtfReader {
       int infoSz = layout[entry] & 0xff;
       int elemSz = layout[entry + 1] & 0xff;
       if ((infoSz & 3) != 0 || (elemSz & 3) != 0) {
-        throw error(pos + 4, "type [" + id + "] kind " + kindNumber + " has info_sz " + infoSz
-            + " / elem_sz " + elemSz + " in the layout section (must be multiples of 4)");
+        throw error(
+            pos + 4,
+            "type ["
+                + id
+                + "] kind "
+                + kindNumber
+                + " has info_sz "
+                + infoSz
+                + " / elem_sz "
+                + elemSz
+                + " in the layout section (must be multiples of 4)");
       }
       return infoSz + (long) vlen * elemSz;
     }

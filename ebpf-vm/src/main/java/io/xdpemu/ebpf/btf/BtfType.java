@@ -3,9 +3,9 @@ package io.xdpemu.ebpf.btf;
 import java.util.List;
 
 /**
- * The decoded, public view of one BTF type. Types refer to each other by id (an {@code int}),
- * never by object reference, because BTF graphs are cyclic ({@code struct list_head} points to
- * itself); ask the owning {@link Btf} for {@code type(id)}. Anonymous types have the name "".
+ * The decoded, public view of one BTF type. Types refer to each other by id (an {@code int}), never
+ * by object reference, because BTF graphs are cyclic ({@code struct list_head} points to itself);
+ * ask the owning {@link Btf} for {@code type(id)}. Anonymous types have the name "".
  *
  * <p>Kind-flag semantics are decoded here: member bit offsets and bitfield sizes (kflag=1 packs
  * {@code bitfield_size << 24 | bit_offset}), FWD struct/union, enum signedness, tag attributes.
@@ -62,8 +62,8 @@ public sealed interface BtfType
   int INT_BOOL = 4;
 
   /**
-   * INT: {@code size} bytes; the kind word holds encoding (bits 24-27), bit offset (16-23, must
-   * be 0 for CO-RE) and bit count (0-7).
+   * INT: {@code size} bytes; the kind word holds encoding (bits 24-27), bit offset (16-23, must be
+   * 0 for CO-RE) and bit count (0-7).
    */
   record Int(int id, String name, int size, int encoding, int bitOffset, int bits)
       implements BtfType {

@@ -35,9 +35,9 @@ final class BtfValidator {
   }
 
   /**
-   * The id a chain kind leads to (PTR, TYPEDEF, modifiers, ARRAY element, FUNC, VAR, DECL_TAG),
-   * or -1. Such chains must end in a type that is not itself a chain: the kernel rejects a loop
-   * of them ("Loop detected", btf_resolve) since no C declaration can spell it.
+   * The id a chain kind leads to (PTR, TYPEDEF, modifiers, ARRAY element, FUNC, VAR, DECL_TAG), or
+   * -1. Such chains must end in a type that is not itself a chain: the kernel rejects a loop of
+   * them ("Loop detected", btf_resolve) since no C declaration can spell it.
    */
   private int chainTarget(int id) {
     RawType r = btf.raw(id);
@@ -76,8 +76,11 @@ final class BtfValidator {
           break;
         }
         if (next >= first && state[next - first] == 1) {
-          throw error.at(offsets[next - first], "type [" + next
-              + "] is part of a reference loop (pointer/typedef/modifier/array chain)");
+          throw error.at(
+              offsets[next - first],
+              "type ["
+                  + next
+                  + "] is part of a reference loop (pointer/typedef/modifier/array chain)");
         }
         id = next;
       }
@@ -111,8 +114,13 @@ final class BtfValidator {
       case FUNC:
         ref(id, r.sizeOrType(), pos + 8);
         if (btf.kind(r.sizeOrType()) != BtfKind.FUNC_PROTO) {
-          throw error.at(pos + 8, "type [" + id + "] FUNC refers to type [" + r.sizeOrType()
-              + "] which is not a FUNC_PROTO");
+          throw error.at(
+              pos + 8,
+              "type ["
+                  + id
+                  + "] FUNC refers to type ["
+                  + r.sizeOrType()
+                  + "] which is not a FUNC_PROTO");
         }
         break;
       case ARRAY:
@@ -155,15 +163,29 @@ final class BtfValidator {
 
   private void name(int id, int off, long at) {
     if (!btf.hasString(off)) {
-      throw error.at(at, "type [" + id + "] name offset " + Integer.toUnsignedString(off)
-          + " outside the string section (size " + btf.stringsEnd() + ")");
+      throw error.at(
+          at,
+          "type ["
+              + id
+              + "] name offset "
+              + Integer.toUnsignedString(off)
+              + " outside the string section (size "
+              + btf.stringsEnd()
+              + ")");
     }
   }
 
   private void ref(int id, int target, long at) {
     if (target < 0 || target >= btf.typeCount()) {
-      throw error.at(at, "type [" + id + "] refers to missing type id "
-          + Integer.toUnsignedString(target) + " (last id is " + (btf.typeCount() - 1) + ")");
+      throw error.at(
+          at,
+          "type ["
+              + id
+              + "] refers to missing type id "
+              + Integer.toUnsignedString(target)
+              + " (last id is "
+              + (btf.typeCount() - 1)
+              + ")");
     }
   }
 }

@@ -9,8 +9,8 @@ import java.util.Comparator;
  * Writes a {@link Btf}'s own types and strings (for split BTF: only the split part, as pahole's
  * {@code --btf_encode_detached} and the kernel's module BTF do). The header keeps its {@code
  * hdr_len}, flags and unknown tail; sections are laid out contiguously in the order they had when
- * read (types, strings, then layout for anything we build), so a parsed file is reproduced byte
- * for byte.
+ * read (types, strings, then layout for anything we build), so a parsed file is reproduced byte for
+ * byte.
  */
 public final class BtfWriter {
   private BtfWriter() {}
@@ -28,19 +28,27 @@ public final class BtfWriter {
     if (layout.length == 0) {
       order[2][0] = Integer.MAX_VALUE;
     }
-    Arrays.sort(order, Comparator.<int[]>comparingLong(o -> Integer.toUnsignedLong(o[0]))
-        .thenComparingInt(o -> o[1]));
+    Arrays.sort(
+        order,
+        Comparator.<int[]>comparingLong(o -> Integer.toUnsignedLong(o[0]))
+            .thenComparingInt(o -> o[1]));
     int[] offsets = new int[3];
     int at = 0;
     for (int[] o : order) {
       offsets[o[1]] = at;
       at += o[1] == 0 ? typeLen : o[1] == 1 ? strings.length : layout.length;
     }
-    BtfHeader out = h.withSections(
-        offsets[0], typeLen, offsets[1], strings.length,
-        layout.length == 0 ? h.layoutOff() : offsets[2], layout.length);
-    ByteBuffer buf = ByteBuffer.allocate(h.hdrLen() + at)
-        .order(h.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    BtfHeader out =
+        h.withSections(
+            offsets[0],
+            typeLen,
+            offsets[1],
+            strings.length,
+            layout.length == 0 ? h.layoutOff() : offsets[2],
+            layout.length);
+    ByteBuffer buf =
+        ByteBuffer.allocate(h.hdrLen() + at)
+            .order(h.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     buf.putShort((short) BtfHeader.MAGIC);
     buf.put((byte) out.version());
     buf.put((byte) out.flags());

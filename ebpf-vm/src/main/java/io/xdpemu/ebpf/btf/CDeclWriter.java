@@ -4,11 +4,10 @@ import io.xdpemu.ebpf.MalformedInputException;
 import java.util.Arrays;
 
 /**
- * C declarators for {@link BtfCDump}: libbpf btf_dump.c's {@code btf_dump_emit_type_decl} /
- * {@code btf_dump_emit_type_chain} (BTF chains such as typedef, array, ptr, const, int become
- * {@code const int *x[10]}), struct/union bodies with bitfields, explicit padding and
- * {@code __attribute__((packed))} ({@code btf_dump_emit_struct_def}, {@code
- * btf_dump_emit_bit_padding}).
+ * C declarators for {@link BtfCDump}: libbpf btf_dump.c's {@code btf_dump_emit_type_decl} / {@code
+ * btf_dump_emit_type_chain} (BTF chains such as typedef, array, ptr, const, int become {@code const
+ * int *x[10]}), struct/union bodies with bitfields, explicit padding and {@code
+ * __attribute__((packed))} ({@code btf_dump_emit_struct_def}, {@code btf_dump_emit_bit_padding}).
  */
 final class CDeclWriter {
   private final BtfCDump d;
@@ -37,7 +36,9 @@ final class CDeclWriter {
   }
 
   private static boolean isMod(BtfKind k) {
-    return k == BtfKind.VOLATILE || k == BtfKind.CONST || k == BtfKind.RESTRICT
+    return k == BtfKind.VOLATILE
+        || k == BtfKind.CONST
+        || k == BtfKind.RESTRICT
         || k == BtfKind.TYPE_TAG;
   }
 
@@ -63,8 +64,12 @@ final class CDeclWriter {
       }
       RawType t = d.raw(id);
       BtfKind k = d.kindOf(id);
-      if (k == BtfKind.PTR || k == BtfKind.VOLATILE || k == BtfKind.CONST
-          || k == BtfKind.RESTRICT || k == BtfKind.FUNC_PROTO || k == BtfKind.TYPE_TAG) {
+      if (k == BtfKind.PTR
+          || k == BtfKind.VOLATILE
+          || k == BtfKind.CONST
+          || k == BtfKind.RESTRICT
+          || k == BtfKind.FUNC_PROTO
+          || k == BtfKind.TYPE_TAG) {
         id = t.sizeOrType();
       } else if (k == BtfKind.ARRAY) {
         id = t.data()[0];
@@ -174,7 +179,8 @@ final class CDeclWriter {
         case TYPE_TAG:
           emitMods(decls);
           out.append(" __attribute__((btf_type_tag(\"")
-              .append(d.nameOf(t.nameOff())).append("\")))");
+              .append(d.nameOf(t.nameOff()))
+              .append("\")))");
           break;
         case ARRAY:
           {
@@ -318,12 +324,19 @@ final class CDeclWriter {
    */
   static final long MAX_PADDING_BITS = 8L << 23;
 
-  private void emitBitPadding(int id, long curOff, long nextOff, int nextAlign,
-      boolean inBitfield, int lvl) {
+  private void emitBitPadding(
+      int id, long curOff, long nextOff, int nextAlign, boolean inBitfield, int lvl) {
     if (nextOff - curOff > MAX_PADDING_BITS) {
-      throw new MalformedInputException("malformed BTF " + d.btf.source() + ": struct [" + id
-          + "] has a padding hole of " + (nextOff - curOff) / 8 + " bytes (limit "
-          + MAX_PADDING_BITS / 8 + ")");
+      throw new MalformedInputException(
+          "malformed BTF "
+              + d.btf.source()
+              + ": struct ["
+              + id
+              + "] has a padding hole of "
+              + (nextOff - curOff) / 8
+              + " bytes (limit "
+              + MAX_PADDING_BITS / 8
+              + ")");
     }
     String[] padNames = {"long", "int", "short", "char"};
     int[] padBits = {d.ptrSize * 8, 32, 16, 8};
@@ -345,15 +358,23 @@ final class CDeclWriter {
       if (inBitfield
           || (newOff == nextOff && roundup(curOff, Math.max(1, nextAlign) * 8L) != newOff)
           || (newOff != nextOff && nextOff - newOff <= newOff - curOff)) {
-        out.append('\n').append(BtfCDump.pfx(lvl)).append(type).append(": ")
-            .append(inBitfield ? newOff - curOff : 0).append(';');
+        out.append('\n')
+            .append(BtfCDump.pfx(lvl))
+            .append(type)
+            .append(": ")
+            .append(inBitfield ? newOff - curOff : 0)
+            .append(';');
       }
       curOff = newOff;
     }
     while (curOff != nextOff) {
       long gap = Math.min(nextOff - curOff, bits);
       if (gap == bits) {
-        out.append('\n').append(BtfCDump.pfx(lvl)).append(type).append(": ").append(bits)
+        out.append('\n')
+            .append(BtfCDump.pfx(lvl))
+            .append(type)
+            .append(": ")
+            .append(bits)
             .append(';');
         curOff += gap;
         continue;
@@ -364,7 +385,11 @@ final class CDeclWriter {
         if (bits < gap) {
           continue;
         }
-        out.append('\n').append(BtfCDump.pfx(lvl)).append(type).append(": ").append(gap)
+        out.append('\n')
+            .append(BtfCDump.pfx(lvl))
+            .append(type)
+            .append(": ")
+            .append(gap)
             .append(';');
         curOff += gap;
         break;

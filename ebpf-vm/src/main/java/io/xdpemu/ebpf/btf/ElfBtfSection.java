@@ -44,13 +44,15 @@ public final class ElfBtfSection {
       throw new MalformedInputException(
           "malformed ELF " + source + ": not a 64-bit ELF object (at byte offset 4)");
     }
-    ByteBuffer b = ByteBuffer.wrap(elf)
-        .order(elf[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.wrap(elf).order(elf[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     long shoff = b.getLong(0x28);
     int shentsize = b.getShort(0x3a) & 0xffff;
     int shnum = b.getShort(0x3c) & 0xffff;
     int shstrndx = b.getShort(0x3e) & 0xffff;
-    if (shentsize < 64 || shoff < 0 || shoff + (long) shnum * shentsize > elf.length
+    if (shentsize < 64
+        || shoff < 0
+        || shoff + (long) shnum * shentsize > elf.length
         || shstrndx >= shnum) {
       throw new MalformedInputException(
           "malformed ELF " + source + ": section header table out of bounds (at byte offset 40)");
@@ -74,8 +76,14 @@ public final class ElfBtfSection {
         long off = b.getLong(sh + 0x18);
         long size = b.getLong(sh + 0x20);
         if (off < 0 || size < 0 || off + size > elf.length) {
-          throw new MalformedInputException("malformed ELF " + source + ": section " + name
-              + " runs past the end of the file (at byte offset " + sh + ")");
+          throw new MalformedInputException(
+              "malformed ELF "
+                  + source
+                  + ": section "
+                  + name
+                  + " runs past the end of the file (at byte offset "
+                  + sh
+                  + ")");
         }
         return Arrays.copyOfRange(elf, (int) off, (int) (off + size));
       }

@@ -65,8 +65,18 @@ public record RawType(int nameOff, int info, int sizeOrType, int[] data) {
 
   @Override
   public String toString() {
-    return "RawType[nameOff=" + nameOff + ", kind=" + kindNumber() + ", vlen=" + vlen()
-        + ", kflag=" + kindFlag() + ", sizeOrType=" + Integer.toUnsignedString(sizeOrType)
-        + ", data=" + Arrays.toString(data) + "]";
+    return "RawType[nameOff="
+        + nameOff
+        + ", kind="
+        + kindNumber()
+        + ", vlen="
+        + vlen()
+        + ", kflag="
+        + kindFlag()
+        + ", sizeOrType="
+        + Integer.toUnsignedString(sizeOrType)
+        + ", data="
+        + Arrays.toString(data)
+        + "]";
   }
 }

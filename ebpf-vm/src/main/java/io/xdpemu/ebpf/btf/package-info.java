@@ -8,9 +8,9 @@
  *   <li>{@link io.xdpemu.ebpf.btf.BtfReader} / {@link io.xdpemu.ebpf.btf.BtfWriter}: every kind,
  *       {@code hdr_len} and the 2026 layout section honoured, unknown header bytes and kinds kept,
  *       both byte orders; a parsed file is written back byte for byte.
- *   <li>{@link io.xdpemu.ebpf.btf.BtfBuilder} types built in code (the NIC's layout export);
- *       {@link io.xdpemu.ebpf.btf.BtfMerge} split + base into one standalone BTF (libbpf's
- *       {@code btf_custom_path} cannot be split).
+ *   <li>{@link io.xdpemu.ebpf.btf.BtfBuilder} types built in code (the NIC's layout export); {@link
+ *       io.xdpemu.ebpf.btf.BtfMerge} split + base into one standalone BTF (libbpf's {@code
+ *       btf_custom_path} cannot be split).
  *   <li>{@link io.xdpemu.ebpf.btf.BtfRawDump} / {@link io.xdpemu.ebpf.btf.BtfCDump}: bpftool's
  *       {@code btf dump file X [format c]}, byte-identical to bpftool 7.1.
  *   <li>{@link io.xdpemu.ebpf.btf.BaseBtf} the base for CO-RE: {@code --vmlinux}, the running

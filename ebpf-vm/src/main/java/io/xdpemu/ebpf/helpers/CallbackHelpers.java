@@ -59,7 +59,8 @@ final class CallbackHelpers {
   private static CallbackInvoker invoker(ExecutionContext ctx, String helper) {
     CallbackInvoker cb = ctx.callbacks;
     if (cb == null) {
-      throw new TrapException(ctx.pc, helper + ": the engine running this program cannot call back");
+      throw new TrapException(
+          ctx.pc, helper + ": the engine running this program cannot call back");
     }
     return cb;
   }

@@ -11,11 +11,11 @@ package io.xdpemu.ebpf.helpers;
  *   neither              : seed (as a __wsum, 32 bits)
  * </pre>
  *
- * So the result is folded to 16 bits and any sizes are accepted (older kernels returned the
- * 32-bit sum and wanted multiples of 4). csum_partial() here is the x86-64 one: a one's-complement
- * sum of little-endian words with end-around carry (the trailing bytes zero-padded), seeded with
- * a 32-bit value; only the value mod 0xffffffff and the fact that it is 0 only for all-zero input
- * matter for the folded result, and this computes exactly that.
+ * So the result is folded to 16 bits and any sizes are accepted (older kernels returned the 32-bit
+ * sum and wanted multiples of 4). csum_partial() here is the x86-64 one: a one's-complement sum of
+ * little-endian words with end-around carry (the trailing bytes zero-padded), seeded with a 32-bit
+ * value; only the value mod 0xffffffff and the fact that it is 0 only for all-zero input matter for
+ * the folded result, and this computes exactly that.
  */
 public final class CsumDiff {
   private CsumDiff() {}

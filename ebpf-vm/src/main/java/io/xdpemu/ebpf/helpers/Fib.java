@@ -23,12 +23,7 @@ public final class Fib {
 
   /** A network device. Addresses are prefixes (address bytes + length). */
   public record Interface(
-      int ifindex,
-      String name,
-      byte[] mac,
-      int mtu,
-      List<Prefix> addresses,
-      boolean forwarding) {}
+      int ifindex, String name, byte[] mac, int mtu, List<Prefix> addresses, boolean forwarding) {}
 
   /** An address or route destination: {@code bytes} (4 or 16) and a prefix length. */
   public record Prefix(byte[] bytes, int length) {
@@ -59,7 +54,8 @@ public final class Fib {
   }
 
   /** A route; {@code gateway} null for on-link (connected) routes. */
-  public record Route(Prefix destination, byte[] gateway, int ifindex, int metric, RouteType type) {}
+  public record Route(
+      Prefix destination, byte[] gateway, int ifindex, int metric, RouteType type) {}
 
   /** A resolved neighbour (NUD_VALID). */
   public record Neighbour(int ifindex, byte[] address, byte[] mac) {}
@@ -72,8 +68,7 @@ public final class Fib {
     for (Interface i : ifaces) {
       interfaces.put(i.ifindex(), i);
     }
-    interfaces.putIfAbsent(
-        1, new Interface(1, "lo", new byte[6], 65536, List.of(), true));
+    interfaces.putIfAbsent(1, new Interface(1, "lo", new byte[6], 65536, List.of(), true));
     for (Interface i : interfaces.values()) {
       for (Prefix p : i.addresses()) {
         routes.add(new Route(network(p), null, i.ifindex(), 0, RouteType.UNICAST));

@@ -77,8 +77,9 @@ public final class FibJson {
         try {
           type = Fib.RouteType.valueOf(o.getString("type", "unicast").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          throw o.get("type").at().error(
-              "route type must be unicast, blackhole, unreachable or prohibit");
+          throw o.get("type")
+              .at()
+              .error("route type must be unicast, blackhole, unreachable or prohibit");
         }
         int dev = o.has("dev") ? o.get("dev").asInt() : 0;
         if (type == Fib.RouteType.UNICAST && dev == 0) {
@@ -91,7 +92,9 @@ public final class FibJson {
       for (JsonValue v : root.get("neighbours").asArray()) {
         JsonObject o = v.asObject();
         o.allowOnly("ip", "mac", "dev");
-        neighs.add(new Fib.Neighbour(o.require("dev").asInt(), ip(o.require("ip")), mac(o.require("mac"))));
+        neighs.add(
+            new Fib.Neighbour(
+                o.require("dev").asInt(), ip(o.require("ip")), mac(o.require("mac"))));
       }
     }
     return new Fib(ifaces, routes, neighs);

@@ -15,8 +15,8 @@ import io.xdpemu.ebpf.vm.ExecutionContext;
  * 48 h_vlan_proto, h_vlan_TCI / tbid     52 smac[6]  58 dmac[6]     (64 bytes)
  * </pre>
  *
- * Results: 0 SUCCESS, 1 BLACKHOLE, 2 UNREACHABLE, 3 PROHIBIT, 4 NOT_FWDED, 5 FWD_DISABLED,
- * 7 NO_NEIGH, 8 FRAG_NEEDED (mtu_result set), 9 NO_SRC_ADDR; -EINVAL for a short plen or unknown
+ * Results: 0 SUCCESS, 1 BLACKHOLE, 2 UNREACHABLE, 3 PROHIBIT, 4 NOT_FWDED, 5 FWD_DISABLED, 7
+ * NO_NEIGH, 8 FRAG_NEEDED (mtu_result set), 9 NO_SRC_ADDR; -EINVAL for a short plen or unknown
  * flags, -ENODEV for an unknown ifindex, -EAFNOSUPPORT (-97) for another family. On success the
  * lookup writes ifindex (egress), rt_metric, the gateway (as the new destination, when there is
  * one), smac/dmac, mtu_result, and clears the VLAN fields.
@@ -107,7 +107,10 @@ final class FibLookup {
   }
 
   private static int le32(byte[] b, int o) {
-    return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | (b[o + 3] & 0xff) << 24;
+    return (b[o] & 0xff)
+        | (b[o + 1] & 0xff) << 8
+        | (b[o + 2] & 0xff) << 16
+        | (b[o + 3] & 0xff) << 24;
   }
 
   private static void putLe32(byte[] b, int o, int v) {

@@ -5,9 +5,9 @@ import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Region;
 
 /**
- * Program memory as helpers see it: every access goes through {@link AddressSpace#check}, so a
- * bad pointer or an out-of-bounds range from an unverified program is a {@code TrapException}
- * naming the pc, address, size and region, never a JVM exception.
+ * Program memory as helpers see it: every access goes through {@link AddressSpace#check}, so a bad
+ * pointer or an out-of-bounds range from an unverified program is a {@code TrapException} naming
+ * the pc, address, size and region, never a JVM exception.
  */
 final class HelperMemory {
   private HelperMemory() {}

@@ -4,8 +4,8 @@ import io.xdpemu.ebpf.vm.HelperRegistry;
 
 /**
  * Registers every helper xdpemu implements, by the kernel's static id, and the XDP metadata kfuncs
- * by name. A program calling an id that is not registered traps in the engine with "call to
- * unknown helper id N"; {@link #describeUnknown} gives the loader and verifier the same wording.
+ * by name. A program calling an id that is not registered traps in the engine with "call to unknown
+ * helper id N"; {@link #describeUnknown} gives the loader and verifier the same wording.
  */
 public final class Helpers {
   private Helpers() {}
@@ -31,8 +31,10 @@ public final class Helpers {
         HelperIds.CSUM_DIFF,
         "bpf_csum_diff",
         (ctx, r1, r2, r3, r4, r5) -> {
-          byte[] from = HelperMemory.read(ctx, r1, HelperMemory.size(ctx, r2 & 0xffffffffL, "from_size"));
-          byte[] to = HelperMemory.read(ctx, r3, HelperMemory.size(ctx, r4 & 0xffffffffL, "to_size"));
+          byte[] from =
+              HelperMemory.read(ctx, r1, HelperMemory.size(ctx, r2 & 0xffffffffL, "from_size"));
+          byte[] to =
+              HelperMemory.read(ctx, r3, HelperMemory.size(ctx, r4 & 0xffffffffL, "to_size"));
           return CsumDiff.compute(from, to, r5);
         });
     reg.register(

@@ -10,15 +10,15 @@ import io.xdpemu.ebpf.vm.HelperRegistry;
  * device-bound programs and dispatch to the driver's xdp_metadata_ops; xdpemu runs every program as
  * if bound to the simulated NIC, whose answers come from {@link ExecutionContext#rxMetadata}. A
  * driver that implements the op but has no value for this frame returns -ENODATA (-61), which is
- * what these return when the NIC does not provide the value. (The kernel's generic fallback, for
- * a device without the op, is -EOPNOTSUPP; xdpemu's NIC implements all three.)
+ * what these return when the NIC does not provide the value. (The kernel's generic fallback, for a
+ * device without the op, is -EOPNOTSUPP; xdpemu's NIC implements all three.)
  *
  * <ul>
  *   <li>{@code int bpf_xdp_metadata_rx_timestamp(const struct xdp_md *ctx, __u64 *timestamp)}
  *   <li>{@code int bpf_xdp_metadata_rx_hash(const struct xdp_md *ctx, __u32 *hash, enum
  *       xdp_rss_hash_type *rss_type)} (see {@link XdpRssHashType})
- *   <li>{@code int bpf_xdp_metadata_rx_vlan_tag(const struct xdp_md *ctx, __be16 *vlan_proto,
- *       __u16 *vlan_tci)}: the protocol in network byte order, the TCI in host order
+ *   <li>{@code int bpf_xdp_metadata_rx_vlan_tag(const struct xdp_md *ctx, __be16 *vlan_proto, __u16
+ *       *vlan_tci)}: the protocol in network byte order, the TCI in host order
  * </ul>
  */
 final class Kfuncs {

@@ -14,9 +14,9 @@ import io.xdpemu.ebpf.vm.Region;
 import io.xdpemu.ebpf.vm.TrapException;
 
 /**
- * The map helpers (kernel/bpf/helpers.c): lookup/update/delete, push/pop/peek, per-CPU lookup,
- * spin locks, and bpf_tail_call (kernel/bpf/core.c, ___bpf_prog_run's JMP_TAIL_CALL). Keys and
- * values are copied out of program memory with bounds checks (a short or misplaced key traps).
+ * The map helpers (kernel/bpf/helpers.c): lookup/update/delete, push/pop/peek, per-CPU lookup, spin
+ * locks, and bpf_tail_call (kernel/bpf/core.c, ___bpf_prog_run's JMP_TAIL_CALL). Keys and values
+ * are copied out of program memory with bounds checks (a short or misplaced key traps).
  */
 final class MapHelpers {
   /** MAX_TAIL_CALL_CNT (include/linux/bpf.h). */
@@ -35,7 +35,8 @@ final class MapHelpers {
             byte[] b = k.bytes();
             int o = AddressSpace.offset(r2);
             return a.lookupIndex(
-                ctx, (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | b[o + 3] << 24);
+                ctx,
+                (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | b[o + 3] << 24);
           }
           return m.lookupFromProgram(ctx, HelperMemory.readKey(ctx, r2, m.keySize()));
         });
@@ -63,7 +64,9 @@ final class MapHelpers {
           return m.push(HelperMemory.read(ctx, r2, m.valueSize()), r3);
         });
     reg.register(
-        HelperIds.MAP_POP_ELEM, "bpf_map_pop_elem", (ctx, r1, r2, r3, r4, r5) -> pop(env, ctx, r1, r2, true));
+        HelperIds.MAP_POP_ELEM,
+        "bpf_map_pop_elem",
+        (ctx, r1, r2, r3, r4, r5) -> pop(env, ctx, r1, r2, true));
     reg.register(
         HelperIds.MAP_PEEK_ELEM,
         "bpf_map_peek_elem",
@@ -102,10 +105,14 @@ final class MapHelpers {
           SpinLocks.unlock(r.bytes(), AddressSpace.offset(r1));
           return 0;
         });
-    reg.register(HelperIds.TAIL_CALL, "bpf_tail_call", (ctx, r1, r2, r3, r4, r5) -> tailCall(env, ctx, r2, r3));
+    reg.register(
+        HelperIds.TAIL_CALL,
+        "bpf_tail_call",
+        (ctx, r1, r2, r3, r4, r5) -> tailCall(env, ctx, r2, r3));
   }
 
-  private static long pop(HelperEnvironment env, ExecutionContext ctx, long map, long dst, boolean remove) {
+  private static long pop(
+      HelperEnvironment env, ExecutionContext ctx, long map, long dst, boolean remove) {
     BpfMap m = env.map(ctx, map);
     byte[] out = new byte[m.valueSize()];
     // Check the destination before touching the map: a trap must not lose an element.
@@ -128,8 +135,8 @@ final class MapHelpers {
   /**
    * bpf_tail_call(ctx, prog_array, index): on success sets {@code ctx.tailCallTarget} and the
    * engine jumps; on failure execution simply continues after the call. As in the interpreter and
-   * the x86 JIT, an index past the end fails first, then the counter is checked and incremented
-   * (so a call to an empty slot still counts), then the slot is read.
+   * the x86 JIT, an index past the end fails first, then the counter is checked and incremented (so
+   * a call to an empty slot still counts), then the slot is read.
    */
   private static long tailCall(HelperEnvironment env, ExecutionContext ctx, long map, long index) {
     BpfMap m = env.map(ctx, map);

@@ -26,18 +26,34 @@ final class MiscHelpers {
   private MiscHelpers() {}
 
   static void register(HelperRegistry reg, HelperEnvironment env) {
-    reg.register(HelperIds.KTIME_GET_NS, "bpf_ktime_get_ns", (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs);
-    reg.register(HelperIds.KTIME_GET_BOOT_NS, "bpf_ktime_get_boot_ns", (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs);
-    reg.register(HelperIds.KTIME_GET_COARSE_NS, "bpf_ktime_get_coarse_ns", (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs);
-    reg.register(HelperIds.KTIME_GET_TAI_NS, "bpf_ktime_get_tai_ns", (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs);
+    reg.register(
+        HelperIds.KTIME_GET_NS, "bpf_ktime_get_ns", (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs);
+    reg.register(
+        HelperIds.KTIME_GET_BOOT_NS,
+        "bpf_ktime_get_boot_ns",
+        (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs);
+    reg.register(
+        HelperIds.KTIME_GET_COARSE_NS,
+        "bpf_ktime_get_coarse_ns",
+        (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs);
+    reg.register(
+        HelperIds.KTIME_GET_TAI_NS,
+        "bpf_ktime_get_tai_ns",
+        (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs);
     reg.register(
         HelperIds.JIFFIES64,
         "bpf_jiffies64",
         (ctx, r1, r2, r3, r4, r5) -> ctx.clockNs / (1_000_000_000L / env.hz()));
-    reg.register(HelperIds.GET_PRANDOM_U32, "bpf_get_prandom_u32", (ctx, r1, r2, r3, r4, r5) -> prandom(ctx));
     reg.register(
-        HelperIds.GET_SMP_PROCESSOR_ID, "bpf_get_smp_processor_id", (ctx, r1, r2, r3, r4, r5) -> ctx.cpu);
-    reg.register(HelperIds.GET_NUMA_NODE_ID, "bpf_get_numa_node_id", (ctx, r1, r2, r3, r4, r5) -> 0);
+        HelperIds.GET_PRANDOM_U32,
+        "bpf_get_prandom_u32",
+        (ctx, r1, r2, r3, r4, r5) -> prandom(ctx));
+    reg.register(
+        HelperIds.GET_SMP_PROCESSOR_ID,
+        "bpf_get_smp_processor_id",
+        (ctx, r1, r2, r3, r4, r5) -> ctx.cpu);
+    reg.register(
+        HelperIds.GET_NUMA_NODE_ID, "bpf_get_numa_node_id", (ctx, r1, r2, r3, r4, r5) -> 0);
     reg.register(
         HelperIds.PROBE_READ,
         "bpf_probe_read",
@@ -66,7 +82,8 @@ final class MiscHelpers {
   }
 
   /** Reads {@code size} bytes of "kernel memory" at {@code src} into {@code out}: 0 or -errno. */
-  static int readKernel(ExecutionContext ctx, long src, byte[] out, int off, int size, boolean compat) {
+  static int readKernel(
+      ExecutionContext ctx, long src, byte[] out, int off, int size, boolean compat) {
     Region r = ctx.memory().region(src);
     if (r != null) {
       long o = AddressSpace.offset(src) & 0xffffffffL;
@@ -84,7 +101,8 @@ final class MiscHelpers {
     return ctx.kernel.read(src, out, off, size);
   }
 
-  private static long probeRead(ExecutionContext ctx, long dst, long size, long src, boolean compat) {
+  private static long probeRead(
+      ExecutionContext ctx, long dst, long size, long src, boolean compat) {
     int n = HelperMemory.size(ctx, size & 0xffffffffL, "probe_read size");
     ctx.memory().check(ctx.pc, dst, n, true);
     byte[] buf = new byte[n];
@@ -97,7 +115,8 @@ final class MiscHelpers {
    * strncpy_from_kernel_nofault(): copies up to size-1 bytes and a NUL; returns the length
    * including the NUL. An unreadable byte fails the whole copy (-EFAULT, destination zeroed).
    */
-  private static long probeReadStr(ExecutionContext ctx, long dst, long size, long src, boolean compat) {
+  private static long probeReadStr(
+      ExecutionContext ctx, long dst, long size, long src, boolean compat) {
     int n = HelperMemory.size(ctx, size & 0xffffffffL, "probe_read_str size");
     if (n == 0) {
       return 0;

@@ -16,7 +16,8 @@ final class RingBufHelpers {
         "bpf_ringbuf_output",
         (ctx, r1, r2, r3, r4, r5) -> {
           RingBufMap rb = ring(env, ctx, r1);
-          byte[] data = HelperMemory.read(ctx, r2, HelperMemory.size(ctx, r3, "ringbuf_output size"));
+          byte[] data =
+              HelperMemory.read(ctx, r2, HelperMemory.size(ctx, r3, "ringbuf_output size"));
           return rb.output(data, r4);
         });
     reg.register(
@@ -24,13 +25,17 @@ final class RingBufHelpers {
         "bpf_ringbuf_reserve",
         (ctx, r1, r2, r3, r4, r5) -> ring(env, ctx, r1).reserve(ctx, r2, r3));
     reg.register(
-        HelperIds.RINGBUF_SUBMIT, "bpf_ringbuf_submit", (ctx, r1, r2, r3, r4, r5) -> commit(env, ctx, r1, false));
+        HelperIds.RINGBUF_SUBMIT,
+        "bpf_ringbuf_submit",
+        (ctx, r1, r2, r3, r4, r5) -> commit(env, ctx, r1, false));
     reg.register(
         HelperIds.RINGBUF_DISCARD,
         "bpf_ringbuf_discard",
         (ctx, r1, r2, r3, r4, r5) -> commit(env, ctx, r1, true));
     reg.register(
-        HelperIds.RINGBUF_QUERY, "bpf_ringbuf_query", (ctx, r1, r2, r3, r4, r5) -> ring(env, ctx, r1).query(r2));
+        HelperIds.RINGBUF_QUERY,
+        "bpf_ringbuf_query",
+        (ctx, r1, r2, r3, r4, r5) -> ring(env, ctx, r1).query(r2));
   }
 
   private static RingBufMap ring(HelperEnvironment env, ExecutionContext ctx, long handle) {
@@ -41,17 +46,16 @@ final class RingBufHelpers {
     return rb;
   }
 
-  private static long commit(HelperEnvironment env, ExecutionContext ctx, long sample, boolean discard) {
+  private static long commit(
+      HelperEnvironment env, ExecutionContext ctx, long sample, boolean discard) {
     RingBufMap rb = env.maps().ringBufAt(sample);
     if (rb == null || !rb.commit(sample, discard)) {
       throw new TrapException(
           ctx.pc,
           String.format(
               "bpf_ringbuf_%s of 0x%x: not a reserved ring buffer record",
-              discard ? "discard" : "submit",
-              sample));
+              discard ? "discard" : "submit", sample));
     }
     return 0;
   }
-
 }

@@ -6,9 +6,9 @@ import io.xdpemu.ebpf.vm.ExecutionContext;
 /**
  * bpf_trace_printk(fmt, fmt_size, arg1, arg2, arg3) (kernel/trace/bpf_trace.c) with the format
  * rules of bpf_bprintf_prepare() (kernel/bpf/helpers.c): the format must be NUL-terminated within
- * fmt_size and printable; at most 3 conversions; flags {@code 0 - + space}, a width, precision
- * only for {@code %s}; length {@code h hh l ll z}; conversions {@code d i u x X c s %%} and {@code
- * %p} with {@code x K} (hex) or {@code i4 I4 i6 I6} (addresses read from memory). Anything else is
+ * fmt_size and printable; at most 3 conversions; flags {@code 0 - + space}, a width, precision only
+ * for {@code %s}; length {@code h hh l ll z}; conversions {@code d i u x X c s %%} and {@code %p}
+ * with {@code x K} (hex) or {@code i4 I4 i6 I6} (addresses read from memory). Anything else is
  * -EINVAL. The formatted text (at most 1023 bytes, MAX_BPRINTF_BUF) goes to {@code ctx.trace} as
  * trace_pipe would show it after "bpf_trace_printk: "; the return value is its length.
  */
@@ -188,7 +188,9 @@ final class TracePrintk {
     if (j + 1 < end && (fmt[j + 1] == 'x' || fmt[j + 1] == 'K')) {
       return 1;
     }
-    if (j + 2 < end && (fmt[j + 1] == 'i' || fmt[j + 1] == 'I') && (fmt[j + 2] == '4' || fmt[j + 2] == '6')) {
+    if (j + 2 < end
+        && (fmt[j + 1] == 'i' || fmt[j + 1] == 'I')
+        && (fmt[j + 2] == '4' || fmt[j + 2] == '6')) {
       return 2;
     }
     return 0;

@@ -20,15 +20,16 @@ import io.xdpemu.ebpf.vm.XdpBuff;
  *                               meta                                            = data_hard_end
  * </pre>
  *
- * {@link XdpBuff#frameEnd} is the kernel's xdp_data_hard_end(): {@code data_hard_start + frame_sz
- * - SKB_DATA_ALIGN(sizeof(struct skb_shared_info))}, i.e. the end of the tailroom a program may
- * grow into (BPF_PROG_TEST_RUN: 4096 - 320 = 3776 with 256 bytes of headroom; a driver with
- * 4096-byte frames: hardStart + 3776). Metadata is always supported (the emulated NIC implements
- * it), so xdp_data_meta_unsupported() never holds.
+ * {@link XdpBuff#frameEnd} is the kernel's xdp_data_hard_end(): {@code data_hard_start + frame_sz -
+ * SKB_DATA_ALIGN(sizeof(struct skb_shared_info))}, i.e. the end of the tailroom a program may grow
+ * into (BPF_PROG_TEST_RUN: 4096 - 320 = 3776 with 256 bytes of headroom; a driver with 4096-byte
+ * frames: hardStart + 3776). Metadata is always supported (the emulated NIC implements it), so
+ * xdp_data_meta_unsupported() never holds.
  */
 final class XdpHelpers {
   static final int XDP_FRAME_SIZE = XdpBuff.XDP_FRAME_SIZE;
   static final int ETH_HLEN = 14;
+
   /** type_max(skb_shared_info.meta_len), a __u8: xdp_metalen_invalid()'s upper bound. */
   static final int META_MAX = 255;
 
@@ -43,10 +44,22 @@ final class XdpHelpers {
   private XdpHelpers() {}
 
   static void register(HelperRegistry reg, HelperEnvironment env) {
-    reg.register(HelperIds.XDP_ADJUST_HEAD, "bpf_xdp_adjust_head", (ctx, r1, r2, r3, r4, r5) -> adjustHead(xdp(ctx, r1), ctx, (int) r2));
-    reg.register(HelperIds.XDP_ADJUST_META, "bpf_xdp_adjust_meta", (ctx, r1, r2, r3, r4, r5) -> adjustMeta(xdp(ctx, r1), ctx, (int) r2));
-    reg.register(HelperIds.XDP_ADJUST_TAIL, "bpf_xdp_adjust_tail", (ctx, r1, r2, r3, r4, r5) -> adjustTail(xdp(ctx, r1), ctx, (int) r2));
-    reg.register(HelperIds.XDP_GET_BUFF_LEN, "bpf_xdp_get_buff_len", (ctx, r1, r2, r3, r4, r5) -> xdp(ctx, r1).length());
+    reg.register(
+        HelperIds.XDP_ADJUST_HEAD,
+        "bpf_xdp_adjust_head",
+        (ctx, r1, r2, r3, r4, r5) -> adjustHead(xdp(ctx, r1), ctx, (int) r2));
+    reg.register(
+        HelperIds.XDP_ADJUST_META,
+        "bpf_xdp_adjust_meta",
+        (ctx, r1, r2, r3, r4, r5) -> adjustMeta(xdp(ctx, r1), ctx, (int) r2));
+    reg.register(
+        HelperIds.XDP_ADJUST_TAIL,
+        "bpf_xdp_adjust_tail",
+        (ctx, r1, r2, r3, r4, r5) -> adjustTail(xdp(ctx, r1), ctx, (int) r2));
+    reg.register(
+        HelperIds.XDP_GET_BUFF_LEN,
+        "bpf_xdp_get_buff_len",
+        (ctx, r1, r2, r3, r4, r5) -> xdp(ctx, r1).length());
     reg.register(
         HelperIds.XDP_LOAD_BYTES,
         "bpf_xdp_load_bytes",
@@ -72,9 +85,16 @@ final class XdpHelpers {
           System.arraycopy(src, 0, x.frame, x.data + (int) r2, src.length);
           return 0;
         });
-    reg.register(HelperIds.REDIRECT, "bpf_redirect", (ctx, r1, r2, r3, r4, r5) -> redirect(ctx, r1, r2));
-    reg.register(HelperIds.REDIRECT_MAP, "bpf_redirect_map", (ctx, r1, r2, r3, r4, r5) -> redirectMap(env, ctx, r1, r2, r3));
-    reg.register(HelperIds.CHECK_MTU, "bpf_check_mtu", (ctx, r1, r2, r3, r4, r5) -> checkMtu(env, ctx, r1, r2, r3, r4, r5));
+    reg.register(
+        HelperIds.REDIRECT, "bpf_redirect", (ctx, r1, r2, r3, r4, r5) -> redirect(ctx, r1, r2));
+    reg.register(
+        HelperIds.REDIRECT_MAP,
+        "bpf_redirect_map",
+        (ctx, r1, r2, r3, r4, r5) -> redirectMap(env, ctx, r1, r2, r3));
+    reg.register(
+        HelperIds.CHECK_MTU,
+        "bpf_check_mtu",
+        (ctx, r1, r2, r3, r4, r5) -> checkMtu(env, ctx, r1, r2, r3, r4, r5));
     reg.register(
         HelperIds.PERF_EVENT_OUTPUT,
         "bpf_perf_event_output",
@@ -136,7 +156,9 @@ final class XdpHelpers {
     return 0;
   }
 
-  /** bpf_xdp_pointer()'s checks: offset and len at most 0xffff (-EFAULT), in the frame (-EINVAL). */
+  /**
+   * bpf_xdp_pointer()'s checks: offset and len at most 0xffff (-EFAULT), in the frame (-EINVAL).
+   */
   private static long checkRange(XdpBuff x, long offset, long len) {
     if (Long.compareUnsigned(offset & 0xffffffffL, 0xffff) > 0
         || Long.compareUnsigned(len & 0xffffffffL, 0xffff) > 0) {
@@ -162,11 +184,12 @@ final class XdpHelpers {
 
   /**
    * __bpf_xdp_redirect_map(): flags outside the action bits (and, for devmaps, BPF_F_BROADCAST |
-   * BPF_F_EXCLUDE_INGRESS) abort; a missing key returns the low two bits of flags as the action.
-   * On success the context records the map, key and (for broadcast) flags; for a devmap entry it
-   * also records the target ifindex, as ri->tgt_value holds the device.
+   * BPF_F_EXCLUDE_INGRESS) abort; a missing key returns the low two bits of flags as the action. On
+   * success the context records the map, key and (for broadcast) flags; for a devmap entry it also
+   * records the target ifindex, as ri->tgt_value holds the device.
    */
-  static long redirectMap(HelperEnvironment env, ExecutionContext ctx, long map, long key, long flags) {
+  static long redirectMap(
+      HelperEnvironment env, ExecutionContext ctx, long map, long key, long flags) {
     BpfMap m = env.map(ctx, map);
     int type = m.type();
     boolean dev = type == MapType.DEVMAP || type == MapType.DEVMAP_HASH;
@@ -198,7 +221,14 @@ final class XdpHelpers {
    * non-zero it is the L3 length to check, else the frame length; FRAG_NEEDED (1) when it plus
    * len_diff exceeds MTU + hard_header_len. {@code *mtu_len} receives the device MTU.
    */
-  static long checkMtu(HelperEnvironment env, ExecutionContext ctx, long ctxp, long ifindex, long mtuLenPtr, long lenDiff, long flags) {
+  static long checkMtu(
+      HelperEnvironment env,
+      ExecutionContext ctx,
+      long ctxp,
+      long ifindex,
+      long mtuLenPtr,
+      long lenDiff,
+      long flags) {
     XdpBuff x = xdp(ctx, ctxp);
     if (flags != 0) {
       return -Errno.EINVAL;
@@ -222,7 +252,14 @@ final class XdpHelpers {
    * append (bits 32..51); the sample is {@code size} bytes of data followed by that many packet
    * bytes. Other flag bits -EINVAL; more packet bytes than the frame has -EFAULT.
    */
-  static long perfEventOutput(HelperEnvironment env, ExecutionContext ctx, long ctxp, long map, long flags, long data, long size) {
+  static long perfEventOutput(
+      HelperEnvironment env,
+      ExecutionContext ctx,
+      long ctxp,
+      long map,
+      long flags,
+      long data,
+      long size) {
     XdpBuff x = xdp(ctx, ctxp);
     BpfMap m = env.map(ctx, map);
     if (!(m instanceof PerfEventArrayMap pm)) {

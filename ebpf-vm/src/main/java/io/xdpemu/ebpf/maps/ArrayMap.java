@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * BPF_MAP_TYPE_ARRAY and PERCPU_ARRAY (kernel/bpf/arraymap.c), and the global-data sections
- * libbpf turns into one-element arrays. Every element exists from creation, zero-filled; keys are
- * __u32 indexes. Deleting is -EINVAL, BPF_NOEXIST is -EEXIST, an index past max_entries is -E2BIG
- * on update and NULL on lookup.
+ * BPF_MAP_TYPE_ARRAY and PERCPU_ARRAY (kernel/bpf/arraymap.c), and the global-data sections libbpf
+ * turns into one-element arrays. Every element exists from creation, zero-filled; keys are __u32
+ * indexes. Deleting is -EINVAL, BPF_NOEXIST is -EEXIST, an index past max_entries is -E2BIG on
+ * update and NULL on lookup.
  */
 public final class ArrayMap extends BpfMap {
   private final SlotStore store;
@@ -46,9 +46,9 @@ public final class ArrayMap extends BpfMap {
   }
 
   /**
-   * The pointer {@code ld_imm64} src 2 (BPF_PSEUDO_MAP_VALUE) loads: element 0 plus {@code
-   * offset}. Global data only ever has one element. The region is registered at creation, so
-   * every execution context created afterwards sees it.
+   * The pointer {@code ld_imm64} src 2 (BPF_PSEUDO_MAP_VALUE) loads: element 0 plus {@code offset}.
+   * Global data only ever has one element. The region is registered at creation, so every execution
+   * context created afterwards sees it.
    */
   public long valuePointer(int offset) {
     return store.address(0, 0) + offset;

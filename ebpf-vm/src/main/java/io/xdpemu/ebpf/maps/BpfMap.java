@@ -25,8 +25,8 @@ import java.util.List;
  * {@link MapRegistry}; dereferencing a handle traps (the region has no bytes), as the verifier
  * forbids in the kernel.
  *
- * <p>Unsupported operations return the errno the kernel returns for them from the syscall
- * ({@code -EOPNOTSUPP} for ops a map type lacks, {@code -EINVAL} where the kernel's op says so).
+ * <p>Unsupported operations return the errno the kernel returns for them from the syscall ({@code
+ * -EOPNOTSUPP} for ops a map type lacks, {@code -EINVAL} where the kernel's op says so).
  */
 public abstract class BpfMap {
   public static final long BPF_ANY = 0;
@@ -43,6 +43,7 @@ public abstract class BpfMap {
   protected final MapDefinition def;
   protected final int cpus;
   private final int handleRegionId;
+
   /** Offset of a bpf_spin_lock in the value, or -1 (from the value's BTF, set by the loader). */
   protected volatile int spinLockOffset = -1;
 

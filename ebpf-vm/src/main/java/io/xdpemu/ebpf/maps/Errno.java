@@ -24,6 +24,7 @@ public final class Errno {
   public static final int EMSGSIZE = 90;
   public static final int EOPNOTSUPP = 95;
   public static final int ENOTSUPP = 524;
+
   /** EBADF (9): an fd (here: a program or map id) that names nothing. */
   public static final int EBADF = 9;
 

@@ -15,17 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * serialise on the map, as the kernel's bucket locks serialise writers of one bucket. As in
  * htab_map_update_elem(), replacing an element of a (non-per-CPU) hash allocates a new element,
  * fills it, publishes it and frees the old one, so a program holding a pointer to the old value
- * keeps valid memory that is later reused; per-CPU maps and BPF_F_LOCK updates write in place.
- * One spare slot plays the role of the kernel's per-CPU extra elements, so replacing a key in a
- * full map succeeds.
+ * keeps valid memory that is later reused; per-CPU maps and BPF_F_LOCK updates write in place. One
+ * spare slot plays the role of the kernel's per-CPU extra elements, so replacing a key in a full
+ * map succeeds.
  *
  * <p>LRU maps never fail with -E2BIG: their elements are the nodes of an {@link LruList}, the
- * kernel's common LRU reproduced exactly, so a full map evicts when and what the kernel evicts
- * (up to target_free elements at once, unreferenced ones from the inactive tail first). Lookups
- * from programs set the node's reference bit (htab_lru_map_lookup_elem); host lookups do not
+ * kernel's common LRU reproduced exactly, so a full map evicts when and what the kernel evicts (up
+ * to target_free elements at once, unreferenced ones from the inactive tail first). Lookups from
+ * programs set the node's reference bit (htab_lru_map_lookup_elem); host lookups do not
  * (htab_lru_map_lookup_elem_sys). As htab_lru_map_update_elem() does, an update takes a free node
- * before it looks at the key, so it may evict even when the key exists or the flags then fail;
- * the per-CPU variant skips that for BPF_EXIST. The host's updates run as CPU 0. BPF_F_NO_COMMON_LRU
+ * before it looks at the key, so it may evict even when the key exists or the flags then fail; the
+ * per-CPU variant skips that for BPF_EXIST. The host's updates run as CPU 0. BPF_F_NO_COMMON_LRU
  * (per-CPU LRU lists) is emulated with the common LRU.
  */
 public final class HashTableMap extends BpfMap {
@@ -111,9 +111,9 @@ public final class HashTableMap extends BpfMap {
   }
 
   /**
-   * One update. Either {@code all} (one value per CPU, or one for a shared map) or {@code one}
-   * for CPU {@code cpu} (a program's update of a per-CPU map: other CPUs of a new element are
-   * zero, as pcpu_init_value() does).
+   * One update. Either {@code all} (one value per CPU, or one for a shared map) or {@code one} for
+   * CPU {@code cpu} (a program's update of a per-CPU map: other CPUs of a new element are zero, as
+   * pcpu_init_value() does).
    */
   private int doUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long flags, int runCpu) {
     long base = flags & ~BPF_F_LOCK;
@@ -198,8 +198,10 @@ public final class HashTableMap extends BpfMap {
       }
     }
     Integer old = index.get(k);
-    int rc = old != null && base == BPF_NOEXIST ? -Errno.EEXIST
-        : old == null && base == BPF_EXIST ? -Errno.ENOENT : 0;
+    int rc =
+        old != null && base == BPF_NOEXIST
+            ? -Errno.EEXIST
+            : old == null && base == BPF_EXIST ? -Errno.ENOENT : 0;
     if (rc != 0) {
       if (node >= 0) {
         lruList.pushFree(node);

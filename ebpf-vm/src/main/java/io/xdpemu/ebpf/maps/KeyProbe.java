@@ -6,8 +6,8 @@ import java.util.Arrays;
  * A reusable, per-thread stand-in for a {@link ByteKey} in the lookups programs make on every
  * packet, so that they allocate no key object. {@code ConcurrentHashMap.get(probe)} hashes the
  * probe and calls {@code probe.equals(storedKey)} (also in tree bins, as the probe is not
- * Comparable), which is all a probe must answer. A probe is never stored in a map and is valid
- * only until the thread's next lookup.
+ * Comparable), which is all a probe must answer. A probe is never stored in a map and is valid only
+ * until the thread's next lookup.
  */
 final class KeyProbe {
   private static final ThreadLocal<KeyProbe> PER_THREAD = ThreadLocal.withInitial(KeyProbe::new);

@@ -10,17 +10,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * BPF_MAP_TYPE_LPM_TRIE (kernel/bpf/lpm_trie.c). Keys are {@code struct bpf_lpm_trie_key_u8 {
- * __u32 prefixlen; __u8 data[]; }} (prefixlen in host order, data in network order, compared
- * MSB first); a lookup returns the value of the longest stored prefix that matches the first
- * {@code min(node prefixlen, key prefixlen)} bits of the key.
+ * BPF_MAP_TYPE_LPM_TRIE (kernel/bpf/lpm_trie.c). Keys are {@code struct bpf_lpm_trie_key_u8 { __u32
+ * prefixlen; __u8 data[]; }} (prefixlen in host order, data in network order, compared MSB first);
+ * a lookup returns the value of the longest stored prefix that matches the first {@code min(node
+ * prefixlen, key prefixlen)} bits of the key.
  *
  * <p>Stored per prefix length in hash tables of masked data, searched from the longest length
- * present down, so a lookup costs at most one probe per distinct prefix length. The kernel's
- * error codes: prefixlen above {@code 8 * data_size} is -EINVAL, flags above BPF_EXIST -EINVAL, a
- * new prefix in a full trie -ENOSPC (not -E2BIG), BPF_NOEXIST on a present prefix -EEXIST,
- * BPF_EXIST on an absent one -ENOENT. Iteration is the kernel's post-order walk: within one
- * branch, longer prefixes before the shorter ones that contain them.
+ * present down, so a lookup costs at most one probe per distinct prefix length. The kernel's error
+ * codes: prefixlen above {@code 8 * data_size} is -EINVAL, flags above BPF_EXIST -EINVAL, a new
+ * prefix in a full trie -ENOSPC (not -E2BIG), BPF_NOEXIST on a present prefix -EEXIST, BPF_EXIST on
+ * an absent one -ENOENT. Iteration is the kernel's post-order walk: within one branch, longer
+ * prefixes before the shorter ones that contain them.
  */
 public final class LpmTrieMap extends BpfMap {
   private record Node(byte[] key, int slot) {}
@@ -28,6 +28,7 @@ public final class LpmTrieMap extends BpfMap {
   private final int dataSize;
   private final int maxPrefixLen;
   private final SlotStore values;
+
   /** prefixlen (descending) to masked data to node; replaced copy-on-write under the lock. */
   private volatile TreeMap<Integer, Map<ByteKey, Node>> byLength = new TreeMap<>();
 
@@ -177,7 +178,9 @@ public final class LpmTrieMap extends BpfMap {
     return 0;
   }
 
-  /** BPF_MAP_LOOKUP_ELEM from the host is a longest-prefix match too (trie_lookup_elem serves both). */
+  /**
+   * BPF_MAP_LOOKUP_ELEM from the host is a longest-prefix match too (trie_lookup_elem serves both).
+   */
   @Override
   public byte[][] lookupPerCpu(byte[] key) {
     if (!keyOk(key)) {

@@ -9,18 +9,20 @@ package io.xdpemu.ebpf.maps;
  *  per CPU:  LOCAL_FREE  LOCAL_PENDING       (a CPU takes free nodes in batches of target_free)
  * </pre>
  *
- * A new element takes a node from its CPU's local free list; when that is empty the CPU flushes
- * its pending nodes to the global lists (referenced ones to ACTIVE), rotates the lists, moves up
- * to {@code target_free = clamp(nodes / cpus / 2, 1, 128)} global free nodes to itself and, if
- * short, shrinks the INACTIVE list from the tail (referenced nodes get a second chance on ACTIVE,
- * the others are deleted from the hash table), forcing one eviction when nothing else works;
- * as a last resort it steals a free or pending node from the CPUs in turn. So a full map evicts
- * up to target_free elements at once, which is what the kernel's LRU maps do. Nodes are ints
- * (slot numbers); the lists are arrays of prev/next links with one sentinel per list. Callers hold
- * the map's lock.
+ * A new element takes a node from its CPU's local free list; when that is empty the CPU flushes its
+ * pending nodes to the global lists (referenced ones to ACTIVE), rotates the lists, moves up to
+ * {@code target_free = clamp(nodes / cpus / 2, 1, 128)} global free nodes to itself and, if short,
+ * shrinks the INACTIVE list from the tail (referenced nodes get a second chance on ACTIVE, the
+ * others are deleted from the hash table), forcing one eviction when nothing else works; as a last
+ * resort it steals a free or pending node from the CPUs in turn. So a full map evicts up to
+ * target_free elements at once, which is what the kernel's LRU maps do. Nodes are ints (slot
+ * numbers); the lists are arrays of prev/next links with one sentinel per list. Callers hold the
+ * map's lock.
  */
 final class LruList {
-  /** Whether a node is still in the hash table; removes it when it is (htab_lru_map_delete_node). */
+  /**
+   * Whether a node is still in the hash table; removes it when it is (htab_lru_map_delete_node).
+   */
   interface Evictor {
     boolean delete(int node);
   }

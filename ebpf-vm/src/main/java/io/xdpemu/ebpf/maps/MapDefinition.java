@@ -1,8 +1,8 @@
 package io.xdpemu.ebpf.maps;
 
 /**
- * A map as an object file declares it, before it exists: from a BTF-defined map in {@code .maps},
- * a legacy {@code maps} section ({@code struct bpf_map_def} or iproute2's {@code struct
+ * A map as an object file declares it, before it exists: from a BTF-defined map in {@code .maps}, a
+ * legacy {@code maps} section ({@code struct bpf_map_def} or iproute2's {@code struct
  * bpf_elf_map}), or a global-data section ({@code .data}, {@code .rodata}, {@code .bss}, {@code
  * .data.*}, {@code .rodata.*}) which libbpf turns into a one-element array map.
  *

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The records programs sent to user space, collected from every ring buffer (in commit order per
  * ring, as a consumer sees them) and perf event array (in output order, with the CPU) of a map
- * registry, for the runtime to write out: one JSON object per record,
- * {@code {"map":"events","type":"ringbuf","data":"<hex>"}} or {@code {"map":"perf","type":
+ * registry, for the runtime to write out: one JSON object per record, {@code
+ * {"map":"events","type":"ringbuf","data":"<hex>"}} or {@code {"map":"perf","type":
  * "perf_event_array","cpu":0,"index":0,"data":"<hex>"}}. Draining consumes the records.
  */
 public final class MapEvents {

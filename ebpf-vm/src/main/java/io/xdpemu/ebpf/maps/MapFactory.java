@@ -5,8 +5,8 @@ import io.xdpemu.ebpf.vm.RegionRegistry;
 
 /**
  * Creates the map a {@link MapDefinition} describes (what BPF_MAP_CREATE does). {@code cpus} is the
- * number of CPUs, which in xdpemu is the number of RX queues: per-CPU maps get that many copies.
- * A definition the kernel would refuse (bad sizes, a type xdpemu does not emulate) is a {@link
+ * number of CPUs, which in xdpemu is the number of RX queues: per-CPU maps get that many copies. A
+ * definition the kernel would refuse (bad sizes, a type xdpemu does not emulate) is a {@link
  * ProgramRejectedException} naming the map.
  */
 public final class MapFactory {
@@ -36,8 +36,19 @@ public final class MapFactory {
     if (n == d.maxEntries()) {
       return d;
     }
-    return new MapDefinition(d.name(), d.type(), d.keySize(), d.valueSize(), n, d.flags(),
-        d.keyBtfId(), d.valueBtfId(), d.pinning(), d.initialData(), d.inner(), d.initialSlots(),
+    return new MapDefinition(
+        d.name(),
+        d.type(),
+        d.keySize(),
+        d.valueSize(),
+        n,
+        d.flags(),
+        d.keyBtfId(),
+        d.valueBtfId(),
+        d.pinning(),
+        d.initialData(),
+        d.inner(),
+        d.initialSlots(),
         d.readOnly());
   }
 
@@ -48,7 +59,8 @@ public final class MapFactory {
     return create(def, cpus, regions, new MapRegistry(regions, cpus));
   }
 
-  static BpfMap create(MapDefinition declared, int cpus, RegionRegistry regions, MapRegistry owner) {
+  static BpfMap create(
+      MapDefinition declared, int cpus, RegionRegistry regions, MapRegistry owner) {
     MapDefinition def = sizedAsLibbpfDoes(declared, cpus);
     if (def.maxEntries() <= 0) {
       throw new ProgramRejectedException(

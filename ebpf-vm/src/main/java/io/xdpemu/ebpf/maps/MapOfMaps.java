@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * BPF_MAP_TYPE_ARRAY_OF_MAPS and HASH_OF_MAPS (kernel/bpf/map_in_map.c, arraymap.c, hashtab.c).
- * A value is an inner map; from the host it is written as the inner map's id ({@link
- * MapRegistry#id}, standing in for the fd the syscall takes and the id bpftool dumps). A program's
- * lookup returns the inner map's handle, which it passes to the map helpers (array_of_map_lookup_elem
- * returns the inner {@code struct bpf_map *}). The inner map must match the template's type, key
- * and value sizes (bpf_map_meta_equal; max_entries may differ), else -EINVAL.
+ * BPF_MAP_TYPE_ARRAY_OF_MAPS and HASH_OF_MAPS (kernel/bpf/map_in_map.c, arraymap.c, hashtab.c). A
+ * value is an inner map; from the host it is written as the inner map's id ({@link MapRegistry#id},
+ * standing in for the fd the syscall takes and the id bpftool dumps). A program's lookup returns
+ * the inner map's handle, which it passes to the map helpers (array_of_map_lookup_elem returns the
+ * inner {@code struct bpf_map *}). The inner map must match the template's type, key and value
+ * sizes (bpf_map_meta_equal; max_entries may differ), else -EINVAL.
  *
  * <p>Updates: the array form follows fd_array_map_update_elem (only BPF_ANY, -E2BIG past the end,
  * delete of an empty slot -ENOENT); the hash form follows htab_map_update_elem (NOEXIST/EXIST,

@@ -15,21 +15,23 @@ import java.util.function.IntPredicate;
 
 /**
  * The maps (and programs) of one loaded object set, resolvable the ways programs and users name
- * them: by handle (the pointer {@code ld_imm64} src 1 yields; its high half is the map's
- * MAP_HANDLE region id), by id (1, 2, ... in creation order: what the host writes as a map-in-map
- * value, standing in for a kernel map id/fd), and by name. Programs get ids too, for PROG_ARRAY
- * values. Also answers whether an ifindex names a device, for DEVMAP updates (the simulated FIB's
+ * them: by handle (the pointer {@code ld_imm64} src 1 yields; its high half is the map's MAP_HANDLE
+ * region id), by id (1, 2, ... in creation order: what the host writes as a map-in-map value,
+ * standing in for a kernel map id/fd), and by name. Programs get ids too, for PROG_ARRAY values.
+ * Also answers whether an ifindex names a device, for DEVMAP updates (the simulated FIB's
  * interfaces; every ifindex when none is configured).
  */
 public final class MapRegistry {
   private final RegionRegistry regions;
   private final int cpus;
+
   /**
    * Maps by the id of their handle region. Region ids are handed out in sequence, so a
    * copy-on-write array indexed by id: every map helper call looks a handle up, and a
    * ConcurrentHashMap keyed by Integer boxed the id (a new Integer above 127) on each call.
    */
   private volatile BpfMap[] byHandleRegion = new BpfMap[0];
+
   private final ConcurrentHashMap<Integer, RingBufMap> byRingRegion = new ConcurrentHashMap<>();
   private final List<BpfMap> byId = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, BpfMap> byName = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -151,10 +153,10 @@ public final class MapRegistry {
 
   /**
    * Fills PROG_ARRAY and map-in-map slots from their definitions' initial values ({@code
-   * MapDefinition.initialSlots}, what libbpf's bpf_object__init_prog_arrays and init_map_in_maps
-   * do for {@code .values = { [i] = &prog_or_map }}): programs are found with {@code programs}
-   * (by function name), inner maps by name in this registry. A slot naming something that does
-   * not exist is a {@link io.xdpemu.ebpf.ProgramRejectedException}, as libbpf fails the load.
+   * MapDefinition.initialSlots}, what libbpf's bpf_object__init_prog_arrays and init_map_in_maps do
+   * for {@code .values = { [i] = &prog_or_map }}): programs are found with {@code programs} (by
+   * function name), inner maps by name in this registry. A slot naming something that does not
+   * exist is a {@link io.xdpemu.ebpf.ProgramRejectedException}, as libbpf fails the load.
    */
   public void applyInitialSlots(java.util.function.Function<String, Program> programs) {
     for (BpfMap m : all()) {
@@ -168,7 +170,13 @@ public final class MapRegistry {
           Program p = programs.apply(e.getValue());
           if (p == null) {
             throw new io.xdpemu.ebpf.ProgramRejectedException(
-                "map '" + m.name() + "' slot " + e.getKey() + ": no program '" + e.getValue() + "'");
+                "map '"
+                    + m.name()
+                    + "' slot "
+                    + e.getKey()
+                    + ": no program '"
+                    + e.getValue()
+                    + "'");
           }
           rc = pa.setProgram(e.getKey(), p);
         } else if (m instanceof MapOfMaps mm) {
@@ -184,7 +192,14 @@ public final class MapRegistry {
         }
         if (rc != 0) {
           throw new io.xdpemu.ebpf.ProgramRejectedException(
-              "map '" + m.name() + "' slot " + e.getKey() + " = '" + e.getValue() + "': error " + rc);
+              "map '"
+                  + m.name()
+                  + "' slot "
+                  + e.getKey()
+                  + " = '"
+                  + e.getValue()
+                  + "': error "
+                  + rc);
         }
       }
     }

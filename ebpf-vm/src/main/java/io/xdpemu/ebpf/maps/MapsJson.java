@@ -19,14 +19,14 @@ import java.util.List;
  *                   "entries": [{"key": "0a000001", "value": "0100000000000000"}]}}
  * </pre>
  *
- * Keys and values are lowercase hex of the raw bytes (host byte order as the program stores
- * them). Per-CPU maps write {@code "values": ["..", ..]}, one per CPU (= RX queue); on input a
- * single {@code "value"} is accepted for them too and goes to every CPU. Queue and stack maps list
- * their elements in pop order with an empty key; on input they are pushed in file order. Ring
- * buffer and perf event arrays have no entries here (their records go to their own files). On
- * input, a PROG_ARRAY entry may name a program ({@code "program": "name"}) and a map-in-map entry
- * an inner map ({@code "map": "name"}) instead of giving an id as value. Every entry is applied
- * with BPF_ANY; a rejected update is an error naming the file position and the errno.
+ * Keys and values are lowercase hex of the raw bytes (host byte order as the program stores them).
+ * Per-CPU maps write {@code "values": ["..", ..]}, one per CPU (= RX queue); on input a single
+ * {@code "value"} is accepted for them too and goes to every CPU. Queue and stack maps list their
+ * elements in pop order with an empty key; on input they are pushed in file order. Ring buffer and
+ * perf event arrays have no entries here (their records go to their own files). On input, a
+ * PROG_ARRAY entry may name a program ({@code "program": "name"}) and a map-in-map entry an inner
+ * map ({@code "map": "name"}) instead of giving an id as value. Every entry is applied with
+ * BPF_ANY; a rejected update is an error naming the file position and the errno.
  */
 public final class MapsJson {
   private static final HexFormat HEX = HexFormat.of();
@@ -82,14 +82,23 @@ public final class MapsJson {
   private static void applyOne(JsonObject o, BpfMap m, MapRegistry registry) {
     o.allowOnly("type", "key_size", "value_size", "max_entries", "entries");
     if (o.has("type") && MapType.byName(o.get("type").asString()) != m.type()) {
-      throw o.get("type").at().error(
-          "map '" + m.name() + "' is a " + MapType.name(m.type()) + ", not " + o.get("type").asString());
+      throw o.get("type")
+          .at()
+          .error(
+              "map '"
+                  + m.name()
+                  + "' is a "
+                  + MapType.name(m.type())
+                  + ", not "
+                  + o.get("type").asString());
     }
     if (o.has("key_size") && o.get("key_size").asInt() != m.keySize()) {
       throw o.get("key_size").at().error("map '" + m.name() + "' has key_size " + m.keySize());
     }
     if (o.has("value_size") && o.get("value_size").asInt() != m.valueSize()) {
-      throw o.get("value_size").at().error("map '" + m.name() + "' has value_size " + m.valueSize());
+      throw o.get("value_size")
+          .at()
+          .error("map '" + m.name() + "' has value_size " + m.valueSize());
     }
     if (!o.has("entries")) {
       return;
@@ -99,8 +108,9 @@ public final class MapsJson {
       e.allowOnly("key", "value", "values", "program", "map");
       int rc = applyEntry(e, m, registry);
       if (rc < 0) {
-        throw e.at().error(
-            "map '" + m.name() + "': update failed with " + rc + " (" + errnoName(-rc) + ")");
+        throw e.at()
+            .error(
+                "map '" + m.name() + "': update failed with " + rc + " (" + errnoName(-rc) + ")");
       }
     }
   }
@@ -136,8 +146,9 @@ public final class MapsJson {
       }
       JsonArray vs = e.get("values").asArray();
       if (vs.size() != m.cpus()) {
-        throw vs.at().error(
-            "map '" + m.name() + "' has " + m.cpus() + " CPUs, got " + vs.size() + " values");
+        throw vs.at()
+            .error(
+                "map '" + m.name() + "' has " + m.cpus() + " CPUs, got " + vs.size() + " values");
       }
       byte[][] values = new byte[vs.size()][];
       for (int i = 0; i < values.length; i++) {
@@ -167,8 +178,9 @@ public final class MapsJson {
       throw v.at().error("map '" + m.name() + "': " + field + " is not hex: " + s);
     }
     if (b.length != size) {
-      throw v.at().error(
-          "map '" + m.name() + "': " + field + " has " + b.length + " bytes, expected " + size);
+      throw v.at()
+          .error(
+              "map '" + m.name() + "': " + field + " has " + b.length + " bytes, expected " + size);
     }
     return b;
   }
@@ -195,5 +207,4 @@ public final class MapsJson {
         return "errno " + errno;
     }
   }
-
 }

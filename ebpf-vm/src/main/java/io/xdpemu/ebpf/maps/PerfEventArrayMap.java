@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * BPF_MAP_TYPE_PERF_EVENT_ARRAY (kernel/bpf/arraymap.c + kernel/trace/bpf_trace.c): slots hold
- * perf events opened by user space (one per CPU); {@code bpf_perf_event_output} appends a sample
- * to the event in the chosen slot. xdpemu has no perf events: the host {@linkplain #open opens} a
- * slot for a CPU (the value a user writes is that CPU), and samples are captured in order for the
- * runtime to write to a file.
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY (kernel/bpf/arraymap.c + kernel/trace/bpf_trace.c): slots hold perf
+ * events opened by user space (one per CPU); {@code bpf_perf_event_output} appends a sample to the
+ * event in the chosen slot. xdpemu has no perf events: the host {@linkplain #open opens} a slot for
+ * a CPU (the value a user writes is that CPU), and samples are captured in order for the runtime to
+ * write to a file.
  *
  * <p>__bpf_perf_event_output(): index {@code BPF_F_CURRENT_CPU} means the running CPU; an index
  * past max_entries is -E2BIG; an empty slot -ENOENT; an event bound to another CPU -EOPNOTSUPP.

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * BPF_MAP_TYPE_PROG_ARRAY (kernel/bpf/arraymap.c, the fd_array ops): the jump table of {@code
  * bpf_tail_call}. From the host a value is a program id (the loader's {@link
- * MapRegistry#registerProgram} number, standing in for the fd the syscall takes and the id
- * bpftool dumps). fd_array_map_update_elem(): flags other than BPF_ANY are -EINVAL, an index past
+ * MapRegistry#registerProgram} number, standing in for the fd the syscall takes and the id bpftool
+ * dumps). fd_array_map_update_elem(): flags other than BPF_ANY are -EINVAL, an index past
  * max_entries -E2BIG; deleting an empty slot is -ENOENT. Programs cannot look up or update it.
  */
 public final class ProgArrayMap extends BpfMap {

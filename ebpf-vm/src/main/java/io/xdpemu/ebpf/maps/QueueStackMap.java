@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * BPF_MAP_TYPE_QUEUE (FIFO) and STACK (LIFO) (kernel/bpf/queue_stack_maps.c): no keys
- * (key_size 0), values pushed and popped. queue_stack_map_push_elem(): BPF_NOEXIST and flags
- * above BPF_EXIST are -EINVAL; a full map is -E2BIG unless BPF_EXIST, which drops the oldest element to make room.
- * Pop and peek of an empty map zero the destination and return -ENOENT. From the host, lookup is
- * peek, update is push, delete is -EINVAL and there are no keys to walk.
+ * BPF_MAP_TYPE_QUEUE (FIFO) and STACK (LIFO) (kernel/bpf/queue_stack_maps.c): no keys (key_size 0),
+ * values pushed and popped. queue_stack_map_push_elem(): BPF_NOEXIST and flags above BPF_EXIST are
+ * -EINVAL; a full map is -E2BIG unless BPF_EXIST, which drops the oldest element to make room. Pop
+ * and peek of an empty map zero the destination and return -ENOENT. From the host, lookup is peek,
+ * update is push, delete is -EINVAL and there are no keys to walk.
  */
 public final class QueueStackMap extends BpfMap {
   private final boolean stack;
@@ -22,7 +22,9 @@ public final class QueueStackMap extends BpfMap {
     this.stack = def.type() == MapType.STACK;
     if (def.keySize() != 0 || def.valueSize() <= 0 || def.maxEntries() <= 0) {
       throw new ProgramRejectedException(
-          "map '" + def.name() + "': queue/stack needs key_size 0, value_size > 0, max_entries > 0");
+          "map '"
+              + def.name()
+              + "': queue/stack needs key_size 0, value_size > 0, max_entries > 0");
     }
   }
 
@@ -43,8 +45,10 @@ public final class QueueStackMap extends BpfMap {
 
   @Override
   public synchronized long pop(byte[] out, boolean remove) {
-    byte[] v = stack ? (remove ? items.pollLast() : items.peekLast())
-        : (remove ? items.pollFirst() : items.peekFirst());
+    byte[] v =
+        stack
+            ? (remove ? items.pollLast() : items.peekLast())
+            : (remove ? items.pollFirst() : items.peekFirst());
     if (v == null) {
       java.util.Arrays.fill(out, (byte) 0);
       return -Errno.ENOENT;

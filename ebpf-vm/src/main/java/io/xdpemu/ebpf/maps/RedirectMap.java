@@ -33,6 +33,7 @@ public final class RedirectMap extends BpfMap {
 
   private final SlotStore values;
   private final boolean hashed;
+
   /** Array types: which indexes hold an entry. Hash type: key to slot. */
   private final boolean[] present;
 

@@ -23,8 +23,8 @@ import java.util.List;
  *
  * The kernel maps the data pages twice so a record that wraps is contiguous; here the region is
  * {@code 2 * size} bytes and the part of a sample written past {@code size} is copied to the start
- * at commit. A reservation fails when the producer would get more than {@code size - 1} bytes
- * ahead of the consumer (__bpf_ringbuf_reserve). The host is the consumer: {@link #poll} returns
+ * at commit. A reservation fails when the producer would get more than {@code size - 1} bytes ahead
+ * of the consumer (__bpf_ringbuf_reserve). The host is the consumer: {@link #poll} returns
  * committed records in order, stops at the first one still reserved, and skips discarded ones.
  */
 public final class RingBufMap extends BpfMap {
@@ -85,8 +85,8 @@ public final class RingBufMap extends BpfMap {
   }
 
   /**
-   * bpf_ringbuf_submit / discard for the sample at {@code samplePointer}; false when the pointer
-   * is not a reserved, uncommitted record of this ring buffer.
+   * bpf_ringbuf_submit / discard for the sample at {@code samplePointer}; false when the pointer is
+   * not a reserved, uncommitted record of this ring buffer.
    */
   public synchronized boolean commit(long samplePointer, boolean discard) {
     if (AddressSpace.regionId(samplePointer) != regionId) {

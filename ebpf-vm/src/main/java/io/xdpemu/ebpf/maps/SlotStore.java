@@ -13,11 +13,11 @@ import io.xdpemu.ebpf.vm.TrapException;
  * VarHandle access), one copy per CPU for per-CPU maps.
  *
  * <p>Slots live in chunks of about 64 KiB; each chunk is one {@link Region} registered in the
- * {@link RegionRegistry}, so a lookup returns a real pointer {@code (chunkRegionId << 32) |
- * offset} that programs dereference with bounds checks. Chunks are created on first use (a hash
- * map with a million entries costs nothing until it fills), and a chunk never moves: a pointer
- * stays valid for the life of the map, as the kernel's preallocated elements do. Hash maps recycle
- * freed slots through a free list (element reuse, as htab's pcpu_freelist does).
+ * {@link RegionRegistry}, so a lookup returns a real pointer {@code (chunkRegionId << 32) | offset}
+ * that programs dereference with bounds checks. Chunks are created on first use (a hash map with a
+ * million entries costs nothing until it fills), and a chunk never moves: a pointer stays valid for
+ * the life of the map, as the kernel's preallocated elements do. Hash maps recycle freed slots
+ * through a free list (element reuse, as htab's pcpu_freelist does).
  *
  * <pre>
  *  chunk region k (one per CPU for per-CPU maps)
@@ -37,6 +37,7 @@ final class SlotStore {
   private final boolean readOnlyForPrograms;
   private final RegionRegistry registry;
   private final int slotsPerChunk;
+
   /** [cpu][chunk]; written under {@code this}, read racily but only after publication. */
   private final Region[][] chunks;
 
@@ -195,8 +196,7 @@ final class SlotStore {
     int cpu = ctx.cpu;
     if (cpu < 0 || cpu >= cpus) {
       throw new TrapException(
-          ctx.pc,
-          "per-CPU map '" + name + "' has " + cpus + " CPUs, program runs on CPU " + cpu);
+          ctx.pc, "per-CPU map '" + name + "' has " + cpus + " CPUs, program runs on CPU " + cpu);
     }
     return cpu;
   }

@@ -6,9 +6,9 @@ import java.nio.ByteOrder;
 
 /**
  * {@code struct bpf_spin_lock} (a __u32 inside a map value): 0 unlocked, 1 held. Taken with a CAS
- * on the value's own bytes, so program threads (bpf_spin_lock) and the host (BPF_F_LOCK updates
- * and lookups) exclude each other for real. The kernel allows one lock held at a time per program
- * and no helper calls while holding it (the verifier enforces both), so spinning cannot deadlock.
+ * on the value's own bytes, so program threads (bpf_spin_lock) and the host (BPF_F_LOCK updates and
+ * lookups) exclude each other for real. The kernel allows one lock held at a time per program and
+ * no helper calls while holding it (the verifier enforces both), so spinning cannot deadlock.
  */
 public final class SpinLocks {
   private static final VarHandle INT =

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The regions one execution context can address. A pointer is {@code (regionId << 32) | offset}:
  * arithmetic on the low half keeps the region, comparison and subtraction within a region behave
- * like real addresses, and any value whose high half names no region (NULL, scalars, a walk off
- * the end) traps on access.
+ * like real addresses, and any value whose high half names no region (NULL, scalars, a walk off the
+ * end) traps on access.
  *
  * <pre>
  *   63            32 31                 0
@@ -16,9 +16,9 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>Ids 1..{@link #FIRST_SHARED}-1 are per execution context (one per RX queue thread): context,
- * stack, packet. Ids from {@link #FIRST_SHARED} on are shared objects (map value areas, global data,
- * ring buffers, map handles) registered once at load time by the {@link RegionRegistry}; every
- * context sees them under the same id.
+ * stack, packet. Ids from {@link #FIRST_SHARED} on are shared objects (map value areas, global
+ * data, ring buffers, map handles) registered once at load time by the {@link RegionRegistry};
+ * every context sees them under the same id.
  */
 public final class AddressSpace {
   public static final int NULL_REGION = 0;
@@ -98,8 +98,8 @@ public final class AddressSpace {
       throw new TrapException(
           pc,
           String.format(
-              "out-of-bounds %s at 0x%x size %d, region %s", write ? "write" : "read", address,
-              size, r));
+              "out-of-bounds %s at 0x%x size %d, region %s",
+              write ? "write" : "read", address, size, r));
     }
     if (write && r.readOnly()) {
       throw new TrapException(

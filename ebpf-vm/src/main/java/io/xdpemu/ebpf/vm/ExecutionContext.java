@@ -3,9 +3,9 @@ package io.xdpemu.ebpf.vm;
 import java.util.function.Consumer;
 
 /**
- * Everything one run of a program can see besides its registers: its address space, the frame
- * (for XDP), the CPU (= RX queue) it runs on, and the services helpers answer from. One instance
- * per RX queue thread, reused packet after packet, so steady-state replay allocates nothing.
+ * Everything one run of a program can see besides its registers: its address space, the frame (for
+ * XDP), the CPU (= RX queue) it runs on, and the services helpers answer from. One instance per RX
+ * queue thread, reused packet after packet, so steady-state replay allocates nothing.
  */
 public final class ExecutionContext {
   private final AddressSpace memory;
@@ -15,16 +15,22 @@ public final class ExecutionContext {
 
   /** The pc of the instruction being executed; the interpreter sets it before helper calls. */
   public int pc;
+
   /** Instructions left before an unverified run is stopped; Long.MAX_VALUE when verified. */
   public long budget = Long.MAX_VALUE;
+
   /** bpf_get_smp_processor_id(): the RX queue index. */
   public int cpu;
+
   /** The virtual clock behind bpf_ktime_get_*_ns, derived from the capture's timestamps. */
   public long clockNs;
+
   /** State of bpf_get_prandom_u32 (seeded, per queue, so replays are reproducible). */
   public long prngState = 0x9E3779B97F4A7C15L;
+
   /** Tail calls taken in this run (the kernel's MAX_TAIL_CALL_CNT is 33). */
   public int tailCalls;
+
   /** Set by bpf_redirect / bpf_redirect_map: where an XDP_REDIRECT goes. */
   public int redirectIfindex;
 
@@ -66,8 +72,7 @@ public final class ExecutionContext {
 
   public ExecutionContext(RegionRegistry shared) {
     this.memory = new AddressSpace(shared);
-    this.stack =
-        new Region("stack", Region.Kind.STACK, new byte[FRAME_STACK * MAX_FRAMES]);
+    this.stack = new Region("stack", Region.Kind.STACK, new byte[FRAME_STACK * MAX_FRAMES]);
     this.packet = new Region("packet", Region.Kind.PACKET, new byte[0]);
     memory.install(AddressSpace.STACK, stack);
     memory.install(AddressSpace.PACKET, packet);
@@ -113,8 +118,8 @@ public final class ExecutionContext {
 
   /**
    * A zeroed r0..r15 for one run: this context's own array, so a run allocates nothing, or a new
-   * one when a run is already using it (an engine re-entered from a helper, e.g. a callback).
-   * Give it back with {@link #releaseRegisters} when the run ends.
+   * one when a run is already using it (an engine re-entered from a helper, e.g. a callback). Give
+   * it back with {@link #releaseRegisters} when the run ends.
    */
   public long[] takeRegisters() {
     if (registersInUse) {

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Helpers by static id (no cap: ids grow the table) and kfuncs by name; the loader resolves a
- * kfunc call's BTF id to a name through the target BTF and asks {@link #kfunc(String)}.
+ * Helpers by static id (no cap: ids grow the table) and kfuncs by name; the loader resolves a kfunc
+ * call's BTF id to a name through the target BTF and asks {@link #kfunc(String)}.
  */
 public final class HelperRegistry {
   private Helper[] byId = new Helper[256];

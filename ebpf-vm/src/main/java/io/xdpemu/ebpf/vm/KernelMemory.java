@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * Simulated kernel memory: byte ranges at kernel virtual addresses (the NIC's RX descriptor ring,
  * for instance) that {@code bpf_probe_read_kernel} may copy from. Addresses are real-looking kernel
- * addresses (default base {@link #DIRECT_MAP_BASE}, the x86-64 direct map), not region pointers:
- * a program sees them only as scalars, as in the kernel.
+ * addresses (default base {@link #DIRECT_MAP_BASE}, the x86-64 direct map), not region pointers: a
+ * program sees them only as scalars, as in the kernel.
  *
  * <p>Failure codes follow {@code copy_from_kernel_nofault()}: an address below {@link
  * #TASK_SIZE_MAX} (NULL or user range) fails with -ERANGE (-34), an unmapped kernel address with
@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class KernelMemory {
   public static final long DIRECT_MAP_BASE = 0xffff888000000000L;
+
   /** x86-64 TASK_SIZE_MAX with 4-level paging: (1 << 47) - PAGE_SIZE. */
   public static final long TASK_SIZE_MAX = (1L << 47) - 4096;
 
@@ -25,7 +26,9 @@ public final class KernelMemory {
 
   private final ConcurrentSkipListMap<Long, Mapping> mappings = new ConcurrentSkipListMap<>();
 
-  /** Maps {@code length} bytes of {@code bytes} from {@code offset} at kernel address {@code start}. */
+  /**
+   * Maps {@code length} bytes of {@code bytes} from {@code offset} at kernel address {@code start}.
+   */
   public void map(long start, byte[] bytes, int offset, int length) {
     mappings.put(start, new Mapping(start, bytes, offset, length));
   }

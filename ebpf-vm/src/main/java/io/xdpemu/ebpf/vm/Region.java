@@ -1,8 +1,8 @@
 package io.xdpemu.ebpf.vm;
 
 /**
- * One memory object a BPF program can point into: the xdp_md context, the stack, the packet
- * buffer, a map's value area, a global-data section, a ring buffer.
+ * One memory object a BPF program can point into: the xdp_md context, the stack, the packet buffer,
+ * a map's value area, a global-data section, a ring buffer.
  *
  * <p>Pointers are 64-bit values {@code (id << 32) | offset} (see {@link AddressSpace}); the offset
  * is an index into {@link #bytes}. Accesses are valid in {@code [lo, hi)}, which the owner may move

@@ -25,11 +25,13 @@ public final class XdpBuff {
   public int meta;
   public int data;
   public int end;
+
   /**
    * How far bpf_xdp_adjust_tail may grow the frame: the kernel's xdp_data_hard_end(), i.e. the
    * buffer's end less the tailroom reserved for skb_shared_info (320 bytes on x86-64).
    */
   public int frameEnd;
+
   public int ingressIfindex;
   public int rxQueueIndex;
   public int egressIfindex;

@@ -18,12 +18,26 @@ class BaseBtfTest {
   @Test
   void bundledBaseHasWhatXdpProgramsNeed() {
     Btf base = BaseBtf.bundled();
-    for (String s : List.of("xdp_md", "xdp_buff", "ethhdr", "iphdr", "ipv6hdr", "tcphdr",
-        "udphdr", "icmphdr", "vlan_hdr", "vlan_ethhdr", "bpf_fib_lookup")) {
+    for (String s :
+        List.of(
+            "xdp_md",
+            "xdp_buff",
+            "ethhdr",
+            "iphdr",
+            "ipv6hdr",
+            "tcphdr",
+            "udphdr",
+            "icmphdr",
+            "vlan_hdr",
+            "vlan_ethhdr",
+            "bpf_fib_lookup")) {
       assertTrue(base.find(s, BtfKind.STRUCT) > 0, s);
     }
-    for (String f : List.of("bpf_xdp_metadata_rx_timestamp", "bpf_xdp_metadata_rx_hash",
-        "bpf_xdp_metadata_rx_vlan_tag")) {
+    for (String f :
+        List.of(
+            "bpf_xdp_metadata_rx_timestamp",
+            "bpf_xdp_metadata_rx_hash",
+            "bpf_xdp_metadata_rx_vlan_tag")) {
       BtfType.Func func = (BtfType.Func) base.findType(f, BtfKind.FUNC);
       assertEquals(BtfKind.FUNC_PROTO, base.kind(func.type()), f);
     }
@@ -62,8 +76,9 @@ class BaseBtfTest {
     Btf host = Btf.read(HostTools.vmlinux());
     Btf base = BaseBtf.bundled();
     Btf regenerated = BaseBtfGenerator.extract(host, new PrintStream(new ByteArrayOutputStream()));
-    for (String s : List.of("xdp_md", "ethhdr", "iphdr", "ipv6hdr", "tcphdr", "udphdr",
-        "icmphdr", "vlan_hdr")) {
+    for (String s :
+        List.of(
+            "xdp_md", "ethhdr", "iphdr", "ipv6hdr", "tcphdr", "udphdr", "icmphdr", "vlan_hdr")) {
       int a = base.find(s, BtfKind.STRUCT);
       int h = host.find(s, BtfKind.STRUCT);
       int r = regenerated.find(s, BtfKind.STRUCT);
@@ -85,11 +100,13 @@ class BaseBtfTest {
     HostTools.needTool("clang");
     Files.writeString(dir.resolve("vmlinux.h"), BtfCDump.dumpHeader(BaseBtf.bundled()));
     Path c = dir.resolve("use.c");
-    Files.writeString(c, "#include \"vmlinux.h\"\n"
-        + "_Static_assert(sizeof(struct xdp_md) == 24, \"md\");\n"
-        + "_Static_assert(sizeof(struct ipv6hdr) == 40, \"ip6\");\n"
-        + "int f(struct xdp_md *ctx) { return XDP_PASS + XDP_RSS_TYPE_L4_IPV4_TCP; }\n");
-    HostTools.run(List.of("clang", "-target", "bpf", "-fsyntax-only", "-I", dir.toString(),
-        c.toString()));
+    Files.writeString(
+        c,
+        "#include \"vmlinux.h\"\n"
+            + "_Static_assert(sizeof(struct xdp_md) == 24, \"md\");\n"
+            + "_Static_assert(sizeof(struct ipv6hdr) == 40, \"ip6\");\n"
+            + "int f(struct xdp_md *ctx) { return XDP_PASS + XDP_RSS_TYPE_L4_IPV4_TCP; }\n");
+    HostTools.run(
+        List.of("clang", "-target", "bpf", "-fsyntax-only", "-I", dir.toString(), c.toString()));
   }
 }

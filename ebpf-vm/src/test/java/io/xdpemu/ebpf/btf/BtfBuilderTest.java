@@ -28,12 +28,23 @@ class BtfBuilderTest {
     b.addField("head", u64, 64, 0);
     b.addField("tail", u64, 128, 0);
     int descPtr = b.addPtr(desc);
-    int ipv4 = b.addStruct("", 8, List.of(new BtfType.Member("saddr", u32, 0, 0),
-        new BtfType.Member("daddr", u32, 32, 0)));
-    int vlan = b.addStruct("", 4, List.of(new BtfType.Member("tci", u16, 0, 0),
-        new BtfType.Member("proto", u16, 16, 0)));
-    int u = b.addUnion("", 8, List.of(new BtfType.Member("ipv4", ipv4, 0, 0),
-        new BtfType.Member("vlan", vlan, 0, 0)));
+    int ipv4 =
+        b.addStruct(
+            "",
+            8,
+            List.of(
+                new BtfType.Member("saddr", u32, 0, 0), new BtfType.Member("daddr", u32, 32, 0)));
+    int vlan =
+        b.addStruct(
+            "",
+            4,
+            List.of(new BtfType.Member("tci", u16, 0, 0), new BtfType.Member("proto", u16, 16, 0)));
+    int u =
+        b.addUnion(
+            "",
+            8,
+            List.of(
+                new BtfType.Member("ipv4", ipv4, 0, 0), new BtfType.Member("vlan", vlan, 0, 0)));
     b.addStruct("mynic_metadata", 40);
     b.addField("hash", u32, 0, 0);
     b.addField("rss_type", u32, 32, 4);
@@ -78,14 +89,26 @@ class BtfBuilderTest {
     Btf nic = nicLayout(vmlinux);
     Path split = dir.resolve("nic.btf");
     Files.write(split, nic.toBytes());
-    String expected = new String(HostTools.run(List.of("bpftool", "-B",
-        HostTools.VMLINUX.toString(), "btf", "dump", "file", split.toString())),
-        StandardCharsets.UTF_8);
+    String expected =
+        new String(
+            HostTools.run(
+                List.of(
+                    "bpftool",
+                    "-B",
+                    HostTools.VMLINUX.toString(),
+                    "btf",
+                    "dump",
+                    "file",
+                    split.toString())),
+            StandardCharsets.UTF_8);
     assertEquals(expected, BtfRawDump.dump(Btf.read(split, vmlinux)));
     Path merged = dir.resolve("merged.btf");
     Files.write(merged, BtfMerge.toStandalone(nic).toBytes());
-    String c = new String(HostTools.run(List.of("bpftool", "btf", "dump", "file",
-        merged.toString(), "format", "c")), StandardCharsets.UTF_8);
+    String c =
+        new String(
+            HostTools.run(
+                List.of("bpftool", "btf", "dump", "file", merged.toString(), "format", "c")),
+            StandardCharsets.UTF_8);
     assertTrue(c.contains("struct mynic_metadata {"), "merged BTF dumps the NIC types");
   }
 
@@ -107,12 +130,14 @@ class BtfBuilderTest {
     assertTrue(!header.contains("struct xdp_md"), "base types nobody needs stay out");
     Files.writeString(dir.resolve("mynic.h"), header);
     Path c = dir.resolve("use.c");
-    Files.writeString(c, "#include \"mynic.h\"\n"
-        + "_Static_assert(sizeof(struct mynic_metadata) == 40, \"size\");\n"
-        + "_Static_assert(__builtin_offsetof(struct mynic_metadata, flow_mark) == 12, \"o\");\n"
-        + "_Static_assert(__builtin_offsetof(struct mynic_metadata, u) == 32, \"u\");\n"
-        + "int f(mynic_metadata_t *m) { return m->rss_type + m->u.vlan.proto; }\n");
-    HostTools.run(List.of("clang", "-target", "bpf", "-fsyntax-only", "-I", dir.toString(),
-        c.toString()));
+    Files.writeString(
+        c,
+        "#include \"mynic.h\"\n"
+            + "_Static_assert(sizeof(struct mynic_metadata) == 40, \"size\");\n"
+            + "_Static_assert(__builtin_offsetof(struct mynic_metadata, flow_mark) == 12, \"o\");\n"
+            + "_Static_assert(__builtin_offsetof(struct mynic_metadata, u) == 32, \"u\");\n"
+            + "int f(mynic_metadata_t *m) { return m->rss_type + m->u.vlan.proto; }\n");
+    HostTools.run(
+        List.of("clang", "-target", "bpf", "-fsyntax-only", "-I", dir.toString(), c.toString()));
   }
 }

@@ -33,7 +33,8 @@ class BtfExtTest {
     BtfExt ext = fixtureExt(btf);
     assertEquals(8, ext.funcInfoRecSize());
     List<BtfExt.FuncInfo> xdp = ext.funcInfo("xdp");
-    assertEquals(List.of("xdp_first", "xdp_second"),
+    assertEquals(
+        List.of("xdp_first", "xdp_second"),
         xdp.stream().map(f -> btf.typeName(f.typeId())).collect(Collectors.toList()));
     assertEquals(0, xdp.get(0).insnOff());
     assertTrue(xdp.get(1).insnOff() > 0 && xdp.get(1).insnOff() % 8 == 0);
@@ -64,22 +65,44 @@ class BtfExtTest {
     List<BtfExt.CoreRelo> relos = ext.coreRelos("xdp");
     int md = btf.find("mynic_metadata", BtfKind.STRUCT);
     int xdpMd = btf.find("xdp_md", BtfKind.STRUCT);
-    assertTrue(relos.stream().anyMatch(r -> r.typeId() == md && r.accessStr().equals("0:3")
-        && r.kindName().equals("field_exists")), relos.toString());
-    assertTrue(relos.stream().anyMatch(r -> r.typeId() == md && r.accessStr().equals("0:3")
-        && r.kindName().equals("byte_off")));
-    assertTrue(relos.stream().anyMatch(r -> r.typeId() == md && r.accessStr().equals("0")
-        && r.kindName().equals("type_size")));
-    assertTrue(relos.stream().anyMatch(r -> r.typeId() == xdpMd && r.accessStr().equals("0:2")
-        && r.kind() == 0));
-    assertTrue(relos.stream().anyMatch(r -> r.kindName().equals("enumval_value")
-        && r.accessStr().equals("1") && btf.typeName(r.typeId()).equals("mynic_ptype")));
+    assertTrue(
+        relos.stream()
+            .anyMatch(
+                r ->
+                    r.typeId() == md
+                        && r.accessStr().equals("0:3")
+                        && r.kindName().equals("field_exists")),
+        relos.toString());
+    assertTrue(
+        relos.stream()
+            .anyMatch(
+                r ->
+                    r.typeId() == md
+                        && r.accessStr().equals("0:3")
+                        && r.kindName().equals("byte_off")));
+    assertTrue(
+        relos.stream()
+            .anyMatch(
+                r ->
+                    r.typeId() == md
+                        && r.accessStr().equals("0")
+                        && r.kindName().equals("type_size")));
+    assertTrue(
+        relos.stream()
+            .anyMatch(r -> r.typeId() == xdpMd && r.accessStr().equals("0:2") && r.kind() == 0));
+    assertTrue(
+        relos.stream()
+            .anyMatch(
+                r ->
+                    r.kindName().equals("enumval_value")
+                        && r.accessStr().equals("1")
+                        && btf.typeName(r.typeId()).equals("mynic_ptype")));
     assertTrue(ext.coreRelos(".text").stream().anyMatch(r -> r.accessStr().equals("0:2")));
   }
 
   @Test
-  void lineCommentsAndSignaturesMatchBpftoolXlatedDump(@org.junit.jupiter.api.io.TempDir
-      java.nio.file.Path dir) throws Exception {
+  void lineCommentsAndSignaturesMatchBpftoolXlatedDump(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     HostTools.needTool("bpftool");
     java.nio.file.Path bpffs = java.nio.file.Path.of("/sys/fs/bpf");
     HostTools.need(java.nio.file.Files.isWritable(bpffs), "writable bpffs at /sys/fs/bpf");
@@ -87,16 +110,21 @@ class BtfExtTest {
     java.nio.file.Path pin = bpffs.resolve("xdpemu_btf_test_" + ProcessHandle.current().pid());
     String xlated;
     try {
-      HostTools.run(List.of("bpftool", "prog", "load", obj.toString(), pin.toString(), "type",
-          "xdp"));
-      xlated = new String(HostTools.run(List.of("bpftool", "prog", "dump", "xlated", "pinned",
-          pin.toString(), "linum")), StandardCharsets.UTF_8);
+      HostTools.run(
+          List.of("bpftool", "prog", "load", obj.toString(), pin.toString(), "type", "xdp"));
+      xlated =
+          new String(
+              HostTools.run(
+                  List.of("bpftool", "prog", "dump", "xlated", "pinned", pin.toString(), "linum")),
+              StandardCharsets.UTF_8);
     } finally {
       java.nio.file.Files.deleteIfExists(pin);
     }
-    List<String> expected = xlated.lines()
-        .filter(l -> l.startsWith(";") || l.endsWith("):"))
-        .collect(Collectors.toList());
+    List<String> expected =
+        xlated
+            .lines()
+            .filter(l -> l.startsWith(";") || l.endsWith("):"))
+            .collect(Collectors.toList());
     byte[] elf = resource("line_prog.o");
     Btf btf = Btf.parse(ElfBtfSection.extract(elf, "line_prog.o"));
     BtfExt ext = BtfExt.parse(ElfBtfSection.section(elf, ".BTF.ext", "line_prog.o"), btf);

@@ -8,8 +8,8 @@ class BtfFuncSignatureTest {
   @Test
   void spellsFunctionsLikeBpftoolXlated() {
     Btf btf = SampleBtf.everyShape();
-    assertEquals("int main_fn(int argc)",
-        BtfFuncSignature.of(btf, btf.find("main_fn", BtfKind.FUNC)));
+    assertEquals(
+        "int main_fn(int argc)", BtfFuncSignature.of(btf, btf.find("main_fn", BtfKind.FUNC)));
   }
 
   @Test

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /** Headers newer than ours (hdr_len 32 + layout section, longer tails) and big-endian BTF. */
 class HeaderFormatsTest {
   /**
-   * hdr_len {@code hdrLen}; types: [1] int, [2] kind 25 (unknown to us; layout: info_sz 4,
-   * elem_sz 8) with vlen 2, [3] ptr -> [2]; a layout section of 26 entries between types and
-   * strings (when {@code withLayout}).
+   * hdr_len {@code hdrLen}; types: [1] int, [2] kind 25 (unknown to us; layout: info_sz 4, elem_sz
+   * 8) with vlen 2, [3] ptr -> [2]; a layout section of 26 entries between types and strings (when
+   * {@code withLayout}).
    */
   static byte[] newFormat(int hdrLen, boolean withLayout) {
     ByteBuffer types = ByteBuffer.allocate(16 + 32 + 12).order(ByteOrder.LITTLE_ENDIAN);
@@ -66,8 +66,10 @@ class HeaderFormatsTest {
     assertEquals("new", u.name());
     assertEquals(2, ((BtfType.Ptr) btf.type(3)).type());
     assertArrayEquals(data, btf.toBytes());
-    assertEquals("[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
-        + "[2] UNKNOWN 'new'\n[3] PTR '(anon)' type_id=2\n", BtfRawDump.dump(btf));
+    assertEquals(
+        "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
+            + "[2] UNKNOWN 'new'\n[3] PTR '(anon)' type_id=2\n",
+        BtfRawDump.dump(btf));
     // merging keeps the layout section between types and strings
     assertArrayEquals(data, BtfMerge.toStandalone(btf).toBytes());
   }

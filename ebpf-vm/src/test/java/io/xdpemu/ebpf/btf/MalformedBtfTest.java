@@ -117,8 +117,10 @@ class MalformedBtfTest {
     Btf btf = BtfExtTest.fixtureBtf();
     byte[] obj = BtfExtTest.resource("core_prog.o");
     byte[] ext = ElfBtfSection.section(obj, ".BTF.ext", "core_prog.o");
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> BtfExt.parse(Arrays.copyOf(ext, ext.length - 3), btf));
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class,
+            () -> BtfExt.parse(Arrays.copyOf(ext, ext.length - 3), btf));
     assertTrue(e.getMessage().startsWith("malformed BTF.ext"), e.getMessage());
     assertTrue(e.getMessage().contains("at byte offset"), e.getMessage());
   }

@@ -24,10 +24,16 @@ final class SampleBtf {
     int nodePtr = b.addPtr(node + 5);
     int constChar = b.addConst(chr);
     int charPtr = b.addPtr(constChar);
-    int anonLoHi = b.addStruct("", 8, List.of(
-        new BtfType.Member("lo", tU32, 0, 0), new BtfType.Member("hi", tU32, 32, 0)));
-    int anonUnion = b.addUnion("", 8, List.of(
-        new BtfType.Member("a", u64, 0, 0), new BtfType.Member("", anonLoHi, 0, 0)));
+    int anonLoHi =
+        b.addStruct(
+            "",
+            8,
+            List.of(new BtfType.Member("lo", tU32, 0, 0), new BtfType.Member("hi", tU32, 32, 0)));
+    int anonUnion =
+        b.addUnion(
+            "",
+            8,
+            List.of(new BtfType.Member("a", u64, 0, 0), new BtfType.Member("", anonLoHi, 0, 0)));
     int nodeId = b.addStruct("node", 40);
     b.addField("next", nodePtr, 0, 0);
     b.addField("prev", nodePtr, 64, 0);
@@ -39,8 +45,13 @@ final class SampleBtf {
       throw new AssertionError("id plan broke: " + nodeId);
     }
     // packed header: u8 tag; u32 len (at byte 1); u16 csum (at byte 5); size 7
-    b.addStruct("packed_hdr", 7, List.of(new BtfType.Member("tag", u8, 0, 0),
-        new BtfType.Member("len", u32, 8, 0), new BtfType.Member("csum", u16, 40, 0)));
+    b.addStruct(
+        "packed_hdr",
+        7,
+        List.of(
+            new BtfType.Member("tag", u8, 0, 0),
+            new BtfType.Member("len", u32, 8, 0),
+            new BtfType.Member("csum", u16, 40, 0)));
     // enums: signed, anonymous top-level, 64-bit
     int e = b.addEnum("color", 4, true);
     b.addEnumValue("RED", -1);
@@ -58,10 +69,16 @@ final class SampleBtf {
     int handlers = b.addArray(fnPtr, idx, 4);
     int vol = b.addVolatile(lng);
     int grid = b.addArray(b.addArray(u8, idx, 3), idx, 2);
-    b.addStruct("ops", 64, List.of(new BtfType.Member("handlers", handlers, 0, 0),
-        new BtfType.Member("counter", vol, 256, 0), new BtfType.Member("grid", grid, 320, 0),
-        new BtfType.Member("c", e, 384, 0), new BtfType.Member("ok", bool, 416, 0),
-        new BtfType.Member("ratio", dbl, 448, 0)));
+    b.addStruct(
+        "ops",
+        64,
+        List.of(
+            new BtfType.Member("handlers", handlers, 0, 0),
+            new BtfType.Member("counter", vol, 256, 0),
+            new BtfType.Member("grid", grid, 320, 0),
+            new BtfType.Member("c", e, 384, 0),
+            new BtfType.Member("ok", bool, 416, 0),
+            new BtfType.Member("ratio", dbl, 448, 0)));
     // forward-declared union and typedef of a function prototype
     int fwd = b.addFwd("opaque", true);
     int fwdPtr = b.addPtr(fwd);

@@ -34,8 +34,12 @@ class SplitBtfTest {
     Path obj = dir.resolve(source + ".o");
     Path split = dir.resolve(source + ".split.btf");
     HostTools.run(List.of("clang", "-g", "-O0", "-c", c.toString(), "-o", obj.toString()));
-    HostTools.run(List.of("pahole", "--btf_base=" + HostTools.VMLINUX,
-        "--btf_encode_detached=" + split, obj.toString()));
+    HostTools.run(
+        List.of(
+            "pahole",
+            "--btf_base=" + HostTools.VMLINUX,
+            "--btf_encode_detached=" + split,
+            obj.toString()));
     return split;
   }
 
@@ -65,9 +69,18 @@ class SplitBtfTest {
     Path split = paholeSplit(dir, "mynic_fw1.c");
     HostTools.needTool("bpftool");
     Btf btf = Btf.read(split, Btf.read(HostTools.VMLINUX));
-    String expected = new String(HostTools.run(List.of("bpftool", "-B",
-        HostTools.VMLINUX.toString(), "btf", "dump", "file", split.toString())),
-        StandardCharsets.UTF_8);
+    String expected =
+        new String(
+            HostTools.run(
+                List.of(
+                    "bpftool",
+                    "-B",
+                    HostTools.VMLINUX.toString(),
+                    "btf",
+                    "dump",
+                    "file",
+                    split.toString())),
+            StandardCharsets.UTF_8);
     assertEquals(expected, BtfRawDump.dump(btf));
   }
 
@@ -85,9 +98,10 @@ class SplitBtfTest {
     int md = btf.find("mynic_metadata", BtfKind.STRUCT);
     assertEquals(md, reread.find("mynic_metadata", BtfKind.STRUCT));
     assertEquals(btf.type(md), reread.type(md));
-    String expected = new String(
-        HostTools.run(List.of("bpftool", "btf", "dump", "file", out.toString())),
-        StandardCharsets.UTF_8);
+    String expected =
+        new String(
+            HostTools.run(List.of("bpftool", "btf", "dump", "file", out.toString())),
+            StandardCharsets.UTF_8);
     assertEquals(expected, BtfRawDump.dump(reread));
   }
 
@@ -95,8 +109,10 @@ class SplitBtfTest {
   void hostVmlinuxRawDumpMatchesBpftool() throws Exception {
     HostTools.needTool("bpftool");
     Btf btf = Btf.read(HostTools.vmlinux());
-    String expected = new String(HostTools.run(List.of("bpftool", "btf", "dump", "file",
-        HostTools.VMLINUX.toString())), StandardCharsets.UTF_8);
+    String expected =
+        new String(
+            HostTools.run(List.of("bpftool", "btf", "dump", "file", HostTools.VMLINUX.toString())),
+            StandardCharsets.UTF_8);
     String actual = BtfRawDump.dump(btf);
     if (!expected.equals(actual)) {
       String[] e = expected.split("\n", -1);

@@ -40,8 +40,8 @@ class HelpersTest {
   void tailCallsStopAfterThirtyThree() {
     ProgArrayMap jmp = (ProgArrayMap) h.map("jmp", MapType.PROG_ARRAY, 4, 4, 2);
     // Tail-calls itself through slot 0; the 34th attempt fails and the program returns 7.
-    Program self = program(
-        "lddw %r2, " + handle(jmp), "mov %r3, 0", "call 12", "mov %r0, 7", "exit");
+    Program self =
+        program("lddw %r2, " + handle(jmp), "mov %r3, 0", "call 12", "mov %r0, 7", "exit");
     jmp.setProgram(0, self);
     h.packet(new byte[14]);
     long r0 = Interpreter.forProgram(self).run(h.ctx, CTX);
@@ -58,20 +58,31 @@ class HelpersTest {
   @Test
   void atomicAddsOnAMapValueAreExactUnderConcurrentQueues() throws Exception {
     BpfMap counters = h.map("counters", MapType.ARRAY, 4, 8, 1);
-    Program p = program(
-        "stw [%r10-4], 0", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + handle(counters),
-        "call 1", "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1", "mov %r0, 2", "exit");
+    Program p =
+        program(
+            "stw [%r10-4], 0",
+            "mov %r2, %r10",
+            "add %r2, -4",
+            "lddw %r1, " + handle(counters),
+            "call 1",
+            "jeq %r0, 0, +2",
+            "mov %r1, 1",
+            "lock add [%r0+0], %r1",
+            "mov %r0, 2",
+            "exit");
     Interpreter interp = Interpreter.forProgram(p);
     Thread[] ts = new Thread[4];
     for (int t = 0; t < ts.length; t++) {
       int cpu = t;
-      ts[t] = new Thread(() -> {
-        ExecutionContext c = new ExecutionContext(h.regions);
-        c.cpu = cpu;
-        for (int i = 0; i < 20_000; i++) {
-          interp.run(c, CTX);
-        }
-      });
+      ts[t] =
+          new Thread(
+              () -> {
+                ExecutionContext c = new ExecutionContext(h.regions);
+                c.cpu = cpu;
+                for (int i = 0; i < 20_000; i++) {
+                  interp.run(c, CTX);
+                }
+              });
       ts[t].start();
     }
     for (Thread t : ts) {
@@ -82,17 +93,27 @@ class HelpersTest {
 
   @Test
   void unknownHelperAndBadMapPointerAreClearTraps() {
-    TrapException t = assertThrows(TrapException.class,
-        () -> Interpreter.forProgram(program("call 9999", "exit")).run(h.ctx, CTX));
+    TrapException t =
+        assertThrows(
+            TrapException.class,
+            () -> Interpreter.forProgram(program("call 9999", "exit")).run(h.ctx, CTX));
     assertEquals("trap at pc 0: call to unknown helper id 9999", t.getMessage());
     h.ctx.pc = 5;
-    t = assertThrows(TrapException.class, () -> h.call(HelperIds.MAP_LOOKUP_ELEM, 0x1234, h.u32(0)));
-    assertEquals("trap at pc 5: bad map pointer 0x1234 passed to a map helper (not a map)", t.getMessage());
+    t =
+        assertThrows(
+            TrapException.class, () -> h.call(HelperIds.MAP_LOOKUP_ELEM, 0x1234, h.u32(0)));
+    assertEquals(
+        "trap at pc 5: bad map pointer 0x1234 passed to a map helper (not a map)", t.getMessage());
     BpfMap m = h.map("m", MapType.HASH, 16, 8, 4);
-    long shortKey = io.xdpemu.ebpf.vm.AddressSpace.pointer(io.xdpemu.ebpf.vm.AddressSpace.STACK,
-        ExecutionContext.FRAME_STACK * ExecutionContext.MAX_FRAMES - 8);
-    t = assertThrows(TrapException.class, () -> h.call(HelperIds.MAP_LOOKUP_ELEM, m.handle(), shortKey));
-    assertTrue(t.getMessage().contains("out-of-bounds read") && t.getMessage().contains("size 16"),
+    long shortKey =
+        io.xdpemu.ebpf.vm.AddressSpace.pointer(
+            io.xdpemu.ebpf.vm.AddressSpace.STACK,
+            ExecutionContext.FRAME_STACK * ExecutionContext.MAX_FRAMES - 8);
+    t =
+        assertThrows(
+            TrapException.class, () -> h.call(HelperIds.MAP_LOOKUP_ELEM, m.handle(), shortKey));
+    assertTrue(
+        t.getMessage().contains("out-of-bounds read") && t.getMessage().contains("size 16"),
         t.getMessage());
   }
 
@@ -152,7 +173,10 @@ class HelpersTest {
     assertEquals(2, h.call(HelperIds.REDIRECT_MAP, devs.handle(), 3, 2), "fallback XDP_PASS");
     assertEquals(0, h.ctx.redirectMapHandle, "a failed lookup clears the map");
     long p = h.call(HelperIds.MAP_LOOKUP_ELEM, devs.handle(), h.u32(2));
-    assertThrows(TrapException.class, () -> h.ctx.memory().check(0, p, 4, true), "devmap values are read-only");
+    assertThrows(
+        TrapException.class,
+        () -> h.ctx.memory().check(0, p, 4, true),
+        "devmap values are read-only");
   }
 
   @Test
@@ -161,17 +185,23 @@ class HelpersTest {
     h.packet(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14});
     long data = h.u32(0xaabbccdd);
     long flags = (3L << 32) | 0xffffffffL;
-    assertEquals(-Errno.ENOENT, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), flags, data, 4));
+    assertEquals(
+        -Errno.ENOENT, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), flags, data, 4));
     perf.openAllCpus();
     h.ctx.cpu = 1;
     assertEquals(0, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), flags, data, 4));
-    assertEquals(-Errno.EOPNOTSUPP, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), 0, data, 4));
+    assertEquals(
+        -Errno.EOPNOTSUPP, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), 0, data, 4));
     assertEquals(-Errno.E2BIG, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), 5, data, 4));
-    assertEquals(-Errno.EFAULT, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), 15L << 32 | 1, data, 4));
-    assertEquals(-Errno.EINVAL, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), 1L << 60, data, 4));
+    assertEquals(
+        -Errno.EFAULT,
+        h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), 15L << 32 | 1, data, 4));
+    assertEquals(
+        -Errno.EINVAL, h.call(HelperIds.PERF_EVENT_OUTPUT, CTX, perf.handle(), 1L << 60, data, 4));
     List<PerfEventArrayMap.Sample> s = perf.drain();
     assertEquals(1, s.size());
-    assertArrayEquals(new byte[] {(byte) 0xdd, (byte) 0xcc, (byte) 0xbb, (byte) 0xaa, 1, 2, 3}, s.get(0).data());
+    assertArrayEquals(
+        new byte[] {(byte) 0xdd, (byte) 0xcc, (byte) 0xbb, (byte) 0xaa, 1, 2, 3}, s.get(0).data());
   }
 
   @Test
@@ -185,27 +215,28 @@ class HelpersTest {
     assertEquals(-Errno.ENODATA, h.kfunc("bpf_xdp_metadata_rx_timestamp", CTX, ts));
     assertEquals(-Errno.ENODATA, h.kfunc("bpf_xdp_metadata_rx_hash", CTX, hash, type));
     assertEquals(-Errno.ENODATA, h.kfunc("bpf_xdp_metadata_rx_vlan_tag", CTX, proto, tci));
-    h.ctx.rxMetadata = new RxMetadataSource() {
-      @Override
-      public boolean rxTimestamp(long[] out) {
-        out[0] = 1_700_000_000_123L;
-        return true;
-      }
+    h.ctx.rxMetadata =
+        new RxMetadataSource() {
+          @Override
+          public boolean rxTimestamp(long[] out) {
+            out[0] = 1_700_000_000_123L;
+            return true;
+          }
 
-      @Override
-      public boolean rxHash(long[] out) {
-        out[0] = 0xdeadbeefL;
-        out[1] = XdpRssHashType.TYPE_L4_IPV4_TCP;
-        return true;
-      }
+          @Override
+          public boolean rxHash(long[] out) {
+            out[0] = 0xdeadbeefL;
+            out[1] = XdpRssHashType.TYPE_L4_IPV4_TCP;
+            return true;
+          }
 
-      @Override
-      public boolean rxVlanTag(long[] out) {
-        out[0] = 0x8100;
-        out[1] = 0x2064;
-        return true;
-      }
-    };
+          @Override
+          public boolean rxVlanTag(long[] out) {
+            out[0] = 0x8100;
+            out[1] = 0x2064;
+            return true;
+          }
+        };
     assertEquals(0, h.kfunc("bpf_xdp_metadata_rx_timestamp", CTX, ts));
     assertEquals(1_700_000_000_123L, h.readLong(ts, 8));
     assertEquals(0, h.kfunc("bpf_xdp_metadata_rx_hash", CTX, hash, type));
@@ -216,21 +247,22 @@ class HelpersTest {
     assertEquals(0x2064, h.readLong(tci, 2));
   }
 
-  private static final String FIB = String.join("\n",
-      "{\"interfaces\": [",
-      "  {\"ifindex\": 2, \"name\": \"eth0\", \"mac\": \"02:00:00:00:00:02\", \"mtu\": 1500,",
-      "   \"addresses\": [\"10.0.0.1/24\"]},",
-      "  {\"ifindex\": 3, \"name\": \"eth1\", \"mac\": \"02:00:00:00:00:03\", \"mtu\": 9000,",
-      "   \"addresses\": [\"192.168.1.1/24\"]},",
-      "  {\"ifindex\": 4, \"name\": \"mgmt\", \"forwarding\": false}],",
-      " \"routes\": [",
-      "  {\"dst\": \"0.0.0.0/0\", \"via\": \"10.0.0.254\", \"dev\": 2, \"metric\": 100},",
-      "  {\"dst\": \"172.16.0.0/12\", \"via\": \"192.168.1.254\", \"dev\": 3},",
-      "  {\"dst\": \"172.16.5.0/24\", \"type\": \"blackhole\"}],",
-      " \"neighbours\": [",
-      "  {\"ip\": \"10.0.0.254\", \"mac\": \"02:00:00:00:00:fe\", \"dev\": 2},",
-      "  {\"ip\": \"192.168.1.7\", \"mac\": \"02:00:00:00:01:07\", \"dev\": 3}]}");
-
+  private static final String FIB =
+      String.join(
+          "\n",
+          "{\"interfaces\": [",
+          "  {\"ifindex\": 2, \"name\": \"eth0\", \"mac\": \"02:00:00:00:00:02\", \"mtu\": 1500,",
+          "   \"addresses\": [\"10.0.0.1/24\"]},",
+          "  {\"ifindex\": 3, \"name\": \"eth1\", \"mac\": \"02:00:00:00:00:03\", \"mtu\": 9000,",
+          "   \"addresses\": [\"192.168.1.1/24\"]},",
+          "  {\"ifindex\": 4, \"name\": \"mgmt\", \"forwarding\": false}],",
+          " \"routes\": [",
+          "  {\"dst\": \"0.0.0.0/0\", \"via\": \"10.0.0.254\", \"dev\": 2, \"metric\": 100},",
+          "  {\"dst\": \"172.16.0.0/12\", \"via\": \"192.168.1.254\", \"dev\": 3},",
+          "  {\"dst\": \"172.16.5.0/24\", \"type\": \"blackhole\"}],",
+          " \"neighbours\": [",
+          "  {\"ip\": \"10.0.0.254\", \"mac\": \"02:00:00:00:00:fe\", \"dev\": 2},",
+          "  {\"ip\": \"192.168.1.7\", \"mac\": \"02:00:00:00:01:07\", \"dev\": 3}]}");
 
   @Test
   void fibLookupRoutesByLongestPrefixAndFillsMacs() {
@@ -240,21 +272,39 @@ class HelpersTest {
     assertEquals(0, f.call(HelperIds.FIB_LOOKUP, CTX, p, 64, 0));
     byte[] out = f.read(p, 64);
     assertEquals(3, out[8], "egress ifindex");
-    assertArrayEquals(new byte[] {2, 0, 0, 0, 1, 7}, java.util.Arrays.copyOfRange(out, 58, 64), "dmac");
-    assertArrayEquals(new byte[] {2, 0, 0, 0, 0, 3}, java.util.Arrays.copyOfRange(out, 52, 58), "smac");
+    assertArrayEquals(
+        new byte[] {2, 0, 0, 0, 1, 7}, java.util.Arrays.copyOfRange(out, 58, 64), "dmac");
+    assertArrayEquals(
+        new byte[] {2, 0, 0, 0, 0, 3}, java.util.Arrays.copyOfRange(out, 52, 58), "smac");
     assertEquals(9000, (out[6] & 0xff) | (out[7] & 0xff) << 8, "mtu_result");
     long gw = fibParamsOn(f, 2, 100, 8, 8, 8, 8);
     assertEquals(0, f.call(HelperIds.FIB_LOOKUP, CTX, gw, 64, 0));
-    assertArrayEquals(new byte[] {10, 0, 0, (byte) 254}, java.util.Arrays.copyOfRange(f.read(gw, 64), 32, 36),
+    assertArrayEquals(
+        new byte[] {10, 0, 0, (byte) 254},
+        java.util.Arrays.copyOfRange(f.read(gw, 64), 32, 36),
         "the gateway becomes the destination");
-    assertEquals(7, f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 2, 100, 172, 16, 1, 1), 64, 0), "NO_NEIGH");
-    assertEquals(0, f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 2, 100, 172, 16, 1, 1), 64, 4), "SKIP_NEIGH");
-    assertEquals(1, f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 2, 100, 172, 16, 5, 1), 64, 0), "BLACKHOLE");
+    assertEquals(
+        7,
+        f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 2, 100, 172, 16, 1, 1), 64, 0),
+        "NO_NEIGH");
+    assertEquals(
+        0,
+        f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 2, 100, 172, 16, 1, 1), 64, 4),
+        "SKIP_NEIGH");
+    assertEquals(
+        1,
+        f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 2, 100, 172, 16, 5, 1), 64, 0),
+        "BLACKHOLE");
     long big = fibParamsOn(f, 2, 1600, 8, 8, 8, 8);
     assertEquals(8, f.call(HelperIds.FIB_LOOKUP, CTX, big, 64, 0), "FRAG_NEEDED");
     assertEquals(1500, f.readLong(big + 6, 2));
-    assertEquals(5, f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 4, 100, 8, 8, 8, 8), 64, 0), "FWD_DISABLED");
-    assertEquals(-Errno.ENODEV, f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 9, 100, 8, 8, 8, 8), 64, 0));
+    assertEquals(
+        5,
+        f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 4, 100, 8, 8, 8, 8), 64, 0),
+        "FWD_DISABLED");
+    assertEquals(
+        -Errno.ENODEV,
+        f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 9, 100, 8, 8, 8, 8), 64, 0));
     assertEquals(-Errno.EINVAL, f.call(HelperIds.FIB_LOOKUP, CTX, p, 63, 0));
     assertEquals(-Errno.EINVAL, f.call(HelperIds.FIB_LOOKUP, CTX, p, 64, 1 << 10));
     assertEquals(1500, FibJson.parse(JsonReader.parse(FIB, "fib.json")).byIfindex(2).mtu());
@@ -276,9 +326,12 @@ class HelpersTest {
   @Test
   void fibFileErrorsNameTheLine() {
     String bad = "{\"interfaces\": [{\"ifindex\": 2,\n \"mac\": \"02:00\"}]}";
-    io.xdpemu.ebpf.MalformedInputException e = assertThrows(io.xdpemu.ebpf.MalformedInputException.class,
-        () -> FibJson.parse(JsonReader.parse(bad, "fib.json")));
-    assertTrue(e.getMessage().startsWith("malformed fib.json:2:9: not a MAC address"), e.getMessage());
+    io.xdpemu.ebpf.MalformedInputException e =
+        assertThrows(
+            io.xdpemu.ebpf.MalformedInputException.class,
+            () -> FibJson.parse(JsonReader.parse(bad, "fib.json")));
+    assertTrue(
+        e.getMessage().startsWith("malformed fib.json:2:9: not a MAC address"), e.getMessage());
   }
 
   @Test
@@ -288,7 +341,8 @@ class HelpersTest {
     long mtu = f.u32(0);
     assertEquals(0, f.call(HelperIds.CHECK_MTU, CTX, 2, mtu, 0, 0));
     assertEquals(1500, f.readLong(mtu, 4));
-    assertEquals(1, f.call(HelperIds.CHECK_MTU, CTX, 2, f.u32(0), 1, 0), "one byte more needs fragmenting");
+    assertEquals(
+        1, f.call(HelperIds.CHECK_MTU, CTX, 2, f.u32(0), 1, 0), "one byte more needs fragmenting");
   }
 
   @Test
@@ -309,7 +363,9 @@ class HelpersTest {
 
   @Test
   void loopWithoutAnEngineCallbackIsATrapAndTooManyIterationsIsE2big() {
-    assertEquals(-Errno.E2BIG & 0xffffffffL, h.call(HelperIds.LOOP, (1 << 23) + 1, 1, 0, 0),
+    assertEquals(
+        -Errno.E2BIG & 0xffffffffL,
+        h.call(HelperIds.LOOP, (1 << 23) + 1, 1, 0, 0),
         "zero-extended, as the verifier's inlined bpf_loop leaves it");
     TrapException t = assertThrows(TrapException.class, () -> h.call(HelperIds.LOOP, 3, 1, 0, 0));
     assertTrue(t.getMessage().contains("cannot call back"), t.getMessage());
@@ -317,10 +373,11 @@ class HelpersTest {
 
   @Test
   void fibLookupHandlesIpv6RoutesAndRejectsOtherFamilies() {
-    String fib = "{\"interfaces\": [{\"ifindex\": 5, \"mac\": \"02:00:00:00:00:05\", \"mtu\": 1280,"
-        + " \"addresses\": [\"fd00::1/64\"]}],"
-        + " \"routes\": [{\"dst\": \"2001:db8::/32\", \"via\": \"fd00::fe\", \"dev\": 5}],"
-        + " \"neighbours\": [{\"ip\": \"fd00::fe\", \"mac\": \"02:00:00:00:00:fe\", \"dev\": 5}]}";
+    String fib =
+        "{\"interfaces\": [{\"ifindex\": 5, \"mac\": \"02:00:00:00:00:05\", \"mtu\": 1280,"
+            + " \"addresses\": [\"fd00::1/64\"]}],"
+            + " \"routes\": [{\"dst\": \"2001:db8::/32\", \"via\": \"fd00::fe\", \"dev\": 5}],"
+            + " \"neighbours\": [{\"ip\": \"fd00::fe\", \"mac\": \"02:00:00:00:00:fe\", \"dev\": 5}]}";
     Harness f = new Harness(1, FibJson.parse(JsonReader.parse(fib, "fib6.json")));
     f.packet(new byte[14]);
     byte[] p = new byte[64];

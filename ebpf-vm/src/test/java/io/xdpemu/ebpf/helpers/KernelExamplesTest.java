@@ -22,11 +22,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The kernel side of the map/helper comparison: loads every examples/maps object into the running
- * kernel ({@code bpftool prog load ... type xdp pinmaps}), runs it once on the golden input
- * ({@code bpftool prog run}), dumps its {@code results} map ({@code bpftool map dump -j}) and
- * checks return value, output frame and every recorded return code against
- * examples/maps/expected/NAME.json, which {@link KernelParityTest} holds the emulator to. Skips
- * (with the reason) without root, bpftool or bpffs; fails instead under XDPEMU_REQUIRE_KERNEL=1.
+ * kernel ({@code bpftool prog load ... type xdp pinmaps}), runs it once on the golden input ({@code
+ * bpftool prog run}), dumps its {@code results} map ({@code bpftool map dump -j}) and checks return
+ * value, output frame and every recorded return code against examples/maps/expected/NAME.json,
+ * which {@link KernelParityTest} holds the emulator to. Skips (with the reason) without root,
+ * bpftool or bpffs; fails instead under XDPEMU_REQUIRE_KERNEL=1.
  */
 class KernelExamplesTest {
   private static final Path BPFFS = Path.of("/sys/fs/bpf");
@@ -40,13 +40,17 @@ class KernelExamplesTest {
     }
     List<String> sources = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir.getParent())) {
-      s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".c"))
-          .map(f -> f.substring(0, f.length() - 2) + ".json").sorted().forEach(sources::add);
+      s.map(p -> p.getFileName().toString())
+          .filter(f -> f.endsWith(".c"))
+          .map(f -> f.substring(0, f.length() - 2) + ".json")
+          .sorted()
+          .forEach(sources::add);
     }
     List<String> names = new ArrayList<>();
     goldens.forEach(g -> names.add(g.getFileName().toString()));
     assertEquals(sources, names, "every examples/maps/*.c has its expected/*.json and no other");
-    return goldens.stream().map(g -> DynamicTest.dynamicTest(g.getFileName().toString(), () -> runOne(g)));
+    return goldens.stream()
+        .map(g -> DynamicTest.dynamicTest(g.getFileName().toString(), () -> runOne(g)));
   }
 
   private static void requireKernel() {
@@ -89,9 +93,14 @@ class KernelExamplesTest {
     JsonObject g = JsonReader.read(golden).asObject();
     String name = g.get("program").asString();
     int cpus = possibleCpus();
-    Assumptions.assumeTrue(g.get("cpus").asInt() == cpus, name + ": skipped, recorded with "
-        + g.get("cpus").asInt() + " possible CPUs, this host has " + cpus
-        + " (LRU batch sizes and per-CPU maps depend on it)");
+    Assumptions.assumeTrue(
+        g.get("cpus").asInt() == cpus,
+        name
+            + ": skipped, recorded with "
+            + g.get("cpus").asInt()
+            + " possible CPUs, this host has "
+            + cpus
+            + " (LRU batch sizes and per-CPU maps depend on it)");
     Path obj = KernelParityTest.root().resolve("examples/maps/" + name + ".o");
     String tag = "xdpemu-test-" + name + "-" + ProcessHandle.current().pid();
     Path pin = BPFFS.resolve(tag);
@@ -101,16 +110,39 @@ class KernelExamplesTest {
     try {
       Files.createDirectories(maps);
       Files.write(in, HexFormat.of().parseHex(g.get("data_in").asString()));
-      run("bpftool", "prog", "load", obj.toString(), pin.toString(), "type", "xdp", "pinmaps", maps.toString());
+      run(
+          "bpftool",
+          "prog",
+          "load",
+          obj.toString(),
+          pin.toString(),
+          "type",
+          "xdp",
+          "pinmaps",
+          maps.toString());
       String r =
-          run("bpftool", "prog", "run", "pinned", pin.toString(), "data_in", in.toString(),
-              "data_out", out.toString(), "repeat", "1");
+          run(
+              "bpftool",
+              "prog",
+              "run",
+              "pinned",
+              pin.toString(),
+              "data_in",
+              in.toString(),
+              "data_out",
+              out.toString(),
+              "repeat",
+              "1");
       int retval = Integer.parseInt(r.replaceAll("(?s).*Return value: (-?\\d+).*", "$1"));
       assertEquals(g.get("retval").asInt(), retval, name + ": return value");
-      assertEquals(g.get("data_out").asString(), HexFormat.of().formatHex(Files.readAllBytes(out)),
+      assertEquals(
+          g.get("data_out").asString(),
+          HexFormat.of().formatHex(Files.readAllBytes(out)),
           name + ": output frame");
-      JsonValue dump = JsonReader.parse(run("bpftool", "map", "dump", "pinned",
-          maps.resolve("results").toString(), "-j"), "bpftool map dump");
+      JsonValue dump =
+          JsonReader.parse(
+              run("bpftool", "map", "dump", "pinned", maps.resolve("results").toString(), "-j"),
+              "bpftool map dump");
       long[] actual = new long[32];
       for (JsonValue e : dump.asArray()) {
         int k = (int) le(e.asObject().get("key").asArray());
@@ -118,7 +150,8 @@ class KernelExamplesTest {
           actual[k] = le(e.asObject().get("value").asArray());
         }
       }
-      assertArrayEquals(KernelParityTest.expectedResults(g), actual, name + ": recorded return codes");
+      assertArrayEquals(
+          KernelParityTest.expectedResults(g), actual, name + ": recorded return codes");
     } finally {
       Files.deleteIfExists(pin);
       if (Files.isDirectory(maps)) {

@@ -31,57 +31,60 @@ class KernelHostUpdateTest {
   /** map, "update"/"delete", key, value (null for delete), flags (any/noexist/exist). */
   private record Op(String map, String op, int key, long value, String flags) {}
 
-  private static final List<Op> OPS = List.of(
-      new Op("devs", "update", 0, 1, "any"),
-      new Op("devs", "update", 0, 1, "noexist"),
-      new Op("devs", "update", 0, 1, "exist"),
-      new Op("devs", "update", 4, 1, "any"),
-      new Op("devs", "update", 1, 99999, "any"),
-      new Op("devs", "update", 1, 0, "any"),
-      new Op("devs", "delete", 3, 0, null),
-      new Op("devs", "delete", 7, 0, null),
-      new Op("devhash", "update", 9, 1, "any"),
-      new Op("devhash", "update", 9, 1, "noexist"),
-      new Op("devhash", "update", 8, 1, "exist"),
-      new Op("devhash", "delete", 7, 0, null),
-      new Op("cpus", "update", 0, 256, "any"),
-      new Op("cpus", "update", 0, 16385, "any"),
-      new Op("cpus", "update", 1, 0, "any"),
-      new Op("cpus", "update", 2, 1, "any"),
-      new Op("cpus", "update", 0, 1, "noexist"),
-      new Op("cpus", "delete", 1, 0, null),
-      new Op("cpus", "delete", 5, 0, null),
-      new Op("xsks", "delete", 1, 0, null),
-      new Op("small", "update", 1, 1, "exist"),
-      new Op("small", "update", 1, 1, "noexist"),
-      new Op("small", "update", 1, 2, "noexist"),
-      new Op("small", "update", 2, 2, "any"),
-      new Op("small", "update", 3, 2, "any"),
-      new Op("small", "update", 4, 2, "any"),
-      new Op("small", "update", 5, 2, "any"),
-      new Op("small", "delete", 5, 0, null),
-      new Op("small", "delete", 4, 0, null),
-      new Op("small", "update", 5, 2, "noexist"),
-      new Op("pcpu", "update", 1, 3, "any"),
-      new Op("pcpu", "update", 2, 3, "any"),
-      new Op("pcpu", "update", 3, 3, "any"),
-      new Op("pcpu", "update", 2, 4, "exist"),
-      new Op("lru", "update", 1, 1, "exist"),
-      new Op("lru", "delete", 1, 0, null));
+  private static final List<Op> OPS =
+      List.of(
+          new Op("devs", "update", 0, 1, "any"),
+          new Op("devs", "update", 0, 1, "noexist"),
+          new Op("devs", "update", 0, 1, "exist"),
+          new Op("devs", "update", 4, 1, "any"),
+          new Op("devs", "update", 1, 99999, "any"),
+          new Op("devs", "update", 1, 0, "any"),
+          new Op("devs", "delete", 3, 0, null),
+          new Op("devs", "delete", 7, 0, null),
+          new Op("devhash", "update", 9, 1, "any"),
+          new Op("devhash", "update", 9, 1, "noexist"),
+          new Op("devhash", "update", 8, 1, "exist"),
+          new Op("devhash", "delete", 7, 0, null),
+          new Op("cpus", "update", 0, 256, "any"),
+          new Op("cpus", "update", 0, 16385, "any"),
+          new Op("cpus", "update", 1, 0, "any"),
+          new Op("cpus", "update", 2, 1, "any"),
+          new Op("cpus", "update", 0, 1, "noexist"),
+          new Op("cpus", "delete", 1, 0, null),
+          new Op("cpus", "delete", 5, 0, null),
+          new Op("xsks", "delete", 1, 0, null),
+          new Op("small", "update", 1, 1, "exist"),
+          new Op("small", "update", 1, 1, "noexist"),
+          new Op("small", "update", 1, 2, "noexist"),
+          new Op("small", "update", 2, 2, "any"),
+          new Op("small", "update", 3, 2, "any"),
+          new Op("small", "update", 4, 2, "any"),
+          new Op("small", "update", 5, 2, "any"),
+          new Op("small", "delete", 5, 0, null),
+          new Op("small", "delete", 4, 0, null),
+          new Op("small", "update", 5, 2, "noexist"),
+          new Op("pcpu", "update", 1, 3, "any"),
+          new Op("pcpu", "update", 2, 3, "any"),
+          new Op("pcpu", "update", 3, 3, "any"),
+          new Op("pcpu", "update", 2, 4, "exist"),
+          new Op("lru", "update", 1, 1, "exist"),
+          new Op("lru", "delete", 1, 0, null));
 
-  private static final Map<String, Integer> STRERROR = Map.of(
-      "File exists", Errno.EEXIST,
-      "Argument list too long", Errno.E2BIG,
-      "Invalid argument", Errno.EINVAL,
-      "Value too large for defined data type", Errno.EOVERFLOW,
-      "No such file or directory", Errno.ENOENT,
-      "No such device", Errno.ENODEV);
+  private static final Map<String, Integer> STRERROR =
+      Map.of(
+          "File exists", Errno.EEXIST,
+          "Argument list too long", Errno.E2BIG,
+          "Invalid argument", Errno.EINVAL,
+          "Value too large for defined data type", Errno.EOVERFLOW,
+          "No such file or directory", Errno.ENOENT,
+          "No such device", Errno.ENODEV);
 
   @Test
   void hostUpdatesAndDeletesReturnTheKernelsErrnos() throws Exception {
     Path bpffs = Path.of("/sys/fs/bpf");
-    if (!Files.isWritable(bpffs) || !Files.isExecutable(Path.of("/usr/sbin/bpftool"))
-        && !Files.isExecutable(Path.of("/usr/bin/bpftool"))) {
+    if (!Files.isWritable(bpffs)
+        || !Files.isExecutable(Path.of("/usr/sbin/bpftool"))
+            && !Files.isExecutable(Path.of("/usr/bin/bpftool"))) {
       if ("1".equals(System.getenv("XDPEMU_REQUIRE_KERNEL"))) {
         fail("XDPEMU_REQUIRE_KERNEL=1 but bpffs or bpftool is missing");
       }
@@ -110,8 +113,15 @@ class KernelHostUpdateTest {
         Files.createDirectories(dir);
         pins.add(prog);
         pins.add(dir);
-        bpftool("prog", "load", KernelParityTest.root().resolve("examples/maps/" + obj + ".o").toString(),
-            prog.toString(), "type", "xdp", "pinmaps", dir.toString());
+        bpftool(
+            "prog",
+            "load",
+            KernelParityTest.root().resolve("examples/maps/" + obj + ".o").toString(),
+            prog.toString(),
+            "type",
+            "xdp",
+            "pinmaps",
+            dir.toString());
         try (Stream<Path> s = Files.list(dir)) {
           s.forEach(p -> pinned.put(p.getFileName().toString(), p));
         }
@@ -120,10 +130,13 @@ class KernelHostUpdateTest {
         BpfMap m = maps.byName(op.map());
         int size = m.valueSize();
         byte[] key = le(op.key(), 4);
-        int ours = op.op().equals("delete") ? m.delete(key)
-            : m.update(key, le(op.value(), size), flag(op.flags()));
-        List<String> cmd = new ArrayList<>(List.of("map", op.op(), "pinned",
-            pinned.get(op.map()).toString(), "key"));
+        int ours =
+            op.op().equals("delete")
+                ? m.delete(key)
+                : m.update(key, le(op.value(), size), flag(op.flags()));
+        List<String> cmd =
+            new ArrayList<>(
+                List.of("map", op.op(), "pinned", pinned.get(op.map()).toString(), "key"));
         cmd.addAll(hexWords(key));
         if (op.op().equals("update")) {
           cmd.add("value");

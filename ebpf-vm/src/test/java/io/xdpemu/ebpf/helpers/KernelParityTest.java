@@ -145,7 +145,8 @@ class KernelParityTest {
   }
 
   private long lpm(BpfMap m, int len, int a, int b, int c, int d) {
-    return h.stack(new byte[] {(byte) len, (byte) (len >> 8), 0, 0, (byte) a, (byte) b, (byte) c, (byte) d});
+    return h.stack(
+        new byte[] {(byte) len, (byte) (len >> 8), 0, 0, (byte) a, (byte) b, (byte) c, (byte) d});
   }
 
   private long find(BpfMap m, int len, int a, int b, int c, int d) {
@@ -259,7 +260,9 @@ class KernelParityTest {
     b = h.read(buf, 8);
     record(25, (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff));
     check("helpers_xdp");
-    assertEquals(golden("helpers_xdp").get("data_out").asString(), HexFormat.of().formatHex(h.packetBytes()));
+    assertEquals(
+        golden("helpers_xdp").get("data_out").asString(),
+        HexFormat.of().formatHex(h.packetBytes()));
   }
 
   @Test
@@ -301,7 +304,13 @@ class KernelParityTest {
     record(6, o[0] << 8 | o[1]);
     java.util.List<String> trace = new java.util.ArrayList<>();
     h.ctx.trace = trace::add;
-    record(7, h.call(HelperIds.TRACE_PRINTK, h.stack("x=%d\n\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 6, 42));
+    record(
+        7,
+        h.call(
+            HelperIds.TRACE_PRINTK,
+            h.stack("x=%d\n\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+            6,
+            42));
     long slot = h.call(HelperIds.RINGBUF_RESERVE, events.handle(), 16, 0);
     record(8, slot != 0 ? 1 : 0);
     io.xdpemu.ebpf.helpers.HelperMemory.writeU64(h.ctx, slot, 0xabcdef);
@@ -337,7 +346,8 @@ class KernelParityTest {
     java.util.List<byte[]> records = ((io.xdpemu.ebpf.maps.RingBufMap) events).poll();
     assertEquals(2, records.size());
     assertArrayEquals(java.util.Arrays.copyOf(Harness.le(0xabcdef, 8), 16), records.get(0));
-    assertArrayEquals(new byte[] {(byte) 0x61, 0x62, 0x63, 0, 0, 0, 0, 0}, records.get(1)); // dst now holds "abc"
+    assertArrayEquals(
+        new byte[] {(byte) 0x61, 0x62, 0x63, 0, 0, 0, 0, 0}, records.get(1)); // dst now holds "abc"
   }
 
   @Test
@@ -375,7 +385,8 @@ class KernelParityTest {
     BpfMap a = lh.map("a", MapType.LRU_HASH, 4, 8, 8);
     BpfMap b = lh.map("b", MapType.LRU_HASH, 4, 8, 8);
     java.util.function.BiFunction<BpfMap, long[], Long> call =
-        (m, kvf) -> lh.call(HelperIds.MAP_UPDATE_ELEM, m.handle(), lh.u32(kvf[0]), lh.u64(1), kvf[1]);
+        (m, kvf) ->
+            lh.call(HelperIds.MAP_UPDATE_ELEM, m.handle(), lh.u32(kvf[0]), lh.u64(1), kvf[1]);
     for (int i = 1; i <= 8; i++) {
       call.apply(a, new long[] {i, 1});
       call.apply(b, new long[] {i, 1});
@@ -416,19 +427,49 @@ class KernelParityTest {
     String res0 = "0x" + Long.toHexString(res.handle());
     // helpers_tailcall.c, by hand: count runs in results[0], tail-call slot 0 (itself), count
     // fall-throughs in results[1], tail-call the empty slot 1, count in results[2].
-    io.xdpemu.ebpf.vm.Program self = new io.xdpemu.ebpf.vm.Program("helpers_tailcall",
-        io.xdpemu.ebpf.isa.Assembler.assemble(String.join("\n",
-            "mov %r6, %r1",
-            "stw [%r10-4], 0", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
-            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
-            "mov %r1, %r6", "lddw %r2, 0x" + Long.toHexString(jmp.handle()), "mov %r3, 0", "call 12",
-            "stw [%r10-4], 1", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
-            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
-            "mov %r1, %r6", "lddw %r2, 0x" + Long.toHexString(jmp.handle()), "mov %r3, 1", "call 12",
-            "stw [%r10-4], 2", "mov %r2, %r10", "add %r2, -4", "lddw %r1, " + res0, "call 1",
-            "jeq %r0, 0, +2", "mov %r1, 1", "lock add [%r0+0], %r1",
-            "mov %r0, 2", "exit")),
-        h.helpers, io.xdpemu.ebpf.vm.Linkage.NONE);
+    io.xdpemu.ebpf.vm.Program self =
+        new io.xdpemu.ebpf.vm.Program(
+            "helpers_tailcall",
+            io.xdpemu.ebpf.isa.Assembler.assemble(
+                String.join(
+                    "\n",
+                    "mov %r6, %r1",
+                    "stw [%r10-4], 0",
+                    "mov %r2, %r10",
+                    "add %r2, -4",
+                    "lddw %r1, " + res0,
+                    "call 1",
+                    "jeq %r0, 0, +2",
+                    "mov %r1, 1",
+                    "lock add [%r0+0], %r1",
+                    "mov %r1, %r6",
+                    "lddw %r2, 0x" + Long.toHexString(jmp.handle()),
+                    "mov %r3, 0",
+                    "call 12",
+                    "stw [%r10-4], 1",
+                    "mov %r2, %r10",
+                    "add %r2, -4",
+                    "lddw %r1, " + res0,
+                    "call 1",
+                    "jeq %r0, 0, +2",
+                    "mov %r1, 1",
+                    "lock add [%r0+0], %r1",
+                    "mov %r1, %r6",
+                    "lddw %r2, 0x" + Long.toHexString(jmp.handle()),
+                    "mov %r3, 1",
+                    "call 12",
+                    "stw [%r10-4], 2",
+                    "mov %r2, %r10",
+                    "add %r2, -4",
+                    "lddw %r1, " + res0,
+                    "call 1",
+                    "jeq %r0, 0, +2",
+                    "mov %r1, 1",
+                    "lock add [%r0+0], %r1",
+                    "mov %r0, 2",
+                    "exit")),
+            h.helpers,
+            io.xdpemu.ebpf.vm.Linkage.NONE);
     jmp.setProgram(0, self);
     h.packet(dataIn("helpers_tailcall"));
     assertEquals(2, io.xdpemu.ebpf.vm.Interpreter.forProgram(self).run(h.ctx, CTX));
@@ -444,10 +485,38 @@ class KernelParityTest {
     BpfMap innerA = h.map("inner_a", MapType.ARRAY, 4, 8, 4);
     BpfMap innerB = h.map("inner_b", MapType.ARRAY, 4, 8, 4);
     io.xdpemu.ebpf.maps.MapDefinition tmpl = innerA.definition();
-    BpfMap outerArr = h.maps.create(new io.xdpemu.ebpf.maps.MapDefinition("outer_arr",
-        MapType.ARRAY_OF_MAPS, 4, 4, 2, 0, 0, 0, 0, null, tmpl, java.util.Map.of(0, "inner_a"), false));
-    BpfMap outerHash = h.maps.create(new io.xdpemu.ebpf.maps.MapDefinition("outer_hash",
-        MapType.HASH_OF_MAPS, 4, 4, 2, 0, 0, 0, 0, null, tmpl, java.util.Map.of(1, "inner_b"), false));
+    BpfMap outerArr =
+        h.maps.create(
+            new io.xdpemu.ebpf.maps.MapDefinition(
+                "outer_arr",
+                MapType.ARRAY_OF_MAPS,
+                4,
+                4,
+                2,
+                0,
+                0,
+                0,
+                0,
+                null,
+                tmpl,
+                java.util.Map.of(0, "inner_a"),
+                false));
+    BpfMap outerHash =
+        h.maps.create(
+            new io.xdpemu.ebpf.maps.MapDefinition(
+                "outer_hash",
+                MapType.HASH_OF_MAPS,
+                4,
+                4,
+                2,
+                0,
+                0,
+                0,
+                0,
+                null,
+                tmpl,
+                java.util.Map.of(1, "inner_b"),
+                false));
     h.maps.applyInitialSlots(name -> null);
     long a = lookup(outerArr, 0);
     record(0, a != 0 ? 1 : 0);

@@ -29,8 +29,20 @@ class MapSemanticsTest {
 
   private BpfMap map(int type, int key, int value, int max, int flags) {
     return maps.create(
-        new MapDefinition("m" + maps.all().size(), type, key, value, max, flags, 0, 0, 0, null,
-            null, null, false));
+        new MapDefinition(
+            "m" + maps.all().size(),
+            type,
+            key,
+            value,
+            max,
+            flags,
+            0,
+            0,
+            0,
+            null,
+            null,
+            null,
+            false));
   }
 
   static byte[] u32(int v) {
@@ -67,7 +79,8 @@ class MapSemanticsTest {
     BpfMap a = map(MapType.ARRAY, 4, 6, 1);
     long p = a.lookupFromProgram(ctx, u32(0));
     ctx.memory().check(0, p, 6, true);
-    TrapException t = assertThrows(TrapException.class, () -> ctx.memory().check(0, p + 6, 1, false));
+    TrapException t =
+        assertThrows(TrapException.class, () -> ctx.memory().check(0, p + 6, 1, false));
     assertTrue(t.getMessage().contains("out-of-bounds read"), t.getMessage());
   }
 
@@ -81,7 +94,8 @@ class MapSemanticsTest {
     assertArrayEquals(u64(7), all[1]);
     long p1 = pa.lookupFromProgram(ctx, u32(0));
     ctx.cpu = 0;
-    assertNotEquals(AddressSpace.regionId(p1), AddressSpace.regionId(pa.lookupFromProgram(ctx, u32(0))));
+    assertNotEquals(
+        AddressSpace.regionId(p1), AddressSpace.regionId(pa.lookupFromProgram(ctx, u32(0))));
     ctx.cpu = 2;
     TrapException t = assertThrows(TrapException.class, () -> pa.lookupFromProgram(ctx, u32(0)));
     assertTrue(t.getMessage().contains("has 2 CPUs, program runs on CPU 2"), t.getMessage());
@@ -144,7 +158,8 @@ class MapSemanticsTest {
     t.update(lpmKey(24, 10, 1, 2, 99), u32(24), 0);
     assertArrayEquals(u32(24), t.longestMatch(lpmKey(32, 10, 1, 2, 3)));
     assertArrayEquals(u32(8), t.longestMatch(lpmKey(32, 10, 1, 3, 3)));
-    assertArrayEquals(u32(8), t.longestMatch(lpmKey(16, 10, 1, 2, 3)), "key prefixlen caps the match");
+    assertArrayEquals(
+        u32(8), t.longestMatch(lpmKey(16, 10, 1, 2, 3)), "key prefixlen caps the match");
     assertArrayEquals(u32(0), t.longestMatch(lpmKey(32, 192, 168, 1, 1)));
     // The stored key keeps its host bytes (10.1.2.99/24); dumps walk in post order.
     assertEquals(3, t.entries().size());
@@ -219,8 +234,11 @@ class MapSemanticsTest {
   void mapInMapLookupYieldsTheInnerHandleAndChecksTheTemplate() {
     MapDefinition inner =
         new MapDefinition("tmpl", MapType.ARRAY, 4, 8, 1, 0, 0, 0, 0, null, null, null, false);
-    MapOfMaps outer = (MapOfMaps) maps.create(
-        new MapDefinition("outer", MapType.ARRAY_OF_MAPS, 4, 4, 2, 0, 0, 0, 0, null, inner, null, false));
+    MapOfMaps outer =
+        (MapOfMaps)
+            maps.create(
+                new MapDefinition(
+                    "outer", MapType.ARRAY_OF_MAPS, 4, 4, 2, 0, 0, 0, 0, null, inner, null, false));
     BpfMap a = map(MapType.ARRAY, 4, 8, 5);
     BpfMap wrong = map(MapType.ARRAY, 4, 4, 5);
     assertEquals(0, outer.update(u32(1), u32(maps.id(a)), 0));
@@ -269,19 +287,21 @@ class MapSemanticsTest {
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int base = t * 2000;
-      Thread th = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < 2000; i++) {
-          h.update(u32(base + i), u64(i), BpfMap.BPF_NOEXIST);
-          if (i % 3 == 0) {
-            h.delete(u32(base + i));
-          }
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < 2000; i++) {
+                  h.update(u32(base + i), u64(i), BpfMap.BPF_NOEXIST);
+                  if (i % 3 == 0) {
+                    h.delete(u32(base + i));
+                  }
+                }
+              });
       th.start();
       ts.add(th);
     }
@@ -300,14 +320,16 @@ class MapSemanticsTest {
     int off = AddressSpace.offset(p);
     Thread[] ts = new Thread[4];
     for (int t = 0; t < ts.length; t++) {
-      ts[t] = new Thread(() -> {
-        for (int i = 0; i < 5000; i++) {
-          SpinLocks.lock(r.bytes(), off);
-          r.bytes()[off + 4]++;
-          r.bytes()[off + 5] += (r.bytes()[off + 4] == 0) ? 1 : 0;
-          SpinLocks.unlock(r.bytes(), off);
-        }
-      });
+      ts[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 5000; i++) {
+                  SpinLocks.lock(r.bytes(), off);
+                  r.bytes()[off + 4]++;
+                  r.bytes()[off + 5] += (r.bytes()[off + 4] == 0) ? 1 : 0;
+                  SpinLocks.unlock(r.bytes(), off);
+                }
+              });
       ts[t].start();
     }
     for (Thread t : ts) {
@@ -322,15 +344,15 @@ class MapSemanticsTest {
     assertEquals(16384, map(MapType.RINGBUF, 0, 0, 12288).maxEntries());
     assertEquals(8192, map(MapType.RINGBUF, 0, 0, 8192).maxEntries());
     assertEquals(2, map(MapType.PERF_EVENT_ARRAY, 4, 4, 0).maxEntries(), "one slot per CPU");
-    ProgramRejectedException e = assertThrows(ProgramRejectedException.class,
-        () -> map(MapType.HASH, 4, 4, 0));
+    ProgramRejectedException e =
+        assertThrows(ProgramRejectedException.class, () -> map(MapType.HASH, 4, 4, 0));
     assertTrue(e.getMessage().contains("max_entries 0"), e.getMessage());
   }
 
   @Test
   void badDefinitionsAreRejectedNamingTheMap() {
-    ProgramRejectedException e = assertThrows(ProgramRejectedException.class,
-        () -> map(MapType.RINGBUF, 4, 0, 4096));
+    ProgramRejectedException e =
+        assertThrows(ProgramRejectedException.class, () -> map(MapType.RINGBUF, 4, 0, 4096));
     assertTrue(e.getMessage().startsWith("map 'm0': ringbuf"), e.getMessage());
     assertThrows(ProgramRejectedException.class, () -> map(MapType.ARRAY, 8, 8, 1));
     assertThrows(ProgramRejectedException.class, () -> map(MapType.SOCKMAP, 4, 4, 1));
@@ -338,8 +360,21 @@ class MapSemanticsTest {
 
   @Test
   void globalDataIsAOneElementArrayAndRodataIsFrozen() {
-    MapDefinition ro = new MapDefinition(".rodata", MapType.ARRAY, 4, 5, 1, 0, 0, 0, 0,
-        new byte[] {1, 2, 3, 4, 5}, null, null, true);
+    MapDefinition ro =
+        new MapDefinition(
+            ".rodata",
+            MapType.ARRAY,
+            4,
+            5,
+            1,
+            0,
+            0,
+            0,
+            0,
+            new byte[] {1, 2, 3, 4, 5},
+            null,
+            null,
+            true);
     ArrayMap m = (ArrayMap) maps.create(ro);
     ctx.memory().refresh(regions);
     long p = m.valuePointer(2);
@@ -351,21 +386,55 @@ class MapSemanticsTest {
 
   @Test
   void initialSlotsFillProgramArraysAndMapInMaps() {
-    io.xdpemu.ebpf.vm.Program target = new io.xdpemu.ebpf.vm.Program("next",
-        new io.xdpemu.ebpf.isa.Insn[0], new io.xdpemu.ebpf.vm.HelperRegistry(),
-        io.xdpemu.ebpf.vm.Linkage.NONE);
-    ProgArrayMap jmp = (ProgArrayMap) maps.create(new MapDefinition("jmp", MapType.PROG_ARRAY, 4, 4,
-        4, 0, 0, 0, 0, null, null, java.util.Map.of(2, "next"), false));
-    BpfMap inner = maps.create(new MapDefinition("inner", MapType.HASH, 4, 4, 4, 0, 0, 0, 0, null,
-        null, null, false));
-    MapOfMaps outer = (MapOfMaps) maps.create(new MapDefinition("outer", MapType.HASH_OF_MAPS, 4, 4,
-        4, 0, 0, 0, 0, null, inner.definition(), java.util.Map.of(7, "inner"), false));
+    io.xdpemu.ebpf.vm.Program target =
+        new io.xdpemu.ebpf.vm.Program(
+            "next",
+            new io.xdpemu.ebpf.isa.Insn[0],
+            new io.xdpemu.ebpf.vm.HelperRegistry(),
+            io.xdpemu.ebpf.vm.Linkage.NONE);
+    ProgArrayMap jmp =
+        (ProgArrayMap)
+            maps.create(
+                new MapDefinition(
+                    "jmp",
+                    MapType.PROG_ARRAY,
+                    4,
+                    4,
+                    4,
+                    0,
+                    0,
+                    0,
+                    0,
+                    null,
+                    null,
+                    java.util.Map.of(2, "next"),
+                    false));
+    BpfMap inner =
+        maps.create(
+            new MapDefinition("inner", MapType.HASH, 4, 4, 4, 0, 0, 0, 0, null, null, null, false));
+    MapOfMaps outer =
+        (MapOfMaps)
+            maps.create(
+                new MapDefinition(
+                    "outer",
+                    MapType.HASH_OF_MAPS,
+                    4,
+                    4,
+                    4,
+                    0,
+                    0,
+                    0,
+                    0,
+                    null,
+                    inner.definition(),
+                    java.util.Map.of(7, "inner"),
+                    false));
     maps.applyInitialSlots(name -> name.equals("next") ? target : null);
     assertEquals(target, jmp.program(2));
     assertEquals(inner, outer.inner(u32(7)));
     assertArrayEquals(u32(maps.programId(target)), jmp.lookup(u32(2)));
-    ProgramRejectedException e = assertThrows(ProgramRejectedException.class,
-        () -> maps.applyInitialSlots(name -> null));
+    ProgramRejectedException e =
+        assertThrows(ProgramRejectedException.class, () -> maps.applyInitialSlots(name -> null));
     assertTrue(e.getMessage().contains("no program 'next'"), e.getMessage());
   }
 }

@@ -18,7 +18,8 @@ class SpecialFieldsTest {
       maps.create(d);
     }
     SpecialFields.apply(obj.types(), maps);
-    assertEquals(0, maps.byName("guarded").spinLockOffset(), "struct locked { bpf_spin_lock lock; ... }");
+    assertEquals(
+        0, maps.byName("guarded").spinLockOffset(), "struct locked { bpf_spin_lock lock; ... }");
     assertEquals(-1, maps.byName("results").spinLockOffset());
     // With the lock known, BPF_F_LOCK updates are accepted, as the kernel accepts them.
     assertEquals(0, maps.byName("guarded").update(BpfMap.le32(0), new byte[8], BpfMap.BPF_F_LOCK));

@@ -25,6 +25,7 @@ public final class FrameBuilder {
 
   private final byte[] buf = new byte[2048];
   private int len;
+
   /** Pending fixups: kind, offset, enclosing IP header offset (-1: none), IP version of it. */
   private final int[] fixKind = new int[16];
 

@@ -67,11 +67,25 @@ public final class TrafficGenerator {
     this.seed = seed;
     this.rnd = new Random(seed);
     for (int f = 0; f < FLOWS; f++) {
-      v4[2 * f] = new byte[] {10, (byte) rnd.nextInt(4), (byte) rnd.nextInt(256), (byte) (1 + rnd.nextInt(254))};
-      v4[2 * f + 1] = new byte[] {(byte) 192, (byte) 168, (byte) rnd.nextInt(16), (byte) (1 + rnd.nextInt(254))};
+      v4[2 * f] =
+          new byte[] {
+            10, (byte) rnd.nextInt(4), (byte) rnd.nextInt(256), (byte) (1 + rnd.nextInt(254))
+          };
+      v4[2 * f + 1] =
+          new byte[] {
+            (byte) 192, (byte) 168, (byte) rnd.nextInt(16), (byte) (1 + rnd.nextInt(254))
+          };
       v6[2 * f] = v6addr(0x20010db8_00000000L | rnd.nextInt(4), rnd.nextLong());
       v6[2 * f + 1] = v6addr(0x20010db8_00010000L, rnd.nextLong());
-      macs[f] = new byte[] {0x02, 0x42, (byte) rnd.nextInt(256), (byte) rnd.nextInt(256), (byte) rnd.nextInt(256), (byte) f};
+      macs[f] =
+          new byte[] {
+            0x02,
+            0x42,
+            (byte) rnd.nextInt(256),
+            (byte) rnd.nextInt(256),
+            (byte) rnd.nextInt(256),
+            (byte) f
+          };
       ports[2 * f] = 1024 + rnd.nextInt(64512);
       ports[2 * f + 1] = WELL_KNOWN[rnd.nextInt(WELL_KNOWN.length)];
     }
@@ -91,8 +105,9 @@ public final class TrafficGenerator {
       case "mixed" -> Kind.values();
       case "ipv4-udp" -> new Kind[] {Kind.IPV4_UDP};
       case "tunnels" -> new Kind[] {Kind.VXLAN, Kind.GENEVE, Kind.GRE, Kind.MPLS};
-      default -> throw new io.xdpemu.ebpf.UsageException(
-          "unknown traffic profile '" + name + "' (mixed, ipv4-udp, tunnels)");
+      default ->
+          throw new io.xdpemu.ebpf.UsageException(
+              "unknown traffic profile '" + name + "' (mixed, ipv4-udp, tunnels)");
     };
   }
 
@@ -152,21 +167,43 @@ public final class TrafficGenerator {
     byte[] dst = reply ? macs[f] : ROUTER;
     int id = (int) (index & 0xffff);
     switch (k) {
-      case IPV4_TCP -> fb.ethernet(dst, src, 0x0800).ipv4(a4, b4, 6, id, 64)
-          .tcp(sp, dp, seq(), seq(), 0x18, 65535).payload(payload, index ^ seed);
-      case IPV4_UDP -> fb.ethernet(dst, src, 0x0800).ipv4(a4, b4, 17, id, 64).udp(sp, dp)
-          .payload(payload, index ^ seed);
-      case IPV6_TCP -> fb.ethernet(dst, src, 0x86dd).ipv6(a6, b6, 6, f * 4099, 64)
-          .tcp(sp, dp, seq(), seq(), 0x10, 512).payload(payload, index ^ seed);
-      case IPV6_UDP -> fb.ethernet(dst, src, 0x86dd).ipv6(a6, b6, 17, f * 4099, 64).udp(sp, dp)
-          .payload(payload, index ^ seed);
-      case VLAN_IPV4_UDP -> fb.ethernet(dst, src, 0x8100).vlan(0, 100 + (f & 7), 0x0800)
-          .ipv4(a4, b4, 17, id, 64).udp(sp, dp).payload(payload, index ^ seed);
-      case VLAN_IPV6_TCP -> fb.ethernet(dst, src, 0x8100).vlan(3, 200 + (f & 3), 0x86dd)
-          .ipv6(a6, b6, 6, f, 64).tcp(sp, dp, seq(), 0, 0x02, 64240);
-      case QINQ_IPV4_TCP -> fb.ethernet(dst, src, 0x88a8).vlan(0, 300, 0x8100)
-          .vlan(0, 1000 + (f & 15), 0x0800).ipv4(a4, b4, 6, id, 64)
-          .tcp(sp, dp, seq(), seq(), 0x11, 1024);
+      case IPV4_TCP ->
+          fb.ethernet(dst, src, 0x0800)
+              .ipv4(a4, b4, 6, id, 64)
+              .tcp(sp, dp, seq(), seq(), 0x18, 65535)
+              .payload(payload, index ^ seed);
+      case IPV4_UDP ->
+          fb.ethernet(dst, src, 0x0800)
+              .ipv4(a4, b4, 17, id, 64)
+              .udp(sp, dp)
+              .payload(payload, index ^ seed);
+      case IPV6_TCP ->
+          fb.ethernet(dst, src, 0x86dd)
+              .ipv6(a6, b6, 6, f * 4099, 64)
+              .tcp(sp, dp, seq(), seq(), 0x10, 512)
+              .payload(payload, index ^ seed);
+      case IPV6_UDP ->
+          fb.ethernet(dst, src, 0x86dd)
+              .ipv6(a6, b6, 17, f * 4099, 64)
+              .udp(sp, dp)
+              .payload(payload, index ^ seed);
+      case VLAN_IPV4_UDP ->
+          fb.ethernet(dst, src, 0x8100)
+              .vlan(0, 100 + (f & 7), 0x0800)
+              .ipv4(a4, b4, 17, id, 64)
+              .udp(sp, dp)
+              .payload(payload, index ^ seed);
+      case VLAN_IPV6_TCP ->
+          fb.ethernet(dst, src, 0x8100)
+              .vlan(3, 200 + (f & 3), 0x86dd)
+              .ipv6(a6, b6, 6, f, 64)
+              .tcp(sp, dp, seq(), 0, 0x02, 64240);
+      case QINQ_IPV4_TCP ->
+          fb.ethernet(dst, src, 0x88a8)
+              .vlan(0, 300, 0x8100)
+              .vlan(0, 1000 + (f & 15), 0x0800)
+              .ipv4(a4, b4, 6, id, 64)
+              .tcp(sp, dp, seq(), seq(), 0x11, 1024);
       case ARP -> {
         if (reply) {
           fb.ethernet(macs[f], ROUTER, 0x0806).arp(2, ROUTER, b4, macs[f], a4);
@@ -174,25 +211,48 @@ public final class TrafficGenerator {
           fb.ethernet(BCAST, macs[f], 0x0806).arp(1, macs[f], a4, ZERO_MAC, b4);
         }
       }
-      case ICMP4_ECHO -> fb.ethernet(dst, src, 0x0800).ipv4(a4, b4, 1, id, 64)
-          .icmpEcho(false, f, id).payload(payload & 63, index);
-      case ICMP6_ECHO -> fb.ethernet(dst, src, 0x86dd).ipv6(a6, b6, 58, 0, 64)
-          .icmpEcho(true, f, id).payload(payload & 63, index);
-      case VXLAN -> fb.ethernet(dst, src, 0x0800).ipv4(a4, b4, 17, id, 64)
-          .udp(49152 + (f & 1023), 4789).vxlan(100 + (f & 3))
-          .ethernet(BCAST, macs[(f + 1) % FLOWS], 0x0800)
-          .ipv4(v4[(2 * f + 2) % (2 * FLOWS)], v4[(2 * f + 3) % (2 * FLOWS)], 17, id, 64)
-          .udp(sp, dp).payload(payload & 255, index);
-      case GENEVE -> fb.ethernet(dst, src, 0x0800).ipv4(a4, b4, 17, id, 64)
-          .udp(49152 + (f & 1023), 6081).geneve(7 + (f & 3), 0x6558)
-          .ethernet(ROUTER, macs[(f + 2) % FLOWS], 0x0800)
-          .ipv4(v4[(2 * f + 4) % (2 * FLOWS)], b4, 6, id, 64)
-          .tcp(sp, dp, seq(), seq(), 0x10, 4096).payload(payload & 255, index);
-      case GRE -> fb.ethernet(dst, src, 0x0800).ipv4(a4, b4, 47, id, 64).gre(0x0800)
-          .ipv4(v4[(2 * f + 6) % (2 * FLOWS)], v4[(2 * f + 7) % (2 * FLOWS)], 17, id, 63)
-          .udp(sp, dp).payload(payload & 255, index);
-      case MPLS -> fb.ethernet(dst, src, 0x8847).mpls(16 + f, false, 64).mpls(1000, true, 64)
-          .ipv4(a4, b4, 17, id, 63).udp(sp, dp).payload(payload & 255, index);
+      case ICMP4_ECHO ->
+          fb.ethernet(dst, src, 0x0800)
+              .ipv4(a4, b4, 1, id, 64)
+              .icmpEcho(false, f, id)
+              .payload(payload & 63, index);
+      case ICMP6_ECHO ->
+          fb.ethernet(dst, src, 0x86dd)
+              .ipv6(a6, b6, 58, 0, 64)
+              .icmpEcho(true, f, id)
+              .payload(payload & 63, index);
+      case VXLAN ->
+          fb.ethernet(dst, src, 0x0800)
+              .ipv4(a4, b4, 17, id, 64)
+              .udp(49152 + (f & 1023), 4789)
+              .vxlan(100 + (f & 3))
+              .ethernet(BCAST, macs[(f + 1) % FLOWS], 0x0800)
+              .ipv4(v4[(2 * f + 2) % (2 * FLOWS)], v4[(2 * f + 3) % (2 * FLOWS)], 17, id, 64)
+              .udp(sp, dp)
+              .payload(payload & 255, index);
+      case GENEVE ->
+          fb.ethernet(dst, src, 0x0800)
+              .ipv4(a4, b4, 17, id, 64)
+              .udp(49152 + (f & 1023), 6081)
+              .geneve(7 + (f & 3), 0x6558)
+              .ethernet(ROUTER, macs[(f + 2) % FLOWS], 0x0800)
+              .ipv4(v4[(2 * f + 4) % (2 * FLOWS)], b4, 6, id, 64)
+              .tcp(sp, dp, seq(), seq(), 0x10, 4096)
+              .payload(payload & 255, index);
+      case GRE ->
+          fb.ethernet(dst, src, 0x0800)
+              .ipv4(a4, b4, 47, id, 64)
+              .gre(0x0800)
+              .ipv4(v4[(2 * f + 6) % (2 * FLOWS)], v4[(2 * f + 7) % (2 * FLOWS)], 17, id, 63)
+              .udp(sp, dp)
+              .payload(payload & 255, index);
+      case MPLS ->
+          fb.ethernet(dst, src, 0x8847)
+              .mpls(16 + f, false, 64)
+              .mpls(1000, true, 64)
+              .ipv4(a4, b4, 17, id, 63)
+              .udp(sp, dp)
+              .payload(payload & 255, index);
       default -> throw new AssertionError(k);
     }
   }

@@ -61,16 +61,24 @@ class TrafficGeneratorTest {
           assertTrue(v4.getHeader().hasValidChecksum(false), "ipv4 checksum, packet " + i);
           Packet l4 = v4.getPayload();
           if (l4 instanceof UdpPacket u) {
-            assertTrue(u.hasValidChecksum(v4.getHeader().getSrcAddr(), v4.getHeader().getDstAddr(), false), "udp4 " + i);
+            assertTrue(
+                u.hasValidChecksum(v4.getHeader().getSrcAddr(), v4.getHeader().getDstAddr(), false),
+                "udp4 " + i);
           } else if (l4 instanceof TcpPacket t) {
-            assertTrue(t.hasValidChecksum(v4.getHeader().getSrcAddr(), v4.getHeader().getDstAddr(), false), "tcp4 " + i);
+            assertTrue(
+                t.hasValidChecksum(v4.getHeader().getSrcAddr(), v4.getHeader().getDstAddr(), false),
+                "tcp4 " + i);
           }
         } else if (p instanceof IpV6Packet v6) {
           Packet l4 = v6.getPayload();
           if (l4 instanceof UdpPacket u) {
-            assertTrue(u.hasValidChecksum(v6.getHeader().getSrcAddr(), v6.getHeader().getDstAddr(), false), "udp6 " + i);
+            assertTrue(
+                u.hasValidChecksum(v6.getHeader().getSrcAddr(), v6.getHeader().getDstAddr(), false),
+                "udp6 " + i);
           } else if (l4 instanceof TcpPacket t) {
-            assertTrue(t.hasValidChecksum(v6.getHeader().getSrcAddr(), v6.getHeader().getDstAddr(), false), "tcp6 " + i);
+            assertTrue(
+                t.hasValidChecksum(v6.getHeader().getSrcAddr(), v6.getHeader().getDstAddr(), false),
+                "tcp6 " + i);
           }
         } else if (p instanceof ArpPacket a) {
           assertEquals(4, a.getHeader().getProtocolAddrLengthAsInt());
@@ -79,8 +87,14 @@ class TrafficGeneratorTest {
     }
     for (String k :
         new String[] {
-          "IpV4Packet", "IpV6Packet", "TcpPacket", "UdpPacket", "ArpPacket", "Dot1qVlanTagPacket",
-          "IcmpV4CommonPacket", "IcmpV6CommonPacket"
+          "IpV4Packet",
+          "IpV6Packet",
+          "TcpPacket",
+          "UdpPacket",
+          "ArpPacket",
+          "Dot1qVlanTagPacket",
+          "IcmpV4CommonPacket",
+          "IcmpV6CommonPacket"
         }) {
       assertTrue(seen.contains(k), "no " + k + " in " + seen);
     }
