@@ -231,6 +231,16 @@ public final class RxQueue implements RxMetadataSource {
     ring = new byte[ringSlots * next.descriptor().size()];
   }
 
+  /** Whether every frame buffer of this queue went back to the pool (after {@link Nic#close}). */
+  public boolean released() {
+    for (ByteBuf b : frames) {
+      if (b.refCnt() > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   void release() {
     for (ByteBuf b : frames) {
       if (b.refCnt() > 0) {

@@ -91,7 +91,9 @@ final class HelperProtos {
     def(160, i, b); // ktime_get_coarse_ns
     // CAP_PERFMON group
     Cap p = Cap.PERFMON;
-    def(6, i, p, PTR_TO_MEM, CONST_SIZE, ANYTHING, ANYTHING, ANYTHING); // trace_printk
+    // trace_printk: bpf_trace_printk_proto types only fmt and fmt_size; the three format
+    // arguments are ARG_DONTCARE, so r3-r5 may be uninitialized (kernel/trace/bpf_trace.c).
+    def(6, i, p, PTR_TO_MEM, CONST_SIZE);
     def(35, i, p); // get_current_task
     def(112, i, p, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING); // probe_read_user
     def(113, i, p, PTR_TO_UNINIT_MEM, CONST_SIZE_OR_ZERO, ANYTHING); // probe_read_kernel

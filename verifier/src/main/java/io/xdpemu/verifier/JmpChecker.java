@@ -198,6 +198,7 @@ final class JmpChecker {
       case PTR_TO_SOCK_COMMON:
       case PTR_TO_BTF_ID:
       case PTR_TO_MEM:
+      case CONST_PTR_TO_MAP: // a checked map-in-map lookup result
         return true;
       default:
         return false;

@@ -137,6 +137,13 @@ final class MemChecker {
           result = readOnlyMapConst(reg, off, size);
         }
         break;
+      case PTR_TO_MAP_KEY:
+        // A for_each_map_elem callback's key: readable, never writable (check_mem_access).
+        if (write) {
+          throw env.reject("write to change key R" + regno + " not allowed");
+        }
+        checkMemRegion(regno, reg, off, size, reg.map.keySize(), "map key");
+        break;
       case PTR_TO_MEM:
         if (write && reg.rdonly) {
           throw env.reject("R" + regno + " cannot write into " + StateFormatter.typeName(reg));

@@ -60,7 +60,9 @@ public final class ObjectProgramInfo implements ProgramInfo {
     List<ArgKind> kinds = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>();
     boolean scalarReturn = true;
-    if (btf.type(f.type()) instanceof BtfType.FuncProto proto) {
+    // A static function is verified in its caller's context: its prototype does not matter (a
+    // callback's may even name a forward-declared struct bpf_map).
+    if (global && btf.type(f.type()) instanceof BtfType.FuncProto proto) {
       BtfType ret = btf.resolveType(proto.returnType());
       scalarReturn =
           proto.returnType() == 0
@@ -77,7 +79,7 @@ public final class ObjectProgramInfo implements ProgramInfo {
             kinds.add(ArgKind.CTX);
             sizes.add(0);
           } else {
-            long size = target instanceof BtfType.Void ? 0 : btf.sizeOf(btf.resolve(ptr.type()));
+            long size = pointeeSize(btf, ptr.type());
             kinds.add(size > 0 ? ArgKind.MEM : ArgKind.UNSUPPORTED);
             sizes.add((int) size);
           }
@@ -88,6 +90,22 @@ public final class ObjectProgramInfo implements ProgramInfo {
       }
     }
     return new FunctionInfo(pc, f.name(), global, kinds, sizes, scalarReturn);
+  }
+
+  /**
+   * Size of what a pointer argument points to, 0 when it has none (void, a forward declaration):
+   * btf_prepare_func_args() then finds no sized memory behind it.
+   */
+  private static long pointeeSize(Btf btf, int type) {
+    BtfType target = btf.resolveType(type);
+    if (target instanceof BtfType.Void || target instanceof BtfType.Fwd) {
+      return 0;
+    }
+    try {
+      return btf.sizeOf(btf.resolve(type));
+    } catch (IllegalArgumentException unsized) {
+      return 0;
+    }
   }
 
   @Override

@@ -40,7 +40,8 @@ public final class Verifier {
   int prevJmpsProcessed;
   int prevInsnProcessed;
   final boolean[] visited;
-
+  /** Instructions that got a speculation barrier (insn_aux_data.nospec). */
+  private final boolean[] nospec;
   /** Deepest stack use per subprogram, for the "stack depth" line. */
   final int[] stackDepth;
 
@@ -64,6 +65,7 @@ public final class Verifier {
     this.cfg = new Cfg(this);
     this.pruner = new StatePruner(this);
     this.visited = new boolean[insns.length];
+    this.nospec = new boolean[insns.length];
     this.stackDepth = new int[Cfg.MAX_SUBPROGS];
   }
 
@@ -274,7 +276,27 @@ public final class Verifier {
         verbose(idx + ": " + KernelDisasm.format(insns, idx, this::callName, allowPtrLeaks) + "\n");
         log.markInsnLine(startPos);
       }
-      int next = step(insn, idx);
+      int next;
+      if (cur.speculative && nospec[idx]) {
+        next = EXIT_PATH;
+      } else if (cur.speculative) {
+        int errors = log.errorLines.size();
+        try {
+          next = step(insn, idx);
+        } catch (Reject r) {
+          if (!recoverableWithNospec(r)) {
+            throw r;
+          }
+          // do_check() since 6.15 (error_recoverable_with_nospec): an unsafe instruction on a
+          // speculative path gets a barrier (insn_aux->nospec) instead of failing the program;
+          // the path ends there. The message stays in the log, as the kernel's verbose() does.
+          nospec[idx] = true;
+          log.errorLines.subList(errors, log.errorLines.size()).clear();
+          next = EXIT_PATH;
+        }
+      } else {
+        next = step(insn, idx);
+      }
       if (next == EXIT_PATH) {
         if (!finishPath()) {
           return;
@@ -288,6 +310,15 @@ public final class Verifier {
       cur.prevInsnIdx = idx;
       cur.insnIdx = next;
     }
+  }
+
+  /**
+   * -EACCES / -EINVAL / -EPERM rejections; not the complexity limits (-E2BIG), which end the
+   * whole verification.
+   */
+  private static boolean recoverableWithNospec(Reject r) {
+    String m = r.getMessage();
+    return m != null && !m.startsWith("The sequence of ") && !m.startsWith("BPF program is too large");
   }
 
   static final int EXIT_PATH = -1;

@@ -1,5 +1,7 @@
 package io.xdpemu.cli;
 
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfFuncSignature;
 import io.xdpemu.ebpf.core.AppliedCoreRelocation;
 import io.xdpemu.ebpf.elf.ProgramSpec;
 import io.xdpemu.ebpf.isa.Disassembler;
@@ -17,13 +19,17 @@ import java.util.Map;
  * {@code xdpemu disasm PROG.o}: the program after loading and CO-RE in {@code bpftool prog dump
  * xlated} notation; map loads print as bpftool prints them ({@code map[id:N]}, {@code
  * map[id:N][0]+off} for global data; N is the map's id in xdpemu, 1 + its index in the object),
- * every applied CO-RE relocation as a {@code ; CO-RE ...} comment before its instruction, and each
- * function's start as {@code name:}.
+ * the .BTF.ext source line of each line_info record as bpftool prints it ({@code ; text}, with
+ * {@code --linum} {@code [file:F line_num:L line_col:C]}), every applied CO-RE relocation as a
+ * {@code ; CO-RE ...} comment before its instruction, and each function's start as its BTF
+ * signature ({@code int f(struct xdp_md * ctx):}) or, without BTF, {@code name:}.
  */
 final class DisasmCommand implements Command {
   static final ArgParser PARSER =
       CommonOptions.register(
-          new ArgParser("disasm", "PROG.o [options]").positional("PROG.o", "the BPF object"));
+          new ArgParser("disasm", "PROG.o [options]")
+              .positional("PROG.o", "the BPF object")
+              .flag("--linum", "source comments carry [file:F line_num:L line_col:C]"));
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
@@ -44,6 +50,13 @@ final class DisasmCommand implements Command {
       kfuncs.put(e.pc(), e.name());
     }
     Map<Integer, List<String>> comments = new HashMap<>();
+    // .BTF.ext line info, one comment per record at its instruction (bpftool's dump_xlated_plain
+    // with btf_dump_linfo_plain; the Disassembler adds the "; ").
+    boolean linum = a.has("--linum");
+    for (ProgramSpec.LineInfoAt l : r.spec().lineInfo()) {
+      comments.computeIfAbsent(l.pc(), k -> new ArrayList<>())
+          .add(l.info().bpftoolComment(linum).substring(2));
+    }
     if (r.core() != null) {
       for (AppliedCoreRelocation c : r.core().applied()) {
         comments
@@ -51,7 +64,18 @@ final class DisasmCommand implements Command {
             .add("CO-RE " + c.localSpec() + ": " + c.patch());
       }
     }
+    // Function headers: the BTF signature as bpftool prints func_info (btf_dumper_type_only),
+    // the symbol name where the object has no BTF for it.
     Map<Integer, String> functions = new HashMap<>();
+    Btf btf = r.object().types();
+    if (btf != null) {
+      for (ProgramSpec.FuncInfoAt f : r.spec().funcInfo()) {
+        String sig = BtfFuncSignature.of(btf, f.typeId());
+        if (sig != null && !sig.isEmpty()) {
+          functions.put(f.pc(), sig);
+        }
+      }
+    }
     for (ProgramSpec.CodeSegment s : r.spec().segments()) {
       functions.putIfAbsent(s.pc(), s.function());
     }

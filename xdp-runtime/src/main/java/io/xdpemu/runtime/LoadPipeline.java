@@ -29,6 +29,7 @@ import io.xdpemu.ebpf.vm.Linkage;
 import io.xdpemu.ebpf.vm.Program;
 import io.xdpemu.ebpf.vm.RegionRegistry;
 import io.xdpemu.ebpf.vm.TrapException;
+import io.xdpemu.verifier.ObjectProgramInfo;
 import io.xdpemu.verifier.ProgramInfo;
 import io.xdpemu.verifier.Verifier;
 import io.xdpemu.verifier.VerifierOptions;
@@ -266,37 +267,14 @@ public final class LoadPipeline {
     return Verifier.verify(insns, opts);
   }
 
-  /** What the verifier needs from the loader: map references and kfunc names by pc. */
+  /**
+   * What the verifier needs from the loader: map references, kfunc names, the functions with their
+   * BTF prototypes (global functions are verified once against them, as the kernel's
+   * btf_prepare_func_args() does) and line info for the log's {@code ; source @ file.c:N} lines.
+   * The pcs are those of {@code spec}: CO-RE rewrites instructions in place, never moves them.
+   */
   static ProgramInfo programInfo(BpfObject obj, ProgramSpec spec) {
-    int n = spec.insns().length;
-    ProgramInfo.LdImm64Target[] targets = new ProgramInfo.LdImm64Target[n];
-    for (ProgramSpec.MapReference r : spec.mapReferences()) {
-      targets[r.pc()] =
-          new ProgramInfo.LdImm64Target(
-              r.mapIndex(), obj.maps().get(r.mapIndex()), r.value() ? r.offset() : -1);
-    }
-    String[] kfuncs = new String[n];
-    for (ProgramSpec.ExternReference e : spec.externs()) {
-      if (e.kind() == ProgramSpec.ExternKind.FUNCTION) {
-        kfuncs[e.pc()] = e.name();
-      }
-    }
-    return new ProgramInfo() {
-      @Override
-      public LdImm64Target ldImm64(int pc) {
-        return pc >= 0 && pc < n ? targets[pc] : null;
-      }
-
-      @Override
-      public String kfuncName(int pc) {
-        return pc >= 0 && pc < n ? kfuncs[pc] : null;
-      }
-
-      @Override
-      public String name() {
-        return spec.name();
-      }
-    };
+    return ObjectProgramInfo.of(obj, spec);
   }
 
   /**
