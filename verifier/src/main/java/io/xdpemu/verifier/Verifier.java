@@ -40,8 +40,10 @@ public final class Verifier {
   int prevJmpsProcessed;
   int prevInsnProcessed;
   final boolean[] visited;
+
   /** Instructions that got a speculation barrier (insn_aux_data.nospec). */
   private final boolean[] nospec;
+
   /** Deepest stack use per subprogram, for the "stack depth" line. */
   final int[] stackDepth;
 
@@ -313,12 +315,14 @@ public final class Verifier {
   }
 
   /**
-   * -EACCES / -EINVAL / -EPERM rejections; not the complexity limits (-E2BIG), which end the
-   * whole verification.
+   * -EACCES / -EINVAL / -EPERM rejections; not the complexity limits (-E2BIG), which end the whole
+   * verification.
    */
   private static boolean recoverableWithNospec(Reject r) {
     String m = r.getMessage();
-    return m != null && !m.startsWith("The sequence of ") && !m.startsWith("BPF program is too large");
+    return m != null
+        && !m.startsWith("The sequence of ")
+        && !m.startsWith("BPF program is too large");
   }
 
   static final int EXIT_PATH = -1;

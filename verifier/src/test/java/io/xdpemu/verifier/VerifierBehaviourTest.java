@@ -212,9 +212,12 @@ class VerifierBehaviourTest {
     VerifierResult r = unpriv(prog);
     assertTrue(r.accepted(), r.log());
     assertEquals(5, r.insnProcessed(), r.log());
-    assertTrue(r.log().contains("2: (79) r0 = *(u64 *)(r0 +0)\nR0 invalid mem access 'scalar'\n"),
+    assertTrue(
+        r.log().contains("2: (79) r0 = *(u64 *)(r0 +0)\nR0 invalid mem access 'scalar'\n"),
         r.log());
-    assertTrue(r.log().contains("from 1 to 2 (speculative execution): R0=scalar() R1=ctx() R10=fp0"), r.log());
+    assertTrue(
+        r.log().contains("from 1 to 2 (speculative execution): R0=scalar() R1=ctx() R10=fp0"),
+        r.log());
   }
 
   @Test

@@ -18,11 +18,11 @@ import java.util.Map;
 /**
  * {@code xdpemu disasm PROG.o}: the program after loading and CO-RE in {@code bpftool prog dump
  * xlated} notation; map loads print as bpftool prints them ({@code map[id:N]}, {@code
- * map[id:N][0]+off} for global data; N is the map's id in xdpemu, 1 + its index in the object),
- * the .BTF.ext source line of each line_info record as bpftool prints it ({@code ; text}, with
- * {@code --linum} {@code [file:F line_num:L line_col:C]}), every applied CO-RE relocation as a
- * {@code ; CO-RE ...} comment before its instruction, and each function's start as its BTF
- * signature ({@code int f(struct xdp_md * ctx):}) or, without BTF, {@code name:}.
+ * map[id:N][0]+off} for global data; N is the map's id in xdpemu, 1 + its index in the object), the
+ * .BTF.ext source line of each line_info record as bpftool prints it ({@code ; text}, with {@code
+ * --linum} {@code [file:F line_num:L line_col:C]}), every applied CO-RE relocation as a {@code ;
+ * CO-RE ...} comment before its instruction, and each function's start as its BTF signature ({@code
+ * int f(struct xdp_md * ctx):}) or, without BTF, {@code name:}.
  */
 final class DisasmCommand implements Command {
   static final ArgParser PARSER =
@@ -54,7 +54,8 @@ final class DisasmCommand implements Command {
     // with btf_dump_linfo_plain; the Disassembler adds the "; ").
     boolean linum = a.has("--linum");
     for (ProgramSpec.LineInfoAt l : r.spec().lineInfo()) {
-      comments.computeIfAbsent(l.pc(), k -> new ArrayList<>())
+      comments
+          .computeIfAbsent(l.pc(), k -> new ArrayList<>())
           .add(l.info().bpftoolComment(linum).substring(2));
     }
     if (r.core() != null) {

@@ -417,8 +417,17 @@ class CliTest {
     Path[] outs = {tmp.resolve("ev1"), tmp.resolve("ev2"), tmp.resolve("ev2b")};
     String[] queues = {"1", "2", "2"};
     for (int i = 0; i < 3; i++) {
-      Outcome o = xdpemu("run", example("maps/helpers_misc.o"), "--pcap", pcap.toString(),
-          "--out", outs[i].toString(), "--queues", queues[i], "--serial");
+      Outcome o =
+          xdpemu(
+              "run",
+              example("maps/helpers_misc.o"),
+              "--pcap",
+              pcap.toString(),
+              "--out",
+              outs[i].toString(),
+              "--queues",
+              queues[i],
+              "--serial");
       assertEquals(0, o.code(), o.err());
     }
     List<String> lines = Files.readAllLines(outs[0].resolve("events.jsonl"));

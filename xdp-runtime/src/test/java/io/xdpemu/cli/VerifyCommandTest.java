@@ -21,7 +21,8 @@ class VerifyCommandTest {
   @BeforeAll
   static void setUp() {
     String r = System.getProperty("xdpemu.root");
-    Assumptions.assumeTrue(r != null && Files.isDirectory(Path.of(r, "examples")),
+    Assumptions.assumeTrue(
+        r != null && Files.isDirectory(Path.of(r, "examples")),
         "repository root with examples/ not found");
     root = Path.of(r);
   }
@@ -35,17 +36,21 @@ class VerifyCommandTest {
   }
 
   /**
-   * global_proto.c: pick(int i) indexes a global array unchecked and is called with a constant.
-   * The kernel verifies the global function once with i = unknown scalar and rejects; checking
-   * it in the caller's context (i = 1) would accept.
+   * global_proto.c: pick(int i) indexes a global array unchecked and is called with a constant. The
+   * kernel verifies the global function once with i = unknown scalar and rejects; checking it in
+   * the caller's context (i = 1) would accept.
    */
   @Test
   void globalFunctionIsVerifiedAgainstItsPrototypeNotTheCallSite() throws Exception {
     Outcome o = CliTest.xdpemu("verify", resource("global_proto.o"));
     assertEquals(1, o.code(), o.out() + o.err());
     assertTrue(o.out().contains("Validating pick() func#1...\n"), o.out());
-    assertTrue(o.out().contains("math between map_value pointer and register with unbounded min "
-        + "value is not allowed"), o.out());
+    assertTrue(
+        o.out()
+            .contains(
+                "math between map_value pointer and register with unbounded min "
+                    + "value is not allowed"),
+        o.out());
     // Both modes: an unprivileged loader fails the same way.
     Outcome u = CliTest.xdpemu("verify", resource("global_proto.o"), "--unprivileged");
     assertEquals(1, u.code(), u.out() + u.err());
@@ -58,14 +63,14 @@ class VerifyCommandTest {
     assertTrue(o.out().contains("; return table[i]; @ global_proto.c:17\n"), o.out());
     Outcome calls = CliTest.xdpemu("verify", example("xdp_calls.o"), "--log-level", "2");
     assertEquals(0, calls.code(), calls.err());
-    assertTrue(calls.out().lines().anyMatch(l -> l.matches("; .* @ xdp_calls\\.c:\\d+")),
-        calls.out());
+    assertTrue(
+        calls.out().lines().anyMatch(l -> l.matches("; .* @ xdp_calls\\.c:\\d+")), calls.out());
   }
 
   /**
-   * xdp_calls.o: ttl_verdict() is global, so it is validated once, after the main program, with
-   * the kernel's log line (kernel: "Validating ttl_verdict() func#2...", 291 insns processed as
-   * root; the verifier module's agreement tolerance is 15%).
+   * xdp_calls.o: ttl_verdict() is global, so it is validated once, after the main program, with the
+   * kernel's log line (kernel: "Validating ttl_verdict() func#2...", 291 insns processed as root;
+   * the verifier module's agreement tolerance is 15%).
    */
   @Test
   void globalFunctionIsValidatedOnceAsTheKernelLogsIt() {
@@ -86,14 +91,25 @@ class VerifyCommandTest {
   void coreRelocatedSeedProgramVerifiesPerFirmware() {
     Outcome none = CliTest.xdpemu("verify", example("seed/xdp_mynic.bpf.o"));
     assertEquals(1, none.code(), none.out());
-    assertTrue((none.out() + none.err()).contains("failed to resolve CO-RE relocation <byte_off> "
-        + "[8] struct mynic_metadata.timestamp (0:2 @ offset 16)"), none.out() + none.err());
+    assertTrue(
+        (none.out() + none.err())
+            .contains(
+                "failed to resolve CO-RE relocation <byte_off> "
+                    + "[8] struct mynic_metadata.timestamp (0:2 @ offset 16)"),
+        none.out() + none.err());
     assertTrue(none.out().contains("processed 11 insns"), none.out());
     for (String fw : new String[] {"mynic-v1.json", "mynic-v2.json"}) {
-      Outcome o = CliTest.xdpemu("verify", example("seed/xdp_mynic.bpf.o"),
-          "--firmware", example("firmware/" + fw), "--log-level", "2");
+      Outcome o =
+          CliTest.xdpemu(
+              "verify",
+              example("seed/xdp_mynic.bpf.o"),
+              "--firmware",
+              example("firmware/" + fw),
+              "--log-level",
+              "2");
       assertEquals(0, o.code(), fw + ": " + o.out() + o.err());
-      assertTrue(o.out().contains("; result.timestamp = m->timestamp; @ xdp_mynic.bpf.c:63"),
+      assertTrue(
+          o.out().contains("; result.timestamp = m->timestamp; @ xdp_mynic.bpf.c:63"),
           fw + ": " + o.out());
     }
   }

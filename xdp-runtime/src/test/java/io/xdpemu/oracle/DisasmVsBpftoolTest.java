@@ -28,8 +28,11 @@ class DisasmVsBpftoolTest {
     String[] all = new String[args.length + 1];
     all[0] = "disasm";
     System.arraycopy(args, 0, all, 1, args.length);
-    int code = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            all,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -38,14 +41,18 @@ class DisasmVsBpftoolTest {
   @Test
   void xdpPassListingHasSignatureAndSourceLines() {
     String obj = KernelAssumptions.example("xdp_pass.o").toString();
-    assertEquals("int xdp_pass(struct xdp_md * ctx):\n"
-        + "; return XDP_PASS;\n"
-        + "   0: (b4) w0 = 2\n"
-        + "   1: (95) exit\n", disasm(obj));
-    assertEquals("int xdp_pass(struct xdp_md * ctx):\n"
-        + "; return XDP_PASS; [file:./xdp_pass.c line_num:12 line_col:2]\n"
-        + "   0: (b4) w0 = 2\n"
-        + "   1: (95) exit\n", disasm(obj, "--linum"));
+    assertEquals(
+        "int xdp_pass(struct xdp_md * ctx):\n"
+            + "; return XDP_PASS;\n"
+            + "   0: (b4) w0 = 2\n"
+            + "   1: (95) exit\n",
+        disasm(obj));
+    assertEquals(
+        "int xdp_pass(struct xdp_md * ctx):\n"
+            + "; return XDP_PASS; [file:./xdp_pass.c line_num:12 line_col:2]\n"
+            + "   0: (b4) w0 = 2\n"
+            + "   1: (95) exit\n",
+        disasm(obj, "--linum"));
   }
 
   /** bpftool's xlated listing of the object loaded in the kernel (root, bpffs mounted). */
@@ -53,16 +60,17 @@ class DisasmVsBpftoolTest {
     Path pin = Path.of("/sys/fs/bpf/xdpemu_disasm_" + ProcessHandle.current().pid());
     Files.deleteIfExists(pin);
     try {
-      String load = run(bpftool.toString(), "prog", "load", obj.toString(), pin.toString(),
-          "type", "xdp");
+      String load =
+          run(bpftool.toString(), "prog", "load", obj.toString(), pin.toString(), "type", "xdp");
       if (!Files.exists(pin)) {
         if (KernelAssumptions.kernelRequired()) {
           fail("bpftool prog load " + obj + " failed: " + load);
         }
         Assumptions.abort("cannot load into the kernel here: " + load);
       }
-      List<String> cmd = new ArrayList<>(List.of(bpftool.toString(), "prog", "dump", "xlated",
-          "pinned", pin.toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(bpftool.toString(), "prog", "dump", "xlated", "pinned", pin.toString()));
       if (linum) {
         cmd.add("linum");
       }
@@ -95,14 +103,24 @@ class DisasmVsBpftoolTest {
     try (Stream<Path> s = Files.list(KernelAssumptions.repoRoot().resolve("examples"))) {
       objs = s.filter(p -> p.toString().endsWith(".o")).sorted().toList();
     }
-    return objs.stream().flatMap(obj -> Stream.of(false, true).map(linum -> DynamicTest.dynamicTest(
-        obj.getFileName() + (linum ? " linum" : ""), () -> {
-          String kernel = bpftoolXlated(bpftool, obj, linum);
-          String ours = linum ? disasm(obj.toString(), "--linum") : disasm(obj.toString());
-          if (obj.getFileName().toString().equals("xdp_pass.o")) {
-            assertEquals(kernel, ours);
-          }
-          assertEquals(annotations(kernel), annotations(ours));
-        })));
+    return objs.stream()
+        .flatMap(
+            obj ->
+                Stream.of(false, true)
+                    .map(
+                        linum ->
+                            DynamicTest.dynamicTest(
+                                obj.getFileName() + (linum ? " linum" : ""),
+                                () -> {
+                                  String kernel = bpftoolXlated(bpftool, obj, linum);
+                                  String ours =
+                                      linum
+                                          ? disasm(obj.toString(), "--linum")
+                                          : disasm(obj.toString());
+                                  if (obj.getFileName().toString().equals("xdp_pass.o")) {
+                                    assertEquals(kernel, ours);
+                                  }
+                                  assertEquals(annotations(kernel), annotations(ours));
+                                })));
   }
 }

@@ -27,8 +27,8 @@ class AttachTest {
   }
 
   static LoadOptions withFirmware(String object, String firmware) {
-    return new LoadOptions(example(object), null, example(firmware), null, null, null, false,
-        null, null, true);
+    return new LoadOptions(
+        example(object), null, example(firmware), null, null, null, false, null, null, true);
   }
 
   @Test
