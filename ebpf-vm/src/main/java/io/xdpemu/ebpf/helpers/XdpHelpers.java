@@ -102,6 +102,7 @@ final class XdpHelpers {
     }
     x.meta += offset;
     x.data = (int) newData;
+    x.lowest = Math.min(x.lowest, x.meta);
     ctx.syncPacket();
     return 0;
   }
@@ -117,6 +118,7 @@ final class XdpHelpers {
       return -Errno.EACCES;
     }
     x.meta = (int) newMeta;
+    x.lowest = Math.min(x.lowest, x.meta);
     ctx.syncPacket();
     return 0;
   }
