@@ -68,12 +68,15 @@ public final class PlainRxPath implements RxPath {
   private final int queues;
   private final int ifindex;
   private final byte[][] frames;
+  /** The xdp_buff each queue's frame was last delivered into (see deliver). */
+  private final XdpBuff[] lastUser;
   private final byte[] tuple = new byte[36];
 
   public PlainRxPath(int queues, int ifindex) {
     this.queues = queues;
     this.ifindex = ifindex;
     this.frames = new byte[queues][FRAME_SIZE];
+    this.lastUser = new XdpBuff[queues];
   }
 
   @Override
@@ -169,11 +172,18 @@ public final class PlainRxPath implements RxPath {
       return false; // no multi-buffer XDP: a frame must fit one page, as with the firmware NIC
     }
     byte[] buf = frames[queue];
-    // The headroom is scratch space programs may grow into (adjust_head/meta): clear it so a
-    // previous packet's bytes never leak into this one, as a fresh page would not carry them.
-    java.util.Arrays.fill(buf, 0, HEADROOM, (byte) 0);
-    System.arraycopy(frame, 0, buf, HEADROOM, length);
     XdpBuff x = ctx.xdp();
+    // The headroom is scratch space programs may grow into (adjust_head/meta): a previous packet's
+    // bytes must never leak into this one (the output must not depend on which packets shared a
+    // queue). Only [lowest, HEADROOM) can have been written since the last clear, where lowest is
+    // the lowest data_meta the previous run on this buffer reached; when another context (or
+    // none yet) used the buffer last, clear all of it.
+    int from = lastUser[queue] == x && x.frame == buf ? Math.max(0, x.lowest) : 0;
+    if (from < HEADROOM) {
+      java.util.Arrays.fill(buf, from, HEADROOM, (byte) 0);
+    }
+    lastUser[queue] = x;
+    System.arraycopy(frame, 0, buf, HEADROOM, length);
     x.set(buf, 0, HEADROOM, HEADROOM, HEADROOM + length, FRAME_SIZE - TAILROOM);
     x.ingressIfindex = ifindex;
     x.rxQueueIndex = queue;

@@ -42,6 +42,13 @@ public final class ReplayStats {
     actionBytes[s.action] += s.inLength;
     queuePackets[s.queue]++;
     queueBytes[s.queue] += s.inLength;
+    // One well-predicted test for the common packet; the rare outcomes are counted below it.
+    if (s.nicDropped | s.redirectError != 0 | s.action == XdpAction.ABORTED) {
+      countRare(s);
+    }
+  }
+
+  private void countRare(PacketSlot s) {
     if (s.nicDropped) {
       nicDrops++;
     }

@@ -46,13 +46,36 @@ public final class TestRun {
       LoadPipeline.Loaded warmup) {
     check(meta, data);
     if (warmup != null) {
-      Session w = new Session(warmup);
-      int n = Math.max(1000, Math.min(repeat, 20000));
-      for (int i = 0; i < n; i++) {
-        w.run(meta, data, 1);
-      }
+      warmUp(new Session(warmup), meta, data, repeat);
     }
     return new Session(loaded).run(meta, data, repeat);
+  }
+
+  /** Warm-up runs at least this many repeats before measuring. */
+  static final int WARMUP_MIN_RUNS = 1000;
+  /** Repeats from which the measurement is long enough to be worth a time-based warm-up. */
+  static final int WARMUP_TIMED_FROM = 100_000;
+  /** How long a long measurement warms up: enough for C2 to compile the engine's hot loop. */
+  static final long WARMUP_NANOS = 400_000_000L;
+
+  /**
+   * Runs the throw-away copy until the JVM has had time to compile the hot path: at least
+   * max(1000, min(repeat, 20000)) repeats, and for measurements of {@value #WARMUP_TIMED_FROM}
+   * repeats or more also at least {@value #WARMUP_NANOS} ns (but never more repeats than the
+   * measurement itself). A count alone left `--repeat 1000000` measuring C1 code while C2 compiled
+   * in the background. The warm-up goes through {@link Session#run} in chunks, the same loop the
+   * measurement then runs, so that loop itself is compiled too.
+   */
+  private static void warmUp(Session w, byte[] meta, byte[] data, int repeat) {
+    int minRuns = Math.max(WARMUP_MIN_RUNS, Math.min(repeat, 20_000));
+    long minNanos = repeat >= WARMUP_TIMED_FROM ? WARMUP_NANOS : 0;
+    int chunk = Math.min(minRuns, 10_000);
+    long t0 = System.nanoTime();
+    long runs = 0;
+    while (runs < minRuns || (System.nanoTime() - t0 < minNanos && runs < repeat)) {
+      w.run(meta, data, chunk);
+      runs += chunk;
+    }
   }
 
   /** Refuses what BPF_PROG_TEST_RUN refuses with -EINVAL, with a message saying why. */

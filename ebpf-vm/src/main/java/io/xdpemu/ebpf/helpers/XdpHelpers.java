@@ -122,6 +122,7 @@ final class XdpHelpers {
     }
     x.meta += offset;
     x.data = (int) newData;
+    x.lowest = Math.min(x.lowest, x.meta);
     ctx.syncPacket();
     return 0;
   }
@@ -137,6 +138,7 @@ final class XdpHelpers {
       return -Errno.EACCES;
     }
     x.meta = (int) newMeta;
+    x.lowest = Math.min(x.lowest, x.meta);
     ctx.syncPacket();
     return 0;
   }
