@@ -68,8 +68,10 @@ public final class PlainRxPath implements RxPath {
   private final int queues;
   private final int ifindex;
   private final byte[][] frames;
+
   /** The xdp_buff each queue's frame was last delivered into (see deliver). */
   private final XdpBuff[] lastUser;
+
   private final byte[] tuple = new byte[36];
 
   public PlainRxPath(int queues, int ifindex) {

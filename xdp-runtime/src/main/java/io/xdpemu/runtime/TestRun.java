@@ -53,17 +53,19 @@ public final class TestRun {
 
   /** Warm-up runs at least this many repeats before measuring. */
   static final int WARMUP_MIN_RUNS = 1000;
+
   /** Repeats from which the measurement is long enough to be worth a time-based warm-up. */
   static final int WARMUP_TIMED_FROM = 100_000;
+
   /** How long a long measurement warms up: enough for C2 to compile the engine's hot loop. */
   static final long WARMUP_NANOS = 400_000_000L;
 
   /**
-   * Runs the throw-away copy until the JVM has had time to compile the hot path: at least
-   * max(1000, min(repeat, 20000)) repeats, and for measurements of {@value #WARMUP_TIMED_FROM}
-   * repeats or more also at least {@value #WARMUP_NANOS} ns (but never more repeats than the
-   * measurement itself). A count alone left `--repeat 1000000` measuring C1 code while C2 compiled
-   * in the background. The warm-up goes through {@link Session#run} in chunks, the same loop the
+   * Runs the throw-away copy until the JVM has had time to compile the hot path: at least max(1000,
+   * min(repeat, 20000)) repeats, and for measurements of {@value #WARMUP_TIMED_FROM} repeats or
+   * more also at least {@value #WARMUP_NANOS} ns (but never more repeats than the measurement
+   * itself). A count alone left `--repeat 1000000` measuring C1 code while C2 compiled in the
+   * background. The warm-up goes through {@link Session#run} in chunks, the same loop the
    * measurement then runs, so that loop itself is compiled too.
    */
   private static void warmUp(Session w, byte[] meta, byte[] data, int repeat) {

@@ -35,10 +35,11 @@ public final class XdpBuff {
   public int ingressIfindex;
   public int rxQueueIndex;
   public int egressIfindex;
+
   /**
    * The lowest offset {@code data_meta} (and so {@code data}) has had since {@link #set}: the
-   * program can only have written the frame at or above it. bpf_xdp_adjust_head/meta lower it;
-   * a NIC reusing the buffer clears {@code [lowest, data)} of the headroom instead of all of it.
+   * program can only have written the frame at or above it. bpf_xdp_adjust_head/meta lower it; a
+   * NIC reusing the buffer clears {@code [lowest, data)} of the headroom instead of all of it.
    */
   public int lowest;
 
