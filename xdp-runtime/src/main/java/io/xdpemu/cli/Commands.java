@@ -10,7 +10,7 @@ final class Commands {
   private static final Map<String, Command> TABLE = new TreeMap<>();
 
   static {
-    // Subcommands register here as they land (run, test-run, verify, disasm, btf, firmware, diff).
+    // gen-pcap is not in the usage text: a developer tool for making captures (pcaps/README.md).
     TABLE.put("gen-pcap", new GenPcapCommand());
     TABLE.put("run", new RunCommand());
     TABLE.put("test-run", new TestRunCommand());

@@ -58,7 +58,7 @@ public record Insn(int opcode, int dst, int src, int off, int imm) {
   }
 
   public Insn withSrc(int newSrc) {
-    return new Insn(opcode, dst, src == newSrc ? src : newSrc, off, imm);
+    return new Insn(opcode, dst, newSrc, off, imm);
   }
 
   public Insn withOpcode(int newOpcode) {
