@@ -8,6 +8,7 @@ import io.xdpemu.runtime.ProgressBar;
 import io.xdpemu.runtime.Replay;
 import io.xdpemu.runtime.ReplayRun;
 import io.xdpemu.runtime.ReplayStats;
+import io.xdpemu.runtime.RunFormats;
 import io.xdpemu.runtime.SummaryReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -89,7 +90,8 @@ final class RunCommand implements Command {
                 swaps,
                 Replay.DEFAULT_BATCH,
                 a.has("--serial"),
-                attach.loaded().devices()),
+                attach.loaded().devices(),
+                RunFormats.of(attach)),
             attach.loaded().describe(),
             ProgressBar.terminal() ? out : null);
     out.println(SummaryReport.table(stats, attach.loaded().describe(), attach.nic().describe()));

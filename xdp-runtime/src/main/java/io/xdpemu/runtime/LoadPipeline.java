@@ -111,7 +111,7 @@ public final class LoadPipeline {
 
     /** Every map (global data under its section name) as maps.json, one line. */
     public String mapsJson() {
-      return RunOutputs.mapsJson(maps);
+      return RunOutputs.mapsJson(maps, object);
     }
   }
 

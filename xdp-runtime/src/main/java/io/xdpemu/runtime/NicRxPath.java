@@ -38,6 +38,16 @@ public final class NicRxPath implements RxPath {
   }
 
   @Override
+  public long lastPtype(int queue) {
+    return nic.queue(queue).lastResult().ptype;
+  }
+
+  @Override
+  public io.xdpemu.nic.firmware.Firmware lastFirmware(int queue) {
+    return nic.queue(queue).lastFirmware();
+  }
+
+  @Override
   public String describe() {
     return nic.firmware().toString();
   }

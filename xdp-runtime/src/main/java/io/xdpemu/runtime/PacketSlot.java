@@ -29,6 +29,17 @@ final class PacketSlot {
   byte[] meta = new byte[256];
   int metaLength;
 
+  /** The metadata after the program (it may write or move data_meta); kept with meta. */
+  byte[] metaOut = new byte[256];
+
+  int metaOutLength;
+
+  /** The packet type the NIC's parser gave the frame; -1 without firmware. */
+  long ptype = -1;
+
+  /** The firmware that received the frame (it changes at a swap); null without firmware. */
+  io.xdpemu.nic.firmware.Firmware firmware;
+
   int redirectKind;
 
   /** Target ifindex (ifindex/devmap), CPU (cpumap) or socket id (xskmap). */
@@ -74,7 +85,16 @@ final class PacketSlot {
     }
   }
 
+  void ensureMetaOut(int n) {
+    if (metaOut.length < n) {
+      metaOut = new byte[Math.max(n, metaOut.length * 2)];
+    }
+  }
+
   void clearResult() {
+    metaOutLength = 0;
+    ptype = -1;
+    firmware = null;
     retval = 0;
     action = 0;
     outLength = 0;

@@ -54,6 +54,8 @@ final class QueueRunner {
       s.nicDropped = true;
       return;
     }
+    s.ptype = att.nic().lastPtype(queue);
+    s.firmware = att.nic().lastFirmware(queue);
     XdpBuff x = ctx.xdp();
     if (keepMeta) {
       s.ensureMeta(x.metaLength());
@@ -74,6 +76,11 @@ final class QueueRunner {
       s.action = XdpAction.ABORTED;
       s.abortPc = t.pc();
       s.abortReason = t.getMessage();
+    }
+    if (keepMeta) {
+      s.ensureMetaOut(x.metaLength());
+      System.arraycopy(x.frame, x.meta, s.metaOut, 0, x.metaLength());
+      s.metaOutLength = x.metaLength();
     }
     int len = x.end - x.data;
     s.ensureOut(len);

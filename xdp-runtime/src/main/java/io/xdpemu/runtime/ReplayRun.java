@@ -25,6 +25,7 @@ public final class ReplayRun {
    * @param batch packets per batch (see {@link Replay})
    * @param serial run packets one at a time in input order (byte-identical for any program)
    * @param devices ifindexes bpf_redirect may reach (null: any)
+   * @param formats BTF to show maps and metadata by field name (null: hex only)
    */
   public record Options(
       List<Path> captures,
@@ -33,11 +34,24 @@ public final class ReplayRun {
       List<FirmwareSwap> swaps,
       int batch,
       boolean serial,
-      java.util.function.IntPredicate devices) {
+      java.util.function.IntPredicate devices,
+      RunFormats formats) {
     public Options {
       captures = List.copyOf(captures);
       swaps = List.copyOf(swaps);
       devices = devices == null ? i -> i > 0 : devices;
+      formats = formats == null ? RunFormats.NONE : formats;
+    }
+
+    public Options(
+        List<Path> captures,
+        Path outDir,
+        boolean trace,
+        List<FirmwareSwap> swaps,
+        int batch,
+        boolean serial,
+        java.util.function.IntPredicate devices) {
+      this(captures, outDir, trace, swaps, batch, serial, devices, null);
     }
 
     public Options(
@@ -103,7 +117,7 @@ public final class ReplayRun {
           },
           bar);
     } else {
-      try (RunOutputs out = new RunOutputs(o.outDir(), o.trace(), maps)) {
+      try (RunOutputs out = new RunOutputs(o.outDir(), o.trace(), maps, o.formats())) {
         replay.run(caps, out, bar);
         out.finish(
             SummaryReport.json(replay.stats(), program, attachment.nic().describe(), names), maps);

@@ -39,10 +39,12 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
   private int redirects;
 
   private final MapRegistry maps;
+  private final RunFormats formats;
   private OutputStream events;
 
-  RunOutputs(Path dir, boolean trace, MapRegistry maps) {
+  RunOutputs(Path dir, boolean trace, MapRegistry maps, RunFormats formats) {
     this.maps = maps;
+    this.formats = formats;
     this.dir = OutputFiles.directory(dir);
     this.pass = pcap("pass.pcap");
     this.tx = pcap("tx.pcap");
@@ -90,8 +92,9 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
       writeEvents(s.events);
     }
     if (trace != null) {
-      trace.write(s);
-      traceText.println(TraceWriter.text(s));
+      MetadataFormat meta = formats.metadata(s.firmware);
+      trace.write(s, meta);
+      traceText.println(TraceWriter.text(s, meta));
     }
   }
 
@@ -153,7 +156,7 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
           files.temp(dir.resolve("summary.json")), summaryJson, StandardCharsets.UTF_8);
       Files.writeString(
           files.temp(dir.resolve("maps.json")),
-          maps == null ? "{}\n" : mapsJson(maps),
+          maps == null ? "{}\n" : mapsJson(maps, formats.program()),
           StandardCharsets.UTF_8);
       if (traceText != null) {
         traceText.flush();
@@ -170,9 +173,16 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     files.commit();
   }
 
-  /** maps.json: io.xdpemu.ebpf.maps.MapsJson's object, compact, one line. */
-  static String mapsJson(MapRegistry maps) {
-    return io.xdpemu.ebpf.json.JsonWriter.compact(io.xdpemu.ebpf.maps.MapsJson.write(maps.all()))
+  /**
+   * maps.json: io.xdpemu.ebpf.maps.MapsJson's object, compact, one line; with the program's BTF
+   * (the object, non-null) each entry also by field name.
+   */
+  static String mapsJson(MapRegistry maps, io.xdpemu.ebpf.elf.BpfObject program) {
+    return io.xdpemu.ebpf.json.JsonWriter.compact(
+            program == null
+                ? io.xdpemu.ebpf.maps.MapsJson.write(maps.all())
+                : io.xdpemu.ebpf.maps.MapsJson.write(
+                    maps.all(), program.types(), program.datasecOffsets()))
         + "\n";
   }
 

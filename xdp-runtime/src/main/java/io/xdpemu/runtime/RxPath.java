@@ -25,6 +25,19 @@ public interface RxPath {
    */
   boolean deliver(int queue, byte[] frame, int length, long timestampNs, ExecutionContext ctx);
 
+  /**
+   * The packet type the parser gave the last frame {@link #deliver}ed on {@code queue}; -1 for a
+   * NIC without firmware. Called on the queue's thread right after {@code deliver}.
+   */
+  default long lastPtype(int queue) {
+    return -1;
+  }
+
+  /** The firmware that received the last frame on {@code queue}, or null without firmware. */
+  default io.xdpemu.nic.firmware.Firmware lastFirmware(int queue) {
+    return null;
+  }
+
   /** A short description for the summary ("mynic v2 (fw.json)"). */
   String describe();
 }

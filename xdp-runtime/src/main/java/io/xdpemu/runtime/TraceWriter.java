@@ -19,6 +19,11 @@ import java.nio.charset.StandardCharsets;
  * "key":K}}, or for a BPF_F_BROADCAST devmap redirect {@code {"map":"M","type":"devmap",
  * "broadcast":[N,...]}}, with {@code "error":-errno} added when xdp_do_redirect would fail (the
  * frame is then dropped). Encodes hex into one reused buffer.
+ *
+ * <p>With a firmware that writes metadata, two keys follow the contract's: {@code "meta_out"}, the
+ * metadata block after the program (hex), and {@code "formatted":{"meta_in":{..},"meta_out":{..}}},
+ * both blocks by field name through the firmware's metadata struct ({@link MetadataFormat}; a block
+ * the program resized is {@code null} there), as bpftool puts {@code "formatted"} beside the hex.
  */
 final class TraceWriter {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -31,7 +36,7 @@ final class TraceWriter {
     this.out = out;
   }
 
-  void write(PacketSlot s) {
+  void write(PacketSlot s, MetadataFormat format) {
     len = 0;
     ascii("{\"index\":").number(s.index).ascii(",\"queue\":").number(s.queue);
     ascii(",\"verdict\":\"").ascii(XdpAction.name(s.action)).ascii("\",\"retval\":");
@@ -44,6 +49,11 @@ final class TraceWriter {
       ascii("null");
     } else {
       redirect(s);
+    }
+    if (format != null) {
+      ascii(",\"meta_out\":\"").hex(s.metaOut, s.metaOutLength).ascii("\"");
+      ascii(",\"formatted\":{\"meta_in\":").json(format.decode(s.meta, s.metaLength, s.ptype));
+      ascii(",\"meta_out\":").json(format.decode(s.metaOut, s.metaOutLength, s.ptype)).ascii("}");
     }
     ascii("}\n");
     try {
@@ -105,6 +115,17 @@ final class TraceWriter {
     return this;
   }
 
+  private TraceWriter json(io.xdpemu.ebpf.btf.BtfValue v) {
+    if (v == null) {
+      return ascii("null");
+    }
+    byte[] b = v.json().getBytes(StandardCharsets.UTF_8);
+    ensure(b.length);
+    System.arraycopy(b, 0, line, len, b.length);
+    len += b.length;
+    return this;
+  }
+
   private TraceWriter number(long v) {
     ensure(20);
     if (v == 0) {
@@ -141,7 +162,7 @@ final class TraceWriter {
    * The line of packets.txt: {@code #12 q1 XDP_TX IPv4 10.0.0.1.1234 > ...: UDP, 60 bytes} and,
    * when the program changed the frame, {@code -> <summary of the frame after>}.
    */
-  static String text(PacketSlot s) {
+  static String text(PacketSlot s, MetadataFormat format) {
     StringBuilder b = new StringBuilder(128);
     b.append('#').append(s.index).append(" q").append(s.queue).append(' ');
     b.append(String.format("%-12s ", XdpAction.name(s.action)));
@@ -155,6 +176,14 @@ final class TraceWriter {
     }
     if (s.redirectError != 0) {
       b.append("  [redirect failed: ").append(s.redirectError).append(']');
+    }
+    if (format != null) {
+      io.xdpemu.ebpf.btf.BtfValue in = format.decode(s.meta, s.metaLength, s.ptype);
+      io.xdpemu.ebpf.btf.BtfValue out = format.decode(s.metaOut, s.metaOutLength, s.ptype);
+      b.append("\n    meta ").append(in == null ? "-" : in.text());
+      if (out == null || !out.equals(in)) {
+        b.append("\n    meta after ").append(out == null ? "(resized)" : out.text());
+      }
     }
     return b.toString();
   }

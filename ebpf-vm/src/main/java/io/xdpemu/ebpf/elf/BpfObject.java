@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
  * Everything a BPF ELF object declares: its programs (subprograms appended), its maps (user maps
  * first, then global data, libbpf's order; {@code ld_imm64} instructions refer to them by index),
  * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and their parsed forms {@code
- * types} / {@code ext} (null when absent).
+ * types} / {@code ext} (null when absent). {@code globalOffsets}: for each global-data section, its
+ * variables' offsets from the ELF symbols - clang leaves DATASEC offsets 0 and libbpf's
+ * btf_fixup_datasec fills them in from there; {@link #datasecOffsets()} answers with them.
  */
 public record BpfObject(
     String fileName,
@@ -22,7 +24,17 @@ public record BpfObject(
     byte[] btf,
     byte[] btfExt,
     Btf types,
-    BtfExt ext) {
+    BtfExt ext,
+    java.util.Map<String, java.util.Map<String, Integer>> globalOffsets) {
+
+  /** Where each variable of a global-data DATASEC lies (btf_fixup_datasec's answer). */
+  public io.xdpemu.ebpf.btf.BtfValueDecoder.DatasecOffsets datasecOffsets() {
+    return (section, variable, btfOffset) -> {
+      java.util.Map<String, Integer> vars = globalOffsets.get(section);
+      Integer at = vars == null ? null : vars.get(variable);
+      return at == null ? btfOffset : at;
+    };
+  }
 
   /**
    * The program called {@code nameOrSection} (function name first, then section name: the first

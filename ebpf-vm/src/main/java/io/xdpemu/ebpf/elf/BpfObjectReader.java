@@ -154,7 +154,25 @@ public final class BpfObjectReader {
         btf,
         btfExt,
         objectBtf,
-        ext);
+        ext,
+        globalOffsets(elf, dataMapBySection.keySet()));
+  }
+
+  /** Section name to variable name to offset, from the ELF symbols of global-data sections. */
+  private static Map<String, Map<String, Integer>> globalOffsets(
+      ElfFile elf, java.util.Set<Integer> sections) {
+    Map<String, Map<String, Integer>> out = new HashMap<>();
+    for (ElfSymbol s : elf.symbols()) {
+      if (sections.contains(s.shndx())
+          && s.type() != ElfSymbol.STT_SECTION
+          && !s.name().isEmpty()
+          && s.value() >= 0
+          && s.value() <= Integer.MAX_VALUE) {
+        String section = elf.sections().get(s.shndx()).name();
+        out.computeIfAbsent(section, k -> new HashMap<>()).put(s.name(), (int) s.value());
+      }
+    }
+    return Map.copyOf(out);
   }
 
   static final int BPF_MAP_TYPE_ARRAY = 2;

@@ -35,14 +35,31 @@ public final class MapsJson {
 
   /** The maps.json object for {@code maps}, in the given order. */
   public static JsonObject write(List<BpfMap> maps) {
+    return write(maps, null, null);
+  }
+
+  /**
+   * The maps.json object; with the object's BTF ({@code btf} non-null), every entry of a map that
+   * has key or value types gets {@code "formatted"} beside its hex, as {@code bpftool -j map dump}
+   * prints it (see {@link MapEntryFormat}); {@code datasec} places global variables (the object's
+   * {@code datasecOffsets()}).
+   */
+  public static JsonObject write(
+      List<BpfMap> maps,
+      io.xdpemu.ebpf.btf.Btf btf,
+      io.xdpemu.ebpf.btf.BtfValueDecoder.DatasecOffsets datasec) {
     JsonObject.Builder root = JsonObject.builder();
     for (BpfMap m : maps) {
-      root.put(m.name(), describe(m));
+      root.put(m.name(), describe(m, MapEntryFormat.of(m, btf, datasec)));
     }
     return root.build();
   }
 
   public static JsonObject describe(BpfMap m) {
+    return describe(m, null);
+  }
+
+  private static JsonObject describe(BpfMap m, MapEntryFormat format) {
     List<JsonValue> entries = new ArrayList<>();
     for (BpfMap.Entry e : m.entries()) {
       JsonObject.Builder b = JsonObject.builder().put("key", HEX.formatHex(e.key()));
@@ -54,6 +71,9 @@ public final class MapsJson {
         b.put("values", JsonArray.of(vs));
       } else {
         b.put("value", HEX.formatHex(e.values()[0]));
+      }
+      if (format != null) {
+        b.put("formatted", format.formatted(e));
       }
       entries.add(b.build());
     }
@@ -105,7 +125,8 @@ public final class MapsJson {
     }
     for (JsonValue ev : o.get("entries").asArray()) {
       JsonObject e = ev.asObject();
-      e.allowOnly("key", "value", "values", "program", "map");
+      // "formatted" is what maps.json shows by field name; the hex beside it is what counts.
+      e.allowOnly("key", "value", "values", "program", "map", "formatted");
       int rc = applyEntry(e, m, registry);
       if (rc < 0) {
         throw e.at()
