@@ -36,6 +36,9 @@ final class RunCommand implements Command {
                   "RX queues, one thread each (default: firmware's RSS"
                       + " queues, 1 without firmware)")
               .flag("--trace", "with --out: write packets.jsonl (every packet in and out)")
+              .flag(
+                  "--report",
+                  "with --out: write report.html (charts of the replay, one self-contained file)")
               .repeatable(
                   "--swap-firmware",
                   "FILE@N",
@@ -65,6 +68,9 @@ final class RunCommand implements Command {
     if (a.has("--trace") && !a.has("--out")) {
       throw new UsageException("--trace writes packets.jsonl into --out DIR; give --out too");
     }
+    if (a.has("--report") && !a.has("--out")) {
+      throw new UsageException("--report writes report.html into --out DIR; give --out too");
+    }
     int queues = (int) a.getLong("--queues", 0, 1, 1024);
     Path outDir = a.has("--out") ? Path.of(a.get("--out")) : null;
     try (Attach attach = Attach.create(o, queues)) {
@@ -91,7 +97,7 @@ final class RunCommand implements Command {
                 Replay.DEFAULT_BATCH,
                 a.has("--serial"),
                 attach.loaded().devices(),
-                RunFormats.of(attach)),
+                a.has("--report") ? RunFormats.of(attach).withReport() : RunFormats.of(attach)),
             attach.loaded().describe(),
             ProgressBar.terminal() ? out : null);
     out.println(SummaryReport.table(stats, attach.loaded().describe(), attach.nic().describe()));

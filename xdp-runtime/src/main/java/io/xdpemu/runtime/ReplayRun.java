@@ -91,7 +91,7 @@ public final class ReplayRun {
             attachment,
             contexts,
             maps,
-            o.trace() && o.outDir() != null,
+            (o.trace() || o.formats().report()) && o.outDir() != null,
             o.swaps(),
             o.batch(),
             o.serial(),
@@ -117,10 +117,13 @@ public final class ReplayRun {
           },
           bar);
     } else {
-      try (RunOutputs out = new RunOutputs(o.outDir(), o.trace(), maps, o.formats())) {
+      try (RunOutputs out =
+          new RunOutputs(o.outDir(), o.trace(), maps, o.formats(), attachment.nic().queues())) {
         replay.run(caps, out, bar);
         out.finish(
-            SummaryReport.json(replay.stats(), program, attachment.nic().describe(), names), maps);
+            SummaryReport.json(replay.stats(), program, attachment.nic().describe(), names),
+            maps,
+            replay.stats());
       }
     }
     if (bar != null) {

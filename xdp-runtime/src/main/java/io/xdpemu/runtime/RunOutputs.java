@@ -42,9 +42,12 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
   private final RunFormats formats;
   private OutputStream events;
 
-  RunOutputs(Path dir, boolean trace, MapRegistry maps, RunFormats formats) {
+  private final io.xdpemu.runtime.report.ReplayReport report;
+
+  RunOutputs(Path dir, boolean trace, MapRegistry maps, RunFormats formats, int queues) {
     this.maps = maps;
     this.formats = formats;
+    this.report = formats.report() ? new io.xdpemu.runtime.report.ReplayReport(queues) : null;
     this.dir = OutputFiles.directory(dir);
     this.pass = pcap("pass.pcap");
     this.tx = pcap("tx.pcap");
@@ -90,6 +93,18 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     }
     if (s.events != null) {
       writeEvents(s.events);
+    }
+    if (report != null) {
+      report.packet(
+          s.index,
+          s.timestampNs,
+          s.queue,
+          s.inLength,
+          s.action,
+          s.ptype,
+          s.firmware,
+          s.meta,
+          s.metaLength);
     }
     if (trace != null) {
       MetadataFormat meta = formats.metadata(s.firmware);
@@ -149,15 +164,26 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     return redirectWriters[redirects++];
   }
 
-  /** Writes summary.json and maps.json, closes everything and renames it all into place. */
-  void finish(String summaryJson, MapRegistry maps) {
+  /**
+   * Writes summary.json, maps.json and with --report report.html, closes everything and renames it
+   * all into place.
+   */
+  void finish(String summaryJson, MapRegistry maps, ReplayStats stats) {
     try {
       Files.writeString(
           files.temp(dir.resolve("summary.json")), summaryJson, StandardCharsets.UTF_8);
+      io.xdpemu.ebpf.json.JsonObject mapsDoc =
+          maps == null ? null : mapsObject(maps, formats.program());
       Files.writeString(
           files.temp(dir.resolve("maps.json")),
-          maps == null ? "{}\n" : mapsJson(maps, formats.program()),
+          mapsDoc == null ? "{}\n" : io.xdpemu.ebpf.json.JsonWriter.compact(mapsDoc) + "\n",
           StandardCharsets.UTF_8);
+      if (report != null) {
+        Files.writeString(
+            files.temp(dir.resolve("report.html")),
+            ReportFiles.page(summaryJson, report, stats, formats.verdicts(), mapsDoc),
+            StandardCharsets.UTF_8);
+      }
       if (traceText != null) {
         traceText.flush();
         if (traceText.checkError()) {
@@ -178,12 +204,14 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
    * (the object, non-null) each entry also by field name.
    */
   static String mapsJson(MapRegistry maps, io.xdpemu.ebpf.elf.BpfObject program) {
-    return io.xdpemu.ebpf.json.JsonWriter.compact(
-            program == null
-                ? io.xdpemu.ebpf.maps.MapsJson.write(maps.all())
-                : io.xdpemu.ebpf.maps.MapsJson.write(
-                    maps.all(), program.types(), program.datasecOffsets()))
-        + "\n";
+    return io.xdpemu.ebpf.json.JsonWriter.compact(mapsObject(maps, program)) + "\n";
+  }
+
+  private static io.xdpemu.ebpf.json.JsonObject mapsObject(
+      MapRegistry maps, io.xdpemu.ebpf.elf.BpfObject program) {
+    return program == null
+        ? io.xdpemu.ebpf.maps.MapsJson.write(maps.all())
+        : io.xdpemu.ebpf.maps.MapsJson.write(maps.all(), program.types(), program.datasecOffsets());
   }
 
   @Override
