@@ -155,6 +155,9 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
           files.temp(dir.resolve("maps.json")),
           maps == null ? "{}\n" : mapsJson(maps),
           StandardCharsets.UTF_8);
+      if (trace != null) {
+        trace.flush();
+      }
       if (traceText != null) {
         traceText.flush();
         if (traceText.checkError()) {
@@ -172,8 +175,7 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
 
   /** maps.json: io.xdpemu.ebpf.maps.MapsJson's object, compact, one line. */
   static String mapsJson(MapRegistry maps) {
-    return io.xdpemu.ebpf.json.JsonWriter.compact(io.xdpemu.ebpf.maps.MapsJson.write(maps.all()))
-        + "\n";
+    return io.xdpemu.ebpf.maps.MapsJson.write(maps.all()) + "\n";
   }
 
   @Override
