@@ -1,8 +1,8 @@
 /**
  * The software NIC (module nic-model): firmware (parse graph, packet types, RSS, metadata and
  * descriptor layouts), RX queues, frame pool (netty-buffer), hot swap, BTF export. Depends on
- * ebpf-vm (BTF, kernel memory, XdpBuff) only; must not import io.xdpemu.verifier or
- * io.xdpemu.runtime.
+ * ebpf-vm (BTF, kernel memory, XdpBuff; firmware files are read with Jackson through
+ * io.xdpemu.ebpf.jackson) only; must not import io.xdpemu.verifier or io.xdpemu.runtime.
  *
  * <ul>
  *   <li>{@link io.xdpemu.nic.firmware}: the firmware file format ({@code nic-model/FIRMWARE.md}),

@@ -1,12 +1,12 @@
 package io.xdpemu.cli;
 
 import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.jackson.JsonOut;
 import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.verifier.VerifierResult;
 import java.io.PrintStream;
-import java.util.Locale;
 
 /**
  * {@code xdpemu verify PROG.o [--log-level 1|2] [--json]}: loads, applies CO-RE and verifies;
@@ -55,26 +55,25 @@ final class VerifyCommand implements Command {
       }
     }
     if (a.has("--json")) {
+      String finalLog = log;
       out.println(
-          String.format(
-              Locale.ROOT,
-              "{\"program\":%s,\"accepted\":%b,\"processed\":%d,\"max_states_per_insn\":%d,"
-                  + "\"total_states\":%d,\"peak_states\":%d,\"error\":%s,\"log\":%s}",
-              quote(r.spec().name()),
-              v.accepted(),
-              v.insnProcessed(),
-              v.maxStatesPerInsn(),
-              v.totalStates(),
-              v.peakStates(),
-              v.accepted() ? "null" : quote(LoadPipeline.rejection(v, r.core())),
-              quote(log)));
+          JsonOut.compact(
+              g -> {
+                g.writeStartObject();
+                g.writeStringField("program", r.spec().name());
+                g.writeBooleanField("accepted", v.accepted());
+                g.writeNumberField("processed", v.insnProcessed());
+                g.writeNumberField("max_states_per_insn", v.maxStatesPerInsn());
+                g.writeNumberField("total_states", v.totalStates());
+                g.writeNumberField("peak_states", v.peakStates());
+                g.writeStringField(
+                    "error", v.accepted() ? null : LoadPipeline.rejection(v, r.core()));
+                g.writeStringField("log", finalLog);
+                g.writeEndObject();
+              }));
     } else {
       out.print(log.endsWith("\n") ? log : log + "\n");
     }
     return v.accepted() ? 0 : 1;
-  }
-
-  static String quote(String s) {
-    return io.xdpemu.ebpf.json.JsonWriter.compact(io.xdpemu.ebpf.json.JsonString.of(s));
   }
 }

@@ -14,7 +14,7 @@ import io.xdpemu.ebpf.helpers.FibJson;
 import io.xdpemu.ebpf.helpers.HelperEnvironment;
 import io.xdpemu.ebpf.helpers.Helpers;
 import io.xdpemu.ebpf.isa.Insn;
-import io.xdpemu.ebpf.json.JsonReader;
+import io.xdpemu.ebpf.jackson.JsonFiles;
 import io.xdpemu.ebpf.maps.ArrayMap;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapDefinition;
@@ -136,7 +136,7 @@ public final class LoadPipeline {
     }
     HelperRegistry helpers = Helpers.registry(new HelperEnvironment(maps, fib));
     if (o.mapInit() != null) {
-      MapsJson.apply(JsonReader.read(o.mapInit()), maps);
+      MapsJson.apply(JsonFiles.read(o.mapInit()), maps);
     }
     return finish(o, obj, spec, target, regions, maps, helpers, fib, cpus);
   }

@@ -172,17 +172,22 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     try {
       Files.writeString(
           files.temp(dir.resolve("summary.json")), summaryJson, StandardCharsets.UTF_8);
-      io.xdpemu.ebpf.json.JsonObject mapsDoc =
-          maps == null ? null : mapsObject(maps, formats.program());
       Files.writeString(
           files.temp(dir.resolve("maps.json")),
-          mapsDoc == null ? "{}\n" : io.xdpemu.ebpf.json.JsonWriter.compact(mapsDoc) + "\n",
+          maps == null ? "{}\n" : mapsJson(maps, formats.program()),
           StandardCharsets.UTF_8);
       if (report != null) {
+        String shown =
+            maps == null
+                ? "{}"
+                : mapsJson(maps, formats.program(), ReportFiles.MAP_ENTRIES).strip();
         Files.writeString(
             files.temp(dir.resolve("report.html")),
-            ReportFiles.page(summaryJson, report, stats, formats.verdicts(), mapsDoc),
+            ReportFiles.page(summaryJson, report, stats, formats.verdicts(), shown),
             StandardCharsets.UTF_8);
+      }
+      if (trace != null) {
+        trace.flush();
       }
       if (traceText != null) {
         traceText.flush();
@@ -200,18 +205,19 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
   }
 
   /**
-   * maps.json: io.xdpemu.ebpf.maps.MapsJson's object, compact, one line; with the program's BTF
-   * (the object, non-null) each entry also by field name.
+   * maps.json: io.xdpemu.ebpf.maps.MapsJson's text, compact, one line; with the program's BTF (the
+   * object, non-null) each entry also by field name.
    */
   static String mapsJson(MapRegistry maps, io.xdpemu.ebpf.elf.BpfObject program) {
-    return io.xdpemu.ebpf.json.JsonWriter.compact(mapsObject(maps, program)) + "\n";
+    return mapsJson(maps, program, Integer.MAX_VALUE);
   }
 
-  private static io.xdpemu.ebpf.json.JsonObject mapsObject(
-      MapRegistry maps, io.xdpemu.ebpf.elf.BpfObject program) {
-    return program == null
-        ? io.xdpemu.ebpf.maps.MapsJson.write(maps.all())
-        : io.xdpemu.ebpf.maps.MapsJson.write(maps.all(), program.types(), program.datasecOffsets());
+  static String mapsJson(MapRegistry maps, io.xdpemu.ebpf.elf.BpfObject program, int maxEntries) {
+    return (program == null
+            ? io.xdpemu.ebpf.maps.MapsJson.write(maps.all())
+            : io.xdpemu.ebpf.maps.MapsJson.write(
+                maps.all(), program.types(), program.datasecOffsets(), maxEntries))
+        + "\n";
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.xdpemu.runtime;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.xdpemu.ebpf.jackson.JsonOut;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,52 +23,67 @@ public final class SummaryReport {
   private SummaryReport() {}
 
   public static String json(ReplayStats s, String program, String nic, List<String> captures) {
-    StringBuilder b = new StringBuilder(512);
-    b.append("{\"packets\":").append(s.packets).append(",\"bytes\":").append(s.bytes);
-    b.append(",\"verdicts\":{");
-    for (int a = 0; a < XdpAction.COUNT; a++) {
-      b.append(a == 0 ? "" : ",").append('"').append(XdpAction.name(a)).append("\":");
-      b.append(s.actionPackets[a]);
-    }
-    b.append("},\"queues\":[");
+    return JsonOut.compact(g -> write(g, s, program, nic, captures)) + "\n";
+  }
+
+  private static void write(
+      JsonGenerator g, ReplayStats s, String program, String nic, List<String> captures)
+      throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("packets", s.packets);
+    g.writeNumberField("bytes", s.bytes);
+    perAction(g, "verdicts", s.actionPackets);
+    g.writeArrayFieldStart("queues");
     for (int q = 0; q < s.queues(); q++) {
-      b.append(q == 0 ? "" : ",").append("{\"queue\":").append(q).append(",\"packets\":");
-      b.append(s.queuePackets[q]).append(",\"bytes\":").append(s.queueBytes[q]).append('}');
+      g.writeStartObject();
+      g.writeNumberField("queue", q);
+      g.writeNumberField("packets", s.queuePackets[q]);
+      g.writeNumberField("bytes", s.queueBytes[q]);
+      g.writeEndObject();
     }
-    b.append("],\"elapsed_ns\":").append(s.elapsedNs);
-    b.append(",\"verdict_bytes\":{");
-    for (int a = 0; a < XdpAction.COUNT; a++) {
-      b.append(a == 0 ? "" : ",").append('"').append(XdpAction.name(a)).append("\":");
-      b.append(s.actionBytes[a]);
+    g.writeEndArray();
+    g.writeNumberField("elapsed_ns", s.elapsedNs);
+    perAction(g, "verdict_bytes", s.actionBytes);
+    g.writeNumberField("redirect_errors", s.redirectErrors);
+    g.writeNumberField("invalid_actions", s.invalidActions);
+    g.writeNumberField("nic_drops", s.nicDrops);
+    g.writeArrayFieldStart("aborts");
+    for (ReplayStats.Abort a : s.firstAborts) {
+      g.writeStartObject();
+      g.writeNumberField("index", a.index());
+      g.writeNumberField("pc", a.pc());
+      g.writeStringField("reason", a.reason() == null ? "" : a.reason());
+      g.writeEndObject();
     }
-    b.append("},\"redirect_errors\":").append(s.redirectErrors);
-    b.append(",\"invalid_actions\":").append(s.invalidActions);
-    b.append(",\"nic_drops\":").append(s.nicDrops);
-    b.append(",\"aborts\":[");
-    for (int i = 0; i < s.firstAborts.size(); i++) {
-      ReplayStats.Abort a = s.firstAborts.get(i);
-      b.append(i == 0 ? "" : ",").append("{\"index\":").append(a.index());
-      b.append(",\"pc\":").append(a.pc()).append(",\"reason\":");
-      b.append(JsonStrings.quote(a.reason() == null ? "" : a.reason())).append('}');
-    }
-    b.append("],\"firmware_swaps\":[");
-    for (int i = 0; i < s.swaps.size(); i++) {
-      ReplayStats.Swap w = s.swaps.get(i);
-      b.append(i == 0 ? "" : ",").append("{\"index\":").append(w.index());
-      b.append(",\"firmware\":").append(JsonStrings.quote(w.firmware()));
-      b.append(",\"applied\":").append(w.applied());
+    g.writeEndArray();
+    g.writeArrayFieldStart("firmware_swaps");
+    for (ReplayStats.Swap w : s.swaps) {
+      g.writeStartObject();
+      g.writeNumberField("index", w.index());
+      g.writeStringField("firmware", w.firmware());
+      g.writeBooleanField("applied", w.applied());
       if (w.reason() != null) {
-        b.append(",\"reason\":").append(JsonStrings.quote(w.reason()));
+        g.writeStringField("reason", w.reason());
       }
-      b.append('}');
+      g.writeEndObject();
     }
-    b.append("],\"program\":").append(JsonStrings.quote(program));
-    b.append(",\"nic\":").append(JsonStrings.quote(nic));
-    b.append(",\"captures\":[");
-    for (int i = 0; i < captures.size(); i++) {
-      b.append(i == 0 ? "" : ",").append(JsonStrings.quote(captures.get(i)));
+    g.writeEndArray();
+    g.writeStringField("program", program);
+    g.writeStringField("nic", nic);
+    g.writeArrayFieldStart("captures");
+    for (String c : captures) {
+      g.writeString(c);
     }
-    return b.append("]}\n").toString();
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void perAction(JsonGenerator g, String name, long[] perAction) throws IOException {
+    g.writeObjectFieldStart(name);
+    for (int a = 0; a < XdpAction.COUNT; a++) {
+      g.writeNumberField(XdpAction.name(a), perAction[a]);
+    }
+    g.writeEndObject();
   }
 
   /** The human summary printed at the end of {@code xdpemu run}. */

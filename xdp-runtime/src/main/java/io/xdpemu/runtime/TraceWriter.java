@@ -1,9 +1,10 @@
 package io.xdpemu.runtime;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.xdpemu.ebpf.jackson.JsonOut;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code packets.jsonl}: one line per input packet, in input order, keys exactly as the CLI
@@ -18,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * {@code {"map":"M","type":"cpumap","key":K,"cpu":K}} or {@code {"map":"M","type":"xskmap",
  * "key":K}}, or for a BPF_F_BROADCAST devmap redirect {@code {"map":"M","type":"devmap",
  * "broadcast":[N,...]}}, with {@code "error":-errno} added when xdp_do_redirect would fail (the
- * frame is then dropped). Encodes hex into one reused buffer.
+ * frame is then dropped). Written with Jackson's generator; hex goes through one reused buffer.
  *
  * <p>With a firmware that writes metadata, two keys follow the contract's: {@code "meta_out"}, the
  * metadata block after the program (hex), and {@code "formatted":{"meta_in":{..},"meta_out":{..}}},
@@ -26,136 +27,113 @@ import java.nio.charset.StandardCharsets;
  * the program resized is {@code null} there), as bpftool puts {@code "formatted"} beside the hex.
  */
 final class TraceWriter {
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private final OutputStream out;
-  private byte[] line = new byte[8192];
-  private int len;
+  private final JsonGenerator g;
+  private char[] hex = new char[4096];
 
   TraceWriter(OutputStream out) {
-    this.out = out;
+    this.g = JsonOut.generator(out);
   }
 
   void write(PacketSlot s, MetadataFormat format) {
-    len = 0;
-    ascii("{\"index\":").number(s.index).ascii(",\"queue\":").number(s.queue);
-    ascii(",\"verdict\":\"").ascii(XdpAction.name(s.action)).ascii("\",\"retval\":");
-    number(s.retval);
-    ascii(",\"meta_in\":\"").hex(s.meta, s.metaLength);
-    ascii("\",\"data_in\":\"").hex(s.in, s.inLength);
-    ascii("\",\"data_out\":\"").hex(s.out, s.outLength);
-    ascii("\",\"redirect\":");
-    if (s.action != XdpAction.REDIRECT) {
-      ascii("null");
-    } else {
-      redirect(s);
-    }
-    if (format != null) {
-      ascii(",\"meta_out\":\"").hex(s.metaOut, s.metaOutLength).ascii("\"");
-      ascii(",\"formatted\":{\"meta_in\":").json(format.decode(s.meta, s.metaLength, s.ptype));
-      ascii(",\"meta_out\":").json(format.decode(s.metaOut, s.metaOutLength, s.ptype)).ascii("}");
-    }
-    ascii("}\n");
     try {
-      out.write(line, 0, len);
+      g.writeStartObject();
+      g.writeNumberField("index", s.index);
+      g.writeNumberField("queue", s.queue);
+      g.writeStringField("verdict", XdpAction.name(s.action));
+      g.writeNumberField("retval", s.retval);
+      hexField("meta_in", s.meta, s.metaLength);
+      hexField("data_in", s.in, s.inLength);
+      hexField("data_out", s.out, s.outLength);
+      g.writeFieldName("redirect");
+      if (s.action != XdpAction.REDIRECT) {
+        g.writeNull();
+      } else {
+        redirect(s);
+      }
+      if (format != null) {
+        hexField("meta_out", s.metaOut, s.metaOutLength);
+        g.writeObjectFieldStart("formatted");
+        g.writeFieldName("meta_in");
+        formatted(format.decode(s.meta, s.metaLength, s.ptype));
+        g.writeFieldName("meta_out");
+        formatted(format.decode(s.metaOut, s.metaOutLength, s.ptype));
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+      g.writeRaw('\n');
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private void redirect(PacketSlot s) {
-    ascii("{");
+  private void formatted(io.xdpemu.ebpf.btf.BtfValue v) throws IOException {
+    if (v == null) {
+      g.writeNull();
+    } else {
+      io.xdpemu.ebpf.jackson.BtfValueJson.write(g, v);
+    }
+  }
+
+  /** Pushes what the generator buffered to the stream (before the stream is closed). */
+  void flush() {
+    try {
+      g.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void redirect(PacketSlot s) throws IOException {
+    g.writeStartObject();
     switch (s.redirectKind) {
-      case PacketSlot.TO_IFINDEX -> ascii("\"ifindex\":").number(s.redirectTarget);
+      case PacketSlot.TO_IFINDEX -> g.writeNumberField("ifindex", s.redirectTarget);
       case PacketSlot.TO_DEVMAP, PacketSlot.TO_CPUMAP, PacketSlot.TO_XSKMAP -> {
-        ascii("\"map\":").ascii(JsonStrings.quote(s.redirectMap.name()));
-        ascii(",\"type\":\"").ascii(io.xdpemu.ebpf.maps.MapType.name(s.redirectMap.type()));
+        g.writeStringField("map", s.redirectMap.name());
+        g.writeStringField("type", io.xdpemu.ebpf.maps.MapType.name(s.redirectMap.type()));
         if (s.redirectTarget == -1) {
-          ascii("\",\"broadcast\":[");
+          g.writeArrayFieldStart("broadcast");
           for (int i = 0; i < s.broadcastCount; i++) {
-            ascii(i == 0 ? "" : ",").number(s.broadcast[i]);
+            g.writeNumber(s.broadcast[i]);
           }
-          ascii("]");
+          g.writeEndArray();
         } else {
-          ascii("\",\"key\":").number(Integer.toUnsignedLong(s.redirectKey));
+          g.writeNumberField("key", Integer.toUnsignedLong(s.redirectKey));
         }
         if (s.redirectTarget == -1) {
           // the targets are listed above
         } else if (s.redirectError == 0 && s.redirectKind == PacketSlot.TO_DEVMAP) {
-          ascii(",\"ifindex\":").number(s.redirectTarget);
+          g.writeNumberField("ifindex", s.redirectTarget);
         } else if (s.redirectError == 0 && s.redirectKind == PacketSlot.TO_CPUMAP) {
-          ascii(",\"cpu\":").number(s.redirectTarget);
+          g.writeNumberField("cpu", s.redirectTarget);
         }
       }
       default -> {
         if (s.redirectMap != null) {
-          ascii("\"map\":").ascii(JsonStrings.quote(s.redirectMap.name()));
+          g.writeStringField("map", s.redirectMap.name());
         } else {
-          ascii("\"ifindex\":0");
+          g.writeNumberField("ifindex", 0);
         }
       }
     }
     if (s.redirectError != 0) {
-      ascii(",\"error\":").number(s.redirectError);
+      g.writeNumberField("error", s.redirectError);
     }
-    ascii("}");
+    g.writeEndObject();
   }
 
-  private void ensure(int n) {
-    if (len + n > line.length) {
-      line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, len + n));
+  /** Hex into one reused buffer, handed to the generator without a String per field. */
+  private void hexField(String name, byte[] b, int n) throws IOException {
+    if (hex.length < 2 * n) {
+      hex = new char[Math.max(2 * n, hex.length * 2)];
     }
-  }
-
-  private TraceWriter ascii(String s) {
-    ensure(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      line[len++] = (byte) s.charAt(i);
-    }
-    return this;
-  }
-
-  private TraceWriter json(io.xdpemu.ebpf.btf.BtfValue v) {
-    if (v == null) {
-      return ascii("null");
-    }
-    byte[] b = v.json().getBytes(StandardCharsets.UTF_8);
-    ensure(b.length);
-    System.arraycopy(b, 0, line, len, b.length);
-    len += b.length;
-    return this;
-  }
-
-  private TraceWriter number(long v) {
-    ensure(20);
-    if (v == 0) {
-      line[len++] = '0';
-      return this;
-    }
-    if (v < 0) {
-      line[len++] = '-';
-      v = -v;
-    }
-    int startAt = len;
-    while (v > 0) {
-      line[len++] = (byte) ('0' + v % 10);
-      v /= 10;
-    }
-    for (int i = startAt, j = len - 1; i < j; i++, j--) {
-      byte t = line[i];
-      line[i] = line[j];
-      line[j] = t;
-    }
-    return this;
-  }
-
-  private TraceWriter hex(byte[] b, int n) {
-    ensure(2 * n);
     for (int i = 0; i < n; i++) {
-      line[len++] = HEX[(b[i] >> 4) & 0xf];
-      line[len++] = HEX[b[i] & 0xf];
+      hex[2 * i] = HEX[(b[i] >> 4) & 0xf];
+      hex[2 * i + 1] = HEX[b[i] & 0xf];
     }
-    return this;
+    g.writeFieldName(name);
+    g.writeString(hex, 0, 2 * n);
   }
 
   /**

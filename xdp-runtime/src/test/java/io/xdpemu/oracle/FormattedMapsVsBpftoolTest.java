@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonValue;
-import io.xdpemu.ebpf.json.JsonWriter;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.maps.MapRegistry;
@@ -57,7 +55,7 @@ class FormattedMapsVsBpftoolTest {
       }
       k.update("per_cpu", new byte[4], bytes(r, 64));
       k.update(".bss", new byte[4], bytes(r, 64));
-      Map<String, JsonValue> kernel = bpftoolDumps(bpftool, k.programId());
+      Map<String, Located> kernel = bpftoolDumps(bpftool, k.programId());
       BpfObject object = BpfObjectReader.read(obj);
       MapRegistry ours = new MapRegistry(new RegionRegistry(), k.possibleCpus());
       for (MapDefinition d : object.maps()) {
@@ -70,22 +68,26 @@ class FormattedMapsVsBpftoolTest {
           mine.updatePerCpu(e.key(), e.values().toArray(byte[][]::new), BpfMap.BPF_ANY);
         }
       }
-      JsonObject written = MapsJson.write(ours.all(), object.types(), object.datasecOffsets());
+      Located written =
+          JsonFiles.parse(
+              MapsJson.write(
+                  ours.all(), object.types(), object.datasecOffsets(), Integer.MAX_VALUE),
+              "maps.json");
       int compared = 0;
       for (String name : List.of("flows", "per_cpu", ".bss", ".data")) {
-        JsonValue dump = kernel.get(name);
+        Located dump = kernel.get(name);
         assertNotNull(dump, "bpftool listed no map for " + name + ": " + kernel.keySet());
-        Map<String, JsonValue> byKey = new HashMap<>();
-        for (JsonValue e : written.get(name).asObject().get("entries").asArray()) {
+        Map<String, Located> byKey = new HashMap<>();
+        for (Located e : written.get(name).asObject().get("entries").asArray()) {
           byKey.put(e.asObject().get("key").asString(), e.asObject().get("formatted"));
         }
-        for (JsonValue e : dump.asArray()) {
+        for (Located e : dump.asArray()) {
           String key = bpftoolHex(e.asObject().get("key"));
-          JsonValue ourFormatted = byKey.get(key);
+          Located ourFormatted = byKey.get(key);
           assertNotNull(ourFormatted, name + ": no entry with key " + key);
           assertEquals(
-              JsonWriter.compact(e.asObject().get("formatted")),
-              JsonWriter.compact(ourFormatted),
+              canonical(e.asObject().get("formatted")),
+              canonical(ourFormatted),
               name + " key " + key);
           compared++;
         }
@@ -95,18 +97,18 @@ class FormattedMapsVsBpftoolTest {
   }
 
   /** {@code bpftool -j map dump id N} of every map the program uses, by the object's map name. */
-  private static Map<String, JsonValue> bpftoolDumps(Path bpftool, int progId) throws Exception {
-    JsonObject prog =
-        JsonReader.parse(
+  private static Map<String, Located> bpftoolDumps(Path bpftool, int progId) throws Exception {
+    Located prog =
+        JsonFiles.parse(
                 DisasmVsBpftoolTest.run(
                     bpftool.toString(), "-j", "prog", "show", "id", Integer.toString(progId)),
                 "bpftool prog show")
             .asObject();
-    Map<String, JsonValue> dumps = new HashMap<>();
-    for (JsonValue id : prog.get("map_ids").asArray()) {
+    Map<String, Located> dumps = new HashMap<>();
+    for (Located id : prog.get("map_ids").asArray()) {
       String n = Long.toString(id.asLong());
-      JsonObject info =
-          JsonReader.parse(
+      Located info =
+          JsonFiles.parse(
                   DisasmVsBpftoolTest.run(bpftool.toString(), "-j", "map", "show", "id", n),
                   "bpftool map show")
               .asObject();
@@ -115,19 +117,43 @@ class FormattedMapsVsBpftoolTest {
       String name =
           kernelName.contains(".") ? kernelName.substring(kernelName.indexOf('.')) : kernelName;
       String dump = DisasmVsBpftoolTest.run(bpftool.toString(), "-j", "map", "dump", "id", n);
-      dumps.put(name, JsonReader.parse(dump, "bpftool map dump id " + n));
+      dumps.put(name, JsonFiles.parse(dump, "bpftool map dump id " + n));
     }
     assertFalse(dumps.isEmpty(), "the program uses no maps");
     return dumps;
   }
 
   /** bpftool's {@code ["0x01","0x02"]} as maps.json's {@code "0102"}. */
-  private static String bpftoolHex(JsonValue bytes) {
+  private static String bpftoolHex(Located bytes) {
     StringBuilder b = new StringBuilder();
-    for (JsonValue v : bytes.asArray()) {
+    for (Located v : bytes.asArray()) {
       b.append(v.asString().substring(2));
     }
     return b.toString();
+  }
+
+  /** Compact JSON text of a parsed value, keys in their order (numbers as written). */
+  static String canonical(Located v) {
+    switch (v.kind()) {
+      case OBJECT:
+        StringBuilder o = new StringBuilder("{");
+        for (var m : v.members().entrySet()) {
+          o.append(o.length() > 1 ? "," : "")
+              .append(io.xdpemu.ebpf.jackson.JsonOut.quote(m.getKey()));
+          o.append(':').append(canonical(m.getValue()));
+        }
+        return o.append('}').toString();
+      case ARRAY:
+        StringBuilder a = new StringBuilder("[");
+        for (Located e : v) {
+          a.append(a.length() > 1 ? "," : "").append(canonical(e));
+        }
+        return a.append(']').toString();
+      case STRING:
+        return io.xdpemu.ebpf.jackson.JsonOut.quote(v.asString());
+      default:
+        return v.describe();
+    }
   }
 
   private static byte[] bytes(Random r, int n) {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xdpemu.cli.Main;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -48,7 +48,7 @@ class NicFirmwareExamplesTest {
 
   /** The program's global {@code result} (.bss) after a run, as little-endian u64 words. */
   private static long[] bss(Path out, int words) throws Exception {
-    JsonObject maps = JsonReader.read(out.resolve("maps.json")).asObject();
+    Located maps = JsonFiles.read(out.resolve("maps.json")).asObject();
     String hex =
         maps.require(".bss")
             .asObject()
@@ -115,13 +115,13 @@ class NicFirmwareExamplesTest {
     assertEquals(whole[5], r[5]);
     long[] v1Hash = new long[1000];
     for (String line : Files.readAllLines(v1.resolve("packets.jsonl"))) {
-      JsonObject p = JsonReader.parse(line, "packets.jsonl").asObject();
+      Located p = JsonFiles.parse(line, "packets.jsonl").asObject();
       v1Hash[(int) p.require("index").asLong()] = meta(p).getLong(8); // v1: __u64 hash @8
     }
     List<String> lines = Files.readAllLines(out.resolve("packets.jsonl"));
     assertEquals(1000, lines.size());
     for (String line : lines) {
-      JsonObject p = JsonReader.parse(line, "packets.jsonl").asObject();
+      Located p = JsonFiles.parse(line, "packets.jsonl").asObject();
       int i = (int) p.require("index").asLong();
       ByteBuffer m = meta(p);
       int expected = i < 300 ? 32 : i < 700 ? 40 : 0;
@@ -134,7 +134,7 @@ class NicFirmwareExamplesTest {
     }
   }
 
-  private static ByteBuffer meta(JsonObject packet) {
+  private static ByteBuffer meta(Located packet) {
     return ByteBuffer.wrap(java.util.HexFormat.of().parseHex(packet.require("meta_in").asString()))
         .order(ByteOrder.LITTLE_ENDIAN);
   }

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xdpemu.cli.Main;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -71,13 +70,13 @@ class FieldNamesInOutputsTest {
     int ipv4 = 0;
     int ipv6 = 0;
     for (String line : lines) {
-      JsonObject p = JsonReader.parse(line, "packets.jsonl").asObject();
+      Located p = JsonFiles.parse(line, "packets.jsonl").asObject();
       long index = p.get("index").asLong();
       byte[] meta = HexFormat.of().parseHex(p.get("meta_in").asString());
       byte[] data = HexFormat.of().parseHex(p.get("data_in").asString());
-      JsonObject f = p.get("formatted").asObject().get("meta_in").asObject();
+      Located f = p.get("formatted").asObject().get("meta_in").asObject();
       // The seed program reads the metadata only: it leaves the block as the NIC wrote it.
-      assertEquals(p.get("meta_in"), p.get("meta_out"), "packet " + index);
+      assertEquals(p.get("meta_in").asString(), p.get("meta_out").asString(), "packet " + index);
       if (index < 200) {
         assertEquals(List.of("timestamp", "hash", "pkt_type", "ptr_to_rx"), List.copyOf(f.keys()));
         assertEquals(le(meta, 0, 8), f.get("timestamp").asLong(), "packet " + index);
@@ -98,7 +97,7 @@ class FieldNamesInOutputsTest {
           List.copyOf(f.keys()));
       assertEquals(le(meta, 0, 4), f.get("hash").asLong(), "packet " + index);
       assertEquals(le(meta, 16, 8), f.get("timestamp").asLong());
-      JsonObject u = f.get("u").asObject();
+      Located u = f.get("u").asObject();
       long ptype = f.get("pkt_type").asLong();
       assertEquals(le(meta, 8, 2), ptype);
       int etherType = (data[12] & 0xff) << 8 | data[13] & 0xff;
@@ -131,8 +130,8 @@ class FieldNamesInOutputsTest {
     List<String> lines = Files.readAllLines(out.resolve("packets.txt"));
     List<String> metas = lines.stream().filter(l -> l.startsWith("    meta {")).toList();
     assertEquals(400, metas.size());
-    JsonObject first =
-        JsonReader.parse(Files.readAllLines(out.resolve("packets.jsonl")).get(0), "packets.jsonl")
+    Located first =
+        JsonFiles.parse(Files.readAllLines(out.resolve("packets.jsonl")).get(0), "packets.jsonl")
             .asObject();
     long hash = first.get("formatted").asObject().get("meta_in").asObject().get("hash").asLong();
     assertTrue(metas.get(0).contains("hash=" + hash + ","), metas.get(0));
@@ -141,10 +140,10 @@ class FieldNamesInOutputsTest {
 
   @Test
   void mapsJsonShowsGlobalDataByFieldNameAndIsAcceptedAsMapInit() throws Exception {
-    JsonObject bss = JsonReader.read(out.resolve("maps.json")).asObject().get(".bss").asObject();
-    JsonObject entry = bss.get("entries").asArray().get(0).asObject();
+    Located bss = JsonFiles.read(out.resolve("maps.json")).asObject().get(".bss").asObject();
+    Located entry = bss.get("entries").asArray().get(0).asObject();
     assertNull(entry.get("formatted").asObject().get("key"), "global data has no key type");
-    JsonValue result =
+    Located result =
         entry
             .get("formatted")
             .asObject()

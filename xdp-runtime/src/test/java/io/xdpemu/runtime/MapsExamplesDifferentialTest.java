@@ -3,9 +3,8 @@ package io.xdpemu.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import io.xdpemu.ebpf.maps.BpfMap;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +42,7 @@ class MapsExamplesDifferentialTest {
   }
 
   private static void runOne(Path golden) {
-    JsonObject g = JsonReader.read(golden).asObject();
+    Located g = JsonFiles.read(golden).asObject();
     String name = g.get("program").asString();
     Path obj = root().resolve("examples/maps/" + name + ".o");
     LoadOptions o = new LoadOptions(obj, null, null, null, null, null, false, null, null, false);
@@ -78,7 +77,7 @@ class MapsExamplesDifferentialTest {
     }
     long[] expected = new long[32];
     int i = 0;
-    for (JsonValue v : g.get("results").asArray()) {
+    for (Located v : g.get("results").asArray()) {
       expected[i++] = v.asLong();
     }
     assertArrayEquals(expected, actual, name + ": recorded return codes");

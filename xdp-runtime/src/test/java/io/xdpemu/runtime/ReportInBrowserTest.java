@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,17 +108,17 @@ class ReportInBrowserTest {
     assertEquals(19, count(dom, "<canvas"), "a canvas per chart");
     assertEquals(19, count(dom, "class=\"chart\""));
 
-    JsonObject s = JsonReader.read(out.resolve("summary.json")).asObject();
+    Located s = JsonFiles.read(out.resolve("summary.json")).asObject();
     assertEquals(s.get("packets").asLong(), shown(dom, "n-packets"));
     assertEquals(s.get("bytes").asLong(), shown(dom, "n-bytes"));
-    JsonObject verdicts = s.get("verdicts").asObject();
+    Located verdicts = s.get("verdicts").asObject();
     for (String a : verdicts.keys()) {
       assertEquals(verdicts.get(a).asLong(), shown(dom, "n-" + a), a);
       assertEquals(verdicts.get(a).asLong(), shown(dom, "t-" + a), a + " over time");
       assertEquals(
           s.get("verdict_bytes").asObject().get(a).asLong(), shown(dom, "b-" + a), a + " bytes");
     }
-    for (JsonValue q : s.get("queues").asArray()) {
+    for (Located q : s.get("queues").asArray()) {
       long n = q.asObject().get("queue").asLong();
       assertEquals(q.asObject().get("packets").asLong(), shown(dom, "q-" + n));
       assertEquals(q.asObject().get("packets").asLong(), shown(dom, "tq-" + n), "queue over time");
@@ -168,7 +167,7 @@ class ReportInBrowserTest {
     Path chromium = chromium();
     String dom = dom(chromium, big.resolve("report.html"));
     assertTrue(dom.contains("rendered 16 charts"), dom.substring(0, Math.min(3000, dom.length())));
-    JsonObject s = JsonReader.read(big.resolve("summary.json")).asObject();
+    Located s = JsonFiles.read(big.resolve("summary.json")).asObject();
     assertEquals(30000, s.get("packets").asLong());
     assertEquals(30000, shown(dom, "size-total"));
   }

@@ -48,13 +48,6 @@ public sealed interface BtfValue
     }
   }
 
-  /** Compact JSON, as bpftool's "formatted" object prints it (member names kept verbatim). */
-  default String json() {
-    StringBuilder b = new StringBuilder();
-    appendJson(this, b);
-    return b.toString();
-  }
-
   /** One line for text traces: {@code {hash=3405691582, u={ipv4={saddr=16777226}}}}. */
   default String text() {
     StringBuilder b = new StringBuilder();
@@ -77,45 +70,17 @@ public sealed interface BtfValue
         appendText(a.items().get(i), b);
       }
       b.append(']');
-    } else {
-      appendJson(v, b);
-    }
-  }
-
-  /** Appends {@code v} as compact JSON. */
-  static void appendJson(BtfValue v, StringBuilder b) {
-    if (v instanceof Number n) {
-      b.append(n.literal());
     } else if (v instanceof Text t) {
       quote(t.text(), b);
-    } else if (v instanceof Bool x) {
-      b.append(x.value());
-    } else if (v instanceof Fields o) {
-      b.append('{');
-      for (int i = 0; i < o.fields().size(); i++) {
-        if (i > 0) {
-          b.append(',');
-        }
-        quote(o.fields().get(i).name(), b);
-        b.append(':');
-        appendJson(o.fields().get(i).value(), b);
-      }
-      b.append('}');
+    } else if (v instanceof Number n) {
+      b.append(n.literal());
     } else {
-      List<BtfValue> items = ((Items) v).items();
-      b.append('[');
-      for (int i = 0; i < items.size(); i++) {
-        if (i > 0) {
-          b.append(',');
-        }
-        appendJson(items.get(i), b);
-      }
-      b.append(']');
+      b.append(((Bool) v).value());
     }
   }
 
-  /** A JSON string literal. */
-  static void quote(String s, StringBuilder b) {
+  /** A quoted string with C-style escapes. */
+  private static void quote(String s, StringBuilder b) {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -1,8 +1,7 @@
 package io.xdpemu.ebpf.helpers;
 
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -31,22 +30,22 @@ public final class FibJson {
   private FibJson() {}
 
   public static Fib read(Path file) {
-    return parse(JsonReader.read(file));
+    return parse(JsonFiles.read(file));
   }
 
-  public static Fib parse(JsonValue doc) {
-    JsonObject root = doc.asObject();
+  public static Fib parse(Located doc) {
+    Located root = doc.asObject();
     root.allowOnly("interfaces", "routes", "neighbours");
     List<Fib.Interface> ifaces = new ArrayList<>();
     List<Fib.Route> routes = new ArrayList<>();
     List<Fib.Neighbour> neighs = new ArrayList<>();
     if (root.has("interfaces")) {
-      for (JsonValue v : root.get("interfaces").asArray()) {
-        JsonObject o = v.asObject();
+      for (Located v : root.get("interfaces").asArray()) {
+        Located o = v.asObject();
         o.allowOnly("ifindex", "name", "mac", "mtu", "addresses", "forwarding");
         List<Fib.Prefix> addrs = new ArrayList<>();
         if (o.has("addresses")) {
-          for (JsonValue a : o.get("addresses").asArray()) {
+          for (Located a : o.get("addresses").asArray()) {
             addrs.add(prefix(a));
           }
         }
@@ -65,8 +64,8 @@ public final class FibJson {
       }
     }
     if (root.has("routes")) {
-      for (JsonValue v : root.get("routes").asArray()) {
-        JsonObject o = v.asObject();
+      for (Located v : root.get("routes").asArray()) {
+        Located o = v.asObject();
         o.allowOnly("dst", "via", "dev", "metric", "type");
         Fib.Prefix dst = prefix(o.require("dst"));
         byte[] via = o.has("via") ? ip(o.get("via")) : null;
@@ -89,8 +88,8 @@ public final class FibJson {
       }
     }
     if (root.has("neighbours")) {
-      for (JsonValue v : root.get("neighbours").asArray()) {
-        JsonObject o = v.asObject();
+      for (Located v : root.get("neighbours").asArray()) {
+        Located o = v.asObject();
         o.allowOnly("ip", "mac", "dev");
         neighs.add(
             new Fib.Neighbour(
@@ -100,7 +99,7 @@ public final class FibJson {
     return new Fib(ifaces, routes, neighs);
   }
 
-  private static Fib.Prefix prefix(JsonValue v) {
+  private static Fib.Prefix prefix(Located v) {
     String s = v.asString();
     int slash = s.indexOf('/');
     byte[] addr = ip(v, slash < 0 ? s : s.substring(0, slash));
@@ -118,12 +117,12 @@ public final class FibJson {
     return new Fib.Prefix(addr, len);
   }
 
-  private static byte[] ip(JsonValue v) {
+  private static byte[] ip(Located v) {
     return ip(v, v.asString());
   }
 
   /** A numeric IPv4 or IPv6 address (never a host name: no resolver is consulted). */
-  private static byte[] ip(JsonValue v, String s) {
+  private static byte[] ip(Located v, String s) {
     if (s.indexOf(':') < 0) {
       String[] parts = s.split("\\.", -1);
       if (parts.length != 4) {
@@ -158,7 +157,7 @@ public final class FibJson {
     }
   }
 
-  private static byte[] mac(JsonValue v) {
+  private static byte[] mac(Located v) {
     String s = v.asString();
     String[] parts = s.split(":", -1);
     if (parts.length != 6) {

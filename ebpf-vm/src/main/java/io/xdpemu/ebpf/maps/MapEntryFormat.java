@@ -1,17 +1,10 @@
 package io.xdpemu.ebpf.maps;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.btf.BtfValue;
 import io.xdpemu.ebpf.btf.BtfValueDecoder;
-import io.xdpemu.ebpf.json.JsonArray;
-import io.xdpemu.ebpf.json.JsonBool;
-import io.xdpemu.ebpf.json.JsonNumber;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonString;
-import io.xdpemu.ebpf.json.JsonValue;
-import io.xdpemu.ebpf.json.Position;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
 
 /**
  * A map entry by field name: bpftool's {@code do_dump_btf()} object, {@code {"key": K, "value": V}}
@@ -28,7 +21,11 @@ final class MapEntryFormat {
 
   private MapEntryFormat(
       Btf btf, BtfValueDecoder.DatasecOffsets datasec, int keyType, int valueType, boolean perCpu) {
-    this.decoder = new BtfValueDecoder(btf, BtfValueDecoder.UnionFilter.ALL, datasec);
+    this.decoder =
+        new BtfValueDecoder(
+            btf,
+            BtfValueDecoder.UnionFilter.ALL,
+            datasec == null ? BtfValueDecoder.DatasecOffsets.AS_IN_BTF : datasec);
     this.keyType = keyType;
     this.valueType = valueType;
     this.perCpu = perCpu;
@@ -43,57 +40,30 @@ final class MapEntryFormat {
         btf, datasec, m.definition().keyBtfId(), m.definition().valueBtfId(), m.perCpu());
   }
 
-  JsonObject formatted(BpfMap.Entry e) {
-    JsonObject.Builder b = JsonObject.builder();
+  void formatted(JsonGenerator g, BpfMap.Entry e) throws IOException {
+    g.writeStartObject();
     if (keyType > 0) {
-      b.put("key", json(decoder.decode(keyType, e.key(), 0)));
+      g.writeFieldName("key");
+      write(g, decoder.decode(keyType, e.key(), 0));
     }
     if (!perCpu) {
-      b.put("value", json(decoder.decode(valueType, e.values()[0], 0)));
+      g.writeFieldName("value");
+      write(g, decoder.decode(valueType, e.values()[0], 0));
     } else {
-      List<JsonValue> vs = new ArrayList<>();
+      g.writeArrayFieldStart("values");
       for (int cpu = 0; cpu < e.values().length; cpu++) {
-        vs.add(
-            JsonObject.builder()
-                .put("cpu", (long) cpu)
-                .put("value", json(decoder.decode(valueType, e.values()[cpu], 0)))
-                .build());
+        g.writeStartObject();
+        g.writeNumberField("cpu", cpu);
+        g.writeFieldName("value");
+        write(g, decoder.decode(valueType, e.values()[cpu], 0));
+        g.writeEndObject();
       }
-      b.put("values", JsonArray.of(vs));
+      g.writeEndArray();
     }
-    return b.build();
+    g.writeEndObject();
   }
 
-  /**
-   * The tree as JSON values. Member names are kept; a name met twice in one object (two anonymous
-   * members, both "") gets {@code #2}, {@code #3}... so that no value is lost in a JSON object.
-   */
-  static JsonValue json(BtfValue v) {
-    if (v instanceof BtfValue.Number n) {
-      return new JsonNumber(n.literal(), Position.NONE);
-    }
-    if (v instanceof BtfValue.Text t) {
-      return JsonString.of(t.text());
-    }
-    if (v instanceof BtfValue.Bool x) {
-      return JsonBool.of(x.value());
-    }
-    if (v instanceof BtfValue.Items items) {
-      List<JsonValue> out = new ArrayList<>();
-      for (BtfValue i : items.items()) {
-        out.add(json(i));
-      }
-      return JsonArray.of(out);
-    }
-    JsonObject.Builder b = JsonObject.builder();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (BtfValue.Field f : ((BtfValue.Fields) v).fields()) {
-      String name = f.name();
-      for (int n = 2; !seen.add(name); n++) {
-        name = f.name() + "#" + n;
-      }
-      b.put(name, json(f.value()));
-    }
-    return b.build();
+  private static void write(JsonGenerator g, BtfValue v) throws IOException {
+    io.xdpemu.ebpf.jackson.BtfValueJson.write(g, v);
   }
 }

@@ -1,7 +1,6 @@
 package io.xdpemu.ebpf.maps;
 
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonWriter;
+import io.xdpemu.ebpf.jackson.JsonOut;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,11 +18,18 @@ public final class MapEvents {
   /** One record. {@code cpu} and {@code index} are -1 for ring buffers. */
   public record Event(String map, int type, int cpu, int index, byte[] data) {
     public String toJson() {
-      JsonObject.Builder b = JsonObject.builder().put("map", map).put("type", MapType.name(type));
-      if (type == MapType.PERF_EVENT_ARRAY) {
-        b.put("cpu", (long) cpu).put("index", (long) index);
-      }
-      return JsonWriter.compact(b.put("data", HexFormat.of().formatHex(data)).build());
+      return JsonOut.compact(
+          g -> {
+            g.writeStartObject();
+            g.writeStringField("map", map);
+            g.writeStringField("type", MapType.name(type));
+            if (type == MapType.PERF_EVENT_ARRAY) {
+              g.writeNumberField("cpu", cpu);
+              g.writeNumberField("index", index);
+            }
+            g.writeStringField("data", HexFormat.of().formatHex(data));
+            g.writeEndObject();
+          });
     }
   }
 

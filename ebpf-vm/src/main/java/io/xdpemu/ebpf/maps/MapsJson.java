@@ -1,12 +1,10 @@
 package io.xdpemu.ebpf.maps;
 
-import io.xdpemu.ebpf.json.JsonArray;
-import io.xdpemu.ebpf.json.JsonNumber;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonString;
-import io.xdpemu.ebpf.json.JsonValue;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.xdpemu.ebpf.jackson.JsonOut;
+import io.xdpemu.ebpf.jackson.Located;
 import io.xdpemu.ebpf.vm.Program;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -33,64 +31,78 @@ public final class MapsJson {
 
   private MapsJson() {}
 
-  /** The maps.json object for {@code maps}, in the given order. */
-  public static JsonObject write(List<BpfMap> maps) {
-    return write(maps, null, null);
+  /** The maps.json text for {@code maps}, in the given order: compact, one line, no newline. */
+  public static String write(List<BpfMap> maps) {
+    return write(maps, null, null, Integer.MAX_VALUE);
   }
 
   /**
-   * The maps.json object; with the object's BTF ({@code btf} non-null), every entry of a map that
-   * has key or value types gets {@code "formatted"} beside its hex, as {@code bpftool -j map dump}
-   * prints it (see {@link MapEntryFormat}); {@code datasec} places global variables (the object's
-   * {@code datasecOffsets()}).
+   * The maps.json text; with the object's BTF ({@code btf} non-null), every entry of a map that has
+   * a value type gets {@code "formatted"} beside its hex, as {@code bpftool -j map dump} prints it
+   * (see {@link MapEntryFormat}); {@code datasec} places global variables (the object's {@code
+   * datasecOffsets()}). At most {@code maxEntries} entries per map are written; a map that has more
+   * also gets {@code "entries_total"} (report.html shows the first ones; maps.json has all).
    */
-  public static JsonObject write(
+  public static String write(
       List<BpfMap> maps,
       io.xdpemu.ebpf.btf.Btf btf,
-      io.xdpemu.ebpf.btf.BtfValueDecoder.DatasecOffsets datasec) {
-    JsonObject.Builder root = JsonObject.builder();
-    for (BpfMap m : maps) {
-      root.put(m.name(), describe(m, MapEntryFormat.of(m, btf, datasec)));
-    }
-    return root.build();
+      io.xdpemu.ebpf.btf.BtfValueDecoder.DatasecOffsets datasec,
+      int maxEntries) {
+    return JsonOut.compact(
+        g -> {
+          g.writeStartObject();
+          for (BpfMap m : maps) {
+            g.writeFieldName(m.name());
+            describe(g, m, MapEntryFormat.of(m, btf, datasec), maxEntries);
+          }
+          g.writeEndObject();
+        });
   }
 
-  public static JsonObject describe(BpfMap m) {
-    return describe(m, null);
+  /** One map's object. */
+  public static void describe(JsonGenerator g, BpfMap m) throws IOException {
+    describe(g, m, null, Integer.MAX_VALUE);
   }
 
-  private static JsonObject describe(BpfMap m, MapEntryFormat format) {
-    List<JsonValue> entries = new ArrayList<>();
-    for (BpfMap.Entry e : m.entries()) {
-      JsonObject.Builder b = JsonObject.builder().put("key", HEX.formatHex(e.key()));
+  private static void describe(JsonGenerator g, BpfMap m, MapEntryFormat format, int maxEntries)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", MapType.name(m.type()));
+    g.writeNumberField("key_size", m.keySize());
+    g.writeNumberField("value_size", m.valueSize());
+    g.writeNumberField("max_entries", m.maxEntries());
+    g.writeArrayFieldStart("entries");
+    List<BpfMap.Entry> entries = m.entries();
+    for (BpfMap.Entry e : entries.subList(0, Math.min(maxEntries, entries.size()))) {
+      g.writeStartObject();
+      g.writeStringField("key", HEX.formatHex(e.key()));
       if (m.perCpu()) {
-        List<JsonValue> vs = new ArrayList<>();
+        g.writeArrayFieldStart("values");
         for (byte[] v : e.values()) {
-          vs.add(JsonString.of(HEX.formatHex(v)));
+          g.writeString(HEX.formatHex(v));
         }
-        b.put("values", JsonArray.of(vs));
+        g.writeEndArray();
       } else {
-        b.put("value", HEX.formatHex(e.values()[0]));
+        g.writeStringField("value", HEX.formatHex(e.values()[0]));
       }
       if (format != null) {
-        b.put("formatted", format.formatted(e));
+        g.writeFieldName("formatted");
+        format.formatted(g, e);
       }
-      entries.add(b.build());
+      g.writeEndObject();
     }
-    return JsonObject.builder()
-        .put("type", MapType.name(m.type()))
-        .put("key_size", (long) m.keySize())
-        .put("value_size", (long) m.valueSize())
-        .put("max_entries", JsonNumber.of(m.maxEntries()))
-        .put("entries", JsonArray.of(entries))
-        .build();
+    g.writeEndArray();
+    if (entries.size() > maxEntries) {
+      g.writeNumberField("entries_total", entries.size());
+    }
+    g.writeEndObject();
   }
 
   /** Applies a map-init document to the maps of {@code registry}. */
-  public static void apply(JsonValue doc, MapRegistry registry) {
-    JsonObject root = doc.asObject();
+  public static void apply(Located doc, MapRegistry registry) {
+    Located root = doc.asObject();
     for (String name : root.keys()) {
-      JsonValue spec = root.get(name);
+      Located spec = root.get(name);
       BpfMap m = registry.byName(name);
       if (m == null) {
         throw spec.at().error("no map named '" + name + "' in the program");
@@ -99,7 +111,7 @@ public final class MapsJson {
     }
   }
 
-  private static void applyOne(JsonObject o, BpfMap m, MapRegistry registry) {
+  private static void applyOne(Located o, BpfMap m, MapRegistry registry) {
     o.allowOnly("type", "key_size", "value_size", "max_entries", "entries");
     if (o.has("type") && MapType.byName(o.get("type").asString()) != m.type()) {
       throw o.get("type")
@@ -123,8 +135,8 @@ public final class MapsJson {
     if (!o.has("entries")) {
       return;
     }
-    for (JsonValue ev : o.get("entries").asArray()) {
-      JsonObject e = ev.asObject();
+    for (Located ev : o.get("entries").asArray()) {
+      Located e = ev.asObject();
       // "formatted" is what maps.json shows by field name; the hex beside it is what counts.
       e.allowOnly("key", "value", "values", "program", "map", "formatted");
       int rc = applyEntry(e, m, registry);
@@ -136,7 +148,7 @@ public final class MapsJson {
     }
   }
 
-  private static int applyEntry(JsonObject e, BpfMap m, MapRegistry registry) {
+  private static int applyEntry(Located e, BpfMap m, MapRegistry registry) {
     byte[] key = hex(e, "key", m.keySize(), m);
     if (m instanceof QueueStackMap q) {
       return (int) q.push(hex(e, "value", m.valueSize(), m), BpfMap.BPF_ANY);
@@ -165,7 +177,7 @@ public final class MapsJson {
       if (!m.perCpu()) {
         throw e.at().error("map '" + m.name() + "' is not per-CPU: use \"value\"");
       }
-      JsonArray vs = e.get("values").asArray();
+      Located vs = e.get("values").asArray();
       if (vs.size() != m.cpus()) {
         throw vs.at()
             .error(
@@ -180,7 +192,7 @@ public final class MapsJson {
     return m.update(key, hex(e, "value", m.valueSize(), m), BpfMap.BPF_ANY);
   }
 
-  private static byte[] hex(JsonObject e, String field, int size, BpfMap m) {
+  private static byte[] hex(Located e, String field, int size, BpfMap m) {
     if (!e.has(field)) {
       if (size == 0) {
         return new byte[0];
@@ -190,7 +202,7 @@ public final class MapsJson {
     return hexOf(e.get(field), size, m, field);
   }
 
-  private static byte[] hexOf(JsonValue v, int size, BpfMap m, String field) {
+  private static byte[] hexOf(Located v, int size, BpfMap m, String field) {
     String s = v.asString().replace(" ", "");
     byte[] b;
     try {

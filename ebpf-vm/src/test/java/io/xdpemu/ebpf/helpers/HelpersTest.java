@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xdpemu.ebpf.isa.Assembler;
-import io.xdpemu.ebpf.json.JsonReader;
+import io.xdpemu.ebpf.jackson.JsonFiles;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.Errno;
 import io.xdpemu.ebpf.maps.MapType;
@@ -266,7 +266,7 @@ class HelpersTest {
 
   @Test
   void fibLookupRoutesByLongestPrefixAndFillsMacs() {
-    Harness f = new Harness(1, FibJson.parse(JsonReader.parse(FIB, "fib.json")));
+    Harness f = new Harness(1, FibJson.parse(JsonFiles.parse(FIB, "fib.json")));
     f.packet(new byte[14]);
     long p = fibParamsOn(f, 2, 100, 192, 168, 1, 7);
     assertEquals(0, f.call(HelperIds.FIB_LOOKUP, CTX, p, 64, 0));
@@ -307,7 +307,7 @@ class HelpersTest {
         f.call(HelperIds.FIB_LOOKUP, CTX, fibParamsOn(f, 9, 100, 8, 8, 8, 8), 64, 0));
     assertEquals(-Errno.EINVAL, f.call(HelperIds.FIB_LOOKUP, CTX, p, 63, 0));
     assertEquals(-Errno.EINVAL, f.call(HelperIds.FIB_LOOKUP, CTX, p, 64, 1 << 10));
-    assertEquals(1500, FibJson.parse(JsonReader.parse(FIB, "fib.json")).byIfindex(2).mtu());
+    assertEquals(1500, FibJson.parse(JsonFiles.parse(FIB, "fib.json")).byIfindex(2).mtu());
   }
 
   private static long fibParamsOn(Harness f, int ifindex, int totLen, int a, int b, int c, int d) {
@@ -329,14 +329,14 @@ class HelpersTest {
     io.xdpemu.ebpf.MalformedInputException e =
         assertThrows(
             io.xdpemu.ebpf.MalformedInputException.class,
-            () -> FibJson.parse(JsonReader.parse(bad, "fib.json")));
+            () -> FibJson.parse(JsonFiles.parse(bad, "fib.json")));
     assertTrue(
         e.getMessage().startsWith("malformed fib.json:2:9: not a MAC address"), e.getMessage());
   }
 
   @Test
   void checkMtuUsesTheNamedDeviceFromTheFib() {
-    Harness f = new Harness(1, FibJson.parse(JsonReader.parse(FIB, "fib.json")));
+    Harness f = new Harness(1, FibJson.parse(JsonFiles.parse(FIB, "fib.json")));
     f.packet(new byte[1514]);
     long mtu = f.u32(0);
     assertEquals(0, f.call(HelperIds.CHECK_MTU, CTX, 2, mtu, 0, 0));
@@ -378,7 +378,7 @@ class HelpersTest {
             + " \"addresses\": [\"fd00::1/64\"]}],"
             + " \"routes\": [{\"dst\": \"2001:db8::/32\", \"via\": \"fd00::fe\", \"dev\": 5}],"
             + " \"neighbours\": [{\"ip\": \"fd00::fe\", \"mac\": \"02:00:00:00:00:fe\", \"dev\": 5}]}";
-    Harness f = new Harness(1, FibJson.parse(JsonReader.parse(fib, "fib6.json")));
+    Harness f = new Harness(1, FibJson.parse(JsonFiles.parse(fib, "fib6.json")));
     f.packet(new byte[14]);
     byte[] p = new byte[64];
     p[0] = 10;

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.xdpemu.ebpf.json.JsonArray;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,7 +88,7 @@ class KernelExamplesTest {
 
   private static void runOne(Path golden) throws Exception {
     requireKernel();
-    JsonObject g = JsonReader.read(golden).asObject();
+    Located g = JsonFiles.read(golden).asObject();
     String name = g.get("program").asString();
     int cpus = possibleCpus();
     Assumptions.assumeTrue(
@@ -139,12 +137,12 @@ class KernelExamplesTest {
           g.get("data_out").asString(),
           HexFormat.of().formatHex(Files.readAllBytes(out)),
           name + ": output frame");
-      JsonValue dump =
-          JsonReader.parse(
+      Located dump =
+          JsonFiles.parse(
               run("bpftool", "map", "dump", "pinned", maps.resolve("results").toString(), "-j"),
               "bpftool map dump");
       long[] actual = new long[32];
-      for (JsonValue e : dump.asArray()) {
+      for (Located e : dump.asArray()) {
         int k = (int) le(e.asObject().get("key").asArray());
         if (k < 32) {
           actual[k] = le(e.asObject().get("value").asArray());
@@ -168,7 +166,7 @@ class KernelExamplesTest {
   }
 
   /** A little-endian value from bpftool's hex byte strings ("0x2a", ...), sign-extended from 64. */
-  private static long le(JsonArray bytes) {
+  private static long le(Located bytes) {
     long v = 0;
     for (int i = bytes.size() - 1; i >= 0; i--) {
       v = (v << 8) | Long.parseLong(bytes.get(i).asString().substring(2), 16);

@@ -4,9 +4,8 @@ import static io.xdpemu.ebpf.helpers.Harness.CTX;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapType;
 import java.nio.file.Files;
@@ -26,18 +25,18 @@ class KernelParityTest {
     return r != null ? Path.of(r) : Path.of("..");
   }
 
-  static JsonObject golden(String name) {
+  static Located golden(String name) {
     Path p = root().resolve("examples/maps/expected/" + name + ".json");
     if (!Files.exists(p)) {
       throw new AssertionError("missing golden file " + p);
     }
-    return JsonReader.read(p).asObject();
+    return JsonFiles.read(p).asObject();
   }
 
-  static long[] expectedResults(JsonObject g) {
+  static long[] expectedResults(Located g) {
     long[] out = new long[32];
     int i = 0;
-    for (JsonValue v : g.get("results").asArray()) {
+    for (Located v : g.get("results").asArray()) {
       out[i++] = v.asLong();
     }
     return out;
@@ -51,7 +50,7 @@ class KernelParityTest {
   }
 
   private void check(String name) {
-    JsonObject g = golden(name);
+    Located g = golden(name);
     assertArrayEquals(expectedResults(g), results, name + ": results differ from the kernel's");
   }
 
@@ -380,7 +379,7 @@ class KernelParityTest {
 
   @Test
   void lruEvictionsMatchTheKernelsLruLists() {
-    JsonObject g = golden("maps_lru");
+    Located g = golden("maps_lru");
     Harness lh = new Harness(g.get("cpus").asInt(), Fib.empty());
     BpfMap a = lh.map("a", MapType.LRU_HASH, 4, 8, 8);
     BpfMap b = lh.map("b", MapType.LRU_HASH, 4, 8, 8);

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xdpemu.ebpf.MalformedInputException;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonWriter;
+import io.xdpemu.ebpf.jackson.JsonFiles;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.RegionRegistry;
 import java.util.List;
@@ -43,7 +42,7 @@ class MapsJsonTest {
     ExecutionContext ctx = new ExecutionContext(regions);
     ctx.cpu = 1;
     p.updateFromProgram(ctx, BpfMap.le32(0), MapSemanticsTest.u64(3), 0);
-    String json = JsonWriter.compact(MapsJson.write(List.of(h, p)));
+    String json = MapsJson.write(List.of(h, p));
     assertEquals(
         "{\"flows\":{\"type\":\"hash\",\"key_size\":4,\"value_size\":4,\"max_entries\":8,"
             + "\"entries\":[{\"key\":\"0a000001\",\"value\":\"07000000\"}]},"
@@ -65,7 +64,7 @@ class MapsJsonTest {
             "   {\"key\": \"0a000002\", \"value\": \"02000000\"}]},",
             " \"prefixes\": {\"entries\": [{\"key\": \"18000000 0a0102ff\", \"value\": \"18000000\"}]},",
             " \"work\": {\"entries\": [{\"value\": \"01000000\"}, {\"value\": \"02000000\"}]}}");
-    MapsJson.apply(JsonReader.parse(init, "init.json"), maps);
+    MapsJson.apply(JsonFiles.parse(init, "init.json"), maps);
     assertEquals(2, h.keys().size());
     assertArrayEquals(
         BpfMap.le32(24), ((LpmTrieMap) lpm).longestMatch(new byte[] {32, 0, 0, 0, 10, 1, 2, 3}));
@@ -73,13 +72,13 @@ class MapsJsonTest {
     q.pop(out, false);
     assertArrayEquals(BpfMap.le32(1), out, "pushed in file order");
     // What we write, we read back into fresh maps, identically.
-    String written = JsonWriter.compact(MapsJson.write(maps.all()));
+    String written = MapsJson.write(maps.all());
     MapRegistry again = new MapRegistry(new RegionRegistry(), 2);
     for (BpfMap m : maps.all()) {
       again.create(m.definition());
     }
-    MapsJson.apply(JsonReader.parse(written, "maps.json"), again);
-    assertEquals(written, JsonWriter.compact(MapsJson.write(again.all())));
+    MapsJson.apply(JsonFiles.parse(written, "maps.json"), again);
+    assertEquals(written, MapsJson.write(again.all()));
   }
 
   @Test
@@ -105,7 +104,7 @@ class MapsJsonTest {
     MalformedInputException e =
         assertThrows(
             MalformedInputException.class,
-            () -> MapsJson.apply(JsonReader.parse(json, "init.json"), maps));
+            () -> MapsJson.apply(JsonFiles.parse(json, "init.json"), maps));
     assertTrue(e.getMessage().startsWith(message), e.getMessage());
   }
 

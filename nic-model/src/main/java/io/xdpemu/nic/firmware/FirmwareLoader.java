@@ -1,9 +1,7 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.JsonArray;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonReader;
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.JsonFiles;
+import io.xdpemu.ebpf.jackson.Located;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,18 +28,18 @@ public final class FirmwareLoader {
   private FirmwareLoader() {}
 
   public static Firmware load(Path file) {
-    return parse(JsonReader.read(file));
+    return parse(JsonFiles.read(file));
   }
 
   public static Firmware parse(String text, String sourceName) {
-    return parse(JsonReader.parse(text, sourceName));
+    return parse(JsonFiles.parse(text, sourceName));
   }
 
-  public static Firmware parse(JsonValue document) {
+  public static Firmware parse(Located document) {
     return new FirmwareLoader().read(document.asObject());
   }
 
-  private Firmware read(JsonObject root) {
+  private Firmware read(Located root) {
     root.allowOnly(
         "format",
         "name",
@@ -58,7 +56,7 @@ public final class FirmwareLoader {
         "flow_marks",
         "rx_descriptor",
         "metadata");
-    JsonValue format = root.require("format");
+    Located format = root.require("format");
     if (!FORMAT.equals(format.asString())) {
       throw format
           .at()
@@ -68,7 +66,7 @@ public final class FirmwareLoader {
     String version = root.getString("version", "0");
     Firmware.Mode mode = Firmware.Mode.PREPEND;
     if (root.has("mode")) {
-      JsonValue m = root.get("mode");
+      Located m = root.get("mode");
       switch (m.asString()) {
         case "prepend":
           mode = Firmware.Mode.PREPEND;
@@ -83,13 +81,13 @@ public final class FirmwareLoader {
     int maxDepth = 16;
     int metaMax = KERNEL_META_MAX;
     if (root.has("limits")) {
-      JsonObject limits = root.get("limits").asObject();
+      Located limits = root.get("limits").asObject();
       limits.allowOnly("max_depth", "meta_max");
       maxDepth = positive(limits, "max_depth", maxDepth, 64);
       metaMax = positive(limits, "meta_max", metaMax, KERNEL_META_MAX);
     }
     readHeaders(root.require("header_types").asObject());
-    JsonObject parser = root.require("parser").asObject();
+    Located parser = root.require("parser").asObject();
     ParseGraphReader graph = new ParseGraphReader(this);
     List<ParseState> states = graph.readParser(parser);
     int start = graph.start(parser);
@@ -98,7 +96,7 @@ public final class FirmwareLoader {
     String ptypeEnum = null;
     String defaultName = "unknown";
     if (root.has("ptypes")) {
-      JsonObject p = root.get("ptypes").asObject();
+      Located p = root.get("ptypes").asObject();
       p.allowOnly("enum", "default", "default_name", "rules");
       defaultPtype = p.has("default") ? Values.number(p.get("default")) : 0;
       if (p.has("enum")) {
@@ -108,7 +106,7 @@ public final class FirmwareLoader {
         }
       }
       defaultName = p.getString("default_name", defaultName);
-      for (JsonValue r : p.require("rules").asArray()) {
+      for (Located r : p.require("rules").asArray()) {
         ptypes.add(readPtypeRule(r.asObject()));
       }
     }
@@ -116,7 +114,7 @@ public final class FirmwareLoader {
     boolean csumL3 = false;
     boolean csumL4 = false;
     if (root.has("checksum")) {
-      JsonObject c = root.get("checksum").asObject();
+      Located c = root.get("checksum").asObject();
       c.allowOnly("l3", "l4");
       csumL3 = c.getBoolean("l3", false);
       csumL4 = c.getBoolean("l4", false);
@@ -124,7 +122,7 @@ public final class FirmwareLoader {
     boolean vlanStrip = root.getBoolean("vlan_strip", false);
     List<FlowMarkRule> marks = new ArrayList<>();
     if (root.has("flow_marks")) {
-      for (JsonValue m : root.get("flow_marks").asArray()) {
+      for (Located m : root.get("flow_marks").asArray()) {
         marks.add(readFlowMark(m.asObject()));
       }
     }
@@ -132,7 +130,7 @@ public final class FirmwareLoader {
     Layout descriptor;
     int ringSize = 256;
     if (root.has("rx_descriptor")) {
-      JsonObject d = root.get("rx_descriptor").asObject();
+      Located d = root.get("rx_descriptor").asObject();
       ringSize = positive(d, "ring_size", ringSize, 1 << 16);
       descriptor = layouts.read(d, false, Integer.MAX_VALUE);
     } else {
@@ -175,11 +173,11 @@ public final class FirmwareLoader {
         ringSize);
   }
 
-  static int positive(JsonObject o, String key, int fallback, int max) {
+  static int positive(Located o, String key, int fallback, int max) {
     if (!o.has(key)) {
       return fallback;
     }
-    JsonValue v = o.get(key);
+    Located v = o.get(key);
     long n = v.asLong();
     if (n < 1 || n > max) {
       throw v.at().error("\"" + key + "\" must be in 1.." + max + ", found " + n);
@@ -189,13 +187,13 @@ public final class FirmwareLoader {
 
   // ---- header types ----------------------------------------------------------------------------
 
-  private void readHeaders(JsonObject types) {
-    for (Map.Entry<String, JsonValue> e : types.members().entrySet()) {
+  private void readHeaders(Located types) {
+    for (Map.Entry<String, Located> e : types.members().entrySet()) {
       headers.put(e.getKey(), readHeader(headers.size(), e.getKey(), e.getValue().asObject()));
     }
   }
 
-  private static HeaderType readHeader(int id, String name, JsonObject o) {
+  private static HeaderType readHeader(int id, String name, Located o) {
     o.allowOnly("protocol", "length", "fields", "description");
     Protocol protocol = Protocol.byFileName(name);
     if (o.has("protocol")) {
@@ -215,8 +213,8 @@ public final class FirmwareLoader {
       protocol = Protocol.OTHER;
     }
     List<HeaderType.Field> fields = new ArrayList<>();
-    for (Map.Entry<String, JsonValue> f : o.require("fields").asObject().members().entrySet()) {
-      JsonArray pair = f.getValue().asArray();
+    for (Map.Entry<String, Located> f : o.require("fields").asObject().members().entrySet()) {
+      Located pair = f.getValue().asArray();
       if (pair.size() != 2) {
         throw pair.at().error("field \"" + f.getKey() + "\" must be [bit_offset, bit_width]");
       }
@@ -227,24 +225,24 @@ public final class FirmwareLoader {
       }
       fields.add(new HeaderType.Field(f.getKey(), off, width, pair.at()));
     }
-    JsonValue lenValue = o.require("length");
+    Located lenValue = o.require("length");
     HeaderType.Length length;
     int coveredBits = 0;
-    if (lenValue.kind() == JsonValue.Kind.NUMBER) {
+    if (lenValue.kind() == Located.Kind.NUMBER) {
       int n = lenValue.asInt();
       if (n < 1 || n > 65535) {
         throw lenValue.at().error("length must be 1..65535 bytes, found " + n);
       }
       length = new HeaderType.Length(n, new int[0], new int[0], n, n);
     } else {
-      JsonObject l = lenValue.asObject();
+      Located l = lenValue.asObject();
       l.allowOnly("field", "mul", "terms", "add", "min", "max");
-      List<JsonObject> terms = new ArrayList<>();
+      List<Located> terms = new ArrayList<>();
       if (l.has("field")) {
         terms.add(l);
       }
       if (l.has("terms")) {
-        for (JsonValue t : l.get("terms").asArray()) {
+        for (Located t : l.get("terms").asArray()) {
           terms.add(t.asObject());
         }
       }
@@ -254,7 +252,7 @@ public final class FirmwareLoader {
       int[] tf = new int[terms.size()];
       int[] tm = new int[terms.size()];
       for (int i = 0; i < tf.length; i++) {
-        JsonObject t = terms.get(i);
+        Located t = terms.get(i);
         String fieldName = t.require("field").asString();
         int idx = -1;
         for (int k = 0; k < fields.size(); k++) {
@@ -322,7 +320,7 @@ public final class FirmwareLoader {
     return sb.toString();
   }
 
-  HeaderType headerNamed(JsonValue nameValue) {
+  HeaderType headerNamed(Located nameValue) {
     HeaderType h = headers.get(nameValue.asString());
     if (h == null) {
       throw nameValue.at().error("unknown header type \"" + nameValue.asString() + "\"");
@@ -331,7 +329,7 @@ public final class FirmwareLoader {
   }
 
   /** Resolves "hdr.field" to a header field; {@code maxWidth} caps the width (0 = any). */
-  Layout.FieldRef fieldRef(JsonValue refValue, int maxWidth) {
+  Layout.FieldRef fieldRef(Located refValue, int maxWidth) {
     String text = refValue.asString();
     int dot = text.indexOf('.');
     if (dot < 0) {
@@ -366,7 +364,7 @@ public final class FirmwareLoader {
   // ---- classification
   // ----------------------------------------------------------------------------
 
-  private PtypeRule readPtypeRule(JsonObject o) {
+  private PtypeRule readPtypeRule(Located o) {
     o.allowOnly("name", "match", "exact", "ptype", "description");
     String name = o.require("name").asString();
     if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -375,7 +373,7 @@ public final class FirmwareLoader {
     if (ptypeByRule.containsKey(name)) {
       throw o.get("name").at().error("duplicate ptype rule name \"" + name + "\"");
     }
-    JsonArray match = o.require("match").asArray();
+    Located match = o.require("match").asArray();
     int[] hs = new int[match.size()];
     for (int i = 0; i < hs.length; i++) {
       hs[i] = headerNamed(match.get(i)).id();
@@ -385,20 +383,20 @@ public final class FirmwareLoader {
     return new PtypeRule(name, hs, o.getBoolean("exact", false), ptype, o.at());
   }
 
-  private FlowMarkRule readFlowMark(JsonObject o) {
+  private FlowMarkRule readFlowMark(Located o) {
     o.allowOnly("match", "mark", "description");
-    JsonObject match = o.require("match").asObject();
+    Located match = o.require("match").asObject();
     int n = match.members().size();
     Layout.FieldRef[] fields = new Layout.FieldRef[n];
     long[] values = new long[n];
     long[] masks = new long[n];
     int i = 0;
-    for (Map.Entry<String, JsonValue> e : match.members().entrySet()) {
-      fields[i] = fieldRef(new io.xdpemu.ebpf.json.JsonString(e.getKey(), e.getValue().at()), 64);
+    for (Map.Entry<String, Located> e : match.members().entrySet()) {
+      fields[i] = fieldRef(Located.string(e.getKey(), e.getValue().at()), 64);
       long full = fields[i].width() == 64 ? -1L : (1L << fields[i].width()) - 1;
-      JsonValue v = e.getValue();
-      if (v.kind() == JsonValue.Kind.ARRAY) {
-        JsonArray vm = v.asArray();
+      Located v = e.getValue();
+      if (v.kind() == Located.Kind.ARRAY) {
+        Located vm = v.asArray();
         if (vm.size() != 2) {
           throw vm.at().error("expected a value or [value, mask]");
         }

@@ -1,6 +1,6 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.Position;
+import io.xdpemu.ebpf.jackson.Position;
 
 /**
  * A flow-director style rule (rte_flow MARK): when every field equals its value under the mask, the

@@ -1,9 +1,7 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.JsonArray;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonValue;
-import io.xdpemu.ebpf.json.Position;
+import io.xdpemu.ebpf.jackson.Located;
+import io.xdpemu.ebpf.jackson.Position;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -44,17 +42,17 @@ final class LayoutReader {
     return s.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase(Locale.ROOT);
   }
 
-  Layout read(JsonObject o, boolean metadata, int maxSize) {
+  Layout read(Located o, boolean metadata, int maxSize) {
     o.allowOnly("struct", "size", "fields", "ring_size", "description");
     return readStruct(o, metadata, maxSize, false);
   }
 
-  private Layout readStruct(JsonObject o, boolean metadata, int maxSize, boolean inUnion) {
+  private Layout readStruct(Located o, boolean metadata, int maxSize, boolean inUnion) {
     // Union members may be anonymous structs (structName null), as in "union { struct { ... }
     // ipv4; } u;".
     String structName = null;
     if (!inUnion || o.has("struct")) {
-      JsonValue sn = o.require("struct");
+      Located sn = o.require("struct");
       structName = identifier(sn);
       if (!structNames.add(structName)) {
         throw sn.at().error("struct " + structName + " is defined twice");
@@ -63,8 +61,8 @@ final class LayoutReader {
     List<Layout.Member> members = new ArrayList<>();
     int cursor = 0;
     int align = 1;
-    for (JsonValue fv : o.require("fields").asArray()) {
-      JsonObject f = fv.asObject();
+    for (Located fv : o.require("fields").asArray()) {
+      Located f = fv.asObject();
       Layout.Member m = member(f, metadata, inUnion, cursor);
       int a = alignment(m);
       if (m.offset() % a != 0) {
@@ -90,7 +88,7 @@ final class LayoutReader {
     int natural = (end + align - 1) / align * align;
     int size = natural;
     if (o.has("size")) {
-      JsonValue sv = o.get("size");
+      Located sv = o.get("size");
       size = sv.asInt();
       if (size < end) {
         throw sv.at().error("size " + size + " is smaller than the fields (" + end + " bytes)");
@@ -134,8 +132,8 @@ final class LayoutReader {
     return m.scalar().size;
   }
 
-  private Layout.Member member(JsonObject f, boolean metadata, boolean inUnion, int cursor) {
-    JsonValue nv = f.require("name");
+  private Layout.Member member(Located f, boolean metadata, boolean inUnion, int cursor) {
+    Located nv = f.require("name");
     String name = identifier(nv);
     if (f.has("members")) {
       f.allowOnly("name", "offset", "union", "members", "description");
@@ -151,18 +149,18 @@ final class LayoutReader {
       int size = 0;
       int align = 1;
       Set<Long> claimed = new HashSet<>();
-      for (JsonValue mv : f.get("members").asArray()) {
-        JsonObject mo = mv.asObject();
+      for (Located mv : f.get("members").asArray()) {
+        Located mo = mv.asObject();
         mo.allowOnly("name", "struct", "when", "fields", "description");
         String mname = identifier(mo.require("name"));
         Layout layout = readStruct(mo, true, Integer.MAX_VALUE, true);
-        JsonArray when = mo.require("when").asArray();
+        Located when = mo.require("when").asArray();
         long[] ptypes = new long[when.size()];
         for (int i = 0; i < ptypes.length; i++) {
-          JsonValue w = when.get(i);
-          if (w.kind() == JsonValue.Kind.STRING && names.ptypeByRule.containsKey(w.asString())) {
+          Located w = when.get(i);
+          if (w.kind() == Located.Kind.STRING && names.ptypeByRule.containsKey(w.asString())) {
             ptypes[i] = names.ptypeByRule.get(w.asString());
-          } else if (w.kind() == JsonValue.Kind.NUMBER) {
+          } else if (w.kind() == Located.Kind.NUMBER) {
             ptypes[i] = w.asLong();
           } else {
             throw w.at().error("\"when\" names no ptype rule: " + w.describe());
@@ -192,7 +190,7 @@ final class LayoutReader {
           f.at());
     }
     f.allowOnly("name", "offset", "type", "source", "description");
-    JsonValue tv = f.require("type");
+    Located tv = f.require("type");
     Layout.Scalar type;
     try {
       type = Layout.Scalar.valueOf(tv.asString().toUpperCase(Locale.ROOT));
@@ -203,17 +201,17 @@ final class LayoutReader {
                   + tv.asString()
                   + "\" (u8 u16 u32 u64 s8 s16 s32 s64 be16 be32 be64 ptr)");
     }
-    JsonValue sv = f.require("source");
+    Located sv = f.require("source");
     String s = sv.asString();
     Source source;
     long argument = 0;
     Layout.FieldRef ref = null;
     if (s.startsWith("const:")) {
       source = Source.CONST;
-      argument = Values.number(new io.xdpemu.ebpf.json.JsonString(s.substring(6), sv.at()));
+      argument = Values.number(Located.string(s.substring(6), sv.at()));
     } else if (s.startsWith("field:")) {
       source = Source.FIELD;
-      ref = names.fieldRef(new io.xdpemu.ebpf.json.JsonString(s.substring(6), sv.at()), 64);
+      ref = names.fieldRef(Located.string(s.substring(6), sv.at()), 64);
     } else {
       try {
         source = Source.valueOf(s.toUpperCase(Locale.ROOT));
@@ -284,7 +282,7 @@ final class LayoutReader {
     }
   }
 
-  private static String identifier(JsonValue v) {
+  private static String identifier(Located v) {
     String s = v.asString();
     if (!s.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw v.at().error("\"" + s + "\" is not a C identifier");

@@ -1,9 +1,7 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.JsonArray;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonValue;
-import io.xdpemu.ebpf.json.Position;
+import io.xdpemu.ebpf.jackson.Located;
+import io.xdpemu.ebpf.jackson.Position;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,32 +21,32 @@ final class ParseGraphReader {
   }
 
   /** The id of the start state (valid after {@link #readParser}). */
-  int start(JsonObject parser) {
+  int start(Located parser) {
     return stateIds.get(parser.require("start").asString());
   }
 
-  List<ParseState> readParser(JsonObject parser) {
+  List<ParseState> readParser(Located parser) {
     parser.allowOnly("start", "states");
-    JsonObject states = parser.require("states").asObject();
+    Located states = parser.require("states").asObject();
     for (String s : states.keys()) {
       if (s.equals("accept") || s.equals("reject")) {
         throw states.get(s).at().error("\"" + s + "\" is a reserved state name");
       }
       stateIds.put(s, stateIds.size());
     }
-    JsonValue start = parser.require("start");
+    Located start = parser.require("start");
     if (!stateIds.containsKey(start.asString())) {
       throw start.at().error("unknown start state \"" + start.asString() + "\"");
     }
     List<ParseState> out = new ArrayList<>();
-    for (Map.Entry<String, JsonValue> e : states.members().entrySet()) {
+    for (Map.Entry<String, Located> e : states.members().entrySet()) {
       out.add(readState(e.getKey(), e.getValue().asObject(), states));
     }
     checkReachable(out, stateIds.get(start.asString()));
     return List.copyOf(out);
   }
 
-  private ParseState readState(String name, JsonObject o, JsonObject allStates) {
+  private ParseState readState(String name, Located o, Located allStates) {
     o.allowOnly(
         "extract", "max_repeat", "enter_inner", "select", "transitions", "next", "description");
     int header = o.has("extract") ? names.headerNamed(o.get("extract")).id() : -1;
@@ -69,29 +67,29 @@ final class ParseGraphReader {
           next(o.get("next")),
           o.at());
     }
-    JsonArray select = o.require("select").asArray();
+    Located select = o.require("select").asArray();
     ParseState.Key[] keys = new ParseState.Key[select.size()];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = key(select.get(i));
     }
-    JsonValue tv = o.require("transitions");
-    if (tv.kind() == JsonValue.Kind.STRING && tv.asString().startsWith("@")) {
+    Located tv = o.require("transitions");
+    if (tv.kind() == Located.Kind.STRING && tv.asString().startsWith("@")) {
       // "@state": reuse that state's table (VLAN continues exactly like Ethernet).
       String other = tv.asString().substring(1);
-      JsonValue otherState = allStates.get(other);
+      Located otherState = allStates.get(other);
       if (otherState == null || !otherState.asObject().has("transitions")) {
         throw tv.at().error("\"" + tv.asString() + "\" names no state with a transition table");
       }
       tv = otherState.asObject().get("transitions");
-      if (tv.kind() != JsonValue.Kind.ARRAY) {
+      if (tv.kind() != Located.Kind.ARRAY) {
         throw o.get("transitions").at().error("\"@" + other + "\" refers to another reference");
       }
     }
     List<ParseState.Transition> ts = new ArrayList<>();
     int defaultNext = ParseState.REJECT;
     boolean sawDefault = false;
-    for (JsonValue t : tv.asArray()) {
-      JsonObject to = t.asObject();
+    for (Located t : tv.asArray()) {
+      Located to = t.asObject();
       to.allowOnly("value", "values", "mask", "next", "default");
       if (to.has("default")) {
         if (sawDefault) {
@@ -105,13 +103,13 @@ final class ParseGraphReader {
         throw to.at().error("transition after the default can never match");
       }
       int next = next(to.require("next"));
-      List<JsonValue> values = new ArrayList<>();
+      List<Located> values = new ArrayList<>();
       if (to.has("values")) {
         to.get("values").asArray().forEach(values::add);
       } else {
         values.add(to.require("value"));
       }
-      for (JsonValue v : values) {
+      for (Located v : values) {
         ts.add(transition(v, to.get("mask"), keys, next, to.at()));
       }
     }
@@ -127,11 +125,11 @@ final class ParseGraphReader {
         o.at());
   }
 
-  private ParseState.Key key(JsonValue k) {
-    if (k.kind() == JsonValue.Kind.OBJECT) {
-      JsonObject lo = k.asObject();
+  private ParseState.Key key(Located k) {
+    if (k.kind() == Located.Kind.OBJECT) {
+      Located lo = k.asObject();
       lo.allowOnly("lookahead");
-      JsonArray la = lo.require("lookahead").asArray();
+      Located la = lo.require("lookahead").asArray();
       if (la.size() != 2) {
         throw la.at().error("lookahead must be [bit_offset, bit_width]");
       }
@@ -147,9 +145,9 @@ final class ParseGraphReader {
   }
 
   private ParseState.Transition transition(
-      JsonValue value, JsonValue mask, ParseState.Key[] keys, int next, Position at) {
-    List<JsonValue> vs = new ArrayList<>();
-    if (value.kind() == JsonValue.Kind.ARRAY) {
+      Located value, Located mask, ParseState.Key[] keys, int next, Position at) {
+    List<Located> vs = new ArrayList<>();
+    if (value.kind() == Located.Kind.ARRAY) {
       value.asArray().forEach(vs::add);
     } else {
       vs.add(value);
@@ -161,9 +159,9 @@ final class ParseGraphReader {
     }
     long[] values = new long[keys.length];
     long[] masks = new long[keys.length];
-    List<JsonValue> ms = new ArrayList<>();
+    List<Located> ms = new ArrayList<>();
     if (mask != null) {
-      if (mask.kind() == JsonValue.Kind.ARRAY) {
+      if (mask.kind() == Located.Kind.ARRAY) {
         mask.asArray().forEach(ms::add);
       } else {
         ms.add(mask);
@@ -175,7 +173,7 @@ final class ParseGraphReader {
     }
     for (int i = 0; i < keys.length; i++) {
       long full = keys[i].width() == 64 ? -1L : (1L << keys[i].width()) - 1;
-      if (vs.get(i).kind() == JsonValue.Kind.STRING && vs.get(i).asString().equals("*")) {
+      if (vs.get(i).kind() == Located.Kind.STRING && vs.get(i).asString().equals("*")) {
         values[i] = 0;
         masks[i] = 0;
         continue;
@@ -193,7 +191,7 @@ final class ParseGraphReader {
     return new ParseState.Transition(values, masks, next, at);
   }
 
-  private int next(JsonValue v) {
+  private int next(Located v) {
     String s = v.asString();
     if (s.equals("accept")) {
       return ParseState.ACCEPT;

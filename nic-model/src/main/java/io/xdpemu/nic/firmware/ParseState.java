@@ -1,6 +1,6 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.Position;
+import io.xdpemu.ebpf.jackson.Position;
 
 /**
  * One state of the parse graph: optionally extract a header, then select the next state on a key

@@ -1,6 +1,6 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.Position;
+import io.xdpemu.ebpf.jackson.Position;
 
 /**
  * One row of the packet-type TCAM: the rule matches when the listed header types occur in the

@@ -1,6 +1,6 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.Position;
+import io.xdpemu.ebpf.jackson.Position;
 import java.util.List;
 
 /**

@@ -1,8 +1,6 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.JsonArray;
-import io.xdpemu.ebpf.json.JsonObject;
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.Located;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,10 +8,10 @@ import java.util.List;
 final class RssReader {
   private RssReader() {}
 
-  static RssConfig read(FirmwareLoader names, JsonObject o) {
+  static RssConfig read(FirmwareLoader names, Located o) {
     o.allowOnly(
         "key", "queues", "indirection", "indirection_size", "inner", "classes", "description");
-    JsonValue keyValue = o.require("key");
+    Located keyValue = o.require("key");
     byte[] key = hex(keyValue);
     if (key.length < 8 || key.length > 256) {
       throw keyValue
@@ -27,7 +25,7 @@ final class RssReader {
     int queues = FirmwareLoader.positive(o, "queues", 1, 1024);
     int[] reta;
     if (o.has("indirection")) {
-      JsonArray a = o.get("indirection").asArray();
+      Located a = o.get("indirection").asArray();
       if (a.size() == 0) {
         throw a.at().error("empty indirection table");
       }
@@ -48,15 +46,15 @@ final class RssReader {
       }
     }
     List<RssConfig.TrafficClass> classes = new ArrayList<>();
-    for (JsonValue c : o.require("classes").asArray()) {
-      JsonObject co = c.asObject();
+    for (Located c : o.require("classes").asArray()) {
+      Located co = c.asObject();
       co.allowOnly("name", "match", "fields", "hash_type", "description");
-      JsonArray match = co.require("match").asArray();
+      Located match = co.require("match").asArray();
       int[] hs = new int[match.size()];
       for (int i = 0; i < hs.length; i++) {
         hs[i] = names.headerNamed(match.get(i)).id();
       }
-      JsonArray fa = co.require("fields").asArray();
+      Located fa = co.require("fields").asArray();
       Layout.FieldRef[] fields = new Layout.FieldRef[fa.size()];
       for (int i = 0; i < fields.length; i++) {
         fields[i] = names.fieldRef(fa.get(i), 128);
@@ -69,7 +67,7 @@ final class RssReader {
                       + " must be whole bytes (byte-aligned, width a multiple of 8)");
         }
       }
-      JsonValue ht = co.require("hash_type");
+      Located ht = co.require("hash_type");
       RssHashType type = RssHashType.byName(ht.asString());
       if (type == null) {
         throw ht.at()
@@ -100,7 +98,7 @@ final class RssReader {
   }
 
   /** Hex bytes; spaces, colons and a 0x prefix are allowed for readability. */
-  static byte[] hex(JsonValue v) {
+  static byte[] hex(Located v) {
     String s = v.asString().replaceAll("[\\s:]", "");
     if (s.startsWith("0x")) {
       s = s.substring(2);

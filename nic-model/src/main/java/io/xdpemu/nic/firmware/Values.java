@@ -1,14 +1,14 @@
 package io.xdpemu.nic.firmware;
 
-import io.xdpemu.ebpf.json.JsonValue;
+import io.xdpemu.ebpf.jackson.Located;
 
 /** Numbers in firmware files: JSON integers or strings "0x8100", "0b101", "4789". */
 final class Values {
   private Values() {}
 
-  static long number(JsonValue v) {
-    if (v.kind() == JsonValue.Kind.NUMBER) {
-      return v.asNumber().bits64();
+  static long number(Located v) {
+    if (v.kind() == Located.Kind.NUMBER) {
+      return v.bits64();
     }
     String s = v.asString().trim().replace("_", "");
     try {

@@ -192,7 +192,9 @@ class FirmwareLoaderTest {
             () ->
                 FirmwareLoader.parse(
                     "{\n \"format\": \"xdpemu-nicfw/1\",\n \"name\": }", "bad.json"));
-    assertEquals("malformed bad.json:3:10: unexpected '}', expected a value", e.getMessage());
+    assertEquals(
+        "malformed bad.json:3:10: Unexpected character ('}' (code 125)): expected a value",
+        e.getMessage());
     e =
         assertThrows(
             MalformedInputException.class, () -> FirmwareLoader.load(Path.of("/nonexistent.json")));
