@@ -4,40 +4,77 @@ import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.runtime.LoadOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
-/** The options every program-loading subcommand takes (shared/docs/cli.md, "Common options"). */
+/**
+ * The options every program-loading subcommand takes (shared/docs/cli.md, "Common options"), as a
+ * picocli mixin: {@code @Mixin CommonOptions common;} then {@link #load}.
+ */
 final class CommonOptions {
-  private CommonOptions() {}
+  @Option(
+      names = "--prog",
+      paramLabel = "NAME",
+      description = "program to load (function or section name)")
+  String prog;
 
-  static ArgParser register(ArgParser p) {
-    return p.option("--prog", "NAME", "program to load (function or section name)")
-        .option("--firmware", "FILE", "NIC firmware (its metadata layout becomes split BTF)")
-        .option("--btf", "FILE", "target BTF for CO-RE instead of the firmware's")
-        .option("--vmlinux", "FILE", "base BTF (default /sys/kernel/btf/vmlinux or bundled)")
-        .option("--engine", "interp|jit", "execution engine (default: fastest available)")
-        .flag("--unprivileged", "verify as an unprivileged loader")
-        .option("--map-init", "FILE", "preload maps (maps.json format)")
-        .option("--fib", "FILE", "simulated interfaces, routes and neighbours")
-        .flag("--no-verify", "skip the verifier (run-time checks still apply)")
-        .flag("--debug", "show stack traces of errors");
-  }
+  @Option(
+      names = "--firmware",
+      paramLabel = "FILE",
+      description = "NIC firmware (its metadata layout becomes split BTF)")
+  String firmware;
 
-  static LoadOptions from(ArgParser.Parsed a, String object) {
-    String engine = a.get("--engine");
+  @Option(
+      names = "--btf",
+      paramLabel = "FILE",
+      description = "target BTF for CO-RE instead of the firmware's")
+  String btf;
+
+  @Option(
+      names = "--vmlinux",
+      paramLabel = "FILE",
+      description = "base BTF (default /sys/kernel/btf/vmlinux or bundled)")
+  String vmlinux;
+
+  @Option(
+      names = "--engine",
+      paramLabel = "interp|jit",
+      description = "execution engine (default: fastest available)")
+  String engine;
+
+  @Option(names = "--unprivileged", description = "verify as an unprivileged loader")
+  boolean unprivileged;
+
+  @Option(
+      names = "--map-init",
+      paramLabel = "FILE",
+      description = "preload maps (maps.json format)")
+  String mapInit;
+
+  @Option(
+      names = "--fib",
+      paramLabel = "FILE",
+      description = "simulated interfaces, routes and neighbours")
+  String fib;
+
+  @Option(names = "--no-verify", description = "skip the verifier (run-time checks still apply)")
+  boolean noVerify;
+
+  /** The load options for {@code object}, every named file checked readable. */
+  LoadOptions load(String object) {
     if (engine != null && !engine.equals("interp") && !engine.equals("jit")) {
       throw new UsageException("--engine must be 'interp' or 'jit', got '" + engine + "'");
     }
     return new LoadOptions(
         readable(object, "object"),
-        a.get("--prog"),
-        readable(a.get("--firmware"), "firmware"),
-        readable(a.get("--btf"), "BTF"),
-        readable(a.get("--vmlinux"), "vmlinux BTF"),
+        prog,
+        readable(firmware, "firmware"),
+        readable(btf, "BTF"),
+        readable(vmlinux, "vmlinux BTF"),
         engine,
-        a.has("--unprivileged"),
-        readable(a.get("--map-init"), "map-init"),
-        readable(a.get("--fib"), "FIB"),
-        !a.has("--no-verify"));
+        unprivileged,
+        readable(mapInit, "map-init"),
+        readable(fib, "FIB"),
+        !noVerify);
   }
 
   /** The path when it names a readable regular file; a one-line usage error otherwise. */
@@ -56,5 +93,14 @@ final class CommonOptions {
       throw new UsageException("cannot read " + what + " file " + file + ": permission denied");
     }
     return p;
+  }
+
+  /** {@code value} checked in [min, max]; a one-line usage error naming the option otherwise. */
+  static long inRange(String option, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new UsageException(
+          "option '" + option + "' must be between " + min + " and " + max + ", got " + value);
+    }
+    return value;
   }
 }

@@ -3,36 +3,44 @@ package io.xdpemu.cli;
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.runtime.KernelDiff;
 import io.xdpemu.runtime.LoadOptions;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code xdpemu diff PROG.o --pcap FILE}: every packet through xdpemu and through the running
  * kernel; prints each packet that differs (action, output bytes, map state), the first one with its
  * input bytes. Exit 1 on any mismatch.
  */
-final class DiffCommand implements Command {
-  static final ArgParser PARSER =
-      CommonOptions.register(
-          new ArgParser("diff", "PROG.o --pcap FILE [--pcap FILE ...] [options]")
-              .positional("PROG.o", "the BPF object")
-              .repeatable("--pcap", "FILE", "capture whose packets to compare"));
+@Command(
+    name = "diff",
+    description =
+        "Run every packet through xdpemu and the running kernel (BPF_PROG_TEST_RUN, root) and"
+            + " report each difference; exit 1 on any mismatch.")
+final class DiffCommand extends Subcommand {
+  @Parameters(paramLabel = "PROG.o", description = "the BPF object")
+  String object;
+
+  @Option(
+      names = "--pcap",
+      paramLabel = "FILE",
+      description = "capture whose packets to compare (repeatable)")
+  List<String> pcaps = new ArrayList<>();
+
+  @Mixin CommonOptions common;
 
   @Override
-  public int run(String[] args, PrintStream out, PrintStream err) {
-    ArgParser.Parsed a = PARSER.parse(args);
-    if (a.has("--help")) {
-      out.println(PARSER.help());
-      return 0;
-    }
-    LoadOptions o = CommonOptions.from(a, a.positional(0));
-    if (a.all("--pcap").isEmpty()) {
+  public Integer call() {
+    LoadOptions o = common.load(object);
+    if (pcaps.isEmpty()) {
       throw new UsageException("'xdpemu diff' needs at least one --pcap FILE");
     }
     List<Path> caps = new ArrayList<>();
-    for (String p : a.all("--pcap")) {
+    for (String p : pcaps) {
       caps.add(CommonOptions.readable(p, "capture"));
     }
     KernelDiff.Report r = KernelDiff.run(o, caps, out);

@@ -9,11 +9,14 @@ import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code xdpemu disasm PROG.o}: the program after loading and CO-RE in {@code bpftool prog dump
@@ -24,21 +27,23 @@ import java.util.Map;
  * CO-RE ...} comment before its instruction, and each function's start as its BTF signature ({@code
  * int f(struct xdp_md * ctx):}) or, without BTF, {@code name:}.
  */
-final class DisasmCommand implements Command {
-  static final ArgParser PARSER =
-      CommonOptions.register(
-          new ArgParser("disasm", "PROG.o [options]")
-              .positional("PROG.o", "the BPF object")
-              .flag("--linum", "source comments carry [file:F line_num:L line_col:C]"));
+@Command(
+    name = "disasm",
+    description =
+        "The program after loading and CO-RE, in the kernel's (bpftool prog dump xlated)"
+            + " notation.")
+final class DisasmCommand extends Subcommand {
+  @Parameters(paramLabel = "PROG.o", description = "the BPF object")
+  String object;
+
+  @Option(names = "--linum", description = "source comments carry [file:F line_num:L line_col:C]")
+  boolean linum;
+
+  @Mixin CommonOptions common;
 
   @Override
-  public int run(String[] args, PrintStream out, PrintStream err) {
-    ArgParser.Parsed a = PARSER.parse(args);
-    if (a.has("--help")) {
-      out.println(PARSER.help());
-      return 0;
-    }
-    LoadOptions o = CommonOptions.from(a, a.positional(0));
+  public Integer call() {
+    LoadOptions o = common.load(object);
     LoadPipeline.Relocated r = LoadPipeline.relocate(o, Attach.firmwareBtfFor(o));
     Map<Integer, String> maps = new HashMap<>();
     for (ProgramSpec.MapReference m : r.spec().mapReferences()) {
@@ -52,7 +57,6 @@ final class DisasmCommand implements Command {
     Map<Integer, List<String>> comments = new HashMap<>();
     // .BTF.ext line info, one comment per record at its instruction (bpftool's dump_xlated_plain
     // with btf_dump_linfo_plain; the Disassembler adds the "; ").
-    boolean linum = a.has("--linum");
     for (ProgramSpec.LineInfoAt l : r.spec().lineInfo()) {
       comments
           .computeIfAbsent(l.pc(), k -> new ArrayList<>())

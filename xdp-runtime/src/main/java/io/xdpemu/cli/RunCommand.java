@@ -14,50 +14,72 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code xdpemu run PROG.o --pcap FILE [--pcap FILE ...] [--out DIR] [--queues N] [--trace]
  * [--swap-firmware FILE@N]}: replays captures through the NIC and the program and prints the
  * summary table (shared/docs/cli.md).
  */
-final class RunCommand implements Command {
-  static final ArgParser PARSER =
-      CommonOptions.register(
-          new ArgParser(
-                  "run",
-                  "PROG.o --pcap FILE [--pcap FILE ...] [--out DIR] [--queues N]"
-                      + " [--trace] [options]")
-              .positional("PROG.o", "the BPF object (clang -target bpf)")
-              .repeatable("--pcap", "FILE", "capture to replay (pcap or pcapng)")
-              .option("--out", "DIR", "write summary.json, maps.json, per-action pcaps there")
-              .option(
-                  "--queues",
-                  "N",
-                  "RX queues, one thread each (default: firmware's RSS"
-                      + " queues, 1 without firmware)")
-              .flag("--trace", "with --out: write packets.jsonl (every packet in and out)")
-              .flag(
-                  "--report",
-                  "with --out: write report.html (charts of the replay, one self-contained file)")
-              .repeatable(
-                  "--swap-firmware",
-                  "FILE@N",
-                  "load firmware FILE before packet N (or"
-                      + " FILE@T: T into the capture, e.g. 500us, 2ms, 1.5s)")
-              .flag(
-                  "--serial",
-                  "run packets one at a time in input order: identical results"
-                      + " even for programs whose queues race on shared maps"));
+@Command(
+    name = "run",
+    description = "Replay captures through the simulated NIC and the attached XDP program.")
+final class RunCommand extends Subcommand {
+  @Parameters(paramLabel = "PROG.o", description = "the BPF object (clang -target bpf)")
+  String object;
+
+  @Option(
+      names = "--pcap",
+      paramLabel = "FILE",
+      description = "capture to replay (pcap or pcapng; repeatable)")
+  List<String> pcaps = new ArrayList<>();
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "write summary.json, maps.json, per-action pcaps there")
+  String outPath;
+
+  @Option(
+      names = "--queues",
+      paramLabel = "N",
+      description =
+          "RX queues, one thread each (default: firmware's RSS queues, 1 without firmware)")
+  Long queues;
+
+  @Option(
+      names = "--trace",
+      description = "with --out: write packets.jsonl (every packet in and out)")
+  boolean trace;
+
+  @Option(
+      names = "--report",
+      description = "with --out: write report.html (charts of the replay, one self-contained file)")
+  boolean report;
+
+  @Option(
+      names = "--swap-firmware",
+      paramLabel = "FILE@N",
+      description =
+          "load firmware FILE before packet N (or FILE@T: T into the capture, e.g. 500us, 2ms,"
+              + " 1.5s; repeatable)")
+  List<String> swaps = new ArrayList<>();
+
+  @Option(
+      names = "--serial",
+      description =
+          "run packets one at a time in input order: identical results even for programs whose"
+              + " queues race on shared maps")
+  boolean serial;
+
+  @Mixin CommonOptions common;
 
   @Override
-  public int run(String[] args, PrintStream out, PrintStream err) {
-    ArgParser.Parsed a = PARSER.parse(args);
-    if (a.has("--help")) {
-      out.println(PARSER.help());
-      return 0;
-    }
-    LoadOptions o = CommonOptions.from(a, a.positional(0));
-    List<String> pcaps = a.all("--pcap");
+  public Integer call() {
+    LoadOptions o = common.load(object);
     if (pcaps.isEmpty()) {
       throw new UsageException("'xdpemu run' needs at least one --pcap FILE");
     }
@@ -65,24 +87,23 @@ final class RunCommand implements Command {
     for (String p : pcaps) {
       captures.add(CommonOptions.readable(p, "capture"));
     }
-    if (a.has("--trace") && !a.has("--out")) {
+    if (trace && outPath == null) {
       throw new UsageException("--trace writes packets.jsonl into --out DIR; give --out too");
     }
-    if (a.has("--report") && !a.has("--out")) {
+    if (report && outPath == null) {
       throw new UsageException("--report writes report.html into --out DIR; give --out too");
     }
-    int queues = (int) a.getLong("--queues", 0, 1, 1024);
-    Path outDir = a.has("--out") ? Path.of(a.get("--out")) : null;
-    try (Attach attach = Attach.create(o, queues)) {
-      return replay(attach, a, captures, outDir, out);
+    int n = queues == null ? 0 : (int) CommonOptions.inRange("--queues", queues, 1, 1024);
+    Path outDir = outPath != null ? Path.of(outPath) : null;
+    try (Attach attach = Attach.create(o, n)) {
+      return replay(attach, captures, outDir, out);
     }
   }
 
-  private static int replay(
-      Attach attach, ArgParser.Parsed a, List<Path> captures, Path outDir, PrintStream out) {
-    List<FirmwareSwap> swaps = new ArrayList<>();
-    for (String s : a.all("--swap-firmware")) {
-      swaps.add(attach.swap(s));
+  private int replay(Attach attach, List<Path> captures, Path outDir, PrintStream out) {
+    List<FirmwareSwap> swapAt = new ArrayList<>();
+    for (String s : swaps) {
+      swapAt.add(attach.swap(s));
     }
     ReplayStats stats =
         ReplayRun.run(
@@ -92,12 +113,12 @@ final class RunCommand implements Command {
             new ReplayRun.Options(
                 captures,
                 outDir,
-                a.has("--trace"),
-                swaps,
+                trace,
+                swapAt,
                 Replay.DEFAULT_BATCH,
-                a.has("--serial"),
+                serial,
                 attach.loaded().devices(),
-                a.has("--report") ? RunFormats.of(attach).withReport() : RunFormats.of(attach)),
+                report ? RunFormats.of(attach).withReport() : RunFormats.of(attach)),
             attach.loaded().describe(),
             ProgressBar.terminal() ? out : null);
     out.println(SummaryReport.table(stats, attach.loaded().describe(), attach.nic().describe()));

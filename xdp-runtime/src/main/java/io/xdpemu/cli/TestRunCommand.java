@@ -7,47 +7,69 @@ import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.runtime.OutputFiles;
 import io.xdpemu.runtime.TestRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code xdpemu test-run PROG.o --data-in FILE [--meta-in FILE] [--repeat N] [--data-out FILE]
  * [--maps-out FILE]}: {@code bpftool prog run} for the emulator; prints exactly {@code Return
  * value: R, duration (average): Tns}.
  */
-final class TestRunCommand implements Command {
-  static final ArgParser PARSER =
-      CommonOptions.register(
-          new ArgParser(
-                  "test-run",
-                  "PROG.o --data-in FILE [--meta-in FILE] [--repeat N]"
-                      + " [--data-out FILE] [--maps-out FILE] [options]")
-              .positional("PROG.o", "the BPF object")
-              .option("--data-in", "FILE", "the packet (starting with its Ethernet header)")
-              .option("--meta-in", "FILE", "metadata placed right before the packet")
-              .option("--repeat", "N", "runs (default 1); maps and frame persist across them")
-              .option("--data-out", "FILE", "write metadata + packet after the run")
-              .option("--maps-out", "FILE", "write the final maps (maps.json format)"));
+@Command(
+    name = "test-run",
+    description =
+        "Run one packet, like bpftool prog run; prints \"Return value: R, duration (average):"
+            + " Tns\".")
+final class TestRunCommand extends Subcommand {
+  @Parameters(paramLabel = "PROG.o", description = "the BPF object")
+  String object;
+
+  @Option(
+      names = "--data-in",
+      paramLabel = "FILE",
+      description = "the packet (starting with its Ethernet header)")
+  String dataIn;
+
+  @Option(
+      names = "--meta-in",
+      paramLabel = "FILE",
+      description = "metadata placed right before the packet")
+  String metaIn;
+
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      description = "runs (default 1); maps and frame persist across them")
+  long repeatRuns = 1;
+
+  @Option(
+      names = "--data-out",
+      paramLabel = "FILE",
+      description = "write metadata + packet after the run")
+  String dataOut;
+
+  @Option(
+      names = "--maps-out",
+      paramLabel = "FILE",
+      description = "write the final maps (maps.json format)")
+  String mapsOut;
+
+  @Mixin CommonOptions common;
 
   @Override
-  public int run(String[] args, PrintStream out, PrintStream err) {
-    ArgParser.Parsed a = PARSER.parse(args);
-    if (a.has("--help")) {
-      out.println(PARSER.help());
-      return 0;
-    }
-    LoadOptions o = CommonOptions.from(a, a.positional(0));
-    if (a.get("--data-in") == null) {
+  public Integer call() {
+    LoadOptions o = common.load(object);
+    if (dataIn == null) {
       throw new UsageException("'xdpemu test-run' needs --data-in FILE");
     }
-    byte[] data = read(CommonOptions.readable(a.get("--data-in"), "data-in"));
-    byte[] meta =
-        a.has("--meta-in")
-            ? read(CommonOptions.readable(a.get("--meta-in"), "meta-in"))
-            : new byte[0];
-    int repeat = (int) a.getLong("--repeat", 1, 1, Integer.MAX_VALUE);
+    byte[] data = read(CommonOptions.readable(dataIn, "data-in"));
+    byte[] meta = metaIn != null ? read(CommonOptions.readable(metaIn, "meta-in")) : new byte[0];
+    int repeat = (int) CommonOptions.inRange("--repeat", repeatRuns, 1, Integer.MAX_VALUE);
     int cpus = TestRun.possibleCpus();
     // With --firmware the program is relocated against the firmware's BTF; the metadata itself
     // comes from --meta-in, as in the kernel's test run.
@@ -56,14 +78,14 @@ final class TestRunCommand implements Command {
     LoadPipeline.Loaded warmup = LoadPipeline.load(o, cpus, fwBtf);
     TestRun.Result r = TestRun.run(loaded, meta, data, repeat, warmup);
     try (OutputFiles files = new OutputFiles()) {
-      if (a.has("--data-out")) {
+      if (dataOut != null) {
         byte[] both = new byte[r.metaOut().length + r.dataOut().length];
         System.arraycopy(r.metaOut(), 0, both, 0, r.metaOut().length);
         System.arraycopy(r.dataOut(), 0, both, r.metaOut().length, r.dataOut().length);
-        Files.write(files.temp(Path.of(a.get("--data-out"))), both);
+        Files.write(files.temp(Path.of(dataOut)), both);
       }
-      if (a.has("--maps-out")) {
-        Files.writeString(files.temp(Path.of(a.get("--maps-out"))), loaded.mapsJson());
+      if (mapsOut != null) {
+        Files.writeString(files.temp(Path.of(mapsOut)), loaded.mapsJson());
       }
       files.commit();
     } catch (IOException e) {

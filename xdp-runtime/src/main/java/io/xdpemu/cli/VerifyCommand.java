@@ -6,30 +6,40 @@ import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.verifier.VerifierResult;
-import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code xdpemu verify PROG.o [--log-level 1|2] [--json]}: loads, applies CO-RE and verifies;
  * prints the verifier log in the kernel's style (last line {@code processed N insns ...} on
  * success, the kernel's message on rejection, exit 1).
  */
-final class VerifyCommand implements Command {
-  static final ArgParser PARSER =
-      CommonOptions.register(
-          new ArgParser("verify", "PROG.o [--log-level 1|2] [--json] [options]")
-              .positional("PROG.o", "the BPF object")
-              .option("--log-level", "1|2", "1: the rejection path (default); 2: every state")
-              .flag("--json", "print {\"accepted\":..,\"processed\":..,...,\"log\":\"..\"}"));
+@Command(
+    name = "verify",
+    description = "Load, apply CO-RE and verify; print the verifier log in the kernel's style.")
+final class VerifyCommand extends Subcommand {
+  @Parameters(paramLabel = "PROG.o", description = "the BPF object")
+  String object;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "1|2",
+      description = "1: the rejection path (default); 2: every state")
+  long logLevel = 1;
+
+  @Option(
+      names = "--json",
+      description = "print {\"accepted\":..,\"processed\":..,...,\"log\":\"..\"}")
+  boolean json;
+
+  @Mixin CommonOptions common;
 
   @Override
-  public int run(String[] args, PrintStream out, PrintStream err) {
-    ArgParser.Parsed a = PARSER.parse(args);
-    if (a.has("--help")) {
-      out.println(PARSER.help());
-      return 0;
-    }
-    LoadOptions o = CommonOptions.from(a, a.positional(0));
-    int level = (int) a.getLong("--log-level", 1, 1, 2);
+  public Integer call() {
+    LoadOptions o = common.load(object);
+    int level = (int) CommonOptions.inRange("--log-level", logLevel, 1, 2);
     if (!o.verify()) {
       throw new UsageException("'xdpemu verify' with --no-verify has nothing to do");
     }
@@ -54,7 +64,7 @@ final class VerifyCommand implements Command {
                 + "\n";
       }
     }
-    if (a.has("--json")) {
+    if (json) {
       String finalLog = log;
       out.println(
           JsonOut.compact(

@@ -61,6 +61,19 @@ class BtfCommandTest {
   }
 
   @Test
+  void acceptsBpftoolsSyntax() throws Exception {
+    Path base = bundledBaseFile();
+    Result raw = run("btf", "dump", "file", base.toString());
+    assertEquals(0, raw.code(), raw.err());
+    assertEquals(BtfRawDump.dump(BaseBtf.bundled()), raw.out());
+    Result c = run("btf", "dump", "file", base.toString(), "format", "c");
+    assertEquals(0, c.code(), c.err());
+    assertEquals(BtfCDump.dumpHeader(BaseBtf.bundled()), c.out());
+    assertEquals(2, run("btf", "dump", "file", base.toString(), "format", "json").code());
+    assertEquals(2, run("btf", "dump", "file", base.toString(), "format").code());
+  }
+
+  @Test
   void dumpsSplitBtfOnItsBase() throws Exception {
     Path base = bundledBaseFile();
     BtfBuilder b = BtfBuilder.splitOn(BaseBtf.bundled());

@@ -86,6 +86,44 @@ class CliTest {
   }
 
   @Test
+  void nestedSubcommandsHaveHelpAndOneLineUsageErrors() {
+    for (String[] cmd : new String[][] {{"btf", "dump"}, {"firmware", "compile"}, {"btf"}}) {
+      String name = String.join(" ", cmd);
+      Outcome o = xdpemu(concat(cmd, "--help"));
+      assertEquals(0, o.code(), name);
+      assertTrue(o.out().startsWith("usage: xdpemu " + name), o.out());
+      assertOneLineError(
+          xdpemu(concat(cmd, "--frobnicate")),
+          2,
+          "unknown option '--frobnicate' for 'xdpemu " + name + "' (see xdpemu " + name);
+    }
+    assertOneLineError(xdpemu("firmware"), 2, "firmware: missing subcommand");
+    assertOneLineError(xdpemu("run"), 2, "run: Missing required parameter: 'PROG.o'");
+    assertOneLineError(
+        xdpemu("run", "x.o", "--queues", "many"), 2, "run: Invalid value for option '--queues'");
+    assertOneLineError(xdpemu("verify", "x.o", "--log-level"), 2, "verify: Missing required");
+    Outcome none = xdpemu();
+    assertEquals(2, none.code());
+    assertTrue(none.out().startsWith("usage: xdpemu"), none.out());
+  }
+
+  @Test
+  void generatesShellCompletionForEveryCommand() {
+    Outcome o = xdpemu("generate-completion");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().startsWith("#!/usr/bin/env bash"), o.out());
+    for (String word : List.of("run", "test-run", "verify", "--swap-firmware", "--log-level")) {
+      assertTrue(o.out().contains(word), word);
+    }
+  }
+
+  private static String[] concat(String[] a, String b) {
+    String[] r = Arrays.copyOf(a, a.length + 1);
+    r[a.length] = b;
+    return r;
+  }
+
+  @Test
   void missingObjectIsOneLineExit2() {
     assertOneLineError(
         xdpemu("run", "/nonexistent.o", "--pcap", pcap.toString()),
