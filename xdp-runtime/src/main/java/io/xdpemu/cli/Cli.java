@@ -62,7 +62,9 @@ final class Cli {
         command(new BtfCommand(), out, err).addSubcommand(command(new BtfDump(), out, err)));
     root.addSubcommand(
         command(new FirmwareCommand(), out, err)
-            .addSubcommand(command(new FirmwareCompile(), out, err)));
+            .addSubcommand(command(new FirmwareCompile(), out, err))
+            .addSubcommand(command(new FirmwareCheck(), out, err))
+            .addSubcommand(command(new FirmwareDiff(), out, err)));
     root.addSubcommand(command(new DiffCommand(), out, err));
     root.addSubcommand(command(new GenPcapCommand(), out, err));
     root.addSubcommand(

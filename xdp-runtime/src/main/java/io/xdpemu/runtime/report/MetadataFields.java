@@ -2,6 +2,7 @@ package io.xdpemu.runtime.report;
 
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.nic.firmware.Layout;
+import io.xdpemu.runtime.layout.FlatLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,39 +12,22 @@ import java.util.List;
  * not theirs). Pointers are left out: a kernel address says nothing about traffic.
  */
 final class MetadataFields {
-  /** A scalar at an absolute offset of the block, or of a union member chosen by {@code ptypes}. */
-  record Field(String name, int offset, Layout.Scalar scalar, long[] ptypes) {}
-
   final Firmware firmware;
-  final List<Field> fields = new ArrayList<>();
+  final List<FlatLayout.Field> fields = new ArrayList<>();
   final ValueDistribution[] distributions;
   final int size;
 
   MetadataFields(Firmware firmware) {
     this.firmware = firmware;
     this.size = firmware.metadataSize();
-    if (firmware.metadata() != null) {
-      collect(firmware.metadata(), 0, "", null);
+    for (FlatLayout.Field f : FlatLayout.of(firmware.metadata())) {
+      if (f.scalar() != Layout.Scalar.PTR) {
+        fields.add(f);
+      }
     }
     distributions = new ValueDistribution[fields.size()];
     for (int i = 0; i < distributions.length; i++) {
       distributions[i] = new ValueDistribution();
-    }
-  }
-
-  private void collect(Layout layout, int base, String prefix, long[] ptypes) {
-    for (Layout.Member m : layout.fields()) {
-      if (m.union() != null) {
-        for (Layout.UnionMember um : m.union().members()) {
-          collect(
-              um.layout(),
-              base + m.offset(),
-              prefix + m.name() + "." + um.name() + ".",
-              um.ptypes());
-        }
-      } else if (m.scalar() != Layout.Scalar.PTR) {
-        fields.add(new Field(prefix + m.name(), base + m.offset(), m.scalar(), ptypes));
-      }
     }
   }
 
@@ -53,7 +37,7 @@ final class MetadataFields {
       return;
     }
     for (int i = 0; i < distributions.length; i++) {
-      Field f = fields.get(i);
+      FlatLayout.Field f = fields.get(i);
       if (f.ptypes() != null && !contains(f.ptypes(), ptype)) {
         continue;
       }

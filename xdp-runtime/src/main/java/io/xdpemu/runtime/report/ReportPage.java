@@ -192,7 +192,7 @@ public final class ReportPage {
       j.key("fields").open('[');
       for (int i = 0; i < m.fields.size(); i++) {
         ValueDistribution d = m.distributions[i];
-        j.open('{').key("name").value(m.fields.get(i).name()).key("exact").value(d.exact());
+        j.open('{').key("name").value(m.fields.get(i).path()).key("exact").value(d.exact());
         JsonText labels = new JsonText().open('[');
         JsonText counts = new JsonText().open('[');
         d.forEach(
