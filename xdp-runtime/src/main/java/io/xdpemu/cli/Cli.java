@@ -4,7 +4,10 @@ import io.xdpemu.ebpf.UsageException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,26 +54,47 @@ final class Cli {
     }
   }
 
-  /** Every subcommand, in the order of the usage text. */
-  static CommandLine tree(PrintStream out, PrintStream err) {
+  /**
+   * Every subcommand, in the order of the usage text: one line each. Built lazily: a command line
+   * builds only the subcommand it names (picocli reads every command's annotations when it is
+   * built, a measurable part of start-up), the usage and completion script build them all.
+   */
+  static Map<String, Supplier<CommandLine>> table(PrintStream out, PrintStream err) {
+    Map<String, Supplier<CommandLine>> t = new LinkedHashMap<>();
+    t.put("run", () -> command(new RunCommand(), out, err));
+    t.put("test-run", () -> command(new TestRunCommand(), out, err));
+    t.put("verify", () -> command(new VerifyCommand(), out, err));
+    t.put("disasm", () -> command(new DisasmCommand(), out, err));
+    t.put(
+        "btf",
+        () -> command(new BtfCommand(), out, err).addSubcommand(command(new BtfDump(), out, err)));
+    t.put(
+        "firmware",
+        () ->
+            command(new FirmwareCommand(), out, err)
+                .addSubcommand(command(new FirmwareCompile(), out, err))
+                .addSubcommand(command(new FirmwareCheck(), out, err))
+                .addSubcommand(command(new FirmwareDiff(), out, err)));
+    t.put("diff", () -> command(new DiffCommand(), out, err));
+    t.put("gen-pcap", () -> command(new GenPcapCommand(), out, err));
+    t.put(
+        "generate-completion",
+        () ->
+            new CommandLine(new AutoComplete.GenerateCompletion())
+                .setOut(writer(out))
+                .setErr(writer(err)));
+    return t;
+  }
+
+  /** The root with the subcommand {@code name}, or with every subcommand when name is not one. */
+  static CommandLine tree(PrintStream out, PrintStream err, String name) {
     CommandLine root = command(new Root(), out, err);
-    root.addSubcommand(command(new RunCommand(), out, err));
-    root.addSubcommand(command(new TestRunCommand(), out, err));
-    root.addSubcommand(command(new VerifyCommand(), out, err));
-    root.addSubcommand(command(new DisasmCommand(), out, err));
-    root.addSubcommand(
-        command(new BtfCommand(), out, err).addSubcommand(command(new BtfDump(), out, err)));
-    root.addSubcommand(
-        command(new FirmwareCommand(), out, err)
-            .addSubcommand(command(new FirmwareCompile(), out, err))
-            .addSubcommand(command(new FirmwareCheck(), out, err))
-            .addSubcommand(command(new FirmwareDiff(), out, err)));
-    root.addSubcommand(command(new DiffCommand(), out, err));
-    root.addSubcommand(command(new GenPcapCommand(), out, err));
-    root.addSubcommand(
-        new CommandLine(new AutoComplete.GenerateCompletion())
-            .setOut(writer(out))
-            .setErr(writer(err)));
+    Map<String, Supplier<CommandLine>> t = table(out, err);
+    if (t.containsKey(name) && !name.equals("generate-completion")) {
+      root.addSubcommand(t.get(name).get());
+    } else {
+      t.values().forEach(c -> root.addSubcommand(c.get()));
+    }
     return root;
   }
 
@@ -88,7 +112,7 @@ final class Cli {
 
   /** Parses {@code args}, prints help when asked, runs the command; returns its exit code. */
   static int execute(String[] args, PrintStream out, PrintStream err) {
-    CommandLine root = tree(out, err);
+    CommandLine root = tree(out, err, firstWord(args));
     ParseResult parsed;
     try {
       parsed = root.parseArgs(args);
@@ -134,6 +158,16 @@ final class Cli {
       }
     }
     return null;
+  }
+
+  /** The first argument that is not an option: the subcommand's name, if any. */
+  private static String firstWord(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return "";
   }
 
   /** One line: what is wrong, and where the help is. */

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code xdpemu firmware SUBCOMMAND}: the group; {@code compile} is {@link FirmwareCompile}. A new
- * firmware subcommand is a class added under this one in {@link Cli#tree}.
+ * firmware subcommand is a class added under this one in {@link Cli#table}.
  */
 @Command(
     name = "firmware",
