@@ -77,6 +77,7 @@ final class Cli {
                 .addSubcommand(command(new FirmwareDiff(), out, err)));
     t.put("diff", () -> command(new DiffCommand(), out, err));
     t.put("gen-pcap", () -> command(new GenPcapCommand(), out, err));
+    t.put("bench", () -> command(new BenchCommand(), out, err));
     t.put(
         "generate-completion",
         () ->
