@@ -96,7 +96,8 @@ final class Cli {
     } else {
       t.values().forEach(c -> root.addSubcommand(c.get()));
     }
-    return root;
+    // A file name may start with '@': never read it as picocli's argument file.
+    return root.setExpandAtFiles(false);
   }
 
   private static CommandLine command(Subcommand c, PrintStream out, PrintStream err) {

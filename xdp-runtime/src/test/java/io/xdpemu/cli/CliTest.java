@@ -102,6 +102,10 @@ class CliTest {
     assertOneLineError(
         xdpemu("run", "x.o", "--queues", "many"), 2, "run: Invalid value for option '--queues'");
     assertOneLineError(xdpemu("verify", "x.o", "--log-level"), 2, "verify: Missing required");
+    assertOneLineError(
+        xdpemu("run", example("xdp_pass.o"), "--pcap", "@no-such.pcap"),
+        2,
+        "cannot read capture file @no-such.pcap: no such file");
     Outcome none = xdpemu();
     assertEquals(2, none.code());
     assertTrue(none.out().startsWith("usage: xdpemu"), none.out());
