@@ -51,6 +51,8 @@
     charts++;
   }
   const sum = a => a.reduce((x, y) => x + y, 0);
+  // Bars start at zero, whatever the smallest count.
+  const zeroBased = (u, min, max) => [0, max > 0 ? max * 1.05 : 1];
 
   // Capture time in the unit that suits its span; where the firmware changed, red lines.
   const T = D.time;
@@ -82,7 +84,7 @@
       data = data.map((_, i) => xs.map(x => sum(series.slice(i).map(s => s.values[x]))));
     }
     plot(title, {
-      scales: { x: { time: false, range: [-0.6, labels.length - 0.4] } },
+      scales: { x: { time: false, range: [-0.6, labels.length - 0.4] }, y: { range: zeroBased } },
       axes: [{ values: (u, ticks) => ticks.map(t => labels[t] === undefined ? "" : labels[t]),
         splits: () => xs, gap: 4, rotate: labels.length > 8 ? -40 : 0, size: labels.length > 8 ? 70 : 40 },
         { size: 70 }],
@@ -160,7 +162,7 @@
       const xs2 = f.labels.map((_, i) => i);
       plot(f.name, {
         width: 340, height: 180, legend: { show: false },
-        scales: { x: { time: false, range: [-0.6, Math.max(0.6, f.labels.length - 0.4)] } },
+        scales: { x: { time: false, range: [-0.6, Math.max(0.6, f.labels.length - 0.4)] }, y: { range: zeroBased } },
         axes: [{ values: (u, ticks) => ticks.map(t => f.labels[t] === undefined ? "" : f.labels[t]),
           splits: () => xs2, rotate: f.labels.length > 5 ? -40 : 0, size: f.labels.length > 5 ? 60 : 40 },
           { size: 60 }],
