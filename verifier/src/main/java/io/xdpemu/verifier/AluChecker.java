@@ -202,10 +202,12 @@ final class AluChecker {
           }
           throw env.reject("R" + insn.dst() + " pointer " + opName + " pointer prohibited");
         }
+        env.precision.markReg(insn.dst()); // scalar += pointer: the offset must be known
         adjustPtr(insn, op, alu64, src.copy(), dst.copy(), dst, false);
         return;
       }
       if (dst.type != RegType.SCALAR) {
+        env.precision.markReg(insn.src()); // pointer += scalar
         adjustPtr(insn, op, alu64, dst.copy(), src.copy(), dst, true);
         return;
       }

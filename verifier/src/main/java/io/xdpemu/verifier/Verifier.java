@@ -31,7 +31,8 @@ public final class Verifier {
   final MemChecker mem = new MemChecker(this);
   final JmpChecker jmp = new JmpChecker(this);
   final CallChecker calls = new CallChecker(this);
-  private final StatePruner pruner;
+  final StatePruner pruner;
+  final Precision precision = new Precision(this);
 
   VerifierState cur;
   int idGen;
@@ -190,6 +191,7 @@ public final class Verifier {
     f.regs[10] = RegState.pointer(RegType.PTR_TO_STACK);
     st.frames[0] = f;
     st.insnIdx = 0;
+    st.firstInsnIdx = 0;
     cfg.markCalled(0);
     doCheck(st);
   }
@@ -214,6 +216,7 @@ public final class Verifier {
         f.regs[10] = RegState.pointer(RegType.PTR_TO_STACK);
         st.frames[0] = f;
         st.insnIdx = sp.start;
+        st.firstInsnIdx = sp.start;
         pruner.clear();
         doCheck(st);
         verbose(
@@ -238,6 +241,8 @@ public final class Verifier {
         throw reject("BPF program is too large. Processed " + insnProcessed + " insn");
       }
       visited[idx] = true;
+      precision.insnStart();
+      cur.lastInsnIdx = cur.prevInsnIdx;
       if (cfg.isPrunePoint(idx)) {
         if (pruner.isStateVisited(idx)) {
           if (log.enabled()) {
@@ -252,6 +257,9 @@ public final class Verifier {
           }
           continue;
         }
+      }
+      if (cfg.isJmpPoint(idx)) {
+        precision.jmpPoint(cur, idx, cur.prevInsnIdx);
       }
       if (level2() && doPrintState) {
         verbose(

@@ -16,6 +16,14 @@ final class VerifierState {
   int prevInsnIdx = -1;
   Checkpoint parent;
 
+  /** Where this state's own part of the path starts and ends (first/last_insn_idx). */
+  int firstInsnIdx;
+
+  int lastInsnIdx = -1;
+
+  /** Jump points, spills/fills and linked scalars since {@link #firstInsnIdx}, newest first. */
+  InsnHist hist;
+
   VerifierState copy() {
     VerifierState s = new VerifierState();
     for (int i = 0; i <= curframe; i++) {
@@ -26,6 +34,9 @@ final class VerifierState {
     s.speculative = speculative;
     s.prevInsnIdx = prevInsnIdx;
     s.parent = parent;
+    s.firstInsnIdx = firstInsnIdx;
+    s.lastInsnIdx = lastInsnIdx;
+    s.hist = hist;
     return s;
   }
 
