@@ -17,6 +17,11 @@ import java.util.Map;
  */
 final class StatePruner {
   private final Verifier env;
+  /**
+   * The kernel's explored_states hash table: one list per bucket {@code (idx ^ callsite) % len}
+   * (explored_state()), so states of other instructions in the same bucket count in
+   * max_states_per_insn as they do in the kernel.
+   */
   private final Map<Integer, List<VerifierState.Checkpoint>> explored = new HashMap<>();
   int totalStates;
   int peakStates;
@@ -27,9 +32,14 @@ final class StatePruner {
     this.env = env;
   }
 
+  /** free_states() between functions: the kernel's peak count keeps growing across them. */
   void clear() {
     explored.clear();
-    curStates = 0;
+  }
+
+  private int bucket(int idx, VerifierState st) {
+    long h = (idx ^ st.cur().callsite) & 0xffffffffL;
+    return (int) (h % env.insns.length);
   }
 
   /** update_branch_counts(). */
@@ -38,6 +48,9 @@ final class StatePruner {
     while (p != null) {
       if (--p.branches > 0) {
         break;
+      }
+      if (p.evicted) {
+        curStates--; // maybe_free_verifier_state(): an evicted state is freed once fully explored
       }
       p = p.parent;
     }
@@ -53,12 +66,16 @@ final class StatePruner {
         && env.insnProcessed - env.prevInsnProcessed >= 8) {
       addNew = true;
     }
-    List<VerifierState.Checkpoint> list = explored.computeIfAbsent(idx, k -> new ArrayList<>());
+    List<VerifierState.Checkpoint> list =
+        explored.computeIfAbsent(bucket(idx, cur), k -> new ArrayList<>());
     int statesCnt = 0;
     // newest first, as the kernel's list_add() at the head of the explored list
     for (int k = list.size() - 1; k >= 0; k--) {
       VerifierState.Checkpoint ck = list.get(k);
       statesCnt++;
+      if (ck.insnIdx != idx) {
+        continue;
+      }
       if (ck.branches > 0 && env.cfg.callsCallback(idx)) {
         // A callback-calling helper is re-entered after each callback run: states equal by
         // range converge (the kernel's calls_callback() case), they are not an infinite loop.
@@ -96,8 +113,13 @@ final class StatePruner {
       }
       int n = env.cfg.isForceCheckpoint(idx) && ck.branches > 0 ? 64 : 3;
       if (ck.misses > ck.hits * n + n) {
+        // to the kernel's free list: still counted in peak_states until fully explored
         list.remove(k);
-        curStates--;
+        if (ck.branches == 0) {
+          curStates--;
+        } else {
+          ck.evicted = true;
+        }
       }
     }
     if (maxStatesPerInsn < statesCnt) {
@@ -146,13 +168,13 @@ final class StatePruner {
    * the same call sites, or null.
    */
   VerifierState findPrevEntry(VerifierState cur, int idx) {
-    List<VerifierState.Checkpoint> list = explored.get(idx);
+    List<VerifierState.Checkpoint> list = explored.get(bucket(idx, cur));
     if (list == null) {
       return null;
     }
     for (int k = list.size() - 1; k >= 0; k--) {
       VerifierState.Checkpoint ck = list.get(k);
-      if (ck.branches > 0 && sameCallsites(ck.state, cur)) {
+      if (ck.insnIdx == idx && ck.branches > 0 && sameCallsites(ck.state, cur)) {
         return ck.state;
       }
     }

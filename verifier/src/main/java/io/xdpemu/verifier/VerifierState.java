@@ -57,6 +57,9 @@ final class VerifierState {
     int hits;
     int misses;
 
+    /** Dropped from the explored list while paths below it were still open (free list). */
+    boolean evicted;
+
     Checkpoint(VerifierState state, int insnIdx) {
       this.state = state;
       this.insnIdx = insnIdx;
