@@ -40,6 +40,7 @@ final class Cfg {
 
   /** Instructions whose predecessor precision backtracking must find in the history. */
   private boolean[] jmpPoint;
+
   private int[] liveBefore;
   private boolean[] stackReadAhead;
 

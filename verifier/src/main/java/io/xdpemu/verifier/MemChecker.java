@@ -493,6 +493,17 @@ final class MemChecker {
     if (!env.allowPtrLeaks && s.isSpill() && s.spilled.type != RegType.SCALAR && size != 8) {
       throw env.reject("attempt to corrupt spilled pointer on stack");
     }
+    if (!env.bypassSpecV4) {
+      // check_stack_write_fixed_off(): overwriting anything but data, or spilling a pointer,
+      // gets a speculative store bypass barrier (nospec_result)
+      boolean sanitize = value != null && !stImm && value.isPointer();
+      for (int i = 0; i < size && !sanitize; i++) {
+        sanitize = s.types[i] != StackSlot.MISC && s.types[i] != StackSlot.ZERO;
+      }
+      if (sanitize) {
+        env.nospecResult[env.cur.insnIdx] = true;
+      }
+    }
     boolean aligned = off % 8 == 0;
     if (value != null && aligned && value.type == RegType.SCALAR && !stImm) {
       long width = 64 - Long.numberOfLeadingZeros(value.umax);

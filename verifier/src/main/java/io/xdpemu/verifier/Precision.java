@@ -7,10 +7,10 @@ import io.xdpemu.ebpf.isa.Opcodes;
  * Precision tracking as the kernel does it ({@code mark_chain_precision()}, {@code
  * backtrack_insn()}, {@code propagate_precision()}, {@code widen_imprecise_scalars()}): when a
  * scalar's value decides something (a branch taken for sure, pointer arithmetic, a size, a constant
- * key, a callback's return value), the instructions of the current path are walked backwards through
- * each state's {@link InsnHist} to find where the value came from, and every checkpoint on the way
- * gets the registers and spilled slots involved marked precise. Only precise scalars of an old state
- * are compared by value when pruning; the others match anything.
+ * key, a callback's return value), the instructions of the current path are walked backwards
+ * through each state's {@link InsnHist} to find where the value came from, and every checkpoint on
+ * the way gets the registers and spilled slots involved marked precise. Only precise scalars of an
+ * old state are compared by value when pruning; the others match anything.
  *
  * <p>The current state never holds marks (as in 6.18, "precision tracking in the current state is
  * unnecessary"); marks live in the checkpoints a path descends from.
@@ -516,8 +516,7 @@ final class Precision {
       if ((regMask[frame] & ARGS) != 0) {
         return false;
       }
-      boolean r0 =
-          subseqIdx - 1 >= 0 && Cfg.isPseudoCall(env.insns[subseqIdx - 1]) && regSet(0);
+      boolean r0 = subseqIdx - 1 >= 0 && Cfg.isPseudoCall(env.insns[subseqIdx - 1]) && regSet(0);
       clearReg(0);
       if (frame + 1 >= Verifier.MAX_CALL_FRAMES) {
         return false;

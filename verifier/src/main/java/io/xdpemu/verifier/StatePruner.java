@@ -17,12 +17,14 @@ import java.util.Map;
  */
 final class StatePruner {
   private final Verifier env;
+
   /**
    * The kernel's explored_states hash table: one list per bucket {@code (idx ^ callsite) % len}
    * (explored_state()), so states of other instructions in the same bucket count in
    * max_states_per_insn as they do in the kernel.
    */
   private final Map<Integer, List<VerifierState.Checkpoint>> explored = new HashMap<>();
+
   int totalStates;
   int peakStates;
   int curStates;

@@ -26,6 +26,13 @@ public final class Verifier {
   final boolean allowPtrLeaks;
   final boolean allowUninitStack;
   final boolean bypassSpecV1;
+  final boolean bypassSpecV4;
+
+  /**
+   * Stack stores that get a speculative-store barrier (insn_aux_data.nospec_result): a speculative
+   * path ends right after them.
+   */
+  final boolean[] nospecResult;
 
   final AluChecker alu = new AluChecker(this);
   final MemChecker mem = new MemChecker(this);
@@ -65,10 +72,12 @@ public final class Verifier {
     this.allowPtrLeaks = opts.privileged();
     this.allowUninitStack = opts.privileged();
     this.bypassSpecV1 = opts.privileged();
+    this.bypassSpecV4 = opts.privileged();
     this.cfg = new Cfg(this);
     this.pruner = new StatePruner(this);
     this.visited = new boolean[insns.length];
     this.nospec = new boolean[insns.length];
+    this.nospecResult = new boolean[insns.length];
     this.stackDepth = new int[Cfg.MAX_SUBPROGS];
   }
 
@@ -315,6 +324,13 @@ public final class Verifier {
       }
       if (next == FRAME_RETURNED) {
         doPrintState = true;
+        continue;
+      }
+      if (cur.speculative && nospecResult[idx]) {
+        // 6.17+: nothing after a store barrier runs speculatively (do_check's nospec_result)
+        if (!finishPath()) {
+          return;
+        }
         continue;
       }
       cur.prevInsnIdx = idx;
