@@ -103,7 +103,7 @@ final class AluChecker {
       RegState dst = dstReg(insn.dst());
       if (alu64) {
         if (insn.off() == 0) {
-          src.assignIdBeforeMov(env::newId);
+          src.assignIdBeforeMov(env);
           dst.assign(src);
         } else {
           if (src.isPointer()) {
@@ -126,7 +126,7 @@ final class AluChecker {
         if (insn.off() == 0) {
           boolean u32 = Bounds.ule(src.umax, Bounds.U32_MAX);
           if (u32) {
-            src.assignIdBeforeMov(env::newId);
+            src.assignIdBeforeMov(env);
           }
           dst.assign(src);
           if (!u32) {

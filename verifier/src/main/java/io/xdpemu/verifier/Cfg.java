@@ -130,7 +130,11 @@ final class Cfg {
       if (fn.start() < 0 || fn.start() >= insns.length) {
         continue;
       }
-      Subprog sp = byStart.computeIfAbsent(fn.start(), Subprog::new);
+      Subprog sp = byStart.get(fn.start());
+      if (sp == null) {
+        sp = new Subprog(fn.start());
+        byStart.put(fn.start(), sp);
+      }
       sp.fn = fn;
       sp.name = fn.name();
       sp.global = fn.global() && fn.start() != 0;
@@ -143,7 +147,7 @@ final class Cfg {
         if (target < 0 || target >= insns.length) {
           throw env.reject("function offset " + insn.imm() + " is out of range");
         }
-        byStart.computeIfAbsent(target, Subprog::new);
+        byStart.putIfAbsent(target, new Subprog(target));
       }
       if (isLdImm64(insn)) {
         pc++;
@@ -541,7 +545,7 @@ final class Cfg {
       env.verbose(
           String.format(
               "%7d: %s %s\n",
-              pc, sb, KernelDisasm.format(insns, pc, env::callName, env.allowPtrLeaks)));
+              pc, sb, KernelDisasm.format(insns, pc, env.callNames, env.allowPtrLeaks)));
     }
   }
 }

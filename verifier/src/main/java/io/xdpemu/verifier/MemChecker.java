@@ -509,7 +509,7 @@ final class MemChecker {
       long width = 64 - Long.numberOfLeadingZeros(value.umax);
       boolean fits = width <= size * 8L;
       if (fits) {
-        value.assignIdBeforeMov(env::newId); // spill and register stay linked
+        value.assignIdBeforeMov(env); // spill and register stay linked
       }
       saveRegister(s, value, size);
       if (!fits) {

@@ -403,7 +403,7 @@ final class Precision {
               + " before "
               + idx
               + ": "
-              + KernelDisasm.format(env.insns, idx, env::callName, env.allowPtrLeaks)
+              + KernelDisasm.format(env.insns, idx, env.callNames, env.allowPtrLeaks)
               + "\n");
     }
     syncLinked(e);

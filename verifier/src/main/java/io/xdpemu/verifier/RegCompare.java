@@ -1,8 +1,5 @@
 package io.xdpemu.verifier;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * {@code regsafe()}, {@code stacksafe()} and {@code refsafe()}: is every concrete state described
  * by {@code cur} also described by {@code old}? Ids are compared through a bijection built while
@@ -18,8 +15,15 @@ final class RegCompare {
   private final int mode;
   private final boolean exact;
   private final boolean allowUninitStack;
-  private final Map<Integer, Integer> oldToCur = new HashMap<>();
-  private final Map<Integer, Integer> curToOld = new HashMap<>();
+
+  /**
+   * The id bijection built while comparing (struct bpf_idmap): pairs in two arrays searched
+   * linearly, as the kernel does; a comparison meets few ids.
+   */
+  private int[] idOld = new int[16];
+
+  private int[] idCur = new int[16];
+  private int idCount;
   private int tmpId = 1 << 30;
 
   RegCompare(int mode, boolean allowUninitStack) {
@@ -52,15 +56,21 @@ final class RegCompare {
     if (oldId == 0) {
       return true;
     }
-    Integer mapped = oldToCur.get(oldId);
-    if (mapped != null) {
-      return mapped == curId;
+    for (int i = 0; i < idCount; i++) {
+      if (idOld[i] == oldId) {
+        return idCur[i] == curId;
+      }
+      if (idCur[i] == curId) {
+        return false;
+      }
     }
-    if (curToOld.containsKey(curId)) {
-      return false;
+    if (idCount == idOld.length) {
+      idOld = java.util.Arrays.copyOf(idOld, idCount * 2);
+      idCur = java.util.Arrays.copyOf(idCur, idCount * 2);
     }
-    oldToCur.put(oldId, curId);
-    curToOld.put(curId, oldId);
+    idOld[idCount] = oldId;
+    idCur[idCount] = curId;
+    idCount++;
     return true;
   }
 

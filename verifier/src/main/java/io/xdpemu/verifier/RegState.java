@@ -96,7 +96,7 @@ public final class RegState {
    * assign_scalar_id_before_mov(): a scalar about to be copied (or spilled) gets an id so that the
    * copies learn bounds together; an existing "+const" link is dropped (only one level is kept).
    */
-  void assignIdBeforeMov(java.util.function.IntSupplier newId) {
+  void assignIdBeforeMov(Verifier env) {
     if (type != RegType.SCALAR) {
       return;
     }
@@ -105,7 +105,7 @@ public final class RegState {
       off = 0;
     }
     if (id == 0 && !varOff.isConst()) {
-      id = newId.getAsInt();
+      id = env.newId();
     }
   }
 

@@ -41,6 +41,9 @@ public final class Verifier {
   final StatePruner pruner;
   final Precision precision = new Precision(this);
 
+  /** Helper and kfunc names for the log, made once (not per instruction line). */
+  final java.util.function.BiFunction<Insn, Integer, String> callNames = this::callName;
+
   VerifierState cur;
   int idGen;
   int insnProcessed;
@@ -292,7 +295,7 @@ public final class Verifier {
           lastLineInfo = line;
         }
         int startPos = log.pos();
-        verbose(idx + ": " + KernelDisasm.format(insns, idx, this::callName, allowPtrLeaks) + "\n");
+        verbose(idx + ": " + KernelDisasm.format(insns, idx, callNames, allowPtrLeaks) + "\n");
         log.markInsnLine(startPos);
       }
       int next;
