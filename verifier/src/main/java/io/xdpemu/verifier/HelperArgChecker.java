@@ -200,8 +200,11 @@ final class HelperArgChecker {
       throw env.reject(
           "R" + regno + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
     }
-    boolean write = memArg == Arg.PTR_TO_UNINIT_MEM;
-    helperMemAccess(regno - 1, memReg, reg.umax, write, zeroOk, reg.varOff.isConst() ? meta : null);
+    // MEM_WRITE (uninit or read-write memory): the helper writes, so the stack bytes become
+    // unknown data (check_stack_range_initialized's clobber); only MEM_UNINIT is raw mode
+    boolean write = memArg == Arg.PTR_TO_UNINIT_MEM || memArg == Arg.PTR_TO_MEM_RW;
+    boolean raw = memArg == Arg.PTR_TO_UNINIT_MEM && reg.varOff.isConst();
+    helperMemAccess(regno - 1, memReg, reg.umax, write, zeroOk, raw ? meta : null);
     env.precision.markReg(regno); // the size is relied on
   }
 
