@@ -104,7 +104,8 @@ final class StatePruner {
             && env.insnProcessed - env.prevInsnProcessed < 100) {
           addNew = false;
         }
-      } else if (statesEqual(ck.state, cur, idx, RegCompare.NOT_EXACT)) {
+      } else if (statesEqual(
+          ck.state, cur, idx, ck.inLoop ? RegCompare.RANGE_WITHIN : RegCompare.NOT_EXACT)) {
         hit(ck, idx);
         return true;
       }
@@ -149,6 +150,17 @@ final class StatePruner {
   private void hit(VerifierState.Checkpoint ck, int idx) {
     ck.hits++;
     VerifierState cur = env.cur;
+    if (ck.branches > 0) {
+      // A loop closed on a state still being explored: the precision marks of the states around
+      // the loop may be incomplete (the kernel keeps backedges and propagates them when the loop
+      // is left, 6.16+). Not modelled: those states compare every scalar by range from now on.
+      for (VerifierState.Checkpoint p = cur.parent; p != null; p = p.parent) {
+        p.inLoop = true;
+        if (p == ck) {
+          break;
+        }
+      }
+    }
     if (env.cfg.isJmpPoint(idx)) {
       env.precision.jmpPoint(cur, idx, cur.prevInsnIdx);
     }

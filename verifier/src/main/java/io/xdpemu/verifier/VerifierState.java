@@ -57,6 +57,9 @@ final class VerifierState {
     int hits;
     int misses;
 
+    /** On a loop closed by a hit on a state being explored: compared by range (StatePruner). */
+    boolean inLoop;
+
     /** Dropped from the explored list while paths below it were still open (free list). */
     boolean evicted;
 
