@@ -103,7 +103,7 @@ final class AluChecker {
       RegState dst = dstReg(insn.dst());
       if (alu64) {
         if (insn.off() == 0) {
-          src.assignIdBeforeMov(env::newId);
+          src.assignIdBeforeMov(env);
           dst.assign(src);
         } else {
           if (src.isPointer()) {
@@ -126,7 +126,7 @@ final class AluChecker {
         if (insn.off() == 0) {
           boolean u32 = Bounds.ule(src.umax, Bounds.U32_MAX);
           if (u32) {
-            src.assignIdBeforeMov(env::newId);
+            src.assignIdBeforeMov(env);
           }
           dst.assign(src);
           if (!u32) {
@@ -202,10 +202,12 @@ final class AluChecker {
           }
           throw env.reject("R" + insn.dst() + " pointer " + opName + " pointer prohibited");
         }
+        env.precision.markReg(insn.dst()); // scalar += pointer: the offset must be known
         adjustPtr(insn, op, alu64, src.copy(), dst.copy(), dst, false);
         return;
       }
       if (dst.type != RegType.SCALAR) {
+        env.precision.markReg(insn.src()); // pointer += scalar
         adjustPtr(insn, op, alu64, dst.copy(), src.copy(), dst, true);
         return;
       }

@@ -61,6 +61,12 @@ final class CallChecker {
       checkMapFuncCompat(meta.map, id, name);
     }
     RegState[] regs = env.cur.regs();
+    if (id == HelperProtos.TAIL_CALL
+        && meta.map != null
+        && regs[3].isConst()
+        && Long.compareUnsigned(regs[3].varOff.value(), meta.map.maxEntries() & 0xffffffffL) < 0) {
+      env.precision.markReg(3); // record_func_key(): a constant index is relied on
+    }
     if (meta.rawRegno >= 0) {
       RegState r = regs[meta.rawRegno];
       for (long i = 0; i < meta.rawSize; i++) {
@@ -78,6 +84,8 @@ final class CallChecker {
       pushCallback(insn, idx, meta, id);
     } else if (id == HelperProtos.LOOP) {
       // bpf_loop: explore one more callback run only while fewer than nr_loops have been
+      updateLoopInlineState(idx, meta.callbackSubprog);
+      env.precision.markReg(1);
       FuncState caller = env.cur.cur();
       if (Long.compareUnsigned(caller.callbackDepth, regs[1].umax) < 0) {
         pushCallback(insn, idx, meta, id);
@@ -228,6 +236,29 @@ final class CallChecker {
   }
 
   // ---------------------------------------------------------------- callbacks
+
+  /** Per bpf_loop call: 0 not seen, else callback subprog + 1 while still fit for inlining. */
+  private int[] loopInline;
+
+  /**
+   * update_loop_inline_state(): a bpf_loop call with flags known to be 0 on every path can be
+   * inlined, so a zero R4 is relied on (precise) as long as that holds.
+   */
+  private void updateLoopInlineState(int idx, int subprog) {
+    if (loopInline == null) {
+      loopInline = new int[env.insns.length];
+    }
+    int st = loopInline[idx];
+    if (st < 0) {
+      return;
+    }
+    RegState flags = env.cur.regs()[4];
+    boolean zero = flags.isConst() && flags.varOff.value() == 0;
+    if (zero) {
+      env.precision.markReg(4);
+    }
+    loopInline[idx] = zero && (st == 0 || st == subprog + 1) ? subprog + 1 : -1;
+  }
 
   /** push_callback_call(): explore the callback as a frame called from {@code idx}. */
   private void pushCallback(Insn insn, int idx, CallArgMeta meta, int helperId) {
@@ -471,6 +502,7 @@ final class CallChecker {
       if (r0.type != RegType.SCALAR) {
         throw env.reject("R0 not a scalar value");
       }
+      env.precision.markReg(0); // the return value's range is relied on
       if (r0.smin < callee.callbackRetMin || r0.smax > callee.callbackRetMax) {
         throw env.reject(
             "At callback return the register R0 has smin="
@@ -500,6 +532,11 @@ final class CallChecker {
       caller.regs[0].markNotInit();
       st.prevInsnIdx = st.insnIdx;
       st.insnIdx = next;
+      // widen what changed and was not relied on, so that the runs converge
+      VerifierState prev = env.pruner.findPrevEntry(st, next);
+      if (prev != null) {
+        env.precision.widen(prev, st);
+      }
       return next;
     }
     st.prevInsnIdx = st.insnIdx;

@@ -37,8 +37,11 @@ final class Cfg {
   private final List<Subprog> subprogs = new ArrayList<>();
   private boolean[] prunePoint;
   private boolean[] forceCheckpoint;
+
+  /** Instructions whose predecessor precision backtracking must find in the history. */
+  private boolean[] jmpPoint;
+
   private int[] liveBefore;
-  private int[] relevantBefore;
   private boolean[] stackReadAhead;
 
   Cfg(Verifier env) {
@@ -81,20 +84,17 @@ final class Cfg {
     return prunePoint[pc];
   }
 
+  /** mark_jmp_point(): branch and call targets, returns, callback-calling helper calls. */
+  boolean isJmpPoint(int pc) {
+    return jmpPoint[pc];
+  }
+
   boolean isForceCheckpoint(int pc) {
     return forceCheckpoint[pc];
   }
 
   int liveRegsBefore(int pc, boolean current) {
     return liveBefore[pc];
-  }
-
-  /**
-   * Registers whose scalar value may still matter for safety before {@code pc}; the others are
-   * compared like the kernel compares scalars not marked precise (any value matches).
-   */
-  int valueRelevantBefore(int pc) {
-    return pc < relevantBefore.length ? relevantBefore[pc] : 0xffff;
   }
 
   static boolean isLdImm64(Insn insn) {
@@ -110,10 +110,10 @@ final class Cfg {
     checkSubprogs();
     prunePoint = new boolean[insns.length];
     forceCheckpoint = new boolean[insns.length];
+    jmpPoint = new boolean[insns.length];
     checkReachable();
     computePktDataChanges();
     computeLiveness();
-    computeRelevance();
     computeStackReadAhead();
     if (env.level2()) {
       for (int i = 0; i < subprogs.size(); i++) {
@@ -130,7 +130,11 @@ final class Cfg {
       if (fn.start() < 0 || fn.start() >= insns.length) {
         continue;
       }
-      Subprog sp = byStart.computeIfAbsent(fn.start(), Subprog::new);
+      Subprog sp = byStart.get(fn.start());
+      if (sp == null) {
+        sp = new Subprog(fn.start());
+        byStart.put(fn.start(), sp);
+      }
       sp.fn = fn;
       sp.name = fn.name();
       sp.global = fn.global() && fn.start() != 0;
@@ -143,7 +147,7 @@ final class Cfg {
         if (target < 0 || target >= insns.length) {
           throw env.reject("function offset " + insn.imm() + " is out of range");
         }
-        byStart.computeIfAbsent(target, Subprog::new);
+        byStart.putIfAbsent(target, new Subprog(target));
       }
       if (isLdImm64(insn)) {
         pc++;
@@ -247,18 +251,22 @@ final class Cfg {
       List<Integer> succ = successors(pc);
       if (jmpClass && op == Opcodes.CALL) {
         markPrune(pc + 1);
+        markJmp(pc + 1);
         if (insn.src() == Opcodes.PSEUDO_CALL) {
           markPrune(pc);
           int target = pc + insn.imm() + 1;
           markPrune(target);
+          markJmp(target);
           succ.add(target);
         } else if (insn.src() == 0 && isCallbackHelper(insn.imm())) {
           forceCheckpoint[pc] = true;
           markPrune(pc);
+          markJmp(pc);
         }
       } else if (isLdImm64(insn) && insn.src() == Opcodes.PSEUDO_FUNC) {
         int target = pc + insn.imm() + 1;
         markPrune(target);
+        markJmp(target);
         succ.add(target);
       } else if (jmpClass && op != Opcodes.EXIT) {
         if (op != Opcodes.JA) {
@@ -267,6 +275,7 @@ final class Cfg {
         for (int s : succ) {
           if (s != pc + 1 || op == Opcodes.JA) {
             markPrune(s);
+            markJmp(s);
           }
         }
       }
@@ -323,6 +332,12 @@ final class Cfg {
 
   static boolean isCallbackHelper(int id) {
     return id == HelperProtos.LOOP || id == HelperProtos.FOR_EACH_MAP_ELEM;
+  }
+
+  private void markJmp(int pc) {
+    if (pc >= 0 && pc < jmpPoint.length) {
+      jmpPoint[pc] = true;
+    }
   }
 
   private void markPrune(int pc) {
@@ -474,79 +489,6 @@ final class Cfg {
   }
 
   /**
-   * A static stand-in for the kernel's precision tracking (mark_chain_precision()): a backward
-   * analysis of which registers' values can flow into something the verifier decides on, that is
-   * pointer arithmetic, conditional jumps, memory addresses, stored values, helper and subprogram
-   * arguments and subprogram return values. It over-approximates the registers the kernel would
-   * mark precise, so pruning with it stays sound.
-   */
-  private void computeRelevance() {
-    int n = insns.length;
-    relevantBefore = new int[n];
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (int pc = n - 1; pc >= 0; pc--) {
-        if (pc > 0 && isLdImm64(insns[pc - 1])) {
-          continue;
-        }
-        int out = 0;
-        for (int s : successors(pc)) {
-          if (s < n) {
-            out |= relevantBefore[s];
-          }
-        }
-        int in = relevanceTransfer(pc, out);
-        if (in != relevantBefore[pc]) {
-          relevantBefore[pc] = in;
-          changed = true;
-        }
-      }
-    }
-  }
-
-  private int relevanceTransfer(int pc, int out) {
-    Insn insn = insns[pc];
-    int cls = insn.cls();
-    int op = insn.opcode() & 0xf0;
-    boolean x = (insn.opcode() & Opcodes.X) != 0;
-    int d = bit(insn.dst());
-    int s = bit(insn.src());
-    switch (cls) {
-      case Opcodes.ALU:
-      case Opcodes.ALU64:
-        if (op == Opcodes.MOV) {
-          return (out & ~d) | (x && (out & d) != 0 ? s : 0);
-        }
-        if (x && (op == Opcodes.ADD || op == Opcodes.SUB)) {
-          return out | d | s; // may be pointer arithmetic
-        }
-        if ((out & d) != 0) {
-          return out | (x ? s : 0);
-        }
-        return out;
-      case Opcodes.LDX:
-        return (out & ~d) | s;
-      case Opcodes.ST:
-      case Opcodes.STX:
-        return out | d | (cls == Opcodes.STX ? s : 0) | (cls == Opcodes.STX ? bit(0) : 0);
-      case Opcodes.LD:
-        return isLdImm64(insn) ? out & ~d : out | bit(6) | s;
-      default:
-        if (op == Opcodes.EXIT) {
-          return subprogOf(pc) == 0 ? 0 : bit(0);
-        }
-        if (op == Opcodes.CALL) {
-          return (out & ~0x3f) | uses(pc);
-        }
-        if (op == Opcodes.JA) {
-          return out;
-        }
-        return out | d | (x ? s : 0);
-    }
-  }
-
-  /**
    * Whether any instruction reachable from {@code pc} (in its function, until its exit) may read
    * memory, and so the stack. Where nothing can, the stack is dead and pruning ignores it: a coarse
    * stand-in for 6.18's stack liveness analysis ("live stack update done").
@@ -603,7 +545,7 @@ final class Cfg {
       env.verbose(
           String.format(
               "%7d: %s %s\n",
-              pc, sb, KernelDisasm.format(insns, pc, env::callName, env.allowPtrLeaks)));
+              pc, sb, KernelDisasm.format(insns, pc, env.callNames, env.allowPtrLeaks)));
     }
   }
 }

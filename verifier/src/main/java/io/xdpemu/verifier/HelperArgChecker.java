@@ -86,6 +86,7 @@ final class HelperArgChecker {
           throw env.reject("R" + regno + " is not a known constant'");
         }
         meta.memSize = (int) reg.varOff.value();
+        env.precision.markReg(regno);
         return;
       case PTR_TO_FUNC:
         if (reg.type != RegType.PTR_TO_FUNC) {
@@ -154,7 +155,8 @@ final class HelperArgChecker {
           throw env.reject("invalid map_ptr to access map->key");
         }
         helperMemAccess(regno, reg, meta.map.keySize(), false, false, null);
-        meta.constKey = constMapKey(reg, meta.map.keySize());
+        meta.constKey =
+            constMapKey(reg, meta.map.keySize(), meta.map.type() == 2 || meta.map.type() == 6);
         return;
       case PTR_TO_MAP_VALUE:
         if (meta.map == null) {
@@ -198,8 +200,12 @@ final class HelperArgChecker {
       throw env.reject(
           "R" + regno + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
     }
-    boolean write = memArg == Arg.PTR_TO_UNINIT_MEM;
-    helperMemAccess(regno - 1, memReg, reg.umax, write, zeroOk, reg.varOff.isConst() ? meta : null);
+    // MEM_WRITE (uninit or read-write memory): the helper writes, so the stack bytes become
+    // unknown data (check_stack_range_initialized's clobber); only MEM_UNINIT is raw mode
+    boolean write = memArg == Arg.PTR_TO_UNINIT_MEM || memArg == Arg.PTR_TO_MEM_RW;
+    boolean raw = memArg == Arg.PTR_TO_UNINIT_MEM && reg.varOff.isConst();
+    helperMemAccess(regno - 1, memReg, reg.umax, write, zeroOk, raw ? meta : null);
+    env.precision.markReg(regno); // the size is relied on
   }
 
   /** check_helper_mem_access(). */
@@ -341,7 +347,7 @@ final class HelperArgChecker {
   }
 
   /** get_constant_map_key() (Linux 6.14+): a key on the stack whose value is known. */
-  private long constMapKey(RegState key, int keySize) {
+  private long constMapKey(RegState key, int keySize, boolean canElideNullness) {
     if (key.type != RegType.PTR_TO_STACK || !key.varOff.isConst()) {
       return -1;
     }
@@ -370,6 +376,9 @@ final class HelperArgChecker {
     }
     if (spillSize != keySize || !s.spilled.varOff.isConst()) {
       return -1;
+    }
+    if (canElideNullness) {
+      env.precision.markSlot(f.frameno, spi); // the constant key is relied on
     }
     return s.spilled.varOff.value();
   }

@@ -56,6 +56,13 @@ final class JmpChecker {
     int pred = branchTaken(dst, src, op, j32);
     int target = idx + insn.off() + 1;
     if (pred == 1 || pred == 0) {
+      // the branch is decided by these values: they must be precise (check_cond_jmp_op)
+      if (dst.type == RegType.SCALAR) {
+        env.precision.markReg(insn.dst());
+      }
+      if (x && src.type == RegType.SCALAR) {
+        env.precision.markReg(insn.src());
+      }
       if (!env.bypassSpecV1) {
         // sanitize_speculative_path(): the CPU may still run the dead branch speculatively
         VerifierState spec = env.pushBranch(pred == 1 ? idx + 1 : target, idx);
@@ -67,6 +74,17 @@ final class JmpChecker {
       }
       printState(idx);
       return pred == 1 ? target : idx + 1;
+    }
+    // scalars linked by id learn bounds here; backtracking must know (collect_linked_regs)
+    int[] linked = null;
+    if (x && src.type == RegType.SCALAR && src.id != 0) {
+      linked = Precision.collectLinked(env.cur, src.id, linked);
+    }
+    if (dst.type == RegType.SCALAR && dst.id != 0) {
+      linked = Precision.collectLinked(env.cur, dst.id, linked);
+    }
+    if (linked != null && linked.length > 1) {
+      env.precision.linkedRegs(linked);
     }
     VerifierState other = env.pushBranch(target, idx);
     RegState[] oregs = other.regs();

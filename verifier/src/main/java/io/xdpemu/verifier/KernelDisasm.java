@@ -38,10 +38,12 @@ final class KernelDisasm {
     return off >= 0 ? "+" + off : Integer.toString(off);
   }
 
+  private static final String HEX = "0123456789abcdef";
+
   static String format(
       Insn[] insns, int pc, BiFunction<Insn, Integer, String> callName, boolean ptrLeaks) {
     Insn i = insns[pc];
-    String code = String.format("(%02x) ", i.opcode());
+    String code = "(" + HEX.charAt(i.opcode() >> 4 & 0xf) + HEX.charAt(i.opcode() & 0xf) + ") ";
     return code + body(insns, pc, i, callName);
   }
 

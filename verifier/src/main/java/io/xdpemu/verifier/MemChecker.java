@@ -493,19 +493,32 @@ final class MemChecker {
     if (!env.allowPtrLeaks && s.isSpill() && s.spilled.type != RegType.SCALAR && size != 8) {
       throw env.reject("attempt to corrupt spilled pointer on stack");
     }
+    if (!env.bypassSpecV4) {
+      // check_stack_write_fixed_off(): overwriting anything but data, or spilling a pointer,
+      // gets a speculative store bypass barrier (nospec_result)
+      boolean sanitize = value != null && !stImm && value.isPointer();
+      for (int i = 0; i < size && !sanitize; i++) {
+        sanitize = s.types[i] != StackSlot.MISC && s.types[i] != StackSlot.ZERO;
+      }
+      if (sanitize) {
+        env.nospecResult[env.cur.insnIdx] = true;
+      }
+    }
     boolean aligned = off % 8 == 0;
     if (value != null && aligned && value.type == RegType.SCALAR && !stImm) {
       long width = 64 - Long.numberOfLeadingZeros(value.umax);
       boolean fits = width <= size * 8L;
       if (fits) {
-        value.assignIdBeforeMov(env::newId); // spill and register stay linked
+        value.assignIdBeforeMov(env); // spill and register stay linked
       }
       saveRegister(s, value, size);
       if (!fits) {
         s.spilled.id = 0;
       }
+      spillFill(f, spi);
     } else if (value != null && aligned && stImm) {
       saveRegister(s, value, size);
+      spillFill(f, spi);
     } else if (value != null && value.isPointer() && !stImm) {
       if (size != 8) {
         throw env.reject("invalid size of register spill");
@@ -514,6 +527,7 @@ final class MemChecker {
         throw env.reject("cannot spill pointers to stack into stack frame of the caller");
       }
       saveRegister(s, value, size);
+      spillFill(f, spi);
     } else {
       byte type = StackSlot.MISC;
       if (s.isSpill() || s.spilled.type != RegType.NOT_INIT) {
@@ -522,10 +536,23 @@ final class MemChecker {
       s.spilled = RegState.notInit();
       if (value != null && value.isConst() && value.varOff.value() == 0) {
         type = StackSlot.ZERO;
+        // not a spill: STACK_ZERO is only right if the register's zero is (precision)
+        Insn insn = env.insns[env.cur.insnIdx];
+        if (!stImm && insn.cls() == Opcodes.STX && (insn.opcode() & 0xe0) == Opcodes.MEM) {
+          env.precision.markReg(insn.src());
+        }
       }
       for (int i = 0; i < size; i++) {
         s.types[(slot - i) % 8] = type;
       }
+    }
+  }
+
+  /** A register spill or fill by the current instruction, for precision backtracking. */
+  private void spillFill(FuncState f, int spi) {
+    int cls = env.insns[env.cur.insnIdx].cls();
+    if (cls == Opcodes.STX || cls == Opcodes.ST || cls == Opcodes.LDX) {
+      env.precision.stackAccess(f.frameno, spi);
     }
   }
 
@@ -618,6 +645,7 @@ final class MemChecker {
           if (width > size * 8L) {
             r.id = 0;
           }
+          spillFill(f, spi);
           return r;
         }
         int spillCnt = 0;
@@ -632,11 +660,16 @@ final class MemChecker {
             throw env.reject("invalid read from stack off " + o + "+" + i + " size " + size);
           }
         }
-        if ((spillCnt == size && sp.isConst() && sp.varOff.value() == 0) || zeroCnt == size) {
+        if (spillCnt == size && sp.isConst() && sp.varOff.value() == 0) {
+          spillFill(f, spi); // a fill of a spilled zero
+          return RegState.constScalar(0);
+        }
+        if (zeroCnt == size) {
           return RegState.constScalar(0);
         }
         return null;
       }
+      spillFill(f, spi);
       return sp.copy();
     }
     int zeros = 0;

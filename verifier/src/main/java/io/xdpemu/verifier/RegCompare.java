@@ -1,22 +1,34 @@
 package io.xdpemu.verifier;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * {@code regsafe()}, {@code stacksafe()} and {@code refsafe()}: is every concrete state described
  * by {@code cur} also described by {@code old}? Ids are compared through a bijection built while
  * comparing ({@code check_ids()}).
  */
 final class RegCompare {
+  /** The kernel's enum exact_level. */
+  static final int NOT_EXACT = 0;
+
+  static final int RANGE_WITHIN = 1;
+  static final int EXACT = 2;
+
+  private final int mode;
   private final boolean exact;
   private final boolean allowUninitStack;
-  private final Map<Integer, Integer> oldToCur = new HashMap<>();
-  private final Map<Integer, Integer> curToOld = new HashMap<>();
+
+  /**
+   * The id bijection built while comparing (struct bpf_idmap): pairs in two arrays searched
+   * linearly, as the kernel does; a comparison meets few ids.
+   */
+  private int[] idOld = new int[16];
+
+  private int[] idCur = new int[16];
+  private int idCount;
   private int tmpId = 1 << 30;
 
-  RegCompare(boolean exact, boolean allowUninitStack) {
-    this.exact = exact;
+  RegCompare(int mode, boolean allowUninitStack) {
+    this.mode = mode;
+    this.exact = mode == EXACT;
     this.allowUninitStack = allowUninitStack;
   }
 
@@ -44,15 +56,21 @@ final class RegCompare {
     if (oldId == 0) {
       return true;
     }
-    Integer mapped = oldToCur.get(oldId);
-    if (mapped != null) {
-      return mapped == curId;
+    for (int i = 0; i < idCount; i++) {
+      if (idOld[i] == oldId) {
+        return idCur[i] == curId;
+      }
+      if (idCur[i] == curId) {
+        return false;
+      }
     }
-    if (curToOld.containsKey(curId)) {
-      return false;
+    if (idCount == idOld.length) {
+      idOld = java.util.Arrays.copyOf(idOld, idCount * 2);
+      idCur = java.util.Arrays.copyOf(idCur, idCount * 2);
     }
-    oldToCur.put(oldId, curId);
-    curToOld.put(curId, oldId);
+    idOld[idCount] = oldId;
+    idCur[idCount] = curId;
+    idCount++;
     return true;
   }
 
@@ -89,25 +107,19 @@ final class RegCompare {
   }
 
   boolean regsafe(RegState o, RegState c) {
-    return regsafe(o, c, true);
-  }
-
-  boolean regsafe(RegState o, RegState c, boolean precise) {
-    if (!exact && o.type == RegType.NOT_INIT) {
-      return true;
-    }
-    if (c.type == RegType.NOT_INIT) {
-      return o.type == RegType.NOT_INIT;
-    }
     if (exact) {
       return regsExact(o, c);
+    }
+    if (o.type == RegType.NOT_INIT && (mode == NOT_EXACT || c.type == RegType.NOT_INIT)) {
+      return true;
     }
     if (o.type != c.type) {
       return false;
     }
     switch (o.type) {
       case SCALAR:
-        if (!precise) {
+        // an imprecise scalar of the explored state was never relied on: any value is as safe
+        if (!o.precise && mode == NOT_EXACT) {
           return true;
         }
         if ((o.id & RegState.ADD_CONST) != (c.id & RegState.ADD_CONST)
@@ -136,8 +148,7 @@ final class RegCompare {
     }
   }
 
-  boolean funcStatesEqual(
-      FuncState o, FuncState c, int liveRegs, int relevantRegs, boolean stackLive) {
+  boolean funcStatesEqual(FuncState o, FuncState c, int liveRegs, boolean stackLive) {
     if (o.callbackDepth > c.callbackDepth) {
       return false;
     }
@@ -145,13 +156,34 @@ final class RegCompare {
       if ((liveRegs & (1 << i)) == 0) {
         continue;
       }
-      if (!regsafe(o.regs[i], c.regs[i], (relevantRegs & (1 << i)) != 0)) {
+      if (!regsafe(o.regs[i], c.regs[i])) {
         return false;
       }
     }
     return (!stackLive || stacksafe(o, c)) && refsafe(o, c) && o.inCallback == c.inCallback;
   }
 
+  private static final RegState UNBOUND = RegState.unknownScalar();
+  private static final RegState ZERO = RegState.constScalar(0);
+
+  /**
+   * scalar_reg_for_stack(): a full scalar spill, or the scalar that eight MISC (unknown) or ZERO
+   * bytes would load as, so that spills and plain data compare like registers.
+   */
+  private static RegState scalarForStack(StackSlot s) {
+    if (s.types[0] == StackSlot.SPILL && s.spilled.type == RegType.SCALAR) {
+      return s.spilled;
+    }
+    boolean misc = true;
+    boolean zero = true;
+    for (byte t : s.types) {
+      misc &= t == StackSlot.MISC;
+      zero &= t == StackSlot.ZERO;
+    }
+    return misc ? UNBOUND : zero ? ZERO : null;
+  }
+
+  /** stacksafe(): every slot the explored state used is at least as good in the current one. */
   private boolean stacksafe(FuncState o, FuncState c) {
     int n = o.stack.size() * 8;
     for (int i = 0; i < n; i++) {
@@ -159,28 +191,29 @@ final class RegCompare {
       int j = i % 8;
       StackSlot os = o.stack.get(spi);
       byte ot = os.types[j];
-      if (!exact) {
-        if (ot == StackSlot.INVALID) {
-          continue;
-        }
-        if (allowUninitStack && ot == StackSlot.MISC) {
-          continue;
-        }
+      if (exact && (i >= c.stack.size() * 8 || ot != c.stack.get(spi).types[j])) {
+        return false;
       }
-      if (spi >= c.stack.size()) {
-        return ot == StackSlot.INVALID;
-      }
-      StackSlot cs = c.stack.get(spi);
-      byte ct = cs.types[j];
-      if (exact) {
-        if (ot != ct) {
-          return false;
-        }
-        if (j == 7 && ot == StackSlot.SPILL && !regsExact(os.spilled, cs.spilled)) {
-          return false;
-        }
+      if (ot == StackSlot.INVALID) {
         continue;
       }
+      if (allowUninitStack && ot == StackSlot.MISC) {
+        continue;
+      }
+      if (i >= c.stack.size() * 8) {
+        return false;
+      }
+      StackSlot cs = c.stack.get(spi);
+      RegState oreg = scalarForStack(os);
+      RegState creg = scalarForStack(cs);
+      if (oreg != null && creg != null) {
+        if (!regsafe(oreg, creg)) {
+          return false;
+        }
+        i += 7 - j;
+        continue;
+      }
+      byte ct = cs.types[j];
       if (ot == StackSlot.MISC && ct == StackSlot.ZERO) {
         continue;
       }
@@ -189,15 +222,6 @@ final class RegCompare {
       }
       if (j == 7 && ot == StackSlot.SPILL && !regsafe(os.spilled, cs.spilled)) {
         return false;
-      }
-    }
-    if (exact && c.stack.size() > o.stack.size()) {
-      for (int spi = o.stack.size(); spi < c.stack.size(); spi++) {
-        for (byte t : c.stack.get(spi).types) {
-          if (t != StackSlot.INVALID) {
-            return false;
-          }
-        }
       }
     }
     return true;

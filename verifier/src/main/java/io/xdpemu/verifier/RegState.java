@@ -42,6 +42,13 @@ public final class RegState {
    */
   public static final int ADD_CONST = 1 << 31;
 
+  /**
+   * Scalars: the value matters for safety on some path explored from this checkpoint ({@code
+   * precise}, set only in checkpoint states by {@link Precision}); an imprecise scalar of an old
+   * state matches any scalar in {@code regsafe()}.
+   */
+  public boolean precise;
+
   public int id;
   public int refObjId;
   public Tnum varOff = Tnum.UNKNOWN;
@@ -73,6 +80,7 @@ public final class RegState {
     frameno = o.frameno;
     id = o.id;
     refObjId = o.refObjId;
+    precise = o.precise;
     varOff = o.varOff;
     smin = o.smin;
     smax = o.smax;
@@ -88,7 +96,7 @@ public final class RegState {
    * assign_scalar_id_before_mov(): a scalar about to be copied (or spilled) gets an id so that the
    * copies learn bounds together; an existing "+const" link is dropped (only one level is kept).
    */
-  void assignIdBeforeMov(java.util.function.IntSupplier newId) {
+  void assignIdBeforeMov(Verifier env) {
     if (type != RegType.SCALAR) {
       return;
     }
@@ -97,7 +105,7 @@ public final class RegState {
       off = 0;
     }
     if (id == 0 && !varOff.isConst()) {
-      id = newId.getAsInt();
+      id = env.newId();
     }
   }
 
@@ -148,6 +156,7 @@ public final class RegState {
     id = 0;
     refObjId = 0;
     frameno = 0;
+    precise = false; // __mark_reg_unknown(): precise = !bpf_capable, and both modes have CAP_BPF
     varOff = Tnum.UNKNOWN;
     markUnbounded();
   }

@@ -12,7 +12,10 @@ final class StackSlot {
   static final byte ZERO = 3;
 
   final byte[] types = new byte[8];
-  RegState spilled = RegState.notInit();
+  RegState spilled = NOT_SPILLED;
+
+  /** The placeholder of slots without a spill; replaced, never modified, when a spill arrives. */
+  private static final RegState NOT_SPILLED = RegState.notInit();
 
   static char typeChar(byte t) {
     switch (t) {
@@ -30,7 +33,8 @@ final class StackSlot {
   StackSlot copy() {
     StackSlot s = new StackSlot();
     System.arraycopy(types, 0, s.types, 0, 8);
-    s.spilled = spilled.copy();
+    // a slot that holds no spill keeps its (never modified) NOT_INIT placeholder shared
+    s.spilled = spilled.type == RegType.NOT_INIT && !isSpill() ? spilled : spilled.copy();
     return s;
   }
 
@@ -54,6 +58,6 @@ final class StackSlot {
         types[j] = MISC;
       }
     }
-    spilled = RegState.notInit();
+    spilled = NOT_SPILLED;
   }
 }

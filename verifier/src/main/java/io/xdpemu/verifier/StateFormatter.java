@@ -39,8 +39,11 @@ final class StateFormatter {
   /** print_reg_state(); {@code frameno} is the frame whose registers are printed. */
   static String reg(RegState r, int frameno) {
     StringBuilder sb = new StringBuilder();
+    if (r.type == RegType.SCALAR && r.precise) {
+      sb.append('P');
+    }
     if (r.type == RegType.SCALAR && r.varOff.isConst()) {
-      return snum(r.varOff.value());
+      return sb.append(snum(r.varOff.value())).toString();
     }
     sb.append(typeName(r));
     if (r.type == RegType.PTR_TO_STACK) {

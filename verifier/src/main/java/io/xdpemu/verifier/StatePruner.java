@@ -2,7 +2,6 @@ package io.xdpemu.verifier;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -13,13 +12,19 @@ import java.util.Map;
  * explored (a loop head on the current path) is never used for pruning; if the current state equals
  * it exactly, the loop can never terminate.
  *
- * <p>Difference from the kernel, on the safe side: scalars are always compared by range (the kernel
- * skips scalars not marked precise by its backtracking), so fewer paths are pruned. Register
- * liveness is applied as the kernel's compute_live_registers() does.
+ * <p>Scalars of an explored state count only where {@link Precision} marked them precise, as in the
+ * kernel. Register liveness is applied as the kernel's compute_live_registers() does.
  */
 final class StatePruner {
   private final Verifier env;
+
+  /**
+   * The kernel's explored_states hash table: one list per bucket {@code (idx ^ callsite) % len}
+   * (explored_state()), so states of other instructions in the same bucket count in
+   * max_states_per_insn as they do in the kernel.
+   */
   private final Map<Integer, List<VerifierState.Checkpoint>> explored = new HashMap<>();
+
   int totalStates;
   int peakStates;
   int curStates;
@@ -29,9 +34,14 @@ final class StatePruner {
     this.env = env;
   }
 
+  /** free_states() between functions: the kernel's peak count keeps growing across them. */
   void clear() {
     explored.clear();
-    curStates = 0;
+  }
+
+  private int bucket(int idx, VerifierState st) {
+    long h = (idx ^ st.cur().callsite) & 0xffffffffL;
+    return (int) (h % env.insns.length);
   }
 
   /** update_branch_counts(). */
@@ -41,6 +51,9 @@ final class StatePruner {
       if (--p.branches > 0) {
         break;
       }
+      if (p.evicted) {
+        curStates--; // maybe_free_verifier_state(): an evicted state is freed once fully explored
+      }
       p = p.parent;
     }
   }
@@ -48,26 +61,37 @@ final class StatePruner {
   /** Returns true when the current state is covered by an explored one (prune). */
   boolean isStateVisited(int idx) {
     VerifierState cur = env.cur;
-    boolean forceNew = env.cfg.isForceCheckpoint(idx);
+    // a long history is costly to backtrack: force a checkpoint (is_state_visited())
+    boolean forceNew = env.cfg.isForceCheckpoint(idx) || InsnHist.count(cur.hist) > 40;
     boolean addNew = forceNew;
     if (env.jmpsProcessed - env.prevJmpsProcessed >= 2
         && env.insnProcessed - env.prevInsnProcessed >= 8) {
       addNew = true;
     }
-    List<VerifierState.Checkpoint> list = explored.computeIfAbsent(idx, k -> new ArrayList<>());
+    List<VerifierState.Checkpoint> list =
+        explored.computeIfAbsent(bucket(idx, cur), k -> new ArrayList<>());
     int statesCnt = 0;
-    for (Iterator<VerifierState.Checkpoint> it = list.iterator(); it.hasNext(); ) {
-      VerifierState.Checkpoint ck = it.next();
+    // newest first, as the kernel's list_add() at the head of the explored list
+    for (int k = list.size() - 1; k >= 0; k--) {
+      VerifierState.Checkpoint ck = list.get(k);
       statesCnt++;
+      if (ck.insnIdx != idx) {
+        continue;
+      }
       if (ck.branches > 0 && env.cfg.callsCallback(idx)) {
-        // A callback-calling helper is re-entered after each callback run: equal states converge
-        // (the kernel's calls_callback() case), they are not an infinite loop.
-        if (statesEqual(ck.state, cur, idx, false)) {
-          ck.hits++;
+        // A callback-calling helper is re-entered after each callback run: states equal by
+        // range converge (the kernel's calls_callback() case), they are not an infinite loop.
+        if (statesEqual(ck.state, cur, idx, RegCompare.RANGE_WITHIN)) {
+          hit(ck, idx);
           return true;
         }
+        if (!forceNew
+            && env.jmpsProcessed - env.prevJmpsProcessed < 20
+            && env.insnProcessed - env.prevInsnProcessed < 100) {
+          addNew = false;
+        }
       } else if (ck.branches > 0) {
-        if (maybeLooping(ck.state, cur) && statesEqual(ck.state, cur, idx, true)) {
+        if (maybeLooping(ck.state, cur) && statesEqual(ck.state, cur, idx, RegCompare.EXACT)) {
           env.verbose("infinite loop detected at insn " + idx + "\n");
           String msg = "infinite loop detected at insn " + idx;
           env.log.errorLines.add(msg);
@@ -80,17 +104,25 @@ final class StatePruner {
             && env.insnProcessed - env.prevInsnProcessed < 100) {
           addNew = false;
         }
-      } else if (statesEqual(ck.state, cur, idx, false)) {
-        ck.hits++;
+      } else if (statesEqual(
+          ck.state, cur, idx, ck.inLoop ? RegCompare.RANGE_WITHIN : RegCompare.NOT_EXACT)) {
+        hit(ck, idx);
         return true;
       }
       // miss: a state that keeps missing is unlikely to be useful (the kernel moves it to its
       // free list; paths still below it keep it alive through their parent links)
-      ck.misses++;
-      int n = forceNew && ck.branches > 0 ? 64 : 3;
+      if (addNew) {
+        ck.misses++;
+      }
+      int n = env.cfg.isForceCheckpoint(idx) && ck.branches > 0 ? 64 : 3;
       if (ck.misses > ck.hits * n + n) {
-        it.remove();
-        curStates--;
+        // to the kernel's free list: still counted in peak_states until fully explored
+        list.remove(k);
+        if (ck.branches == 0) {
+          curStates--;
+        } else {
+          ck.evicted = true;
+        }
       }
     }
     if (maxStatesPerInsn < statesCnt) {
@@ -109,8 +141,70 @@ final class StatePruner {
     VerifierState.Checkpoint ck = new VerifierState.Checkpoint(cur.copy(), idx);
     ck.parent = cur.parent;
     cur.parent = ck;
+    env.precision.checkpointed(cur, idx);
     list.add(ck);
     return false;
+  }
+
+  /** A prune: what the explored state needed precise is needed on this path too. */
+  private void hit(VerifierState.Checkpoint ck, int idx) {
+    ck.hits++;
+    VerifierState cur = env.cur;
+    if (ck.branches > 0) {
+      // A loop closed on a state still being explored: the precision marks of the states around
+      // the loop may be incomplete (the kernel keeps backedges and propagates them when the loop
+      // is left, 6.16+). Not modelled: those states compare every scalar by range from now on.
+      for (VerifierState.Checkpoint p = cur.parent; p != null; p = p.parent) {
+        p.inLoop = true;
+        if (p == ck) {
+          break;
+        }
+      }
+    }
+    if (env.cfg.isJmpPoint(idx)) {
+      env.precision.jmpPoint(cur, idx, cur.prevInsnIdx);
+    }
+    VerifierState old = ck.state;
+    int[] live = new int[old.curframe + 1];
+    for (int i = 0; i <= old.curframe; i++) {
+      if (ck.branches > 0) {
+        live[i] = 0xffff; // not cleaned yet (clean_live_states skips states being explored)
+        continue;
+      }
+      int at = i == old.curframe ? idx : old.frames[i + 1].callsite;
+      live[i] = at >= 0 ? env.cfg.liveRegsBefore(at, i == old.curframe) : 0xffff;
+    }
+    env.precision.propagate(old, cur, live);
+  }
+
+  /**
+   * find_prev_entry(): the newest checkpoint at {@code idx} still being explored on this path with
+   * the same call sites, or null.
+   */
+  VerifierState findPrevEntry(VerifierState cur, int idx) {
+    List<VerifierState.Checkpoint> list = explored.get(bucket(idx, cur));
+    if (list == null) {
+      return null;
+    }
+    for (int k = list.size() - 1; k >= 0; k--) {
+      VerifierState.Checkpoint ck = list.get(k);
+      if (ck.insnIdx == idx && ck.branches > 0 && sameCallsites(ck.state, cur)) {
+        return ck.state;
+      }
+    }
+    return null;
+  }
+
+  private static boolean sameCallsites(VerifierState a, VerifierState b) {
+    if (a.curframe != b.curframe) {
+      return false;
+    }
+    for (int i = 0; i <= a.curframe; i++) {
+      if (a.frames[i].callsite != b.frames[i].callsite) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** states_maybe_looping(): same frame depth and identical registers in the current frame. */
@@ -128,21 +222,20 @@ final class StatePruner {
     return true;
   }
 
-  private boolean statesEqual(VerifierState old, VerifierState cur, int idx, boolean exact) {
+  private boolean statesEqual(VerifierState old, VerifierState cur, int idx, int mode) {
     if (old.curframe != cur.curframe || (old.speculative && !cur.speculative)) {
       return false;
     }
-    RegCompare cmp = new RegCompare(exact, env.allowUninitStack);
+    boolean exact = mode == RegCompare.EXACT;
+    RegCompare cmp = new RegCompare(mode, env.allowUninitStack);
     for (int i = 0; i <= old.curframe; i++) {
       if (old.frames[i].callsite != cur.frames[i].callsite) {
         return false;
       }
       int liveAt = i == old.curframe ? idx : old.frames[i + 1].callsite;
       int live = liveAt >= 0 ? env.cfg.liveRegsBefore(liveAt, i == old.curframe) : 0xffff;
-      int relevantAt = i == old.curframe ? idx : liveAt + 1;
-      int relevant = relevantAt >= 0 ? env.cfg.valueRelevantBefore(relevantAt) : 0xffff;
       boolean stackLive = exact || i != old.curframe || env.cfg.stackMayBeRead(idx);
-      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, relevant, stackLive)) {
+      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, stackLive)) {
         return false;
       }
     }

@@ -26,12 +26,23 @@ public final class Verifier {
   final boolean allowPtrLeaks;
   final boolean allowUninitStack;
   final boolean bypassSpecV1;
+  final boolean bypassSpecV4;
+
+  /**
+   * Stack stores that get a speculative-store barrier (insn_aux_data.nospec_result): a speculative
+   * path ends right after them.
+   */
+  final boolean[] nospecResult;
 
   final AluChecker alu = new AluChecker(this);
   final MemChecker mem = new MemChecker(this);
   final JmpChecker jmp = new JmpChecker(this);
   final CallChecker calls = new CallChecker(this);
-  private final StatePruner pruner;
+  final StatePruner pruner;
+  final Precision precision = new Precision(this);
+
+  /** Helper and kfunc names for the log, made once (not per instruction line). */
+  final java.util.function.BiFunction<Insn, Integer, String> callNames = this::callName;
 
   VerifierState cur;
   int idGen;
@@ -64,11 +75,28 @@ public final class Verifier {
     this.allowPtrLeaks = opts.privileged();
     this.allowUninitStack = opts.privileged();
     this.bypassSpecV1 = opts.privileged();
+    this.bypassSpecV4 = opts.privileged();
     this.cfg = new Cfg(this);
     this.pruner = new StatePruner(this);
     this.visited = new boolean[insns.length];
     this.nospec = new boolean[insns.length];
+    this.nospecResult = new boolean[insns.length];
     this.stackDepth = new int[Cfg.MAX_SUBPROGS];
+    preload();
+  }
+
+  /**
+   * Loads and links the classes {@link #run()} needs before its clock starts: the "verification
+   * time" line reports the verifier's work, as the kernel's does, not the JVM's class loading.
+   */
+  private void preload() {
+    FuncState f = new FuncState(0, -1, 0);
+    new VerifierState().frames[0] = f;
+    new StackSlot().copy();
+    if (log.enabled() && insns.length > 0) {
+      KernelDisasm.format(insns, 0, callNames, allowPtrLeaks);
+      StateFormatter.reg(f.regs[0], 0);
+    }
   }
 
   /** Verifies {@code insns} (all slots of the program, main function first). */
@@ -190,6 +218,7 @@ public final class Verifier {
     f.regs[10] = RegState.pointer(RegType.PTR_TO_STACK);
     st.frames[0] = f;
     st.insnIdx = 0;
+    st.firstInsnIdx = 0;
     cfg.markCalled(0);
     doCheck(st);
   }
@@ -214,6 +243,7 @@ public final class Verifier {
         f.regs[10] = RegState.pointer(RegType.PTR_TO_STACK);
         st.frames[0] = f;
         st.insnIdx = sp.start;
+        st.firstInsnIdx = sp.start;
         pruner.clear();
         doCheck(st);
         verbose(
@@ -238,6 +268,8 @@ public final class Verifier {
         throw reject("BPF program is too large. Processed " + insnProcessed + " insn");
       }
       visited[idx] = true;
+      precision.insnStart();
+      cur.lastInsnIdx = cur.prevInsnIdx;
       if (cfg.isPrunePoint(idx)) {
         if (pruner.isStateVisited(idx)) {
           if (log.enabled()) {
@@ -252,6 +284,9 @@ public final class Verifier {
           }
           continue;
         }
+      }
+      if (cfg.isJmpPoint(idx)) {
+        precision.jmpPoint(cur, idx, cur.prevInsnIdx);
       }
       if (level2() && doPrintState) {
         verbose(
@@ -275,7 +310,7 @@ public final class Verifier {
           lastLineInfo = line;
         }
         int startPos = log.pos();
-        verbose(idx + ": " + KernelDisasm.format(insns, idx, this::callName, allowPtrLeaks) + "\n");
+        verbose(idx + ": " + KernelDisasm.format(insns, idx, callNames, allowPtrLeaks) + "\n");
         log.markInsnLine(startPos);
       }
       int next;
@@ -307,6 +342,13 @@ public final class Verifier {
       }
       if (next == FRAME_RETURNED) {
         doPrintState = true;
+        continue;
+      }
+      if (cur.speculative && nospecResult[idx]) {
+        // 6.17+: nothing after a store barrier runs speculatively (do_check's nospec_result)
+        if (!finishPath()) {
+          return;
+        }
         continue;
       }
       cur.prevInsnIdx = idx;

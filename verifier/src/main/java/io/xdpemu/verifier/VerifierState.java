@@ -16,6 +16,14 @@ final class VerifierState {
   int prevInsnIdx = -1;
   Checkpoint parent;
 
+  /** Where this state's own part of the path starts and ends (first/last_insn_idx). */
+  int firstInsnIdx;
+
+  int lastInsnIdx = -1;
+
+  /** Jump points, spills/fills and linked scalars since {@link #firstInsnIdx}, newest first. */
+  InsnHist hist;
+
   VerifierState copy() {
     VerifierState s = new VerifierState();
     for (int i = 0; i <= curframe; i++) {
@@ -26,6 +34,9 @@ final class VerifierState {
     s.speculative = speculative;
     s.prevInsnIdx = prevInsnIdx;
     s.parent = parent;
+    s.firstInsnIdx = firstInsnIdx;
+    s.lastInsnIdx = lastInsnIdx;
+    s.hist = hist;
     return s;
   }
 
@@ -45,6 +56,12 @@ final class VerifierState {
     int branches = 1;
     int hits;
     int misses;
+
+    /** On a loop closed by a hit on a state being explored: compared by range (StatePruner). */
+    boolean inLoop;
+
+    /** Dropped from the explored list while paths below it were still open (free list). */
+    boolean evicted;
 
     Checkpoint(VerifierState state, int insnIdx) {
       this.state = state;

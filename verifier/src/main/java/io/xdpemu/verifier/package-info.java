@@ -9,22 +9,25 @@
  * {@link io.xdpemu.verifier.ObjectProgramInfo} builds it from the ELF loader's objects).
  *
  * <pre>
- *  Cfg (check_cfg: subprogs, reachability, prune points, live regs, value relevance)
+ *  Cfg (check_cfg: subprogs, reachability, prune and jump points, live regs)
  *   └─ Verifier.doCheck (do_check: one path at a time, branch stack, 1M insn budget)
  *        ├─ AluChecker   check_alu_op, adjust_ptr/scalar_min_max_vals ── ScalarAlu, Bounds, Tnum
  *        ├─ MemChecker   check_mem_access: ctx (xdp_md), packet, map value, mem, stack slots
  *        ├─ JmpChecker   check_cond_jmp_op: branch_taken, reg_set_min_max, pkt ranges, NULL checks
  *        ├─ CallChecker  helpers (HelperProtos), kfuncs, bpf-to-bpf/global calls, bpf_loop, exit
- *        └─ StatePruner  is_state_visited / states_equal (RegCompare), infinite-loop detection
+ *        ├─ StatePruner  is_state_visited / states_equal (RegCompare), infinite-loop detection
+ *        └─ Precision    mark_chain_precision / backtrack_insn over each state's InsnHist,
+ *                        propagate_precision, widen_imprecise_scalars (callbacks)
  *  VerifierLog + StateFormatter + KernelDisasm: the kernel's log text at level 1 and 2
  * </pre>
  *
  * <p>Known simplifications, all on the safe side (they may reject or explore more, never accept
- * more): scalar precision is approximated by a static analysis of which registers can reach a
- * safety decision (the kernel backtracks per path); stack liveness is approximated by "no memory
- * read can follow"; spilled scalars are compared by range; speculative-execution paths of
- * unprivileged loaders are simulated for decided branches but not for pointer arithmetic
- * (sanitize_ptr_alu's speculative window); imprecise scalars are not widened at bpf_loop call sites
- * (callback exploration is bounded by nr_loops instead).
+ * more): stack liveness is approximated by "no memory read can follow"; speculative-execution paths
+ * of unprivileged loaders are simulated for decided branches and stack store barriers but not for
+ * pointer arithmetic (sanitize_ptr_alu's speculative window); the 6.16+ SCC bookkeeping of loops
+ * (backedge states whose precision is propagated when a loop is left) is not modelled: the states
+ * around a loop closed on a state still being explored compare all scalars by range instead, and
+ * peak_states misses the kernel's backedge copies; bpf_get_smp_processor_id() is not bounded by the
+ * host's CPU count.
  */
 package io.xdpemu.verifier;

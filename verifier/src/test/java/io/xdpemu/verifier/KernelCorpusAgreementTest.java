@@ -11,8 +11,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The 24 programs of ../shared/verifier-corpus, verified in both modes, against the verdicts and
- * key log lines Linux 6.18 gave (results.tsv): same verdict, and on rejection a message of the same
- * family (numbers and helper names normalized).
+ * key log lines Linux 6.18 gave (results.tsv): same verdict, the same statistics line (processed
+ * instructions, max_states_per_insn, total_states, peak_states of kernel-logs/), and on rejection a
+ * message of the same family (numbers and helper names normalized).
  */
 class KernelCorpusAgreementTest {
 
@@ -34,12 +35,12 @@ class KernelCorpusAgreementTest {
     String mode = privileged ? "root" : "unprivileged";
     java.nio.file.Files.writeString(
         java.nio.file.Paths.get("target", "verifier-corpus", name + "." + mode + ".vlog"), r.log());
-    if (kernelInsns > 0) {
-      // pruning differs only where the kernel's precision marks beat our static approximation
-      int slack = Math.max(2, kernelInsns / 20);
-      assertTrue(
-          Math.abs(r.insnProcessed() - kernelInsns) <= slack,
-          name + ": processed " + r.insnProcessed() + " insns, kernel " + kernelInsns);
+    String kernelStats = kernelStats(name + (privileged ? ".priv.vlog" : ".noperfmon.vlog"));
+    if (kernelStats != null) {
+      // processed, max_states_per_insn, total_states, peak_states: all the kernel's
+      assertEquals(kernelStats, ourStats(r), name + " (" + mode + ") statistics");
+    } else if (kernelInsns > 0) {
+      assertEquals(kernelInsns, r.insnProcessed(), name + " (" + mode + ") processed insns");
     }
     assertEquals(
         verdict.equals("ACCEPTED"),
@@ -71,6 +72,35 @@ class KernelCorpusAgreementTest {
               + r.errorMessage()
               + "'");
     }
+  }
+
+  private static final java.util.regex.Pattern STATS =
+      java.util.regex.Pattern.compile(
+          "processed (\\d+) insns \\(limit \\d+\\) max_states_per_insn (\\d+) total_states"
+              + " (\\d+) peak_states (\\d+)");
+
+  /** The statistics line of a recorded kernel log as "N M T P", null when absent. */
+  static String kernelStats(String vlog) throws java.io.IOException {
+    java.nio.file.Path p = CorpusPrograms.corpus().resolve("kernel-logs").resolve(vlog);
+    if (!java.nio.file.Files.exists(p)) {
+      return null;
+    }
+    var m = STATS.matcher(java.nio.file.Files.readString(p));
+    String last = null;
+    while (m.find()) {
+      last = m.group(1) + " " + m.group(2) + " " + m.group(3) + " " + m.group(4);
+    }
+    return last;
+  }
+
+  static String ourStats(VerifierResult r) {
+    return r.insnProcessed()
+        + " "
+        + r.maxStatesPerInsn()
+        + " "
+        + r.totalStates()
+        + " "
+        + r.peakStates();
   }
 
   /** "processed N insns" of a recorded kernel log, 0 when absent. */
