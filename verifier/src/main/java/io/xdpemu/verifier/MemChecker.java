@@ -13,6 +13,9 @@ final class MemChecker {
 
   private final Verifier env;
 
+  /** check_mem_access()'s strict_alignment_once: atomics need aligned operands on every type. */
+  private boolean strictAlignmentOnce;
+
   MemChecker(Verifier env) {
     this.env = env;
   }
@@ -92,11 +95,16 @@ final class MemChecker {
     }
     boolean fetch = (imm & Opcodes.FETCH) != 0;
     int loadReg = imm == Opcodes.CMPXCHG ? 0 : fetch ? insn.src() : -1;
-    access(insn.dst(), insn.off(), size, false, loadReg, false);
-    if (loadReg >= 0 && env.cur.regs()[loadReg].isPointer() && !env.allowPtrLeaks) {
-      throw env.reject("R" + loadReg + " leaks addr into mem");
+    strictAlignmentOnce = true;
+    try {
+      access(insn.dst(), insn.off(), size, false, loadReg, false);
+      if (loadReg >= 0 && env.cur.regs()[loadReg].isPointer() && !env.allowPtrLeaks) {
+        throw env.reject("R" + loadReg + " leaks addr into mem");
+      }
+      access(insn.dst(), insn.off(), size, true, -1, false);
+    } finally {
+      strictAlignmentOnce = false;
     }
-    access(insn.dst(), insn.off(), size, true, -1, false);
   }
 
   private void access(int regno, int off, int size, boolean write, int valueRegno, boolean sx) {
@@ -117,6 +125,9 @@ final class MemChecker {
     RegState[] regs = env.cur.regs();
     RegState reg = regs[regno];
     int off = insnOff + reg.off;
+    if (!reg.maybeNull) {
+      checkPtrAlignment(regno, reg, insnOff, size);
+    }
     RegState result = null;
     switch (reg.maybeNull ? RegType.NOT_INIT : reg.type) {
       case PTR_TO_MAP_VALUE:
@@ -209,6 +220,59 @@ final class MemChecker {
         }
       }
       env.scratchReg(valueRegno);
+    }
+  }
+
+  /**
+   * check_ptr_alignment(): stack accesses are always strict (the kernel's slot tracking needs them
+   * aligned), other memory only for atomics ({@code strict_alignment_once}); x86-64 has efficient
+   * unaligned access, so {@code env->strict_alignment} is off. Packets are checked leniently even
+   * then: atomics on packets are refused before this point.
+   */
+  private void checkPtrAlignment(int regno, RegState reg, int insnOff, int size) {
+    String desc;
+    switch (reg.type) {
+      case PTR_TO_STACK:
+        desc = "stack ";
+        break;
+      case PTR_TO_MAP_VALUE:
+        desc = "value ";
+        break;
+      case PTR_TO_MAP_KEY:
+        desc = "key ";
+        break;
+      case PTR_TO_CTX:
+        desc = "context ";
+        break;
+      case PTR_TO_SOCKET:
+        desc = "sock ";
+        break;
+      case PTR_TO_SOCK_COMMON:
+        desc = "sock_common ";
+        break;
+      case PTR_TO_PACKET:
+      case PTR_TO_PACKET_META:
+        return;
+      default:
+        desc = "";
+    }
+    boolean strict = strictAlignmentOnce || reg.type == RegType.PTR_TO_STACK;
+    if (!strict || size == 1) {
+      return;
+    }
+    Tnum at = reg.varOff.add(Tnum.constant((long) reg.off + insnOff));
+    if (!at.isAligned(size)) {
+      throw env.reject(
+          "misaligned "
+              + desc
+              + "access off "
+              + AluChecker.tnumStr(reg.varOff)
+              + "+"
+              + reg.off
+              + "+"
+              + insnOff
+              + " size "
+              + size);
     }
   }
 
