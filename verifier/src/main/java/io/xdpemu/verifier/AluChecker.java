@@ -106,10 +106,21 @@ final class AluChecker {
           src.assignIdBeforeMov(env::newId);
           dst.assign(src);
         } else {
-          if (src.isPointer()) {
+          if (isPointerValue(src)) {
             throw env.reject("R" + insn.src() + " sign-extension part of pointer");
           }
+          if (src.type != RegType.SCALAR) {
+            dst.markUnknown(); // root: a pointer's bits, sign-extended, are just a number
+            return;
+          }
+          boolean noSext = Long.compareUnsigned(src.umax, 1L << (insn.off() - 1)) < 0;
+          if (noSext) {
+            src.assignIdBeforeMov(env::newId);
+          }
           RegState r = src.copy();
+          if (!noSext) {
+            r.id = 0;
+          }
           signExtend(r, insn.off() / 8, true);
           dst.assign(r);
         }
@@ -133,10 +144,16 @@ final class AluChecker {
             dst.id = 0;
           }
         } else {
+          boolean noSext = Long.compareUnsigned(src.umax, 1L << (insn.off() - 1)) < 0;
+          if (noSext) {
+            src.assignIdBeforeMov(env::newId);
+          }
           RegState r = src.copy();
+          if (!noSext) {
+            r.id = 0;
+          }
           signExtend(r, insn.off() / 8, false);
           dst.assign(r);
-          dst.id = 0;
         }
         Bounds.zext32To64(dst);
         Bounds.sync(dst);
@@ -156,37 +173,14 @@ final class AluChecker {
     regs[insn.dst()] = dst;
   }
 
-  /** coerce_reg_to_sizex / coerce_subreg_to_size_sx: sign-extend the low {@code size} bytes. */
+  /** coerce_reg_to_sizex() (64-bit destination) or coerce_subreg_to_size_sx() (32-bit). */
   private static void signExtend(RegState r, int size, boolean to64) {
-    int bits = size * 8;
-    if (r.varOff.isConst()) {
-      long v = (r.varOff.value() << (64 - bits)) >> (64 - bits);
-      if (!to64) {
-        v = v & 0xffffffffL;
-      }
-      r.markKnown(v);
-      r.type = RegType.SCALAR;
-      return;
+    if (to64) {
+      SignExtension.toSize64(r, size);
+    } else {
+      SignExtension.toSize32(r, size);
     }
-    long lo = -(1L << (bits - 1));
-    long hi = (1L << (bits - 1)) - 1;
-    boolean fits = r.smin >= 0 && r.smax <= hi && Bounds.ule(r.umax, hi);
-    if (fits) {
-      r.varOff = r.varOff.cast(size);
-      if (!to64) {
-        Bounds.sync(r);
-      }
-      return;
-    }
-    r.markUnknown();
-    r.smin = lo;
-    r.smax = hi;
-    r.s32min = (int) lo;
-    r.s32max = (int) hi;
-    if (!to64) {
-      r.varOff = Tnum.UNKNOWN.subreg();
-    }
-    Bounds.sync(r);
+    r.type = RegType.SCALAR;
   }
 
   private void adjustRegMinMax(Insn insn, int idx, int op, boolean alu64, RegState src) {

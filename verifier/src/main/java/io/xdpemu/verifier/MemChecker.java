@@ -214,7 +214,7 @@ final class MemChecker {
       }
       if (size < 8 && dst.type == RegType.SCALAR) {
         if (sx) {
-          coerceSx(dst, size);
+          SignExtension.toSize64(dst, size); // coerce_reg_to_size_sx()
         } else {
           coerce(dst, size);
         }
@@ -292,22 +292,6 @@ final class MemChecker {
     if (size < 4) {
       r.mark32Unbounded();
     }
-    Bounds.sync(r);
-  }
-
-  private static void coerceSx(RegState r, int size) {
-    int bits = size * 8;
-    if (r.varOff.isConst()) {
-      long v = (r.varOff.value() << (64 - bits)) >> (64 - bits);
-      r.markKnown(v);
-      r.type = RegType.SCALAR;
-      return;
-    }
-    r.markUnknown();
-    r.smin = -(1L << (bits - 1));
-    r.smax = (1L << (bits - 1)) - 1;
-    r.s32min = (int) r.smin;
-    r.s32max = (int) r.smax;
     Bounds.sync(r);
   }
 

@@ -3,8 +3,19 @@ package io.xdpemu.verifier;
 import static io.xdpemu.verifier.VerifierBehaviourTest.assertAccepted;
 import static io.xdpemu.verifier.VerifierBehaviourTest.assertRejected;
 import static io.xdpemu.verifier.VerifierBehaviourTest.root;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xdpemu.ebpf.isa.Insn;
+import io.xdpemu.ebpf.isa.Opcodes;
 import io.xdpemu.ebpf.maps.MapDefinition;
+import io.xdpemu.ebpf.vm.Engine;
+import io.xdpemu.ebpf.vm.Executable;
+import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.ebpf.vm.HelperRegistry;
+import io.xdpemu.ebpf.vm.Linkage;
+import io.xdpemu.ebpf.vm.Program;
+import io.xdpemu.ebpf.vm.RegionRegistry;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,5 +84,97 @@ class SoundnessRegressionTest {
   @Test
   void acceptsByteStackAccessAtAnyOffset() {
     assertAccepted(root("stb [%r10-3], 1\nldxb %r0, [%r10-3]\nexit"));
+  }
+
+  // ------------------------------------------------- one decoder (Decoder.validate, kernel words)
+
+  /** Assembles {@code text} and replaces slot {@code pc} by {@code patch}. */
+  static VerifierResult rootPatched(String text, int pc, Insn patch) {
+    Insn[] insns = VerifierBehaviourTest.asm(text);
+    insns[pc] = patch;
+    return Verifier.verify(insns, VerifierOptions.privileged(ProgramInfo.NONE).withLogLevel(2));
+  }
+
+  @Test
+  void rejectsLoadWithImmediateEvenInDeadCode() {
+    // resolve_pseudo_ldimm64() checks every slot before do_check(): dead code is no excuse
+    assertRejected(
+        rootPatched(
+            "mov %r0, 0\nja +1\nldxw %r0, [%r1+16]\nexit",
+            2, new Insn(Opcodes.LDX | Opcodes.MEM | Opcodes.W, 0, 1, 16, 1)),
+        "BPF_LDX uses reserved fields");
+  }
+
+  @Test
+  void rejectsUnknownOpcodeInKernelWords() {
+    assertRejected(
+        rootPatched("mov %r0, 0\nmov %r0, 0\nexit", 1, new Insn(0xdf, 0, 0, 0, 16)),
+        "unknown opcode df");
+  }
+
+  @Test
+  void rejectsAluAndMovWithReservedFields() {
+    assertRejected(
+        rootPatched("mov %r0, 0\nadd %r0, 1\nexit", 1, new Insn(0x07, 0, 3, 0, 1)),
+        "BPF_ALU uses reserved fields");
+    assertRejected(
+        rootPatched("mov %r0, 0\nmov %r0, 1\nexit", 1, new Insn(0xb7, 0, 0, 0, 1).withOff(1)),
+        "BPF_MOV uses reserved fields");
+  }
+
+  @Test
+  void rejectsLdImm64WithBadSecondSlot() {
+    assertRejected(
+        rootPatched("lddw %r0, 1\nexit", 1, new Insn(0, 1, 0, 0, 0)), "invalid bpf_ld_imm64 insn");
+  }
+
+  @Test
+  void rejectsJaWithImmediate() {
+    assertRejected(
+        rootPatched("mov %r0, 0\nja +0\nexit", 1, new Insn(0x05, 0, 0, 0, 1)),
+        "BPF_JA uses reserved fields");
+  }
+
+  /** The kernel never reads an exit's offset: it loads and runs such a program (6.18). */
+  @Test
+  void acceptsAndRunsExitWithOffset() {
+    Insn[] insns = VerifierBehaviourTest.asm("mov %r0, 2\nexit");
+    insns[1] = insns[1].withOff(5);
+    assertAccepted(
+        Verifier.verify(insns, VerifierOptions.privileged(ProgramInfo.NONE).withLogLevel(2)));
+    Executable exe =
+        Engine.INTERPRETER.prepare(
+            new Program("exit_off", insns, new HelperRegistry(), Linkage.NONE));
+    assertEquals(2, exe.runOnMemory(new ExecutionContext(new RegionRegistry()), new byte[8]));
+  }
+
+  // ------------------------------------------- sign extension (coerce_subreg_to_size_sx & co.)
+
+  /** The program: umax=127 made the kernel's out-of-bounds fp write look safe. */
+  @Test
+  void movsx32KeepsTheKernelsBoundsAndRejectsTheStackWrite() {
+    VerifierResult r =
+        root(
+            "ldxw %r3, [%r1+16]\n"
+                + "and32 %r3, 0x80\n"
+                + "movsx832 %r3, %r3\n"
+                + "mov %r1, %r10\n"
+                + "add %r1, %r3\n"
+                + "stb [%r1-1], 0\n"
+                + "mov %r0, 0\n"
+                + "exit");
+    assertRejected(r, "invalid unbounded variable-offset write to stack R1");
+    assertTrue(
+        r.log()
+            .contains(
+                "R3=scalar(smin=0,smax=umax=0xffffffff,smin32=-128,smax32=127,"
+                    + "var_off=(0x0; 0xffffffff))"),
+        r.log());
+  }
+
+  /** Root: a pointer sign-extended is an unknown scalar (is_pointer_value() is false). */
+  @Test
+  void movsxOfPointerIsAnUnknownScalarForRoot() {
+    assertAccepted(root("movsx3264 %r2, %r10\nmov %r0, 0\nexit"));
   }
 }
