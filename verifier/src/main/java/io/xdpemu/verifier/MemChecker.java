@@ -55,8 +55,56 @@ final class MemChecker {
         insn.dst(), insn.off(), Opcodes.sizeBytes(insn.opcode()), true, -1, false, imm, true);
   }
 
-  /** check_atomic_rmw(). */
+  /** check_atomic(): load-acquire, store-release, or check_atomic_rmw(). */
   void checkAtomic(Insn insn, int idx) {
+    if (insn.imm() == Opcodes.LOAD_ACQ || insn.imm() == Opcodes.STORE_REL) {
+      checkAtomicLoadStore(insn);
+      return;
+    }
+    checkAtomicRmw(insn);
+  }
+
+  /**
+   * check_atomic_load() / check_atomic_store(): a plain load or store with strict alignment, then
+   * the pointer type must not be ctx, packet or socket (atomic_ptr_type_ok(), checked after the
+   * access as the kernel does).
+   */
+  private void checkAtomicLoadStore(Insn insn) {
+    boolean load = insn.imm() == Opcodes.LOAD_ACQ;
+    int size = Opcodes.sizeBytes(insn.opcode());
+    int ptrReg = load ? insn.src() : insn.dst();
+    strictAlignmentOnce = true;
+    try {
+      if (load) {
+        env.alu.srcReg(insn.src());
+        env.alu.dstReg(insn.dst());
+        access(insn.src(), insn.off(), size, false, insn.dst(), false);
+      } else {
+        env.alu.srcReg(insn.src());
+        env.alu.srcReg(insn.dst());
+        access(insn.dst(), insn.off(), size, true, insn.src(), false);
+      }
+    } finally {
+      strictAlignmentOnce = false;
+    }
+    RegState ptr = env.cur.regs()[ptrReg];
+    if (ptr.type == RegType.PTR_TO_CTX
+        || ptr.isPacket()
+        || ptr.type == RegType.PTR_TO_SOCKET
+        || ptr.type == RegType.PTR_TO_SOCK_COMMON) {
+      throw env.reject(
+          "BPF_ATOMIC "
+              + (load ? "loads from" : "stores into")
+              + " R"
+              + ptrReg
+              + " "
+              + StateFormatter.typeName(ptr)
+              + " is not allowed");
+    }
+  }
+
+  /** check_atomic_rmw(). */
+  private void checkAtomicRmw(Insn insn) {
     int imm = insn.imm();
     int base = imm & ~Opcodes.FETCH;
     boolean ok =
@@ -67,8 +115,7 @@ final class MemChecker {
             || imm == Opcodes.XCHG
             || imm == Opcodes.CMPXCHG;
     if (!ok) {
-      throw env.reject(
-          "BPF_ATOMIC uses invalid atomic opcode " + String.format("%02x", imm & 0xff));
+      throw env.reject("BPF_ATOMIC uses invalid atomic opcode " + String.format("%02x", imm));
     }
     int size = Opcodes.sizeBytes(insn.opcode());
     if (size != 4 && size != 8) {
@@ -621,10 +668,12 @@ final class MemChecker {
     if (!reg.varOff.isConst()) {
       long minOff = reg.smin + off;
       long maxOff = reg.smax + off + size;
+      boolean allZero = true;
       for (long i = minOff; i < maxOff; i++) {
         int slot = (int) (-i - 1);
         StackSlot s = f.slotOrNull(slot / 8);
         byte t = s == null ? StackSlot.INVALID : s.types[slot % 8];
+        allZero &= t == StackSlot.ZERO;
         if (t == StackSlot.INVALID && !env.allowUninitStack) {
           throw env.reject(
               "invalid variable-offset read from stack R"
@@ -637,7 +686,8 @@ final class MemChecker {
                   + size);
         }
       }
-      return null;
+      // mark_reg_stack_read(): bytes that are all STACK_ZERO read as the constant 0
+      return allZero ? RegState.constScalar(0) : null;
     }
     int o = (int) (off + reg.varOff.value());
     int slot = -o - 1;

@@ -177,4 +177,50 @@ class SoundnessRegressionTest {
   void movsxOfPointerIsAnUnknownScalarForRoot() {
     assertAccepted(root("movsx3264 %r2, %r10\nmov %r0, 0\nexit"));
   }
+
+  // ----------------------------------------------- load-acquire / store-release (check_atomic)
+
+  @Test
+  void acceptsLoadAcquireAndStoreReleaseOnTheStack() {
+    assertAccepted(root("stdw [%r10-8], 0\nldxacqw %r0, [%r10-8]\nexit"));
+    assertAccepted(root("mov %r1, 5\nstxreldw [%r10-8], %r1\nldxdw %r0, [%r10-8]\nexit"));
+  }
+
+  @Test
+  void rejectsLoadAcquireFromContext() {
+    assertRejected(
+        root("ldxacqw %r0, [%r1+16]\nexit"), "BPF_ATOMIC loads from R1 ctx is not allowed");
+  }
+
+  @Test
+  void rejectsMisalignedStoreRelease() {
+    assertRejected(
+        root("mov %r1, 5\nstxreldw [%r10-12], %r1\nmov %r0, 0\nexit"),
+        "misaligned stack access off 0+0+-12 size 8");
+  }
+
+  // ------------------------------------------------------------------ precision the kernel has
+
+  /**
+   * mark_reg_stack_read(): a variable-offset read of STACK_ZERO bytes (a 4-byte zero store is not a
+   * spill) is the constant 0, so the pointer built from it stays aligned (kernel: accepted).
+   */
+  @Test
+  void variableOffsetReadOfZeroedStackIsConstantZero() {
+    assertAccepted(
+        root(
+            "stw [%r10-4], 0\n"
+                + "ldxw %r2, [%r1+16]\n"
+                + "and %r2, 2\n"
+                + "mov %r3, %r10\n"
+                + "add %r3, -4\n"
+                + "add %r3, %r2\n"
+                + "ldxh %r4, [%r3+0]\n"
+                + "mov %r5, %r10\n"
+                + "add %r5, -8\n"
+                + "add %r5, %r4\n"
+                + "ldxdw %r0, [%r5+0]\n"
+                + "and %r0, 0\n"
+                + "exit"));
+  }
 }

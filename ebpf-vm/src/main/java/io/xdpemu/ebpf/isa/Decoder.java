@@ -351,7 +351,7 @@ public final class Decoder {
         throw bad(
             pc,
             String.format("invalid atomic operation 0x%x", insn.imm()),
-            String.format("BPF_ATOMIC uses invalid atomic opcode %02x", insn.imm() & 0xff));
+            String.format("BPF_ATOMIC uses invalid atomic opcode %02x", insn.imm()));
     }
   }
 
