@@ -63,7 +63,14 @@ final class AluChecker {
       if (isPointerValue(d)) {
         throw env.reject("R" + insn.dst() + " pointer arithmetic prohibited");
       }
-      dstReg(insn.dst()).markUnknown();
+      RegState r = dstReg(insn.dst());
+      if (r.type != RegType.SCALAR) {
+        r.markUnknown();
+      } else if (op == Opcodes.NEG) {
+        negate(r, !alu64);
+      } else {
+        byteSwap(r, insn, alu64);
+      }
       return;
     }
     if (op == Opcodes.MOV) {
@@ -171,6 +178,45 @@ final class AluChecker {
       dst.markKnown(insn.imm() & 0xffffffffL);
     }
     regs[insn.dst()] = dst;
+  }
+
+  /** BPF_NEG in adjust_scalar_min_max_vals(): 0 - dst with the bounds of a subtraction. */
+  private static void negate(RegState r, boolean alu32) {
+    RegState zero = RegState.constScalar(0);
+    ScalarAlu.apply(Opcodes.SUB, alu32, zero, r.copy());
+    r.assign(zero);
+  }
+
+  /**
+   * scalar_byte_swap(): the tnum is byte-swapped (bswap, or be on this little-endian host) or
+   * truncated (le16/le32), then the bounds are re-derived from it; le64 changes nothing at all.
+   */
+  private static void byteSwap(RegState r, Insn insn, boolean alu64) {
+    boolean swap = alu64 || (insn.opcode() & Opcodes.TO_BE) != 0;
+    int width = insn.imm();
+    if (!swap && width == 64) {
+      return;
+    }
+    Tnum t = r.varOff;
+    if (swap) {
+      t = new Tnum(bswap(t.value(), width), bswap(t.mask(), width));
+    } else {
+      t = t.cast(width / 8);
+    }
+    r.markUnknown();
+    r.varOff = t;
+    Bounds.sync(r);
+  }
+
+  private static long bswap(long v, int width) {
+    switch (width) {
+      case 16:
+        return Short.reverseBytes((short) v) & 0xffffL;
+      case 32:
+        return Integer.reverseBytes((int) v) & 0xffffffffL;
+      default:
+        return Long.reverseBytes(v);
+    }
   }
 
   /** coerce_reg_to_sizex() (64-bit destination) or coerce_subreg_to_size_sx() (32-bit). */

@@ -223,4 +223,34 @@ class SoundnessRegressionTest {
                 + "and %r0, 0\n"
                 + "exit"));
   }
+
+  /** scalar_byte_swap() and BPF_NEG keep what they can (Linux 6.18 log, same program). */
+  @Test
+  void byteSwapsAndNegationKeepBoundsLikeTheKernel() {
+    VerifierResult r =
+        root(
+            "mov %r5, 0x1234\n"
+                + "be16 %r5\n"
+                + "ldxw %r2, [%r1+16]\n"
+                + "and %r2, 0x1ff00ff\n"
+                + "mov %r3, %r2\n"
+                + "le16 %r3\n"
+                + "mov %r7, %r2\n"
+                + "be32 %r7\n"
+                + "mov %r4, %r2\n"
+                + "and %r4, 0xff\n"
+                + "neg %r4\n"
+                + "ldxdw %r0, [%r10-600]\n"
+                + "exit");
+    assertRejected(r, "invalid read from stack R10 off=-600 size=8");
+    for (String state :
+        new String[] {
+          "R5=13330",
+          "R3=scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))",
+          "R7=scalar(smin=0,smax=umax=umax32=0xff00ff01,smax32=0x7f00ff01,var_off=(0x0; 0xff00ff01))",
+          "R4=scalar(smin=smin32=-255,smax=smax32=0)"
+        }) {
+      assertTrue(r.log().contains(state), state + "\n" + r.log());
+    }
+  }
 }

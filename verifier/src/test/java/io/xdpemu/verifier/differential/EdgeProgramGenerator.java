@@ -290,6 +290,7 @@ final class EdgeProgramGenerator {
     }
     if (skip >= 0) {
       patch(skip);
+      initScalar(0);
     }
   }
 
@@ -319,6 +320,7 @@ final class EdgeProgramGenerator {
     initScalar(0);
     memOp(9, rnd.nextInt(20) - 2);
     patch(skip);
+    initScalar(0); // returning a pointer would be a kernel address: not comparable
   }
 
   /** bpf_csum_diff(from, from_size, to, to_size, seed): sizes constant, bounded or not. */

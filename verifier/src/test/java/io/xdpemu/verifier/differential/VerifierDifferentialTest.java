@@ -39,6 +39,7 @@ class VerifierDifferentialTest {
   void xdpemuNeverAcceptsWhatTheKernelRejectsAndRunsAgree() throws Exception {
     int count = Integer.getInteger("xdpemu.verifierFuzz.count", 20_000);
     long seed = Long.getLong("xdpemu.verifierFuzz.seed", 1L);
+    Long dump = Long.getLong("xdpemu.verifierFuzz.dump");
     String[] why = new String[1];
     KernelVerifierBatch kernel = KernelVerifierBatch.start(why);
     if (kernel == null) {
@@ -54,13 +55,26 @@ class VerifierDifferentialTest {
     int bothAccept = 0;
     int bothReject = 0;
     int runs = 0;
+    long kernelNs = 0;
+    long xdpemuNs = 0;
+    long runNs = 0;
     try (kernel;
         XdpemuRunner runner = new XdpemuRunner(ARRAY)) {
       for (int i = 0; i < count; i++) {
-        long s = seed * 1_000_003L + i;
+        long s = dump != null ? dump : seed * 1_000_003L + i;
         EdgeProgramGenerator.Generated g = EdgeProgramGenerator.generate(s);
+        long t0 = System.nanoTime();
         KernelVerifierBatch.Verdict k = kernel.load(EdgeProgramGenerator.MAPS, g.insns());
-        VerifierResult x = verify(g.insns());
+        long t1 = System.nanoTime();
+        VerifierResult x = verify(g.insns(), dump != null ? 2 : 1);
+        long t2 = System.nanoTime();
+        kernelNs += t1 - t0;
+        xdpemuNs += t2 - t1;
+        if (dump != null) {
+          System.out.println(describe(s, g, "dump") + "\nkernel:\n" + String.join("\n", k.log()));
+          System.out.println("xdpemu:\n" + x.log());
+          return;
+        }
         if (!k.accepted() && x.accepted()) {
           unsound.add(describe(s, g, "kernel: " + k.message()));
         } else if (k.accepted() && !x.accepted()) {
@@ -70,7 +84,9 @@ class VerifierDifferentialTest {
         } else if (k.accepted()) {
           bothAccept++;
           if (g.stackZeroed()) {
+            long r0 = System.nanoTime();
             runs += compareRuns(kernel, runner, s, g, i % 4 == 0, runDiffs);
+            runNs += System.nanoTime() - r0;
           }
         } else {
           bothReject++;
@@ -85,6 +101,9 @@ class VerifierDifferentialTest {
         "verifier differential: %d programs (seed %d), both accept %d (%d packet runs), both"
             + " reject %d, false acceptances %d, false rejections %d, run differences %d%n",
         count, seed, bothAccept, runs, bothReject, unsound.size(), rejected, runDiffs.size());
+    System.out.printf(
+        "  time: kernel verifier %d ms, xdpemu verifier %d ms, runs (both sides) %d ms%n",
+        kernelNs / 1_000_000, xdpemuNs / 1_000_000, runNs / 1_000_000);
     falseRejections.forEach(
         (m, n) ->
             System.out.println("  false rejection x" + n + ": " + falseRejectionExample.get(m)));
@@ -95,7 +114,7 @@ class VerifierDifferentialTest {
     assertTrue(bothAccept > count / 10, "too few accepted programs to compare runs: " + bothAccept);
   }
 
-  static VerifierResult verify(Insn[] insns) {
+  static VerifierResult verify(Insn[] insns, int logLevel) {
     ProgramInfo info =
         new ProgramInfo() {
           @Override
@@ -107,7 +126,7 @@ class VerifierDifferentialTest {
             return i.imm() == 0 ? new LdImm64Target(0, ARRAY, -1) : null;
           }
         };
-    return Verifier.verify(insns, VerifierOptions.privileged(info).withLogLevel(1));
+    return Verifier.verify(insns, VerifierOptions.privileged(info).withLogLevel(logLevel));
   }
 
   static final byte[][] PACKETS = packets();
