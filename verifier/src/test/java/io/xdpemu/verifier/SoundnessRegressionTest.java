@@ -129,6 +129,18 @@ class SoundnessRegressionTest {
   }
 
   @Test
+  void rejectsMapLdImm64WithSecondImmediate() {
+    Insn[] insns = VerifierBehaviourTest.asm("lddw %r1, 0xfd\nmov %r0, 0\nexit");
+    insns[0] = insns[0].withSrc(Opcodes.PSEUDO_MAP_FD);
+    insns[1] = insns[1].withImm(1);
+    assertRejected(
+        Verifier.verify(
+            insns,
+            VerifierOptions.privileged(VerifierBehaviourTest.withMap(ARRAY16)).withLogLevel(2)),
+        "unrecognized bpf_ld_imm64 insn");
+  }
+
+  @Test
   void rejectsJaWithImmediate() {
     assertRejected(
         rootPatched("mov %r0, 0\nja +0\nexit", 1, new Insn(0x05, 0, 0, 0, 1)),
@@ -252,5 +264,26 @@ class SoundnessRegressionTest {
         }) {
       assertTrue(r.log().contains(state), state + "\n" + r.log());
     }
+  }
+
+  // ------------------------------------------------------------ helper memory sizes
+
+  @Test
+  void rejectsUnboundedCsumDiffSize() {
+    assertRejected(
+        root(
+            "mov %r6, %r1\n"
+                + "stdw [%r10-16], 0\n"
+                + "stdw [%r10-32], 0\n"
+                + "mov %r1, %r10\n"
+                + "add %r1, -16\n"
+                + "mov %r2, 8\n"
+                + "mov %r3, %r10\n"
+                + "add %r3, -32\n"
+                + "ldxw %r4, [%r6+16]\n"
+                + "mov %r5, 0\n"
+                + "call 28\n"
+                + "exit"),
+        "R4 unbounded memory access, use 'var &= const' or 'if (var < const)'");
   }
 }

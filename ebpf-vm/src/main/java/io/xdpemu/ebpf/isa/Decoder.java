@@ -299,6 +299,13 @@ public final class Decoder {
           "second slot of ld_imm64 must have opcode, registers and offset 0",
           "invalid bpf_ld_imm64 insn");
     }
+    if ((insn.src() == PSEUDO_MAP_FD || insn.src() == PSEUDO_MAP_IDX) && next.imm() != 0) {
+      // resolve_pseudo_ldimm64(): a map by fd or index has no offset into it
+      throw bad(
+          pc + 1,
+          "ld_imm64 of a map (src " + insn.src() + ") with a non-zero second immediate",
+          "unrecognized bpf_ld_imm64 insn");
+    }
   }
 
   private static void checkStx(int pc, Insn insn) {
