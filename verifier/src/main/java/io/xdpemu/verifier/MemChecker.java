@@ -13,6 +13,12 @@ final class MemChecker {
 
   private final Verifier env;
 
+  /**
+   * Instructions that may read stack bytes never written on some path (root only: the kernel allows
+   * it and the value is whatever the stack held, so a run's result there is undefined).
+   */
+  private boolean[] uninitStackRead;
+
   /** check_mem_access()'s strict_alignment_once: atomics need aligned operands on every type. */
   private boolean strictAlignmentOnce;
 
@@ -674,6 +680,9 @@ final class MemChecker {
         StackSlot s = f.slotOrNull(slot / 8);
         byte t = s == null ? StackSlot.INVALID : s.types[slot % 8];
         allZero &= t == StackSlot.ZERO;
+        if (t == StackSlot.INVALID && env.allowUninitStack) {
+          noteUninitRead();
+        }
         if (t == StackSlot.INVALID && !env.allowUninitStack) {
           throw env.reject(
               "invalid variable-offset read from stack R"
@@ -696,6 +705,7 @@ final class MemChecker {
     env.scratchStack(spi);
     if (s == null) {
       if (env.allowUninitStack) {
+        noteUninitRead();
         return null;
       }
       throw env.reject("invalid read from stack off " + o + "+0 size " + size);
@@ -726,7 +736,9 @@ final class MemChecker {
             spillCnt++;
           } else if (t == StackSlot.ZERO) {
             zeroCnt++;
-          } else if (t != StackSlot.MISC && !(t == StackSlot.INVALID && env.allowUninitStack)) {
+          } else if (t == StackSlot.INVALID && env.allowUninitStack) {
+            noteUninitRead();
+          } else if (t != StackSlot.MISC) {
             throw env.reject("invalid read from stack off " + o + "+" + i + " size " + size);
           }
         }
@@ -748,11 +760,25 @@ final class MemChecker {
         continue;
       }
       if (t == StackSlot.INVALID && env.allowUninitStack) {
+        noteUninitRead();
         continue;
       }
       throw env.reject("invalid read from stack off " + o + "+" + i + " size " + size);
     }
     return zeros == size ? RegState.constScalar(0) : null;
+  }
+
+  /** Records that the current instruction read a never-written stack byte (allowed for root). */
+  void noteUninitRead() {
+    if (uninitStackRead == null) {
+      uninitStackRead = new boolean[env.insns.length];
+    }
+    uninitStackRead[env.cur.insnIdx] = true;
+  }
+
+  /** {@link VerifierResult#readsUninitStack()}: one flag per slot. */
+  boolean[] uninitStackReads() {
+    return uninitStackRead != null ? uninitStackRead : new boolean[env.insns.length];
   }
 
   /** bpf_stack_narrow_access_ok(): a narrow fill of the low bytes of a spilled scalar. */

@@ -118,7 +118,8 @@ public final class Verifier {
             pruner.peakStates,
             elapsed,
             depth,
-            visited);
+            visited,
+            mem.uninitStackReads());
     if (log.enabled()) {
       log.print(partial.statsLine() + "\n");
     }
@@ -132,7 +133,8 @@ public final class Verifier {
         pruner.peakStates,
         elapsed,
         depth,
-        visited);
+        visited,
+        mem.uninitStackReads());
   }
 
   /**

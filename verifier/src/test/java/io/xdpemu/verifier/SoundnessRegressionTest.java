@@ -286,4 +286,18 @@ class SoundnessRegressionTest {
                 + "exit"),
         "R4 unbounded memory access, use 'var &= const' or 'if (var < const)'");
   }
+
+  // ------------------------------------------------------------ undefined results
+
+  /**
+   * Root may read stack it never wrote; Linux then returns leftover bytes (BPF_PROG_TEST_RUN gave a
+   * non-zero value for this program), xdpemu zeros. The verifier names the instruction so that a
+   * comparison can call the result undefined instead of a mismatch.
+   */
+  @Test
+  void namesInstructionsThatReadUninitializedStack() {
+    VerifierResult r = root("stw [%r10-8], 1\nldxw %r1, [%r10-8]\nldxdw %r0, [%r10-16]\nexit");
+    assertAccepted(r);
+    assertEquals("[false, false, true, false]", java.util.Arrays.toString(r.readsUninitStack()));
+  }
 }
