@@ -43,13 +43,22 @@ final class SignExtension {
     long hi = (1L << (bits - 1)) - 1;
     r.smin = lo;
     r.smax = hi;
-    r.s32min = (int) lo;
-    r.s32max = (int) hi;
     r.umin = 0;
     r.umax = -1L;
+    r.varOff = Tnum.UNKNOWN;
+    if (size == 4) {
+      // (s32): the low 32 bits do not change and the result as s64 is their s32 value, so Linux
+      // 6.18 keeps the 32-bit bounds and takes the signed 64-bit ones from them (r2 in [0,
+      // 0xa30eeca9] gives smin 0xffffffff80000000, smax 0x230eeca9, umax 0xffffffffa30eeca9)
+      r.smin = r.s32min;
+      r.smax = r.s32max;
+      Bounds.sync(r);
+      return;
+    }
+    r.s32min = (int) lo;
+    r.s32max = (int) hi;
     r.u32min = 0;
     r.u32max = -1;
-    r.varOff = Tnum.UNKNOWN;
   }
 
   /** {@code (s8|s16)} of the low 32 bits; the caller zero-extends to 64 and syncs. */

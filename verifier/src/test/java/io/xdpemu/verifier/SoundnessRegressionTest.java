@@ -300,4 +300,38 @@ class SoundnessRegressionTest {
     assertAccepted(r);
     assertEquals("[false, false, true, false]", java.util.Arrays.toString(r.readsUninitStack()));
   }
+
+  /** Differential seeds 3000364 and 3001989: no tighter than the kernel after a jset. */
+  @Test
+  void jsetFalseBranchBoundsComeFromTheTnumLikeTheKernel() {
+    VerifierResult r =
+        root(
+            "ldxw %r1, [%r1+16]\n"
+                + "movsx832 %r1, %r1\n"
+                + "jset %r1, 0xee861a4b, +1\n"
+                + "ldxdw %r0, [%r10-600]\n"
+                + "ldxdw %r0, [%r10-600]\n"
+                + "exit");
+    assertRejected(r, "invalid read from stack R10 off=-600 size=8");
+    String kernel =
+        "R1=scalar(smin=smin32=0,smax=umax=smax32=umax32=0x1179e5b4,var_off=(0x0; 0x1179e5b4))";
+    assertTrue(r.log().contains(kernel), r.log());
+  }
+
+  /** (s32) keeps the 32-bit bounds and takes the signed 64-bit ones from them (6.18's log). */
+  @Test
+  void movsx32To64KeepsThe32BitBounds() {
+    VerifierResult r =
+        root(
+            "ldxw %r2, [%r1+16]\n"
+                + "and %r2, -1559302999\n"
+                + "movsx3264 %r2, %r2\n"
+                + "ldxdw %r0, [%r10-600]\n"
+                + "exit");
+    assertRejected(r, "invalid read from stack R10 off=-600 size=8");
+    String kernel =
+        "R2=scalar(smin=0xffffffff80000000,smax=smax32=0x230eeca9,umax=0xffffffffa30eeca9,"
+            + "umax32=0xa30eeca9)";
+    assertTrue(r.log().contains(kernel), r.log());
+  }
 }

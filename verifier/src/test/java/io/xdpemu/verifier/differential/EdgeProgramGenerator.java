@@ -95,14 +95,18 @@ final class EdgeProgramGenerator {
     for (int i = 0; i < snippets; i++) {
       snippet(0);
     }
-    int ret = rnd.nextInt(6);
-    if (rnd.nextBoolean()) {
-      emit(ALU64 | MOV | X, 0, ret, 0, 0);
+    if (rnd.nextInt(3) == 0) {
+      helperResultExit(); // the helper's return code is the program's: compared with the kernel's
+    } else {
+      int ret = rnd.nextInt(6);
+      if (rnd.nextBoolean()) {
+        emit(ALU64 | MOV | X, 0, ret, 0, 0);
+      }
+      if (rnd.nextInt(4) != 0) {
+        emit(ALU64 | AND | K, 0, 0, 0, 3);
+      }
+      emit(EXIT_OP, 0, 0, 0, 0);
     }
-    if (rnd.nextInt(4) != 0) {
-      emit(ALU64 | AND | K, 0, 0, 0, 3);
-    }
-    emit(EXIT_OP, 0, 0, 0, 0);
     if (!localCalls.isEmpty()) {
       subprogram();
     }
@@ -368,6 +372,56 @@ final class EdgeProgramGenerator {
     emit(0, 0, 0, 0, (int) (a >>> 32));
     emit(JMP | CALL, 0, 0, 0, 113);
     reinitArgs();
+  }
+
+  /**
+   * A helper called with edge arguments whose return value (0 or -errno) is returned at once: map
+   * updates with every flag and out-of-range keys, deletes from an array, packet adjustments by any
+   * delta, redirects with bad flags, checksums and probe reads of any size and address.
+   */
+  private void helperResultExit() {
+    int kind = rnd.nextInt(7);
+    shape.append("helper").append(kind).append(' ');
+    switch (kind) {
+      case 0, 1 -> {
+        emit(ST | MEM | W, 10, 0, -100, rnd.nextInt(6));
+        emit(ST | MEM | DW, 10, 0, -32, 7);
+        emit(ST | MEM | DW, 10, 0, -24, 9);
+        emit(LD_IMM64, 1, PSEUDO_MAP_FD, 0, 0);
+        emit(0, 0, 0, 0, 0);
+        emit(ALU64 | MOV | X, 2, 10, 0, 0);
+        emit(ALU64 | ADD | K, 2, 0, 0, -100);
+        if (kind == 0) {
+          emit(ALU64 | MOV | X, 3, 10, 0, 0);
+          emit(ALU64 | ADD | K, 3, 0, 0, -32);
+          emit(
+              ALU64 | MOV | K, 4, 0, 0, rnd.nextInt(6) - 1); // flags: -1, ANY, NOEXIST, EXIST, 3, 4
+          emit(JMP | CALL, 0, 0, 0, 2); // bpf_map_update_elem
+        } else {
+          emit(JMP | CALL, 0, 0, 0, 3); // bpf_map_delete_elem: -EINVAL on an array
+        }
+      }
+      case 2, 3, 4 -> {
+        int[] ids = {44, 65, 54}; // xdp_adjust_head, xdp_adjust_tail, xdp_adjust_meta
+        int[] deltas = {0, 1, -1, 4, -4, 14, -14, 64, -64, 200, -200, 256, -256, 4096, -4096};
+        emit(ALU64 | MOV | X, 1, 6, 0, 0);
+        emit(ALU64 | MOV | K, 2, 0, 0, deltas[rnd.nextInt(deltas.length)]);
+        emit(JMP | CALL, 0, 0, 0, ids[kind - 2]);
+      }
+      case 5 -> {
+        emit(ALU64 | MOV | K, 1, 0, 0, rnd.nextInt(3));
+        emit(ALU64 | MOV | K, 2, 0, 0, (int) interesting()); // flags beyond XDP_ABORTED
+        emit(JMP | CALL, 0, 0, 0, 23); // bpf_redirect
+      }
+      default -> {
+        if (rnd.nextBoolean()) {
+          csumDiff();
+        } else {
+          probeReadKernel();
+        }
+      }
+    }
+    emit(EXIT_OP, 0, 0, 0, 0);
   }
 
   /** A size argument in {@code r}: constant, masked unknown, or unbounded. */

@@ -45,7 +45,8 @@ final class XdpemuRunner implements AutoCloseable {
       try {
         long r = exe.run(ctx, ExecutionContext.contextPointer());
         XdpBuff after = ctx.xdp();
-        return new Result(r, Arrays.copyOfRange(after.frame, after.data, after.end), null);
+        int from = Math.min(after.meta, after.data);
+        return new Result(r, Arrays.copyOfRange(after.frame, from, after.end), null);
       } catch (TrapException t) {
         return new Result(0, new byte[0], t.getMessage());
       }
