@@ -122,6 +122,10 @@ class VerifierDifferentialTest {
           @Override
           public LdImm64Target ldImm64(int pc) {
             Insn i = insns[pc];
+            if (i.src() == Opcodes.PSEUDO_MAP_IDX || i.src() == Opcodes.PSEUDO_MAP_IDX_VALUE) {
+              return null; // by index into fd_array: the kernel side passes none ("fd_idx without
+              // fd_array is invalid")
+            }
             if (i.src() == Opcodes.PSEUDO_MAP_VALUE && pc + 1 < insns.length) {
               return new LdImm64Target(0, ARRAY, insns[pc + 1].imm());
             }
