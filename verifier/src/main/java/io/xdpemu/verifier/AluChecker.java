@@ -63,7 +63,14 @@ final class AluChecker {
       if (isPointerValue(d)) {
         throw env.reject("R" + insn.dst() + " pointer arithmetic prohibited");
       }
-      dstReg(insn.dst()).markUnknown();
+      RegState r = dstReg(insn.dst());
+      if (r.type != RegType.SCALAR) {
+        r.markUnknown();
+      } else if (op == Opcodes.NEG) {
+        negate(r, !alu64);
+      } else {
+        byteSwap(r, insn, alu64);
+      }
       return;
     }
     if (op == Opcodes.MOV) {
@@ -106,10 +113,21 @@ final class AluChecker {
           src.assignIdBeforeMov(env);
           dst.assign(src);
         } else {
-          if (src.isPointer()) {
+          if (isPointerValue(src)) {
             throw env.reject("R" + insn.src() + " sign-extension part of pointer");
           }
+          if (src.type != RegType.SCALAR) {
+            dst.markUnknown(); // root: a pointer's bits, sign-extended, are just a number
+            return;
+          }
+          boolean noSext = Long.compareUnsigned(src.umax, 1L << (insn.off() - 1)) < 0;
+          if (noSext) {
+            src.assignIdBeforeMov(env::newId);
+          }
           RegState r = src.copy();
+          if (!noSext) {
+            r.id = 0;
+          }
           signExtend(r, insn.off() / 8, true);
           dst.assign(r);
         }
@@ -133,10 +151,16 @@ final class AluChecker {
             dst.id = 0;
           }
         } else {
+          boolean noSext = Long.compareUnsigned(src.umax, 1L << (insn.off() - 1)) < 0;
+          if (noSext) {
+            src.assignIdBeforeMov(env::newId);
+          }
           RegState r = src.copy();
+          if (!noSext) {
+            r.id = 0;
+          }
           signExtend(r, insn.off() / 8, false);
           dst.assign(r);
-          dst.id = 0;
         }
         Bounds.zext32To64(dst);
         Bounds.sync(dst);
@@ -156,37 +180,53 @@ final class AluChecker {
     regs[insn.dst()] = dst;
   }
 
-  /** coerce_reg_to_sizex / coerce_subreg_to_size_sx: sign-extend the low {@code size} bytes. */
-  private static void signExtend(RegState r, int size, boolean to64) {
-    int bits = size * 8;
-    if (r.varOff.isConst()) {
-      long v = (r.varOff.value() << (64 - bits)) >> (64 - bits);
-      if (!to64) {
-        v = v & 0xffffffffL;
-      }
-      r.markKnown(v);
-      r.type = RegType.SCALAR;
+  /** BPF_NEG in adjust_scalar_min_max_vals(): 0 - dst with the bounds of a subtraction. */
+  private static void negate(RegState r, boolean alu32) {
+    RegState zero = RegState.constScalar(0);
+    ScalarAlu.apply(Opcodes.SUB, alu32, zero, r.copy());
+    r.assign(zero);
+  }
+
+  /**
+   * scalar_byte_swap(): the tnum is byte-swapped (bswap, or be on this little-endian host) or
+   * truncated (le16/le32), then the bounds are re-derived from it; le64 changes nothing at all.
+   */
+  private static void byteSwap(RegState r, Insn insn, boolean alu64) {
+    boolean swap = alu64 || (insn.opcode() & Opcodes.TO_BE) != 0;
+    int width = insn.imm();
+    if (!swap && width == 64) {
       return;
     }
-    long lo = -(1L << (bits - 1));
-    long hi = (1L << (bits - 1)) - 1;
-    boolean fits = r.smin >= 0 && r.smax <= hi && Bounds.ule(r.umax, hi);
-    if (fits) {
-      r.varOff = r.varOff.cast(size);
-      if (!to64) {
-        Bounds.sync(r);
-      }
-      return;
+    Tnum t = r.varOff;
+    if (swap) {
+      t = new Tnum(bswap(t.value(), width), bswap(t.mask(), width));
+    } else {
+      t = t.cast(width / 8);
     }
     r.markUnknown();
-    r.smin = lo;
-    r.smax = hi;
-    r.s32min = (int) lo;
-    r.s32max = (int) hi;
-    if (!to64) {
-      r.varOff = Tnum.UNKNOWN.subreg();
-    }
+    r.varOff = t;
     Bounds.sync(r);
+  }
+
+  private static long bswap(long v, int width) {
+    switch (width) {
+      case 16:
+        return Short.reverseBytes((short) v) & 0xffffL;
+      case 32:
+        return Integer.reverseBytes((int) v) & 0xffffffffL;
+      default:
+        return Long.reverseBytes(v);
+    }
+  }
+
+  /** coerce_reg_to_sizex() (64-bit destination) or coerce_subreg_to_size_sx() (32-bit). */
+  private static void signExtend(RegState r, int size, boolean to64) {
+    if (to64) {
+      SignExtension.toSize64(r, size);
+    } else {
+      SignExtension.toSize32(r, size);
+    }
+    r.type = RegType.SCALAR;
   }
 
   private void adjustRegMinMax(Insn insn, int idx, int op, boolean alu64, RegState src) {

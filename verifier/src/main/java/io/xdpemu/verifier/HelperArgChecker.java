@@ -314,6 +314,8 @@ final class HelperArgChecker {
       if (t == StackSlot.INVALID && env.allowUninitStack) {
         if (write) {
           f.slot(spi).types[slot % 8] = StackSlot.MISC;
+        } else {
+          env.mem.noteUninitRead();
         }
         continue;
       }

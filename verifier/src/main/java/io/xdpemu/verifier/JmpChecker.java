@@ -470,6 +470,10 @@ final class JmpChecker {
               } else {
                 r1.varOff = r1.varOff.and(Tnum.constant(~val));
               }
+              // Linux 6.18 leaves the false branch of a jset with bounds derived from the tnum
+              // alone (its log: w1 = (s8)w1; if r1 & 0xee861a4b -> [0, 0x1179e5b4], not [0,
+              // 127]); being more precise here accepted programs the kernel rejects.
+              r1.markUnbounded();
             }
             return;
           }

@@ -13,6 +13,15 @@ final class MemChecker {
 
   private final Verifier env;
 
+  /**
+   * Instructions that may read stack bytes never written on some path (root only: the kernel allows
+   * it and the value is whatever the stack held, so a run's result there is undefined).
+   */
+  private boolean[] uninitStackRead;
+
+  /** check_mem_access()'s strict_alignment_once: atomics need aligned operands on every type. */
+  private boolean strictAlignmentOnce;
+
   MemChecker(Verifier env) {
     this.env = env;
   }
@@ -52,8 +61,56 @@ final class MemChecker {
         insn.dst(), insn.off(), Opcodes.sizeBytes(insn.opcode()), true, -1, false, imm, true);
   }
 
-  /** check_atomic_rmw(). */
+  /** check_atomic(): load-acquire, store-release, or check_atomic_rmw(). */
   void checkAtomic(Insn insn, int idx) {
+    if (insn.imm() == Opcodes.LOAD_ACQ || insn.imm() == Opcodes.STORE_REL) {
+      checkAtomicLoadStore(insn);
+      return;
+    }
+    checkAtomicRmw(insn);
+  }
+
+  /**
+   * check_atomic_load() / check_atomic_store(): a plain load or store with strict alignment, then
+   * the pointer type must not be ctx, packet or socket (atomic_ptr_type_ok(), checked after the
+   * access as the kernel does).
+   */
+  private void checkAtomicLoadStore(Insn insn) {
+    boolean load = insn.imm() == Opcodes.LOAD_ACQ;
+    int size = Opcodes.sizeBytes(insn.opcode());
+    int ptrReg = load ? insn.src() : insn.dst();
+    strictAlignmentOnce = true;
+    try {
+      if (load) {
+        env.alu.srcReg(insn.src());
+        env.alu.dstReg(insn.dst());
+        access(insn.src(), insn.off(), size, false, insn.dst(), false);
+      } else {
+        env.alu.srcReg(insn.src());
+        env.alu.srcReg(insn.dst());
+        access(insn.dst(), insn.off(), size, true, insn.src(), false);
+      }
+    } finally {
+      strictAlignmentOnce = false;
+    }
+    RegState ptr = env.cur.regs()[ptrReg];
+    if (ptr.type == RegType.PTR_TO_CTX
+        || ptr.isPacket()
+        || ptr.type == RegType.PTR_TO_SOCKET
+        || ptr.type == RegType.PTR_TO_SOCK_COMMON) {
+      throw env.reject(
+          "BPF_ATOMIC "
+              + (load ? "loads from" : "stores into")
+              + " R"
+              + ptrReg
+              + " "
+              + StateFormatter.typeName(ptr)
+              + " is not allowed");
+    }
+  }
+
+  /** check_atomic_rmw(). */
+  private void checkAtomicRmw(Insn insn) {
     int imm = insn.imm();
     int base = imm & ~Opcodes.FETCH;
     boolean ok =
@@ -64,8 +121,7 @@ final class MemChecker {
             || imm == Opcodes.XCHG
             || imm == Opcodes.CMPXCHG;
     if (!ok) {
-      throw env.reject(
-          "BPF_ATOMIC uses invalid atomic opcode " + String.format("%02x", imm & 0xff));
+      throw env.reject("BPF_ATOMIC uses invalid atomic opcode " + String.format("%02x", imm));
     }
     int size = Opcodes.sizeBytes(insn.opcode());
     if (size != 4 && size != 8) {
@@ -92,11 +148,16 @@ final class MemChecker {
     }
     boolean fetch = (imm & Opcodes.FETCH) != 0;
     int loadReg = imm == Opcodes.CMPXCHG ? 0 : fetch ? insn.src() : -1;
-    access(insn.dst(), insn.off(), size, false, loadReg, false);
-    if (loadReg >= 0 && env.cur.regs()[loadReg].isPointer() && !env.allowPtrLeaks) {
-      throw env.reject("R" + loadReg + " leaks addr into mem");
+    strictAlignmentOnce = true;
+    try {
+      access(insn.dst(), insn.off(), size, false, loadReg, false);
+      if (loadReg >= 0 && env.cur.regs()[loadReg].isPointer() && !env.allowPtrLeaks) {
+        throw env.reject("R" + loadReg + " leaks addr into mem");
+      }
+      access(insn.dst(), insn.off(), size, true, -1, false);
+    } finally {
+      strictAlignmentOnce = false;
     }
-    access(insn.dst(), insn.off(), size, true, -1, false);
   }
 
   private void access(int regno, int off, int size, boolean write, int valueRegno, boolean sx) {
@@ -117,6 +178,9 @@ final class MemChecker {
     RegState[] regs = env.cur.regs();
     RegState reg = regs[regno];
     int off = insnOff + reg.off;
+    if (!reg.maybeNull) {
+      checkPtrAlignment(regno, reg, insnOff, size);
+    }
     RegState result = null;
     switch (reg.maybeNull ? RegType.NOT_INIT : reg.type) {
       case PTR_TO_MAP_VALUE:
@@ -203,12 +267,65 @@ final class MemChecker {
       }
       if (size < 8 && dst.type == RegType.SCALAR) {
         if (sx) {
-          coerceSx(dst, size);
+          SignExtension.toSize64(dst, size); // coerce_reg_to_size_sx()
         } else {
           coerce(dst, size);
         }
       }
       env.scratchReg(valueRegno);
+    }
+  }
+
+  /**
+   * check_ptr_alignment(): stack accesses are always strict (the kernel's slot tracking needs them
+   * aligned), other memory only for atomics ({@code strict_alignment_once}); x86-64 has efficient
+   * unaligned access, so {@code env->strict_alignment} is off. Packets are checked leniently even
+   * then: atomics on packets are refused before this point.
+   */
+  private void checkPtrAlignment(int regno, RegState reg, int insnOff, int size) {
+    String desc;
+    switch (reg.type) {
+      case PTR_TO_STACK:
+        desc = "stack ";
+        break;
+      case PTR_TO_MAP_VALUE:
+        desc = "value ";
+        break;
+      case PTR_TO_MAP_KEY:
+        desc = "key ";
+        break;
+      case PTR_TO_CTX:
+        desc = "context ";
+        break;
+      case PTR_TO_SOCKET:
+        desc = "sock ";
+        break;
+      case PTR_TO_SOCK_COMMON:
+        desc = "sock_common ";
+        break;
+      case PTR_TO_PACKET:
+      case PTR_TO_PACKET_META:
+        return;
+      default:
+        desc = "";
+    }
+    boolean strict = strictAlignmentOnce || reg.type == RegType.PTR_TO_STACK;
+    if (!strict || size == 1) {
+      return;
+    }
+    Tnum at = reg.varOff.add(Tnum.constant((long) reg.off + insnOff));
+    if (!at.isAligned(size)) {
+      throw env.reject(
+          "misaligned "
+              + desc
+              + "access off "
+              + AluChecker.tnumStr(reg.varOff)
+              + "+"
+              + reg.off
+              + "+"
+              + insnOff
+              + " size "
+              + size);
     }
   }
 
@@ -228,22 +345,6 @@ final class MemChecker {
     if (size < 4) {
       r.mark32Unbounded();
     }
-    Bounds.sync(r);
-  }
-
-  private static void coerceSx(RegState r, int size) {
-    int bits = size * 8;
-    if (r.varOff.isConst()) {
-      long v = (r.varOff.value() << (64 - bits)) >> (64 - bits);
-      r.markKnown(v);
-      r.type = RegType.SCALAR;
-      return;
-    }
-    r.markUnknown();
-    r.smin = -(1L << (bits - 1));
-    r.smax = (1L << (bits - 1)) - 1;
-    r.s32min = (int) r.smin;
-    r.s32max = (int) r.smax;
     Bounds.sync(r);
   }
 
@@ -600,10 +701,15 @@ final class MemChecker {
     if (!reg.varOff.isConst()) {
       long minOff = reg.smin + off;
       long maxOff = reg.smax + off + size;
+      boolean allZero = true;
       for (long i = minOff; i < maxOff; i++) {
         int slot = (int) (-i - 1);
         StackSlot s = f.slotOrNull(slot / 8);
         byte t = s == null ? StackSlot.INVALID : s.types[slot % 8];
+        allZero &= t == StackSlot.ZERO;
+        if (t == StackSlot.INVALID && env.allowUninitStack) {
+          noteUninitRead();
+        }
         if (t == StackSlot.INVALID && !env.allowUninitStack) {
           throw env.reject(
               "invalid variable-offset read from stack R"
@@ -616,7 +722,8 @@ final class MemChecker {
                   + size);
         }
       }
-      return null;
+      // mark_reg_stack_read(): bytes that are all STACK_ZERO read as the constant 0
+      return allZero ? RegState.constScalar(0) : null;
     }
     int o = (int) (off + reg.varOff.value());
     int slot = -o - 1;
@@ -625,6 +732,7 @@ final class MemChecker {
     env.scratchStack(spi);
     if (s == null) {
       if (env.allowUninitStack) {
+        noteUninitRead();
         return null;
       }
       throw env.reject("invalid read from stack off " + o + "+0 size " + size);
@@ -656,7 +764,9 @@ final class MemChecker {
             spillCnt++;
           } else if (t == StackSlot.ZERO) {
             zeroCnt++;
-          } else if (t != StackSlot.MISC && !(t == StackSlot.INVALID && env.allowUninitStack)) {
+          } else if (t == StackSlot.INVALID && env.allowUninitStack) {
+            noteUninitRead();
+          } else if (t != StackSlot.MISC) {
             throw env.reject("invalid read from stack off " + o + "+" + i + " size " + size);
           }
         }
@@ -683,11 +793,25 @@ final class MemChecker {
         continue;
       }
       if (t == StackSlot.INVALID && env.allowUninitStack) {
+        noteUninitRead();
         continue;
       }
       throw env.reject("invalid read from stack off " + o + "+" + i + " size " + size);
     }
     return zeros == size ? RegState.constScalar(0) : null;
+  }
+
+  /** Records that the current instruction read a never-written stack byte (allowed for root). */
+  void noteUninitRead() {
+    if (uninitStackRead == null) {
+      uninitStackRead = new boolean[env.insns.length];
+    }
+    uninitStackRead[env.cur.insnIdx] = true;
+  }
+
+  /** {@link VerifierResult#readsUninitStack()}: one flag per slot. */
+  boolean[] uninitStackReads() {
+    return uninitStackRead != null ? uninitStackRead : new boolean[env.insns.length];
   }
 
   /** bpf_stack_narrow_access_ok(): a narrow fill of the low bytes of a spilled scalar. */

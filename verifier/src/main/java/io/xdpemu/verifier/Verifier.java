@@ -1,5 +1,7 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.isa.Decoder;
+import io.xdpemu.ebpf.isa.EncodingException;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
 import java.util.ArrayDeque;
@@ -111,6 +113,7 @@ public final class Verifier {
       if (insns.length == 0) {
         throw reject("empty program");
       }
+      checkEncodings();
       cfg.analyze();
       verifyMain();
       verifyGlobalSubprogs();
@@ -143,7 +146,8 @@ public final class Verifier {
             pruner.peakStates,
             elapsed,
             depth,
-            visited);
+            visited,
+            mem.uninitStackReads());
     if (log.enabled()) {
       log.print(partial.statsLine() + "\n");
     }
@@ -157,7 +161,20 @@ public final class Verifier {
         pruner.peakStates,
         elapsed,
         depth,
-        visited);
+        visited,
+        mem.uninitStackReads());
+  }
+
+  /**
+   * The engines' own decoder decides which encodings are valid (one decoder for both); its refusal
+   * becomes a rejection in the kernel's words, as resolve_pseudo_ldimm64() and do_check() say it.
+   */
+  private void checkEncodings() {
+    try {
+      Decoder.validate(insns);
+    } catch (EncodingException e) {
+      throw reject(e.kernelMessage());
+    }
   }
 
   private String stackDepthString() {

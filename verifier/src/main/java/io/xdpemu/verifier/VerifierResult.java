@@ -3,7 +3,10 @@ package io.xdpemu.verifier;
 /**
  * The verdict and the evidence: the kernel-style log, the rejection message (last lines of the log
  * on rejection, empty when accepted), the statistics the kernel prints, and per-instruction facts
- * ({@code visited[pc]}: reached on some path; the runtime may use it to report dead code).
+ * ({@code visited[pc]}: reached on some path; the runtime may use it to report dead code; {@code
+ * readsUninitStack[pc]}: may read stack bytes no path wrote before - allowed for root, and the
+ * kernel then reads whatever its stack held, so a run that executes such an instruction has an
+ * undefined result where xdpemu reads zeros).
  */
 public record VerifierResult(
     boolean accepted,
@@ -15,7 +18,8 @@ public record VerifierResult(
     int peakStates,
     long verificationTimeNanos,
     String stackDepth,
-    boolean[] visited) {
+    boolean[] visited,
+    boolean[] readsUninitStack) {
 
   /** The kernel's last line for an accepted program. */
   public String statsLine() {

@@ -8,7 +8,7 @@ package io.xdpemu.ebpf.helpers;
  *   from_size && to_size : csum_from32to16(csum_sub(csum_partial(to, seed), csum_partial(from, 0)))
  *   to_size only         : csum_from32to16(csum_partial(to, seed))
  *   from_size only       : csum_from32to16(~csum_partial(from, ~seed))
- *   neither              : seed (as a __wsum, 32 bits)
+ *   neither              : csum_from32to16(seed)   (0x12345678 -> 0x68ac, 0x80000000 -> 0x8000)
  * </pre>
  *
  * So the result is folded to 16 bits and any sizes are accepted (older kernels returned the 32-bit
@@ -32,7 +32,7 @@ public final class CsumDiff {
     if (from.length > 0) {
       return from32to16(~csumPartial(from, ~s & 0xffffffffL) & 0xffffffffL);
     }
-    return s;
+    return from32to16(s);
   }
 
   /** x86-64 csum_partial(): 32-bit one's-complement sum of {@code b} plus {@code seed}. */

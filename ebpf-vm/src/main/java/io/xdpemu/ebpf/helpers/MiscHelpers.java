@@ -106,7 +106,7 @@ final class MiscHelpers {
     int n = HelperMemory.size(ctx, size & 0xffffffffL, "probe_read size");
     ctx.memory().check(ctx.pc, dst, n, true);
     byte[] buf = new byte[n];
-    int rc = n == 0 ? 0 : readKernel(ctx, src, buf, 0, n, compat);
+    int rc = readKernel(ctx, src, buf, 0, n, compat);
     HelperMemory.write(ctx, dst, buf);
     return rc;
   }

@@ -80,10 +80,16 @@ public final class Decoder {
         continue;
       }
       if (target < 0 || target >= insns.length) {
-        throw bad(pc, "jump target " + target + " out of range [0, " + insns.length + ")");
+        throw bad(
+            pc,
+            "jump target " + target + " out of range [0, " + insns.length + ")",
+            "jump out of range from insn " + pc + " to " + target);
       }
       if (secondHalf[(int) target]) {
-        throw bad(pc, "jump target " + target + " is the second slot of ld_imm64");
+        throw bad(
+            pc,
+            "jump target " + target + " is the second slot of ld_imm64",
+            "jump to the middle of ldimm64 insn " + target);
       }
     }
     return insns;
@@ -114,10 +120,10 @@ public final class Decoder {
   private static void checkSlot(Insn[] insns, int pc, Insn insn) {
     int op = insn.opcode();
     if (insn.dst() > 10) {
-      throw bad(pc, "invalid dst register r" + insn.dst());
+      throw bad(pc, "invalid dst register r" + insn.dst(), "R" + insn.dst() + " is invalid");
     }
     if (insn.src() > 10 && op != LD_IMM64 && op != CALL_OP) {
-      throw bad(pc, "invalid src register r" + insn.src());
+      throw bad(pc, "invalid src register r" + insn.src(), "R" + insn.src() + " is invalid");
     }
     switch (op & 0x07) {
       case ALU:
@@ -132,7 +138,10 @@ public final class Decoder {
         checkLd(insns, pc, insn);
         return;
       case LDX:
-        if ((op & 0xe0) != MEM && (op & 0xe0) != MEMSX || op == (LDX | MEMSX | DW)) {
+        if ((op & 0xe0) != MEM && (op & 0xe0) != MEMSX) {
+          throw bad(pc, String.format("unknown opcode 0x%02x", op), "BPF_LDX uses reserved fields");
+        }
+        if (op == (LDX | MEMSX | DW)) {
           throw unknown(pc, op);
         }
         zero(pc, insn, "imm", insn.imm());
@@ -174,7 +183,10 @@ public final class Decoder {
       zero(pc, insn, "src", insn.src());
       zero(pc, insn, "offset", insn.off());
       if (insn.imm() != 16 && insn.imm() != 32 && insn.imm() != 64) {
-        throw bad(pc, "invalid byte swap width " + insn.imm() + " (expected 16, 32 or 64)");
+        throw bad(
+            pc,
+            "invalid byte swap width " + insn.imm() + " (expected 16, 32 or 64)",
+            "BPF_END uses reserved fields");
       }
       return;
     }
@@ -189,7 +201,8 @@ public final class Decoder {
             || ((code == DIV || code == MOD) && off == 1)
             || (code == MOV && x && (off == 8 || off == 16 || (alu64 && off == 32)));
     if (!offOk) {
-      throw bad(pc, "non-zero offset field (" + off + ") in " + Mnemonics.name(insn));
+      throw bad(
+          pc, "non-zero offset field (" + off + ") in " + Mnemonics.name(insn), reserved(insn));
     }
   }
 
@@ -225,16 +238,19 @@ public final class Decoder {
         }
         zero(pc, insn, "dst", insn.dst());
         if (insn.src() > PSEUDO_KFUNC_CALL) {
-          throw bad(pc, "invalid call src " + insn.src() + " (0 helper, 1 local, 2 kfunc)");
+          throw bad(
+              pc,
+              "invalid call src " + insn.src() + " (0 helper, 1 local, 2 kfunc)",
+              reserved(insn));
         }
         return;
       case EXIT:
         if (jmp32 || x) {
           throw unknown(pc, op);
         }
+        // The kernel's do_check() never looks at an exit's offset: it loads and runs such programs.
         zero(pc, insn, "dst", insn.dst());
         zero(pc, insn, "src", insn.src());
-        zero(pc, insn, "offset", insn.off());
         zero(pc, insn, "imm", insn.imm());
         return;
       case JCOND:
@@ -257,7 +273,10 @@ public final class Decoder {
         || op == (LD | IND | W)
         || op == (LD | IND | H)
         || op == (LD | IND | B)) {
-      throw bad(pc, String.format("legacy packet access (opcode 0x%02x) is not supported", op));
+      throw bad(
+          pc,
+          String.format("legacy packet access (opcode 0x%02x) is not supported", op),
+          "BPF_LD_[ABS|IND] instructions not allowed for this program type");
     }
     if (op != LD_IMM64) {
       throw unknown(pc, op);
@@ -265,14 +284,27 @@ public final class Decoder {
     writesDst(pc, insn);
     zero(pc, insn, "offset", insn.off());
     if (insn.src() > PSEUDO_MAP_IDX_VALUE) {
-      throw bad(pc, "invalid ld_imm64 src " + insn.src() + " (expected 0..6)");
+      throw bad(
+          pc,
+          "invalid ld_imm64 src " + insn.src() + " (expected 0..6)",
+          "unrecognized bpf_ld_imm64 insn");
     }
     if (pc + 1 >= insns.length) {
-      throw bad(pc, "incomplete ld_imm64: missing second slot");
+      throw bad(pc, "incomplete ld_imm64: missing second slot", "invalid bpf_ld_imm64 insn");
     }
     Insn next = insns[pc + 1];
     if (next.opcode() != 0 || next.dst() != 0 || next.src() != 0 || next.off() != 0) {
-      throw bad(pc + 1, "second slot of ld_imm64 must have opcode, registers and offset 0");
+      throw bad(
+          pc + 1,
+          "second slot of ld_imm64 must have opcode, registers and offset 0",
+          "invalid bpf_ld_imm64 insn");
+    }
+    if ((insn.src() == PSEUDO_MAP_FD || insn.src() == PSEUDO_MAP_IDX) && next.imm() != 0) {
+      // resolve_pseudo_ldimm64(): a map by fd or index has no offset into it
+      throw bad(
+          pc + 1,
+          "ld_imm64 of a map (src " + insn.src() + ") with a non-zero second immediate",
+          "unrecognized bpf_ld_imm64 insn");
     }
   }
 
@@ -290,7 +322,7 @@ public final class Decoder {
     // instructions") exist in every size; read-modify-write atomics only in W and DW.
     if (insn.imm() == LOAD_ACQ) {
       if (insn.dst() == 10) {
-        throw bad(pc, "write to frame pointer r10 (read-only)");
+        throw bad(pc, "write to frame pointer r10 (read-only)", "frame pointer is read only");
       }
       return;
     }
@@ -302,7 +334,8 @@ public final class Decoder {
           pc,
           String.format(
               "invalid atomic operation 0x%x for size %s",
-              insn.imm(), (op & 0x18) == B ? "u8" : "u16"));
+              insn.imm(), (op & 0x18) == B ? "u8" : "u16"),
+          "invalid atomic operand size");
     }
     switch (insn.imm()) {
       case ADD:
@@ -316,33 +349,71 @@ public final class Decoder {
       case XOR | FETCH:
       case XCHG:
         if (insn.src() == 10) { // the old value is written to src (kernel check_atomic_rmw)
-          throw bad(pc, "write to frame pointer r10 (read-only)");
+          throw bad(pc, "write to frame pointer r10 (read-only)", "frame pointer is read only");
         }
         return;
       case CMPXCHG:
         return;
       default:
-        throw bad(pc, String.format("invalid atomic operation 0x%x", insn.imm()));
+        throw bad(
+            pc,
+            String.format("invalid atomic operation 0x%x", insn.imm()),
+            String.format("BPF_ATOMIC uses invalid atomic opcode %02x", insn.imm()));
     }
   }
 
   private static void writesDst(int pc, Insn insn) {
     if (insn.dst() == 10) {
-      throw bad(pc, "write to frame pointer r10 (read-only)");
+      throw bad(pc, "write to frame pointer r10 (read-only)", "frame pointer is read only");
     }
   }
 
   private static void zero(int pc, Insn insn, String field, int value) {
     if (value != 0) {
-      throw bad(pc, "non-zero " + field + " field (" + value + ") in " + Mnemonics.name(insn));
+      throw bad(
+          pc,
+          "non-zero " + field + " field (" + value + ") in " + Mnemonics.name(insn),
+          reserved(insn));
     }
   }
 
-  private static MalformedInputException unknown(int pc, int op) {
-    return bad(pc, String.format("unknown opcode 0x%02x", op));
+  private static EncodingException unknown(int pc, int op) {
+    return bad(
+        pc, String.format("unknown opcode 0x%02x", op), String.format("unknown opcode %02x", op));
   }
 
-  static MalformedInputException bad(int pc, String what) {
-    return new MalformedInputException("malformed instruction " + pc + ": " + what);
+  static EncodingException bad(int pc, String what, String kernelMessage) {
+    return new EncodingException(pc, what, kernelMessage);
+  }
+
+  /** The kernel's "uses reserved fields" message for the class of {@code insn}. */
+  static String reserved(Insn insn) {
+    int op = insn.opcode();
+    int code = op & 0xf0;
+    switch (op & 0x07) {
+      case ALU:
+      case ALU64:
+        return code == MOV
+            ? "BPF_MOV uses reserved fields"
+            : code == NEG
+                ? "BPF_NEG uses reserved fields"
+                : code == END ? "BPF_END uses reserved fields" : "BPF_ALU uses reserved fields";
+      case LDX:
+        return "BPF_LDX uses reserved fields";
+      case ST:
+        return "BPF_ST uses reserved fields";
+      case STX:
+        return "BPF_STX uses reserved fields";
+      case LD:
+        return "BPF_LD_IMM64 uses reserved fields";
+      default:
+        return code == JA
+            ? "BPF_JA uses reserved fields"
+            : code == CALL
+                ? "BPF_CALL uses reserved fields"
+                : code == EXIT
+                    ? "BPF_EXIT uses reserved fields"
+                    : "BPF_JMP/JMP32 uses reserved fields";
+    }
   }
 }

@@ -116,7 +116,7 @@ public final class ArrayMap extends BpfMap {
 
   private int checkUpdate(byte[] key, long flags, boolean lockAllowed) {
     long base = flags & ~BPF_F_LOCK;
-    if (base > BPF_EXIST || (!lockAllowed && (flags & BPF_F_LOCK) != 0)) {
+    if (Long.compareUnsigned(base, BPF_EXIST) > 0 || (!lockAllowed && (flags & BPF_F_LOCK) != 0)) {
       return -Errno.EINVAL;
     }
     if (Integer.compareUnsigned(index(key), maxEntries()) >= 0) {

@@ -118,7 +118,7 @@ public final class HashTableMap extends BpfMap {
   private int doUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long flags, int runCpu) {
     long base = flags & ~BPF_F_LOCK;
     boolean lockFlag = (flags & BPF_F_LOCK) != 0;
-    if (base > BPF_EXIST) {
+    if (Long.compareUnsigned(base, BPF_EXIST) > 0) { // flags are a u64
       return -Errno.EINVAL;
     }
     if (lockFlag && (lru || perCpu() || spinLockOffset < 0)) {

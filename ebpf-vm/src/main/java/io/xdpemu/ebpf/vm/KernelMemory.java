@@ -37,14 +37,39 @@ public final class KernelMemory {
     mappings.remove(start);
   }
 
+  /** x86-64's vsyscall page: above TASK_SIZE_MAX, yet a user address (is_vsyscall_vaddr()). */
+  static final long VSYSCALL_ADDR = 0xffffffffff600000L;
+
+  /** Virtual address bits of the machine the kernel oracle runs on (4-level paging). */
+  static final int VIRT_BITS = 48;
+
+  /**
+   * copy_from_kernel_nofault_allowed() on x86-64, checked before any byte is copied (even for a
+   * zero size): user addresses (below TASK_SIZE_MAX + PAGE_SIZE), the vsyscall page and
+   * non-canonical addresses are refused with -ERANGE; only a canonical kernel address can fault
+   * (-EFAULT).
+   */
+  public static boolean readAllowed(long src) {
+    if (Long.compareUnsigned(src, TASK_SIZE_MAX + 4096) < 0) {
+      return false;
+    }
+    if ((src & ~0xfffL) == VSYSCALL_ADDR) {
+      return false;
+    }
+    return (src << (64 - VIRT_BITS)) >> (64 - VIRT_BITS) == src;
+  }
+
   /**
    * Copies {@code size} bytes from kernel address {@code src} into {@code dst[dstOff..]}; returns 0
    * or a negative errno, zero-filling the destination on failure (as the kernel does).
    */
   public int read(long src, byte[] dst, int dstOff, int size) {
-    if (Long.compareUnsigned(src, TASK_SIZE_MAX) < 0) {
+    if (!readAllowed(src)) {
       java.util.Arrays.fill(dst, dstOff, dstOff + size, (byte) 0);
       return ERANGE;
+    }
+    if (size == 0) {
+      return 0; // nothing to copy, nothing to fault on
     }
     Map.Entry<Long, Mapping> e = mappings.floorEntry(src);
     if (e != null) {

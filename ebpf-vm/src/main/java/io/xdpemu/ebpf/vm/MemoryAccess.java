@@ -74,12 +74,12 @@ public final class MemoryAccess {
     return r != null ? (long) I64.get(r.bytes(), (int) addr) : slowLoad(ctx, addr, 8, pc);
   }
 
-  /** MEMSX loads (ldxsb/ldxsh/ldxsw): sign-extended; never valid on the context. */
+  /**
+   * MEMSX loads (ldxsb/ldxsh/ldxsw): sign-extended. On the context they read the field as a plain
+   * load would and sign-extend it, as the kernel's convert_ctx_accesses() rewrites them (it accepts
+   * only 4-byte ones on xdp_md: {@code *(s32 *)(r1 + 12)} is the ifindex).
+   */
   public static long loadSigned(ExecutionContext ctx, long addr, int size, int pc) {
-    if (AddressSpace.regionId(addr) == AddressSpace.CONTEXT) {
-      throw new TrapException(
-          pc, String.format("sign-extending load of size %d from xdp_md at 0x%x", size, addr));
-    }
     switch (size) {
       case 1:
         return (byte) load8(ctx, addr, pc);

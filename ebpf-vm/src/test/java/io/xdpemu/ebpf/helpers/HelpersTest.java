@@ -131,6 +131,33 @@ class HelpersTest {
     assertEquals(-Errno.EFAULT, h.call(HelperIds.PROBE_READ, dst, 8, 0));
   }
 
+  /**
+   * copy_from_kernel_nofault_allowed() on x86-64 (Linux 6.18, BPF_PROG_TEST_RUN through the
+   * verifier differential): non-canonical, vsyscall and user addresses are -ERANGE before any copy,
+   * even of zero bytes; a canonical kernel address that faults is -EFAULT, of zero bytes 0.
+   */
+  @Test
+  void probeReadKernelRefusesNonCanonicalAndUserAddressesWithErange() {
+    long dst = h.u64(-1);
+    for (long a :
+        new long[] {
+          0x0000800000000000L,
+          0x8000000000000000L,
+          0xdead000000000000L,
+          0x7fff00000000L,
+          0xffffffffff600000L,
+          0xffffffffff600ff8L
+        }) {
+      assertEquals(
+          -Errno.ERANGE, h.call(HelperIds.PROBE_READ_KERNEL, dst, 8, a), Long.toHexString(a));
+      assertEquals(
+          -Errno.ERANGE, h.call(HelperIds.PROBE_READ_KERNEL, dst, 0, a), Long.toHexString(a));
+    }
+    assertEquals(-Errno.EFAULT, h.call(HelperIds.PROBE_READ_KERNEL, dst, 8, 0xffff800000000000L));
+    assertEquals(0, h.call(HelperIds.PROBE_READ_KERNEL, dst, 0, 0xffff800000000000L));
+    assertEquals(-Errno.EFAULT, h.call(HelperIds.PROBE_READ_KERNEL, dst, 8, 0xfffffffffffff000L));
+  }
+
   private String printk(String fmt, long... args) {
     List<String> out = new ArrayList<>();
     h.ctx.trace = out::add;
