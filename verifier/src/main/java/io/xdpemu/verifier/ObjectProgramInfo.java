@@ -5,6 +5,7 @@ import io.xdpemu.ebpf.btf.BtfExt;
 import io.xdpemu.ebpf.btf.BtfType;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.elf.XdpAttachType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -121,6 +122,11 @@ public final class ObjectProgramInfo implements ProgramInfo {
   @Override
   public String kfuncName(int pc) {
     return pc >= 0 && pc < kfuncs.length ? kfuncs[pc] : null;
+  }
+
+  @Override
+  public XdpAttachType attachType() {
+    return spec.attachType();
   }
 
   @Override

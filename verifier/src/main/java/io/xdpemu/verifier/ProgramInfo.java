@@ -1,5 +1,6 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.elf.XdpAttachType;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import java.util.List;
 
@@ -32,6 +33,11 @@ public interface ProgramInfo {
    */
   default String lineInfo(int pc) {
     return null;
+  }
+
+  /** The program's {@code expected_attach_type}; it decides which xdp_md fields are readable. */
+  default XdpAttachType attachType() {
+    return XdpAttachType.XDP;
   }
 
   /** The program name used in messages. */
