@@ -67,6 +67,7 @@ final class RunCommand implements Command {
     int queues = (int) a.getLong("--queues", 0, 1, 1024);
     Path outDir = a.has("--out") ? Path.of(a.get("--out")) : null;
     try (Attach attach = Attach.create(o, queues)) {
+      attach.loaded().object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
       return replay(attach, a, captures, outDir, out);
     }
   }

@@ -54,6 +54,7 @@ final class TestRunCommand implements Command {
     io.xdpemu.ebpf.btf.Btf fwBtf = Attach.firmwareBtfFor(o);
     LoadPipeline.Loaded loaded = LoadPipeline.load(o, cpus, fwBtf);
     LoadPipeline.Loaded warmup = LoadPipeline.load(o, cpus, fwBtf);
+    loaded.object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
     TestRun.Result r = TestRun.run(loaded, meta, data, repeat, warmup);
     try (OutputFiles files = new OutputFiles()) {
       if (a.has("--data-out")) {

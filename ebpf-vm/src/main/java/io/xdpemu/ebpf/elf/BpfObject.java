@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * Everything a BPF ELF object declares: its programs (subprograms appended), its maps (user maps
  * first, then global data, libbpf's order; {@code ld_imm64} instructions refer to them by index),
  * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and their parsed forms {@code
- * types} / {@code ext} (null when absent).
+ * types} / {@code ext} (null when absent), and {@code warnings}: what the object asks for that
+ * xdpemu does not model but can load without (one line each, for the user).
  */
 public record BpfObject(
     String fileName,
@@ -22,7 +23,8 @@ public record BpfObject(
     byte[] btf,
     byte[] btfExt,
     Btf types,
-    BtfExt ext) {
+    BtfExt ext,
+    List<String> warnings) {
 
   /**
    * The program called {@code nameOrSection} (function name first, then section name: the first
