@@ -14,10 +14,12 @@ import java.util.List;
 final class CallChecker {
   private final Verifier env;
   private final HelperArgChecker args;
+  private final KfuncChecker kfuncs;
 
   CallChecker(Verifier env) {
     this.env = env;
     this.args = new HelperArgChecker(env);
+    this.kfuncs = new KfuncChecker(env, args);
   }
 
   int checkCall(Insn insn, int idx) {
@@ -278,6 +280,17 @@ final class CallChecker {
     String name = env.info.kfuncName(idx);
     if (name == null) {
       throw env.reject("calling kernel function " + insn.imm() + " is not allowed");
+    }
+    if (KfuncChecker.handles(name)) {
+      int released = kfuncs.check(name, idx);
+      if (released != 0) {
+        releaseReference(released);
+      }
+      RegState[] regs = env.cur.regs();
+      clearCallerSaved(regs);
+      kfuncs.setReturn(name, idx);
+      env.scratchReg(0);
+      return idx + 1;
     }
     int[] sizes;
     switch (name) {

@@ -191,6 +191,10 @@ final class MemChecker {
                   + size);
         }
         break;
+      case PTR_TO_BTF_ID:
+        checkPtrOffReg(regno, reg, StateFormatter.typeName(reg));
+        BtfStructAccess.check(env, reg, off, size, write);
+        break;
       default:
         throw env.reject(
             "R" + regno + " invalid mem access '" + StateFormatter.typeName(reg) + "'");

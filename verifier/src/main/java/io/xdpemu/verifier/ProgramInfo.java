@@ -1,5 +1,6 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.elf.XdpAttachType;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import java.util.List;
@@ -38,6 +39,14 @@ public interface ProgramInfo {
   /** The program's {@code expected_attach_type}; it decides which xdp_md fields are readable. */
   default XdpAttachType attachType() {
     return XdpAttachType.XDP;
+  }
+
+  /**
+   * The kernel's BTF (vmlinux), where kfunc prototypes and the kernel structs they return are
+   * declared; null when unknown (kfuncs other than the XDP metadata ones are then refused).
+   */
+  default Btf kernelBtf() {
+    return null;
   }
 
   /** The program name used in messages. */

@@ -278,8 +278,8 @@ public final class LoadPipeline {
       LoadOptions o, BpfObject obj, ProgramSpec spec, Insn[] insns, int logLevel) {
     VerifierOptions opts =
         (o.unprivileged()
-                ? VerifierOptions.unprivileged(programInfo(obj, spec))
-                : VerifierOptions.privileged(programInfo(obj, spec)))
+                ? VerifierOptions.unprivileged(programInfo(o, obj, spec))
+                : VerifierOptions.privileged(programInfo(o, obj, spec)))
             .withLogLevel(logLevel);
     return Verifier.verify(insns, opts);
   }
@@ -290,8 +290,8 @@ public final class LoadPipeline {
    * btf_prepare_func_args() does) and line info for the log's {@code ; source @ file.c:N} lines.
    * The pcs are those of {@code spec}: CO-RE rewrites instructions in place, never moves them.
    */
-  static ProgramInfo programInfo(BpfObject obj, ProgramSpec spec) {
-    return ObjectProgramInfo.of(obj, spec);
+  static ProgramInfo programInfo(LoadOptions o, BpfObject obj, ProgramSpec spec) {
+    return ObjectProgramInfo.of(obj, spec, BaseBtf.load(o.vmlinux()));
   }
 
   /**
