@@ -35,6 +35,12 @@ final class CallChecker {
     return helperCall(insn, idx);
   }
 
+  /** The helper's name without "bpf_" (messages add it), from ebpf-vm's one table; or null. */
+  static String helperName(int id) {
+    String n = io.xdpemu.ebpf.isa.HelperNames.name(id);
+    return n == null ? null : n.substring("bpf_".length());
+  }
+
   private void clearCallerSaved(RegState[] regs) {
     for (int r = 1; r <= 5; r++) {
       regs[r].markNotInit();
@@ -46,7 +52,7 @@ final class CallChecker {
 
   private int helperCall(Insn insn, int idx) {
     int id = insn.imm();
-    String name = HelperNames.name(id);
+    String name = helperName(id);
     if (id < 0 || name == null) {
       throw env.reject("invalid func unknown#" + id);
     }
