@@ -14,10 +14,12 @@ import java.util.List;
 final class CallChecker {
   private final Verifier env;
   private final HelperArgChecker args;
+  private final KfuncChecker kfuncs;
 
   CallChecker(Verifier env) {
     this.env = env;
     this.args = new HelperArgChecker(env);
+    this.kfuncs = new KfuncChecker(env, args);
   }
 
   int checkCall(Insn insn, int idx) {
@@ -33,6 +35,12 @@ final class CallChecker {
     return helperCall(insn, idx);
   }
 
+  /** The helper's name without "bpf_" (messages add it), from ebpf-vm's one table; or null. */
+  static String helperName(int id) {
+    String n = io.xdpemu.ebpf.isa.HelperNames.name(id);
+    return n == null ? null : n.substring("bpf_".length());
+  }
+
   private void clearCallerSaved(RegState[] regs) {
     for (int r = 1; r <= 5; r++) {
       regs[r].markNotInit();
@@ -44,7 +52,7 @@ final class CallChecker {
 
   private int helperCall(Insn insn, int idx) {
     int id = insn.imm();
-    String name = HelperNames.name(id);
+    String name = helperName(id);
     if (id < 0 || name == null) {
       throw env.reject("invalid func unknown#" + id);
     }
@@ -310,6 +318,17 @@ final class CallChecker {
     if (name == null) {
       throw env.reject("calling kernel function " + insn.imm() + " is not allowed");
     }
+    if (KfuncChecker.handles(name)) {
+      int released = kfuncs.check(name, idx);
+      if (released != 0) {
+        releaseReference(released);
+      }
+      RegState[] regs = env.cur.regs();
+      clearCallerSaved(regs);
+      kfuncs.setReturn(name, idx);
+      env.scratchReg(0);
+      return idx + 1;
+    }
     int[] sizes;
     switch (name) {
       case "bpf_xdp_metadata_rx_timestamp":
@@ -490,10 +509,9 @@ final class CallChecker {
   private int prepareFuncExit(VerifierState st) {
     FuncState callee = st.cur();
     FuncState caller = st.frames[st.curframe - 1];
+    // A static subprogram may return void: prepare_func_exit() copies an uninitialised R0 to the
+    // caller, and only the caller's read of it fails ("R0 !read_ok"), as in the kernel.
     RegState r0 = callee.regs[0];
-    if (r0.type == RegType.NOT_INIT) {
-      throw env.reject("R0 !read_ok");
-    }
     if (r0.type == RegType.PTR_TO_STACK) {
       throw env.reject("cannot return stack pointer to the caller");
     }

@@ -173,6 +173,13 @@ final class HelperArgChecker {
       case PTR_TO_FIXED_SIZE_MEM:
         helperMemAccess(regno, reg, p.fixedSize(), true, false, meta);
         return;
+      case PTR_TO_IPHDR:
+      case PTR_TO_TCPHDR:
+        helperMemAccess(regno, reg, 20, false, false, null);
+        return;
+      case PTR_TO_IPV6HDR:
+        helperMemAccess(regno, reg, 40, false, false, null);
+        return;
       default:
         // PTR_TO_MEM*, PTR_TO_UNINIT_MEM: size checked with the next argument
         return;

@@ -28,6 +28,14 @@ record HelperProto(
     PTR_TO_UNINIT_MEM,
     /** ARG_PTR_TO_FIXED_SIZE_MEM | MEM_WRITE | MEM_ALIGNED with {@code fixedSize}. */
     PTR_TO_FIXED_SIZE_MEM,
+    /**
+     * ARG_PTR_TO_FIXED_SIZE_MEM, read, of sizeof(struct iphdr) (the tcp_raw_*_syncookie helpers).
+     */
+    PTR_TO_IPHDR,
+    /** The same, sizeof(struct ipv6hdr). */
+    PTR_TO_IPV6HDR,
+    /** The same, sizeof(struct tcphdr). */
+    PTR_TO_TCPHDR,
     CONST_SIZE,
     CONST_SIZE_OR_ZERO,
     CONST_ALLOC_SIZE_OR_ZERO,

@@ -131,6 +131,11 @@ final class HelperProtos {
             4)); // check_mtu
     def(100, i, n, PTR_TO_MEM, CONST_SIZE, PTR_TO_MEM, CONST_SIZE); // tcp_check_syncookie
     def(110, i, n, PTR_TO_MEM, CONST_SIZE, PTR_TO_MEM, CONST_SIZE); // tcp_gen_syncookie
+    // tcp_raw_{gen,check}_syncookie_ipv{4,6} (CONFIG_SYN_COOKIES), gpl_only
+    def(204, i, n, Arg.PTR_TO_IPHDR, PTR_TO_MEM, CONST_SIZE_OR_ZERO);
+    def(205, i, n, Arg.PTR_TO_IPV6HDR, PTR_TO_MEM, CONST_SIZE_OR_ZERO);
+    def(206, i, n, Arg.PTR_TO_IPHDR, Arg.PTR_TO_TCPHDR);
+    def(207, i, n, Arg.PTR_TO_IPV6HDR, Arg.PTR_TO_TCPHDR);
     def(
         85,
         Ret.PTR_TO_SOCKET_OR_NULL,

@@ -1,5 +1,6 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.elf.XdpAttachType;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
 
@@ -254,6 +255,10 @@ final class MemChecker {
                   + size);
         }
         break;
+      case PTR_TO_BTF_ID:
+        checkPtrOffReg(regno, reg, StateFormatter.typeName(reg));
+        BtfStructAccess.check(env, reg, off, size, write);
+        break;
       default:
         throw env.reject(
             "R" + regno + " invalid mem access '" + StateFormatter.typeName(reg) + "'");
@@ -384,7 +389,7 @@ final class MemChecker {
   /** xdp_is_valid_access() for struct xdp_md. */
   private RegState ctxAccess(int off, int size, boolean write, boolean sx) {
     boolean ok = !write && off >= 0 && off < XDP_MD_SIZE && off % size == 0 && size == 4;
-    if (ok && off == 20) {
+    if (ok && off == 20 && env.info.attachType() != XdpAttachType.DEVMAP) {
       ok = false; // egress_ifindex: only for BPF_XDP_DEVMAP programs
     }
     RegType t = null;

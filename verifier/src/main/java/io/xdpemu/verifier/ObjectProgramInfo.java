@@ -5,6 +5,7 @@ import io.xdpemu.ebpf.btf.BtfExt;
 import io.xdpemu.ebpf.btf.BtfType;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.elf.XdpAttachType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,12 +19,14 @@ public final class ObjectProgramInfo implements ProgramInfo {
   private static final int BTF_FUNC_GLOBAL = 1;
 
   private final ProgramSpec spec;
+  private final Btf kernelBtf;
   private final LdImm64Target[] targets;
   private final String[] kfuncs;
   private final List<FunctionInfo> functions = new ArrayList<>();
 
-  private ObjectProgramInfo(BpfObject obj, ProgramSpec spec) {
+  private ObjectProgramInfo(BpfObject obj, ProgramSpec spec, Btf kernelBtf) {
     this.spec = spec;
+    this.kernelBtf = kernelBtf;
     int n = spec.insns().length;
     targets = new LdImm64Target[n];
     for (ProgramSpec.MapReference r : spec.mapReferences()) {
@@ -52,7 +55,12 @@ public final class ObjectProgramInfo implements ProgramInfo {
 
   /** Builds the verifier's view of {@code spec}, one program of {@code obj}. */
   public static ProgramInfo of(BpfObject obj, ProgramSpec spec) {
-    return new ObjectProgramInfo(obj, spec);
+    return new ObjectProgramInfo(obj, spec, null);
+  }
+
+  /** The same, with the kernel's BTF for kfunc prototypes. */
+  public static ProgramInfo of(BpfObject obj, ProgramSpec spec, Btf kernelBtf) {
+    return new ObjectProgramInfo(obj, spec, kernelBtf);
   }
 
   private static FunctionInfo describe(Btf btf, int pc, BtfType.Func f) {
@@ -121,6 +129,16 @@ public final class ObjectProgramInfo implements ProgramInfo {
   @Override
   public String kfuncName(int pc) {
     return pc >= 0 && pc < kfuncs.length ? kfuncs[pc] : null;
+  }
+
+  @Override
+  public Btf kernelBtf() {
+    return kernelBtf;
+  }
+
+  @Override
+  public XdpAttachType attachType() {
+    return spec.attachType();
   }
 
   @Override

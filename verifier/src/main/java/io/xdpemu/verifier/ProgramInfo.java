@@ -1,5 +1,7 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.elf.XdpAttachType;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import java.util.List;
 
@@ -31,6 +33,19 @@ public interface ProgramInfo {
    * {@code ; text @ file.c:N} before an instruction whenever this changes (verbose_linfo()).
    */
   default String lineInfo(int pc) {
+    return null;
+  }
+
+  /** The program's {@code expected_attach_type}; it decides which xdp_md fields are readable. */
+  default XdpAttachType attachType() {
+    return XdpAttachType.XDP;
+  }
+
+  /**
+   * The kernel's BTF (vmlinux), where kfunc prototypes and the kernel structs they return are
+   * declared; null when unknown (kfuncs other than the XDP metadata ones are then refused).
+   */
+  default Btf kernelBtf() {
     return null;
   }
 

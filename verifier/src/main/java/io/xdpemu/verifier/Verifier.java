@@ -461,7 +461,7 @@ public final class Verifier {
       String n = info.kfuncName(pc);
       return n == null ? "kernel-function" : n;
     }
-    String n = HelperNames.name(insn.imm());
+    String n = CallChecker.helperName(insn.imm());
     return n == null ? "unknown" : "bpf_" + n;
   }
 

@@ -96,6 +96,7 @@ final class RunCommand extends Subcommand {
     int n = queues == null ? 0 : (int) CommonOptions.inRange("--queues", queues, 1, 1024);
     Path outDir = outPath != null ? Path.of(outPath) : null;
     try (Attach attach = Attach.create(o, n)) {
+      attach.loaded().object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
       return replay(attach, captures, outDir, out);
     }
   }

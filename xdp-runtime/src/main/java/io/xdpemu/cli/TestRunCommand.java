@@ -76,6 +76,7 @@ final class TestRunCommand extends Subcommand {
     io.xdpemu.ebpf.btf.Btf fwBtf = Attach.firmwareBtfFor(o);
     LoadPipeline.Loaded loaded = LoadPipeline.load(o, cpus, fwBtf);
     LoadPipeline.Loaded warmup = LoadPipeline.load(o, cpus, fwBtf);
+    loaded.object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
     TestRun.Result r = TestRun.run(loaded, meta, data, repeat, warmup);
     try (OutputFiles files = new OutputFiles()) {
       if (dataOut != null) {

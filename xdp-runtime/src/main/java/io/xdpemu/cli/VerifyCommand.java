@@ -44,6 +44,7 @@ final class VerifyCommand extends Subcommand {
       throw new UsageException("'xdpemu verify' with --no-verify has nothing to do");
     }
     LoadPipeline.Relocated r = LoadPipeline.relocate(o, Attach.firmwareBtfFor(o));
+    r.object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
     VerifierResult v = LoadPipeline.verify(o, r.object(), r.spec(), r.insns(), level);
     String log = v.log();
     if (v.accepted() && !log.strip().endsWith(v.statsLine())) {

@@ -3,6 +3,7 @@ package io.xdpemu.runtime;
 import io.xdpemu.ebpf.ProgramRejectedException;
 import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfKind;
 import io.xdpemu.ebpf.core.CoreRelocator;
 import io.xdpemu.ebpf.core.CoreTarget;
 import io.xdpemu.ebpf.core.RelocatedProgram;
@@ -170,19 +171,38 @@ public final class LoadPipeline {
     BpfObject obj = BpfObjectReader.read(o.object());
     ProgramSpec spec = obj.program(o.program());
     Btf target = targetBtf(o, firmwareBtf);
-    RelocatedProgram core =
-        obj.btfExt() == null
-            ? null
-            : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+    RelocatedProgram core = coreRelocate(obj, spec, target);
     return new Relocated(obj, spec, target, core == null ? spec.insns() : core.insns(), core);
+  }
+
+  /**
+   * CO-RE relocation of {@code spec} against {@code target} (null without .BTF.ext), after
+   * checking, as libbpf's bpf_object__resolve_externs does, that every kernel function the program
+   * calls exists in the target BTF: a kfunc this kernel lacks ({@code bpf_xdp_flow_lookup} on 6.18)
+   * makes the object unloadable.
+   */
+  private static RelocatedProgram coreRelocate(BpfObject obj, ProgramSpec spec, Btf target) {
+    for (ProgramSpec.ExternReference e : spec.externs()) {
+      if (e.kind() == ProgramSpec.ExternKind.FUNCTION
+          && !e.weak()
+          && target.find(e.name(), BtfKind.FUNC) < 0) {
+        throw new ProgramRejectedException(
+            obj.fileName()
+                + ": extern (func ksym) '"
+                + e.name()
+                + "': not found in kernel or module BTFs");
+      }
+    }
+    return obj.btfExt() == null
+        ? null
+        : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
   }
 
   /** Another program of the object, ready to be a tail-call target (not verified separately). */
   private static Program tailCallTarget(
       BpfObject obj, String name, Btf target, MapRegistry maps, HelperRegistry helpers) {
     ProgramSpec s = obj.program(name);
-    RelocatedProgram core =
-        obj.btfExt() == null ? null : CoreRelocator.relocate(obj, new CoreTarget(target), s.name());
+    RelocatedProgram core = coreRelocate(obj, s, target);
     Insn[] insns = core == null ? s.insns() : core.insns();
     return new Program(s.name(), insns, helpers, linkage(obj, s, maps, helpers));
   }
@@ -197,10 +217,7 @@ public final class LoadPipeline {
       HelperRegistry helpers,
       Fib fib,
       int cpus) {
-    RelocatedProgram core =
-        obj.btfExt() == null
-            ? null
-            : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+    RelocatedProgram core = coreRelocate(obj, spec, target);
     Insn[] insns = core == null ? spec.insns() : core.insns();
     Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
     // PROG_ARRAY / map-in-map initial values (libbpf's init_prog_arrays / init_map_in_maps):
@@ -261,8 +278,8 @@ public final class LoadPipeline {
       LoadOptions o, BpfObject obj, ProgramSpec spec, Insn[] insns, int logLevel) {
     VerifierOptions opts =
         (o.unprivileged()
-                ? VerifierOptions.unprivileged(programInfo(obj, spec))
-                : VerifierOptions.privileged(programInfo(obj, spec)))
+                ? VerifierOptions.unprivileged(programInfo(o, obj, spec))
+                : VerifierOptions.privileged(programInfo(o, obj, spec)))
             .withLogLevel(logLevel);
     return Verifier.verify(insns, opts);
   }
@@ -273,8 +290,8 @@ public final class LoadPipeline {
    * btf_prepare_func_args() does) and line info for the log's {@code ; source @ file.c:N} lines.
    * The pcs are those of {@code spec}: CO-RE rewrites instructions in place, never moves them.
    */
-  static ProgramInfo programInfo(BpfObject obj, ProgramSpec spec) {
-    return ObjectProgramInfo.of(obj, spec);
+  static ProgramInfo programInfo(LoadOptions o, BpfObject obj, ProgramSpec spec) {
+    return ObjectProgramInfo.of(obj, spec, BaseBtf.load(o.vmlinux()));
   }
 
   /**

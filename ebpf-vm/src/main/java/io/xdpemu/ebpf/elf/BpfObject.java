@@ -13,7 +13,9 @@ import java.util.stream.Collectors;
  * the license, the raw {@code .BTF} / {@code .BTF.ext} sections and their parsed forms {@code
  * types} / {@code ext} (null when absent). {@code globalOffsets}: for each global-data section, its
  * variables' offsets from the ELF symbols - clang leaves DATASEC offsets 0 and libbpf's
- * btf_fixup_datasec fills them in from there; {@link #datasecOffsets()} answers with them.
+ * btf_fixup_datasec fills them in from there; {@link #datasecOffsets()} answers with them. {@code
+ * warnings}: what the object asks for that xdpemu does not model but can load without (one line
+ * each, for the user).
  */
 public record BpfObject(
     String fileName,
@@ -25,7 +27,8 @@ public record BpfObject(
     byte[] btfExt,
     Btf types,
     BtfExt ext,
-    java.util.Map<String, java.util.Map<String, Integer>> globalOffsets) {
+    java.util.Map<String, java.util.Map<String, Integer>> globalOffsets,
+    List<String> warnings) {
 
   /** Where each variable of a global-data DATASEC lies (btf_fixup_datasec's answer). */
   public io.xdpemu.ebpf.btf.BtfValueDecoder.DatasecOffsets datasecOffsets() {

@@ -60,10 +60,12 @@ public final class BpfObjectReader {
     }
 
     List<MapDefinition> maps = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     Map<String, Integer> mapIndex = new HashMap<>();
     ElfSection legacy = elf.sectionByName("maps");
     if (legacy != null) {
-      for (MapDefinition m : LegacyMapReader.read(elf, legacy, samplesLayout(objectBtf))) {
+      for (MapDefinition m :
+          LegacyMapReader.read(elf, legacy, samplesLayout(objectBtf), warnings)) {
         addMap(elf, maps, mapIndex, m);
       }
     }
@@ -155,7 +157,8 @@ public final class BpfObjectReader {
         btfExt,
         objectBtf,
         ext,
-        globalOffsets(elf, dataMapBySection.keySet()));
+        globalOffsets(elf, dataMapBySection.keySet()),
+        List.copyOf(warnings));
   }
 
   /** Section name to variable name to offset, from the ELF symbols of global-data sections. */
@@ -286,6 +289,12 @@ public final class BpfObjectReader {
       }
       syms.sort(Comparator.comparingLong(ElfSymbol::value));
       List<ElfFunction> fns = new ArrayList<>();
+      if (syms.isEmpty()) {
+        // Older clang and iproute2 objects carry no STT_FUNC symbols: a program section is one
+        // program named after its section, and .text is one block of subprograms that calls
+        // reach at any instruction (libbpf < 1.0 appended .text whole).
+        fns.add(wholeSection(elf, s, b, relocs));
+      }
       for (ElfSymbol sym : syms) {
         if (sym.value() % 8 != 0
             || sym.size() % 8 != 0
@@ -322,11 +331,27 @@ public final class BpfObjectReader {
                 first,
                 insns,
                 own,
-                sym.bind() == ElfSymbol.STB_GLOBAL || sym.bind() == ElfSymbol.STB_WEAK));
+                sym.bind() == ElfSymbol.STB_GLOBAL || sym.bind() == ElfSymbol.STB_WEAK,
+                false));
       }
       out.put(s.index(), fns);
     }
     return out;
+  }
+
+  /** An executable section without function symbols as one function named after it. */
+  private static ElfFunction wholeSection(
+      ElfFile elf, ElfSection s, ByteBuffer b, List<ElfRelocation> relocs) {
+    int n = (int) (s.size() / 8);
+    Insn[] insns = new Insn[n];
+    for (int i = 0; i < n; i++) {
+      insns[i] = Insn.decode(b.getLong(i * 8));
+    }
+    Map<Integer, ElfRelocation> own = new HashMap<>();
+    for (ElfRelocation r : relocs) {
+      own.put((int) (r.offset() / 8), r);
+    }
+    return new ElfFunction(s.name(), s, 0, insns, own, true, true);
   }
 
   private static String license(ElfFile elf) {

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param relocations the section's relocations that fall inside it, keyed by slot index relative to
  *     the function's start
  * @param global true for STB_GLOBAL/STB_WEAK symbols
+ * @param wholeSection true when the section has no function symbols and this is all of it (calls
+ *     may then enter it at any instruction)
  */
 record ElfFunction(
     String name,
@@ -20,4 +22,5 @@ record ElfFunction(
     int sectionInsnOffset,
     Insn[] insns,
     Map<Integer, ElfRelocation> relocations,
-    boolean global) {}
+    boolean global,
+    boolean wholeSection) {}

@@ -162,7 +162,10 @@ final class ProgramLinker {
     }
     ElfFunction callee = null;
     for (ElfFunction t : textFunctions) {
-      if (t.sectionInsnOffset() == target) {
+      if (t.sectionInsnOffset() == target
+          || (t.wholeSection()
+              && target >= t.sectionInsnOffset()
+              && target < t.sectionInsnOffset() + t.insns().length)) {
         callee = t;
         break;
       }
@@ -175,7 +178,8 @@ final class ProgramLinker {
       at = append(callee);
       relocate(callee, at);
     }
-    out.set(pc, out.get(pc).withImm(at - pc - 1));
+    int entry = at + (int) (target - callee.sectionInsnOffset());
+    out.set(pc, out.get(pc).withImm(entry - pc - 1));
   }
 
   private void relocateLdImm64(ElfFunction f, int i, int pc, ElfRelocation r) {

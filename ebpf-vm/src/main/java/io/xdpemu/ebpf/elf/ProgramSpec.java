@@ -90,12 +90,22 @@ public record ProgramSpec(
     }
   }
 
-  /** True for sections libbpf loads as XDP: xdp, xdp.frags, xdp/..., xdp.frags/... */
+  /**
+   * True for sections libbpf loads as XDP: xdp, xdp.frags, xdp/..., xdp.frags/..., and the legacy
+   * xdp_devmap/... and xdp_cpumap/...
+   */
   public boolean isXdpSection() {
     return section.equals("xdp")
         || section.equals("xdp.frags")
         || section.startsWith("xdp/")
-        || section.startsWith("xdp.frags/");
+        || section.startsWith("xdp.frags/")
+        || section.startsWith("xdp_devmap/")
+        || section.startsWith("xdp_cpumap/");
+  }
+
+  /** The {@code expected_attach_type} libbpf would load this program with. */
+  public XdpAttachType attachType() {
+    return XdpAttachType.ofSection(section);
   }
 
   /** True for the multi-buffer variants ({@code BPF_F_XDP_HAS_FRAGS}). */

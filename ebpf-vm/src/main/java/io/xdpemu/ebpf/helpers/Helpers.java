@@ -45,6 +45,7 @@ public final class Helpers {
           return FibLookup.lookup(env.fib(), ctx, r2, r3 & 0xffffffffL, r4);
         });
     Kfuncs.register(reg);
+    Conntrack.register(reg, env.maps().regions());
   }
 
   public static String describeUnknown(int id) {
