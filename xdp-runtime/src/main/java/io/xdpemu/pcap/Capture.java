@@ -1,5 +1,6 @@
 package io.xdpemu.pcap;
 
+import io.xdpemu.ebpf.IoReasons;
 import io.xdpemu.ebpf.MalformedInputException;
 import io.xdpemu.ebpf.UsageException;
 import java.io.IOException;
@@ -65,7 +66,7 @@ public final class Capture {
       if (Files.isDirectory(path)) {
         throw new UsageException("cannot read capture " + name + ": is a directory");
       }
-      throw new UsageException("cannot read capture " + name + ": " + e.getMessage());
+      throw new UsageException("cannot read capture " + name + ": " + IoReasons.of(e));
     }
   }
 
