@@ -73,14 +73,15 @@ final class CliFuzzer {
         try {
           int code = exec.submit(() -> runMain(argv, err)).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
           String msg = err.toString(StandardCharsets.UTF_8).strip();
-          if (code == 0 || code == 1) {
+          boolean named = msg.contains(file.getFileName().toString());
+          if (code == 0 || (code == 1 && (msg.isEmpty() || named))) {
             ok++;
             verdict = null;
-          } else if (code == 2 && msg.contains(file.getFileName().toString())) {
+          } else if (code == 2 && named) {
             bad++;
             verdict = null;
-          } else if (code == 2) {
-            verdict = "exit 2 without the file's name: " + firstLine(msg);
+          } else if (code == 1 || code == 2) {
+            verdict = "exit " + code + " without the file's name: " + firstLine(msg);
           } else {
             verdict = "exit " + code + ": " + firstLine(msg);
           }

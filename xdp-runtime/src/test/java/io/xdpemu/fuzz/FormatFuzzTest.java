@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FormatFuzzTest {
   private static final Path EXAMPLES = Path.of("..", "examples");
-  private static final int CASES = Integer.getInteger("xdpemu.fuzz.cases", 1500);
+  private static final int CASES = Integer.getInteger("xdpemu.fuzz.cases", 2500);
   private static final long SEED = Long.getLong("xdpemu.fuzz.seed", 20261205L);
 
   @TempDir Path work;

@@ -96,7 +96,8 @@ final class BtfLayout {
         case ENUM:
         case ENUM64:
         case FLOAT:
-          // min(ptr size, size) with size a __u32, as libbpf: a mutated size >= 2^31 is not negative
+          // min(ptr size, size) with size a __u32, as libbpf: a mutated size >= 2^31 is not
+          // negative
           return (int) Math.min(btf.pointerSize(), Integer.toUnsignedLong(r.sizeOrType()));
         case PTR:
           return btf.pointerSize();
