@@ -1,10 +1,9 @@
 package io.xdpemu.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.xdpemu.cli.Main;
-import io.xdpemu.oracle.KernelOracle;
+import io.xdpemu.oracle.KernelAssumptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -31,15 +30,15 @@ class KernelDiffTest {
     return Path.of(r);
   }
 
+  /** A visible skip (the factory below would count 0 tests), a failure in CI. */
+  @Test
+  void theKernelOracleIsThere() {
+    KernelAssumptions.assumeKernelOracle();
+  }
+
   @TestFactory
   Stream<DynamicTest> everyExampleAgreesWithTheKernelOnTheMixedCapture() throws IOException {
-    Optional<String> why = KernelOracle.unavailableReason();
-    if (why.isPresent()) {
-      if ("1".equals(System.getenv("XDPEMU_REQUIRE_KERNEL"))) {
-        fail("XDPEMU_REQUIRE_KERNEL=1 but the kernel oracle is unavailable: " + why.get());
-      }
-      Assumptions.abort("kernel oracle unavailable: " + why.get());
-    }
+    KernelAssumptions.assumeKernelOracle();
     Path root = root();
     Path pcap = root.resolve("pcaps/mixed-1k.pcap");
     List<Path> objects = new ArrayList<>();
