@@ -49,7 +49,9 @@ final class CliFuzzer {
   }
 
   private static final int MAX_KEPT = 20;
-  private static final long TIMEOUT_MS = 20_000;
+
+  /** A hang, not a slow case: a mutant may make the verifier walk its full 1M-insn budget. */
+  private static final long TIMEOUT_MS = 120_000;
 
   private CliFuzzer() {}
 
