@@ -17,30 +17,25 @@ public final class IoReasons {
   private IoReasons() {}
 
   public static String of(IOException e) {
-    if (e instanceof NoSuchFileException n) {
-      return "no such file or directory" + other(n);
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
     }
-    if (e instanceof AccessDeniedException a) {
-      return "permission denied" + other(a);
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
     }
-    if (e instanceof FileAlreadyExistsException f) {
-      return "a file is in the way" + other(f);
+    if (e instanceof FileAlreadyExistsException) {
+      return "a file is in the way";
     }
-    if (e instanceof NotDirectoryException n) {
-      return "not a directory" + other(n);
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
     }
     if (e instanceof DirectoryNotEmptyException) {
       return "directory not empty";
     }
     if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason() + other(f);
+      return f.getReason();
     }
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m;
-  }
-
-  /** The path the error concerns when it is another than the one the caller names (a parent). */
-  private static String other(FileSystemException e) {
-    return e.getFile() == null ? "" : " (" + e.getFile() + ")";
   }
 }

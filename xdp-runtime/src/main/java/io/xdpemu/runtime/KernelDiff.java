@@ -55,7 +55,7 @@ public final class KernelDiff {
     refuseOneSidedOptions(o);
     List<Capture> caps = new ArrayList<>();
     for (Path p : captures) {
-      caps.add(Capture.open(p));
+      caps.add(Capture.openAllowingRunts(p));
     }
     Btf fwBtf = Attach.firmwareBtfFor(o);
     Path customBtf = null;
@@ -102,23 +102,24 @@ public final class KernelDiff {
     for (Capture cap : caps) {
       CaptureCursor cur = cap.cursor();
       while (cur.next()) {
-        byte[] frame = new byte[EthernetFramer.frameLength(cur)];
-        EthernetFramer.frame(cur, frame, 0);
         long i = index++;
-        if (frame.length > TestRun.MAX_DATA) {
-          skipped++;
-          continue;
-        }
-        if (frame.length < ETH_HLEN) {
+        if (EthernetFramer.isRunt(cur)) {
           skipped++;
           out.println(
               "packet "
                   + i
                   + ": not comparable: a "
-                  + frame.length
+                  + (cur.capturedLength() - cur.fcsLength())
                   + "-byte runt (BPF_PROG_TEST_RUN needs at least an Ethernet header, 14 bytes)");
           continue;
         }
+        byte[] frame = new byte[EthernetFramer.frameLength(cur)];
+        EthernetFramer.frame(cur, frame, 0);
+        if (frame.length > TestRun.MAX_DATA) {
+          skipped++;
+          continue;
+        }
+
         OracleResult k = kernel.run(none, frame, 1);
         TestRun.Result e = session.run(none, frame, 1);
         List<String> why = new ArrayList<>();
@@ -169,8 +170,6 @@ public final class KernelDiff {
     }
     return new Report(index, mismatches, skipped, nondeterministic);
   }
-
-  private static final int ETH_HLEN = 14;
 
   /** Options whose effect the kernel side cannot have: refused rather than compared one-sided. */
   static void refuseOneSidedOptions(LoadOptions o) {

@@ -156,7 +156,7 @@ class KernelDiffTest {
       Result r =
           diff(
               "diff",
-              root.resolve("examples/xdp_pinned.o").toString(),
+              root.resolve("examples/diff/xdp_pinned.o").toString(),
               "--pcap",
               root.resolve("pcaps/mixed-1k.pcap").toString());
       assertEquals(0, r.code(), r.out());
@@ -183,7 +183,7 @@ class KernelDiffTest {
       Result r =
           diff(
               "diff",
-              root.resolve("examples/xdp_pinned.o").toString(),
+              root.resolve("examples/diff/xdp_pinned.o").toString(),
               "--pcap",
               root.resolve("pcaps/ipv4-udp-256.pcap").toString(),
               "--map-init",
@@ -242,7 +242,7 @@ class KernelDiffTest {
     Result r =
         diff(
             "diff",
-            root.resolve("examples/xdp_timestamp.o").toString(),
+            root.resolve("examples/diff/xdp_timestamp.o").toString(),
             "--pcap",
             root.resolve("pcaps/ipv4-udp-256.pcap").toString());
     assertEquals(0, r.code(), r.out());
