@@ -74,7 +74,9 @@ public final class KernelDiff {
         if (o.mapInit() != null) {
           MapInitBothSides.apply(o.mapInit(), emu, kernel);
         }
-        return compare(caps, emu, kernel, out);
+        try (NicMetadata nic = o.firmware() == null ? null : NicMetadata.open(o.firmware())) {
+          return compare(caps, emu, kernel, nic, out);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -90,7 +92,11 @@ public final class KernelDiff {
   }
 
   private static Report compare(
-      List<Capture> caps, LoadPipeline.Loaded emu, KernelOracle kernel, PrintStream out) {
+      List<Capture> caps,
+      LoadPipeline.Loaded emu,
+      KernelOracle kernel,
+      NicMetadata nic,
+      PrintStream out) {
     TestRun.Session session = new TestRun.Session(emu);
     boolean hasMaps = !emu.maps().all().isEmpty();
     long index = 0;
@@ -120,8 +126,18 @@ public final class KernelDiff {
           continue;
         }
 
-        OracleResult k = kernel.run(none, frame, 1);
-        TestRun.Result e = session.run(none, frame, 1);
+        byte[] meta = none;
+        if (nic != null) { // the firmware's metadata in front of the frame, on both sides
+          NicMetadata.Received r = nic.receive(frame, cur.timestampNs());
+          if (r == null) {
+            skipped++;
+            continue;
+          }
+          meta = r.meta();
+          frame = r.data();
+        }
+        OracleResult k = kernel.run(meta, frame, 1);
+        TestRun.Result e = session.run(meta, frame, 1);
         List<String> why = new ArrayList<>();
         if ((k.retval() & 0xffffffffL) != e.retval()) {
           why.add(

@@ -257,4 +257,35 @@ class KernelDiffTest {
                     + " program reads time or random\\)"),
         r.out());
   }
+
+  /**
+   * --firmware: the NIC's metadata goes in front of each frame on both sides (data_meta). xdp_meta
+   * drops, passes or bounces by the mark it finds there (all three happen on mynic-v2's metadata
+   * for this capture), so a one-sided or missing metadata block would show as mismatches.
+   */
+  @Test
+  void firmwareMetadataIsFedToBothSides() {
+    KernelAssumptions.assumeKernelOracle();
+    Path root = root();
+    String[] common = {
+      root.resolve("examples/xdp_meta.o").toString(),
+      "--firmware",
+      root.resolve("examples/firmware/mynic-v2.json").toString(),
+      "--pcap",
+      root.resolve("pcaps/mixed-1k.pcap").toString()
+    };
+    Result run = diff(concat("run", common));
+    assertEquals(0, run.code(), run.out());
+    assertTrue(run.out().matches("(?s).*XDP_DROP +[1-9].*XDP_TX +[1-9].*"), run.out());
+    Result r = diff(concat("diff", common));
+    assertEquals(0, r.code(), r.out());
+    assertEquals("1000 packets compared with the kernel: no mismatch", r.out().strip(), r.out());
+  }
+
+  private static String[] concat(String first, String[] rest) {
+    String[] out = new String[rest.length + 1];
+    out[0] = first;
+    System.arraycopy(rest, 0, out, 1, rest.length);
+    return out;
+  }
 }
