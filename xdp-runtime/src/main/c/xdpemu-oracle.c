@@ -9,16 +9,25 @@
  *
  *     gcc -O2 -Wall -o xdpemu-oracle xdpemu-oracle.c -lbpf -lelf -lz
  *
- * Usage: xdpemu-oracle OBJ.o PROG [BTF]
+ * Usage: xdpemu-oracle [--cpu N] OBJ.o PROG [BTF]
  *        xdpemu-oracle --probe      prints "ok" if the bpf() syscall works for us (creates and
  *                                   frees a one-entry array map), else "error MESSAGE"; exit 0/1
- *     PROG  program function name or ELF section name
- *     BTF   optional target BTF for CO-RE (libbpf's btf_custom_path), e.g. vmlinux + NIC BTF
+ *     --cpu N  run on CPU N only (sched_setaffinity): BPF_PROG_TEST_RUN runs the program on the
+ *              calling CPU, so per-CPU map values land in slot N, where xdpemu's queue puts them
+ *     PROG     program function name or ELF section name
+ *     BTF      optional target BTF for CO-RE (libbpf's btf_custom_path), e.g. vmlinux + NIC BTF
+ *
+ * The host is never touched: maps the object pins (LIBBPF_PIN_BY_NAME) are pinned under a private
+ * directory made for this process (/sys/fs/bpf/xdpemu-oracle-XXXXXX, libbpf's pin_root_path), so an
+ * existing pin of the same name (a live xdp-filter map) is never opened, reused or changed; the
+ * directory and its pins are removed at exit, also on SIGTERM/SIGINT/SIGHUP/SIGPIPE. The ready line
+ * names it (pins=DIR) so that the caller can remove what a SIGKILL left.
  *
  * Protocol. Every reply is one line, except "maps" (several lines ended by "end"). Hex is lower
  * case, two digits per byte, "-" stands for no bytes.
  *
- *   (start)                               -> ready prog=NAME id=ID maps=N  |  error MESSAGE
+ *   (start)                               -> ready prog=NAME id=ID maps=N ncpus=C cpu=N|-
+ *                                                  pins=DIR|-  |  error MESSAGE
  *   update MAP KEYHEX VALUEHEX            -> ok  |  error MESSAGE
  *       per-CPU maps: VALUEHEX is one value (stored on every possible CPU) or ncpus values
  *       concatenated, each value_size bytes.
@@ -40,7 +49,11 @@
  *
  * libbpf's own messages (and the verifier log on a rejected load) go to stderr.
  */
+#define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +71,87 @@
 static struct bpf_object *obj;
 static struct bpf_program *prog;
 static int ncpus;
+
+static void reply(const char *fmt, ...);
+
+/* The private bpffs directory for this process's pins ("" when none could be made). */
+static char pin_root[64];
+
+/* Unlinks every pin under pin_root and the directory itself. Async-signal-safe (unlink, rmdir,
+ * and the directory walk only), as it also runs from the signal handler. */
+static void remove_pin_root(void)
+{
+	char path[sizeof(pin_root) + 256];
+	struct dirent *e;
+	DIR *d;
+
+	if (!pin_root[0])
+		return;
+	d = opendir(pin_root);
+	if (d) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", pin_root, e->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(pin_root);
+	pin_root[0] = '\0';
+}
+
+static void on_signal(int sig)
+{
+	remove_pin_root();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* A fresh directory under bpffs for LIBBPF_PIN_BY_NAME maps; never /sys/fs/bpf itself. */
+static void make_pin_root(void)
+{
+	strcpy(pin_root, "/sys/fs/bpf/xdpemu-oracle-XXXXXX");
+	if (!mkdtemp(pin_root)) {
+		pin_root[0] = '\0';
+		return;
+	}
+	atexit(remove_pin_root);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, on_signal);
+}
+
+/* Whether the object pins any map: it then needs the private pin root. */
+static int pins_maps(void)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__pin_path(map) || bpf_map__is_pinned(map))
+			return 1;
+	return 0;
+}
+
+static int run_on_cpu(const char *arg)
+{
+	char *end;
+	long cpu = strtol(arg, &end, 10);
+	cpu_set_t set;
+
+	if (*arg == '\0' || *end || cpu < 0 || cpu >= CPU_SETSIZE) {
+		reply("error --cpu wants a CPU number, not '%s'", arg);
+		return -1;
+	}
+	CPU_ZERO(&set);
+	CPU_SET((int)cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		reply("error cannot run on CPU %ld only: %s", cpu, strerror(errno));
+		return -1;
+	}
+	return (int)cpu;
+}
 
 static int libbpf_to_stderr(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -381,15 +475,22 @@ int main(int argc, char **argv)
 	struct bpf_prog_info info = {};
 	__u32 info_len = sizeof(info);
 	struct bpf_map *map;
-	char *line = NULL;
+	char *line = NULL, cpu_s[16] = "-";
 	size_t cap = 0;
-	int nmaps = 0, err;
+	int nmaps = 0, err, cpu = -1;
 
 	if (argc == 2 && strcmp(argv[1], "--probe") == 0)
 		return probe_bpf();
+	if (argc >= 3 && strcmp(argv[1], "--cpu") == 0) {
+		cpu = run_on_cpu(argv[2]);
+		if (cpu < 0)
+			return 1;
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: %s OBJ.o PROG [BTF]\n", argv[0]);
-		reply("error usage: xdpemu-oracle OBJ.o PROG [BTF]");
+		fprintf(stderr, "usage: %s [--cpu N] OBJ.o PROG [BTF]\n", argv[0]);
+		reply("error usage: xdpemu-oracle [--cpu N] OBJ.o PROG [BTF]");
 		return 2;
 	}
 	libbpf_set_print(libbpf_to_stderr);
@@ -400,9 +501,17 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4)
 		open_opts.btf_custom_path = argv[3];
+	make_pin_root();
+	/* Without a private directory, pins go to a path that cannot exist, never to /sys/fs/bpf. */
+	open_opts.pin_root_path = pin_root[0] ? pin_root : "/nonexistent/xdpemu-no-private-bpffs";
 	obj = bpf_object__open_file(argv[1], &open_opts);
 	if (!obj) {
 		reply("error %s: cannot open: %s", argv[1], strerror(errno));
+		return 1;
+	}
+	if (!pin_root[0] && pins_maps()) {
+		reply("error %s: the object pins maps and no private directory could be made under "
+		      "/sys/fs/bpf (is bpffs mounted?): refusing to use the host's pins", argv[1]);
 		return 1;
 	}
 	prog = select_program(argv[2]);
@@ -422,8 +531,10 @@ int main(int argc, char **argv)
 #endif
 	bpf_object__for_each_map(map, obj)
 		nmaps++;
-	reply("ready prog=%s id=%u maps=%d ncpus=%d", bpf_program__name(prog), info.id, nmaps,
-	      ncpus);
+	if (cpu >= 0)
+		snprintf(cpu_s, sizeof(cpu_s), "%d", cpu);
+	reply("ready prog=%s id=%u maps=%d ncpus=%d cpu=%s pins=%s", bpf_program__name(prog),
+	      info.id, nmaps, ncpus, cpu_s, pin_root[0] ? pin_root : "-");
 
 	while (getline(&line, &cap, stdin) > 0) {
 		line[strcspn(line, "\r\n")] = '\0';

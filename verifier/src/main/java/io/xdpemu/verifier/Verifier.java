@@ -1,5 +1,7 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.InternalErrorException;
+import io.xdpemu.ebpf.XdpemuException;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.EncodingException;
 import io.xdpemu.ebpf.isa.Insn;
@@ -123,11 +125,12 @@ public final class Verifier {
     } catch (StackOverflowError | OutOfMemoryError e) {
       log.error("verifier resource exhausted: " + e.getClass().getSimpleName());
       accepted = false;
+    } catch (XdpemuException e) {
+      throw e;
     } catch (RuntimeException e) {
-      // A bug of ours must not crash the caller; it rejects (the kernel says the same words).
+      // A bug of ours is never a rejection: it would pass for the kernel's verdict.
       int pc = cur == null ? -1 : cur.insnIdx;
-      log.error("verifier internal error at insn " + pc + ": " + e);
-      accepted = false;
+      throw new InternalErrorException("verifier at insn " + pc, e);
     }
     long elapsed = System.nanoTime() - start;
     String depth = stackDepthString();

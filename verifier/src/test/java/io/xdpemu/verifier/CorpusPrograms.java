@@ -1,5 +1,7 @@
 package io.xdpemu.verifier;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +28,15 @@ final class CorpusPrograms {
     return dir;
   }
 
+  /**
+   * ../shared/verifier-corpus; a missing corpus skips (visibly, see KernelCorpusAgreementTest), or
+   * fails under XDPEMU_REQUIRE_KERNEL=1 as a missing kernel does.
+   */
   static Path corpus() {
     Path c = shared().resolve("verifier-corpus");
+    if (!Files.isDirectory(c) && requireKernelTools()) {
+      fail("XDPEMU_REQUIRE_KERNEL=1 but the verifier corpus is not at " + c.toAbsolutePath());
+    }
     Assumptions.assumeTrue(Files.isDirectory(c), "verifier corpus not found at " + c);
     return c;
   }
@@ -114,7 +123,7 @@ final class CorpusPrograms {
   static Loaded load(String name) throws IOException, InterruptedException {
     boolean clang = clangAvailable();
     if (!clang && requireKernelTools()) {
-      throw new IllegalStateException("clang is required (XDPEMU_REQUIRE_KERNEL=1)");
+      fail("XDPEMU_REQUIRE_KERNEL=1 but clang is not installed");
     }
     Assumptions.assumeTrue(clang, "clang not installed: cannot build the verifier corpus");
     Path obj = compile(name);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -120,6 +121,13 @@ class KernelCorpusAgreementTest {
     String[] lines = log.split("\n");
     int from = Math.max(0, lines.length - 40);
     return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+  }
+
+  /** A missing corpus or clang is a visible skip here (the factories below would count 0). */
+  @Test
+  void theCorpusAndClangAreThere() throws Exception {
+    CorpusPrograms.corpus();
+    CorpusPrograms.load(CorpusPrograms.results().get(0).name());
   }
 
   @TestFactory

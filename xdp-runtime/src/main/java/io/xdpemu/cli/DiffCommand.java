@@ -48,10 +48,13 @@ final class DiffCommand extends Subcommand {
         r.packets()
             + " packets compared with the kernel"
             + (r.skipped() > 0
-                ? " (" + r.skipped() + " larger than a test run's page skipped)"
+                ? " (" + r.skipped() + " not comparable: larger than a page or runts)"
                 : "")
             + ": "
-            + (r.mismatches() == 0 ? "no mismatch" : r.mismatches() + " differ"));
+            + (r.mismatches() == 0 ? "no mismatch" : r.mismatches() + " differ")
+            + (r.nondeterministic() > 0
+                ? " (" + r.nondeterministic() + " differ where the program reads time or random)"
+                : ""));
     return r.mismatches() == 0 ? 0 : 1;
   }
 }

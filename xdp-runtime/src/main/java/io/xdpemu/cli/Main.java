@@ -1,5 +1,6 @@
 package io.xdpemu.cli;
 
+import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -8,7 +9,7 @@ import java.util.List;
 /**
  * Entry point of {@code ./xdpemu}: runs the command line ({@link Cli}, on picocli) and turns every
  * deliberate error into one line and an exit code (0 ok, 1 rejected/mismatch, 2 bad input or
- * usage). A stack trace is printed only with {@code --debug}.
+ * usage, 3 a bug of ours). A stack trace is printed only with {@code --debug}.
  */
 public final class Main {
   private Main() {}
@@ -35,18 +36,13 @@ public final class Main {
         e.printStackTrace(err);
       }
       return 2;
-    } catch (OutOfMemoryError | StackOverflowError e) {
-      err.println("xdpemu: internal error: " + e);
+    } catch (RuntimeException | Error e) {
+      // Anything not thrown on purpose is a bug of ours: exit 3, never disguised as bad input.
+      err.println("xdpemu: " + InternalErrorException.message(e.toString()));
       if (debug) {
         e.printStackTrace(err);
       }
-      return 2;
-    } catch (RuntimeException e) {
-      err.println("xdpemu: internal error: " + e + " (run with --debug for details)");
-      if (debug) {
-        e.printStackTrace(err);
-      }
-      return 2;
+      return InternalErrorException.EXIT_CODE;
     }
   }
 }

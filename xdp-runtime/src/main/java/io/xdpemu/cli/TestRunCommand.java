@@ -1,5 +1,6 @@
 package io.xdpemu.cli;
 
+import io.xdpemu.ebpf.IoReasons;
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
@@ -100,7 +101,7 @@ final class TestRunCommand extends Subcommand {
     try {
       return Files.readAllBytes(p);
     } catch (IOException e) {
-      throw new UsageException("cannot read " + p + ": " + e.getMessage());
+      throw new UsageException("cannot read " + p + ": " + IoReasons.of(e));
     }
   }
 }

@@ -48,7 +48,15 @@ public final class KernelOracle implements AutoCloseable {
   private final StderrTail stderr;
   private final int programId;
   private final int possibleCpus;
+  private final Path pinRoot;
   private boolean closed;
+
+  /**
+   * The CPU the oracle runs on (sched_setaffinity): BPF_PROG_TEST_RUN runs the program on the
+   * calling CPU, so per-CPU map values land in this slot, the one xdpemu's test run uses ({@code
+   * TestRun} runs on CPU 0, queue 0). Without it the process migrates and values scatter.
+   */
+  public static final int CPU = 0;
 
   private KernelOracle(Path object, String program, Process process, StderrTail stderr) {
     this.object = object;
@@ -68,6 +76,8 @@ public final class KernelOracle implements AutoCloseable {
     Map<String, String> fields = fields(ready, 1);
     this.programId = Integer.parseInt(fields.getOrDefault("id", "0"));
     this.possibleCpus = Integer.parseInt(fields.getOrDefault("ncpus", "0"));
+    String pins = fields.getOrDefault("pins", "-");
+    this.pinRoot = pins.equals("-") ? null : Path.of(pins);
   }
 
   /** True when root, the bpf() syscall, gcc and the libbpf headers are all here. */
@@ -102,6 +112,8 @@ public final class KernelOracle implements AutoCloseable {
             });
     List<String> command = new ArrayList<>();
     command.add(OracleBinary.executable().toString());
+    command.add("--cpu");
+    command.add(Integer.toString(CPU));
     command.add(object.toString());
     command.add(program);
     if (customBtf != null) {
@@ -255,6 +267,37 @@ public final class KernelOracle implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    removePinRoot();
+  }
+
+  /**
+   * The oracle removes its private pin directory at exit; this removes what a killed process left
+   * (only that directory, made by the oracle under /sys/fs/bpf, and what it holds).
+   */
+  private void removePinRoot() {
+    if (pinRoot == null || !pinRoot.getFileName().toString().startsWith("xdpemu-oracle-")) {
+      return;
+    }
+    try {
+      process.waitFor(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (Files.isDirectory(pinRoot)) {
+        try (var pins = Files.list(pinRoot)) {
+          for (Path p : (Iterable<Path>) pins::iterator) {
+            Files.deleteIfExists(p);
+          }
+        }
+        Files.deleteIfExists(pinRoot);
+      }
+    } catch (IOException e) {
+      // Best effort: the directory is private and its name says whose it is.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The oracle's private bpffs directory for the object's pinned maps, or null. */
+  public Path pinRoot() {
+    return pinRoot;
   }
 
   private String call(String command) {

@@ -1,5 +1,6 @@
 package io.xdpemu.pcap;
 
+import io.xdpemu.ebpf.IoReasons;
 import io.xdpemu.ebpf.MalformedInputException;
 import io.xdpemu.ebpf.UsageException;
 import java.io.IOException;
@@ -25,6 +26,10 @@ public final class Capture {
   private final int maxRecord;
 
   private Capture(String file, ByteBuffer mapped) {
+    this(file, mapped, false);
+  }
+
+  private Capture(String file, ByteBuffer mapped, boolean runtsAllowed) {
     this.file = file;
     this.mapped = mapped;
     CaptureCursor c = newCursor();
@@ -36,7 +41,9 @@ public final class Capture {
       n++;
       b += c.capturedLength();
       max = Math.max(max, c.capturedLength());
-      EthernetFramer.check(c);
+      if (!(runtsAllowed && EthernetFramer.isRunt(c))) {
+        EthernetFramer.check(c);
+      }
     }
     this.packets = n;
     this.bytes = b;
@@ -45,6 +52,18 @@ public final class Capture {
 
   /** Opens and validates a pcap or pcapng file (detected by its magic, not its name). */
   public static Capture open(Path path) {
+    return open(path, false);
+  }
+
+  /**
+   * Like {@link #open(Path)}, but Ethernet records shorter than a header pass (for {@code diff},
+   * which reports each one as not comparable instead of refusing the capture).
+   */
+  public static Capture openAllowingRunts(Path path) {
+    return open(path, true);
+  }
+
+  private static Capture open(Path path, boolean runtsAllowed) {
     String name = path.toString();
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -58,14 +77,14 @@ public final class Capture {
                 + " supported (split it with editcap -c)");
       }
       MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-      return new Capture(name, m);
+      return new Capture(name, m, runtsAllowed);
     } catch (NoSuchFileException e) {
       throw new UsageException("cannot read capture " + name + ": no such file");
     } catch (IOException e) {
       if (Files.isDirectory(path)) {
         throw new UsageException("cannot read capture " + name + ": is a directory");
       }
-      throw new UsageException("cannot read capture " + name + ": " + e.getMessage());
+      throw new UsageException("cannot read capture " + name + ": " + IoReasons.of(e));
     }
   }
 

@@ -44,6 +44,11 @@ public final class EthernetFramer {
   static final int SLL_HLEN = 16;
   static final int SLL2_HLEN = 20;
 
+  /** An Ethernet record shorter than its header (a runt, which no XDP test run accepts). */
+  public static boolean isRunt(CaptureCursor c) {
+    return c.linkType() == LinkType.EN10MB && c.capturedLength() - c.fcsLength() < ETH_HLEN;
+  }
+
   /** Throws when the current record cannot be turned into an Ethernet frame. */
   static void check(CaptureCursor c) {
     int len = c.capturedLength() - c.fcsLength();

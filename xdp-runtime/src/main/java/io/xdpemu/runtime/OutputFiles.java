@@ -1,5 +1,6 @@
 package io.xdpemu.runtime;
 
+import io.xdpemu.ebpf.IoReasons;
 import io.xdpemu.ebpf.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,7 @@ public final class OutputFiles implements AutoCloseable {
       Files.createDirectories(dir);
       return dir;
     } catch (IOException e) {
-      throw new UsageException("cannot create output directory " + dir + ": " + e.getMessage());
+      throw new UsageException("cannot create output directory " + dir + ": " + IoReasons.of(e));
     }
   }
 

@@ -139,4 +139,27 @@ class BtfCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(expected.equals(r.out()), "raw dump differs from bpftool");
   }
+
+  /**
+   * A mutated BTF whose int has size 0x80000000 (u32 in C): the C dump computed its alignment as a
+   * negative Java int and divided by zero. libbpf's btf__align_of takes min(pointer size, size)
+   * unsigned; the dump must finish (as bpftool's does) or refuse naming the file.
+   */
+  @Test
+  void cDumpOfAnIntWithAHugeSizeNeitherCrashesNorHides() throws Exception {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(24 + 40 + 9).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24); // magic, version, hdr_len
+    b.putInt(0).putInt(40).putInt(40).putInt(9); // type_off, type_len, str_off, str_len
+    b.putInt(1).putInt(1 << 24).putInt(0x80000000).putInt(32); // [1] INT 'int' size 0x80000000
+    b.putInt(5).putInt(4 << 24 | 1).putInt(4); // [2] STRUCT 's' size 4, one member
+    b.putInt(7).putInt(1).putInt(0); // 'a' of type [1] at bit 0
+    b.put("\0int\0s\0a\0".getBytes(StandardCharsets.US_ASCII));
+    Path f = dir.resolve("huge-int.btf");
+    Files.write(f, b.array());
+    Result c = run("btf", "dump", f.toString(), "--format", "c");
+    assertTrue(
+        c.code() == 0 || (c.code() == 2 && c.err().contains(f.toString())),
+        c.code() + ": " + c.err());
+  }
 }

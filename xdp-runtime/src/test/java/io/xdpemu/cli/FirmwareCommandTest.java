@@ -77,4 +77,29 @@ class FirmwareCommandTest {
     assertEquals(2, run("firmware", "compile", bad.toString()).code()); // --btf-out missing
     assertEquals(0, run("firmware", "--help").code());
   }
+
+  @Test
+  void aFailedHeaderOutLeavesNoBtfOutBehind(@TempDir Path tmp) throws Exception {
+    Path base = tmp.resolve("base.btf");
+    Files.write(base, BaseBtf.bundled().toBytes());
+    Path btf = tmp.resolve("v2.btf");
+    Path h = tmp.resolve("missing-dir").resolve("v2.h");
+    Result r =
+        run(
+            "firmware",
+            "compile",
+            firmware("mynic-v2.json").toString(),
+            "--base",
+            base.toString(),
+            "--btf-out",
+            btf.toString(),
+            "--header-out",
+            h.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("xdpemu: cannot write " + h + ": "), r.err());
+    assertTrue(!Files.exists(btf), "all or nothing: --btf-out must not be written");
+    try (var left = Files.list(tmp)) {
+      assertEquals(java.util.List.of(base), left.toList(), "no temporary left behind");
+    }
+  }
 }

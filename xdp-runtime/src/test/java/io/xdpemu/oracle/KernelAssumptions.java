@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Assumptions;
  * The project's rule for tests that need the running kernel: skip with the reason when the oracle
  * is unavailable, fail instead when the environment says {@code XDPEMU_REQUIRE_KERNEL=1} (CI).
  */
-final class KernelAssumptions {
+public final class KernelAssumptions {
   private KernelAssumptions() {}
 
-  static boolean kernelRequired() {
+  public static boolean kernelRequired() {
     return "1".equals(System.getenv("XDPEMU_REQUIRE_KERNEL"));
   }
 
-  static void assumeKernelOracle() {
+  public static void assumeKernelOracle() {
     Optional<String> reason = KernelOracle.unavailableReason();
     if (reason.isPresent()) {
       if (kernelRequired()) {

@@ -96,7 +96,9 @@ final class BtfLayout {
         case ENUM:
         case ENUM64:
         case FLOAT:
-          return Math.min(btf.pointerSize(), r.sizeOrType());
+          // min(ptr size, size) with size a __u32, as libbpf: a mutated size >= 2^31 is not
+          // negative
+          return (int) Math.min(btf.pointerSize(), Integer.toUnsignedLong(r.sizeOrType()));
         case PTR:
           return btf.pointerSize();
         case TYPEDEF:

@@ -1,5 +1,6 @@
 package io.xdpemu.ebpf.jit;
 
+import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
@@ -9,7 +10,6 @@ import io.xdpemu.ebpf.vm.Executable;
 import io.xdpemu.ebpf.vm.Helper;
 import io.xdpemu.ebpf.vm.Interpreter;
 import io.xdpemu.ebpf.vm.Program;
-import io.xdpemu.ebpf.vm.TrapException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Arrays;
@@ -153,8 +153,7 @@ public final class JitEngine implements Engine {
       return (JitCode)
           hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
     } catch (Throwable e) { // a class the JVM refuses is a bug of ours: say which program
-      throw new TrapException(
-          0, "internal error: jit produced an invalid class for " + program.name() + ": " + e, e);
+      throw new InternalErrorException("jit produced an invalid class for " + program.name(), e);
     }
   }
 

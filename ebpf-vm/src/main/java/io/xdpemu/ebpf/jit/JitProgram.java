@@ -1,5 +1,6 @@
 package io.xdpemu.ebpf.jit;
 
+import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
 import io.xdpemu.ebpf.vm.Executable;
 import io.xdpemu.ebpf.vm.ExecutionContext;
@@ -96,8 +97,8 @@ final class JitProgram implements Executable {
       return code.call(this, ctx, 0, null, 0, r1, r2, 0, 0, 0, 0, 0, 0, 0);
     } catch (XdpemuException e) {
       throw e;
-    } catch (RuntimeException e) { // a bug of ours or a helper's: a trap, as in the interpreter
-      throw new TrapException(ctx.pc, "internal error: " + e, e);
+    } catch (RuntimeException e) { // a bug of ours or a helper's: never a trap, which would hide it
+      throw new InternalErrorException("jit at pc " + ctx.pc + " of " + program.name(), e);
     }
   }
 

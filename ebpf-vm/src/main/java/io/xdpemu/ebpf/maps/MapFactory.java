@@ -70,6 +70,16 @@ public final class MapFactory {
               + Integer.toUnsignedString(def.maxEntries())
               + " (the kernel refuses 0; set it in the map definition or size it before loading)");
     }
+    try {
+      return createSized(def, cpus, regions, owner);
+    } catch (OutOfMemoryError e) { // the bookkeeping a map allocates up front (LRU lists, rings)
+      int copies = MapType.isPerCpu(def.type()) ? cpus : 1;
+      throw new MapMemoryException(def.name(), def.maxEntries(), def.valueSize(), copies);
+    }
+  }
+
+  private static BpfMap createSized(
+      MapDefinition def, int cpus, RegionRegistry regions, MapRegistry owner) {
     return switch (def.type()) {
       case MapType.ARRAY, MapType.PERCPU_ARRAY -> new ArrayMap(def, cpus, regions);
       case MapType.HASH, MapType.PERCPU_HASH, MapType.LRU_HASH, MapType.LRU_PERCPU_HASH ->

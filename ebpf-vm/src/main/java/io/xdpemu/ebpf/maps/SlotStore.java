@@ -14,10 +14,12 @@ import io.xdpemu.ebpf.vm.TrapException;
  *
  * <p>Slots live in chunks of about 64 KiB; each chunk is one {@link Region} registered in the
  * {@link RegionRegistry}, so a lookup returns a real pointer {@code (chunkRegionId << 32) | offset}
- * that programs dereference with bounds checks. Chunks are created on first use (a hash map with a
- * million entries costs nothing until it fills), and a chunk never moves: a pointer stays valid for
- * the life of the map, as the kernel's preallocated elements do. Hash maps recycle freed slots
- * through a free list (element reuse, as htab's pcpu_freelist does).
+ * that programs dereference with bounds checks. Chunks are created on first touch, for arrays too
+ * (a hash map with a million entries, or a 16 GiB array, costs nothing until it is used; an
+ * untouched chunk reads as zeros), and a chunk never moves: a pointer stays valid for the life of
+ * the map, as the kernel's preallocated elements do. A chunk that does not fit the heap is a {@link
+ * MapMemoryException} naming the map and its size. Hash maps recycle freed slots through a free
+ * list (element reuse, as htab's pcpu_freelist does).
  *
  * <pre>
  *  chunk region k (one per CPU for per-CPU maps)
@@ -38,11 +40,13 @@ final class SlotStore {
   private final RegionRegistry registry;
   private final int slotsPerChunk;
 
-  /** [cpu][chunk]; written under {@code this}, read racily but only after publication. */
-  private final Region[][] chunks;
+  /** A chunk's memory and its id in the registry (final fields: safe to read racily). */
+  private record Chunk(Region region, int id) {}
 
-  private final int[][] chunkIds;
-  private volatile int chunksCreated;
+  /** [cpu][chunk]; null until first touch; written under {@code this}, read racily. */
+  private final Chunk[][] chunks;
+
+  private boolean frozen;
   private int[] freeList = new int[16];
   private int freeCount;
   private int fresh;
@@ -68,8 +72,7 @@ final class SlotStore {
       throw new ProgramRejectedException(
           "map '" + name + "': value area too large (" + capacity + " x " + elemSize + " bytes)");
     }
-    this.chunks = new Region[cpus][(int) nChunks];
-    this.chunkIds = new int[cpus][(int) nChunks];
+    this.chunks = new Chunk[cpus][(int) nChunks];
   }
 
   static int roundUp8(int n) {
@@ -88,11 +91,11 @@ final class SlotStore {
     return cpus;
   }
 
-  /** Creates every chunk now (arrays: all elements exist from the start). */
+  /**
+   * Every element exists from now on (arrays), zero-filled; the memory behind them is still created
+   * chunk by chunk on first touch.
+   */
   synchronized void allocateAll() {
-    for (int c = chunksCreated; c < chunks[0].length; c++) {
-      createChunk(c);
-    }
     fresh = capacity;
   }
 
@@ -103,10 +106,6 @@ final class SlotStore {
       slot = freeList[--freeCount];
     } else if (fresh < capacity) {
       slot = fresh++;
-      int c = slot / slotsPerChunk;
-      while (chunksCreated <= c) {
-        createChunk(chunksCreated);
-      }
     } else {
       return -1;
     }
@@ -121,10 +120,6 @@ final class SlotStore {
    * (the LRU hash, whose {@link LruList} decides which element is reused).
    */
   synchronized void claim(int slot) {
-    int c = slot / slotsPerChunk;
-    while (chunksCreated <= c) {
-      createChunk(chunksCreated);
-    }
     fresh = Math.max(fresh, slot + 1);
     for (int cpu = 0; cpu < cpus; cpu++) {
       java.util.Arrays.fill(bytes(cpu, slot), offset(slot), offset(slot) + elemSize, (byte) 0);
@@ -138,7 +133,16 @@ final class SlotStore {
     freeList[freeCount++] = slot;
   }
 
-  private void createChunk(int c) {
+  /** Chunk {@code c} on {@code cpu}, created (on every CPU) at first touch. */
+  private Chunk chunk(int cpu, int c) {
+    Chunk k = chunks[cpu][c];
+    return k != null ? k : createChunk(cpu, c);
+  }
+
+  private synchronized Chunk createChunk(int wanted, int c) {
+    if (chunks[wanted][c] != null) {
+      return chunks[wanted][c];
+    }
     int first = c * slotsPerChunk;
     int n = Math.min(slotsPerChunk, capacity - first);
     int size = n * elemSize;
@@ -146,26 +150,35 @@ final class SlotStore {
     int hi = size - (elemSize - valueSize);
     for (int cpu = 0; cpu < cpus; cpu++) {
       String rn = cpus == 1 ? name : name + "@cpu" + cpu;
-      Region r = new Region(rn, Region.Kind.MAP_VALUE, new byte[size], 0, hi, readOnlyForPrograms);
-      chunks[cpu][c] = r;
-      chunkIds[cpu][c] = registry.register(r);
+      byte[] memory;
+      try {
+        memory = new byte[size];
+      } catch (OutOfMemoryError e) {
+        throw new MapMemoryException(name, capacity, valueSize, cpus);
+      }
+      Region r = new Region(rn, Region.Kind.MAP_VALUE, memory, 0, hi, readOnlyForPrograms);
+      if (frozen) {
+        r.freeze();
+      }
+      chunks[cpu][c] = new Chunk(r, registry.register(r));
     }
-    chunksCreated = c + 1;
+    return chunks[wanted][c];
   }
 
   /** Marks every value read-only for programs (libbpf freezes .rodata after load). */
   synchronized void freeze() {
-    for (Region[] perCpu : chunks) {
-      for (Region r : perCpu) {
-        if (r != null) {
-          r.freeze();
+    frozen = true;
+    for (Chunk[] perCpu : chunks) {
+      for (Chunk k : perCpu) {
+        if (k != null) {
+          k.region().freeze();
         }
       }
     }
   }
 
   byte[] bytes(int cpu, int slot) {
-    return chunks[cpu][slot / slotsPerChunk].bytes();
+    return chunk(cpu, slot / slotsPerChunk).region().bytes();
   }
 
   int offset(int slot) {
@@ -177,18 +190,17 @@ final class SlotStore {
    * the context's address space when it was created after the context (a hash map growing).
    */
   long pointer(ExecutionContext ctx, int cpu, int slot) {
-    int c = slot / slotsPerChunk;
-    int id = chunkIds[cpu][c];
+    Chunk k = chunk(cpu, slot / slotsPerChunk);
     AddressSpace mem = ctx.memory();
-    if (mem.byId(id) == null) {
-      mem.install(id, chunks[cpu][c]);
+    if (mem.byId(k.id()) == null) {
+      mem.install(k.id(), k.region());
     }
-    return AddressSpace.pointer(id, offset(slot));
+    return AddressSpace.pointer(k.id(), offset(slot));
   }
 
   /** The pointer for {@code slot} on {@code cpu}, for the loader (no context to install into). */
   long address(int cpu, int slot) {
-    return AddressSpace.pointer(chunkIds[cpu][slot / slotsPerChunk], offset(slot));
+    return AddressSpace.pointer(chunk(cpu, slot / slotsPerChunk).id(), offset(slot));
   }
 
   /** The CPU slot a program run uses: its RX queue; traps if the map has fewer CPUs. */
@@ -203,7 +215,10 @@ final class SlotStore {
 
   byte[] read(int cpu, int slot) {
     byte[] out = new byte[valueSize];
-    System.arraycopy(bytes(cpu, slot), offset(slot), out, 0, valueSize);
+    Chunk k = chunks[cpu][slot / slotsPerChunk];
+    if (k != null) { // an untouched chunk is zeros: reading it (a dump) must not create it
+      System.arraycopy(k.region().bytes(), offset(slot), out, 0, valueSize);
+    }
     return out;
   }
 

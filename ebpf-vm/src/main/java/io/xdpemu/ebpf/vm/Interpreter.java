@@ -2,6 +2,7 @@ package io.xdpemu.ebpf.vm;
 
 import static io.xdpemu.ebpf.isa.Opcodes.*;
 
+import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
@@ -794,16 +795,17 @@ public final class Interpreter implements Executable, CallbackInvoker {
     } catch (XdpemuException e) {
       ctx.budget = budget;
       throw e;
-    } catch (RuntimeException e) { // a bug of ours or a helper's: still a trap, never a JVM crash
+    } catch (RuntimeException e) { // a bug of ours or a helper's: never a trap, which would hide it
       ctx.budget = budget;
-      throw new TrapException(pc, "internal error: " + e, e);
+      throw new InternalErrorException("interpreter at pc " + pc + " of " + prog.name, e);
     } finally {
       ctx.releaseRegisters(r);
     }
   }
 
-  private static TrapException unknownOp(int op, int pc) {
-    return new TrapException(pc, "internal error: unknown internal op " + op);
+  private static InternalErrorException unknownOp(int op, int pc) {
+    return new InternalErrorException(
+        "interpreter at pc " + pc, new IllegalStateException("unknown internal op " + op));
   }
 
   private static TrapException budgetExhausted(int pc) {

@@ -1,8 +1,8 @@
 package io.xdpemu.ebpf.core;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.xdpemu.ebpf.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,10 +21,7 @@ final class Host {
   static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
 
   static void need(boolean present, String what) {
-    if (!present && "1".equals(System.getenv("XDPEMU_REQUIRE_KERNEL"))) {
-      fail(what + " is required (XDPEMU_REQUIRE_KERNEL=1) but absent");
-    }
-    assumeTrue(present, what + " absent: skipping");
+    Prerequisites.need(present, what + " absent");
   }
 
   static void needTool(String tool) {

@@ -1,8 +1,11 @@
 package io.xdpemu.ebpf.jit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.isa.Assembler;
 import io.xdpemu.ebpf.vm.Engine;
 import io.xdpemu.ebpf.vm.ExecutionContext;
@@ -113,6 +116,24 @@ abstract class EngineContractTest {
         7, "probe", (c, r1, r2, r3, r4, r5) -> c.pc * 1_000_000L + r1 * 10000 + r2 * 100 + r5);
     Program p = program("mov %r1, 1", "mov %r2, 2", "mov %r5, 5", "call 7", "exit");
     assertEquals(3_010_205L, run(p));
+  }
+
+  @Test
+  void aBugInAHelperIsAnInternalErrorNeverATrap() {
+    IllegalStateException bug = new IllegalStateException("helper bug");
+    helpers.register(
+        7,
+        "buggy",
+        (c, r1, r2, r3, r4, r5) -> {
+          throw bug;
+        });
+    Program p = program("mov %r1, 1", "call 7", "exit");
+    InternalErrorException e = assertThrows(InternalErrorException.class, () -> run(p));
+    assertSame(bug, e.getCause());
+    assertEquals(InternalErrorException.EXIT_CODE, e.exitCode());
+    assertTrue(e.getMessage().startsWith("internal error: "), e.getMessage());
+    assertTrue(e.getMessage().contains("pc 1 of contract"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("(please report)"), e.getMessage());
   }
 
   @Test

@@ -98,7 +98,7 @@ public final class FirmwareLoader {
     if (root.has("ptypes")) {
       Located p = root.get("ptypes").asObject();
       p.allowOnly("enum", "default", "default_name", "rules");
-      defaultPtype = p.has("default") ? Values.number(p.get("default")) : 0;
+      defaultPtype = p.has("default") ? Values.u32(p.get("default")) : 0;
       if (p.has("enum")) {
         ptypeEnum = p.get("enum").asString();
         if (!ptypeEnum.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -378,7 +378,7 @@ public final class FirmwareLoader {
     for (int i = 0; i < hs.length; i++) {
       hs[i] = headerNamed(match.get(i)).id();
     }
-    long ptype = Values.number(o.require("ptype"));
+    long ptype = Values.u32(o.require("ptype"));
     ptypeByRule.put(name, ptype);
     return new PtypeRule(name, hs, o.getBoolean("exact", false), ptype, o.at());
   }

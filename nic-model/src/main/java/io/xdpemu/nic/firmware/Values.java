@@ -23,4 +23,13 @@ final class Values {
       throw v.at().error("expected a number (decimal, \"0x..\" or \"0b..\"), found \"" + s + "\"");
     }
   }
+
+  /** A number that must fit an unsigned 32-bit field (a C enumerator, a ptype value). */
+  static long u32(JsonValue v) {
+    long n = number(v);
+    if (n < 0 || n > 0xffffffffL) {
+      throw v.at().error("value " + n + " does not fit 32 bits (0..0xffffffff)");
+    }
+    return n;
+  }
 }
