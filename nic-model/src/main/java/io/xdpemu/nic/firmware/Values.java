@@ -25,7 +25,7 @@ final class Values {
   }
 
   /** A number that must fit an unsigned 32-bit field (a C enumerator, a ptype value). */
-  static long u32(JsonValue v) {
+  static long u32(Located v) {
     long n = number(v);
     if (n < 0 || n > 0xffffffffL) {
       throw v.at().error("value " + n + " does not fit 32 bits (0..0xffffffff)");
