@@ -1,8 +1,8 @@
 package io.xdpemu.bench;
 
 import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.nic.Nic;
 import io.xdpemu.runtime.Attach;
-import io.xdpemu.runtime.RxPath;
 import io.xdpemu.runtime.XdpRunner;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,7 +66,7 @@ public class ProgramBench {
   // Inputs in non-final fields (JMHSample_10_ConstantFold).
   private byte[][] frames;
   private long timestampNs;
-  private RxPath nic;
+  private Nic nic;
   private ExecutionContext ctx;
   private XdpRunner runner;
 
@@ -87,7 +87,7 @@ public class ProgramBench {
     byte[] f = frames[i];
     ctx.resetRun();
     ctx.clockNs = timestampNs;
-    nic.deliver(0, f, f.length, timestampNs, ctx);
+    nic.queue(0).receive(f, 0, f.length, timestampNs, ctx);
     ctx.syncPacket();
     return ctx;
   }

@@ -47,7 +47,7 @@ final class QueueRunner {
     ctx.resetRun();
     ctx.cpu = queue;
     ctx.clockNs = s.timestampNs;
-    if (!att.nic().deliver(queue, s.in, s.inLength, s.timestampNs, ctx)) {
+    if (!att.nic().queue(queue).receive(s.in, 0, s.inLength, s.timestampNs, s.parse, ctx)) {
       // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
       s.action = XdpAction.DROP;
       s.retval = XdpAction.DROP;
