@@ -3,6 +3,7 @@ package io.xdpemu.bench;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.nic.Nic;
 import io.xdpemu.runtime.Attach;
+import io.xdpemu.runtime.FrameSetup;
 import io.xdpemu.runtime.XdpRunner;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -90,9 +91,6 @@ public final class JitBench {
   /** ProgramBench.deliver: QueueRunner.process minus the run. */
   private static void deliver(Nic nic, ExecutionContext ctx, byte[] f) {
     long timestampNs = 1_767_225_600_000_000_000L;
-    ctx.resetRun();
-    ctx.clockNs = timestampNs;
-    nic.queue(0).receive(f, 0, f.length, timestampNs, ctx);
-    ctx.syncPacket();
+    FrameSetup.rx(ctx, nic.queue(0), f, timestampNs);
   }
 }

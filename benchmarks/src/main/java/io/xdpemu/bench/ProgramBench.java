@@ -3,6 +3,7 @@ package io.xdpemu.bench;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.nic.Nic;
 import io.xdpemu.runtime.Attach;
+import io.xdpemu.runtime.FrameSetup;
 import io.xdpemu.runtime.XdpRunner;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -85,10 +86,7 @@ public class ProgramBench {
   /** The frame {@code i} in the RX buffer, xdp_buff set up: QueueRunner.process minus the run. */
   private ExecutionContext deliver(int i) {
     byte[] f = frames[i];
-    ctx.resetRun();
-    ctx.clockNs = timestampNs;
-    nic.queue(0).receive(f, 0, f.length, timestampNs, ctx);
-    ctx.syncPacket();
+    FrameSetup.rx(ctx, nic.queue(0), f, timestampNs);
     return ctx;
   }
 

@@ -128,9 +128,8 @@ public final class Nic implements AutoCloseable {
   /**
    * The steer stage of one frame: parse, classify (packet type, offsets, RSS hash and queue,
    * checksum verdicts, flow mark, VLAN tag), all into {@code p}, which then travels with the frame
-   * to {@link RxQueue#receive(byte[], int, int, long, RxParse,
-   * io.xdpemu.ebpf.vm.ExecutionContext)}. Any thread may steer, each into its own {@link RxParse}.
-   * Returns the queue.
+   * to {@link RxQueue#receive(byte[], int, int, long, RxParse, io.xdpemu.ebpf.vm.RxContext)}. Any
+   * thread may steer, each into its own {@link RxParse}. Returns the queue.
    */
   public int steer(byte[] pkt, int off, int len, RxParse p) {
     classify(active, pkt, off, len, p);

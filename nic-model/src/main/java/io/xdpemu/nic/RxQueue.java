@@ -2,8 +2,7 @@ package io.xdpemu.nic;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.xdpemu.ebpf.vm.ExecutionContext;
-import io.xdpemu.ebpf.vm.KernelMemory;
+import io.xdpemu.ebpf.vm.RxContext;
 import io.xdpemu.ebpf.vm.RxMetadataSource;
 import io.xdpemu.ebpf.vm.XdpBuff;
 import io.xdpemu.nic.firmware.Firmware;
@@ -46,11 +45,9 @@ public final class RxQueue implements RxMetadataSource {
   private final int[] dirtyFrom;
 
   private int lastFrame = -1;
-  private ExecutionContext lastCtx;
+  private RxContext lastCtx;
   private byte[] ring;
   private int ringSlots;
-  private KernelMemory mappedIn;
-  private byte[] mappedRing;
   private boolean vlanStripped;
 
   RxQueue(Nic nic, int index, ByteBufAllocator allocator) {
@@ -115,7 +112,7 @@ public final class RxQueue implements RxMetadataSource {
    * (xdp_buff, packet region, kfunc source). Returns false, touching nothing, when the frame is
    * larger than a buffer holds.
    */
-  public boolean receive(byte[] pkt, int off, int len, long tsNs, ExecutionContext ctx) {
+  public boolean receive(byte[] pkt, int off, int len, long tsNs, RxContext ctx) {
     own.steered = false;
     return receive(pkt, off, len, tsNs, own, ctx);
   }
@@ -126,7 +123,7 @@ public final class RxQueue implements RxMetadataSource {
    * again (unless the firmware was swapped since, then the frame is classified again, so one
    * firmware handles it entirely).
    */
-  public boolean receive(byte[] pkt, int off, int len, long tsNs, RxParse p, ExecutionContext ctx) {
+  public boolean receive(byte[] pkt, int off, int len, long tsNs, RxParse p, RxContext ctx) {
     NicConfig c = nic.config();
     if (len > c.maxPacket() || len < 0) {
       dropped++;
@@ -168,11 +165,7 @@ public final class RxQueue implements RxMetadataSource {
       fw.metadata().write(frame, data - metaSize, result, facts, frame, data);
     }
     if (ctx != null) {
-      if (mappedIn != ctx.kernel || mappedRing != ring) {
-        ctx.kernel.map(ringAddress, ring, 0, ring.length);
-        mappedIn = ctx.kernel;
-        mappedRing = ring;
-      }
+      ctx.mapKernel(ringAddress, ring);
       XdpBuff x = ctx.xdp();
       // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
       // (xdp_data_hard_end).
@@ -186,9 +179,7 @@ public final class RxQueue implements RxMetadataSource {
       x.ingressIfindex = c.ifindex();
       x.rxQueueIndex = index;
       x.egressIfindex = 0;
-      ctx.syncPacket();
-      ctx.rxMetadata = nic.answersKfuncs() ? this : RxMetadataSource.NONE;
-      ctx.cpu = index;
+      ctx.received(index, nic.answersKfuncs() ? this : RxMetadataSource.NONE);
     }
     received++;
     return true;
@@ -201,7 +192,7 @@ public final class RxQueue implements RxMetadataSource {
    * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest); when the buffer's last
    * run is unknown (another context, or none), all of it is cleared.
    */
-  private void clearHeadroom(ExecutionContext ctx, int k, byte[] frame, int metaStart) {
+  private void clearHeadroom(RxContext ctx, int k, byte[] frame, int metaStart) {
     if (lastFrame >= 0) {
       XdpBuff x = ctx == null ? null : ctx.xdp();
       int prevStart = frames[lastFrame].arrayOffset();

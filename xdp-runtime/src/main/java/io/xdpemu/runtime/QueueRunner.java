@@ -44,10 +44,7 @@ final class QueueRunner {
 
   void process(PacketSlot s, Attachment att) {
     s.clearResult();
-    ctx.resetRun();
-    ctx.cpu = queue;
-    ctx.clockNs = s.timestampNs;
-    if (!att.nic().queue(queue).receive(s.in, 0, s.inLength, s.timestampNs, s.parse, ctx)) {
+    if (!FrameSetup.rx(ctx, att.nic().queue(queue), s.in, s.inLength, s.timestampNs, s.parse)) {
       // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
       s.action = XdpAction.DROP;
       s.retval = XdpAction.DROP;
@@ -60,7 +57,6 @@ final class QueueRunner {
       System.arraycopy(x.frame, x.meta, s.meta, 0, x.metaLength());
       s.metaLength = x.metaLength();
     }
-    ctx.syncPacket();
     try {
       s.retval = att.program().run(ctx) & 0xffffffffL;
       s.action = XdpAction.of(s.retval);
