@@ -45,6 +45,12 @@ public final class RxQueue implements RxMetadataSource {
   private final int[] dirtyFrom;
 
   private int lastFrame = -1;
+
+  /** The context this queue's ring was last mapped into, and that ring. */
+  private RxContext mappedIn;
+
+  private byte[] mappedRing;
+
   private RxContext lastCtx;
   private byte[] ring;
   private int ringSlots;
@@ -165,7 +171,11 @@ public final class RxQueue implements RxMetadataSource {
       fw.metadata().write(frame, data - metaSize, result, facts, frame, data);
     }
     if (ctx != null) {
-      ctx.mapKernel(ringAddress, ring);
+      if (mappedIn != ctx || mappedRing != ring) {
+        ctx.mapKernel(ringAddress, ring);
+        mappedIn = ctx;
+        mappedRing = ring;
+      }
       XdpBuff x = ctx.xdp();
       // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
       // (xdp_data_hard_end).

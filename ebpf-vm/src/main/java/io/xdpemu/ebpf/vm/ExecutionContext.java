@@ -111,18 +111,9 @@ public final class ExecutionContext implements RxContext {
     xdp.syncRegion(packet);
   }
 
-  private KernelMemory mappedIn;
-  private byte[] mappedBytes;
-  private long mappedAt;
-
   @Override
   public void mapKernel(long address, byte[] bytes) {
-    if (mappedIn != kernel || mappedBytes != bytes || mappedAt != address) {
-      kernel.map(address, bytes, 0, bytes.length);
-      mappedIn = kernel;
-      mappedBytes = bytes;
-      mappedAt = address;
-    }
+    kernel.map(address, bytes, 0, bytes.length);
   }
 
   @Override

@@ -16,7 +16,8 @@ public interface RxContext {
 
   /**
    * Makes {@code bytes} readable at kernel address {@code address} (a descriptor ring, for
-   * bpf_probe_read_kernel); cheap to repeat for the same array and address.
+   * bpf_probe_read_kernel). Not free (it records a mapping): callers map once per array and
+   * context.
    */
   void mapKernel(long address, byte[] bytes);
 
