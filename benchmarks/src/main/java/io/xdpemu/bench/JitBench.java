@@ -1,8 +1,9 @@
 package io.xdpemu.bench;
 
 import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.nic.Nic;
 import io.xdpemu.runtime.Attach;
-import io.xdpemu.runtime.RxPath;
+import io.xdpemu.runtime.FrameSetup;
 import io.xdpemu.runtime.XdpRunner;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -62,7 +63,7 @@ public final class JitBench {
   }
 
   private static double perPacket(
-      RxPath nic, ExecutionContext ctx, XdpRunner runner, byte[][] frames) {
+      Nic nic, ExecutionContext ctx, XdpRunner runner, byte[][] frames) {
     double best = Double.MAX_VALUE;
     for (int round = 0; round < ROUNDS; round++) {
       long t0 = MX.getCurrentThreadCpuTime();
@@ -88,11 +89,8 @@ public final class JitBench {
   }
 
   /** ProgramBench.deliver: QueueRunner.process minus the run. */
-  private static void deliver(RxPath nic, ExecutionContext ctx, byte[] f) {
+  private static void deliver(Nic nic, ExecutionContext ctx, byte[] f) {
     long timestampNs = 1_767_225_600_000_000_000L;
-    ctx.resetRun();
-    ctx.clockNs = timestampNs;
-    nic.deliver(0, f, f.length, timestampNs, ctx);
-    ctx.syncPacket();
+    FrameSetup.rx(ctx, nic.queue(0), f, timestampNs);
   }
 }

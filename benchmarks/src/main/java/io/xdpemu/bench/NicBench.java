@@ -4,10 +4,8 @@ import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.RegionRegistry;
 import io.xdpemu.nic.Nic;
 import io.xdpemu.nic.NicConfig;
+import io.xdpemu.nic.RxParse;
 import io.xdpemu.nic.firmware.FirmwareLoader;
-import io.xdpemu.runtime.NicRxPath;
-import io.xdpemu.runtime.PlainRxPath;
-import io.xdpemu.runtime.RxPath;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,16 +27,16 @@ import org.openjdk.jmh.infra.Blackhole;
  * pcaps/mixed-1k.pcap} (every header stack the generator makes, tunnels included).
  *
  * <p>{@link #receive}: what the replay asks of the NIC for one frame: {@code steer} (firmware
- * parse, classification, RSS Toeplitz hash, indirection table) on the reader thread, then {@code
- * deliver} on the queue (parse again, as the queue's own parser does, copy into the pooled RX
- * buffer, write the RX descriptor into the ring and the metadata block before {@code data}, point
- * the xdp_buff at it). The capture arrays are never written (the NIC copies from them), so no
- * restore is needed. {@link #baseline} does the loop, the input fetch, the frame copy into a 4 KiB
- * buffer at the headroom and the sink: {@code receive - baseline} is parse + RSS +
- * metadata/descriptor writes + context set-up.
+ * parse, classification, RSS Toeplitz hash, indirection table, into an {@link RxParse} that travels
+ * with the frame), then {@code receive} on the queue (copy into the pooled RX buffer, write the RX
+ * descriptor into the ring and the metadata block before {@code data}, point the xdp_buff at it).
+ * The capture arrays are never written (the NIC copies from them), so no restore is needed. {@link
+ * #baseline} does the loop, the input fetch, the frame copy into a 4 KiB buffer at the headroom and
+ * the sink: {@code receive - baseline} is parse + RSS + metadata/descriptor writes + context
+ * set-up.
  *
- * <p>{@code firmware=plain} is the runtime's NIC without firmware ({@link PlainRxPath}: Toeplitz
- * over the 5-tuple, no metadata), the reference the firmware NICs are compared with.
+ * <p>{@code firmware=plain} is the NIC of a run without firmware ({@link Nic#plain}, the bundled
+ * firmware: Toeplitz over the 5-tuple, no metadata).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar NicBench -f 1 -wi 2 -i 3 -w 1s -r 1s}.
  */
@@ -56,8 +54,8 @@ public class NicBench {
 
   private byte[][] frames;
   private long timestampNs;
-  private RxPath nic;
-  private Nic firmwareNic;
+  private Nic nic;
+  private final RxParse parse = new RxParse();
   private ExecutionContext ctx;
   private byte[] scratch;
 
@@ -67,13 +65,12 @@ public class NicBench {
         BenchInputs.exactly(
             BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
     if (firmware.equals("plain")) {
-      nic = new PlainRxPath(4, NicConfig.defaults().ifindex());
+      nic = Nic.plain(NicConfig.defaults().withQueues(4));
     } else {
-      firmwareNic =
+      nic =
           Nic.create(
               FirmwareLoader.load(BenchInputs.firmware(firmware)),
               NicConfig.defaults().withQueues(0));
-      nic = new NicRxPath(firmwareNic, firmware);
     }
     ctx = new ExecutionContext(new RegionRegistry());
     scratch = new byte[4096];
@@ -82,9 +79,7 @@ public class NicBench {
 
   @TearDown
   public void tearDown() {
-    if (firmwareNic != null) {
-      firmwareNic.close();
-    }
+    nic.close();
   }
 
   @Benchmark
@@ -92,8 +87,8 @@ public class NicBench {
   public void receive(Blackhole bh) {
     for (int i = 0; i < PACKETS; i++) {
       byte[] f = frames[i];
-      int q = nic.steer(f, f.length);
-      bh.consume(nic.deliver(q, f, f.length, timestampNs, ctx));
+      int q = nic.steer(f, 0, f.length, parse);
+      bh.consume(nic.queue(q).receive(f, 0, f.length, timestampNs, parse, ctx));
       bh.consume(ctx.xdp().meta);
     }
   }

@@ -1,8 +1,9 @@
 package io.xdpemu.bench;
 
 import io.xdpemu.ebpf.vm.ExecutionContext;
+import io.xdpemu.nic.Nic;
 import io.xdpemu.runtime.Attach;
-import io.xdpemu.runtime.RxPath;
+import io.xdpemu.runtime.FrameSetup;
 import io.xdpemu.runtime.XdpRunner;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,7 +67,7 @@ public class ProgramBench {
   // Inputs in non-final fields (JMHSample_10_ConstantFold).
   private byte[][] frames;
   private long timestampNs;
-  private RxPath nic;
+  private Nic nic;
   private ExecutionContext ctx;
   private XdpRunner runner;
 
@@ -85,10 +86,7 @@ public class ProgramBench {
   /** The frame {@code i} in the RX buffer, xdp_buff set up: QueueRunner.process minus the run. */
   private ExecutionContext deliver(int i) {
     byte[] f = frames[i];
-    ctx.resetRun();
-    ctx.clockNs = timestampNs;
-    nic.deliver(0, f, f.length, timestampNs, ctx);
-    ctx.syncPacket();
+    FrameSetup.rx(ctx, nic.queue(0), f, timestampNs);
     return ctx;
   }
 

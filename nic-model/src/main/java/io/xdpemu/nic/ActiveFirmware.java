@@ -1,6 +1,8 @@
 package io.xdpemu.nic;
 
 import io.xdpemu.nic.firmware.Firmware;
+import io.xdpemu.nic.firmware.HeaderType;
+import io.xdpemu.nic.firmware.Protocol;
 import io.xdpemu.nic.parse.Classifier;
 import io.xdpemu.nic.parse.PacketParser;
 
@@ -17,15 +19,21 @@ record ActiveFirmware(
     Classifier classifier,
     LayoutWriter metadata,
     LayoutWriter descriptor,
+    Protocol[] protocolOf,
     long generation) {
 
   static ActiveFirmware compile(Firmware fw, long generation) {
+    Protocol[] protocolOf = new Protocol[fw.headers().size()];
+    for (HeaderType h : fw.headers()) {
+      protocolOf[h.id()] = h.protocol();
+    }
     return new ActiveFirmware(
         fw,
         new PacketParser(fw),
         new Classifier(fw),
         fw.metadata() == null ? null : new LayoutWriter(fw.metadata()),
         new LayoutWriter(fw.descriptor()),
+        protocolOf,
         generation);
   }
 

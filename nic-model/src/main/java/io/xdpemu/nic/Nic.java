@@ -25,16 +25,14 @@ public final class Nic implements AutoCloseable {
   private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(false);
   private final RxQueue[] queues;
   private volatile ActiveFirmware active;
-  private final ThreadLocal<SteerScratch> steerScratch = new ThreadLocal<>();
+  private final ThreadLocal<RxParse> steerScratch = ThreadLocal.withInitial(RxParse::new);
+  private final String label;
+  private final boolean answersKfuncs;
 
-  private static final class SteerScratch {
-    ActiveFirmware fw;
-    ParseResult result;
-    byte[] rssInput;
-  }
-
-  private Nic(Firmware fw, NicConfig config) {
+  private Nic(Firmware fw, NicConfig config, String label, boolean answersKfuncs) {
     this.config = config;
+    this.label = label;
+    this.answersKfuncs = answersKfuncs;
     checkFits(fw, config);
     this.active = ActiveFirmware.compile(fw, 1);
     int n = config.queues() > 0 ? config.queues() : fw.rss() != null ? fw.rss().queues() : 1;
@@ -45,7 +43,31 @@ public final class Nic implements AutoCloseable {
   }
 
   public static Nic create(Firmware fw, NicConfig config) {
-    return new Nic(fw, config);
+    return new Nic(fw, config, null, true);
+  }
+
+  /**
+   * The NIC of a run without {@code --firmware}: the bundled {@link PlainFirmware} (kernel mode, no
+   * metadata, the kernel's default RSS), and a driver without XDP RX-metadata kfuncs (they return
+   * -ENODATA), the way {@code BPF_PROG_TEST_RUN} runs a program.
+   */
+  public static Nic plain(NicConfig config) {
+    return new Nic(PlainFirmware.get(), config, PlainFirmware.DESCRIPTION, false);
+  }
+
+  /** What the summary calls this NIC: the firmware ("mynic 2.0.0 (fw.json)") or the plain NIC. */
+  public String describe() {
+    return label != null ? label : active.firmware().toString();
+  }
+
+  /** Whether this is the NIC of a run without firmware ({@link #plain}). */
+  public boolean isPlain() {
+    return label != null;
+  }
+
+  /** Whether the queues answer the XDP RX-metadata kfuncs (false for the plain NIC). */
+  boolean answersKfuncs() {
+    return answersKfuncs;
   }
 
   /** Refuses a metadata block that does not fit the headroom next to struct xdp_frame. */
@@ -100,20 +122,32 @@ public final class Nic implements AutoCloseable {
   }
 
   public int steer(byte[] pkt, int off, int len) {
-    ActiveFirmware fw = active;
-    SteerScratch s = steerScratch.get();
-    if (s == null) {
-      s = new SteerScratch();
-      steerScratch.set(s);
+    return steer(pkt, off, len, steerScratch.get());
+  }
+
+  /**
+   * The steer stage of one frame: parse, classify (packet type, offsets, RSS hash and queue,
+   * checksum verdicts, flow mark, VLAN tag), all into {@code p}, which then travels with the frame
+   * to {@link RxQueue#receive(byte[], int, int, long, RxParse, io.xdpemu.ebpf.vm.RxContext)}. Any
+   * thread may steer, each into its own {@link RxParse}. Returns the queue.
+   */
+  public int steer(byte[] pkt, int off, int len, RxParse p) {
+    classify(active, pkt, off, len, p);
+    return p.queue;
+  }
+
+  void classify(ActiveFirmware fw, byte[] pkt, int off, int len, RxParse p) {
+    p.prepare(fw);
+    ParseResult r = p.result;
+    fw.parser().parse(pkt, off, len, r);
+    fw.classifier().classify(pkt, off, r, p.rssInput);
+    p.queue = fw.classifier().queueOf(r.rssHash) % queues.length;
+    p.stripOffset = -1;
+    if (fw.firmware().vlanStrip() && r.vlanOffset >= 0) {
+      p.stripOffset = r.vlanOffset;
+      VlanStrip.removeTag(r, r.vlanOffset, fw.protocolOf());
     }
-    if (s.fw != fw) {
-      s.fw = fw;
-      s.result = fw.parser().newResult();
-      s.rssInput = new byte[Math.max(1, fw.classifier().scratchBytes())];
-    }
-    fw.parser().parse(pkt, off, len, s.result);
-    fw.classifier().classifyForRss(pkt, off, s.result, s.rssInput);
-    return fw.classifier().queueOf(s.result.rssHash) % queues.length;
+    p.steered = true;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.xdpemu.nic;
 
-import io.xdpemu.ebpf.vm.KernelMemory;
+import io.xdpemu.ebpf.vm.RxContext;
+import io.xdpemu.ebpf.vm.XdpBuff;
 
 /**
  * Per-NIC hardware parameters (not part of the firmware).
@@ -26,7 +27,7 @@ public record NicConfig(
     int ifindex,
     long ringBase,
     long dmaBase) {
-  public static final int XDP_PACKET_HEADROOM = 256;
+  public static final int XDP_PACKET_HEADROOM = XdpBuff.XDP_PACKET_HEADROOM;
 
   public NicConfig {
     if (headroom < io.xdpemu.ebpf.vm.XdpBuff.XDP_FRAME_SIZE || headroom > frameSize / 2) {
@@ -59,13 +60,13 @@ public record NicConfig(
 
   public static NicConfig defaults() {
     return new NicConfig(
-        XDP_PACKET_HEADROOM,
-        320,
-        4096,
+        XdpBuff.XDP_PACKET_HEADROOM,
+        XdpBuff.SKB_SHARED_INFO_SIZE,
+        XdpBuff.PAGE_SIZE,
         0,
         256,
         2,
-        KernelMemory.DIRECT_MAP_BASE + 0x4000_0000L,
+        RxContext.DIRECT_MAP_BASE + 0x4000_0000L,
         0x1_0000_0000L);
   }
 

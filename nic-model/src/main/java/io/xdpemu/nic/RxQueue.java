@@ -2,8 +2,7 @@ package io.xdpemu.nic;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.xdpemu.ebpf.vm.ExecutionContext;
-import io.xdpemu.ebpf.vm.KernelMemory;
+import io.xdpemu.ebpf.vm.RxContext;
 import io.xdpemu.ebpf.vm.RxMetadataSource;
 import io.xdpemu.ebpf.vm.XdpBuff;
 import io.xdpemu.nic.firmware.Firmware;
@@ -39,12 +38,22 @@ public final class RxQueue implements RxMetadataSource {
   private final long[] statusCounts = new long[ParseStatus.values().length];
 
   private ActiveFirmware fw;
-  private ParseResult result;
-  private byte[] rssInput;
+  private final RxParse own = new RxParse();
+  private RxParse last;
+
+  /** Per frame buffer: the lowest array offset its headroom may have been written at. */
+  private final int[] dirtyFrom;
+
+  private int lastFrame = -1;
+
+  /** The context this queue's ring was last mapped into, and that ring. */
+  private RxContext mappedIn;
+
+  private byte[] mappedRing;
+
+  private RxContext lastCtx;
   private byte[] ring;
   private int ringSlots;
-  private KernelMemory mappedIn;
-  private byte[] mappedRing;
   private boolean vlanStripped;
 
   RxQueue(Nic nic, int index, ByteBufAllocator allocator) {
@@ -59,6 +68,7 @@ public final class RxQueue implements RxMetadataSource {
       }
     }
     ringAddress = c.ringBase() + ((long) index << 32);
+    dirtyFrom = new int[frames.length]; // 0 <= every arrayOffset: cleared in full on first use
   }
 
   public int index() {
@@ -89,7 +99,7 @@ public final class RxQueue implements RxMetadataSource {
 
   /** The parse result of the last frame received (valid until the next call). */
   public ParseResult lastResult() {
-    return result;
+    return last == null ? null : last.result;
   }
 
   /** The firmware that handled the last frame. */
@@ -108,28 +118,46 @@ public final class RxQueue implements RxMetadataSource {
    * (xdp_buff, packet region, kfunc source). Returns false, touching nothing, when the frame is
    * larger than a buffer holds.
    */
-  public boolean receive(byte[] pkt, int off, int len, long tsNs, ExecutionContext ctx) {
+  public boolean receive(byte[] pkt, int off, int len, long tsNs, RxContext ctx) {
+    own.steered = false;
+    return receive(pkt, off, len, tsNs, own, ctx);
+  }
+
+  /**
+   * Receives one frame that {@link Nic#steer(byte[], int, int, RxParse)} has classified into {@code
+   * p}: the descriptor and the metadata are written from {@code p}, without reading the headers
+   * again (unless the firmware was swapped since, then the frame is classified again, so one
+   * firmware handles it entirely).
+   */
+  public boolean receive(byte[] pkt, int off, int len, long tsNs, RxParse p, RxContext ctx) {
     NicConfig c = nic.config();
     if (len > c.maxPacket() || len < 0) {
       dropped++;
       return false;
     }
     ActiveFirmware now = nic.active();
+    if (!p.steered || p.fw != now) {
+      nic.classify(now, pkt, off, len, p);
+    }
     if (now != fw) {
       switchTo(now);
     }
-    fw.parser().parse(pkt, off, len, result);
-    fw.classifier().classify(pkt, off, result, rssInput);
+    last = p;
+    ParseResult result = p.result;
     statusCounts[result.status.ordinal()]++;
 
-    ByteBuf buf = frames[nextFrame];
+    int k = nextFrame;
+    ByteBuf buf = frames[k];
     int slot = (int) (received % ringSlots);
-    long bufferAddress = c.dmaBase() + ((long) index << 28) + (long) nextFrame * c.frameSize();
-    nextFrame = nextFrame + 1 == frames.length ? 0 : nextFrame + 1;
+    long bufferAddress = c.dmaBase() + ((long) index << 28) + (long) k * c.frameSize();
+    nextFrame = k + 1 == frames.length ? 0 : k + 1;
     byte[] frame = buf.array();
     int hardStart = buf.arrayOffset();
     int data = hardStart + c.headroom();
-    int outLen = copyFrame(pkt, off, len, frame, data);
+    int metaSize = fw.metadataSize();
+    clearHeadroom(ctx, k, frame, data - metaSize);
+    int outLen = VlanStrip.copy(pkt, off, len, frame, data, p.stripOffset);
+    vlanStripped = p.stripOffset >= 0;
 
     facts.timestampNs = tsNs;
     facts.descriptorAddress = ringAddress + (long) slot * fw.descriptor().size();
@@ -139,14 +167,13 @@ public final class RxQueue implements RxMetadataSource {
     facts.queue = index;
     facts.headroom = c.headroom();
     fw.descriptor().write(ring, slot * fw.descriptor().size(), result, facts, frame, data);
-    int metaSize = fw.metadataSize();
     if (metaSize > 0) {
       fw.metadata().write(frame, data - metaSize, result, facts, frame, data);
     }
     if (ctx != null) {
-      if (mappedIn != ctx.kernel || mappedRing != ring) {
-        ctx.kernel.map(ringAddress, ring, 0, ring.length);
-        mappedIn = ctx.kernel;
+      if (mappedIn != ctx || mappedRing != ring) {
+        ctx.mapKernel(ringAddress, ring);
+        mappedIn = ctx;
         mappedRing = ring;
       }
       XdpBuff x = ctx.xdp();
@@ -162,71 +189,40 @@ public final class RxQueue implements RxMetadataSource {
       x.ingressIfindex = c.ifindex();
       x.rxQueueIndex = index;
       x.egressIfindex = 0;
-      ctx.syncPacket();
-      ctx.rxMetadata = this;
-      ctx.cpu = index;
+      ctx.received(index, nic.answersKfuncs() ? this : RxMetadataSource.NONE);
     }
     received++;
     return true;
   }
 
-  /** Copies the packet to {@code frame[data..]}, removing the outer VLAN tag when stripping. */
-  private int copyFrame(byte[] pkt, int off, int len, byte[] frame, int data) {
-    vlanStripped = false;
-    int tag = result.vlanOffset;
-    if (!fw.firmware().vlanStrip() || tag < 0) {
-      System.arraycopy(pkt, off, frame, data, len);
-      return len;
+  /**
+   * The headroom is scratch space programs may grow into (adjust_head/meta): a previous frame's
+   * bytes must never leak into this one, or the output would depend on which frames shared a
+   * buffer. Only [lowest, metadata) can have been written since the buffer was last cleared, where
+   * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest); when the buffer's last
+   * run is unknown (another context, or none), all of it is cleared.
+   */
+  private void clearHeadroom(RxContext ctx, int k, byte[] frame, int metaStart) {
+    if (lastFrame >= 0) {
+      XdpBuff x = ctx == null ? null : ctx.xdp();
+      int prevStart = frames[lastFrame].arrayOffset();
+      boolean known = ctx == lastCtx && x != null && x.frame == frame && x.hardStart == prevStart;
+      dirtyFrom[lastFrame] =
+          known ? Math.max(prevStart, Math.min(dirtyFrom[lastFrame], x.lowest)) : prevStart;
     }
-    // The tag's 4 bytes go; the MAC addresses move up against the EtherType that followed it
-    // (what rx-vlan-offload hardware does before DMA).
-    System.arraycopy(pkt, off, frame, data, tag - 2);
-    System.arraycopy(pkt, off + tag + 2, frame, data + tag - 2, len - tag - 2);
-    removeTag(tag);
-    vlanStripped = true;
-    return len - 4;
-  }
-
-  /** Drops the stripped tag from the header stack and moves later offsets up by 4 bytes. */
-  private void removeTag(int tagOffset) {
-    ParseResult r = result;
-    int w = 0;
-    for (int i = 0; i < r.count; i++) {
-      if (r.offset[i] == tagOffset && r.level[i] == 0 && w == i && isVlan(r.type[i])) {
-        continue;
-      }
-      r.type[w] = r.type[i];
-      r.offset[w] = r.offset[i] > tagOffset ? r.offset[i] - 4 : r.offset[i];
-      r.length[w] = r.length[i];
-      r.level[w] = r.level[i];
-      w++;
+    int hardStart = frames[k].arrayOffset();
+    int from = Math.max(hardStart, dirtyFrom[k]);
+    if (from < metaStart) {
+      java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
     }
-    r.count = w;
-    r.packetLength -= 4;
-    r.l3Offset = shift(r.l3Offset, tagOffset);
-    r.l4Offset = shift(r.l4Offset, tagOffset);
-    r.innerL3Offset = shift(r.innerL3Offset, tagOffset);
-    r.innerL4Offset = shift(r.innerL4Offset, tagOffset);
-    r.payloadOffset = shift(r.payloadOffset, tagOffset);
-    if (r.errorOffset > tagOffset) {
-      r.errorOffset -= 4;
-    }
-  }
-
-  private boolean isVlan(int headerType) {
-    return fw.firmware().headers().get(headerType).protocol()
-        == io.xdpemu.nic.firmware.Protocol.VLAN;
-  }
-
-  private static int shift(int offset, int tagOffset) {
-    return offset > tagOffset ? offset - 4 : offset;
+    dirtyFrom[k] = metaStart;
+    lastFrame = k;
+    lastCtx = ctx;
   }
 
   /** Rebuilds the per-firmware scratch state (only when the firmware changed). */
   private void switchTo(ActiveFirmware next) {
     fw = next;
-    result = next.parser().newResult();
-    rssInput = new byte[Math.max(1, next.classifier().scratchBytes())];
     ringSlots = next.firmware().ringSize();
     ring = new byte[ringSlots * next.descriptor().size()];
   }
@@ -265,8 +261,8 @@ public final class RxQueue implements RxMetadataSource {
     if (fw == null || fw.firmware().rss() == null) {
       return false;
     }
-    out[0] = result.rssHash & 0xffffffffL;
-    out[1] = result.rssHashType;
+    out[0] = last.result.rssHash & 0xffffffffL;
+    out[1] = last.result.rssHashType;
     return true;
   }
 
@@ -276,8 +272,8 @@ public final class RxQueue implements RxMetadataSource {
     if (!vlanStripped) {
       return false;
     }
-    out[0] = result.vlanProto;
-    out[1] = result.vlanTci;
+    out[0] = last.result.vlanProto;
+    out[1] = last.result.vlanTci;
     return true;
   }
 }

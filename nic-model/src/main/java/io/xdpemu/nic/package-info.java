@@ -1,8 +1,11 @@
 /**
  * The software NIC (module nic-model): firmware (parse graph, packet types, RSS, metadata and
- * descriptor layouts), RX queues, frame pool (netty-buffer), hot swap, BTF export. Depends on
- * ebpf-vm (BTF, kernel memory, XdpBuff; firmware files are read with Jackson through
- * io.xdpemu.ebpf.jackson) only; must not import io.xdpemu.verifier or io.xdpemu.runtime.
+ * descriptor layouts), RX queues, frame pool (netty-buffer), hot swap, BTF export. Uses of ebpf-vm:
+ * BTF (for the export), the error types, and for the data path one small interface, {@link
+ * io.xdpemu.ebpf.vm.RxContext} with the {@link io.xdpemu.ebpf.vm.XdpBuff} it fills and the {@link
+ * io.xdpemu.ebpf.vm.RxMetadataSource} the queues implement; never the execution context, the memory
+ * model or the engines. Firmware files are read with Jackson, positions kept through
+ * io.xdpemu.ebpf.jackson. Must not import io.xdpemu.verifier or io.xdpemu.runtime.
  *
  * <ul>
  *   <li>{@link io.xdpemu.nic.firmware}: the firmware file format ({@code nic-model/FIRMWARE.md}),

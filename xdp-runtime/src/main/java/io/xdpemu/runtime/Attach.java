@@ -13,16 +13,16 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Builds the NIC a command runs with and attaches the loaded program to it: the firmware NIC of
- * nic-model with {@code --firmware}, the {@link PlainRxPath} otherwise. Also prepares {@code
- * --swap-firmware} swaps, which relink the program against the new firmware's BTF inside the NIC's
- * validator, so a program that does not load on the new firmware refuses the swap.
+ * Builds the NIC a command runs with and attaches the loaded program to it: the NIC of nic-model
+ * with the {@code --firmware} given, or with the bundled plain firmware ({@link Nic#plain}). Also
+ * prepares {@code --swap-firmware} swaps, which relink the program against the new firmware's BTF
+ * inside the NIC's validator, so a program that does not load on the new firmware refuses the swap.
  */
 public final class Attach implements AutoCloseable {
-  private final RxPath nic;
+  private final Nic nic;
   private final AtomicReference<LoadPipeline.Loaded> loaded = new AtomicReference<>();
 
-  private Attach(RxPath nic, LoadPipeline.Loaded first) {
+  private Attach(Nic nic, LoadPipeline.Loaded first) {
     this.nic = nic;
     this.loaded.set(first);
   }
@@ -30,15 +30,19 @@ public final class Attach implements AutoCloseable {
   /** {@code queues} 0 = the firmware's RSS queue count (1 without firmware). */
   public static Attach create(LoadOptions o, int queues) {
     if (o.firmware() == null) {
-      int q = Math.max(queues, 1);
-      RxPath plain = new PlainRxPath(q, NicConfig.defaults().ifindex());
-      return new Attach(plain, LoadPipeline.load(o, q, null));
+      Nic plain = Nic.plain(NicConfig.defaults().withQueues(Math.max(queues, 1)));
+      try {
+        return new Attach(plain, LoadPipeline.load(o, plain.queueCount(), null));
+      } catch (RuntimeException | Error e) {
+        plain.close();
+        throw e;
+      }
     }
     Firmware fw = FirmwareLoader.load(o.firmware());
     Nic nic = Nic.create(fw, NicConfig.defaults().withQueues(Math.max(queues, 0)));
     try {
       LoadPipeline.Loaded l = LoadPipeline.load(o, nic.queueCount(), firmwareBtf(fw, o));
-      return new Attach(new NicRxPath(nic, o.firmware().toString()), l);
+      return new Attach(nic, l);
     } catch (RuntimeException | Error e) {
       nic.close();
       throw e;
@@ -70,16 +74,14 @@ public final class Attach implements AutoCloseable {
     return new Attachment(nic, l.runner(), l.spec().name() + " on " + nic.describe());
   }
 
-  public RxPath nic() {
+  public Nic nic() {
     return nic;
   }
 
   /** Returns the NIC's frame buffers to their pool (netty reference counting). */
   @Override
   public void close() {
-    if (nic instanceof NicRxPath n) {
-      n.nic().close();
-    }
+    nic.close();
   }
 
   /** Parses {@code FILE@N} (packet index) or {@code FILE@T} (T with ns/us/ms/s) into a swap. */
@@ -122,7 +124,7 @@ public final class Attach implements AutoCloseable {
     if (!Files.isReadable(p) || Files.isDirectory(p)) {
       throw new UsageException("cannot read firmware file " + file);
     }
-    if (!(nic instanceof NicRxPath nicPath)) {
+    if (nic.isPlain()) {
       throw new UsageException("--swap-firmware needs --firmware (the NIC to swap it on)");
     }
     // Parse now so a malformed file is bad input (exit 2) before the replay starts.
@@ -133,14 +135,11 @@ public final class Attach implements AutoCloseable {
         file,
         () -> {
           AtomicReference<LoadPipeline.Loaded> relinked = new AtomicReference<>();
-          nicPath
-              .nic()
-              .load(
-                  candidate,
-                  fw ->
-                      relinked.set(
-                          LoadPipeline.relink(
-                              loaded.get(), firmwareBtf(fw, loaded.get().options()))));
+          nic.load(
+              candidate,
+              fw ->
+                  relinked.set(
+                      LoadPipeline.relink(loaded.get(), firmwareBtf(fw, loaded.get().options()))));
           loaded.set(relinked.get());
           LoadPipeline.Loaded l = relinked.get();
           return new Attachment(nic, l.runner(), l.spec().name() + " on " + nic.describe());

@@ -19,6 +19,10 @@ final class PacketSlot {
   long index;
   long timestampNs;
   int queue;
+
+  /** What the NIC's steer stage learned about the frame; its queue stage reads it. */
+  final io.xdpemu.nic.RxParse parse = new io.xdpemu.nic.RxParse();
+
   byte[] in = new byte[2048];
   int inLength;
 

@@ -44,25 +44,21 @@ final class QueueRunner {
 
   void process(PacketSlot s, Attachment att) {
     s.clearResult();
-    ctx.resetRun();
-    ctx.cpu = queue;
-    ctx.clockNs = s.timestampNs;
-    if (!att.nic().deliver(queue, s.in, s.inLength, s.timestampNs, ctx)) {
+    if (!FrameSetup.rx(ctx, att.nic().queue(queue), s.in, s.inLength, s.timestampNs, s.parse)) {
       // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
       s.action = XdpAction.DROP;
       s.retval = XdpAction.DROP;
       s.nicDropped = true;
       return;
     }
-    s.ptype = att.nic().lastPtype(queue);
-    s.firmware = att.nic().lastFirmware(queue);
+    s.ptype = s.parse.result().ptype;
+    s.firmware = att.nic().queue(queue).lastFirmware();
     XdpBuff x = ctx.xdp();
     if (keepMeta) {
       s.ensureMeta(x.metaLength());
       System.arraycopy(x.frame, x.meta, s.meta, 0, x.metaLength());
       s.metaLength = x.metaLength();
     }
-    ctx.syncPacket();
     try {
       s.retval = att.program().run(ctx) & 0xffffffffL;
       s.action = XdpAction.of(s.retval);

@@ -20,22 +20,28 @@ import java.util.function.LongConsumer;
  * execution context (per-CPU map slot = queue). Work proceeds in batches:
  *
  * <pre>
- *   reader (this thread)        queue threads                     output (this thread)
- *   read B frames, steer ──►  each runs its frames in order  ──►  slots in input order:
- *   each to an RX queue        (barrier)                          stats, pcaps, trace
+ *   reader (this thread)   queue threads                                 output (this thread)
+ *   read B frames     ──►  1. steer: thread q parses and hashes     ──►  slots in input order:
+ *                             the q-th chunk of the batch (NIC steer       stats, pcaps, trace
+ *                             stage; the result travels in the slot)
+ *                          (barrier between the queue threads)
+ *                          2. run: thread q runs the batch's frames
+ *                             RSS gave queue q, in input order
  * </pre>
  *
- * Two batches are in flight: while the queue threads run batch k, this thread emits batch k-1 and
- * reads and steers batch k+1 (double buffering), so reading, steering and writing overlap the
- * program runs. The outputs are in input packet order whatever the scheduling; with per-queue input
- * order fixed, a queue's program runs see the same sequence every time, which makes the whole
- * replay reproducible as long as queues do not race on shared map entries (per-CPU maps, atomic
- * adds and read-only maps never do). A program that races (two queues inserting the same hash key
- * with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates depending on
- * timing, exactly as it would in the kernel. {@code serial} mode removes that freedom: every packet
- * runs in input order, on the reader thread, still with its own queue's execution context (CPU id,
- * per-CPU map slot, prandom state), so the result is byte-identical for any program. Firmware swaps
- * happen at batch boundaries cut at the requested packet index, while every queue is idle.
+ * Two batches are in flight: while the queue threads steer and run batch k, this thread emits batch
+ * k-1 and reads batch k+1 (double buffering). Steering is spread over the queue threads, so it is
+ * no serial stage; which thread steers a frame changes nothing, because steering depends only on
+ * the frame and the firmware. The outputs are in input packet order whatever the scheduling; with
+ * per-queue input order fixed, a queue's program runs see the same sequence every time, which makes
+ * the whole replay reproducible as long as queues do not race on shared map entries (per-CPU maps,
+ * atomic adds and read-only maps never do). A program that races (two queues inserting the same
+ * hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates
+ * depending on timing, exactly as it would in the kernel. {@code serial} mode removes that freedom:
+ * every packet runs in input order, on the reader thread, still with its own queue's execution
+ * context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for any
+ * program. Firmware swaps happen at batch boundaries cut at the requested packet index, while every
+ * queue is idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -63,25 +69,20 @@ public final class Replay implements AutoCloseable {
   private final List<FirmwareSwap> swaps;
   private final ReplayStats stats;
 
-  /** One batch: slots in input order and, per queue, the slot indexes it runs. */
+  /** One batch: slots in input order. */
   private static final class Batch {
     final PacketSlot[] slots;
-    final int[][] perQueue;
-    final int[] perQueueCount;
     int filled;
 
-    Batch(int size, int queues) {
+    Batch(int size) {
       slots = new PacketSlot[size];
       for (int i = 0; i < size; i++) {
         slots[i] = new PacketSlot();
       }
-      perQueue = new int[queues][size];
-      perQueueCount = new int[queues];
     }
 
     void reset() {
       filled = 0;
-      java.util.Arrays.fill(perQueueCount, 0);
     }
   }
 
@@ -94,6 +95,7 @@ public final class Replay implements AutoCloseable {
   private volatile Batch running;
 
   private final CyclicBarrier start;
+  private final CyclicBarrier steered;
   private final CyclicBarrier end;
   private final Thread[] threads;
   private boolean started;
@@ -133,7 +135,7 @@ public final class Replay implements AutoCloseable {
                         m -> m.type() == MapType.RINGBUF || m.type() == MapType.PERF_EVENT_ARRAY)
             ? maps
             : null;
-    this.queues = attachment.nic().queues();
+    this.queues = attachment.nic().queueCount();
     this.batchSize = batchSize;
     this.swaps = new ArrayList<>(swaps);
     if (this.swaps.stream().allMatch(w -> w.atTimeNs() < 0)) {
@@ -144,11 +146,12 @@ public final class Replay implements AutoCloseable {
     for (int q = 0; q < queues; q++) {
       runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
     }
-    this.batches[0] = new Batch(batchSize, queues);
-    this.batches[1] = queues > 1 && !serial ? new Batch(batchSize, queues) : batches[0];
+    this.batches[0] = new Batch(batchSize);
+    this.batches[1] = queues > 1 && !serial ? new Batch(batchSize) : batches[0];
     this.filling = batches[0];
     if (queues > 1 && !serial) {
       start = new CyclicBarrier(queues + 1);
+      steered = new CyclicBarrier(queues);
       end = new CyclicBarrier(queues + 1);
       threads = new Thread[queues];
       for (int q = 0; q < queues; q++) {
@@ -158,6 +161,7 @@ public final class Replay implements AutoCloseable {
       }
     } else {
       start = null;
+      steered = null;
       end = null;
       threads = new Thread[0];
     }
@@ -246,9 +250,6 @@ public final class Replay implements AutoCloseable {
           s.inLength = len;
           s.index = index++;
           s.timestampNs = cur.timestampNs();
-          int q = attachment.nic().steer(s.in, len);
-          s.queue = q;
-          b.perQueue[q][b.perQueueCount[q]++] = b.filled;
           b.filled++;
           if (b.filled == batchSize) {
             dispatch(sink);
@@ -274,13 +275,13 @@ public final class Replay implements AutoCloseable {
   private void swap(FirmwareSwap sw, long index) {
     try {
       Attachment next = sw.load().get();
-      if (next.nic().queues() != queues) {
+      if (next.nic().queueCount() != queues) {
         stats.swaps.add(
             new ReplayStats.Swap(
                 index,
                 sw.file(),
                 false,
-                "firmware has " + next.nic().queues() + " queues, the replay runs " + queues));
+                "firmware has " + next.nic().queueCount() + " queues, the replay runs " + queues));
         return;
       }
       attachment = next;
@@ -339,6 +340,7 @@ public final class Replay implements AutoCloseable {
     Attachment att = attachment;
     for (int i = 0; i < b.filled; i++) {
       PacketSlot s = b.slots[i];
+      s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
       runners[s.queue].process(s, att);
       if (eventMaps != null) {
         // A consumer that keeps up: what this run wrote to ring/perf buffers belongs to it.
@@ -358,13 +360,29 @@ public final class Replay implements AutoCloseable {
     b.reset();
   }
 
+  /** Steer stage for this queue thread's share of the batch: the q-th of {@code queues} chunks. */
+  private void steerChunk(int q) {
+    Batch b = running;
+    Attachment att = attachment;
+    int from = (int) ((long) b.filled * q / queues);
+    int to = (int) ((long) b.filled * (q + 1) / queues);
+    for (int i = from; i < to; i++) {
+      PacketSlot s = b.slots[i];
+      s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
+    }
+  }
+
+  /** Runs the batch's frames RSS gave queue q, in input order. */
   private void runQueue(int q) {
     Batch b = running;
     QueueRunner r = runners[q];
-    int[] mine = b.perQueue[q];
     Attachment att = attachment;
-    for (int i = 0, n = b.perQueueCount[q]; i < n; i++) {
-      r.process(b.slots[mine[i]], att);
+    PacketSlot[] slots = b.slots;
+    for (int i = 0, n = b.filled; i < n; i++) {
+      PacketSlot s = slots[i];
+      if (s.queue == q) {
+        r.process(s, att);
+      }
     }
   }
 
@@ -379,7 +397,19 @@ public final class Replay implements AutoCloseable {
         return;
       }
       try {
-        runQueue(q);
+        steerChunk(q);
+      } catch (Throwable t) {
+        failure = t;
+      }
+      try {
+        steered.await();
+      } catch (InterruptedException | BrokenBarrierException e) {
+        return;
+      }
+      try {
+        if (failure == null) {
+          runQueue(q);
+        }
       } catch (Throwable t) {
         failure = t;
       }

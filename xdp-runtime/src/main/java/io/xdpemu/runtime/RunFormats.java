@@ -37,7 +37,7 @@ public final class RunFormats {
     RunFormats f =
         new RunFormats(
             l.object(),
-            attach.nic() instanceof NicRxPath ? fw -> Attach.firmwareBtf(fw, l.options()) : null);
+            l.options().firmware() != null ? fw -> Attach.firmwareBtf(fw, l.options()) : null);
     f.verdicts =
         () -> {
           List<ReportPage.Verdict> v = new java.util.ArrayList<>();

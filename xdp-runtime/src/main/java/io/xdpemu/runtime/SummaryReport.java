@@ -86,6 +86,23 @@ public final class SummaryReport {
     g.writeEndObject();
   }
 
+  /**
+   * Time since this JVM started, for the summary's wall-time line: the rate lines cover the replay
+   * alone ({@code Duration}), this one everything the command cost (JVM start, loading,
+   * verification, the replay and writing the outputs up to the summary).
+   */
+  static java.util.Optional<String> wallTime() {
+    return ProcessHandle.current()
+        .info()
+        .startInstant()
+        .map(
+            t ->
+                String.format(
+                    Locale.ROOT,
+                    "%.3fs (with JVM start, loading and outputs)",
+                    java.time.Duration.between(t, java.time.Instant.now()).toNanos() / 1e9));
+  }
+
   /** The human summary printed at the end of {@code xdpemu run}. */
   public static String table(ReplayStats s, String program, String nic) {
     StringBuilder b = new StringBuilder();
@@ -99,6 +116,7 @@ public final class SummaryReport {
             s.queues(),
             s.queues() == 1 ? "" : "s"));
     b.append(String.format(Locale.ROOT, "Duration         : %.3fs%n", secs));
+    wallTime().ifPresent(w -> b.append(String.format(Locale.ROOT, "Wall time        : %s%n", w)));
     b.append(
         String.format(Locale.ROOT, "Packets received : %,d (%,d bytes)%n", s.packets, s.bytes));
     b.append(String.format(Locale.ROOT, "Average packets/s: %,.0f%n", s.pps()));

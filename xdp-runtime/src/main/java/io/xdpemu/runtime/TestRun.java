@@ -28,9 +28,9 @@ import java.util.Arrays;
 public final class TestRun {
   private TestRun() {}
 
-  public static final int HEADROOM = 256;
-  public static final int TAILROOM = 320;
-  public static final int FRAME = 4096;
+  public static final int HEADROOM = XdpBuff.XDP_PACKET_HEADROOM;
+  public static final int TAILROOM = XdpBuff.SKB_SHARED_INFO_SIZE;
+  public static final int FRAME = XdpBuff.PAGE_SIZE;
 
   /** Metadata limit measured on Linux 6.18: headroom minus struct xdp_frame (40 bytes). */
   public static final int MAX_META = HEADROOM - XdpBuff.XDP_FRAME_SIZE;
@@ -108,7 +108,7 @@ public final class TestRun {
   }
 
   /** Largest linear frame: one page minus headroom and skb_shared_info. */
-  public static final int MAX_DATA = FRAME - HEADROOM - TAILROOM;
+  public static final int MAX_DATA = XdpBuff.MAX_LINEAR_DATA;
 
   /**
    * Successive test runs of one loaded program on CPU 0: maps persist from run to run, as they do
@@ -125,7 +125,7 @@ public final class TestRun {
 
     public Result run(byte[] meta, byte[] data, int repeat) {
       check(meta, data);
-      setUp(ctx, meta, data);
+      FrameSetup.testRun(ctx, meta, data);
       long r = 0;
       long t0 = System.nanoTime();
       for (int i = 0; i < repeat; i++) {
@@ -146,20 +146,6 @@ public final class TestRun {
     // A trap (TrapException) ends the command with one line naming the pc: the kernel's verifier
     // would have refused such a program, so there is no kernel result to imitate.
     return runner.run(ctx);
-  }
-
-  private static void setUp(ExecutionContext ctx, byte[] meta, byte[] data) {
-    byte[] frame = new byte[FRAME];
-    int d = HEADROOM;
-    System.arraycopy(meta, 0, frame, d - meta.length, meta.length);
-    System.arraycopy(data, 0, frame, d, data.length);
-    XdpBuff x = ctx.xdp();
-    x.set(frame, 0, d - meta.length, d, d + data.length, FRAME - TAILROOM);
-    x.ingressIfindex = 1;
-    x.rxQueueIndex = 0;
-    x.egressIfindex = 0;
-    ctx.cpu = 0;
-    ctx.syncPacket();
   }
 
   /**

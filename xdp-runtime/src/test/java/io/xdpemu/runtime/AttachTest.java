@@ -35,7 +35,7 @@ class AttachTest {
   void closingTheAttachmentReleasesEveryFrameBuffer() {
     Nic nic;
     try (Attach a = Attach.create(withFirmware("xdp_pass.o", "firmware/mynic-v1.json"), 2)) {
-      nic = ((NicRxPath) a.nic()).nic();
+      nic = a.nic();
       assertEquals(2, nic.queueCount());
       for (int q = 0; q < nic.queueCount(); q++) {
         assertFalse(nic.queue(q).released(), "queue " + q + " before close");

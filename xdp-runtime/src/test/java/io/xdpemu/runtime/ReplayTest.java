@@ -69,7 +69,7 @@ class ReplayTest {
   }
 
   static ReplayStats replay(int queues, Path out, boolean trace) {
-    Attachment att = new Attachment(new PlainRxPath(queues, 1), ReplayTest::program, "test");
+    Attachment att = new Attachment(plainNic(queues), ReplayTest::program, "test");
     return ReplayRun.run(
         att,
         q -> new ExecutionContext(new RegionRegistry()),
@@ -169,8 +169,8 @@ class ReplayTest {
 
   @Test
   void firmwareSwapAppliesAtThePacketIndexOrIsRefused() throws Exception {
-    Attachment att = new Attachment(new PlainRxPath(2, 1), ReplayTest::program, "v1");
-    Attachment dropAll = new Attachment(new PlainRxPath(2, 1), ctx -> XdpAction.DROP, "v2");
+    Attachment att = new Attachment(plainNic(2), ReplayTest::program, "v1");
+    Attachment dropAll = new Attachment(plainNic(2), ctx -> XdpAction.DROP, "v2");
     List<FirmwareSwap> swaps =
         List.of(
             new FirmwareSwap(1000, "v2.json", () -> dropAll),
@@ -235,7 +235,7 @@ class ReplayTest {
     long[] bytes = new long[2];
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < 2; i++) {
-        Attachment att = new Attachment(new PlainRxPath(1, 1), bounceUdp, "alloc");
+        Attachment att = new Attachment(plainNic(1), bounceUdp, "alloc");
         ReplayRun.Options o =
             new ReplayRun.Options(List.of(i == 0 ? small : big), out, false, List.of(), 256, false);
         long before = mx.getCurrentThreadAllocatedBytes();
@@ -262,7 +262,7 @@ class ReplayTest {
     ReplayStats once = replay(2, null, false);
     Replay r =
         new Replay(
-            new Attachment(new PlainRxPath(2, 1), ReplayTest::program, "mem"),
+            new Attachment(plainNic(2), ReplayTest::program, "mem"),
             q -> new ExecutionContext(new RegionRegistry()),
             null,
             false,
@@ -306,7 +306,7 @@ class ReplayTest {
     Path out = tmp.resolve("redirect-maps");
     ReplayStats s =
         ReplayRun.run(
-            new Attachment(new PlainRxPath(1, 1), prog, "r"),
+            new Attachment(plainNic(1), prog, "r"),
             q -> new ExecutionContext(regions),
             maps,
             new ReplayRun.Options(List.of(capture), out, true, List.of(), 256, false),
@@ -355,7 +355,7 @@ class ReplayTest {
         };
     Path out = tmp.resolve("broadcast");
     ReplayRun.run(
-        new Attachment(new PlainRxPath(1, 1), prog, "b"),
+        new Attachment(plainNic(1), prog, "b"),
         q -> new ExecutionContext(regions),
         maps,
         new ReplayRun.Options(List.of(capture), out, true, List.of(), 256, false),
@@ -392,7 +392,7 @@ class ReplayTest {
     }
     ReplayStats s =
         ReplayRun.run(
-            new Attachment(new PlainRxPath(1, 1), ctx -> XdpAction.PASS, "j"),
+            new Attachment(plainNic(1), ctx -> XdpAction.PASS, "j"),
             q -> new ExecutionContext(new RegionRegistry()),
             null,
             new ReplayRun.Options(List.of(jumbo), null, false, List.of(), 16, false),
@@ -401,5 +401,22 @@ class ReplayTest {
     assertEquals(1, s.actionPackets(XdpAction.PASS));
     assertEquals(1, s.actionPackets(XdpAction.DROP));
     assertEquals(1, s.nicDrops());
+  }
+
+  private static final java.util.List<io.xdpemu.nic.Nic> NICS = new java.util.ArrayList<>();
+
+  /** The NIC of a run without firmware; its frame buffers go back to the pool after the test. */
+  static io.xdpemu.nic.Nic plainNic(int queues) {
+    io.xdpemu.nic.Nic nic =
+        io.xdpemu.nic.Nic.plain(
+            io.xdpemu.nic.NicConfig.defaults().withQueues(queues).withIfindex(1));
+    NICS.add(nic);
+    return nic;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void releaseNics() {
+    NICS.forEach(io.xdpemu.nic.Nic::close);
+    NICS.clear();
   }
 }

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
  * XDP), the CPU (= RX queue) it runs on, and the services helpers answer from. One instance per RX
  * queue thread, reused packet after packet, so steady-state replay allocates nothing.
  */
-public final class ExecutionContext {
+public final class ExecutionContext implements RxContext {
   private final AddressSpace memory;
   private final Region stack;
   private final Region packet;
@@ -109,6 +109,18 @@ public final class ExecutionContext {
   /** Re-targets the packet region after the frame changed (new packet or adjust_head/meta/tail). */
   public void syncPacket() {
     xdp.syncRegion(packet);
+  }
+
+  @Override
+  public void mapKernel(long address, byte[] bytes) {
+    kernel.map(address, bytes, 0, bytes.length);
+  }
+
+  @Override
+  public void received(int cpu, RxMetadataSource kfuncs) {
+    syncPacket();
+    this.rxMetadata = kfuncs;
+    this.cpu = cpu;
   }
 
   /** The register file engines run in, reused run after run (see {@link #takeRegisters}). */

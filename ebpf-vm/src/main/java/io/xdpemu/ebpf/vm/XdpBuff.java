@@ -20,6 +20,22 @@ public final class XdpBuff {
   /** Size of {@code struct xdp_frame} the kernel keeps at the start of the headroom. */
   public static final int XDP_FRAME_SIZE = 40;
 
+  // The frame geometry of a linear XDP buffer, defined here once for the NIC and test-run:
+  //  0           HEADROOM                        PAGE - TAILROOM       PAGE
+  //  | xdp_frame, metadata | packet ... tailroom to grow | skb_shared_info |
+
+  /** XDP_PACKET_HEADROOM: bytes before the packet (include/uapi/linux/bpf.h). */
+  public static final int XDP_PACKET_HEADROOM = 256;
+
+  /** SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) on x86-64, kept free at the frame's end. */
+  public static final int SKB_SHARED_INFO_SIZE = 320;
+
+  /** One page per frame buffer (PAGE_SIZE on x86-64). */
+  public static final int PAGE_SIZE = 4096;
+
+  /** The longest linear frame: a page minus headroom and skb_shared_info (3520). */
+  public static final int MAX_LINEAR_DATA = PAGE_SIZE - XDP_PACKET_HEADROOM - SKB_SHARED_INFO_SIZE;
+
   public byte[] frame;
   public int hardStart;
   public int meta;

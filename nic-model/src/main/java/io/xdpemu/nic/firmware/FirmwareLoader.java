@@ -149,28 +149,31 @@ public final class FirmwareLoader {
     } else if (mode == Firmware.Mode.PREPEND) {
       throw root.at().error("missing \"metadata\" (required in prepend mode)");
     }
-    return new Firmware(
-        root.at().source(),
-        name,
-        version,
-        mode,
-        maxDepth,
-        metaMax,
-        List.copyOf(headers.values()),
-        states,
-        start,
-        List.copyOf(ptypes),
-        defaultPtype,
-        ptypeEnum,
-        defaultName,
-        rss,
-        csumL3,
-        csumL4,
-        vlanStrip,
-        List.copyOf(marks),
-        metadata,
-        descriptor,
-        ringSize);
+    Firmware fw =
+        new Firmware(
+            root.at().source(),
+            name,
+            version,
+            mode,
+            maxDepth,
+            metaMax,
+            List.copyOf(headers.values()),
+            states,
+            start,
+            List.copyOf(ptypes),
+            defaultPtype,
+            ptypeEnum,
+            defaultName,
+            rss,
+            csumL3,
+            csumL4,
+            vlanStrip,
+            List.copyOf(marks),
+            metadata,
+            descriptor,
+            ringSize);
+    FirmwareBounds.check(fw);
+    return fw;
   }
 
   static int positive(Located o, String key, int fallback, int max) {

@@ -57,17 +57,6 @@ public final class Classifier {
     r.flowMark = mark(p, off, r);
   }
 
-  /**
-   * What steering needs: packet type, offsets and the RSS hash, i.e. {@link #classify} without the
-   * checksum validation and the flow mark, which only the RX queue's own classification (the one
-   * whose result reaches the descriptor and the metadata) has to produce.
-   */
-  public void classifyForRss(byte[] p, int off, ParseResult r, byte[] scratch) {
-    ptype(r);
-    offsets(p, off, r);
-    rss(p, off, r, scratch);
-  }
-
   private void ptype(ParseResult r) {
     for (int i = 0; i < ptypes.length; i++) {
       PtypeRule rule = ptypes[i];
