@@ -27,7 +27,10 @@ final class TestRunCommand implements Command {
               .positional("PROG.o", "the BPF object")
               .option("--data-in", "FILE", "the packet (starting with its Ethernet header)")
               .option("--meta-in", "FILE", "metadata placed right before the packet")
-              .option("--repeat", "N", "runs (default 1); maps and frame persist across them")
+              .option(
+                  "--repeat",
+                  "N",
+                  "runs (default 1); maps and frame persist across them. " + TestRun.WARM_UP_RULE)
               .option("--data-out", "FILE", "write metadata + packet after the run")
               .option("--maps-out", "FILE", "write the final maps (maps.json format)"));
 
