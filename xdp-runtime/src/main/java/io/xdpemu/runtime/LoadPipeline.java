@@ -282,7 +282,7 @@ public final class LoadPipeline {
    * compile in the interpreter by itself).
    */
   static Engine engine(String name) {
-    return Engine.byName(name == null ? "jit" : name);
+    return io.xdpemu.ebpf.engines.Engines.byName(name == null ? "jit" : name);
   }
 
   /**

@@ -19,8 +19,6 @@ final class Frame {
   private Frame() {}
 
   static final int P = 0, CTX = 1, DEPTH = 2, OUT = 3, BUDGET = 26, RUN_START = 28;
-  static final int MAX_LOCALS = 29;
-  static final int MAX_STACK = 32;
 
   static int reg(int r) {
     return 4 + 2 * r;

@@ -9,6 +9,11 @@ import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.jit.CodeBuilder.Label;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import org.objectweb.asm.ClassTooLargeException;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Compiles a decoder-validated program to one class: a static method per BPF function (the main
@@ -73,31 +78,32 @@ final class JitCompiler {
     return insns[pc].opcode() == LD_IMM64 ? pc + 2 : pc + 1;
   }
 
-  /** The class file; retried with wide jumps when a method's branches exceed 16-bit offsets. */
+  /** Class-file version of the generated code: Java 17's, with stack map frames. */
+  static final int CLASS_VERSION = Opcodes.V17;
+
+  /**
+   * The class file. A method over the JVM's 64 KB limit (or a constant pool over 65,535 entries) is
+   * a {@link JitLimitException}: the program then runs in the interpreter.
+   */
   byte[] compile(String internalName) {
-    try {
-      return generate(internalName, false);
-    } catch (CodeBuilder.BranchOverflow e) {
-      return generate(internalName, true);
-    }
-  }
+    ClassWriter cw = new FrameComputingWriter();
+    cw.visit(
+        CLASS_VERSION,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER,
+        internalName,
+        null,
+        "java/lang/Object",
+        new String[] {Frame.CODE});
 
-  static String functionName(int entry) {
-    return "f" + entry;
-  }
-
-  private byte[] generate(String internalName, boolean wideJumps) {
-    ClassFileWriter cw = new ClassFileWriter(internalName, Frame.CODE);
-    ConstantPool cp = cw.pool();
-
-    CodeBuilder init = new CodeBuilder(cp, false);
+    CodeBuilder init = method(cw, Opcodes.ACC_PUBLIC, "<init>", "()V");
     init.aload(0);
     init.invokespecial("java/lang/Object", "<init>", "()V");
     init.op(RETURN);
-    cw.addMethod(ClassFileWriter.ACC_PUBLIC, "<init>", "()V", init.finish(), 1, 1);
+    init.finish();
 
     // JitCode.call: the instance bridge to the static main function (locals shifted by `this`).
-    CodeBuilder bridge = new CodeBuilder(cp, false);
+    CodeBuilder bridge =
+        method(cw, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL, "call", Frame.FUNCTION_D);
     bridge.aload(1);
     bridge.aload(2);
     bridge.iload(3);
@@ -107,16 +113,15 @@ final class JitCompiler {
     }
     bridge.invokestatic(internalName, functionName(0), Frame.FUNCTION_D);
     bridge.op(LRETURN);
-    cw.addMethod(
-        ClassFileWriter.ACC_PUBLIC | ClassFileWriter.ACC_FINAL,
-        "call",
-        Frame.FUNCTION_D,
-        bridge.finish(),
-        Frame.MAX_STACK,
-        25);
+    bridge.finish();
 
     // JitCode.callback: the static method of function `entry` (locals: this, entry, then as call).
-    CodeBuilder dispatch = new CodeBuilder(cp, false);
+    CodeBuilder dispatch =
+        method(
+            cw,
+            Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL,
+            "callback",
+            "(I" + Frame.FUNCTION_D.substring(1));
     for (int e = functionEntry.nextSetBit(0); e >= 0; e = functionEntry.nextSetBit(e + 1)) {
       Label other = new Label();
       dispatch.iload(1);
@@ -137,28 +142,49 @@ final class JitCompiler {
     dispatch.iload(1);
     dispatch.invokevirtual(Frame.PROGRAM, "notAFunction", "(I)" + Frame.TRAP_D);
     dispatch.op(ATHROW);
-    cw.addMethod(
-        ClassFileWriter.ACC_PUBLIC | ClassFileWriter.ACC_FINAL,
-        "callback",
-        "(I" + Frame.FUNCTION_D.substring(1),
-        dispatch.finish(),
-        Frame.MAX_STACK,
-        26);
+    dispatch.finish();
 
     for (int entry = functionEntry.nextSetBit(0);
         entry >= 0;
         entry = functionEntry.nextSetBit(entry + 1)) {
-      CodeBuilder c = new CodeBuilder(cp, wideJumps);
+      CodeBuilder c =
+          method(
+              cw, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, functionName(entry), Frame.FUNCTION_D);
       new FunctionEmitter(c, internalName, entry).emit();
-      cw.addMethod(
-          ClassFileWriter.ACC_PRIVATE | ClassFileWriter.ACC_STATIC,
-          functionName(entry),
-          Frame.FUNCTION_D,
-          c.finish(),
-          Frame.MAX_STACK,
-          Frame.MAX_LOCALS);
+      c.finish();
     }
-    return cw.toByteArray();
+    cw.visitEnd();
+    try {
+      return cw.toByteArray();
+    } catch (MethodTooLargeException | ClassTooLargeException e) {
+      throw new JitLimitException(e.getMessage());
+    }
+  }
+
+  private static CodeBuilder method(ClassWriter cw, int access, String name, String descriptor) {
+    MethodVisitor mv = cw.visitMethod(access, name, descriptor, null, null);
+    mv.visitCode();
+    return new CodeBuilder(mv);
+  }
+
+  static String functionName(int entry) {
+    return "f" + entry;
+  }
+
+  /**
+   * Computes frames without loading classes: the generated code only ever merges a type with itself
+   * (its locals are the program, the context and {@code long[]}; nothing is on the operand stack at
+   * a branch target), so a request for a common superclass is a bug of the emitter.
+   */
+  private static final class FrameComputingWriter extends ClassWriter {
+    FrameComputingWriter() {
+      super(ClassWriter.COMPUTE_FRAMES);
+    }
+
+    @Override
+    protected String getCommonSuperClass(String type1, String type2) {
+      throw new IllegalStateException("jit: frames merge " + type1 + " with " + type2);
+    }
   }
 
   /** The method of one BPF function. */
@@ -433,7 +459,7 @@ final class JitCompiler {
       for (int r = 1; r <= 5; r++) {
         c.lload(reg(r));
       }
-      c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J", 12);
+      c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J");
       c.lstore(reg(0));
       c.aload(Frame.CTX);
       c.getfield(Frame.CONTEXT, "budget", "J");

@@ -291,7 +291,7 @@ final class StraightLineEmitter {
     } else if ((op & FETCH) != 0) {
       c.lstore(reg(insn.src()));
     } else {
-      c.op(0x58); // pop2
+      c.op(POP2);
     }
   }
 

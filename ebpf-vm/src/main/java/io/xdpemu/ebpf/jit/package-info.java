@@ -2,8 +2,8 @@
  * {@code --engine jit}: compiles a {@link io.xdpemu.ebpf.vm.Program} to JVM bytecode and runs it.
  *
  * <pre>
- *   Program ─► JitEngine.prepare ─► JitCompiler ─► ClassFileWriter/CodeBuilder ─► hidden class
- *                 │ (decoder validation, ld_imm64 linking,          (version 49: no StackMapTable)
+ *   Program ─► JitEngine.prepare ─► JitCompiler ─► CodeBuilder over ASM ─► hidden class
+ *                 │ (decoder validation, ld_imm64 linking,   (class-file version 61, frames by ASM)
  *                 │  kfunc resolution: as the interpreter)
  *                 └─► JitProgram (Executable): helpers, kfuncs, tail calls, callbacks, traps
  * </pre>
@@ -22,8 +22,8 @@
  *   <li>Code depends only on the instructions: programs with the same instructions share one class
  *       (linked ld_imm64 values are read from the {@code JitProgram}).
  *   <li>Fallback: a function whose bytecode would exceed the JVM's 64 KB method limit (roughly
- *       6,000 eBPF instructions; jumps beyond 16-bit offsets are handled with {@code goto_w}) makes
- *       the whole program run in the interpreter, transparently ({@link
+ *       6,000 eBPF instructions; ASM rewrites jumps beyond 16-bit offsets with {@code goto_w})
+ *       makes the whole program run in the interpreter, transparently ({@link
  *       io.xdpemu.ebpf.jit.JitEngine#compiled} tells). A tail call from a subprogram into such a
  *       program traps (the interpreter can only start at depth 0).
  * </ul>

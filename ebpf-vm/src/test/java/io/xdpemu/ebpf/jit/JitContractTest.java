@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class JitContractTest extends EngineContractTest {
   @Override
   Engine engine() {
-    return Engine.byName("jit");
+    return io.xdpemu.ebpf.engines.Engines.byName("jit");
   }
 
   /** A loop whose body is {@code n} ALU ops: jumps span the whole body. */
