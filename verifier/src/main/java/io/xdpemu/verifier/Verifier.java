@@ -69,12 +69,18 @@ public final class Verifier {
     this.visited = new boolean[insns.length];
     this.nospec = new boolean[insns.length];
     this.stackDepth = new int[Cfg.MAX_SUBPROGS];
+    this.facts = new FactRecorder(insns.length);
   }
 
   /** Verifies {@code insns} (all slots of the program, main function first). */
   public static VerifierResult verify(Insn[] insns, VerifierOptions opts) {
-    return new Verifier(insns, opts).run();
+    Verifier v = new Verifier(insns, opts);
+    VerifierResult r = v.run();
+    return r.accepted() ? r.withFacts(v.facts) : r; // jit (issue 13): facts of accepted programs
   }
+
+  /** jit (issue 13): what the JIT may rely on, recorded before each non-speculative step. */
+  private final FactRecorder facts;
 
   private VerifierResult run() {
     long start = System.nanoTime();
@@ -297,6 +303,7 @@ public final class Verifier {
           next = EXIT_PATH;
         }
       } else {
+        facts.record(insn, idx, cur.regs()); // jit (issue 13)
         next = step(insn, idx);
       }
       if (next == EXIT_PATH) {

@@ -1,9 +1,13 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
+
 /**
  * The verdict and the evidence: the kernel-style log, the rejection message (last lines of the log
  * on rejection, empty when accepted), the statistics the kernel prints, and per-instruction facts
- * ({@code visited[pc]}: reached on some path; the runtime may use it to report dead code).
+ * ({@code visited[pc]}: reached on some path; the runtime may use it to report dead code), and the
+ * {@link ProgramFacts} an engine may rely on (joined over every verified path; {@link
+ * ProgramFacts#NONE} for a rejected program).
  */
 public record VerifierResult(
     boolean accepted,
@@ -15,7 +19,50 @@ public record VerifierResult(
     int peakStates,
     long verificationTimeNanos,
     String stackDepth,
-    boolean[] visited) {
+    boolean[] visited,
+    ProgramFacts facts) {
+
+  /** A result without facts (a rejected program, or facts not yet attached). */
+  public VerifierResult(
+      boolean accepted,
+      String log,
+      String errorMessage,
+      int insnProcessed,
+      int maxStatesPerInsn,
+      int totalStates,
+      int peakStates,
+      long verificationTimeNanos,
+      String stackDepth,
+      boolean[] visited) {
+    this(
+        accepted,
+        log,
+        errorMessage,
+        insnProcessed,
+        maxStatesPerInsn,
+        totalStates,
+        peakStates,
+        verificationTimeNanos,
+        stackDepth,
+        visited,
+        ProgramFacts.NONE);
+  }
+
+  /** This result with the facts the verifier proved (for the JIT; only for accepted programs). */
+  public VerifierResult withFacts(ProgramFacts proven) {
+    return new VerifierResult(
+        accepted,
+        log,
+        errorMessage,
+        insnProcessed,
+        maxStatesPerInsn,
+        totalStates,
+        peakStates,
+        verificationTimeNanos,
+        stackDepth,
+        visited,
+        proven);
+  }
 
   /** The kernel's last line for an accepted program. */
   public String statsLine() {

@@ -4,6 +4,7 @@ import static io.xdpemu.ebpf.isa.Opcodes.*;
 import static io.xdpemu.ebpf.jit.CodeBuilder.*;
 import static io.xdpemu.ebpf.jit.Frame.reg;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.jit.CodeBuilder.Label;
@@ -35,6 +36,7 @@ final class JitCompiler {
   private final Insn[] insns;
   private final long[] wide;
   private final boolean[] deferred;
+  private final ProgramFacts facts;
   private final int length;
   private final BitSet functionEntry = new BitSet();
 
@@ -42,11 +44,13 @@ final class JitCompiler {
    * @param insns validated slots
    * @param wide value of each ld_imm64 (pseudo sources resolved)
    * @param deferred ld_imm64 slots that trap when reached (unlinked pseudo source)
+   * @param facts what the verifier proved ({@link ProgramFacts#NONE} keeps every check)
    */
-  JitCompiler(Insn[] insns, long[] wide, boolean[] deferred) {
+  JitCompiler(Insn[] insns, long[] wide, boolean[] deferred, ProgramFacts facts) {
     this.insns = insns;
     this.wide = wide;
     this.deferred = deferred;
+    this.facts = facts;
     this.length = insns.length;
     findFunctions();
   }
@@ -307,16 +311,16 @@ final class JitCompiler {
           straight.alu(insn);
           return true;
         case LDX:
-          straight.load(insn, pc);
+          straight.load(insn, pc, facts.access(pc));
           return true;
         case ST:
-          straight.store(insn, pc);
+          straight.store(insn, pc, facts.access(pc));
           return true;
         case STX:
           if ((op & 0xe0) == ATOMIC) {
             straight.atomic(insn, pc);
           } else {
-            straight.store(insn, pc);
+            straight.store(insn, pc, facts.access(pc));
           }
           return true;
         case LD:

@@ -1,5 +1,7 @@
 package io.xdpemu.ebpf.vm;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
+
 /**
  * An execution engine ({@code --engine interp|jit}): turns a loaded {@link Program} into something
  * that runs. Every engine must pass the same conformance suite and agree bit for bit. {@code
@@ -11,6 +13,14 @@ public interface Engine {
 
   /** Prepares {@code program} (decoding, compiling); may cache per program. */
   Executable prepare(Program program);
+
+  /**
+   * Prepares a program the verifier accepted, with what it proved: an engine may drop the run-time
+   * checks the facts make redundant (the interpreter keeps them all).
+   */
+  default Executable prepare(Program program, ProgramFacts facts) {
+    return prepare(program);
+  }
 
   /** The interpreter. */
   Engine INTERPRETER =

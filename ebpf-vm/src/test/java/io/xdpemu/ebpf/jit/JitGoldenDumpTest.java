@@ -3,6 +3,7 @@ package io.xdpemu.ebpf.jit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.xdpemu.ebpf.elf.BpfObjectReader;
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
@@ -34,7 +35,7 @@ class JitGoldenDumpTest {
             BpfObjectReader.read(Path.of(ROOT, "examples", name + ".o")).program(name).insns());
     String dump =
         textify(
-            new JitCompiler(insns, wide(insns), new boolean[insns.length])
+            new JitCompiler(insns, wide(insns), new boolean[insns.length], ProgramFacts.NONE)
                 .compile("io/xdpemu/ebpf/jit/Bpf_" + name));
     Path golden = GOLDEN.resolve(name + ".txt");
     if (Boolean.getBoolean("xdpemu.jit.golden.update")) {
