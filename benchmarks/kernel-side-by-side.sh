@@ -13,7 +13,8 @@
 # program). xdpemu's figure is the steady-state average `test-run --help` describes (compiled and
 # warmed up before timing; result and packet consumed on every run).
 # Before/after in one run: BEFORE_JAR=/path/to/old-xdpemu.jar adds a column timed with that jar
-# (java -jar), interleaved with the others (kernel, before, xdpemu, kernel, before, ...).
+# (java -jar), interleaved with the others (kernel, before, xdpemu, kernel, before, ...);
+# XDPEMU_JAR=/path/to/xdpemu.jar times that jar instead of ./xdpemu (a frozen build).
 # Usage: benchmarks/kernel-side-by-side.sh [-n REPEAT] [-r ROUNDS] [-e ENGINE] [PROGRAM-GLOB]
 #        e.g. benchmarks/kernel-side-by-side.sh -n 1000000 -r 5 -e jit 'xdp_*'
 set -u
@@ -26,7 +27,7 @@ while getopts "n:r:e:h" opt; do
     n) REPEAT=$OPTARG ;;
     r) ROUNDS=$OPTARG ;;
     e) ENGINE=$OPTARG ;;
-    *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -60,8 +61,8 @@ kernel_ns() {  # $1 = pinned program
 BEFORE_JAR=${BEFORE_JAR:-}
 
 emulator_ns() {  # $1 = object, $2 = program [, $3 = jar instead of ./xdpemu]
-  local out launcher=("$ROOT/xdpemu")
-  [ -n "${3:-}" ] && launcher=(java ${XDPEMU_JAVA_OPTS:--XX:+UseParallelGC} -jar "$3")
+  local out launcher=("$ROOT/xdpemu") jar=${3:-${XDPEMU_JAR:-}}
+  [ -n "$jar" ] && launcher=(java ${XDPEMU_JAVA_OPTS:--XX:+UseParallelGC} -jar "$jar")
   if ! out=$("${launcher[@]}" test-run "$1" --prog "$2" --data-in "$PACKET" --repeat "$REPEAT" \
       --engine "$ENGINE" 2>&1); then
     echo "xdpemu test-run $(basename "$1") failed: $(echo "$out" | tail -n 1)" >&2
