@@ -15,6 +15,26 @@ public interface ProgramFacts {
    */
   MemoryFact access(int pc);
 
+  /**
+   * Whether the program was verified: then every loop is bounded and a run ends within the
+   * verifier's proof, so an engine need not meter instructions (the runtime's budget for verified
+   * programs is unlimited anyway).
+   */
+  default boolean verified() {
+    return true;
+  }
+
   /** No facts: an unverified program. */
-  ProgramFacts NONE = pc -> null;
+  ProgramFacts NONE =
+      new ProgramFacts() {
+        @Override
+        public MemoryFact access(int pc) {
+          return null;
+        }
+
+        @Override
+        public boolean verified() {
+          return false;
+        }
+      };
 }

@@ -200,6 +200,13 @@ final class JitCompiler {
     private final Label[] at = new Label[length];
     private final Label[] takenStub = new Label[length];
 
+    /**
+     * Whether the code keeps the interpreter's instruction budget: unverified programs only (a
+     * verified one runs with an unlimited budget and provably ends, so metering would be dead
+     * work).
+     */
+    private final boolean metered = !facts.verified();
+
     FunctionEmitter(CodeBuilder c, String owner, int entry) {
       this.c = c;
       this.owner = owner;
@@ -216,11 +223,8 @@ final class JitCompiler {
       c.iload(Frame.DEPTH);
       c.invokestatic(Frame.CONTEXT, "framePointer", "(I)J");
       c.lstore(reg(10));
-      c.aload(Frame.CTX);
-      c.getfield(Frame.CONTEXT, "budget", "J");
-      c.lstore(Frame.BUDGET);
-      c.iconst(entry);
-      c.istore(Frame.RUN_START);
+      reloadBudget();
+      startRun(entry);
       for (int pc = reachable.nextSetBit(0); pc >= 0; pc = reachable.nextSetBit(pc + 1)) {
         c.mark(at[pc]);
         boolean fallsThrough = instruction(pc);
@@ -241,6 +245,9 @@ final class JitCompiler {
 
     /** {@code budget -= pc + 1 - runStart}: the interpreter's charge for the run ending at pc. */
     private void chargeRunEndingAt(int pc) {
+      if (!metered) {
+        return;
+      }
       c.lload(Frame.BUDGET);
       c.iconst(pc + 1);
       c.iload(Frame.RUN_START);
@@ -252,6 +259,9 @@ final class JitCompiler {
 
     /** Traps with "instruction budget exhausted" at {@code trapPc} when the budget is negative. */
     private void checkBudget(int trapPc) {
+      if (!metered) {
+        return;
+      }
       Label ok = new Label();
       c.lload(Frame.BUDGET);
       c.lconst(0);
@@ -266,10 +276,26 @@ final class JitCompiler {
     /** A taken jump from {@code pc} to {@code target}, as the interpreter's {@code taken:} exit. */
     private void takeJump(int pc, int target) {
       chargeRunEndingAt(pc);
-      c.iconst(target);
-      c.istore(Frame.RUN_START);
+      startRun(target);
       checkBudget(target);
       c.jump(GOTO, at[target]);
+    }
+
+    /** {@code runStart = pc} (metered code only). */
+    private void startRun(int pc) {
+      if (metered) {
+        c.iconst(pc);
+        c.istore(Frame.RUN_START);
+      }
+    }
+
+    /** {@code budget = ctx.budget} (metered code only), after anything that may have spent it. */
+    private void reloadBudget() {
+      if (metered) {
+        c.aload(Frame.CTX);
+        c.getfield(Frame.CONTEXT, "budget", "J");
+        c.lstore(Frame.BUDGET);
+      }
     }
 
     /** Slots reachable from the entry through fall-through and jumps (calls return to pc + 1). */
@@ -391,6 +417,9 @@ final class JitCompiler {
     }
 
     private void syncBudgetToContext() {
+      if (!metered) {
+        return;
+      }
       c.aload(Frame.CTX);
       c.lload(Frame.BUDGET);
       c.putfield(Frame.CONTEXT, "budget", "J");
@@ -419,17 +448,14 @@ final class JitCompiler {
       Frame.pushFunctionArguments(c, 1);
       c.invokestatic(owner, functionName(target), Frame.FUNCTION_D);
       c.lstore(reg(0));
-      c.aload(Frame.CTX);
-      c.getfield(Frame.CONTEXT, "budget", "J");
-      c.lstore(Frame.BUDGET);
+      reloadBudget();
       for (int r = 1; r <= 5; r++) {
         c.aload(Frame.OUT);
         c.iconst(r - 1);
         c.op(LALOAD);
         c.lstore(reg(r));
       }
-      c.iconst(pc + 1); // the interpreter's pop: pc = runStart = return pc
-      c.istore(Frame.RUN_START);
+      startRun(pc + 1); // the interpreter's pop: pc = runStart = return pc
     }
 
     /** Helper, kfunc or callx; then a pending bpf_tail_call continues in the target program. */
@@ -465,9 +491,7 @@ final class JitCompiler {
       }
       c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J");
       c.lstore(reg(0));
-      c.aload(Frame.CTX);
-      c.getfield(Frame.CONTEXT, "budget", "J");
-      c.lstore(Frame.BUDGET);
+      reloadBudget();
       Label noTailCall = new Label();
       c.aload(Frame.CTX);
       c.getfield(Frame.CONTEXT, "tailCallTarget", "Lio/xdpemu/ebpf/vm/Program;");

@@ -126,7 +126,8 @@ public final class JitEngine implements Engine {
 
     CodeKey(Insn[] insns, boolean[] deferred, long[] wide, ProgramFacts facts) {
       int n = insns.length;
-      words = new long[3 * n];
+      words = new long[3 * n + 1];
+      words[3 * n] = facts.verified() ? 1 : 0; // unmetered code only for verified programs
       for (int pc = 0; pc < n; pc++) {
         // a deferred (unlinked) ld_imm64 compiles to a throw: mark it in the unused high src bit
         words[pc] = insns[pc].encode() ^ (deferred[pc] ? 1L << 15 : 0);
