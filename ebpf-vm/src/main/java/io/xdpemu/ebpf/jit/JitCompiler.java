@@ -437,19 +437,24 @@ final class JitCompiler {
       c.mark(depthOk);
       chargeRunEndingAt(pc);
       checkBudget(target);
-      Label haveOut = new Label();
-      c.aload(Frame.OUT);
-      c.jump(IFNONNULL, haveOut);
-      c.iconst(5);
-      c.newLongArray();
-      c.astore(Frame.OUT);
-      c.mark(haveOut);
+      // The callee's r1..r5 come back through `out` for unverified code only: the verifier marks
+      // them unreadable after a call (caller-saved), so verified code needs no array, and a
+      // BPF-to-BPF call is a plain JVM call.
+      if (metered) {
+        Label haveOut = new Label();
+        c.aload(Frame.OUT);
+        c.jump(IFNONNULL, haveOut);
+        c.iconst(5);
+        c.newLongArray();
+        c.astore(Frame.OUT);
+        c.mark(haveOut);
+      }
       syncBudgetToContext();
       Frame.pushFunctionArguments(c, 1);
       c.invokestatic(owner, functionName(target), Frame.FUNCTION_D);
       c.lstore(reg(0));
       reloadBudget();
-      for (int r = 1; r <= 5; r++) {
+      for (int r = 1; metered && r <= 5; r++) {
         c.aload(Frame.OUT);
         c.iconst(r - 1);
         c.op(LALOAD);

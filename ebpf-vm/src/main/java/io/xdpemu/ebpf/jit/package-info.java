@@ -15,15 +15,15 @@
  *       8 frames, 512 stack bytes each, as the interpreter).
  *   <li>ALU one-liners are inline JVM arithmetic ({@link io.xdpemu.ebpf.jit.StraightLineEmitter});
  *       division, modulo, 32-bit shifts, byte swaps and sign extension call {@code
- *       vm.AluSemantics}; loads, stores and atomics call {@code vm.MemoryAccess}: the
- *       interpreter's own static methods, so the engines cannot drift apart.
+ *       vm.AluSemantics}; loads, stores and atomics call {@code vm.MemoryAccess}: the interpreter's
+ *       own static methods, so the engines cannot drift apart.
  *   <li>Verified programs ({@code Engine.prepare(program, facts)} with the verifier's {@link
- *       io.xdpemu.ebpf.facts.ProgramFacts}): a plain load or store the verifier proved in bounds
- *       on every path goes straight to the packet, stack or map-value array, or reads the xdp_md
- *       field ({@link io.xdpemu.ebpf.jit.ProvenAccess}: no tag decode, no bounds check of ours);
- *       a fault there is a {@link io.xdpemu.ebpf.jit.ProvenAccessFaultedException} (a verifier
- *       bug, never a trap). Their code carries no instruction meter. {@code --no-verify} programs
- *       keep every check.
+ *       io.xdpemu.ebpf.facts.ProgramFacts}): a plain load or store the verifier proved in bounds on
+ *       every path goes straight to the packet, stack or map-value array, or reads the xdp_md field
+ *       ({@link io.xdpemu.ebpf.jit.ProvenAccess}: no tag decode, no bounds check of ours); a fault
+ *       there is a {@link io.xdpemu.ebpf.jit.ProvenAccessFaultedException} (a verifier bug, never a
+ *       trap). Their code carries no instruction meter. {@code --no-verify} programs keep every
+ *       check.
  *   <li>Unverified programs keep the instruction budget exactly as the interpreter keeps it (same
  *       trap pc and message, same budget left); trap messages are the interpreter's.
  *   <li>Code depends only on the instructions and the facts: programs with the same ones share one
