@@ -9,17 +9,25 @@
 # to stderr), so the kernel column is still useful on its own.
 #
 # Needs: root, bpftool, bpffs (mounted at /sys/fs/bpf if it is not), xxd, java + maven (./xdpemu).
-# Usage: benchmarks/kernel-side-by-side.sh [-n REPEAT] [-r ROUNDS] [PROGRAM-GLOB]
-#        e.g. benchmarks/kernel-side-by-side.sh -n 1000000 -r 5 'xdp_*'
+# The last row is the geometric mean of the ratios (the issue-13 goal: <= 1.0x, and <= 1.5x on each
+# program). xdpemu's figure is the steady-state average `test-run --help` describes (compiled and
+# warmed up before timing; result and packet consumed on every run).
+# Before/after in one run: BEFORE_JAR=/path/to/old-xdpemu.jar adds a column timed with that jar
+# (java -jar), interleaved with the others (kernel, before, xdpemu, kernel, before, ...);
+# XDPEMU_JAR=/path/to/xdpemu.jar times that jar instead of ./xdpemu (a frozen build).
+# Usage: benchmarks/kernel-side-by-side.sh [-n REPEAT] [-r ROUNDS] [-e ENGINE] [PROGRAM-GLOB]
+#        e.g. benchmarks/kernel-side-by-side.sh -n 1000000 -r 5 -e jit 'xdp_*'
 set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPEAT=100000
 ROUNDS=3
-while getopts "n:r:h" opt; do
+ENGINE=jit
+while getopts "n:r:e:h" opt; do
   case "$opt" in
     n) REPEAT=$OPTARG ;;
     r) ROUNDS=$OPTARG ;;
-    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    e) ENGINE=$OPTARG ;;
+    *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -50,9 +58,13 @@ kernel_ns() {  # $1 = pinned program
   bpftool prog run pinned "$1" data_in "$PACKET" repeat "$REPEAT" 2>&1 | parse_ns
 }
 
-emulator_ns() {  # $1 = object, $2 = program
-  local out
-  if ! out=$("$ROOT/xdpemu" test-run "$1" --prog "$2" --data-in "$PACKET" --repeat "$REPEAT" 2>&1); then
+BEFORE_JAR=${BEFORE_JAR:-}
+
+emulator_ns() {  # $1 = object, $2 = program [, $3 = jar instead of ./xdpemu]
+  local out launcher=("$ROOT/xdpemu") jar=${3:-${XDPEMU_JAR:-}}
+  [ -n "$jar" ] && launcher=(java ${XDPEMU_JAVA_OPTS:--XX:+UseParallelGC} -jar "$jar")
+  if ! out=$("${launcher[@]}" test-run "$1" --prog "$2" --data-in "$PACKET" --repeat "$REPEAT" \
+      --engine "$ENGINE" 2>&1); then
     echo "xdpemu test-run $(basename "$1") failed: $(echo "$out" | tail -n 1)" >&2
     return
   fi
@@ -63,11 +75,18 @@ median() { sort -n | awk '{v[NR]=$1} END{ if (NR==0) print ""; else if (NR%2) pr
 
 cpu=$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -n 1)
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Linux $(uname -r), ${cpu:-unknown CPU} x $(nproc), $(java -version 2>&1 | head -n 1)"
-echo "$(bpftool version | head -n 1), repeat $REPEAT, $ROUNDS rounds (median), frame 60 bytes, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: benchmarks/kernel-side-by-side.sh -n $REPEAT -r $ROUNDS '$GLOB'"
+echo "$(bpftool version | head -n 1), engine $ENGINE, repeat $REPEAT, $ROUNDS rounds (median), frame 60 bytes, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "command: benchmarks/kernel-side-by-side.sh -n $REPEAT -r $ROUNDS -e $ENGINE '$GLOB'"
 echo
-echo "| program | kernel ns | xdpemu ns | xdpemu / kernel |"
-echo "| --- | ---: | ---: | ---: |"
+if [ -n "$BEFORE_JAR" ]; then
+  echo "before: $BEFORE_JAR"
+  echo
+  echo "| program | kernel ns | before ns | xdpemu ns | before / kernel | xdpemu / kernel |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+else
+  echo "| program | kernel ns | xdpemu ns | xdpemu / kernel |"
+  echo "| --- | ---: | ---: | ---: |"
+fi
 for obj in "$ROOT"/examples/$GLOB.o; do
   [ -f "$obj" ] || continue
   name=$(basename "$obj" .o)
@@ -76,10 +95,11 @@ for obj in "$ROOT"/examples/$GLOB.o; do
     sed 's/^/  /' "$WORK/load.err" | tail -n 5 >&2
     continue
   fi
-  : > "$WORK/k"; : > "$WORK/e"
+  : > "$WORK/k"; : > "$WORK/e"; : > "$WORK/b"
   emulator_ok=1
   for _ in $(seq "$ROUNDS"); do
     kernel_ns "$PIN" >> "$WORK/k"
+    [ -n "$BEFORE_JAR" ] && emulator_ns "$obj" "$name" "$BEFORE_JAR" >> "$WORK/b"
     if [ $emulator_ok = 1 ]; then  # after one failure, the remaining rounds would fail the same way
       before=$(wc -l < "$WORK/e")
       emulator_ns "$obj" "$name" >> "$WORK/e"
@@ -87,13 +107,28 @@ for obj in "$ROOT"/examples/$GLOB.o; do
     fi
   done
   rm -f "$PIN"
-  k=$(median < "$WORK/k"); e=$(median < "$WORK/e")
+  k=$(median < "$WORK/k"); e=$(median < "$WORK/e"); b=$(median < "$WORK/b")
   if [ -n "$k" ] && [ -n "$e" ] && [ "$k" -gt 0 ]; then
-    ratio=$(awk -v e="$e" -v k="$k" 'BEGIN{printf "%.1fx", e/k}')
+    ratio=$(awk -v e="$e" -v k="$k" 'BEGIN{printf "%.2fx", e/k}')
+    echo "$e $k" >> "$WORK/ratios"
   else
     ratio="n/a"
   fi
-  echo "| $name | ${k:-n/a} | ${e:-n/a} | $ratio |"
+  if [ -n "$BEFORE_JAR" ]; then
+    bratio=n/a
+    if [ -n "$k" ] && [ -n "$b" ] && [ "$k" -gt 0 ]; then
+      bratio=$(awk -v e="$b" -v k="$k" 'BEGIN{printf "%.2fx", e/k}')
+    fi
+    echo "| $name | ${k:-n/a} | ${b:-n/a} | ${e:-n/a} | $bratio | $ratio |"
+  else
+    echo "| $name | ${k:-n/a} | ${e:-n/a} | $ratio |"
+  fi
 done
+if [ -s "$WORK/ratios" ]; then
+  # A 0 ns figure would make the mean meaningless: count it as 1 ns (both sides report integers).
+  awk '{e = $1 < 1 ? 1 : $1; s += log(e / $2); n++; if (e / $2 > worst) { worst = e / $2 }}
+       END { printf "| geomean (%d programs; worst %.2fx) | | | %.2fx |\n", n, worst, exp(s / n) }' \
+    "$WORK/ratios"
+fi
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

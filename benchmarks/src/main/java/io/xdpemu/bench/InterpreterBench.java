@@ -41,7 +41,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  *
  * <p>{@code engine} is a parameter so that a JIT slots in next to the interpreter ({@code -p
- * engine=interp,jit} once {@code Engine.byName("jit")} exists).
+ * engine=interp,jit} once {@code Engines.byName("jit")} exists).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar InterpreterBench -f 1 -wi 3 -i 5 -w 1s
  * -r 1s}.
@@ -134,7 +134,7 @@ public class InterpreterBench {
 
   @Setup
   public void setup() {
-    Engine e = Engine.byName(engine);
+    Engine e = io.xdpemu.ebpf.engines.Engines.byName(engine);
     String ops = randomAluOps(42);
     aluLoop =
         e.prepare(

@@ -57,6 +57,8 @@ public class ProgramBench {
     "xdp_calls",
     "xdp_meta",
     "xdp_alu",
+    "xdp_lpm",
+    "xdp_lru",
     "xdp_hints"
   })
   public String program;

@@ -86,6 +86,7 @@ public final class Verifier {
     this.nospec = new boolean[insns.length];
     this.nospecResult = new boolean[insns.length];
     this.stackDepth = new int[Cfg.MAX_SUBPROGS];
+    this.facts = new FactRecorder(insns.length);
     preload();
   }
 
@@ -105,8 +106,13 @@ public final class Verifier {
 
   /** Verifies {@code insns} (all slots of the program, main function first). */
   public static VerifierResult verify(Insn[] insns, VerifierOptions opts) {
-    return new Verifier(insns, opts).run();
+    Verifier v = new Verifier(insns, opts);
+    VerifierResult r = v.run();
+    return r.accepted() ? r.withFacts(v.facts) : r; // jit (issue 13): facts of accepted programs
   }
+
+  /** jit (issue 13): what the JIT may rely on, recorded before each non-speculative step. */
+  private final FactRecorder facts;
 
   private VerifierResult run() {
     long start = System.nanoTime();
@@ -352,6 +358,7 @@ public final class Verifier {
           next = EXIT_PATH;
         }
       } else {
+        facts.record(insn, idx, cur.regs()); // jit (issue 13)
         next = step(insn, idx);
       }
       if (next == EXIT_PATH) {

@@ -1,12 +1,15 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
+
 /**
  * The verdict and the evidence: the kernel-style log, the rejection message (last lines of the log
  * on rejection, empty when accepted), the statistics the kernel prints, and per-instruction facts
  * ({@code visited[pc]}: reached on some path; the runtime may use it to report dead code; {@code
  * readsUninitStack[pc]}: may read stack bytes no path wrote before - allowed for root, and the
  * kernel then reads whatever its stack held, so a run that executes such an instruction has an
- * undefined result where xdpemu reads zeros).
+ * undefined result where xdpemu reads zeros), and the {@link ProgramFacts} an engine may rely on
+ * (joined over every verified path; {@link ProgramFacts#NONE} for a rejected program).
  */
 public record VerifierResult(
     boolean accepted,
@@ -19,7 +22,53 @@ public record VerifierResult(
     long verificationTimeNanos,
     String stackDepth,
     boolean[] visited,
-    boolean[] readsUninitStack) {
+    boolean[] readsUninitStack,
+    ProgramFacts facts) {
+
+  /** A result without facts (a rejected program, or facts not yet attached). */
+  public VerifierResult(
+      boolean accepted,
+      String log,
+      String errorMessage,
+      int insnProcessed,
+      int maxStatesPerInsn,
+      int totalStates,
+      int peakStates,
+      long verificationTimeNanos,
+      String stackDepth,
+      boolean[] visited,
+      boolean[] readsUninitStack) {
+    this(
+        accepted,
+        log,
+        errorMessage,
+        insnProcessed,
+        maxStatesPerInsn,
+        totalStates,
+        peakStates,
+        verificationTimeNanos,
+        stackDepth,
+        visited,
+        readsUninitStack,
+        ProgramFacts.NONE);
+  }
+
+  /** This result with the facts the verifier proved (for the JIT; only for accepted programs). */
+  public VerifierResult withFacts(ProgramFacts proven) {
+    return new VerifierResult(
+        accepted,
+        log,
+        errorMessage,
+        insnProcessed,
+        maxStatesPerInsn,
+        totalStates,
+        peakStates,
+        verificationTimeNanos,
+        stackDepth,
+        visited,
+        readsUninitStack,
+        proven);
+  }
 
   /** The kernel's last line for an accepted program. */
   public String statsLine() {

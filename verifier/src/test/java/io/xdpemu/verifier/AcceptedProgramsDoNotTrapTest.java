@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.engines.Engines;
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.helpers.Fib;
 import io.xdpemu.ebpf.helpers.HelperEnvironment;
 import io.xdpemu.ebpf.helpers.Helpers;
+import io.xdpemu.ebpf.jit.ProvenAccessFaultedException;
 import io.xdpemu.ebpf.maps.ArrayMap;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapDefinition;
@@ -84,6 +87,28 @@ class AcceptedProgramsDoNotTrapTest {
         traps.isEmpty(), "verifier bug: accepted programs trapped:\n" + String.join("\n", traps));
   }
 
+  /**
+   * The same net for the JIT compiled with the verifier's facts: proven accesses have no check of
+   * ours, so a wrong fact would show as a {@link ProvenAccessFaultedException} (or a trap on a path
+   * the facts did not cover).
+   */
+  @Test
+  void acceptedCorpusProgramsNeverFaultInTheJitWithFacts() throws Exception {
+    List<String> traps = new ArrayList<>();
+    int ran = 0;
+    for (CorpusPrograms.Row row : CorpusPrograms.results()) {
+      CorpusPrograms.Loaded l = CorpusPrograms.load(row.name());
+      VerifierResult v =
+          Verifier.verify(l.insns(), VerifierOptions.privileged(l.info()).withLogLevel(0));
+      if (v.accepted()) {
+        ran += runAll(row.name(), traps, Engines.byName("jit"), v.facts());
+      }
+    }
+    assertTrue(ran > 1000, "ran " + ran);
+    assertTrue(
+        traps.isEmpty(), "verifier bug: accepted programs faulted:\n" + String.join("\n", traps));
+  }
+
   /** The net itself works: programs rejected for out-of-bounds packet reads do trap. */
   @Test
   void rejectedOutOfBoundsProgramsDoTrap() throws Exception {
@@ -99,6 +124,11 @@ class AcceptedProgramsDoNotTrapTest {
   }
 
   static int runAll(String name, List<String> traps) throws Exception {
+    return runAll(name, traps, Engine.INTERPRETER, ProgramFacts.NONE);
+  }
+
+  static int runAll(String name, List<String> traps, Engine engine, ProgramFacts facts)
+      throws Exception {
     int ran = 0;
     Path obj = Paths.get("target", "verifier-corpus", name + ".o");
     BpfObject o = BpfObjectReader.read(obj.getFileName().toString(), Files.readAllBytes(obj));
@@ -128,7 +158,7 @@ class AcceptedProgramsDoNotTrapTest {
           }
         };
     Executable exe =
-        Engine.INTERPRETER.prepare(new Program(spec.name(), spec.insns(), helpers, linkage));
+        engine.prepare(new Program(spec.name(), spec.insns(), helpers, linkage), facts);
     ExecutionContext ctx = new ExecutionContext(regions);
     ctx.services = maps;
     for (byte[] data : packets()) {
@@ -144,7 +174,7 @@ class AcceptedProgramsDoNotTrapTest {
         ran++;
         try {
           exe.run(ctx, ExecutionContext.contextPointer());
-        } catch (TrapException t) {
+        } catch (TrapException | ProvenAccessFaultedException t) {
           traps.add(name + " len=" + data.length + " meta=" + metaLen + ": " + t.getMessage());
         }
       }

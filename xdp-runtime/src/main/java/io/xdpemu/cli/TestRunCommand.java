@@ -45,7 +45,7 @@ final class TestRunCommand extends Subcommand {
   @Option(
       names = "--repeat",
       paramLabel = "N",
-      description = "runs (default 1); maps and frame persist across them")
+      description = "runs (default 1); maps and frame persist across them. " + TestRun.WARM_UP_RULE)
   long repeatRuns = 1;
 
   @Option(

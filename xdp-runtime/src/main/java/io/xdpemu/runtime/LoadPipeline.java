@@ -10,6 +10,7 @@ import io.xdpemu.ebpf.core.RelocatedProgram;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.helpers.Fib;
 import io.xdpemu.ebpf.helpers.FibJson;
 import io.xdpemu.ebpf.helpers.HelperEnvironment;
@@ -238,7 +239,8 @@ public final class LoadPipeline {
                 + " (see xdpemu verify)");
       }
     }
-    Executable exe = engine(o.engine()).prepare(program);
+    Executable exe =
+        engine(o.engine()).prepare(program, verdict == null ? ProgramFacts.NONE : verdict.facts());
     return new Loaded(
         o, obj, spec, target, regions, maps, helpers, program, exe, verdict, fib, cpus);
   }
@@ -299,7 +301,7 @@ public final class LoadPipeline {
    * compile in the interpreter by itself).
    */
   static Engine engine(String name) {
-    return Engine.byName(name == null ? "jit" : name);
+    return io.xdpemu.ebpf.engines.Engines.byName(name == null ? "jit" : name);
   }
 
   /**

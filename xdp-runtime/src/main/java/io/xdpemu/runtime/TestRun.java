@@ -51,6 +51,15 @@ public final class TestRun {
     return new Session(loaded).run(meta, data, repeat);
   }
 
+  /** The timing rule as {@code test-run --help} states it. */
+  public static final String WARM_UP_RULE =
+      "The duration is the average over the N runs, timed after the program is compiled and"
+          + " warmed up on a throw-away copy (its own maps) for max(1000, min(N, 20000)) runs,"
+          + " and from N >= 100000 also for at least 0.4 s; result and packet are consumed on"
+          + " every run so the JVM cannot skip any; the clock is the measuring thread's CPU time,"
+          + " so time the thread spends scheduled out is not counted (as the kernel's test run"
+          + " stops its timer around cond_resched)";
+
   /** Warm-up runs at least this many repeats before measuring. */
   static final int WARMUP_MIN_RUNS = 1000;
 
@@ -126,13 +135,16 @@ public final class TestRun {
     public Result run(byte[] meta, byte[] data, int repeat) {
       check(meta, data);
       FrameSetup.testRun(ctx, meta, data);
+      XdpBuff x = ctx.xdp();
       long r = 0;
-      long t0 = System.nanoTime();
+      long t0 = RunClock.now();
       for (int i = 0; i < repeat; i++) {
         r = runOnce(ctx, runner);
+        // Consume the result and the packet (its first byte, wherever data now is), so that C2
+        // can neither drop a run whose result is unused nor hoist a constant one out of the loop.
+        SINK.consume(r, x.frame[x.data]);
       }
-      long elapsed = System.nanoTime() - t0;
-      XdpBuff x = ctx.xdp();
+      long elapsed = RunClock.now() - t0;
       return new Result(
           r & 0xffffffffL,
           elapsed / Math.max(repeat, 1),
@@ -140,6 +152,8 @@ public final class TestRun {
           Arrays.copyOfRange(x.frame, x.data, x.end));
     }
   }
+
+  private static final Blackhole SINK = new Blackhole();
 
   private static long runOnce(ExecutionContext ctx, XdpRunner runner) {
     ctx.resetRun();

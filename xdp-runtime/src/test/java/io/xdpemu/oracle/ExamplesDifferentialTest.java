@@ -79,7 +79,9 @@ class ExamplesDifferentialTest {
                   Frames.mark(0x4000000a, 0xdeadbeef),
                   Frames.concat(Frames.mark(0x00000030), Frames.random(216, 212)))),
           new Example("xdp_counter.o", "xdp_counter", List.of(), List.of()),
-          new Example("xdp_alu.o", "xdp_alu", List.of(), List.of()));
+          new Example("xdp_alu.o", "xdp_alu", List.of(), List.of()),
+          new Example("xdp_lpm.o", "xdp_lpm", List.of(), List.of()),
+          new Example("xdp_lru.o", "xdp_lru", List.of(), List.of()));
 
   @Test
   void everyExampleObjectIsCovered() throws IOException {

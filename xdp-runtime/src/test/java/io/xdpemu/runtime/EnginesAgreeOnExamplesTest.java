@@ -172,7 +172,7 @@ class EnginesAgreeOnExamplesTest {
         l.maps(),
         l.helpers(),
         p,
-        io.xdpemu.ebpf.vm.Engine.byName(engine).prepare(p),
+        io.xdpemu.ebpf.engines.Engines.byName(engine).prepare(p),
         null,
         l.fib(),
         l.cpus());

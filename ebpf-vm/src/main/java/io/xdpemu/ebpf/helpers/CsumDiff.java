@@ -22,26 +22,41 @@ public final class CsumDiff {
 
   /** The helper's return value. */
   public static long compute(byte[] from, byte[] to, long seed) {
+    return compute(from, 0, from.length, to, 0, to.length, seed);
+  }
+
+  /**
+   * The helper's return value over {@code from[fromOff..+fromLen)} and {@code to[toOff..+toLen)},
+   * read in place (the program's own memory: no copy per call).
+   */
+  public static long compute(
+      byte[] from, int fromOff, int fromLen, byte[] to, int toOff, int toLen, long seed) {
     long s = seed & 0xffffffffL;
-    if (from.length > 0 && to.length > 0) {
-      return from32to16(csumSub(csumPartial(to, s), csumPartial(from, 0)));
+    if (fromLen > 0 && toLen > 0) {
+      return from32to16(
+          csumSub(csumPartial(to, toOff, toLen, s), csumPartial(from, fromOff, fromLen, 0)));
     }
-    if (to.length > 0) {
-      return from32to16(csumPartial(to, s));
+    if (toLen > 0) {
+      return from32to16(csumPartial(to, toOff, toLen, s));
     }
-    if (from.length > 0) {
-      return from32to16(~csumPartial(from, ~s & 0xffffffffL) & 0xffffffffL);
+    if (fromLen > 0) {
+      return from32to16(~csumPartial(from, fromOff, fromLen, ~s & 0xffffffffL) & 0xffffffffL);
     }
     return from32to16(s);
   }
 
   /** x86-64 csum_partial(): 32-bit one's-complement sum of {@code b} plus {@code seed}. */
   public static long csumPartial(byte[] b, long seed) {
+    return csumPartial(b, 0, b.length, seed);
+  }
+
+  /** csum_partial() of {@code b[off..off+len)}. */
+  static long csumPartial(byte[] b, int off, int len, long seed) {
     long sum = seed & 0xffffffffL;
-    for (int i = 0; i < b.length; i += 4) {
+    for (int i = 0; i < len; i += 4) {
       long w = 0;
-      for (int j = 0; j < 4 && i + j < b.length; j++) {
-        w |= (b[i + j] & 0xffL) << (8 * j);
+      for (int j = 0; j < 4 && i + j < len; j++) {
+        w |= (b[off + i + j] & 0xffL) << (8 * j);
       }
       sum += w;
     }

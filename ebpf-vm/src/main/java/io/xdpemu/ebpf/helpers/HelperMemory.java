@@ -23,6 +23,19 @@ final class HelperMemory {
   }
 
   /**
+   * The bytes behind {@code [addr, addr+size)}, checked, for a helper that works in place at {@code
+   * AddressSpace.offset(addr)}; an empty array for size 0 (nothing to check, as {@link #read}).
+   */
+  static byte[] bytesOf(ExecutionContext ctx, long addr, int size, boolean write) {
+    if (size == 0) {
+      return EMPTY;
+    }
+    return ctx.memory().check(ctx.pc, addr, size, write).bytes();
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
+  /**
    * Like {@link #read}, into the context's reusable key array of exactly {@code size} bytes: for a
    * key used only while the helper runs (a map lookup never keeps it), so the per-packet lookup
    * allocates nothing. Not for keys a map stores (updates copy theirs).

@@ -1,5 +1,6 @@
 package io.xdpemu.ebpf.helpers;
 
+import io.xdpemu.ebpf.vm.AddressSpace;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 
 /**
@@ -31,11 +32,13 @@ public final class Helpers {
         HelperIds.CSUM_DIFF,
         "bpf_csum_diff",
         (ctx, r1, r2, r3, r4, r5) -> {
-          byte[] from =
-              HelperMemory.read(ctx, r1, HelperMemory.size(ctx, r2 & 0xffffffffL, "from_size"));
-          byte[] to =
-              HelperMemory.read(ctx, r3, HelperMemory.size(ctx, r4 & 0xffffffffL, "to_size"));
-          return CsumDiff.compute(from, to, r5);
+          // In place: the ranges are checked, then summed where they lie (no copy per call).
+          int fromLen = HelperMemory.size(ctx, r2 & 0xffffffffL, "from_size");
+          int toLen = HelperMemory.size(ctx, r4 & 0xffffffffL, "to_size");
+          byte[] from = HelperMemory.bytesOf(ctx, r1, fromLen, false);
+          byte[] to = HelperMemory.bytesOf(ctx, r3, toLen, false);
+          return CsumDiff.compute(
+              from, AddressSpace.offset(r1), fromLen, to, AddressSpace.offset(r3), toLen, r5);
         });
     reg.register(
         HelperIds.FIB_LOOKUP,

@@ -5,6 +5,7 @@ import io.xdpemu.ebpf.maps.Errno;
 import io.xdpemu.ebpf.maps.MapType;
 import io.xdpemu.ebpf.maps.PerfEventArrayMap;
 import io.xdpemu.ebpf.maps.RedirectMap;
+import io.xdpemu.ebpf.vm.AddressSpace;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.HelperRegistry;
 import io.xdpemu.ebpf.vm.TrapException;
@@ -81,8 +82,9 @@ final class XdpHelpers {
           if (rc != 0) {
             return rc;
           }
-          byte[] src = HelperMemory.read(ctx, r3, (int) r4);
-          System.arraycopy(src, 0, x.frame, x.data + (int) r2, src.length);
+          // In place: straight from the program's buffer into the frame (no copy between).
+          byte[] src = HelperMemory.bytesOf(ctx, r3, (int) r4, false);
+          System.arraycopy(src, AddressSpace.offset(r3), x.frame, x.data + (int) r2, (int) r4);
           return 0;
         });
     reg.register(

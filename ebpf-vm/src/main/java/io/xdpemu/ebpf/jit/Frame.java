@@ -19,8 +19,6 @@ final class Frame {
   private Frame() {}
 
   static final int P = 0, CTX = 1, DEPTH = 2, OUT = 3, BUDGET = 26, RUN_START = 28;
-  static final int MAX_LOCALS = 29;
-  static final int MAX_STACK = 32;
 
   static int reg(int r) {
     return 4 + 2 * r;
@@ -30,6 +28,7 @@ final class Frame {
   static final String CODE = "io/xdpemu/ebpf/jit/JitCode";
   static final String CONTEXT = "io/xdpemu/ebpf/vm/ExecutionContext";
   static final String MEMORY = "io/xdpemu/ebpf/vm/MemoryAccess";
+  static final String PROVEN = "io/xdpemu/ebpf/jit/ProvenAccess";
   static final String ALU = "io/xdpemu/ebpf/vm/AluSemantics";
   static final String HELPER = "io/xdpemu/ebpf/vm/Helper";
   static final String CALLBACKS = "io/xdpemu/ebpf/jit/JitCallbacks";

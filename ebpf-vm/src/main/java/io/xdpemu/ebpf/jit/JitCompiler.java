@@ -4,11 +4,17 @@ import static io.xdpemu.ebpf.isa.Opcodes.*;
 import static io.xdpemu.ebpf.jit.CodeBuilder.*;
 import static io.xdpemu.ebpf.jit.Frame.reg;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.jit.CodeBuilder.Label;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import org.objectweb.asm.ClassTooLargeException;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Compiles a decoder-validated program to one class: a static method per BPF function (the main
@@ -30,6 +36,7 @@ final class JitCompiler {
   private final Insn[] insns;
   private final long[] wide;
   private final boolean[] deferred;
+  private final ProgramFacts facts;
   private final int length;
   private final BitSet functionEntry = new BitSet();
 
@@ -37,11 +44,13 @@ final class JitCompiler {
    * @param insns validated slots
    * @param wide value of each ld_imm64 (pseudo sources resolved)
    * @param deferred ld_imm64 slots that trap when reached (unlinked pseudo source)
+   * @param facts what the verifier proved ({@link ProgramFacts#NONE} keeps every check)
    */
-  JitCompiler(Insn[] insns, long[] wide, boolean[] deferred) {
+  JitCompiler(Insn[] insns, long[] wide, boolean[] deferred, ProgramFacts facts) {
     this.insns = insns;
     this.wide = wide;
     this.deferred = deferred;
+    this.facts = facts;
     this.length = insns.length;
     findFunctions();
   }
@@ -73,31 +82,32 @@ final class JitCompiler {
     return insns[pc].opcode() == LD_IMM64 ? pc + 2 : pc + 1;
   }
 
-  /** The class file; retried with wide jumps when a method's branches exceed 16-bit offsets. */
+  /** Class-file version of the generated code: Java 17's, with stack map frames. */
+  static final int CLASS_VERSION = Opcodes.V17;
+
+  /**
+   * The class file. A method over the JVM's 64 KB limit (or a constant pool over 65,535 entries) is
+   * a {@link JitLimitException}: the program then runs in the interpreter.
+   */
   byte[] compile(String internalName) {
-    try {
-      return generate(internalName, false);
-    } catch (CodeBuilder.BranchOverflow e) {
-      return generate(internalName, true);
-    }
-  }
+    ClassWriter cw = new FrameComputingWriter();
+    cw.visit(
+        CLASS_VERSION,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER,
+        internalName,
+        null,
+        "java/lang/Object",
+        new String[] {Frame.CODE});
 
-  static String functionName(int entry) {
-    return "f" + entry;
-  }
-
-  private byte[] generate(String internalName, boolean wideJumps) {
-    ClassFileWriter cw = new ClassFileWriter(internalName, Frame.CODE);
-    ConstantPool cp = cw.pool();
-
-    CodeBuilder init = new CodeBuilder(cp, false);
+    CodeBuilder init = method(cw, Opcodes.ACC_PUBLIC, "<init>", "()V");
     init.aload(0);
     init.invokespecial("java/lang/Object", "<init>", "()V");
     init.op(RETURN);
-    cw.addMethod(ClassFileWriter.ACC_PUBLIC, "<init>", "()V", init.finish(), 1, 1);
+    init.finish();
 
     // JitCode.call: the instance bridge to the static main function (locals shifted by `this`).
-    CodeBuilder bridge = new CodeBuilder(cp, false);
+    CodeBuilder bridge =
+        method(cw, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL, "call", Frame.FUNCTION_D);
     bridge.aload(1);
     bridge.aload(2);
     bridge.iload(3);
@@ -107,16 +117,15 @@ final class JitCompiler {
     }
     bridge.invokestatic(internalName, functionName(0), Frame.FUNCTION_D);
     bridge.op(LRETURN);
-    cw.addMethod(
-        ClassFileWriter.ACC_PUBLIC | ClassFileWriter.ACC_FINAL,
-        "call",
-        Frame.FUNCTION_D,
-        bridge.finish(),
-        Frame.MAX_STACK,
-        25);
+    bridge.finish();
 
     // JitCode.callback: the static method of function `entry` (locals: this, entry, then as call).
-    CodeBuilder dispatch = new CodeBuilder(cp, false);
+    CodeBuilder dispatch =
+        method(
+            cw,
+            Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL,
+            "callback",
+            "(I" + Frame.FUNCTION_D.substring(1));
     for (int e = functionEntry.nextSetBit(0); e >= 0; e = functionEntry.nextSetBit(e + 1)) {
       Label other = new Label();
       dispatch.iload(1);
@@ -137,28 +146,49 @@ final class JitCompiler {
     dispatch.iload(1);
     dispatch.invokevirtual(Frame.PROGRAM, "notAFunction", "(I)" + Frame.TRAP_D);
     dispatch.op(ATHROW);
-    cw.addMethod(
-        ClassFileWriter.ACC_PUBLIC | ClassFileWriter.ACC_FINAL,
-        "callback",
-        "(I" + Frame.FUNCTION_D.substring(1),
-        dispatch.finish(),
-        Frame.MAX_STACK,
-        26);
+    dispatch.finish();
 
     for (int entry = functionEntry.nextSetBit(0);
         entry >= 0;
         entry = functionEntry.nextSetBit(entry + 1)) {
-      CodeBuilder c = new CodeBuilder(cp, wideJumps);
+      CodeBuilder c =
+          method(
+              cw, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, functionName(entry), Frame.FUNCTION_D);
       new FunctionEmitter(c, internalName, entry).emit();
-      cw.addMethod(
-          ClassFileWriter.ACC_PRIVATE | ClassFileWriter.ACC_STATIC,
-          functionName(entry),
-          Frame.FUNCTION_D,
-          c.finish(),
-          Frame.MAX_STACK,
-          Frame.MAX_LOCALS);
+      c.finish();
     }
-    return cw.toByteArray();
+    cw.visitEnd();
+    try {
+      return cw.toByteArray();
+    } catch (MethodTooLargeException | ClassTooLargeException e) {
+      throw new JitLimitException(e.getMessage());
+    }
+  }
+
+  private static CodeBuilder method(ClassWriter cw, int access, String name, String descriptor) {
+    MethodVisitor mv = cw.visitMethod(access, name, descriptor, null, null);
+    mv.visitCode();
+    return new CodeBuilder(mv);
+  }
+
+  static String functionName(int entry) {
+    return "f" + entry;
+  }
+
+  /**
+   * Computes frames without loading classes: the generated code only ever merges a type with itself
+   * (its locals are the program, the context and {@code long[]}; nothing is on the operand stack at
+   * a branch target), so a request for a common superclass is a bug of the emitter.
+   */
+  private static final class FrameComputingWriter extends ClassWriter {
+    FrameComputingWriter() {
+      super(ClassWriter.COMPUTE_FRAMES);
+    }
+
+    @Override
+    protected String getCommonSuperClass(String type1, String type2) {
+      throw new IllegalStateException("jit: frames merge " + type1 + " with " + type2);
+    }
   }
 
   /** The method of one BPF function. */
@@ -169,6 +199,13 @@ final class JitCompiler {
     private final StraightLineEmitter straight;
     private final Label[] at = new Label[length];
     private final Label[] takenStub = new Label[length];
+
+    /**
+     * Whether the code keeps the interpreter's instruction budget: unverified programs only (a
+     * verified one runs with an unlimited budget and provably ends, so metering would be dead
+     * work).
+     */
+    private final boolean metered = !facts.verified();
 
     FunctionEmitter(CodeBuilder c, String owner, int entry) {
       this.c = c;
@@ -186,11 +223,8 @@ final class JitCompiler {
       c.iload(Frame.DEPTH);
       c.invokestatic(Frame.CONTEXT, "framePointer", "(I)J");
       c.lstore(reg(10));
-      c.aload(Frame.CTX);
-      c.getfield(Frame.CONTEXT, "budget", "J");
-      c.lstore(Frame.BUDGET);
-      c.iconst(entry);
-      c.istore(Frame.RUN_START);
+      reloadBudget();
+      startRun(entry);
       for (int pc = reachable.nextSetBit(0); pc >= 0; pc = reachable.nextSetBit(pc + 1)) {
         c.mark(at[pc]);
         boolean fallsThrough = instruction(pc);
@@ -211,6 +245,9 @@ final class JitCompiler {
 
     /** {@code budget -= pc + 1 - runStart}: the interpreter's charge for the run ending at pc. */
     private void chargeRunEndingAt(int pc) {
+      if (!metered) {
+        return;
+      }
       c.lload(Frame.BUDGET);
       c.iconst(pc + 1);
       c.iload(Frame.RUN_START);
@@ -222,6 +259,9 @@ final class JitCompiler {
 
     /** Traps with "instruction budget exhausted" at {@code trapPc} when the budget is negative. */
     private void checkBudget(int trapPc) {
+      if (!metered) {
+        return;
+      }
       Label ok = new Label();
       c.lload(Frame.BUDGET);
       c.lconst(0);
@@ -236,10 +276,26 @@ final class JitCompiler {
     /** A taken jump from {@code pc} to {@code target}, as the interpreter's {@code taken:} exit. */
     private void takeJump(int pc, int target) {
       chargeRunEndingAt(pc);
-      c.iconst(target);
-      c.istore(Frame.RUN_START);
+      startRun(target);
       checkBudget(target);
       c.jump(GOTO, at[target]);
+    }
+
+    /** {@code runStart = pc} (metered code only). */
+    private void startRun(int pc) {
+      if (metered) {
+        c.iconst(pc);
+        c.istore(Frame.RUN_START);
+      }
+    }
+
+    /** {@code budget = ctx.budget} (metered code only), after anything that may have spent it. */
+    private void reloadBudget() {
+      if (metered) {
+        c.aload(Frame.CTX);
+        c.getfield(Frame.CONTEXT, "budget", "J");
+        c.lstore(Frame.BUDGET);
+      }
     }
 
     /** Slots reachable from the entry through fall-through and jumps (calls return to pc + 1). */
@@ -281,16 +337,16 @@ final class JitCompiler {
           straight.alu(insn);
           return true;
         case LDX:
-          straight.load(insn, pc);
+          straight.load(insn, pc, facts.access(pc));
           return true;
         case ST:
-          straight.store(insn, pc);
+          straight.store(insn, pc, facts.access(pc));
           return true;
         case STX:
           if ((op & 0xe0) == ATOMIC) {
             straight.atomic(insn, pc);
           } else {
-            straight.store(insn, pc);
+            straight.store(insn, pc, facts.access(pc));
           }
           return true;
         case LD:
@@ -361,6 +417,9 @@ final class JitCompiler {
     }
 
     private void syncBudgetToContext() {
+      if (!metered) {
+        return;
+      }
       c.aload(Frame.CTX);
       c.lload(Frame.BUDGET);
       c.putfield(Frame.CONTEXT, "budget", "J");
@@ -378,28 +437,30 @@ final class JitCompiler {
       c.mark(depthOk);
       chargeRunEndingAt(pc);
       checkBudget(target);
-      Label haveOut = new Label();
-      c.aload(Frame.OUT);
-      c.jump(IFNONNULL, haveOut);
-      c.iconst(5);
-      c.newLongArray();
-      c.astore(Frame.OUT);
-      c.mark(haveOut);
+      // The callee's r1..r5 come back through `out` for unverified code only: the verifier marks
+      // them unreadable after a call (caller-saved), so verified code needs no array, and a
+      // BPF-to-BPF call is a plain JVM call.
+      if (metered) {
+        Label haveOut = new Label();
+        c.aload(Frame.OUT);
+        c.jump(IFNONNULL, haveOut);
+        c.iconst(5);
+        c.newLongArray();
+        c.astore(Frame.OUT);
+        c.mark(haveOut);
+      }
       syncBudgetToContext();
       Frame.pushFunctionArguments(c, 1);
       c.invokestatic(owner, functionName(target), Frame.FUNCTION_D);
       c.lstore(reg(0));
-      c.aload(Frame.CTX);
-      c.getfield(Frame.CONTEXT, "budget", "J");
-      c.lstore(Frame.BUDGET);
-      for (int r = 1; r <= 5; r++) {
+      reloadBudget();
+      for (int r = 1; metered && r <= 5; r++) {
         c.aload(Frame.OUT);
         c.iconst(r - 1);
         c.op(LALOAD);
         c.lstore(reg(r));
       }
-      c.iconst(pc + 1); // the interpreter's pop: pc = runStart = return pc
-      c.istore(Frame.RUN_START);
+      startRun(pc + 1); // the interpreter's pop: pc = runStart = return pc
     }
 
     /** Helper, kfunc or callx; then a pending bpf_tail_call continues in the target program. */
@@ -433,11 +494,9 @@ final class JitCompiler {
       for (int r = 1; r <= 5; r++) {
         c.lload(reg(r));
       }
-      c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J", 12);
+      c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J");
       c.lstore(reg(0));
-      c.aload(Frame.CTX);
-      c.getfield(Frame.CONTEXT, "budget", "J");
-      c.lstore(Frame.BUDGET);
+      reloadBudget();
       Label noTailCall = new Label();
       c.aload(Frame.CTX);
       c.getfield(Frame.CONTEXT, "tailCallTarget", "Lio/xdpemu/ebpf/vm/Program;");

@@ -2,6 +2,8 @@ package io.xdpemu.ebpf.jit;
 
 import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.facts.MemoryFact;
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
@@ -40,9 +42,18 @@ public final class JitEngine implements Engine {
 
   @Override
   public Executable prepare(Program program) {
+    return prepare(program, ProgramFacts.NONE);
+  }
+
+  /**
+   * Compiled with the verifier's facts: proven accesses go straight to the object's bytes. A
+   * program already prepared keeps its first compilation (both are correct for it).
+   */
+  @Override
+  public Executable prepare(Program program, ProgramFacts facts) {
     Executable e = cache.get(program);
     if (e == null) {
-      e = compileOrInterpret(program);
+      e = compileOrInterpret(program, facts);
       cache.put(program, e);
     }
     return e;
@@ -53,7 +64,7 @@ public final class JitEngine implements Engine {
     return executable instanceof JitProgram;
   }
 
-  private Executable compileOrInterpret(Program program) {
+  private Executable compileOrInterpret(Program program, ProgramFacts facts) {
     Insn[] insns = Decoder.validate(program.insns()); // same refusal as the interpreter's
     int n = insns.length;
     long[] wide = new long[n];
@@ -80,14 +91,15 @@ public final class JitEngine implements Engine {
         kfuncIds[pc] = insn.imm();
       }
     }
-    CodeKey key = new CodeKey(insns, deferred, wide);
+    CodeKey key = new CodeKey(insns, deferred, wide, facts);
     JitCode code;
     synchronized (classes) {
       code = classes.get(key);
       if (code == null) {
         try {
           byte[] classFile =
-              new JitCompiler(insns, wide, deferred).compile(CLASS_PREFIX + javaName(program));
+              new JitCompiler(insns, wide, deferred, facts)
+                  .compile(CLASS_PREFIX + javaName(program));
           code = define(classFile, program);
         } catch (JitLimitException tooBig) {
           return Interpreter.forProgram(program);
@@ -101,7 +113,7 @@ public final class JitEngine implements Engine {
   }
 
   /**
-   * Generated code by instruction words: the code depends only on the instructions (linked values,
+   * Generated code by instruction words and facts: the code depends only on these (linked values,
    * helpers and kfuncs are read from the {@link JitProgram}), so programs loaded twice share one
    * class, and a warm-up run on one copy (as {@code test-run} does) warms the other. An entry lives
    * while a {@link JitProgram} holds its key.
@@ -112,15 +124,17 @@ public final class JitEngine implements Engine {
     private final long[] words;
     private final int hash;
 
-    CodeKey(Insn[] insns, boolean[] deferred, long[] wide) {
+    CodeKey(Insn[] insns, boolean[] deferred, long[] wide, ProgramFacts facts) {
       int n = insns.length;
-      words = new long[2 * n];
+      words = new long[3 * n + 1];
+      words[3 * n] = facts.verified() ? 1 : 0; // unmetered code only for verified programs
       for (int pc = 0; pc < n; pc++) {
         // a deferred (unlinked) ld_imm64 compiles to a throw: mark it in the unused high src bit
         words[pc] = insns[pc].encode() ^ (deferred[pc] ? 1L << 15 : 0);
         if (insns[pc].opcode() == Opcodes.LD_IMM64 && insns[pc].src() == Opcodes.PSEUDO_FUNC) {
           words[n + pc] = wide[pc]; // callback entries are compiled as functions
         }
+        words[2 * n + pc] = MemoryFact.code(facts.access(pc)); // proven accesses compile apart
       }
       hash = Arrays.hashCode(words);
     }

@@ -95,8 +95,8 @@ final class JitProgram implements Executable {
   public long run(ExecutionContext ctx, long r1, long r2) {
     try {
       return code.call(this, ctx, 0, null, 0, r1, r2, 0, 0, 0, 0, 0, 0, 0);
-    } catch (XdpemuException e) {
-      throw e;
+    } catch (XdpemuException | ProvenAccessFaultedException e) {
+      throw e; // a proven access that faulted is a verifier bug: never turned into a trap
     } catch (RuntimeException e) { // a bug of ours or a helper's: never a trap, which would hide it
       throw new InternalErrorException("jit at pc " + ctx.pc + " of " + program.name(), e);
     }

@@ -4,6 +4,7 @@ import static io.xdpemu.ebpf.isa.Opcodes.*;
 import static io.xdpemu.ebpf.jit.CodeBuilder.*;
 import static io.xdpemu.ebpf.jit.Frame.reg;
 
+import io.xdpemu.ebpf.facts.MemoryFact;
 import io.xdpemu.ebpf.isa.Insn;
 
 /**
@@ -230,15 +231,20 @@ final class StraightLineEmitter {
   private static final String LOAD_SIGNED_D = "(" + Frame.CTX_D + "JII)J";
   private static final String STORE_D = "(" + Frame.CTX_D + "JJI)V";
 
-  /** LDX (MEM and MEMSX). */
-  void load(Insn insn, int pc) {
+  /** LDX (MEM and MEMSX); {@code fact}: what the verifier proved about it, or null. */
+  void load(Insn insn, int pc, MemoryFact fact) {
     int size = sizeBytes(insn.opcode());
+    boolean plain = (insn.opcode() & 0xe0) == MEM;
+    if (plain && fact != null && provenLoad(insn, pc, fact, size)) {
+      c.lstore(reg(insn.dst()));
+      return;
+    }
     address(insn.src(), insn.off());
     if ((insn.opcode() & 0xe0) == MEMSX) {
       c.iconst(size);
       c.iconst(pc);
       c.invokestatic(Frame.MEMORY, "loadSigned", LOAD_SIGNED_D);
-    } else if ((insn.opcode() & 0xe0) == MEM) {
+    } else if (plain) {
       c.iconst(pc);
       c.invokestatic(Frame.MEMORY, "load" + size * 8, LOAD_D);
     } else {
@@ -247,17 +253,71 @@ final class StraightLineEmitter {
     c.lstore(reg(insn.dst()));
   }
 
-  /** ST and STX with mode MEM. */
-  void store(Insn insn, int pc) {
+  /** Pushes the loaded value of a proven load; false (nothing emitted) when no rule applies. */
+  private boolean provenLoad(Insn insn, int pc, MemoryFact fact, int size) {
+    if (fact.kind() == MemoryFact.Kind.CONTEXT) {
+      String reader = ProvenAccess.contextReader(fact.contextField());
+      if (reader == null || size != 4) {
+        return false;
+      }
+      c.aload(Frame.CTX);
+      c.invokestatic(Frame.PROVEN, reader, "(" + Frame.CTX_D + ")J");
+      return true;
+    }
+    provenBytes(insn.src(), pc, fact);
+    c.lload(reg(insn.src()));
+    offset(insn.off());
+    c.iconst(pc);
+    c.invokestatic(Frame.PROVEN, "load" + size * 8, "([BJI)J");
+    return true;
+  }
+
+  /** Pushes the byte array a proven pointer in {@code baseReg} points into. */
+  private void provenBytes(int baseReg, int pc, MemoryFact fact) {
+    c.aload(Frame.CTX);
+    switch (fact.kind()) {
+      case PACKET:
+        c.invokestatic(Frame.PROVEN, "packet", "(" + Frame.CTX_D + ")[B");
+        break;
+      case STACK:
+        c.invokestatic(Frame.PROVEN, "stack", "(" + Frame.CTX_D + ")[B");
+        break;
+      default: // MAP_VALUE: the region is the pointer's, only its bounds are proven
+        c.lload(reg(baseReg));
+        c.iconst(pc);
+        c.invokestatic(Frame.PROVEN, "mapValue", "(" + Frame.CTX_D + "JI)[B");
+    }
+  }
+
+  private void offset(int off) {
+    if (off != 0) {
+      c.lconst(off);
+      c.op(LADD);
+    }
+  }
+
+  /** ST and STX with mode MEM; {@code fact}: what the verifier proved about it, or null. */
+  void store(Insn insn, int pc, MemoryFact fact) {
     int size = sizeBytes(insn.opcode());
-    address(insn.dst(), insn.off());
+    boolean proven = fact != null && fact.kind() != MemoryFact.Kind.CONTEXT;
+    if (proven) {
+      provenBytes(insn.dst(), pc, fact);
+      c.lload(reg(insn.dst()));
+      offset(insn.off());
+    } else {
+      address(insn.dst(), insn.off());
+    }
     if (insn.cls() == ST) {
       c.lconst(insn.imm());
     } else {
       c.lload(reg(insn.src()));
     }
     c.iconst(pc);
-    c.invokestatic(Frame.MEMORY, "store" + size * 8, STORE_D);
+    if (proven) {
+      c.invokestatic(Frame.PROVEN, "store" + size * 8, "([BJJI)V");
+    } else {
+      c.invokestatic(Frame.MEMORY, "store" + size * 8, STORE_D);
+    }
   }
 
   /** STX|ATOMIC: the interpreter's {@code atomic()} with the operation decided at compile time. */
@@ -291,7 +351,7 @@ final class StraightLineEmitter {
     } else if ((op & FETCH) != 0) {
       c.lstore(reg(insn.src()));
     } else {
-      c.op(0x58); // pop2
+      c.op(POP2);
     }
   }
 

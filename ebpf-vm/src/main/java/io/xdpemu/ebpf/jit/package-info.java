@@ -2,8 +2,8 @@
  * {@code --engine jit}: compiles a {@link io.xdpemu.ebpf.vm.Program} to JVM bytecode and runs it.
  *
  * <pre>
- *   Program ─► JitEngine.prepare ─► JitCompiler ─► ClassFileWriter/CodeBuilder ─► hidden class
- *                 │ (decoder validation, ld_imm64 linking,          (version 49: no StackMapTable)
+ *   Program ─► JitEngine.prepare ─► JitCompiler ─► CodeBuilder over ASM ─► hidden class
+ *                 │ (decoder validation, ld_imm64 linking,   (class-file version 61, frames by ASM)
  *                 │  kfunc resolution: as the interpreter)
  *                 └─► JitProgram (Executable): helpers, kfuncs, tail calls, callbacks, traps
  * </pre>
@@ -15,15 +15,23 @@
  *       8 frames, 512 stack bytes each, as the interpreter).
  *   <li>ALU one-liners are inline JVM arithmetic ({@link io.xdpemu.ebpf.jit.StraightLineEmitter});
  *       division, modulo, 32-bit shifts, byte swaps and sign extension call {@code
- *       vm.AluSemantics}; every load, store and atomic calls {@code vm.MemoryAccess}: the
- *       interpreter's own static methods, so the engines cannot drift apart.
- *   <li>The instruction budget is kept exactly as the interpreter keeps it (same trap pc and
- *       message, same budget left); trap messages are the interpreter's.
- *   <li>Code depends only on the instructions: programs with the same instructions share one class
- *       (linked ld_imm64 values are read from the {@code JitProgram}).
+ *       vm.AluSemantics}; loads, stores and atomics call {@code vm.MemoryAccess}: the interpreter's
+ *       own static methods, so the engines cannot drift apart.
+ *   <li>Verified programs ({@code Engine.prepare(program, facts)} with the verifier's {@link
+ *       io.xdpemu.ebpf.facts.ProgramFacts}): a plain load or store the verifier proved in bounds on
+ *       every path goes straight to the packet, stack or map-value array, or reads the xdp_md field
+ *       ({@link io.xdpemu.ebpf.jit.ProvenAccess}: no tag decode, no bounds check of ours); a fault
+ *       there is a {@link io.xdpemu.ebpf.jit.ProvenAccessFaultedException} (a verifier bug, never a
+ *       trap). Their code carries no instruction meter. {@code --no-verify} programs keep every
+ *       check.
+ *   <li>Unverified programs keep the instruction budget exactly as the interpreter keeps it (same
+ *       trap pc and message, same budget left); trap messages are the interpreter's.
+ *   <li>Code depends only on the instructions and the facts: programs with the same ones share one
+ *       class (linked ld_imm64 values are read from the {@code JitProgram}). Golden dumps of the
+ *       generated code (ASM Textifier) are in {@code src/test/resources/jit-golden}.
  *   <li>Fallback: a function whose bytecode would exceed the JVM's 64 KB method limit (roughly
- *       6,000 eBPF instructions; jumps beyond 16-bit offsets are handled with {@code goto_w}) makes
- *       the whole program run in the interpreter, transparently ({@link
+ *       6,000 eBPF instructions; ASM rewrites jumps beyond 16-bit offsets with {@code goto_w})
+ *       makes the whole program run in the interpreter, transparently ({@link
  *       io.xdpemu.ebpf.jit.JitEngine#compiled} tells). A tail call from a subprogram into such a
  *       program traps (the interpreter can only start at depth 0).
  * </ul>

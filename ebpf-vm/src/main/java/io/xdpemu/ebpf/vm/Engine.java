@@ -1,10 +1,11 @@
 package io.xdpemu.ebpf.vm;
 
-import io.xdpemu.ebpf.UsageException;
+import io.xdpemu.ebpf.facts.ProgramFacts;
 
 /**
  * An execution engine ({@code --engine interp|jit}): turns a loaded {@link Program} into something
- * that runs. Every engine must pass the same conformance suite and agree bit for bit.
+ * that runs. Every engine must pass the same conformance suite and agree bit for bit. {@code
+ * io.xdpemu.ebpf.engines.Engines} finds one by name.
  */
 public interface Engine {
   /** The name the command line uses ({@code interp}, {@code jit}). */
@@ -13,15 +14,12 @@ public interface Engine {
   /** Prepares {@code program} (decoding, compiling); may cache per program. */
   Executable prepare(Program program);
 
-  /** The engine for {@code --engine NAME}; a {@link UsageException} names the available ones. */
-  static Engine byName(String name) {
-    if (INTERPRETER.name().equals(name)) {
-      return INTERPRETER;
-    }
-    if ("jit".equals(name)) {
-      return io.xdpemu.ebpf.jit.JitEngine.INSTANCE;
-    }
-    throw new UsageException("unknown engine '" + name + "' (available: interp, jit)");
+  /**
+   * Prepares a program the verifier accepted, with what it proved: an engine may drop the run-time
+   * checks the facts make redundant (the interpreter keeps them all).
+   */
+  default Executable prepare(Program program, ProgramFacts facts) {
+    return prepare(program);
   }
 
   /** The interpreter. */

@@ -170,7 +170,7 @@ class ConformanceSuiteTest {
 
   /** Every engine runs the whole suite (a JIT adds itself here). */
   private static List<Engine> engines() {
-    return List.of(Engine.INTERPRETER, Engine.byName("jit"));
+    return List.of(Engine.INTERPRETER, io.xdpemu.ebpf.engines.Engines.byName("jit"));
   }
 
   static long run(Engine engine, ConformanceFile file, Insn[] insns) {

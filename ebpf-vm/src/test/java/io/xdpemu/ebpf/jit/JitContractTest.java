@@ -3,18 +3,21 @@ package io.xdpemu.ebpf.jit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.vm.Engine;
 import io.xdpemu.ebpf.vm.Executable;
 import io.xdpemu.ebpf.vm.Program;
+import io.xdpemu.ebpf.vm.TrapException;
 import org.junit.jupiter.api.Test;
 
 /** The engine contract on the JIT, plus what only the JIT has: wide jumps and the fallback. */
 class JitContractTest extends EngineContractTest {
   @Override
   Engine engine() {
-    return Engine.byName("jit");
+    return io.xdpemu.ebpf.engines.Engines.byName("jit");
   }
 
   /** A loop whose body is {@code n} ALU ops: jumps span the whole body. */
@@ -58,5 +61,17 @@ class JitContractTest extends EngineContractTest {
     Executable e = engine().prepare(a);
     assertSame(e, engine().prepare(a));
     assertEquals(Engine.INTERPRETER.prepare(a).run(ctx, 0, 0), e.run(ctx, 0, 0));
+  }
+
+  @Test
+  void anUnverifiedCopyOfAVerifiedProgramStillRunsOutOfBudget() {
+    // Verified code is compiled without the instruction meter; the class cache must not hand that
+    // code to an unverified program with the same instructions.
+    ProgramFacts verified = pc -> null;
+    engine().prepare(program("loop:", "ja loop", "exit"), verified); // compiled, never run
+    Executable unverified = engine().prepare(program("loop:", "ja loop", "exit"));
+    ctx.budget = 10_000;
+    TrapException t = assertThrows(TrapException.class, () -> unverified.run(ctx, 0, 0));
+    assertTrue(t.getMessage().endsWith("instruction budget exhausted"), t.getMessage());
   }
 }

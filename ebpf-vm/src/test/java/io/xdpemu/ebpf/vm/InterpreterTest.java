@@ -277,13 +277,6 @@ class InterpreterTest {
     assertThrows(TrapException.class, () -> runXdp(lines("ldxsw %r0, [%r1+0]", "exit")));
   }
 
-  @Test
-  void engineIsChosenByName() {
-    assertSame(Engine.INTERPRETER, Engine.byName("interp"));
-    assertEquals("jit", Engine.byName("jit").name());
-    assertThrows(io.xdpemu.ebpf.UsageException.class, () -> Engine.byName("llvm"));
-  }
-
   /** A program whose slot {@code funcPc} becomes ld_imm64 src 4 of the callback at {@code cb}. */
   private Program withCallback(String asm, int funcPc, int cb) {
     io.xdpemu.ebpf.isa.Insn[] insns = Assembler.assemble(asm);
