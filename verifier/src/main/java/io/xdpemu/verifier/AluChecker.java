@@ -122,7 +122,7 @@ final class AluChecker {
           }
           boolean noSext = Long.compareUnsigned(src.umax, 1L << (insn.off() - 1)) < 0;
           if (noSext) {
-            src.assignIdBeforeMov(env::newId);
+            src.assignIdBeforeMov(env);
           }
           RegState r = src.copy();
           if (!noSext) {
@@ -153,7 +153,7 @@ final class AluChecker {
         } else {
           boolean noSext = Long.compareUnsigned(src.umax, 1L << (insn.off() - 1)) < 0;
           if (noSext) {
-            src.assignIdBeforeMov(env::newId);
+            src.assignIdBeforeMov(env);
           }
           RegState r = src.copy();
           if (!noSext) {

@@ -84,7 +84,7 @@ final class XdpemuRunner implements AutoCloseable {
             return null;
           }
         };
-    Engine engine = jit ? Engine.byName("jit") : Engine.INTERPRETER;
+    Engine engine = jit ? io.xdpemu.ebpf.engines.Engines.byName("jit") : Engine.INTERPRETER;
     Executable exe =
         engine.prepare(
             new Program(
