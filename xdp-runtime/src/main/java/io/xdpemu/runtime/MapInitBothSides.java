@@ -1,7 +1,7 @@
 package io.xdpemu.runtime;
 
 import io.xdpemu.ebpf.UsageException;
-import io.xdpemu.ebpf.json.JsonReader;
+import io.xdpemu.ebpf.jackson.JsonFiles;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapType;
 import io.xdpemu.oracle.KernelOracle;
@@ -17,7 +17,7 @@ final class MapInitBothSides {
   private MapInitBothSides() {}
 
   static void apply(Path mapInit, LoadPipeline.Loaded emu, KernelOracle kernel) {
-    for (String name : JsonReader.read(mapInit).asObject().keys()) {
+    for (String name : JsonFiles.read(mapInit).asObject().keys()) {
       BpfMap m = emu.maps().byName(name);
       if (m.type() == MapType.PROG_ARRAY
           || m.type() == MapType.ARRAY_OF_MAPS

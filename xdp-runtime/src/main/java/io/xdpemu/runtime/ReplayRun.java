@@ -118,7 +118,7 @@ public final class ReplayRun {
           bar);
     } else {
       try (RunOutputs out =
-          new RunOutputs(o.outDir(), o.trace(), maps, o.formats(), attachment.nic().queues())) {
+          new RunOutputs(o.outDir(), o.trace(), maps, o.formats(), attachment.nic().queueCount())) {
         replay.run(caps, out, bar);
         out.finish(
             SummaryReport.json(replay.stats(), program, attachment.nic().describe(), names),
