@@ -77,9 +77,17 @@ public final class MemoryAccess {
   /**
    * MEMSX loads (ldxsb/ldxsh/ldxsw): sign-extended. On the context they read the field as a plain
    * load would and sign-extend it, as the kernel's convert_ctx_accesses() rewrites them (it accepts
-   * only 4-byte ones on xdp_md: {@code *(s32 *)(r1 + 12)} is the ifindex).
+   * only 4-byte ones on xdp_md: {@code *(s32 *)(r1 + 12)} is the ifindex). The pointer fields
+   * (data, data_end, data_meta) cannot be sign-extended: the verifier refuses that, and without it
+   * the run traps.
    */
   public static long loadSigned(ExecutionContext ctx, long addr, int size, int pc) {
+    if (AddressSpace.regionId(addr) == AddressSpace.CONTEXT && AddressSpace.offset(addr) < 12) {
+      throw new TrapException(
+          pc,
+          String.format(
+              "sign-extending load of size %d from an xdp_md pointer field at 0x%x", size, addr));
+    }
     switch (size) {
       case 1:
         return (byte) load8(ctx, addr, pc);

@@ -272,9 +272,11 @@ class InterpreterTest {
     assertTrue(t.getMessage().contains("misaligned atomic"), t.getMessage());
   }
 
+  /** Pointer fields trap; scalar fields read sign-extended, as the kernel rewrites the load. */
   @Test
-  void signExtendingLoadsFromTheContextTrap() {
+  void signExtendingLoadsFromTheContextPointerFieldsTrap() {
     assertThrows(TrapException.class, () -> runXdp(lines("ldxsw %r0, [%r1+0]", "exit")));
+    assertThrows(TrapException.class, () -> runXdp(lines("ldxsw %r0, [%r1+8]", "exit")));
   }
 
   /** A program whose slot {@code funcPc} becomes ld_imm64 src 4 of the callback at {@code cb}. */
