@@ -11,9 +11,10 @@ import java.util.Arrays;
  * from a netty pool and descriptor rings in simulated kernel memory.
  *
  * <pre>
- *   Nic nic = Nic.create(firmware, NicConfig.defaults());
- *   int q = nic.steer(bytes, len);                       // RSS: hash -> indirection table
- *   nic.queue(q).receive(bytes, 0, len, tsNs, ctx);      // fills ctx.xdp(), packet, rxMetadata
+ *   Nic nic = Nic.create(firmware, NicConfig.defaults());   // or Nic.plain(config): no --firmware
+ *   RxParse p = new RxParse();                              // one per frame in flight, reused
+ *   int q = nic.steer(bytes, 0, len, p);                    // parse, classify, RSS queue, once
+ *   nic.queue(q).receive(bytes, 0, len, tsNs, p, ctx);      // buffer, descriptor, metadata, xdp_buff
  *   nic.load(newFirmware, validator);                    // hot swap at a packet boundary
  * </pre>
  *
