@@ -53,7 +53,9 @@ final class DiffCommand extends Subcommand {
             + ": "
             + (r.mismatches() == 0 ? "no mismatch" : r.mismatches() + " differ")
             + (r.nondeterministic() > 0
-                ? " (" + r.nondeterministic() + " differ where the program reads time or random)"
+                ? " ("
+                    + r.nondeterministic()
+                    + " differ where the program reads time, random or kernel memory)"
                 : ""));
     return r.mismatches() == 0 ? 0 : 1;
   }

@@ -9,8 +9,10 @@ import java.util.TreeSet;
 
 /**
  * The helpers whose answer differs from run to run and from the emulator to the kernel (clocks,
- * random numbers): a packet whose result depends on them cannot be expected to agree, so {@code
- * diff} classifies its differences as such instead of counting mismatches.
+ * random numbers, and reads of kernel memory: bpf_probe_read_kernel of an address the emulated NIC
+ * handed out reads whatever the host has there): a packet whose result depends on them cannot be
+ * expected to agree, so {@code diff} classifies its differences as such instead of counting
+ * mismatches.
  */
 final class NondeterministicHelpers {
   private NondeterministicHelpers() {}
@@ -22,7 +24,11 @@ final class NondeterministicHelpers {
           HelperIds.JIFFIES64,
           HelperIds.KTIME_GET_BOOT_NS,
           HelperIds.KTIME_GET_COARSE_NS,
-          HelperIds.KTIME_GET_TAI_NS);
+          HelperIds.KTIME_GET_TAI_NS,
+          HelperIds.PROBE_READ,
+          HelperIds.PROBE_READ_STR,
+          HelperIds.PROBE_READ_KERNEL,
+          HelperIds.PROBE_READ_KERNEL_STR);
 
   /** The names of such helpers {@code insns} calls ("bpf_ktime_get_ns, ..."), or null for none. */
   static String usedBy(Insn[] insns) {
