@@ -23,7 +23,14 @@ import java.util.Arrays;
  */
 public final class Nic implements AutoCloseable {
   private final NicConfig config;
-  private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(false);
+  /**
+   * One frame pool for every NIC of the process: netty keeps each allocator's per-thread caches in
+   * the calling threads' maps for as long as those threads live, so an allocator per NIC leaked its
+   * arenas on every run made in one JVM (tests, {@code xdpemu bench}); one shared pool reuses them.
+   */
+  private static final PooledByteBufAllocator FRAMES = new PooledByteBufAllocator(false);
+
+  private final PooledByteBufAllocator allocator = FRAMES;
   private final RxQueue[] queues;
   private volatile ActiveFirmware active;
   private final ThreadLocal<RxParse> steerScratch = ThreadLocal.withInitial(RxParse::new);
