@@ -23,6 +23,7 @@ import java.util.Arrays;
  */
 public final class Nic implements AutoCloseable {
   private final NicConfig config;
+
   /**
    * One frame pool for every NIC of the process: netty keeps each allocator's per-thread caches in
    * the calling threads' maps for as long as those threads live, so an allocator per NIC leaked its

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Entry point of {@code ./xdpemu}: runs the command line ({@link Cli}, on picocli) and turns every
- * deliberate error into one line and an exit code (0 ok, 1 rejected/mismatch, 2 bad input or
- * usage, 3 a bug of ours). A stack trace is printed only with {@code --debug}.
+ * deliberate error into one line and an exit code (0 ok, 1 rejected/mismatch, 2 bad input or usage,
+ * 3 a bug of ours). A stack trace is printed only with {@code --debug}.
  */
 public final class Main {
   private Main() {}
