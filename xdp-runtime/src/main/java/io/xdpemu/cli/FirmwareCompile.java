@@ -1,6 +1,6 @@
 package io.xdpemu.cli;
 
-import io.xdpemu.ebpf.MalformedInputException;
+import io.xdpemu.ebpf.IoReasons;
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
@@ -8,6 +8,7 @@ import io.xdpemu.nic.export.LayoutBtf;
 import io.xdpemu.nic.export.LayoutHeader;
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.nic.firmware.FirmwareLoader;
+import io.xdpemu.runtime.OutputFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,9 +65,16 @@ final class FirmwareCompile extends Subcommand {
     }
     Firmware firmware = FirmwareLoader.load(fwPath);
     Btf baseBtf = BaseBtf.load(base == null ? null : Path.of(base));
-    write(Path.of(btfOut), LayoutBtf.export(firmware, baseBtf));
-    if (headerOut != null) {
-      write(Path.of(headerOut), LayoutHeader.generate(firmware).getBytes(StandardCharsets.UTF_8));
+    // Both outputs or neither: a failed --header-out must not leave a fresh --btf-out behind.
+    try (OutputFiles outputs = new OutputFiles()) {
+      write(outputs, Path.of(btfOut), LayoutBtf.export(firmware, baseBtf));
+      if (headerOut != null) {
+        write(
+            outputs,
+            Path.of(headerOut),
+            LayoutHeader.generate(firmware).getBytes(StandardCharsets.UTF_8));
+      }
+      outputs.commit();
     }
     out.println(
         firmware.name()
@@ -90,12 +98,18 @@ final class FirmwareCompile extends Subcommand {
     return 0;
   }
 
-  private static void write(Path file, byte[] bytes) {
+  private static void write(OutputFiles outputs, Path file, byte[] bytes) {
+    Path parent = file.toAbsolutePath().getParent();
+    if (Files.isDirectory(file)) {
+      throw new UsageException("cannot write " + file + ": is a directory");
+    }
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new UsageException("cannot write " + file + ": no such directory " + parent);
+    }
     try {
-      Files.write(file, bytes);
+      Files.write(outputs.temp(file), bytes);
     } catch (IOException e) {
-      throw new MalformedInputException(
-          "malformed output path " + file + ": cannot write: " + e.getMessage(), e);
+      throw new UsageException("cannot write " + file + ": " + IoReasons.of(e));
     }
   }
 }
