@@ -542,10 +542,7 @@ final class Cfg {
       for (int r = 0; r < 10; r++) {
         sb.append((liveBefore[pc] & (1 << r)) != 0 ? (char) ('0' + r) : '.');
       }
-      env.verbose(
-          String.format(
-              "%7d: %s %s\n",
-              pc, sb, KernelDisasm.format(insns, pc, env.callNames, env.allowPtrLeaks)));
+      env.verbose(String.format("%7d: %s %s\n", pc, sb, env.disasm.format(insns, pc)));
     }
   }
 }

@@ -403,7 +403,7 @@ final class Precision {
               + " before "
               + idx
               + ": "
-              + KernelDisasm.format(env.insns, idx, env.callNames, env.allowPtrLeaks)
+              + env.disasm.format(env.insns, idx)
               + "\n");
     }
     syncLinked(e);

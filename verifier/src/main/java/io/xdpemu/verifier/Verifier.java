@@ -3,6 +3,7 @@ package io.xdpemu.verifier;
 import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
 import io.xdpemu.ebpf.isa.Decoder;
+import io.xdpemu.ebpf.isa.Disassembler;
 import io.xdpemu.ebpf.isa.EncodingException;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
@@ -45,8 +46,8 @@ public final class Verifier {
   final StatePruner pruner;
   final Precision precision = new Precision(this);
 
-  /** Helper and kfunc names for the log, made once (not per instruction line). */
-  final java.util.function.BiFunction<Insn, Integer, String> callNames = this::callName;
+  /** The instruction text of the log lines (print_bpf_insn with the verifier's callbacks). */
+  final Disassembler disasm;
 
   VerifierState cur;
   int idGen;
@@ -77,6 +78,7 @@ public final class Verifier {
     this.info = opts.program();
     this.log = new VerifierLog(opts.logLevel());
     this.allowPtrLeaks = opts.privileged();
+    this.disasm = LogInsnText.disassembler(info, allowPtrLeaks);
     this.allowUninitStack = opts.privileged();
     this.bypassSpecV1 = opts.privileged();
     this.bypassSpecV4 = opts.privileged();
@@ -99,7 +101,7 @@ public final class Verifier {
     new VerifierState().frames[0] = f;
     new StackSlot().copy();
     if (log.enabled() && insns.length > 0) {
-      KernelDisasm.format(insns, 0, callNames, allowPtrLeaks);
+      disasm.format(insns, 0);
       StateFormatter.reg(f.regs[0], 0);
     }
   }
@@ -336,7 +338,7 @@ public final class Verifier {
           lastLineInfo = line;
         }
         int startPos = log.pos();
-        verbose(idx + ": " + KernelDisasm.format(insns, idx, callNames, allowPtrLeaks) + "\n");
+        verbose(idx + ": " + disasm.format(insns, idx) + "\n");
         log.markInsnLine(startPos);
       }
       int next;
@@ -465,15 +467,6 @@ public final class Verifier {
   }
 
   // ---------------------------------------------------------------- log helpers
-
-  String callName(Insn insn, int pc) {
-    if (insn.src() == Opcodes.PSEUDO_KFUNC_CALL) {
-      String n = info.kfuncName(pc);
-      return n == null ? "kernel-function" : n;
-    }
-    String n = CallChecker.helperName(insn.imm());
-    return n == null ? "unknown" : "bpf_" + n;
-  }
 
   /** print_verifier_state() of the current frame: all registers, or only scratched ones. */
   String stateString(boolean all) {

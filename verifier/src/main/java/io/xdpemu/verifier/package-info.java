@@ -18,7 +18,8 @@
  *        ├─ StatePruner  is_state_visited / states_equal (RegCompare), infinite-loop detection
  *        └─ Precision    mark_chain_precision / backtrack_insn over each state's InsnHist,
  *                        propagate_precision, widen_imprecise_scalars (callbacks)
- *  VerifierLog + StateFormatter + KernelDisasm: the kernel's log text at level 1 and 2
+ *  VerifierLog + StateFormatter + LogInsnText (the verifier's callbacks for the one
+ *  disassembler, io.xdpemu.ebpf.isa.Disassembler): the kernel's log text at level 1 and 2
  * </pre>
  *
  * <p>Known simplifications, all on the safe side (they may reject or explore more, never accept

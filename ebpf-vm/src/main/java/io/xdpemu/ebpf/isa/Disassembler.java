@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Instruction listings in the kernel's notation, exactly as {@code bpftool prog dump xlated} prints
- * them: the text of {@code print_bpf_insn()} (kernel/bpf/disasm.c) behind bpftool's {@code "% 4d:
- * "} index (tools/bpf/bpftool/xlated_dumper.c), for example
+ * The one disassembler in the kernel's notation: the text of {@code print_bpf_insn()}
+ * (kernel/bpf/disasm.c), which both {@code bpftool prog dump xlated} and the verifier log print.
+ * {@link #listing} adds bpftool's {@code "% 4d: "} index (tools/bpf/bpftool/xlated_dumper.c); the
+ * verifier formats its log lines with {@link #format} and its own {@link Resolver} (the kernel's
+ * verifier passes no {@code cb_imm}, so its {@code ld_imm64} text differs from bpftool's), for
+ * example
  *
  * <pre>
  *    0: (b7) r0 = 2
@@ -62,6 +65,16 @@ public final class Disassembler {
 
   public static final Resolver NO_RESOLVER = new Resolver() {};
 
+  /** BPF_NOSPEC: the kernel's internal speculation barrier (ST class, mode 0xc0, no UAPI). */
+  private static final int NOSPEC_MODE = 0xc0;
+
+  /**
+   * {@code off} of the arena/per-CPU forms of ALU64 MOV X (BPF_ADDR_SPACE_CAST, BPF_ADDR_PERCPU).
+   */
+  private static final int ADDR_SPACE_CAST = 1;
+
+  private static final int ADDR_PERCPU = -1;
+
   private static final String[] ALU_OPS = {
     "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian"
   };
@@ -108,8 +121,12 @@ public final class Disassembler {
       case ALU64:
         return code + alu(i);
       case STX:
-        return code + stx(i);
+        String body = stx(i);
+        return body == null ? String.format("BUG_%02x", op) : code + body;
       case ST:
+        if ((op & 0xe0) == NOSPEC_MODE) {
+          return code + "nospec";
+        }
         if ((op & 0xe0) != MEM) {
           return String.format("BUG_st_%02x", op);
         }
@@ -121,7 +138,8 @@ public final class Disassembler {
         String sz = (op & 0xe0) == MEM ? size(op) : "s" + size(op).substring(1);
         return code + String.format("r%d = *(%s *)(r%d %+d)", i.dst(), sz, i.src(), i.off());
       case LD:
-        return code + ld(insns, pc);
+        String load = ld(insns, pc);
+        return load == null ? String.format("BUG_ld_%02x", op) : code + load;
       default:
         return code + jump(i, pc);
     }
@@ -146,6 +164,13 @@ public final class Disassembler {
     if (signed) {
       sym = "s" + sym;
     }
+    if (op == (ALU64 | MOV | X) && i.off() == ADDR_SPACE_CAST) {
+      return String.format(
+          "r%d = addr_space_cast(r%d, %d, %d)", i.dst(), i.src(), i.imm() >>> 16, i.imm() & 0xffff);
+    }
+    if (op == (ALU64 | MOV | X) && i.off() == ADDR_PERCPU) {
+      return String.format("r%d = &(void __percpu *)(r%d)", i.dst(), i.src());
+    }
     if ((op & X) != 0) {
       String cast = "";
       if ((op & 0xf0) == MOV && (i.off() == 8 || i.off() == 16 || i.off() == 32)) {
@@ -156,6 +181,7 @@ public final class Disassembler {
     return String.format("%c%d %s %d", w, i.dst(), sym, i.imm());
   }
 
+  /** The text after the opcode, null for an encoding disasm.c prints as {@code BUG_xx}. */
   private static String stx(Insn i) {
     int op = i.opcode();
     String sz = size(op);
@@ -163,7 +189,7 @@ public final class Disassembler {
       return String.format("*(%s *)(r%d %+d) = r%d", sz, i.dst(), i.off(), i.src());
     }
     if ((op & 0xe0) != ATOMIC) {
-      return String.format("BUG_%02x", op);
+      return null;
     }
     String wide = (op & 0x18) == DW ? "64" : "";
     int imm = i.imm();
@@ -197,10 +223,11 @@ public final class Disassembler {
       case STORE_REL:
         return String.format("store_release((%s *)(r%d %+d), r%d)", sz, i.dst(), i.off(), i.src());
       default:
-        return String.format("BUG_%02x", op);
+        return null;
     }
   }
 
+  /** The text after the opcode, null for an encoding disasm.c prints as {@code BUG_ld_xx}. */
   private String ld(Insn[] insns, int pc) {
     Insn i = insns[pc];
     int op = i.opcode();
@@ -212,7 +239,7 @@ public final class Disassembler {
       default:
     }
     if (op != LD_IMM64) {
-      return String.format("BUG_ld_%02x", op);
+      return null;
     }
     Insn next = pc + 1 < insns.length ? insns[pc + 1] : new Insn(0, 0, 0, 0, 0);
     String text = resolver.ldImm64(pc, i, next);
@@ -265,7 +292,8 @@ public final class Disassembler {
           name = "kernel-function";
         }
       } else {
-        name = HelperNames.name(i.imm());
+        // __func_get_name(): the helper table only for src 0, as the kernel does.
+        name = i.src() == 0 ? HelperNames.name(i.imm()) : null;
         if (name == null) {
           name = resolver.helperName(i.imm());
         }
