@@ -3,6 +3,7 @@ package io.xdpemu.bench;
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
+import io.xdpemu.runtime.TargetBtf;
 import io.xdpemu.verifier.VerifierResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,7 +78,7 @@ public class CorpusVerifyBench {
         continue;
       }
       LoadOptions o = LoadOptions.of(compile(c, buildDir.resolve(name + ".o")));
-      programs.add(LoadPipeline.relocate(o, null));
+      programs.add(LoadPipeline.relocate(o, TargetBtf.of(o)));
       options.add(o);
     }
     if (programs.isEmpty()) {

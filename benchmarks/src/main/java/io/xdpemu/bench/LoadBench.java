@@ -5,9 +5,9 @@ import io.xdpemu.ebpf.core.CoreRelocator;
 import io.xdpemu.ebpf.core.CoreTarget;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
-import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
+import io.xdpemu.runtime.TargetBtf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ public class LoadBench {
   private String name;
   private CoreTarget indexedTarget;
   private LoadPipeline.Relocated relocated;
-  private io.xdpemu.ebpf.btf.Btf firmwareBtf;
+  private io.xdpemu.ebpf.btf.Btf targetBtf;
 
   @Setup
   public void setup() {
@@ -86,8 +86,8 @@ public class LoadBench {
     }
     fileName = options.object().getFileName().toString();
     BaseBtf.load(null);
-    firmwareBtf = Attach.firmwareBtfFor(options);
-    relocated = LoadPipeline.relocate(options, firmwareBtf);
+    targetBtf = TargetBtf.of(options);
+    relocated = LoadPipeline.relocate(options, targetBtf);
     object = relocated.object();
     name = relocated.spec().name();
     indexedTarget = new CoreTarget(relocated.target());
@@ -120,7 +120,7 @@ public class LoadBench {
 
   @Benchmark
   public LoadPipeline.Loaded load() {
-    return LoadPipeline.load(options, 1, firmwareBtf);
+    return LoadPipeline.load(options, 1, targetBtf);
   }
 
   @Benchmark

@@ -3,6 +3,7 @@ package io.xdpemu.bench;
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
+import io.xdpemu.runtime.TargetBtf;
 import io.xdpemu.verifier.VerifierResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public class RealworldVerifyBench {
             o.mapInit(),
             o.fib(),
             true);
-    relocated = LoadPipeline.relocate(options, null);
+    relocated = LoadPipeline.relocate(options, TargetBtf.of(options));
   }
 
   @Benchmark

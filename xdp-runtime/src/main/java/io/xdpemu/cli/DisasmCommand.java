@@ -6,9 +6,9 @@ import io.xdpemu.ebpf.core.AppliedCoreRelocation;
 import io.xdpemu.ebpf.elf.ProgramSpec;
 import io.xdpemu.ebpf.isa.Disassembler;
 import io.xdpemu.ebpf.isa.Insn;
-import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
+import io.xdpemu.runtime.TargetBtf;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ final class DisasmCommand extends Subcommand {
   @Override
   public Integer call() {
     LoadOptions o = common.load(object);
-    LoadPipeline.Relocated r = LoadPipeline.relocate(o, Attach.firmwareBtfFor(o));
+    LoadPipeline.Relocated r = LoadPipeline.relocate(o, TargetBtf.of(o));
     Map<Integer, String> maps = new HashMap<>();
     for (ProgramSpec.MapReference m : r.spec().mapReferences()) {
       maps.put(

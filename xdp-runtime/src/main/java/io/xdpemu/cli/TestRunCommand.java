@@ -2,10 +2,10 @@ package io.xdpemu.cli;
 
 import io.xdpemu.ebpf.IoReasons;
 import io.xdpemu.ebpf.UsageException;
-import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.runtime.OutputFiles;
+import io.xdpemu.runtime.TargetBtf;
 import io.xdpemu.runtime.TestRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,9 +74,9 @@ final class TestRunCommand extends Subcommand {
     int cpus = TestRun.possibleCpus();
     // With --firmware the program is relocated against the firmware's BTF; the metadata itself
     // comes from --meta-in, as in the kernel's test run.
-    io.xdpemu.ebpf.btf.Btf fwBtf = Attach.firmwareBtfFor(o);
-    LoadPipeline.Loaded loaded = LoadPipeline.load(o, cpus, fwBtf);
-    LoadPipeline.Loaded warmup = LoadPipeline.load(o, cpus, fwBtf);
+    io.xdpemu.ebpf.btf.Btf target = TargetBtf.of(o);
+    LoadPipeline.Loaded loaded = LoadPipeline.load(o, cpus, target);
+    LoadPipeline.Loaded warmup = LoadPipeline.load(o, cpus, target);
     loaded.object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
     TestRun.Result r = TestRun.run(loaded, meta, data, repeat, warmup);
     try (OutputFiles files = new OutputFiles()) {

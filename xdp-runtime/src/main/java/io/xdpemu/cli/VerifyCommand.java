@@ -2,9 +2,9 @@ package io.xdpemu.cli;
 
 import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.ebpf.jackson.JsonOut;
-import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
+import io.xdpemu.runtime.TargetBtf;
 import io.xdpemu.verifier.VerifierResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +43,7 @@ final class VerifyCommand extends Subcommand {
     if (!o.verify()) {
       throw new UsageException("'xdpemu verify' with --no-verify has nothing to do");
     }
-    LoadPipeline.Relocated r = LoadPipeline.relocate(o, Attach.firmwareBtfFor(o));
+    LoadPipeline.Relocated r = LoadPipeline.relocate(o, TargetBtf.of(o));
     r.object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
     VerifierResult v = LoadPipeline.verify(o, r.object(), r.spec(), r.insns(), level);
     String log = v.log();

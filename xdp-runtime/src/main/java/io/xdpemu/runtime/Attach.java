@@ -1,11 +1,8 @@
 package io.xdpemu.runtime;
 
 import io.xdpemu.ebpf.UsageException;
-import io.xdpemu.ebpf.btf.BaseBtf;
-import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.nic.Nic;
 import io.xdpemu.nic.NicConfig;
-import io.xdpemu.nic.export.LayoutBtf;
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.nic.firmware.FirmwareLoader;
 import java.nio.file.Files;
@@ -32,7 +29,7 @@ public final class Attach implements AutoCloseable {
     if (o.firmware() == null) {
       Nic plain = Nic.plain(NicConfig.defaults().withQueues(Math.max(queues, 1)));
       try {
-        return new Attach(plain, LoadPipeline.load(o, plain.queueCount(), null));
+        return new Attach(plain, LoadPipeline.load(o, plain.queueCount(), TargetBtf.of(o, null)));
       } catch (RuntimeException | Error e) {
         plain.close();
         throw e;
@@ -41,28 +38,12 @@ public final class Attach implements AutoCloseable {
     Firmware fw = FirmwareLoader.load(o.firmware());
     Nic nic = Nic.create(fw, NicConfig.defaults().withQueues(Math.max(queues, 0)));
     try {
-      LoadPipeline.Loaded l = LoadPipeline.load(o, nic.queueCount(), firmwareBtf(fw, o));
+      LoadPipeline.Loaded l = LoadPipeline.load(o, nic.queueCount(), TargetBtf.of(o, fw));
       return new Attach(nic, l);
     } catch (RuntimeException | Error e) {
       nic.close();
       throw e;
     }
-  }
-
-  /** The target BTF for commands without a NIC (verify, disasm, test-run): the firmware's. */
-  public static Btf firmwareBtfFor(LoadOptions o) {
-    return o.firmware() == null || o.btf() != null
-        ? null
-        : firmwareBtf(FirmwareLoader.load(o.firmware()), o);
-  }
-
-  /**
-   * The target BTF with a firmware: the base (--vmlinux, the host's, or the bundled one) plus the
-   * split BTF the firmware exports for its metadata layout (what a driver would expose at
-   * /sys/kernel/btf/&lt;nic&gt;). {@code --btf} overrides it in {@link LoadPipeline#targetBtf}.
-   */
-  static Btf firmwareBtf(Firmware fw, LoadOptions o) {
-    return LayoutBtf.build(fw, BaseBtf.load(o.vmlinux()));
   }
 
   public LoadPipeline.Loaded loaded() {
@@ -139,7 +120,7 @@ public final class Attach implements AutoCloseable {
               candidate,
               fw ->
                   relinked.set(
-                      LoadPipeline.relink(loaded.get(), firmwareBtf(fw, loaded.get().options()))));
+                      LoadPipeline.relink(loaded.get(), TargetBtf.of(loaded.get().options(), fw))));
           loaded.set(relinked.get());
           LoadPipeline.Loaded l = relinked.get();
           return new Attachment(nic, l.runner(), l.spec().name() + " on " + nic.describe());

@@ -4,6 +4,7 @@ import io.xdpemu.ebpf.UsageException;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.btf.BtfMerge;
 import io.xdpemu.ebpf.btf.BtfWriter;
+import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.oracle.KernelOracle;
 import io.xdpemu.oracle.MapContents;
@@ -57,20 +58,19 @@ public final class KernelDiff {
     for (Path p : captures) {
       caps.add(Capture.openAllowingRunts(p));
     }
-    Btf fwBtf = Attach.firmwareBtfFor(o);
+    Btf target = TargetBtf.of(o);
     Path customBtf = null;
     Path tmp = null;
     try {
-      if (fwBtf != null || o.btf() != null) {
+      if (o.firmware() != null || o.btf() != null) {
         // libbpf's btf_custom_path wants one standalone file: vmlinux and the NIC's types merged.
-        Btf target = LoadPipeline.targetBtf(o, fwBtf);
         tmp = Files.createTempFile("xdpemu-target", ".btf");
         Files.write(tmp, BtfWriter.write(BtfMerge.toStandalone(target)));
         customBtf = tmp;
       }
-      String program = LoadPipeline.relocate(o, fwBtf).spec().name();
+      String program = BpfObjectReader.read(o.object()).program(o.program()).name();
       try (KernelOracle kernel = KernelOracle.open(o.object(), program, customBtf)) {
-        LoadPipeline.Loaded emu = LoadPipeline.load(o, kernel.possibleCpus(), fwBtf);
+        LoadPipeline.Loaded emu = LoadPipeline.load(o, kernel.possibleCpus(), target);
         if (o.mapInit() != null) {
           MapInitBothSides.apply(o.mapInit(), emu, kernel);
         }

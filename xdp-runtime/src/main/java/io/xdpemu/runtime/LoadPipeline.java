@@ -1,11 +1,7 @@
 package io.xdpemu.runtime;
 
 import io.xdpemu.ebpf.ProgramRejectedException;
-import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
-import io.xdpemu.ebpf.btf.BtfKind;
-import io.xdpemu.ebpf.core.CoreRelocator;
-import io.xdpemu.ebpf.core.CoreTarget;
 import io.xdpemu.ebpf.core.RelocatedProgram;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
@@ -42,8 +38,8 @@ import java.util.List;
  * From an object file to a runnable program, in the order libbpf and the kernel do it:
  *
  * <pre>
- *  ELF (BpfObjectReader) ─► target BTF (base + firmware split BTF, or --btf)
- *    ─► CO-RE relocation ─► maps created (+ --map-init) ─► ld_imm64 / kfunc linkage
+ *  ELF (BpfObjectReader) ─► CO-RE relocation against the target BTF ({@link TargetBtf} chose it)
+ *    ─► maps created (+ --map-init) ─► ld_imm64 / kfunc linkage
  *    ─► verifier (unless --no-verify) ─► engine (interpreter)
  * </pre>
  *
@@ -118,13 +114,12 @@ public final class LoadPipeline {
   }
 
   /**
-   * Loads {@code o.object()}'s program for {@code cpus} CPUs. {@code firmwareBtf} is the split BTF
-   * the NIC's firmware exports (null without a firmware).
+   * Loads {@code o.object()}'s program for {@code cpus} CPUs, CO-RE relocated against {@code
+   * target} (chosen by {@link TargetBtf}).
    */
-  public static Loaded load(LoadOptions o, int cpus, Btf firmwareBtf) {
+  public static Loaded load(LoadOptions o, int cpus, Btf target) {
     BpfObject obj = BpfObjectReader.read(o.object());
     ProgramSpec spec = obj.program(o.program());
-    Btf target = targetBtf(o, firmwareBtf);
     RegionRegistry regions = new RegionRegistry();
     MapRegistry maps = new MapRegistry(regions, cpus);
     for (MapDefinition d : obj.maps()) {
@@ -140,17 +135,18 @@ public final class LoadPipeline {
     if (o.mapInit() != null) {
       MapsJson.apply(JsonFiles.read(o.mapInit()), maps);
     }
-    return finish(o, obj, spec, target, regions, maps, helpers, fib, cpus);
+    return finish(o, spec, new ObjectRelocation(obj, target), regions, maps, helpers, fib, cpus);
   }
 
-  /** The program stages again against another target BTF, keeping {@code from}'s maps. */
-  public static Loaded relink(Loaded from, Btf firmwareBtf) {
-    Btf target = targetBtf(from.options(), firmwareBtf);
+  /**
+   * The program stages again against another target BTF (chosen by {@link TargetBtf}), keeping
+   * {@code from}'s maps.
+   */
+  public static Loaded relink(Loaded from, Btf target) {
     return finish(
         from.options(),
-        from.object(),
         from.spec(),
-        target,
+        new ObjectRelocation(from.object(), target),
         from.regions(),
         from.maps(),
         from.helpers(),
@@ -167,65 +163,42 @@ public final class LoadPipeline {
   public record Relocated(
       BpfObject object, ProgramSpec spec, Btf target, Insn[] insns, RelocatedProgram core) {}
 
-  /** ELF, target BTF and CO-RE only. */
-  public static Relocated relocate(LoadOptions o, Btf firmwareBtf) {
+  /** ELF and CO-RE against {@code target} (chosen by {@link TargetBtf}) only. */
+  public static Relocated relocate(LoadOptions o, Btf target) {
     BpfObject obj = BpfObjectReader.read(o.object());
     ProgramSpec spec = obj.program(o.program());
-    Btf target = targetBtf(o, firmwareBtf);
-    RelocatedProgram core = coreRelocate(obj, spec, target);
-    return new Relocated(obj, spec, target, core == null ? spec.insns() : core.insns(), core);
-  }
-
-  /**
-   * CO-RE relocation of {@code spec} against {@code target} (null without .BTF.ext), after
-   * checking, as libbpf's bpf_object__resolve_externs does, that every kernel function the program
-   * calls exists in the target BTF: a kfunc this kernel lacks ({@code bpf_xdp_flow_lookup} on 6.18)
-   * makes the object unloadable.
-   */
-  private static RelocatedProgram coreRelocate(BpfObject obj, ProgramSpec spec, Btf target) {
-    for (ProgramSpec.ExternReference e : spec.externs()) {
-      if (e.kind() == ProgramSpec.ExternKind.FUNCTION
-          && !e.weak()
-          && target.find(e.name(), BtfKind.FUNC) < 0) {
-        throw new ProgramRejectedException(
-            obj.fileName()
-                + ": extern (func ksym) '"
-                + e.name()
-                + "': not found in kernel or module BTFs");
-      }
-    }
-    return obj.btfExt() == null
-        ? null
-        : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
-  }
-
-  /** Another program of the object, ready to be a tail-call target (not verified separately). */
-  private static Program tailCallTarget(
-      BpfObject obj, String name, Btf target, MapRegistry maps, HelperRegistry helpers) {
-    ProgramSpec s = obj.program(name);
-    RelocatedProgram core = coreRelocate(obj, s, target);
-    Insn[] insns = core == null ? s.insns() : core.insns();
-    return new Program(s.name(), insns, helpers, linkage(obj, s, maps, helpers));
+    ObjectRelocation relocation = new ObjectRelocation(obj, target);
+    RelocatedProgram core = relocation.core(spec);
+    return new Relocated(obj, spec, target, relocation.insns(spec), core);
   }
 
   private static Loaded finish(
       LoadOptions o,
-      BpfObject obj,
       ProgramSpec spec,
-      Btf target,
+      ObjectRelocation relocation,
       RegionRegistry regions,
       MapRegistry maps,
       HelperRegistry helpers,
       Fib fib,
       int cpus) {
-    RelocatedProgram core = coreRelocate(obj, spec, target);
-    Insn[] insns = core == null ? spec.insns() : core.insns();
+    BpfObject obj = relocation.object();
+    RelocatedProgram core = relocation.core(spec);
+    Insn[] insns = relocation.insns(spec);
     Program program = new Program(spec.name(), insns, helpers, linkage(obj, spec, maps, helpers));
-    // PROG_ARRAY / map-in-map initial values (libbpf's init_prog_arrays / init_map_in_maps):
-    // the tail-call targets are the object's other programs, relocated and linked like this one.
+    // PROG_ARRAY / map-in-map initial values (libbpf's init_prog_arrays / init_map_in_maps): the
+    // tail-call targets are the object's other programs, relocated (once, by the same relocation)
+    // and linked like this one; a program named by several slots is one Program.
+    java.util.Map<String, Program> targets = new java.util.HashMap<>();
+    targets.put(spec.name(), program);
     maps.applyInitialSlots(
         name ->
-            name.equals(spec.name()) ? program : tailCallTarget(obj, name, target, maps, helpers));
+            targets.computeIfAbsent(
+                name,
+                n -> {
+                  ProgramSpec s = obj.program(n);
+                  return new Program(
+                      s.name(), relocation.insns(s), helpers, linkage(obj, s, maps, helpers));
+                }));
     VerifierResult verdict = null;
     if (o.verify()) {
       verdict = verify(o, obj, spec, insns, 1);
@@ -242,7 +215,18 @@ public final class LoadPipeline {
     Executable exe =
         engine(o.engine()).prepare(program, verdict == null ? ProgramFacts.NONE : verdict.facts());
     return new Loaded(
-        o, obj, spec, target, regions, maps, helpers, program, exe, verdict, fib, cpus);
+        o,
+        obj,
+        spec,
+        relocation.target(),
+        regions,
+        maps,
+        helpers,
+        program,
+        exe,
+        verdict,
+        fib,
+        cpus);
   }
 
   /**
@@ -267,14 +251,6 @@ public final class LoadPipeline {
     return nl < 0 ? t : t.substring(nl + 1);
   }
 
-  /** Base BTF (--vmlinux, /sys/kernel/btf/vmlinux, or bundled) with the firmware's split BTF. */
-  static Btf targetBtf(LoadOptions o, Btf firmwareBtf) {
-    if (o.btf() != null) {
-      return TargetBtf.read(o.btf(), BaseBtf.load(o.vmlinux()));
-    }
-    return firmwareBtf != null ? firmwareBtf : BaseBtf.load(o.vmlinux());
-  }
-
   /** Runs the verifier over the relocated program with what the loader resolved. */
   public static VerifierResult verify(
       LoadOptions o, BpfObject obj, ProgramSpec spec, Insn[] insns, int logLevel) {
@@ -293,7 +269,7 @@ public final class LoadPipeline {
    * The pcs are those of {@code spec}: CO-RE rewrites instructions in place, never moves them.
    */
   static ProgramInfo programInfo(LoadOptions o, BpfObject obj, ProgramSpec spec) {
-    return ObjectProgramInfo.of(obj, spec, BaseBtf.load(o.vmlinux()));
+    return ObjectProgramInfo.of(obj, spec, TargetBtf.base(o));
   }
 
   /**

@@ -37,7 +37,9 @@ public final class RunFormats {
     RunFormats f =
         new RunFormats(
             l.object(),
-            l.options().firmware() != null ? fw -> Attach.firmwareBtf(fw, l.options()) : null);
+            l.options().firmware() != null
+                ? fw -> TargetBtf.firmwareLayout(fw, l.options().vmlinux())
+                : null);
     f.verdicts =
         () -> {
           List<ReportPage.Verdict> v = new java.util.ArrayList<>();

@@ -10,6 +10,7 @@ import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.elf.ProgramSpec;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
+import io.xdpemu.runtime.TargetBtf;
 import io.xdpemu.verifier.VerifierResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -231,7 +232,7 @@ class RealWorldKernelAgreementTest {
     LoadOptions o =
         new LoadOptions(t.object(), t.program(), null, null, null, null, false, null, null, true);
     try {
-      LoadPipeline.Relocated r = LoadPipeline.relocate(o, null);
+      LoadPipeline.Relocated r = LoadPipeline.relocate(o, TargetBtf.of(o));
       VerifierResult v = LoadPipeline.verify(o, r.object(), r.spec(), r.insns(), 1);
       return new Verdict(
           v.accepted() ? "ACCEPTED" : "REJECTED",

@@ -63,15 +63,13 @@ class EnginesAgreeOnExamplesTest {
   /** Verified when our verifier accepts it; otherwise unverified, with the instruction budget. */
   private static LoadPipeline.Loaded load(Path object, String engine) {
     try {
-      return LoadPipeline.load(
-          new LoadOptions(object, null, null, null, null, engine, false, null, null, true),
-          2,
-          null);
+      LoadOptions o =
+          new LoadOptions(object, null, null, null, null, engine, false, null, null, true);
+      return LoadPipeline.load(o, 2, TargetBtf.of(o));
     } catch (ProgramRejectedException e) {
-      return LoadPipeline.load(
-          new LoadOptions(object, null, null, null, null, engine, false, null, null, false),
-          2,
-          null);
+      LoadOptions o =
+          new LoadOptions(object, null, null, null, null, engine, false, null, null, false);
+      return LoadPipeline.load(o, 2, TargetBtf.of(o));
     }
   }
 

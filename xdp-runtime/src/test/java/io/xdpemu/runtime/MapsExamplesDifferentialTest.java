@@ -46,7 +46,7 @@ class MapsExamplesDifferentialTest {
     String name = g.get("program").asString();
     Path obj = root().resolve("examples/maps/" + name + ".o");
     LoadOptions o = new LoadOptions(obj, null, null, null, null, null, false, null, null, false);
-    LoadPipeline.Loaded loaded = LoadPipeline.load(o, g.get("cpus").asInt(), null);
+    LoadPipeline.Loaded loaded = LoadPipeline.load(o, g.get("cpus").asInt(), TargetBtf.of(o));
     byte[] in = HexFormat.of().parseHex(g.get("data_in").asString());
     TestRun.Result r;
     try {

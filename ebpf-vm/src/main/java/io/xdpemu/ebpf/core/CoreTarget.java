@@ -1,8 +1,6 @@
 package io.xdpemu.ebpf.core;
 
-import io.xdpemu.ebpf.MalformedInputException;
 import io.xdpemu.ebpf.btf.Btf;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,10 +10,11 @@ import java.util.WeakHashMap;
 
 /**
  * The BTF that CO-RE relocates against: the kernel's (vmlinux) BTF, or a split BTF on top of it (a
- * NIC's metadata layout, {@code --btf FILE}); candidates are searched over all ids, base first,
- * which is libbpf's search of one standalone {@code btf_custom_path} made by merging the two.
- * Candidate lookup by essential name is indexed once per BTF object (vmlinux has ~126k types) and
- * shared by every target built on it.
+ * NIC's metadata layout, {@code --btf FILE}; which one a load uses is decided by the runtime's
+ * TargetBtf, and a file is read by {@link Btf#readStandaloneOrSplit}); candidates are searched over
+ * all ids, base first, which is libbpf's search of one standalone {@code btf_custom_path} made by
+ * merging the two. Candidate lookup by essential name is indexed once per BTF object (vmlinux has
+ * ~126k types) and shared by every target built on it.
  */
 public final class CoreTarget {
   private final Btf btf;
@@ -26,28 +25,6 @@ public final class CoreTarget {
 
   public Btf btf() {
     return btf;
-  }
-
-  /**
-   * The target for {@code --btf FILE} (raw BTF or an ELF object's .BTF): a standalone BTF replaces
-   * the base, as libbpf's {@code btf_custom_path} does; a split BTF (pahole {@code --btf_base ...
-   * --btf_encode_detached}, a NIC's export) is stacked on {@code base}. A split file does not parse
-   * standalone (its type ids and string offsets continue the base's), which tells them apart.
-   */
-  public static CoreTarget fromFile(Path file, Btf base) {
-    try {
-      return new CoreTarget(Btf.read(file));
-    } catch (MalformedInputException standaloneFailure) {
-      if (base == null) {
-        throw standaloneFailure;
-      }
-      try {
-        return new CoreTarget(Btf.read(file, base));
-      } catch (MalformedInputException splitFailure) {
-        splitFailure.addSuppressed(standaloneFailure);
-        throw splitFailure;
-      }
-    }
   }
 
   /** Ids whose essential name is {@code essential}, ascending (bpf_core_add_cands order). */

@@ -304,10 +304,12 @@ class SeedEndToEndTest {
 
   @Test
   void btfFileIsStackedOnTheBaseWhenSplitAndReplacesItWhenStandalone() {
-    CoreTarget split = CoreTarget.fromFile(work.resolve("mynic_v2.split.btf"), vmlinux);
+    CoreTarget split =
+        new CoreTarget(Btf.readStandaloneOrSplit(work.resolve("mynic_v2.split.btf"), vmlinux));
     assertTrue(split.btf().isSplit());
     assertEquals(vmlinux.typeCount(), split.btf().firstId());
-    CoreTarget merged = CoreTarget.fromFile(work.resolve("mynic_v2.merged.btf"), vmlinux);
+    CoreTarget merged =
+        new CoreTarget(Btf.readStandaloneOrSplit(work.resolve("mynic_v2.merged.btf"), vmlinux));
     assertTrue(!merged.btf().isSplit());
     assertEquals(
         List.of(),

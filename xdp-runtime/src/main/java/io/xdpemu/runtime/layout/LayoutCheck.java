@@ -1,7 +1,6 @@
 package io.xdpemu.runtime.layout;
 
 import io.xdpemu.ebpf.XdpemuException;
-import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.core.AppliedCoreRelocation;
 import io.xdpemu.ebpf.core.CoreFixup;
@@ -9,10 +8,10 @@ import io.xdpemu.ebpf.core.CoreKind;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.elf.ProgramSpec;
-import io.xdpemu.nic.export.LayoutBtf;
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
+import io.xdpemu.runtime.TargetBtf;
 import io.xdpemu.verifier.VerifierResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ public final class LayoutCheck {
   /** A layout to check against: the firmware and its exported BTF. */
   public record Target(Path file, Firmware firmware, Btf btf) {
     public static Target of(Path file, Firmware fw, Path vmlinux) {
-      return new Target(file, fw, LayoutBtf.build(fw, BaseBtf.load(vmlinux)));
+      return new Target(file, fw, TargetBtf.firmwareLayout(fw, vmlinux));
     }
   }
 
