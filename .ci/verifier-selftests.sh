@@ -3,15 +3,19 @@
 #
 # Downloads Debian's linux-source-6.12 (never committed: GPL-2.0 sources stay in target/),
 # extracts tools/testing/selftests/bpf/progs/verifier_*.c, compiles every file with clang 16 (what
-# .ci/run installs; clang 14 cannot assemble the newer inline asm of about ten files: a file that
-# does not compile fails the script), then runs the JUnit harness KernelSelftestsTest over the XDP
-# programs, privileged and unprivileged. Expectations come from the __success/__failure/__msg
-# (and _unpriv) BTF decl tags inside each object; the number of programs checked may not drop below
-# the figure recorded in .ci/verifier-selftests.floor.
+# .ci/run installs; clang 14 cannot assemble the newer inline asm of about ten files) and
+# verifier_bounds.c with clang 19 (its ISA v4 inline asm needs clang >= 18; Debian 12 ships 19): a
+# file that does not compile fails the script. Then the JUnit harness KernelSelftestsTest checks
+# every XDP program against two oracles: its annotations, in the modes test_loader.c runs it
+# (__success/__failure/__msg and the _unpriv tags, BTF decl tags inside each object), and the
+# running kernel, live, as root and as CAP_BPF + CAP_NET_ADMIN (xdpemu's unprivileged mode). The
+# numbers checked may not drop below those recorded in .ci/verifier-selftests.floor.
 #
-# Usage: .ci/verifier-selftests.sh            (from the repository root; needs apt, clang-16, bpftool)
+# Usage: .ci/verifier-selftests.sh   (from the repository root; needs apt, clang-16, clang-19,
+#                                      bpftool, gcc + libbpf-dev, capsh)
 # Env:   XDPEMU_SELFTESTS_DIR  work directory (default verifier/target/selftests)
 #        CLANG                 compiler (default clang-16)
+#        CLANG_V4              compiler for NEEDS_NEWER_CLANG files (default clang-19)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${XDPEMU_SELFTESTS_DIR:-$ROOT/verifier/target/selftests}
@@ -56,12 +60,15 @@ mkdir -p "$WORK/gnu"
 [ -f "$WORK/gnu/stubs-32.h" ] || : > "$WORK/gnu/stubs-32.h"
 
 CLANG=${CLANG:-clang-16}
-# verifier_bounds.c has tests in ISA v4 asm (w6 = (s8)w0): -mcpu=v4 exists from clang 18 on.
+# verifier_bounds.c has tests in ISA v4 asm (w6 = (s8)w0), which clang assembles from 18 on.
+CLANG_V4=${CLANG_V4:-clang-19}
 NEEDS_NEWER_CLANG="verifier_bounds"
-if ! command -v "$CLANG" >/dev/null 2>&1; then
-  echo "verifier-selftests: $CLANG not found (apt-get install clang-16)" >&2
-  exit 2
-fi
+for cc in "$CLANG" "$CLANG_V4"; do
+  if ! command -v "$cc" >/dev/null 2>&1; then
+    echo "verifier-selftests: $cc not found (apt-get install $cc)" >&2
+    exit 2
+  fi
+done
 MULTIARCH=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 PROGS=$SRC/tools/testing/selftests/bpf/progs
 ok=0; failed=0
@@ -70,23 +77,30 @@ ok=0; failed=0
 rm -f "$OBJ"/*.o
 for c in "$PROGS"/verifier_*.c; do
   name=$(basename "$c" .c)
-  case " $NEEDS_NEWER_CLANG " in *" $name "*) echo "skipped (needs clang >= 18): $name"; continue ;; esac
-  if "$CLANG" -O2 -g --target=bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I"$WORK/libbpf" -I"$WORK" -I"/usr/include/$MULTIARCH" \
+  cc=$CLANG
+  case " $NEEDS_NEWER_CLANG " in *" $name "*) cc=$CLANG_V4 ;; esac
+  if "$cc" -O2 -g --target=bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I"$WORK/libbpf" -I"$WORK" -I"/usr/include/$MULTIARCH" \
       -I"$PROGS/.." -I"$SRC/tools/include/uapi" -c "$c" -o "$OBJ/$name.o" 2>>"$WORK/compile.log"; then
     ok=$((ok + 1))
   else
     failed=$((failed + 1))
-    echo "not compiled by $("$CLANG" --version | head -n 1): $name" | tee -a "$WORK/not-compiled.txt"
+    echo "not compiled by $("$cc" --version | head -n 1): $name" | tee -a "$WORK/not-compiled.txt"
   fi
 done
 echo "compiled $ok verifier_*.c files, $failed failed (see $WORK/compile.log)"
 if [ "$failed" -ne 0 ]; then
-  echo "verifier-selftests: $failed files did not compile with $CLANG" >&2
+  echo "verifier-selftests: $failed files did not compile" >&2
   exit 1
 fi
 FLOOR=$(sed -n "s/^programs \([0-9]*\).*/\1/p" "$ROOT/.ci/verifier-selftests.floor")
+KERNEL_FLOOR=$(sed -n "s/^kernel \([0-9]*\).*/\1/p" "$ROOT/.ci/verifier-selftests.floor")
+
+# The live kernel as a second oracle, in both loader modes (root, and CAP_BPF + CAP_NET_ADMIN
+# through capsh): the realworld suite's loader, which loads one program of an object with libbpf.
+gcc -O2 -Wall -o "$WORK/kernel-verdict" "$ROOT/xdp-runtime/src/test/c/kernel-verdict.c" -lbpf -lelf -lz
 
 cd "$ROOT"
 XDPEMU_SELFTESTS="$OBJ" exec mvn -q -B -o test -pl verifier -am -Dtest=KernelSelftestsTest \
   -Dsurefire.failIfNoSpecifiedTests=false -Dxdpemu.selftests="$OBJ" \
-  -Dxdpemu.selftests.floor="$FLOOR"
+  -Dxdpemu.selftests.floor="$FLOOR" -Dxdpemu.selftests.kernelFloor="$KERNEL_FLOOR" \
+  -Dxdpemu.selftests.kernelVerdict="$WORK/kernel-verdict"
