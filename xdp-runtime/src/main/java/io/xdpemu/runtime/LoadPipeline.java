@@ -21,6 +21,7 @@ import io.xdpemu.ebpf.maps.ArrayMap;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.maps.MapType;
 import io.xdpemu.ebpf.maps.MapsJson;
 import io.xdpemu.ebpf.vm.Engine;
 import io.xdpemu.ebpf.vm.Executable;
@@ -122,13 +123,24 @@ public final class LoadPipeline {
    * the NIC's firmware exports (null without a firmware).
    */
   public static Loaded load(LoadOptions o, int cpus, Btf firmwareBtf) {
+    return load(o, cpus, firmwareBtf, 0);
+  }
+
+  /**
+   * As {@link #load(LoadOptions, int, Btf)}, with every map declared with {@code max_entries 0}
+   * (but a PERF_EVENT_ARRAY, which libbpf sizes) given {@code userSizedEntries} entries, as the
+   * tool shipping such an object does before loading it; 0 leaves them as declared (refused).
+   */
+  public static Loaded load(LoadOptions o, int cpus, Btf firmwareBtf, int userSizedEntries) {
     BpfObject obj = BpfObjectReader.read(o.object());
     ProgramSpec spec = obj.program(o.program());
     Btf target = targetBtf(o, firmwareBtf);
     RegionRegistry regions = new RegionRegistry();
     MapRegistry maps = new MapRegistry(regions, cpus);
     for (MapDefinition d : obj.maps()) {
-      maps.create(d);
+      boolean userSized =
+          userSizedEntries > 0 && d.maxEntries() == 0 && d.type() != MapType.PERF_EVENT_ARRAY;
+      maps.create(userSized ? d.withMaxEntries(userSizedEntries) : d);
     }
     // bpf_spin_lock fields from the value BTF (enables BPF_F_LOCK, as btf_parse_fields does).
     io.xdpemu.ebpf.maps.SpecialFields.apply(obj.types(), maps);
