@@ -184,6 +184,29 @@ class SoundnessRegressionTest {
         r.log());
   }
 
+  /**
+   * Differential seed 1000157 (a false rejection: "misaligned stack access off (0x0; 0x7fff)+-64+0
+   * size 2"): the 32-bit bounds of {@code r4 << 63} are [0, 0], so Linux 6.18 makes {@code (s16)r4}
+   * the constant 0 (its log: "r4 = (s16)r4 ; R4=0") and the store is at fp-64; the 64-bit bounds
+   * alone, [S64_MIN, 0], give [-32768, 32767].
+   */
+  @Test
+  void movsx64TakesTheRangeFromThe32BitBoundsToo() {
+    VerifierResult r =
+        root(
+            "ldxw %r4, [%r1+12]\n"
+                + "lsh %r4, 63\n"
+                + "movsx1664 %r4, %r4\n"
+                + "mov %r9, %r10\n"
+                + "add %r9, -64\n"
+                + "add %r9, %r4\n"
+                + "stxh [%r9+0], %r4\n"
+                + "mov %r0, 0\n"
+                + "exit");
+    assertAccepted(r);
+    assertTrue(r.log().contains("2: (bf) r4 = (s16)r4                  ; R4=0\n"), r.log());
+  }
+
   /** Root: a pointer sign-extended is an unknown scalar (is_pointer_value() is false). */
   @Test
   void movsxOfPointerIsAnUnknownScalarForRoot() {
