@@ -207,6 +207,22 @@ class SoundnessRegressionTest {
     assertTrue(r.log().contains("2: (bf) r4 = (s16)r4                  ; R4=0\n"), r.log());
   }
 
+  /**
+   * Differential seed 2101222 (a false acceptance): a NULL memory argument of a helper gets the
+   * size checks too, unbounded first; only a size of 0 may go with it. Messages from Linux 6.18 for
+   * bpf_csum_diff(NULL, 0, NULL, r4, 0).
+   */
+  @Test
+  void aNullMemoryArgumentGetsTheSizeChecksToo() {
+    String head = "ldxw %r4, [%r1+16]\nmov %r1, 0\nmov %r2, 0\nmov %r3, 0\nmov %r5, 0\n";
+    String tail = "call 28\nmov %r0, 0\nexit";
+    assertRejected(
+        root(head + tail), "R4 unbounded memory access, use 'var &= const' or 'if (var < const)'");
+    assertRejected(root(head + "and %r4, 15\n" + tail), "R3 type=scalar expected=fp");
+    assertRejected(root(head + "mov %r4, 4\n" + tail), "R3 type=scalar expected=fp");
+    assertAccepted(root(head + "mov %r4, 0\n" + tail));
+  }
+
   /** Root: a pointer sign-extended is an unknown scalar (is_pointer_value() is false). */
   @Test
   void movsxOfPointerIsAnUnknownScalarForRoot() {
