@@ -464,8 +464,10 @@ static int dump_batch(struct bpf_map *map, int sparse)
 			keys = vals = NULL;
 			continue;
 		}
-		if (err && errno != ENOENT && first && n == 0) {
-			rc = -1; /* EINVAL / ENOTSUPP: no batch operations for this map type */
+		if (err && errno != ENOENT) {
+			/* EINVAL / ENOTSUPP: no batch operations for this map type (the count is then
+			 * left as passed in, not a number of entries read); later: stop there */
+			rc = first ? -1 : 0;
 			break;
 		}
 		for (i = 0; i < n; i++) {

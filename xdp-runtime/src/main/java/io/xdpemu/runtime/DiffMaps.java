@@ -41,6 +41,7 @@ final class DiffMaps {
   private final List<BpfMap> whole = new ArrayList<>();
   private final List<BpfMap> big = new ArrayList<>();
   private final Map<String, Set<String>> heldBefore = new TreeMap<>();
+  private final List<String> notCompared = new ArrayList<>();
 
   DiffMaps(LoadPipeline.Loaded emu, KernelOracle kernel) {
     this.kernel = kernel;
@@ -49,12 +50,44 @@ final class DiffMaps {
       if (!theirs.contains(m.name())) {
         continue; // a map the kernel does not expose by this name (e.g. .rodata frozen away)
       }
+      String why = whyNotComparable(m.type());
+      if (why != null) {
+        notCompared.add(m.name() + " (" + MapType.name(m.type()) + ": " + why + ")");
+        continue;
+      }
       if (isArray(m) && (long) m.maxEntries() * (m.perCpu() ? m.cpus() : 1) > BIG_ARRAY_VALUES) {
         big.add(m);
         heldBefore.put(m.name(), new TreeSet<>());
       } else {
         whole.add(m);
       }
+    }
+  }
+
+  /** Maps left out of the comparison, each with its reason; empty when all are compared. */
+  List<String> notCompared() {
+    return notCompared;
+  }
+
+  /**
+   * Why user space cannot see a map of this type as the program does, or null: the kernel shows a
+   * program array's and a map-in-map's slots as kernel object ids (xdpemu holds its own handles),
+   * and a queue, stack, ring buffer or perf event array cannot be read element by element without
+   * changing it.
+   */
+  static String whyNotComparable(int type) {
+    switch (type) {
+      case MapType.PROG_ARRAY:
+      case MapType.ARRAY_OF_MAPS:
+      case MapType.HASH_OF_MAPS:
+        return "the kernel shows object ids";
+      case MapType.QUEUE:
+      case MapType.STACK:
+      case MapType.RINGBUF:
+      case MapType.PERF_EVENT_ARRAY:
+        return "not readable without consuming it";
+      default:
+        return null;
     }
   }
 

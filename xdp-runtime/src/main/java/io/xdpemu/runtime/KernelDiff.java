@@ -121,6 +121,9 @@ public final class KernelDiff {
       PrintStream out) {
     TestRun.Session session = new TestRun.Session(emu);
     DiffMaps maps = emu.maps().all().isEmpty() ? null : new DiffMaps(emu, kernel);
+    if (maps != null && !maps.notCompared().isEmpty()) {
+      out.println("maps not compared: " + String.join(", ", maps.notCompared()));
+    }
     long index = 0;
     long mismatches = 0;
     long skipped = 0;

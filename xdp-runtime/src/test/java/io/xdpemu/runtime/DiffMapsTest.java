@@ -114,6 +114,38 @@ class DiffMapsTest {
     }
   }
 
+  /**
+   * Maps user space cannot read as the program sees them are named as not compared, not reported as
+   * mismatches: program arrays and maps of maps (the kernel shows object ids), queues, stacks and
+   * ring buffers (reading consumes them).
+   */
+  @Test
+  void mapsUserSpaceCannotReadAreNamedAsNotCompared() {
+    KernelAssumptions.assumeKernelOracle();
+    Map<String, String> expected =
+        Map.of(
+            "helpers_tailcall", "jmp (prog_array: the kernel shows object ids)",
+            "maps_in_maps", "outer_arr (array_of_maps: the kernel shows object ids)",
+            "maps_queue", "fifo (queue: not readable without consuming it)",
+            "helpers_misc", "events (ringbuf: not readable without consuming it)");
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      KernelDiffTest.Result r =
+          KernelDiffTest.diff(
+              "diff",
+              KernelDiffTest.root().resolve("examples/maps/" + e.getKey() + ".o").toString(),
+              "--pcap",
+              capture("ipv4-udp-256.pcap"));
+      assertEquals(0, r.code(), e.getKey() + ":\n" + r.out());
+      List<String> lines = r.out().strip().lines().toList();
+      assertTrue(lines.get(0).startsWith("maps not compared: "), r.out());
+      assertTrue(lines.get(0).contains(e.getValue()), r.out());
+      assertEquals(
+          "256 packets compared with the kernel: no mismatch",
+          lines.get(lines.size() - 1),
+          r.out());
+    }
+  }
+
   private static byte[] le32(int v) {
     return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
   }
