@@ -9,11 +9,13 @@
  *
  *     gcc -O2 -Wall -o xdpemu-oracle xdpemu-oracle.c -lbpf -lelf -lz
  *
- * Usage: xdpemu-oracle [--cpu N] OBJ.o PROG [BTF]
+ * Usage: xdpemu-oracle [--cpu N] [--user-sized N] OBJ.o PROG [BTF]
  *        xdpemu-oracle --probe      prints "ok" if the bpf() syscall works for us (creates and
  *                                   frees a one-entry array map), else "error MESSAGE"; exit 0/1
  *     --cpu N  run on CPU N only (sched_setaffinity): BPF_PROG_TEST_RUN runs the program on the
  *              calling CPU, so per-CPU map values land in slot N, where xdpemu's queue puts them
+ *     --user-sized N  maps declared with max_entries 0 (sized by their loader, as xdp-bench does)
+ *              get N entries (PERF_EVENT_ARRAY excepted: libbpf gives it one per CPU)
  *     PROG     program function name or ELF section name
  *     BTF      optional target BTF for CO-RE (libbpf's btf_custom_path), e.g. vmlinux + NIC BTF
  *
@@ -45,6 +47,12 @@
  *                                            entry KEYHEX VALUEHEX        (per-CPU: V0,V1,...)
  *                                            ...
  *                                          then: end
+ *       entries come from BPF_MAP_LOOKUP_BATCH where the map type has it, else one by one.
+ *   names                                 -> names NAME... (every map of the object)
+ *   scan MAP                              -> one map as "maps" shows it, then "end"; but an
+ *                                            array's elements that are zero on every CPU are left
+ *                                            out (what changed since creation, cheap to compare)
+ *   lookup MAP KEYHEX...                  -> an "entry" line for each key present, then "end"
  *   quit (or end of input)                -> the "maps" dump, then exit 0
  *
  * libbpf's own messages (and the verifier log on a rejected load) go to stderr.
@@ -385,20 +393,110 @@ out:
 	free(out);
 }
 
-static void dump_map(struct bpf_map *map)
+static int is_array(enum bpf_map_type type)
 {
-	int fd = bpf_map__fd(map), percpu = is_percpu(bpf_map__type(map)), i, err;
-	size_t ksize = bpf_map__key_size(map), vsize = bpf_map__value_size(map);
+	return type == BPF_MAP_TYPE_ARRAY || type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+/* Whether an array element still holds what creation gave it (zeros on every CPU). */
+static int all_zero(const unsigned char *val, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (val[i])
+			return 0;
+	return 1;
+}
+
+static void print_entry(const struct bpf_map *map, const unsigned char *key,
+			const unsigned char *val)
+{
+	size_t vsize = bpf_map__value_size(map);
+	int i;
+
+	printf("entry ");
+	print_hex(key, bpf_map__key_size(map));
+	putchar(' ');
+	if (!is_percpu(bpf_map__type(map))) {
+		print_hex(val, vsize);
+	} else {
+		for (i = 0; i < ncpus; i++) {
+			if (i)
+				putchar(',');
+			print_hex(val + i * percpu_stride(map), vsize);
+		}
+	}
+	reply("");
+}
+
+/* Entries by BPF_MAP_LOOKUP_BATCH, many per system call (a 33.5M-element array in about 2 s,
+ * where one BPF_MAP_GET_NEXT_KEY + LOOKUP pair per element takes minutes). Returns 0 when done,
+ * -1 when the map type has no batch operations (nothing was printed then). */
+static int dump_batch(struct bpf_map *map, int sparse)
+{
+	int fd = bpf_map__fd(map), skip_zero = sparse && is_array(bpf_map__type(map)), err;
+	size_t ksize = bpf_map__key_size(map), vsize = lookup_size(map);
+	__u32 count = (__u32)(16 * 1024 * 1024 / (vsize + ksize)), n, i, out_batch = 0;
+	unsigned char *keys = NULL, *vals = NULL;
+	int first = 1, rc = 0;
+
+	if (count < 256)
+		count = 256;
+	for (;;) {
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+		if (!keys) {
+			keys = malloc((size_t)count * ksize + 1);
+			vals = malloc((size_t)count * vsize + 1);
+			if (!keys || !vals) {
+				rc = first ? -1 : 0;
+				break;
+			}
+		}
+		n = count;
+		err = bpf_map_lookup_batch(fd, first ? NULL : &out_batch, &out_batch, keys, vals, &n,
+					   &opts);
+		if (err && errno == ENOSPC && n == 0) { /* a hash bucket larger than the batch */
+			count *= 4;
+			free(keys);
+			free(vals);
+			keys = vals = NULL;
+			continue;
+		}
+		if (err && errno != ENOENT) {
+			/* EINVAL / ENOTSUPP: no batch operations for this map type (the count is then
+			 * left as passed in, not a number of entries read); later: stop there */
+			rc = first ? -1 : 0;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			const unsigned char *v = vals + (size_t)i * vsize;
+
+			if (skip_zero && all_zero(v, vsize))
+				continue;
+			print_entry(map, keys + (size_t)i * ksize, v);
+		}
+		first = 0;
+		if (err)
+			break; /* ENOENT: the last batch */
+	}
+	free(keys);
+	free(vals);
+	return rc;
+}
+
+/* Entries one by one: BPF_MAP_GET_NEXT_KEY from NULL gives the first key (bucket order). */
+static void dump_each(struct bpf_map *map, int sparse)
+{
+	int fd = bpf_map__fd(map), skip_zero = sparse && is_array(bpf_map__type(map)), err;
+	size_t ksize = bpf_map__key_size(map);
 	unsigned char *key = calloc(1, ksize + 1), *next = calloc(1, ksize + 1);
 	unsigned char *val = calloc(1, lookup_size(map) + 1);
 	void *prev = NULL;
 
-	reply("map name=%s type=%s key_size=%zu value_size=%zu max_entries=%u ncpus=%d",
-	      bpf_map__name(map), libbpf_bpf_map_type_str(bpf_map__type(map)), ksize, vsize,
-	      bpf_map__max_entries(map), percpu ? ncpus : 0);
 	if (!key || !next || !val)
 		goto out;
-	/* BPF_MAP_GET_NEXT_KEY from NULL gives the first key; hash maps in bucket order. */
 	while (bpf_map_get_next_key(fd, prev, next) == 0) {
 		memcpy(key, next, ksize);
 		prev = key;
@@ -408,19 +506,9 @@ static void dump_map(struct bpf_map *map)
 				continue;
 			break; /* a map type without lookup from user space (prog array, ringbuf) */
 		}
-		printf("entry ");
-		print_hex(key, ksize);
-		putchar(' ');
-		if (!percpu) {
-			print_hex(val, vsize);
-		} else {
-			for (i = 0; i < ncpus; i++) {
-				if (i)
-					putchar(',');
-				print_hex(val + i * percpu_stride(map), vsize);
-			}
-		}
-		reply("");
+		if (skip_zero && all_zero(val, lookup_size(map)))
+			continue;
+		print_entry(map, key, val);
 	}
 out:
 	free(key);
@@ -428,13 +516,83 @@ out:
 	free(val);
 }
 
+static void dump_map(struct bpf_map *map, int sparse)
+{
+	reply("map name=%s type=%s key_size=%u value_size=%u max_entries=%u ncpus=%d",
+	      bpf_map__name(map), libbpf_bpf_map_type_str(bpf_map__type(map)),
+	      bpf_map__key_size(map), bpf_map__value_size(map), bpf_map__max_entries(map),
+	      is_percpu(bpf_map__type(map)) ? ncpus : 0);
+	if (dump_batch(map, sparse) < 0)
+		dump_each(map, sparse);
+}
+
 static void cmd_maps(void)
 {
 	struct bpf_map *map;
 
 	bpf_object__for_each_map(map, obj)
-		dump_map(map);
+		dump_map(map, 0);
 	reply("end");
+}
+
+static void cmd_names(void)
+{
+	struct bpf_map *map;
+
+	printf("names");
+	bpf_object__for_each_map(map, obj)
+		printf(" %s", bpf_map__name(map));
+	reply("");
+}
+
+static void cmd_scan(char *args)
+{
+	char *name = strtok(args, " ");
+	struct bpf_map *map = name ? find_map(name) : NULL;
+
+	if (!map) {
+		reply("error no map named '%s'", name ? name : "");
+		return;
+	}
+	dump_map(map, 1);
+	reply("end");
+}
+
+/* lookup MAP KEYHEX...: one "entry" line per key present, then "end" (absent keys: no line). */
+static void cmd_lookup(char *args)
+{
+	char *name = strtok(args, " "), *key_hex;
+	struct bpf_map *map = name ? find_map(name) : NULL;
+	unsigned char *key, *val;
+	long key_len;
+
+	if (!map) {
+		reply("error no map named '%s'", name ? name : "");
+		return;
+	}
+	val = calloc(1, lookup_size(map) + 1);
+	while (val && (key_hex = strtok(NULL, " ")) != NULL) {
+		key_len = parse_hex(key_hex, &key);
+		if (key_len == (long)bpf_map__key_size(map) &&
+		    bpf_map_lookup_elem(bpf_map__fd(map), key, val) == 0)
+			print_entry(map, key, val);
+		free(key);
+	}
+	free(val);
+	reply("end");
+}
+
+/* --user-sized N: what the loader of a map declared with max_entries 0 does before creating it
+ * (xdp-tools' xdp-bench and xdp-trafficgen call bpf_map__set_max_entries at load time). libbpf
+ * already sizes a PERF_EVENT_ARRAY of 0 to the number of CPUs, so that type is left alone. */
+static void size_user_sized_maps(__u32 entries)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__max_entries(map) == 0 &&
+		    bpf_map__type(map) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			bpf_map__set_max_entries(map, entries);
 }
 
 /* Selects PROG (function or section name), forced to XDP; every other program is not loaded. */
@@ -478,6 +636,7 @@ int main(int argc, char **argv)
 	char *line = NULL, cpu_s[16] = "-";
 	size_t cap = 0;
 	int nmaps = 0, err, cpu = -1;
+	long user_sized = 0;
 
 	if (argc == 2 && strcmp(argv[1], "--probe") == 0)
 		return probe_bpf();
@@ -488,9 +647,18 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	if (argc >= 3 && strcmp(argv[1], "--user-sized") == 0) {
+		user_sized = strtol(argv[2], NULL, 10);
+		if (user_sized <= 0 || user_sized > 0x7fffffffL) {
+			reply("error --user-sized wants a positive number of entries, not '%s'", argv[2]);
+			return 2;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: %s [--cpu N] OBJ.o PROG [BTF]\n", argv[0]);
-		reply("error usage: xdpemu-oracle [--cpu N] OBJ.o PROG [BTF]");
+		fprintf(stderr, "usage: %s [--cpu N] [--user-sized N] OBJ.o PROG [BTF]\n", argv[0]);
+		reply("error usage: xdpemu-oracle [--cpu N] [--user-sized N] OBJ.o PROG [BTF]");
 		return 2;
 	}
 	libbpf_set_print(libbpf_to_stderr);
@@ -519,6 +687,8 @@ int main(int argc, char **argv)
 		reply("error %s: no program named '%s'", argv[1], argv[2]);
 		return 1;
 	}
+	if (user_sized > 0)
+		size_user_sized_maps((__u32)user_sized);
 	err = bpf_object__load(obj);
 	if (err) {
 		reply("error %s: load of '%s' failed: %s", argv[1], argv[2], strerror(-err));
@@ -544,6 +714,12 @@ int main(int argc, char **argv)
 			cmd_update(line + 7);
 		else if (strcmp(line, "maps") == 0)
 			cmd_maps();
+		else if (strcmp(line, "names") == 0)
+			cmd_names();
+		else if (strncmp(line, "scan ", 5) == 0)
+			cmd_scan(line + 5);
+		else if (strncmp(line, "lookup ", 7) == 0)
+			cmd_lookup(line + 7);
 		else if (strcmp(line, "quit") == 0)
 			break;
 		else

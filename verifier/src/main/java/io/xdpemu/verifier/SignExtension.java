@@ -6,6 +6,13 @@ package io.xdpemu.verifier;
  * bits above the sign bit are the same across the range and the sign-extended ends share a sign;
  * otherwise the result is the full signed range of the source width, with the unsigned bounds
  * unknown: {@code w3 &= 0x80; w3 = (s8)w3} is 0 or 0xffffff80, u32 range [0, 0xffffffff].
+ *
+ * <p>For {@code (s8)} and {@code (s16)} of a 64-bit register, whose result depends on the low 32
+ * bits only, Linux 6.18 also finds the range from the 32-bit signed bounds when the 64-bit ones do
+ * not give it: {@code r4 <<= 63; r4 = (s16)r4} is 0 (s32 bounds [0, 0]; the 64-bit ones, [S64_MIN,
+ * 0], cross the sign bit). Its log shows "R4=0" there (differential seed 1000157, where a store
+ * through {@code fp-64 + r4} was refused as misaligned), yet the full range after {@code r4 <<= 8;
+ * r4 = (s8)r4} and a tnum_range, not a sign-extended tnum, after {@code r4 &= 0xe; r4 = (s8)r4}.
  */
 final class SignExtension {
   private SignExtension() {}
@@ -21,23 +28,13 @@ final class SignExtension {
       r.u32min = r.u32max = (int) v;
       return;
     }
-    if ((r.smax >>> bits) == (r.smin >>> bits)) {
-      long a = sext(r.smax, bits);
-      long b = sext(r.smin, bits);
-      long max = Math.max(a, b);
-      long min = Math.min(a, b);
-      if ((max >= 0) == (min >= 0)) {
-        r.smin = min;
-        r.smax = max;
-        r.s32min = (int) min;
-        r.s32max = (int) max;
-        r.umin = min;
-        r.umax = max;
-        r.u32min = (int) min;
-        r.u32max = (int) max;
-        r.varOff = Tnum.range(min, max);
-        return;
-      }
+    if ((r.smax >>> bits) == (r.smin >>> bits) && narrowed(r, r.smin, r.smax, bits)) {
+      return;
+    }
+    if (size < 4
+        && (r.s32max >>> bits) == (r.s32min >>> bits)
+        && narrowed(r, r.s32min, r.s32max, bits)) {
+      return;
     }
     long lo = -(1L << (bits - 1));
     long hi = (1L << (bits - 1)) - 1;
@@ -59,6 +56,30 @@ final class SignExtension {
     r.s32max = (int) hi;
     r.u32min = 0;
     r.u32max = -1;
+  }
+
+  /**
+   * The range of a source range [lo, hi] whose bits above the sign bit are equal, sign-extended,
+   * when both ends get the same sign; false (nothing changed) when they do not.
+   */
+  private static boolean narrowed(RegState r, long lo, long hi, int bits) {
+    long a = sext(hi, bits);
+    long b = sext(lo, bits);
+    long max = Math.max(a, b);
+    long min = Math.min(a, b);
+    if ((max >= 0) != (min >= 0)) {
+      return false;
+    }
+    r.smin = min;
+    r.smax = max;
+    r.s32min = (int) min;
+    r.s32max = (int) max;
+    r.umin = min;
+    r.umax = max;
+    r.u32min = (int) min;
+    r.u32max = (int) max;
+    r.varOff = Tnum.range(min, max);
+    return true;
   }
 
   /** {@code (s8|s16)} of the low 32 bits; the caller zero-extends to 64 and syncs. */

@@ -184,6 +184,45 @@ class SoundnessRegressionTest {
         r.log());
   }
 
+  /**
+   * Differential seed 1000157 (a false rejection: "misaligned stack access off (0x0; 0x7fff)+-64+0
+   * size 2"): the 32-bit bounds of {@code r4 << 63} are [0, 0], so Linux 6.18 makes {@code (s16)r4}
+   * the constant 0 (its log: "r4 = (s16)r4 ; R4=0") and the store is at fp-64; the 64-bit bounds
+   * alone, [S64_MIN, 0], give [-32768, 32767].
+   */
+  @Test
+  void movsx64TakesTheRangeFromThe32BitBoundsToo() {
+    VerifierResult r =
+        root(
+            "ldxw %r4, [%r1+12]\n"
+                + "lsh %r4, 63\n"
+                + "movsx1664 %r4, %r4\n"
+                + "mov %r9, %r10\n"
+                + "add %r9, -64\n"
+                + "add %r9, %r4\n"
+                + "stxh [%r9+0], %r4\n"
+                + "mov %r0, 0\n"
+                + "exit");
+    assertAccepted(r);
+    assertTrue(r.log().contains("2: (bf) r4 = (s16)r4                  ; R4=0\n"), r.log());
+  }
+
+  /**
+   * Differential seed 2101222 (a false acceptance): a NULL memory argument of a helper gets the
+   * size checks too, unbounded first; only a size of 0 may go with it. Messages from Linux 6.18 for
+   * bpf_csum_diff(NULL, 0, NULL, r4, 0).
+   */
+  @Test
+  void aNullMemoryArgumentGetsTheSizeChecksToo() {
+    String head = "ldxw %r4, [%r1+16]\nmov %r1, 0\nmov %r2, 0\nmov %r3, 0\nmov %r5, 0\n";
+    String tail = "call 28\nmov %r0, 0\nexit";
+    assertRejected(
+        root(head + tail), "R4 unbounded memory access, use 'var &= const' or 'if (var < const)'");
+    assertRejected(root(head + "and %r4, 15\n" + tail), "R3 type=scalar expected=fp");
+    assertRejected(root(head + "mov %r4, 4\n" + tail), "R3 type=scalar expected=fp");
+    assertAccepted(root(head + "mov %r4, 0\n" + tail));
+  }
+
   /** Root: a pointer sign-extended is an unknown scalar (is_pointer_value() is false). */
   @Test
   void movsxOfPointerIsAnUnknownScalarForRoot() {

@@ -56,6 +56,9 @@ final class DiffCommand extends Subcommand {
                 ? " ("
                     + r.nondeterministic()
                     + " differ where the program reads time, random or kernel memory)"
+                : "")
+            + (r.undefined() > 0
+                ? " (" + r.undefined() + " undefined: the program reads uninitialized stack)"
                 : ""));
     return r.mismatches() == 0 ? 0 : 1;
   }

@@ -101,6 +101,17 @@ public final class KernelOracle implements AutoCloseable {
    * @throws KernelOracleException when the oracle is unavailable or broke
    */
   public static KernelOracle open(Path object, String program, Path customBtf) {
+    return open(object, program, customBtf, 0);
+  }
+
+  /**
+   * As {@link #open(Path, String, Path)}, with every map the object declares with {@code
+   * max_entries 0} (other than a PERF_EVENT_ARRAY, which libbpf sizes) given {@code
+   * userSizedEntries} entries before it is created, as the tool that ships such an object does at
+   * load time; 0 leaves them as declared (the kernel then refuses them).
+   */
+  public static KernelOracle open(
+      Path object, String program, Path customBtf, int userSizedEntries) {
     requireReadable(object, "object");
     if (customBtf != null) {
       requireReadable(customBtf, "BTF");
@@ -114,6 +125,10 @@ public final class KernelOracle implements AutoCloseable {
     command.add(OracleBinary.executable().toString());
     command.add("--cpu");
     command.add(Integer.toString(CPU));
+    if (userSizedEntries > 0) {
+      command.add("--user-sized");
+      command.add(Integer.toString(userSizedEntries));
+    }
     command.add(object.toString());
     command.add(program);
     if (customBtf != null) {
@@ -179,9 +194,7 @@ public final class KernelOracle implements AutoCloseable {
    * @param map the map's name; global data by section name ({@code .bss}) also works
    */
   public synchronized void update(String map, byte[] key, byte[] value) {
-    if (map.isEmpty() || map.chars().anyMatch(Character::isWhitespace)) {
-      throw new UsageException("kernel oracle: bad map name '" + map + "'");
-    }
+    requireMapName(map);
     String reply = call("update " + map + " " + hex(key) + " " + hex(value));
     if (!reply.equals("ok")) {
       throw new KernelOracleException(
@@ -191,7 +204,68 @@ public final class KernelOracle implements AutoCloseable {
 
   /** Every map of the object, in the object's order, keyed by {@link MapContents#name()}. */
   public synchronized Map<String, MapContents> maps() {
-    String line = call("maps");
+    return readMaps("maps", call("maps"));
+  }
+
+  /** The names of the object's maps, as {@link MapContents#name()} gives them. */
+  public synchronized List<String> mapNames() {
+    String line = call("names");
+    if (!line.equals("names") && !line.startsWith("names ")) {
+      throw protocolError("names", line);
+    }
+    List<String> names = new ArrayList<>();
+    for (String n : line.substring(5).trim().split(" ")) {
+      if (!n.isEmpty()) {
+        names.add(xdpemuName(n));
+      }
+    }
+    return names;
+  }
+
+  /**
+   * One map by what changed since its creation: every entry of a hash-like map, but only the
+   * elements of an array that are not zero on every CPU (read with batch lookups, so a
+   * 33.5M-element array takes about two seconds and yields what the program wrote).
+   */
+  public synchronized MapContents scan(String map) {
+    requireMapName(map);
+    String first = call("scan " + map);
+    if (first.startsWith("error ")) {
+      throw new KernelOracleException(object.getFileName() + ": " + first.substring(6));
+    }
+    return readMaps("scan", first).values().iterator().next();
+  }
+
+  /** The entries of {@code map} at {@code keys}; a key the map does not hold is left out. */
+  public synchronized List<MapContents.Entry> lookup(String map, List<byte[]> keys) {
+    requireMapName(map);
+    List<MapContents.Entry> found = new ArrayList<>();
+    int at = 0;
+    while (at < keys.size()) { // a few thousand keys per line
+      StringBuilder command = new StringBuilder("lookup ").append(map);
+      for (int n = 0; n < 4096 && at < keys.size(); n++) {
+        command.append(' ').append(hex(keys.get(at++)));
+      }
+      String line = call(command.toString());
+      if (line.startsWith("error ")) {
+        throw new KernelOracleException(object.getFileName() + ": " + line.substring(6));
+      }
+      while (!line.equals("end")) {
+        found.add(entry("lookup", line));
+        line = readReply("lookup");
+      }
+    }
+    return found;
+  }
+
+  private static void requireMapName(String map) {
+    if (map.isEmpty() || map.chars().anyMatch(Character::isWhitespace)) {
+      throw new UsageException("kernel oracle: bad map name '" + map + "'");
+    }
+  }
+
+  /** "map" header lines each followed by their "entry" lines, up to "end". */
+  private Map<String, MapContents> readMaps(String what, String line) {
     Map<String, MapContents> maps = new LinkedHashMap<>();
     MapHeader current = null;
     List<MapContents.Entry> entries = new ArrayList<>();
@@ -203,24 +277,28 @@ public final class KernelOracle implements AutoCloseable {
         current = MapHeader.parse(fields(line, 1));
         entries = new ArrayList<>();
       } else if (line.startsWith("entry ") && current != null) {
-        String[] parts = line.split(" ");
-        if (parts.length != 3) {
-          throw protocolError("maps", line);
-        }
-        List<byte[]> values = new ArrayList<>();
-        for (String v : parts[2].split(",", -1)) {
-          values.add(unhex(v));
-        }
-        entries.add(new MapContents.Entry(unhex(parts[1]), values));
+        entries.add(entry(what, line));
       } else {
-        throw protocolError("maps", line);
+        throw protocolError(what, line);
       }
-      line = readReply("maps");
+      line = readReply(what);
     }
     if (current != null) {
       maps.put(current.name(), current.with(entries));
     }
     return maps;
+  }
+
+  private MapContents.Entry entry(String what, String line) {
+    String[] parts = line.split(" ");
+    if (parts.length != 3 || !parts[0].equals("entry")) {
+      throw protocolError(what, line);
+    }
+    List<byte[]> values = new ArrayList<>();
+    for (String v : parts[2].split(",", -1)) {
+      values.add(unhex(v));
+    }
+    return new MapContents.Entry(unhex(parts[1]), values);
   }
 
   /** The kernel's id of the loaded program (as {@code bpftool prog show} lists it). */

@@ -5,7 +5,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The content of one kernel map, read with BPF_MAP_GET_NEXT_KEY / BPF_MAP_LOOKUP_ELEM.
+ * The content of one kernel map, read with BPF_MAP_LOOKUP_BATCH (or BPF_MAP_GET_NEXT_KEY and
+ * BPF_MAP_LOOKUP_ELEM where the map type has no batch operations).
  *
  * @param name the name xdpemu uses: the map's name, or for global data the section name ({@code
  *     .bss}, {@code .data}, {@code .rodata}) without libbpf's object-name prefix

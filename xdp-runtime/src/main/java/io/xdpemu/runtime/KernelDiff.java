@@ -7,7 +7,6 @@ import io.xdpemu.ebpf.btf.BtfWriter;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.oracle.KernelOracle;
-import io.xdpemu.oracle.MapContents;
 import io.xdpemu.oracle.OracleResult;
 import io.xdpemu.pcap.Capture;
 import io.xdpemu.pcap.CaptureCursor;
@@ -22,8 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * {@code xdpemu diff}: every packet of the captures through the emulator and through the running
@@ -40,6 +37,20 @@ import java.util.TreeMap;
  * Ethernet header is reported as not comparable (BPF_PROG_TEST_RUN refuses it) and the rest of the
  * capture goes on; a packet that differs when the program reads the clock or random numbers is
  * reported as such, not counted as a mismatch.
+ *
+ * <p>A map declared with {@code max_entries 0} is sized by the tool that ships it (xdp-tools'
+ * xdp-bench and xdp-trafficgen call bpf_map__set_max_entries at load time); both sides give it
+ * {@link #USER_SIZED_ENTRIES} entries. Maps are compared by what changed since creation ({@link
+ * DiffMaps}), so a 33.5M-element array costs seconds, not minutes.
+ *
+ * <p>Two more kinds of difference are not mismatches: where the verifier found that the program may
+ * read stack bytes no path wrote ({@code readsUninitStack}; allowed for root), the kernel reads
+ * whatever its stack held and the result is undefined ("undefined (uninitialized stack)"); and
+ * where, during that packet, {@code bpf_probe_read_kernel} read memory xdpemu does not model (a
+ * canonical kernel address, or past the end of the region a pointer came from), the packet is not
+ * comparable. A probe read of the program's own stack, packet or map value, or one refused with
+ * -ERANGE (user or non-canonical address), is compared like anything else. Once such a difference
+ * reached the maps, later packets' differences are attributed to it.
  */
 public final class KernelDiff {
   private KernelDiff() {}
@@ -47,10 +58,20 @@ public final class KernelDiff {
   private static final HexFormat HEX = HexFormat.of();
 
   /**
-   * Outcome: packets read, packets that differ, packets skipped (too large for a test run or too
-   * short to be one), packets that differ where the program reads time or random numbers.
+   * Entries of a map declared with {@code max_entries 0}, on both sides: room for xdp-tools'
+   * per-CPU counters (possible CPUs squared, or XDP_ACTION_MAX or XDP_REDIRECT_ERR_MAX times the
+   * CPUs) on hosts of up to 32 CPUs. A program that indexes past it gets NULL on both sides alike.
    */
-  public record Report(long packets, long mismatches, long skipped, long nondeterministic) {}
+  public static final int USER_SIZED_ENTRIES = 1024;
+
+  /**
+   * Outcome: packets read, packets that differ (plus one when the maps differ after the last packet
+   * only), packets skipped (too large for a test run or too short to be one), packets that differ
+   * where the program reads time, random numbers or memory xdpemu does not model, packets that
+   * differ where the program reads uninitialized stack.
+   */
+  public record Report(
+      long packets, long mismatches, long skipped, long nondeterministic, long undefined) {}
 
   public static Report run(LoadOptions o, List<Path> captures, PrintStream out) {
     refuseOneSidedOptions(o);
@@ -69,8 +90,10 @@ public final class KernelDiff {
         customBtf = tmp;
       }
       String program = BpfObjectReader.read(o.object()).program(o.program()).name();
-      try (KernelOracle kernel = KernelOracle.open(o.object(), program, customBtf)) {
-        LoadPipeline.Loaded emu = LoadPipeline.load(o, kernel.possibleCpus(), target);
+      try (KernelOracle kernel =
+          KernelOracle.open(o.object(), program, customBtf, USER_SIZED_ENTRIES)) {
+        LoadPipeline.Loaded emu =
+            LoadPipeline.load(o, kernel.possibleCpus(), target, USER_SIZED_ENTRIES);
         if (o.mapInit() != null) {
           MapInitBothSides.apply(o.mapInit(), emu, kernel);
         }
@@ -98,12 +121,18 @@ public final class KernelDiff {
       NicMetadata nic,
       PrintStream out) {
     TestRun.Session session = new TestRun.Session(emu);
-    boolean hasMaps = !emu.maps().all().isEmpty();
+    DiffMaps maps = emu.maps().all().isEmpty() ? null : new DiffMaps(emu, kernel);
+    if (maps != null && !maps.notCompared().isEmpty()) {
+      out.println("maps not compared: " + String.join(", ", maps.notCompared()));
+    }
     long index = 0;
     long mismatches = 0;
     long skipped = 0;
     long nondeterministic = 0;
+    long undefined = 0;
     String clockOrRandom = NondeterministicHelpers.usedBy(emu.program().insns());
+    String uninitStack = uninitStackReads(emu);
+    String taint = null; // why the maps already differ, when a classified difference reached them
     byte[] none = new byte[0];
     for (Capture cap : caps) {
       CaptureCursor cur = cap.cursor();
@@ -136,8 +165,10 @@ public final class KernelDiff {
           meta = r.meta();
           frame = r.data();
         }
+        long hostReadsBefore = session.hostDependentReads();
         OracleResult k = kernel.run(meta, frame, 1);
         TestRun.Result e = session.run(meta, frame, 1);
+        boolean hostMemory = session.hostDependentReads() != hostReadsBefore;
         List<String> why = new ArrayList<>();
         if ((k.retval() & 0xffffffffL) != e.retval()) {
           why.add(
@@ -155,26 +186,59 @@ public final class KernelDiff {
                   + "\n    xdpemu "
                   + HEX.formatHex(eOut));
         }
-        if (hasMaps) {
-          String m = mapDifference(kernel.maps(), emu);
-          if (m != null) {
-            why.add(m);
-          }
+        String mapDiff = maps == null ? null : maps.afterPacket();
+        if (mapDiff != null) {
+          why.add(mapDiff);
         }
-        if (!why.isEmpty() && clockOrRandom != null) {
-          nondeterministic++;
+        if (why.isEmpty()) {
+          continue;
+        }
+        String summary = PacketSummary.of(frame, 0, frame.length);
+        String first = why.get(0).lines().findFirst().orElse("");
+        String reason = null;
+        if (uninitStack != null) {
+          undefined++;
+          reason = "undefined (uninitialized stack)";
           out.println(
               "packet "
                   + i
                   + " ("
-                  + PacketSummary.of(frame, 0, frame.length)
+                  + summary
+                  + "): undefined (uninitialized stack): the program may read stack it never"
+                  + " wrote ("
+                  + uninitStack
+                  + "), which the kernel fills with leftover bytes and xdpemu with zeros: "
+                  + first);
+        } else if (hostMemory) {
+          nondeterministic++;
+          reason = "not comparable (bpf_probe_read_kernel of memory xdpemu does not model)";
+          out.println(
+              "packet "
+                  + i
+                  + " ("
+                  + summary
+                  + "): not comparable: bpf_probe_read_kernel read memory xdpemu does not model"
+                  + " (a kernel address, or past a region's end), not a mismatch: "
+                  + first);
+        } else if (clockOrRandom != null) {
+          nondeterministic++;
+          reason = "time or random numbers";
+          out.println(
+              "packet "
+                  + i
+                  + " ("
+                  + summary
                   + "): differs where the program reads "
                   + clockOrRandom
                   + " (not a mismatch): "
-                  + why.get(0).lines().findFirst().orElse(""));
-        } else if (!why.isEmpty()) {
+                  + first);
+        } else if (taint != null && why.size() == 1 && mapDiff != null) {
+          nondeterministic++;
+          out.println(
+              "packet " + i + " (" + summary + "): maps differ since " + taint + ": " + first);
+        } else {
           mismatches++;
-          out.println("packet " + i + " (" + PacketSummary.of(frame, 0, frame.length) + "):");
+          out.println("packet " + i + " (" + summary + "):");
           for (String w : why) {
             out.println("  " + w);
           }
@@ -182,9 +246,39 @@ public final class KernelDiff {
             out.println("    input  " + HEX.formatHex(frame));
           }
         }
+        if (reason != null && mapDiff != null && taint == null) {
+          taint = "packet " + i + " (" + reason + ")";
+        }
       }
     }
-    return new Report(index, mismatches, skipped, nondeterministic);
+    String atEnd = maps == null ? null : maps.atEnd();
+    if (atEnd != null) {
+      if (taint != null) {
+        out.println("after the last packet: maps differ since " + taint + ": " + atEnd);
+      } else {
+        mismatches++;
+        out.println("after the last packet:\n  " + atEnd);
+      }
+    }
+    return new Report(index, mismatches, skipped, nondeterministic, undefined);
+  }
+
+  /**
+   * The instructions the verifier found may read never-written stack ("insn 3, insn 7"), or null;
+   * null also without a verdict (--no-verify: nothing is known).
+   */
+  static String uninitStackReads(LoadPipeline.Loaded emu) {
+    if (emu.verdict() == null || emu.verdict().readsUninitStack() == null) {
+      return null;
+    }
+    boolean[] reads = emu.verdict().readsUninitStack();
+    List<String> at = new ArrayList<>();
+    for (int pc = 0; pc < reads.length; pc++) {
+      if (reads[pc]) {
+        at.add("insn " + pc);
+      }
+    }
+    return at.isEmpty() ? null : String.join(", ", at);
   }
 
   /** Options whose effect the kernel side cannot have: refused rather than compared one-sided. */
@@ -203,58 +297,6 @@ public final class KernelDiff {
 
   private static String action(long r) {
     return r <= XdpAction.REDIRECT ? XdpAction.name((int) r) + " (" + r + ")" : Long.toString(r);
-  }
-
-  /** The first map whose content differs, described, or null when all agree. */
-  static String mapDifference(Map<String, MapContents> kernel, LoadPipeline.Loaded emu) {
-    for (BpfMap m : emu.maps().all()) {
-      MapContents k = kernel.get(m.name());
-      if (k == null) {
-        continue; // a map the kernel does not expose by this name (e.g. .rodata frozen away)
-      }
-      Map<String, String> mine = new TreeMap<>();
-      for (BpfMap.Entry e : m.entries()) {
-        mine.put(HEX.formatHex(e.key()), values(Arrays.asList(e.values())));
-      }
-      Map<String, String> theirs = new TreeMap<>();
-      for (MapContents.Entry e : k.entries()) {
-        theirs.put(e.keyHex(), values(e.values()));
-      }
-      if (!mine.equals(theirs)) {
-        for (String key : theirs.keySet()) {
-          if (!theirs.get(key).equals(mine.get(key))) {
-            return "map '"
-                + m.name()
-                + "' key "
-                + key
-                + ": kernel "
-                + theirs.get(key)
-                + ", xdpemu "
-                + mine.getOrDefault(key, "(absent)");
-          }
-        }
-        for (String key : mine.keySet()) {
-          if (!theirs.containsKey(key)) {
-            return "map '"
-                + m.name()
-                + "' key "
-                + key
-                + ": kernel (absent), xdpemu "
-                + mine.get(key);
-          }
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Values as hex; per-CPU values in CPU order (both sides run on the same CPU). */
-  private static String values(List<byte[]> vs) {
-    List<String> hex = new ArrayList<>();
-    for (byte[] v : vs) {
-      hex.add(HEX.formatHex(v));
-    }
-    return String.join(",", hex);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

@@ -17,6 +17,7 @@ import io.xdpemu.ebpf.maps.ArrayMap;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.maps.MapRegistry;
+import io.xdpemu.ebpf.maps.MapType;
 import io.xdpemu.ebpf.maps.MapsJson;
 import io.xdpemu.ebpf.vm.Engine;
 import io.xdpemu.ebpf.vm.Executable;
@@ -118,12 +119,23 @@ public final class LoadPipeline {
    * target} (chosen by {@link TargetBtf}).
    */
   public static Loaded load(LoadOptions o, int cpus, Btf target) {
+    return load(o, cpus, target, 0);
+  }
+
+  /**
+   * As {@link #load(LoadOptions, int, Btf)}, with every map declared with {@code max_entries 0}
+   * (but a PERF_EVENT_ARRAY, which libbpf sizes) given {@code userSizedEntries} entries, as the
+   * tool shipping such an object does before loading it; 0 leaves them as declared (refused).
+   */
+  public static Loaded load(LoadOptions o, int cpus, Btf target, int userSizedEntries) {
     BpfObject obj = BpfObjectReader.read(o.object());
     ProgramSpec spec = obj.program(o.program());
     RegionRegistry regions = new RegionRegistry();
     MapRegistry maps = new MapRegistry(regions, cpus);
     for (MapDefinition d : obj.maps()) {
-      maps.create(d);
+      boolean userSized =
+          userSizedEntries > 0 && d.maxEntries() == 0 && d.type() != MapType.PERF_EVENT_ARRAY;
+      maps.create(userSized ? d.withMaxEntries(userSizedEntries) : d);
     }
     // bpf_spin_lock fields from the value BTF (enables BPF_F_LOCK, as btf_parse_fields does).
     io.xdpemu.ebpf.maps.SpecialFields.apply(obj.types(), maps);

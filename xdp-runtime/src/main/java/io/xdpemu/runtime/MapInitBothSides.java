@@ -31,7 +31,7 @@ final class MapInitBothSides {
                 + MapType.name(m.type())
                 + ") cannot be given to the kernel side the same way; run without it");
       }
-      for (BpfMap.Entry e : m.entries()) {
+      for (BpfMap.Entry e : m.populatedEntries()) { // array zeros: as created
         kernel.update(name, e.key(), concat(List.of(e.values())));
       }
     }

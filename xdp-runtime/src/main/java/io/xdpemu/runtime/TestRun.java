@@ -132,6 +132,11 @@ public final class TestRun {
       this.runner = loaded.runner();
     }
 
+    /** See {@link io.xdpemu.ebpf.vm.KernelMemory#hostDependentReads()}: for all runs so far. */
+    public long hostDependentReads() {
+      return ctx.kernel.hostDependentReads();
+    }
+
     public Result run(byte[] meta, byte[] data, int repeat) {
       check(meta, data);
       FrameSetup.testRun(ctx, meta, data);

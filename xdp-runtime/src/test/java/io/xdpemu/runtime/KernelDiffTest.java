@@ -73,9 +73,9 @@ class KernelDiffTest {
                     }));
   }
 
-  private record Result(int code, String out) {}
+  record Result(int code, String out) {}
 
-  private static Result diff(String... args) {
+  static Result diff(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code =
         Main.run(

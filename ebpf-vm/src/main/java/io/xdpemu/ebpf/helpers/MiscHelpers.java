@@ -91,10 +91,12 @@ final class MiscHelpers {
         System.arraycopy(r.bytes(), (int) o, out, off, size);
         return 0;
       }
+      ctx.kernel.noteHostDependentRead(); // the kernel reads the neighbouring memory
       java.util.Arrays.fill(out, off, off + size, (byte) 0);
       return -Errno.EFAULT;
     }
     if (compat && Long.compareUnsigned(src, KernelMemory.TASK_SIZE_MAX) < 0) {
+      ctx.kernel.noteHostDependentRead(); // the kernel tries the caller's user memory
       java.util.Arrays.fill(out, off, off + size, (byte) 0);
       return -Errno.EFAULT;
     }

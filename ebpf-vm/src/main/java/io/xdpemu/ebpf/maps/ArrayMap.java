@@ -194,6 +194,17 @@ public final class ArrayMap extends BpfMap {
     return out;
   }
 
+  @Override
+  public List<Entry> populatedEntries() {
+    List<Entry> out = new ArrayList<>();
+    store.forEachNonZeroSlot(
+        i -> {
+          byte[] key = le32(i);
+          out.add(new Entry(key, lookupPerCpu(key)));
+        });
+    return out;
+  }
+
   /** array_map_get_next_key(): an index past the end restarts at 0; the last has no next. */
   @Override
   public byte[] nextKey(byte[] key) {

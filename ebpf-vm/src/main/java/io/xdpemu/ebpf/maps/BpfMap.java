@@ -190,6 +190,15 @@ public abstract class BpfMap {
     return out;
   }
 
+  /**
+   * What a fresh map of this definition would not hold: every element of a hash-like map (as {@link
+   * #entries()}), but only the elements of an array that are not zero on every CPU. Cheap for a big
+   * array: only the memory a program or the host touched is read.
+   */
+  public List<Entry> populatedEntries() {
+    return entries();
+  }
+
   /** One element of a dump. For maps that are not per-CPU, {@code values} has one element. */
   public record Entry(byte[] key, byte[][] values) {}
 

@@ -28,4 +28,23 @@ public record MapDefinition(
     byte[] initialData,
     MapDefinition inner,
     java.util.Map<Integer, String> initialSlots,
-    boolean readOnly) {}
+    boolean readOnly) {
+
+  /** This definition with {@code n} entries (what bpf_map__set_max_entries does before load). */
+  public MapDefinition withMaxEntries(int n) {
+    return new MapDefinition(
+        name,
+        type,
+        keySize,
+        valueSize,
+        n,
+        flags,
+        keyBtfId,
+        valueBtfId,
+        pinning,
+        initialData,
+        inner,
+        initialSlots,
+        readOnly);
+  }
+}

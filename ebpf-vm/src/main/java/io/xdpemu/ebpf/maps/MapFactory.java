@@ -33,23 +33,7 @@ public final class MapFactory {
         }
       }
     }
-    if (n == d.maxEntries()) {
-      return d;
-    }
-    return new MapDefinition(
-        d.name(),
-        d.type(),
-        d.keySize(),
-        d.valueSize(),
-        n,
-        d.flags(),
-        d.keyBtfId(),
-        d.valueBtfId(),
-        d.pinning(),
-        d.initialData(),
-        d.inner(),
-        d.initialSlots(),
-        d.readOnly());
+    return n == d.maxEntries() ? d : d.withMaxEntries(n);
   }
 
   private static final long PAGE = 4096;

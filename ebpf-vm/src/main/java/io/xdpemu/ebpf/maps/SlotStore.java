@@ -133,6 +133,40 @@ final class SlotStore {
     freeList[freeCount++] = slot;
   }
 
+  /**
+   * Calls {@code action} with every slot whose value is not zero on some CPU, in slot order,
+   * reading only chunks that exist (chunks are created on every CPU at once; an untouched one is
+   * zeros).
+   */
+  void forEachNonZeroSlot(java.util.function.IntConsumer action) {
+    for (int c = 0; c < chunks[0].length; c++) {
+      if (chunks[0][c] == null) {
+        continue;
+      }
+      int first = c * slotsPerChunk;
+      int end = Math.min(capacity, first + slotsPerChunk);
+      for (int slot = first; slot < end; slot++) {
+        int off = offset(slot);
+        for (int cpu = 0; cpu < cpus; cpu++) {
+          byte[] b = chunks[cpu][c].region().bytes();
+          if (!zero(b, off, off + valueSize)) {
+            action.accept(slot);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean zero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Chunk {@code c} on {@code cpu}, created (on every CPU) at first touch. */
   private Chunk chunk(int cpu, int c) {
     Chunk k = chunks[cpu][c];

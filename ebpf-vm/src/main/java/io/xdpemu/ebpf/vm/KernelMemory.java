@@ -27,6 +27,24 @@ public final class KernelMemory {
   private final ConcurrentSkipListMap<Long, Mapping> mappings = new ConcurrentSkipListMap<>();
 
   /**
+   * Reads whose answer depends on what the host has at the address: a canonical kernel address (the
+   * kernel copies whatever is mapped there, or faults) or bytes outside the region a pointer came
+   * from (the kernel reads the neighbouring memory). Refusals before any copy (-ERANGE) and reads
+   * within a region (stack, packet, map value: the same bytes in the kernel) are not counted.
+   * {@code xdpemu diff} uses it to tell a packet that cannot be compared from a mismatch.
+   */
+  private long hostDependentReads;
+
+  public long hostDependentReads() {
+    return hostDependentReads;
+  }
+
+  /** Counts one read whose bytes the kernel would take from memory xdpemu does not model. */
+  public void noteHostDependentRead() {
+    hostDependentReads++;
+  }
+
+  /**
    * Maps {@code length} bytes of {@code bytes} from {@code offset} at kernel address {@code start}.
    */
   public void map(long start, byte[] bytes, int offset, int length) {
@@ -71,6 +89,7 @@ public final class KernelMemory {
     if (size == 0) {
       return 0; // nothing to copy, nothing to fault on
     }
+    hostDependentReads++;
     Map.Entry<Long, Mapping> e = mappings.floorEntry(src);
     if (e != null) {
       Mapping m = e.getValue();

@@ -55,6 +55,7 @@ class VerifierDifferentialTest {
     int bothAccept = 0;
     int bothReject = 0;
     int runs = 0;
+    int undefinedRuns = 0;
     long kernelNs = 0;
     long xdpemuNs = 0;
     long runNs = 0;
@@ -83,7 +84,9 @@ class VerifierDifferentialTest {
           falseRejectionExample.putIfAbsent(msg, describe(s, g, "xdpemu: " + msg));
         } else if (k.accepted()) {
           bothAccept++;
-          if (g.runsComparable()) {
+          if (readsUninitializedStack(x)) {
+            undefinedRuns++; // the kernel's result is its stack's leftovers: nothing to compare
+          } else if (g.runsComparable()) {
             long r0 = System.nanoTime();
             runs += compareRuns(kernel, runner, s, g, i % 4 == 0, runDiffs);
             runNs += System.nanoTime() - r0;
@@ -99,8 +102,17 @@ class VerifierDifferentialTest {
     int rejected = falseRejections.values().stream().mapToInt(Integer::intValue).sum();
     System.out.printf(
         "verifier differential: %d programs (seed %d), both accept %d (%d packet runs), both"
-            + " reject %d, false acceptances %d, false rejections %d, run differences %d%n",
-        count, seed, bothAccept, runs, bothReject, unsound.size(), rejected, runDiffs.size());
+            + " reject %d, false acceptances %d, false rejections %d, run differences %d (runs not"
+            + " compared: %d programs read uninitialized stack, their result undefined)%n",
+        count,
+        seed,
+        bothAccept,
+        runs,
+        bothReject,
+        unsound.size(),
+        rejected,
+        runDiffs.size(),
+        undefinedRuns);
     System.out.printf(
         "  time: kernel verifier %d ms, xdpemu verifier %d ms, runs (both sides) %d ms%n",
         kernelNs / 1_000_000, xdpemuNs / 1_000_000, runNs / 1_000_000);
@@ -116,6 +128,16 @@ class VerifierDifferentialTest {
     assertTrue(bothAccept > count / 10, "too few accepted programs to compare runs: " + bothAccept);
   }
 
+  /** The verifier's readsUninitStack fact: some instruction may read never-written stack. */
+  static boolean readsUninitializedStack(VerifierResult x) {
+    for (boolean b : x.readsUninitStack()) {
+      if (b) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static VerifierResult verify(Insn[] insns, int logLevel) {
     ProgramInfo info =
         new ProgramInfo() {
@@ -127,7 +149,9 @@ class VerifierDifferentialTest {
               // fd_array is invalid")
             }
             if (i.src() == Opcodes.PSEUDO_MAP_VALUE && pc + 1 < insns.length) {
-              return new LdImm64Target(0, ARRAY, insns[pc + 1].imm());
+              // map number imm, as the kernel side resolves it (only map 0 exists; seed 2022825
+              // used 0x80000000: "fd -2147483648 is not pointing to valid bpf_map")
+              return i.imm() == 0 ? new LdImm64Target(0, ARRAY, insns[pc + 1].imm()) : null;
             }
             return i.imm() == 0 ? new LdImm64Target(0, ARRAY, -1) : null;
           }
