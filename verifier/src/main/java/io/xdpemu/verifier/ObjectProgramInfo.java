@@ -146,9 +146,45 @@ public final class ObjectProgramInfo implements ProgramInfo {
     return spec.name();
   }
 
+  /**
+   * The text of {@link #lineInfo} per pc, made on first use in one pass over the (ascending)
+   * line_info records: the log asks once per processed instruction, and a search per call showed
+   * up in profiles. Null when the records are not in ascending order (then each call searches).
+   */
+  private String[] lineText;
+
+  private boolean lineTextDone;
+
   @Override
   public String lineInfo(int pc) {
-    BtfExt.LineInfo li = spec.lineAt(pc);
+    if (!lineTextDone) {
+      lineText = lineTexts();
+      lineTextDone = true;
+    }
+    if (lineText != null) {
+      return pc >= 0 && pc < lineText.length ? lineText[pc] : null;
+    }
+    return text(spec.lineAt(pc));
+  }
+
+  private String[] lineTexts() {
+    List<ProgramSpec.LineInfoAt> records = spec.lineInfo();
+    String[] out = new String[spec.insns().length];
+    for (int k = 0; k < records.size(); k++) {
+      int from = records.get(k).pc();
+      if (k > 0 && records.get(k - 1).pc() > from) {
+        return null;
+      }
+      int to = k + 1 < records.size() ? records.get(k + 1).pc() : out.length;
+      String text = text(records.get(k).info());
+      for (int pc = Math.max(0, from); pc < Math.min(to, out.length); pc++) {
+        out[pc] = text;
+      }
+    }
+    return out;
+  }
+
+  private static String text(BtfExt.LineInfo li) {
     if (li == null) {
       return null;
     }

@@ -336,7 +336,7 @@ public final class Verifier {
           lastLineInfo = line;
         }
         int startPos = log.pos();
-        verbose(idx + ": " + KernelDisasm.format(insns, idx, callNames, allowPtrLeaks) + "\n");
+        verbose(insnLine(idx));
         log.markInsnLine(startPos);
       }
       int next;
@@ -465,6 +465,24 @@ public final class Verifier {
   }
 
   // ---------------------------------------------------------------- log helpers
+
+  /**
+   * The log line of instruction {@code idx} ("idx: disassembly\n"), made once per instruction: at
+   * level 1 every processed instruction is printed, and the text depends only on the program.
+   */
+  private String[] insnLines;
+
+  private String insnLine(int idx) {
+    if (insnLines == null) {
+      insnLines = new String[insns.length];
+    }
+    String s = insnLines[idx];
+    if (s == null) {
+      s = idx + ": " + KernelDisasm.format(insns, idx, callNames, allowPtrLeaks) + "\n";
+      insnLines[idx] = s;
+    }
+    return s;
+  }
 
   String callName(Insn insn, int pc) {
     if (insn.src() == Opcodes.PSEUDO_KFUNC_CALL) {
