@@ -4,6 +4,7 @@ import io.xdpemu.ebpf.ProgramRejectedException;
 import io.xdpemu.ebpf.btf.BaseBtf;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.btf.BtfKind;
+import io.xdpemu.ebpf.core.CoreRelocationRecords;
 import io.xdpemu.ebpf.core.CoreRelocator;
 import io.xdpemu.ebpf.core.CoreTarget;
 import io.xdpemu.ebpf.core.RelocatedProgram;
@@ -162,6 +163,7 @@ public final class LoadPipeline {
    * The program after ELF loading and CO-RE, before maps exist: what {@code verify} and {@code
    * disasm} show.
    *
+   * @param target the target BTF; null when it was not needed (see {@link #relocate})
    * @param core the CO-RE outcome (applied relocations, poisoned slots), null without .BTF.ext
    */
   public record Relocated(
@@ -171,7 +173,10 @@ public final class LoadPipeline {
   public static Relocated relocate(LoadOptions o, Btf firmwareBtf) {
     BpfObject obj = BpfObjectReader.read(o.object());
     ProgramSpec spec = obj.program(o.program());
-    Btf target = targetBtf(o, firmwareBtf);
+    // The default target, the running kernel's BTF (~5 MB, 126k types), takes longer to parse than
+    // a small program takes to verify: read it only when this program relocates or calls into it.
+    boolean defaultTarget = o.btf() == null && o.vmlinux() == null && firmwareBtf == null;
+    Btf target = defaultTarget && !usesTargetBtf(obj, spec) ? null : targetBtf(o, firmwareBtf);
     RelocatedProgram core = coreRelocate(obj, spec, target);
     return new Relocated(obj, spec, target, core == null ? spec.insns() : core.insns(), core);
   }
@@ -197,6 +202,16 @@ public final class LoadPipeline {
     return obj.btfExt() == null
         ? null
         : CoreRelocator.relocate(obj, new CoreTarget(target), spec.name());
+  }
+
+  /** CO-RE records anywhere in the object, or a call of a kernel function (an extern's BTF). */
+  private static boolean usesTargetBtf(BpfObject obj, ProgramSpec spec) {
+    for (ProgramSpec.ExternReference e : spec.externs()) {
+      if (e.kind() == ProgramSpec.ExternKind.FUNCTION) {
+        return true;
+      }
+    }
+    return !CoreRelocationRecords.of(obj).isEmpty();
   }
 
   /** Another program of the object, ready to be a tail-call target (not verified separately). */
@@ -293,7 +308,7 @@ public final class LoadPipeline {
    * The pcs are those of {@code spec}: CO-RE rewrites instructions in place, never moves them.
    */
   static ProgramInfo programInfo(LoadOptions o, BpfObject obj, ProgramSpec spec) {
-    return ObjectProgramInfo.of(obj, spec, BaseBtf.load(o.vmlinux()));
+    return ObjectProgramInfo.lazy(obj, spec, () -> BaseBtf.load(o.vmlinux()));
   }
 
   /**
