@@ -12,6 +12,7 @@ final class FuncState {
   static final int MAX_STACK = 512;
 
   final RegState[] regs = new RegState[MAX_REGS];
+
   /**
    * The stack slots. Copies of a frame share the slot objects (copy-on-write): read them through
    * {@code stack.get(spi)} or {@link #slotOrNull}, but modify a slot only through {@link #slot} or
@@ -21,6 +22,7 @@ final class FuncState {
 
   /** Bit spi set: {@code stack.get(spi)} may be shared with another frame (a copy of this one). */
   private long sharedSlots;
+
   int frameno;
   int callsite = -1;
   int subprog;

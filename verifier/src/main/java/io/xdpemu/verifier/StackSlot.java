@@ -43,8 +43,7 @@ final class StackSlot {
   StackSlot copy() {
     // a slot that holds no spill keeps its (never modified) NOT_INIT placeholder shared
     return new StackSlot(
-        types.clone(),
-        spilled.type == RegType.NOT_INIT && !isSpill() ? spilled : spilled.copy());
+        types.clone(), spilled.type == RegType.NOT_INIT && !isSpill() ? spilled : spilled.copy());
   }
 
   boolean isSpill() {

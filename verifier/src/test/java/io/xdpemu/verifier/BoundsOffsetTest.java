@@ -27,9 +27,7 @@ class BoundsOffsetTest {
       r.u32max = Integer.compareUnsigned(c, d) <= 0 ? d : c;
       Tnum v64 = r.varOff.intersect(Tnum.range(r.umin, r.umax));
       Tnum v32 =
-          v64.subreg()
-              .intersect(
-                  Tnum.range(r.u32min & Bounds.U32_MAX, r.u32max & Bounds.U32_MAX));
+          v64.subreg().intersect(Tnum.range(r.u32min & Bounds.U32_MAX, r.u32max & Bounds.U32_MAX));
       Tnum expected = v64.clearSubreg().or(v32);
       Bounds.boundOffset(r);
       assertEquals(expected, r.varOff, "case " + i);
