@@ -5,6 +5,7 @@ import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.runtime.TargetBtf;
 import io.xdpemu.verifier.VerifierResult;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -18,14 +19,22 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The verifier on the largest real-world programs of {@code ../shared/realworld} (the ten with the
  * highest processed-instruction counts in its kernel-verdicts.tsv, all accepted by Linux 6.18), in
- * milliseconds per verification, privileged, log level 1, as {@code xdpemu verify} runs it. The
- * object is read and CO-RE-relocated in {@code @Setup}; one operation is the verifier alone, what
- * the kernel's own "verification time" (log_level 4, BPF_LOG_STATS) covers.
+ * milliseconds per verification, privileged. The object is read and CO-RE-relocated in
+ * {@code @Setup}; one operation is the verifier alone, what the kernel's own "verification time"
+ * (log_level 4, BPF_LOG_STATS) covers. {@code logLevel=0} (the default) builds no log text, as the
+ * kernel at log_level 4 prints nothing but its statistics; {@code logLevel=1} is what {@code xdpemu
+ * verify} asks for (every instruction of the path that ends last).
+ *
+ * <p>{@code program=corpus:unsafe_05_unbounded_loop.c:prog} is the 1M-instruction rejection ("BPF
+ * program is too large. Processed 1000001 insn") of {@code ../shared/verifier-corpus}, compiled
+ * with clang in {@code @Setup} as {@link CorpusVerifyBench} does. {@code
+ * benchmarks/verifier-side-by-side.sh} runs this class next to the running kernel.
  *
  * <p>Without ../shared/realworld every parameter fails in {@code @Setup} with a message naming the
  * missing directory (JMH reports it and goes on), so a run without the shared data is visibly not a
@@ -51,22 +60,26 @@ public class RealworldVerifyBench {
     "bpf-examples/xdp-synproxy/xdp_synproxy_kern.o:syncookie_xdp",
     "xdp-tools/xdp-filter/xdpfilt_dny_tcp.o:xdpfilt_dny_tcp",
     "xdp-tools/xdp-filter/xdpfilt_dny_udp.o:xdpfilt_dny_udp",
-    "xdp-tools/xdp-filter/xdpfilt_alw_tcp.o:xdpfilt_alw_tcp"
+    "xdp-tools/xdp-filter/xdpfilt_alw_tcp.o:xdpfilt_alw_tcp",
+    CORPUS + "unsafe_05_unbounded_loop.c:prog"
   })
   public String program;
+
+  /** 0: statistics only (the kernel's log_level 4); 1: the CLI's log. */
+  @Param({"0"})
+  public int logLevel;
+
+  static final String CORPUS = "corpus:";
+
+  private Path buildDir;
 
   private LoadOptions options;
   private LoadPipeline.Relocated relocated;
 
   @Setup
-  public void setup() {
-    Path objects = BenchInputs.shared().resolve("realworld/objects");
-    if (!Files.isDirectory(objects)) {
-      throw new UsageException(
-          "real-world objects not found at " + objects + " (-Dxdpemu.shared=DIR): not measured");
-    }
+  public void setup() throws IOException, InterruptedException {
     int colon = program.lastIndexOf(':');
-    Path object = objects.resolve(program.substring(0, colon));
+    Path object = object(program.substring(0, colon));
     LoadOptions o = LoadOptions.of(object);
     options =
         new LoadOptions(
@@ -83,10 +96,37 @@ public class RealworldVerifyBench {
     relocated = LoadPipeline.relocate(options, TargetBtf.of(options));
   }
 
+  /** The object of a real-world program, or a corpus program compiled into a temporary dir. */
+  private Path object(String name) throws IOException, InterruptedException {
+    if (name.startsWith(CORPUS)) {
+      Path c = BenchInputs.shared().resolve("verifier-corpus/src").resolve(name.substring(7));
+      if (!Files.isRegularFile(c)) {
+        throw new UsageException("corpus program not found at " + c + " (-Dxdpemu.shared=DIR)");
+      }
+      buildDir = Files.createTempDirectory("xdpemu-rwbench");
+      return CorpusVerifyBench.compile(c, buildDir.resolve("prog.o"));
+    }
+    Path objects = BenchInputs.shared().resolve("realworld/objects");
+    if (!Files.isDirectory(objects)) {
+      throw new UsageException(
+          "real-world objects not found at " + objects + " (-Dxdpemu.shared=DIR): not measured");
+    }
+    return objects.resolve(name);
+  }
+
+  @TearDown
+  public void tearDown() throws IOException {
+    if (buildDir != null) {
+      Files.deleteIfExists(buildDir.resolve("prog.o"));
+      Files.deleteIfExists(buildDir);
+    }
+  }
+
   @Benchmark
   public boolean verify() {
     VerifierResult v =
-        LoadPipeline.verify(options, relocated.object(), relocated.spec(), relocated.insns(), 1);
+        LoadPipeline.verify(
+            options, relocated.object(), relocated.spec(), relocated.insns(), logLevel);
     return v.accepted();
   }
 }

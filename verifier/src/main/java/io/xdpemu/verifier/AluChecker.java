@@ -341,10 +341,14 @@ final class AluChecker {
       }
       throw env.reject("R" + dst + " 32-bit pointer arithmetic prohibited");
     }
-    String tname = StateFormatter.typeName(ptr);
+    // the type's name is made only for a message: this runs on every pointer ALU instruction
     if (ptr.maybeNull) {
       throw env.reject(
-          "R" + dst + " pointer arithmetic on " + tname + " prohibited, null-check it first");
+          "R"
+              + dst
+              + " pointer arithmetic on "
+              + StateFormatter.typeName(ptr)
+              + " prohibited, null-check it first");
     }
     switch (ptr.type) {
       case PTR_TO_CTX:
@@ -361,9 +365,11 @@ final class AluChecker {
         if (known && sminVal == 0 && op == Opcodes.ADD) {
           break;
         }
-        throw env.reject("R" + dst + " pointer arithmetic on " + tname + " prohibited");
+        throw env.reject(
+            "R" + dst + " pointer arithmetic on " + StateFormatter.typeName(ptr) + " prohibited");
       default:
-        throw env.reject("R" + dst + " pointer arithmetic on " + tname + " prohibited");
+        throw env.reject(
+            "R" + dst + " pointer arithmetic on " + StateFormatter.typeName(ptr) + " prohibited");
     }
     RegState r = ptr.copy();
     if (!saneOffset(off, ptr.type, ptr) || !saneOffset(ptr, ptr.type, ptr)) {
@@ -467,24 +473,36 @@ final class AluChecker {
 
   /** check_reg_sane_offset(). */
   private boolean saneOffset(RegState reg, RegType type, RegState ptr) {
-    String tn = StateFormatter.typeName(ptr);
     boolean known = reg.varOff.isConst();
     long val = reg.varOff.value();
     if (known && (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF)) {
-      env.errorLine("math between " + tn + " pointer and " + val + " is not allowed");
+      env.errorLine(
+          "math between "
+              + StateFormatter.typeName(ptr)
+              + " pointer and "
+              + val
+              + " is not allowed");
       return false;
     }
     if (reg.off >= MAX_VAR_OFF || reg.off <= -MAX_VAR_OFF) {
-      env.errorLine(tn + " pointer offset " + reg.off + " is not allowed");
+      env.errorLine(
+          StateFormatter.typeName(ptr) + " pointer offset " + reg.off + " is not allowed");
       return false;
     }
     if (reg.smin == Long.MIN_VALUE) {
       env.errorLine(
-          "math between " + tn + " pointer and register with unbounded min value is not allowed");
+          "math between "
+              + StateFormatter.typeName(ptr)
+              + " pointer and register with unbounded min value is not allowed");
       return false;
     }
     if (reg.smin >= MAX_VAR_OFF || reg.smin <= -MAX_VAR_OFF) {
-      env.errorLine("value " + reg.smin + " makes " + tn + " pointer be out of bounds");
+      env.errorLine(
+          "value "
+              + reg.smin
+              + " makes "
+              + StateFormatter.typeName(ptr)
+              + " pointer be out of bounds");
       return false;
     }
     return true;

@@ -45,12 +45,14 @@ final class Bounds {
   }
 
   static void updateBounds(RegState r) {
-    Tnum v32 = r.varOff.subreg();
-    r.s32min = Math.max(r.s32min, (int) (v32.value() | (v32.mask() & 0x80000000L)));
-    r.s32max = Math.min(r.s32max, (int) (v32.value() | (v32.mask() & 0x7fffffffL)));
-    r.u32min = u32max(r.u32min, (int) v32.value());
-    r.u32max = u32min(r.u32max, (int) (v32.value() | v32.mask()));
     Tnum v = r.varOff;
+    // the low 32 bits of var_off (tnum_subreg), without allocating a Tnum: this runs per insn
+    long v32v = v.value() & U32_MAX;
+    long v32m = v.mask() & U32_MAX;
+    r.s32min = Math.max(r.s32min, (int) (v32v | (v32m & 0x80000000L)));
+    r.s32max = Math.min(r.s32max, (int) (v32v | (v32m & 0x7fffffffL)));
+    r.u32min = u32max(r.u32min, (int) v32v);
+    r.u32max = u32min(r.u32max, (int) (v32v | v32m));
     r.smin = Math.max(r.smin, v.value() | (v.mask() & Long.MIN_VALUE));
     r.smax = Math.min(r.smax, v.value() | (v.mask() & Long.MAX_VALUE));
     r.umin = umax(r.umin, v.value());
@@ -150,8 +152,28 @@ final class Bounds {
       r.smax = r.s32max;
       r.umin = r.s32min;
       r.umax = r.s32max;
-      r.varOff = r.varOff.intersect(Tnum.range(r.smin, r.smax));
+      r.varOff = intersectRange(r.varOff, r.smin, r.smax);
     }
+  }
+
+  /**
+   * The mask of tnum_range(min, max): the bits below the highest bit where min and max differ, or
+   * every bit when that is bit 63 (the range's value is then {@code min & ~mask}).
+   */
+  private static long rangeMask(long min, long max) {
+    int bits = 64 - Long.numberOfLeadingZeros(min ^ max);
+    return bits > 63 ? -1L : (1L << bits) - 1;
+  }
+
+  /**
+   * {@code t.intersect(Tnum.range(min, max))} computed on longs, returning {@code t} itself when
+   * nothing changes: reg_bounds_sync() runs on every ALU and branch, and mostly learns nothing.
+   */
+  static Tnum intersectRange(Tnum t, long min, long max) {
+    long rm = rangeMask(min, max);
+    long m = t.mask() & rm;
+    long v = (t.value() | (min & ~rm)) & ~m;
+    return v == t.value() && m == t.mask() ? t : new Tnum(v, m);
   }
 
   static void deduceBounds(RegState r) {
@@ -160,10 +182,26 @@ final class Bounds {
     deduceMixed(r);
   }
 
+  /**
+   * __reg_bound_offset(): var_off intersected with the 64-bit range, its low half with the 32-bit
+   * range. The same steps as {@code v64 = var_off & range(umin, umax); v32 = subreg(v64) &
+   * range(u32min, u32max); var_off = clear_subreg(v64) | v32}, on longs, allocating only when
+   * var_off changes.
+   */
   static void boundOffset(RegState r) {
-    Tnum v64 = r.varOff.intersect(Tnum.range(r.umin, r.umax));
-    Tnum v32 = v64.subreg().intersect(Tnum.range(r.u32min & U32_MAX, r.u32max & U32_MAX));
-    r.varOff = v64.clearSubreg().or(v32);
+    Tnum t = r.varOff;
+    long rm = rangeMask(r.umin, r.umax);
+    long m64 = t.mask() & rm;
+    long v64 = (t.value() | (r.umin & ~rm)) & ~m64;
+    long lo = r.u32min & U32_MAX;
+    long rm32 = rangeMask(lo, r.u32max & U32_MAX);
+    long m32 = m64 & U32_MAX & rm32;
+    long v32 = ((v64 & U32_MAX) | (lo & ~rm32)) & ~m32;
+    long v = (v64 & ~U32_MAX) | v32;
+    long m = ((m64 & ~U32_MAX) | m32) & ~v;
+    if (v != t.value() || m != t.mask()) {
+      r.varOff = new Tnum(v, m);
+    }
   }
 
   /** reg_bounds_sync(). */

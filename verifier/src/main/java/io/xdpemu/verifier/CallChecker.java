@@ -209,9 +209,11 @@ final class CallChecker {
           invalidate(r);
         }
       }
-      for (StackSlot s : st.frames[f].stack) {
+      FuncState fs = st.frames[f];
+      for (int spi = 0; spi < fs.stack.size(); spi++) {
+        StackSlot s = fs.stack.get(spi);
         if (s.isSpill() && s.spilled.refObjId == refObjId) {
-          invalidate(s.spilled);
+          invalidate(fs.writableSlot(spi).spilled);
         }
       }
     }
@@ -235,9 +237,11 @@ final class CallChecker {
           invalidate(r);
         }
       }
-      for (StackSlot s : st.frames[f].stack) {
+      FuncState fs = st.frames[f];
+      for (int spi = 0; spi < fs.stack.size(); spi++) {
+        StackSlot s = fs.stack.get(spi);
         if (s.isSpill() && (s.spilled.isPacket() || s.spilled.type == RegType.PTR_TO_PACKET_END)) {
-          invalidate(s.spilled);
+          invalidate(fs.writableSlot(spi).spilled);
         }
       }
     }

@@ -329,7 +329,7 @@ final class HelperArgChecker {
       }
       if (s != null && s.isSpill() && (s.spilled.type == RegType.SCALAR || env.allowPtrLeaks)) {
         if (write) {
-          s.invalidateSpill();
+          f.writableSlot(spi).invalidateSpill();
         }
         continue;
       }

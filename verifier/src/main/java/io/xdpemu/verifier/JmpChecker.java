@@ -541,16 +541,21 @@ final class JmpChecker {
       for (RegState r : fs.regs) {
         syncLinked(r, known, base);
       }
-      for (StackSlot s : fs.stack) {
-        if (s.isSpill()) {
-          syncLinked(s.spilled, known, base);
+      for (int spi = 0; spi < fs.stack.size(); spi++) {
+        StackSlot s = fs.stack.get(spi);
+        if (s.isSpill() && linked(s.spilled, known, base)) {
+          syncLinked(fs.writableSlot(spi).spilled, known, base);
         }
       }
     }
   }
 
+  private static boolean linked(RegState r, RegState known, int base) {
+    return r != known && r.type == RegType.SCALAR && (r.id & ~RegState.ADD_CONST) == base;
+  }
+
   private static void syncLinked(RegState r, RegState known, int base) {
-    if (r == known || r.type != RegType.SCALAR || (r.id & ~RegState.ADD_CONST) != base) {
+    if (!linked(r, known, base)) {
       return;
     }
     boolean rConst = (r.id & RegState.ADD_CONST) != 0;
@@ -578,9 +583,10 @@ final class JmpChecker {
       for (RegState r : fs.regs) {
         refToRelease |= markOne(r, id, isNull);
       }
-      for (StackSlot s : fs.stack) {
-        if (s.isSpill()) {
-          refToRelease |= markOne(s.spilled, id, isNull);
+      for (int spi = 0; spi < fs.stack.size(); spi++) {
+        StackSlot s = fs.stack.get(spi);
+        if (s.isSpill() && marks(s.spilled, id)) {
+          refToRelease |= markOne(fs.writableSlot(spi).spilled, id, isNull);
         }
       }
     }
@@ -591,8 +597,12 @@ final class JmpChecker {
     }
   }
 
+  private static boolean marks(RegState r, int id) {
+    return r.maybeNull && r.id == id && id != 0;
+  }
+
   private static int markOne(RegState r, int id, boolean isNull) {
-    if (!r.maybeNull || r.id != id || id == 0) {
+    if (!marks(r, id)) {
       return 0;
     }
     if (isNull) {

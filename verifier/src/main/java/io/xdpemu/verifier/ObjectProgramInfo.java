@@ -8,6 +8,7 @@ import io.xdpemu.ebpf.elf.ProgramSpec;
 import io.xdpemu.ebpf.elf.XdpAttachType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@link ProgramInfo} for a program loaded by the ELF loader: map references, kfunc names, the
@@ -19,14 +20,19 @@ public final class ObjectProgramInfo implements ProgramInfo {
   private static final int BTF_FUNC_GLOBAL = 1;
 
   private final ProgramSpec spec;
-  private final Btf kernelBtf;
+
+  /** The kernel's BTF, read on first use (only kfunc calls and BTF pointers need it). */
+  private final Supplier<Btf> kernelBtfSource;
+
+  private Btf kernelBtf;
+  private boolean kernelBtfRead;
   private final LdImm64Target[] targets;
   private final String[] kfuncs;
   private final List<FunctionInfo> functions = new ArrayList<>();
 
-  private ObjectProgramInfo(BpfObject obj, ProgramSpec spec, Btf kernelBtf) {
+  private ObjectProgramInfo(BpfObject obj, ProgramSpec spec, Supplier<Btf> kernelBtf) {
     this.spec = spec;
-    this.kernelBtf = kernelBtf;
+    this.kernelBtfSource = kernelBtf;
     int n = spec.insns().length;
     targets = new LdImm64Target[n];
     for (ProgramSpec.MapReference r : spec.mapReferences()) {
@@ -55,11 +61,19 @@ public final class ObjectProgramInfo implements ProgramInfo {
 
   /** Builds the verifier's view of {@code spec}, one program of {@code obj}. */
   public static ProgramInfo of(BpfObject obj, ProgramSpec spec) {
-    return new ObjectProgramInfo(obj, spec, null);
+    return new ObjectProgramInfo(obj, spec, () -> null);
   }
 
   /** The same, with the kernel's BTF for kfunc prototypes. */
   public static ProgramInfo of(BpfObject obj, ProgramSpec spec, Btf kernelBtf) {
+    return new ObjectProgramInfo(obj, spec, () -> kernelBtf);
+  }
+
+  /**
+   * As {@link #of(BpfObject, ProgramSpec, Btf)}, with the kernel's BTF read only if the verifier
+   * asks for it: parsing vmlinux's BTF costs more than verifying a small program.
+   */
+  public static ProgramInfo lazy(BpfObject obj, ProgramSpec spec, Supplier<Btf> kernelBtf) {
     return new ObjectProgramInfo(obj, spec, kernelBtf);
   }
 
@@ -133,6 +147,10 @@ public final class ObjectProgramInfo implements ProgramInfo {
 
   @Override
   public Btf kernelBtf() {
+    if (!kernelBtfRead) {
+      kernelBtf = kernelBtfSource.get();
+      kernelBtfRead = true;
+    }
     return kernelBtf;
   }
 
@@ -146,9 +164,45 @@ public final class ObjectProgramInfo implements ProgramInfo {
     return spec.name();
   }
 
+  /**
+   * The text of {@link #lineInfo} per pc, made on first use in one pass over the (ascending)
+   * line_info records: the log asks once per processed instruction, and a search per call showed up
+   * in profiles. Null when the records are not in ascending order (then each call searches).
+   */
+  private String[] lineText;
+
+  private boolean lineTextDone;
+
   @Override
   public String lineInfo(int pc) {
-    BtfExt.LineInfo li = spec.lineAt(pc);
+    if (!lineTextDone) {
+      lineText = lineTexts();
+      lineTextDone = true;
+    }
+    if (lineText != null) {
+      return pc >= 0 && pc < lineText.length ? lineText[pc] : null;
+    }
+    return text(spec.lineAt(pc));
+  }
+
+  private String[] lineTexts() {
+    List<ProgramSpec.LineInfoAt> records = spec.lineInfo();
+    String[] out = new String[spec.insns().length];
+    for (int k = 0; k < records.size(); k++) {
+      int from = records.get(k).pc();
+      if (k > 0 && records.get(k - 1).pc() > from) {
+        return null;
+      }
+      int to = k + 1 < records.size() ? records.get(k + 1).pc() : out.length;
+      String text = text(records.get(k).info());
+      for (int pc = Math.max(0, from); pc < Math.min(to, out.length); pc++) {
+        out[pc] = text;
+      }
+    }
+    return out;
+  }
+
+  private static String text(BtfExt.LineInfo li) {
     if (li == null) {
       return null;
     }

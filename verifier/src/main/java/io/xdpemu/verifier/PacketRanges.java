@@ -111,9 +111,11 @@ final class PacketRanges {
           r.range = Math.max(r.range, newRange);
         }
       }
-      for (StackSlot s : fs.stack) {
+      for (int spi = 0; spi < fs.stack.size(); spi++) {
+        StackSlot s = fs.stack.get(spi);
         if (s.isSpill() && s.spilled.type == dst.type && s.spilled.id == dst.id) {
-          s.spilled.range = Math.max(s.spilled.range, newRange);
+          RegState r = fs.writableSlot(spi).spilled;
+          r.range = Math.max(r.range, newRange);
         }
       }
     }

@@ -284,7 +284,7 @@ final class Precision {
           if (s == null || !s.isSpill() || s.spilled.type != RegType.SCALAR || s.spilled.precise) {
             stackMask[fr] &= ~(1L << spi);
           } else {
-            s.spilled.precise = true;
+            func.writableSlot(spi).spilled.precise = true;
           }
         }
         if (env.level2()) {
@@ -331,7 +331,7 @@ final class Precision {
         for (int spi = 0; spi < func.stack.size(); spi++) {
           StackSlot slot = func.stack.get(spi);
           if (slot.isSpill() && slot.spilled.type == RegType.SCALAR && !slot.spilled.precise) {
-            slot.spilled.precise = true;
+            func.writableSlot(spi).spilled.precise = true;
             if (env.level2()) {
               env.verbose(
                   "force_precise: frame"
@@ -551,27 +551,27 @@ final class Precision {
       FuncState fo = old.frames[fr];
       FuncState fc = cur.frames[fr];
       for (int i = 0; i < FuncState.MAX_REGS; i++) {
-        widenReg(cmp, fo.regs[i], fc.regs[i]);
+        if (mustWiden(cmp, fo.regs[i], fc.regs[i])) {
+          fc.regs[i].markUnknown();
+        }
       }
       int n = Math.min(fo.stack.size(), fc.stack.size());
       for (int spi = 0; spi < n; spi++) {
         StackSlot so = fo.stack.get(spi);
         StackSlot sc = fc.stack.get(spi);
-        if (so.isSpill() && sc.isSpill()) {
-          widenReg(cmp, so.spilled, sc.spilled);
+        if (so.isSpill() && sc.isSpill() && mustWiden(cmp, so.spilled, sc.spilled)) {
+          fc.writableSlot(spi).spilled.markUnknown();
         }
       }
     }
   }
 
-  private static void widenReg(RegCompare cmp, RegState o, RegState c) {
+  /** A current scalar that differs from the old state's imprecise one loses its value. */
+  private static boolean mustWiden(RegCompare cmp, RegState o, RegState c) {
     if (o.type != RegType.SCALAR || c.type != RegType.SCALAR) {
-      return;
+      return false;
     }
-    if (o.precise || c.precise || cmp.regsafe(o, c)) {
-      return;
-    }
-    c.markUnknown();
+    return !o.precise && !c.precise && !cmp.regsafe(o, c);
   }
 
   // ---------------------------------------------------------------- log text

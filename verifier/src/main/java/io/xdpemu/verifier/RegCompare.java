@@ -32,6 +32,12 @@ final class RegCompare {
     this.allowUninitStack = allowUninitStack;
   }
 
+  /** Forgets the id bijection of the previous comparison. */
+  void reset() {
+    idCount = 0;
+    tmpId = 1 << 30;
+  }
+
   static boolean identical(RegState a, RegState b) {
     return a.samePointerShape(b)
         && a.off == b.off

@@ -8,7 +8,7 @@ import java.util.Objects;
  * bounds, and the ids that tie copies together (NULL checks and packet ranges propagate through
  * equal ids). Mutable, like the kernel's struct; states are copied with {@link #copy()} at forks.
  */
-public final class RegState {
+public final class RegState implements Cloneable {
   public RegType type = RegType.NOT_INIT;
 
   /** PTR_MAYBE_NULL. */
@@ -61,10 +61,17 @@ public final class RegState {
   public int u32min = 0;
   public int u32max = -1;
 
+  /**
+   * A copy of every field. A shallow clone: every field is a primitive or an immutable value, and
+   * the JVM copies a new object's fields in bulk (no per-field store barriers), which matters here:
+   * each branch push and checkpoint copies eleven registers per frame.
+   */
   public RegState copy() {
-    RegState r = new RegState();
-    r.assign(this);
-    return r;
+    try {
+      return (RegState) super.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   public void assign(RegState o) {

@@ -11,11 +11,21 @@ final class StackSlot {
   static final byte MISC = 2;
   static final byte ZERO = 3;
 
-  final byte[] types = new byte[8];
-  RegState spilled = NOT_SPILLED;
+  final byte[] types;
+  RegState spilled;
 
   /** The placeholder of slots without a spill; replaced, never modified, when a spill arrives. */
   private static final RegState NOT_SPILLED = RegState.notInit();
+
+  StackSlot() {
+    this.types = new byte[8];
+    this.spilled = NOT_SPILLED;
+  }
+
+  private StackSlot(byte[] types, RegState spilled) {
+    this.types = types;
+    this.spilled = spilled;
+  }
 
   static char typeChar(byte t) {
     switch (t) {
@@ -31,11 +41,9 @@ final class StackSlot {
   }
 
   StackSlot copy() {
-    StackSlot s = new StackSlot();
-    System.arraycopy(types, 0, s.types, 0, 8);
     // a slot that holds no spill keeps its (never modified) NOT_INIT placeholder shared
-    s.spilled = spilled.type == RegType.NOT_INIT && !isSpill() ? spilled : spilled.copy();
-    return s;
+    return new StackSlot(
+        types.clone(), spilled.type == RegType.NOT_INIT && !isSpill() ? spilled : spilled.copy());
   }
 
   boolean isSpill() {

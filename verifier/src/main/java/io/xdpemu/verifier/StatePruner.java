@@ -1,9 +1,7 @@
 package io.xdpemu.verifier;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The state cache of {@code is_state_visited()}: at prune points the current state is compared with
@@ -23,7 +21,10 @@ final class StatePruner {
    * (explored_state()), so states of other instructions in the same bucket count in
    * max_states_per_insn as they do in the kernel.
    */
-  private final Map<Integer, List<VerifierState.Checkpoint>> explored = new HashMap<>();
+  private final List<?>[] explored;
+
+  /** One comparer per mode, reset before each comparison (no allocation per prune point). */
+  private final RegCompare[] comparers = new RegCompare[3];
 
   int totalStates;
   int peakStates;
@@ -32,11 +33,20 @@ final class StatePruner {
 
   StatePruner(Verifier env) {
     this.env = env;
+    this.explored = new List<?>[Math.max(1, env.insns.length)];
+    for (int mode = 0; mode < comparers.length; mode++) {
+      comparers[mode] = new RegCompare(mode, env.allowUninitStack);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<VerifierState.Checkpoint> bucketList(int bucket) {
+    return (List<VerifierState.Checkpoint>) explored[bucket];
   }
 
   /** free_states() between functions: the kernel's peak count keeps growing across them. */
   void clear() {
-    explored.clear();
+    java.util.Arrays.fill(explored, null);
   }
 
   private int bucket(int idx, VerifierState st) {
@@ -68,8 +78,12 @@ final class StatePruner {
         && env.insnProcessed - env.prevInsnProcessed >= 8) {
       addNew = true;
     }
-    List<VerifierState.Checkpoint> list =
-        explored.computeIfAbsent(bucket(idx, cur), k -> new ArrayList<>());
+    int b = bucket(idx, cur);
+    List<VerifierState.Checkpoint> list = bucketList(b);
+    if (list == null) {
+      list = new ArrayList<>();
+      explored[b] = list;
+    }
     int statesCnt = 0;
     // newest first, as the kernel's list_add() at the head of the explored list
     for (int k = list.size() - 1; k >= 0; k--) {
@@ -182,7 +196,7 @@ final class StatePruner {
    * the same call sites, or null.
    */
   VerifierState findPrevEntry(VerifierState cur, int idx) {
-    List<VerifierState.Checkpoint> list = explored.get(bucket(idx, cur));
+    List<VerifierState.Checkpoint> list = bucketList(bucket(idx, cur));
     if (list == null) {
       return null;
     }
@@ -227,7 +241,8 @@ final class StatePruner {
       return false;
     }
     boolean exact = mode == RegCompare.EXACT;
-    RegCompare cmp = new RegCompare(mode, env.allowUninitStack);
+    RegCompare cmp = comparers[mode];
+    cmp.reset();
     for (int i = 0; i <= old.curframe; i++) {
       if (old.frames[i].callsite != cur.frames[i].callsite) {
         return false;

@@ -338,7 +338,7 @@ public final class Verifier {
           lastLineInfo = line;
         }
         int startPos = log.pos();
-        verbose(idx + ": " + disasm.format(insns, idx) + "\n");
+        verbose(insnLine(idx));
         log.markInsnLine(startPos);
       }
       int next;
@@ -467,6 +467,24 @@ public final class Verifier {
   }
 
   // ---------------------------------------------------------------- log helpers
+
+  /**
+   * The log line of instruction {@code idx} ("idx: disassembly\n"), made once per instruction: at
+   * level 1 every processed instruction is printed, and the text depends only on the program.
+   */
+  private String[] insnLines;
+
+  private String insnLine(int idx) {
+    if (insnLines == null) {
+      insnLines = new String[insns.length];
+    }
+    String s = insnLines[idx];
+    if (s == null) {
+      s = idx + ": " + disasm.format(insns, idx) + "\n";
+      insnLines[idx] = s;
+    }
+    return s;
+  }
 
   /** print_verifier_state() of the current frame: all registers, or only scratched ones. */
   String stateString(boolean all) {

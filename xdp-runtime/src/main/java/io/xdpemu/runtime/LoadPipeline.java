@@ -170,6 +170,7 @@ public final class LoadPipeline {
    * The program after ELF loading and CO-RE, before maps exist: what {@code verify} and {@code
    * disasm} show.
    *
+   * @param target the target BTF; null when it was not needed (see {@link #relocate})
    * @param core the CO-RE outcome (applied relocations, poisoned slots), null without .BTF.ext
    */
   public record Relocated(
@@ -182,6 +183,20 @@ public final class LoadPipeline {
     ObjectRelocation relocation = new ObjectRelocation(obj, target);
     RelocatedProgram core = relocation.core(spec);
     return new Relocated(obj, spec, target, relocation.insns(spec), core);
+  }
+
+  /**
+   * As {@link #relocate(LoadOptions, Btf)} with the target read only if the program needs it (CO-RE
+   * records or a kernel function): the default target, the running kernel's BTF (~5 MB, 126k
+   * types), takes longer to parse than a small program takes to verify. {@code target} of the
+   * result is null when it was not read.
+   */
+  public static Relocated relocate(LoadOptions o, java.util.function.Supplier<Btf> target) {
+    BpfObject obj = BpfObjectReader.read(o.object());
+    ProgramSpec spec = obj.program(o.program());
+    ObjectRelocation relocation = new ObjectRelocation(obj, target);
+    RelocatedProgram core = relocation.core(spec);
+    return new Relocated(obj, spec, relocation.targetIfRead(), relocation.insns(spec), core);
   }
 
   private static Loaded finish(
@@ -281,7 +296,7 @@ public final class LoadPipeline {
    * The pcs are those of {@code spec}: CO-RE rewrites instructions in place, never moves them.
    */
   static ProgramInfo programInfo(LoadOptions o, BpfObject obj, ProgramSpec spec) {
-    return ObjectProgramInfo.of(obj, spec, TargetBtf.base(o));
+    return ObjectProgramInfo.lazy(obj, spec, () -> TargetBtf.base(o));
   }
 
   /**

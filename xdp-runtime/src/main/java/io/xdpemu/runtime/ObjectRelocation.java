@@ -3,6 +3,7 @@ package io.xdpemu.runtime;
 import io.xdpemu.ebpf.ProgramRejectedException;
 import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.btf.BtfKind;
+import io.xdpemu.ebpf.core.CoreRelocationRecords;
 import io.xdpemu.ebpf.core.CoreRelocator;
 import io.xdpemu.ebpf.core.CoreTarget;
 import io.xdpemu.ebpf.core.RelocatedProgram;
@@ -11,6 +12,8 @@ import io.xdpemu.ebpf.elf.ProgramSpec;
 import io.xdpemu.ebpf.isa.Insn;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * CO-RE of one object against one target BTF, each program relocated at most once: libbpf relocates
@@ -21,14 +24,23 @@ import java.util.Map;
  */
 final class ObjectRelocation {
   private final BpfObject obj;
-  private final Btf target;
-  private final CoreTarget core;
+  private final Supplier<Btf> targetSource;
+  private Btf target;
+  private CoreTarget core;
   private final Map<String, RelocatedProgram> done = new HashMap<>();
 
   ObjectRelocation(BpfObject obj, Btf target) {
-    this.obj = java.util.Objects.requireNonNull(obj);
-    this.target = java.util.Objects.requireNonNull(target, "target BTF (TargetBtf.of)");
-    this.core = new CoreTarget(target);
+    this(obj, () -> target);
+    Objects.requireNonNull(target, "target BTF (TargetBtf.of)");
+  }
+
+  /**
+   * {@code target} is read on first need only (a CO-RE record or a kernel function to resolve): the
+   * host's BTF takes longer to parse than a small program takes to verify.
+   */
+  ObjectRelocation(BpfObject obj, Supplier<Btf> target) {
+    this.obj = Objects.requireNonNull(obj);
+    this.targetSource = Objects.requireNonNull(target);
   }
 
   BpfObject object() {
@@ -36,7 +48,23 @@ final class ObjectRelocation {
   }
 
   Btf target() {
+    if (target == null) {
+      target = Objects.requireNonNull(targetSource.get(), "target BTF (TargetBtf.of)");
+    }
     return target;
+  }
+
+  /** The target if something needed it so far, else null. */
+  Btf targetIfRead() {
+    return target;
+  }
+
+  private CoreTarget coreTarget() {
+    if (core == null) {
+      // Without CO-RE records the relocator never consults the target: do not read it.
+      core = new CoreTarget(CoreRelocationRecords.of(obj).isEmpty() ? null : target());
+    }
+    return core;
   }
 
   /**
@@ -49,7 +77,7 @@ final class ObjectRelocation {
     for (ProgramSpec.ExternReference e : spec.externs()) {
       if (e.kind() == ProgramSpec.ExternKind.FUNCTION
           && !e.weak()
-          && target.find(e.name(), BtfKind.FUNC) < 0) {
+          && target().find(e.name(), BtfKind.FUNC) < 0) {
         throw new ProgramRejectedException(
             obj.fileName()
                 + ": extern (func ksym) '"
@@ -60,7 +88,7 @@ final class ObjectRelocation {
     if (obj.btfExt() == null) {
       return null;
     }
-    return done.computeIfAbsent(spec.name(), name -> CoreRelocator.relocate(obj, core, name));
+    return done.computeIfAbsent(spec.name(), name -> CoreRelocator.relocate(obj, coreTarget(), name));
   }
 
   /** The instructions of {@code spec} as the verifier and the engines get them. */
