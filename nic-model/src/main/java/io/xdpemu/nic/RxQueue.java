@@ -160,15 +160,17 @@ public final class RxQueue implements RxMetadataSource {
     vlanStripped = p.stripOffset >= 0;
 
     facts.timestampNs = tsNs;
-    facts.descriptorAddress = ringAddress + (long) slot * fw.descriptor().size();
+    FirmwareCode code = fw.code();
+    int descSize = code.descriptorSize();
+    facts.descriptorAddress = ringAddress + (long) slot * descSize;
     facts.bufferAddress = bufferAddress;
     facts.dataAddress = bufferAddress + c.headroom();
     facts.ringIndex = slot;
     facts.queue = index;
     facts.headroom = c.headroom();
-    fw.descriptor().write(ring, slot * fw.descriptor().size(), result, facts, frame, data);
+    code.writeDescriptor(ring, slot * descSize, result, facts, frame, data);
     if (metaSize > 0) {
-      fw.metadata().write(frame, data - metaSize, result, facts, frame, data);
+      code.writeMetadata(frame, data - metaSize, result, facts, frame, data);
     }
     if (ctx != null) {
       if (mappedIn != ctx || mappedRing != ring) {
@@ -224,7 +226,7 @@ public final class RxQueue implements RxMetadataSource {
   private void switchTo(ActiveFirmware next) {
     fw = next;
     ringSlots = next.firmware().ringSize();
-    ring = new byte[ringSlots * next.descriptor().size()];
+    ring = new byte[ringSlots * next.code().descriptorSize()];
   }
 
   /** Whether every frame buffer of this queue went back to the pool (after {@link Nic#close}). */

@@ -52,6 +52,14 @@ public final class Classifier {
     ptype(r);
     offsets(p, off, r);
     rss(p, off, r, scratch);
+    checksumsAndMark(p, off, r);
+  }
+
+  /**
+   * The stages after RSS, fixed-function in hardware and so shared as they are by the interpreted
+   * and the compiled firmware: checksum verdicts and the flow mark.
+   */
+  public void checksumsAndMark(byte[] p, int off, ParseResult r) {
     r.checksumStatus =
         csumL3 || csumL4 ? Checksums.status(p, off, r, protocolOf, csumL3, csumL4) : 0;
     r.flowMark = mark(p, off, r);
@@ -88,7 +96,11 @@ public final class Classifier {
     return j == headers.length && (!exact || considered == headers.length);
   }
 
-  private void offsets(byte[] p, int off, ParseResult r) {
+  /**
+   * L2/L3/L4 offsets, outer ports and the VLAN tag from the header stack: fixed-function (protocol
+   * layers, not firmware rules), shared by the interpreted and the compiled firmware.
+   */
+  public void offsets(byte[] p, int off, ParseResult r) {
     r.l2Offset = -1;
     r.l3Offset = -1;
     r.l4Offset = -1;

@@ -1,0 +1,151 @@
+package io.xdpemu.nic;
+
+import io.xdpemu.ebpf.InternalErrorException;
+import io.xdpemu.nic.compile.FirmwareCompiler;
+import io.xdpemu.nic.firmware.Firmware;
+import io.xdpemu.nic.parse.Bits;
+import io.xdpemu.nic.parse.Classifier;
+import io.xdpemu.nic.parse.ParseResult;
+import io.xdpemu.nic.rss.Toeplitz;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import org.objectweb.asm.ClassTooLargeException;
+import org.objectweb.asm.MethodTooLargeException;
+
+/**
+ * A firmware compiled to JVM code, the way the eBPF JIT compiles programs: {@link FirmwareCompiler}
+ * writes a hidden subclass whose {@code parse}, {@code ptype}, {@code rss}, {@code writeMetadata}
+ * and {@code writeDescriptor} are the firmware's parse graph, packet-type rules, RSS field
+ * extraction and layouts as straight-line code, every offset, width, mask and value a constant. The
+ * fixed-function stages (offsets, checksums, flow marks, the indirection table) are the
+ * interpreter's own code ({@link Classifier}), so there is one copy of them.
+ *
+ * <p>{@code -Dxdpemu.nic.dump=DIR} writes every generated class there (for {@code javap -c -p}).
+ */
+abstract class CompiledFirmware extends FirmwareCode {
+  private static final String DUMP_DIR = System.getProperty("xdpemu.nic.dump");
+
+  /** Offsets, checksums, flow marks and the RSS queue: fixed-function, not firmware code. */
+  protected final Classifier classifier;
+
+  /** Toeplitz table flattened: input byte position * 256 + byte value. */
+  protected final int[] rssTable;
+
+  private final int maxDepth;
+  private final int scratchBytes;
+  private final int metadataSize;
+  private final int descriptorSize;
+
+  protected CompiledFirmware(Firmware fw) {
+    classifier = new Classifier(fw);
+    rssTable = fw.rss() == null ? new int[0] : new Toeplitz(fw.rss().key()).flatTable();
+    maxDepth = fw.maxDepth();
+    scratchBytes = classifier.scratchBytes();
+    metadataSize = fw.metadataSize();
+    descriptorSize = fw.descriptor().size();
+  }
+
+  /**
+   * The compiled form of {@code fw}; the interpreter for a firmware whose code would exceed the
+   * JVM's 64 KB method limit (as the eBPF JIT falls back).
+   */
+  static FirmwareCode compile(Firmware fw) {
+    byte[] classFile;
+    try {
+      classFile = FirmwareCompiler.classFile(fw, hiddenName(fw), SUPER);
+    } catch (MethodTooLargeException | ClassTooLargeException e) {
+      return new InterpretedFirmware(fw);
+    }
+    dump(fw, classFile);
+    try {
+      MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(classFile, true);
+      return (FirmwareCode)
+          hidden
+              .findConstructor(
+                  hidden.lookupClass(), MethodType.methodType(void.class, Firmware.class))
+              .invoke(fw);
+    } catch (Throwable e) { // a class the JVM refuses is a bug of ours: say which firmware
+      throw new InternalErrorException("firmware compiler produced an invalid class for " + fw, e);
+    }
+  }
+
+  private static final String SUPER = CompiledFirmware.class.getName().replace('.', '/');
+
+  /** The class name shows in stack traces: the firmware's name in identifier characters. */
+  private static String hiddenName(Firmware fw) {
+    StringBuilder sb = new StringBuilder("io/xdpemu/nic/Firmware_");
+    for (char ch : fw.name().toCharArray()) {
+      sb.append(Character.isJavaIdentifierPart(ch) && ch < 128 ? ch : '_');
+    }
+    return sb.toString();
+  }
+
+  private static void dump(Firmware fw, byte[] classFile) {
+    if (DUMP_DIR == null) {
+      return;
+    }
+    String simple = hiddenName(fw).substring("io/xdpemu/nic/".length());
+    try {
+      java.nio.file.Files.write(java.nio.file.Path.of(DUMP_DIR, simple + ".class"), classFile);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot dump firmware class to " + DUMP_DIR, e);
+    }
+  }
+
+  /** Packet-type rules (generated). */
+  abstract void ptype(ParseResult r);
+
+  /** RSS traffic classes and the Toeplitz hash of their fields (generated). */
+  abstract void rss(byte[] p, int off, ParseResult r);
+
+  @Override
+  final void classify(byte[] p, int off, ParseResult r, byte[] scratch) {
+    ptype(r);
+    classifier.offsets(p, off, r);
+    rss(p, off, r);
+    classifier.checksumsAndMark(p, off, r);
+  }
+
+  @Override
+  final ParseResult newResult() {
+    return new ParseResult(maxDepth);
+  }
+
+  @Override
+  final int scratchBytes() {
+    return scratchBytes;
+  }
+
+  @Override
+  final int queueOf(int hash) {
+    return classifier.queueOf(hash);
+  }
+
+  @Override
+  final int metadataSize() {
+    return metadataSize;
+  }
+
+  @Override
+  final int descriptorSize() {
+    return descriptorSize;
+  }
+
+  @Override
+  final String engine() {
+    return "compiled";
+  }
+
+  /**
+   * A {@code field:} layout source: the outermost instance of the header (0 when absent), as {@link
+   * LayoutWriter} reads it. Called from generated code.
+   */
+  static long field(ParseResult r, byte[] pkt, int pktOff, int header, int bitOffset, int width) {
+    for (int i = 0; i < r.count; i++) {
+      if (r.type[i] == header) {
+        return Bits.get(pkt, pktOff + r.offset[i], bitOffset, width);
+      }
+    }
+    return 0;
+  }
+}
