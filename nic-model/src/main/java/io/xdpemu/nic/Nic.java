@@ -196,6 +196,13 @@ public final class Nic implements AutoCloseable {
     return compiled.generation();
   }
 
+  /** Lets the queue whose frame {@code ctx} describes record its headroom use before reuse. */
+  void retire(io.xdpemu.ebpf.vm.RxContext ctx) {
+    for (RxQueue q : queues) {
+      q.retireIfIn(ctx);
+    }
+  }
+
   /** Returns every frame buffer to the pool. */
   @Override
   public void close() {
