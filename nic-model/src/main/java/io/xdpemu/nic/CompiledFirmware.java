@@ -92,19 +92,8 @@ abstract class CompiledFirmware extends FirmwareCode {
     }
   }
 
-  /** Packet-type rules (generated). */
-  abstract void ptype(ParseResult r);
-
-  /** RSS traffic classes and the Toeplitz hash of their fields (generated). */
-  abstract void rss(byte[] p, int off, ParseResult r);
-
-  @Override
-  final void classify(byte[] p, int off, ParseResult r, byte[] scratch) {
-    ptype(r);
-    classifier.offsets(p, off, r);
-    rss(p, off, r);
-    classifier.checksumsAndMark(p, off, r);
-  }
+  /** The packet-type rules (generated), given the header types the parse extracted (bit h). */
+  abstract void ptype(ParseResult r, long seen);
 
   @Override
   final ParseResult newResult() {
@@ -134,6 +123,17 @@ abstract class CompiledFirmware extends FirmwareCode {
   @Override
   final String engine() {
     return "compiled";
+  }
+
+  /**
+   * Folds {@code bytes} bytes at {@code p[base..]}, input positions {@code pos..}, into a Toeplitz
+   * hash with the flat table. Called from generated code (the JIT inlines it).
+   */
+  static int toeplitz(int[] table, int hash, int pos, byte[] p, int base, int bytes) {
+    for (int b = 0; b < bytes; b++) {
+      hash ^= table[(pos + b) << 8 | (p[base + b] & 0xff)];
+    }
+    return hash;
   }
 
   /**

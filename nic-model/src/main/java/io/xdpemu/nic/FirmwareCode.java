@@ -17,11 +17,12 @@ abstract class FirmwareCode {
   /** Bytes of RSS input scratch {@link #classify} needs. */
   abstract int scratchBytes();
 
-  /** Parses {@code p[off, off+len)}; offsets in {@code r} are relative to {@code off}. */
-  abstract void parse(byte[] p, int off, int len, ParseResult r);
-
-  /** Fills the derived outputs of {@code r} after {@link #parse}. */
-  abstract void classify(byte[] p, int off, ParseResult r, byte[] scratch);
+  /**
+   * The steer stage of {@code p[off, off+len)}: parse, then classify (packet type, offsets, RSS
+   * hash, checksum verdicts, flow mark) into {@code r}, offsets relative to {@code off}. {@code
+   * scratch} holds {@link #scratchBytes} bytes.
+   */
+  abstract void steer(byte[] p, int off, int len, ParseResult r, byte[] scratch);
 
   /** The RX queue for an RSS hash, before folding onto the NIC's queue count. */
   abstract int queueOf(int hash);

@@ -85,8 +85,7 @@ public final class FirmwareEquivalence {
     }
 
     String run(byte[] p, int off, int len, RxFacts facts) {
-      code.parse(p, off, len, result);
-      code.classify(p, off, result, scratch);
+      code.steer(p, off, len, result, scratch);
       int queue = code.queueOf(result.rssHash);
       Arrays.fill(metadata, (byte) 0xa5);
       Arrays.fill(descriptor, (byte) 0x5a);

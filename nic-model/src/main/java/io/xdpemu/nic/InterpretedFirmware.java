@@ -33,12 +33,8 @@ final class InterpretedFirmware extends FirmwareCode {
   }
 
   @Override
-  void parse(byte[] p, int off, int len, ParseResult r) {
+  void steer(byte[] p, int off, int len, ParseResult r, byte[] scratch) {
     parser.parse(p, off, len, r);
-  }
-
-  @Override
-  void classify(byte[] p, int off, ParseResult r, byte[] scratch) {
     classifier.classify(p, off, r, scratch);
   }
 

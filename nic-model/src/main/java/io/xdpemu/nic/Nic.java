@@ -168,8 +168,7 @@ public final class Nic implements AutoCloseable {
     p.prepare(fw);
     ParseResult r = p.result;
     FirmwareCode code = fw.code();
-    code.parse(pkt, off, len, r);
-    code.classify(pkt, off, r, p.rssInput);
+    code.steer(pkt, off, len, r, p.rssInput);
     p.queue = code.queueOf(r.rssHash) % queues.length;
     p.stripOffset = -1;
     if (fw.firmware().vlanStrip() && r.vlanOffset >= 0) {

@@ -43,6 +43,15 @@ final class Asm implements Opcodes {
     mv.visitInsn(IAND);
   }
 
+  /** Pushes {@code (p[base + at] & 0xff) << 8 | p[base + at + 1] & 0xff} (an int). */
+  static void u16(MethodVisitor mv, int pLocal, int baseLocal, int at) {
+    loadByte(mv, pLocal, baseLocal, at);
+    push(mv, 8);
+    mv.visitInsn(ISHL);
+    loadByte(mv, pLocal, baseLocal, at + 1);
+    mv.visitInsn(IOR);
+  }
+
   /**
    * Pushes (as a long) {@code width} bits starting {@code bitOffset} bits after {@code p[base]},
    * bit 0 the MSB of the first byte: {@link io.xdpemu.nic.parse.Bits#get} with the offset and width
@@ -53,6 +62,14 @@ final class Asm implements Opcodes {
     int shift = bitOffset & 7;
     int totalBits = shift + width;
     int nbytes = (totalBits + 7) >>> 3;
+    if (width < 1 || width > 64) { // not a key or mask field: Bits.get's own answer, whatever it is
+      mv.visitVarInsn(ALOAD, pLocal);
+      mv.visitVarInsn(ILOAD, baseLocal);
+      push(mv, bitOffset);
+      push(mv, width);
+      mv.visitMethodInsn(INVOKESTATIC, "io/xdpemu/nic/parse/Bits", "get", "([BIII)J", false);
+      return;
+    }
     if (nbytes <= 3) {
       // At most 24 bits: int arithmetic, widened once.
       for (int i = 0; i < nbytes; i++) {

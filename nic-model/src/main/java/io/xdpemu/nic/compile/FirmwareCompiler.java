@@ -7,9 +7,9 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Writes the class of a compiled firmware: a subclass of {@code io.xdpemu.nic.CompiledFirmware}
- * with the parse graph ({@link ParseGraphEmitter}), the packet-type and RSS rules ({@link
- * RuleEmitter}) and the metadata and descriptor writers ({@link LayoutEmitter}) as methods. The
- * caller defines it as a hidden class of its package.
+ * with the steer stage (parse graph, packet-type rules, RSS, flow marks: {@link SteerEmitter}) and
+ * the metadata and descriptor writers ({@link LayoutEmitter}) as methods. The caller defines it as
+ * a hidden class of its package.
  */
 public final class FirmwareCompiler implements Opcodes {
   private FirmwareCompiler() {}
@@ -32,9 +32,7 @@ public final class FirmwareCompiler implements Opcodes {
     cw.visit(V17, ACC_FINAL | ACC_SUPER, name, null, superName, null);
     cw.visitSource(fw.source(), null);
     constructor(cw, superName);
-    ParseGraphEmitter.emit(cw, fw);
-    RuleEmitter.emitPtype(cw, fw);
-    RuleEmitter.emitRss(cw, fw, superName);
+    SteerEmitter.emit(cw, fw, superName);
     LayoutEmitter.emit(cw, "writeMetadata", fw.metadata(), superName);
     LayoutEmitter.emit(cw, "writeDescriptor", fw.descriptor(), superName);
     cw.visitEnd();

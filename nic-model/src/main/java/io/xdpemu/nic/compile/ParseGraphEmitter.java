@@ -1,57 +1,50 @@
 package io.xdpemu.nic.compile;
 
 import static io.xdpemu.nic.compile.Asm.RESULT;
-import static io.xdpemu.nic.compile.Asm.RESULT_DESC;
 import static io.xdpemu.nic.compile.Asm.bits;
 import static io.xdpemu.nic.compile.Asm.push;
+import static io.xdpemu.nic.compile.SteerLocals.*;
 
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.nic.firmware.HeaderType;
 import io.xdpemu.nic.firmware.ParseState;
 import io.xdpemu.nic.parse.ParseStatus;
-import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * {@code void parse(byte[] p, int off, int len, ParseResult r)}: the parse graph as code, one block
- * per state that jumps straight to the next. Semantics are {@link
- * io.xdpemu.nic.parse.PacketParser}'s (the reference it is tested against), step for step: the step
- * and repeat limits, the bounds checks before every read, first matching row wins. What the tables
- * look up at run time is constant here, and the most recent offset of each header type is kept in a
- * local instead of searching the stack.
+ * The first part of the generated {@code steer}: the parse graph as code, one block per state that
+ * jumps straight to the next, every end of the parse continuing at the classifier. Semantics are
+ * {@link io.xdpemu.nic.parse.PacketParser}'s (the reference it is tested against), step for step:
+ * the step and repeat limits, the bounds checks before every read, first matching row wins. What
+ * the tables look up at run time is constant here, and the most recent offset of each header type
+ * is kept in a local instead of searching the stack.
  */
 final class ParseGraphEmitter implements Opcodes {
-  private static final int P = 1;
-  private static final int OFF = 2;
-  private static final int LEN = 3;
-  private static final int R = 4;
-  private static final int CURSOR = 5;
-  private static final int STEPS = 6;
-  private static final int REPEAT = 7;
-  private static final int LEVEL = 8;
-  private static final int COUNT = 9;
-  private static final int TYPE = 10;
-  private static final int OFFSET = 11;
-  private static final int LENGTH = 12;
-  private static final int LEVELS = 13;
-  private static final int BASE = 14;
-  private static final int HL = 15;
-  private static final int SUM = 16; // long: 16-17
-  private static final int LAST = 18; // one int per header type
-
   private final Firmware fw;
   private final MethodVisitor mv;
-  private final int keys; // first long local for select keys
+  private final SteerLocals locals;
+  private final StackFacts facts;
+  private final Label done;
   private final Label[] stateLabel;
   private final Label accept = new Label();
   private final Label[] failLabel = new Label[ParseStatus.values().length];
 
-  private ParseGraphEmitter(Firmware fw, MethodVisitor mv) {
+  /** States with a transition to themselves: the only ones whose repeat count can exceed 1. */
+  private final boolean[] selfLoop;
+
+  /**
+   * @param facts what to note as each header is pushed
+   * @param done where every end of the parse (accept or an error) continues, r.count stored
+   */
+  ParseGraphEmitter(
+      Firmware fw, MethodVisitor mv, SteerLocals locals, StackFacts facts, Label done) {
     this.fw = fw;
     this.mv = mv;
-    this.keys = LAST + fw.headers().size();
+    this.locals = locals;
+    this.facts = facts;
+    this.done = done;
     stateLabel = new Label[fw.states().size()];
     for (int i = 0; i < stateLabel.length; i++) {
       stateLabel[i] = new Label();
@@ -59,17 +52,16 @@ final class ParseGraphEmitter implements Opcodes {
     for (int i = 0; i < failLabel.length; i++) {
       failLabel[i] = new Label();
     }
+    selfLoop = new boolean[stateLabel.length];
+    for (ParseState s : fw.states()) {
+      selfLoop[s.id()] = s.defaultNext() == s.id();
+      for (ParseState.Transition t : s.transitions()) {
+        selfLoop[s.id()] |= t.next() == s.id();
+      }
+    }
   }
 
-  static void emit(ClassVisitor cv, Firmware fw) {
-    MethodVisitor mv = cv.visitMethod(0, "parse", "([BII" + RESULT_DESC + ")V", null, null);
-    mv.visitCode();
-    new ParseGraphEmitter(fw, mv).body();
-    mv.visitMaxs(0, 0);
-    mv.visitEnd();
-  }
-
-  private int maxKeys() {
+  static int maxKeys(Firmware fw) {
     int m = 0;
     for (ParseState s : fw.states()) {
       m = Math.max(m, s.keys().length);
@@ -77,7 +69,8 @@ final class ParseGraphEmitter implements Opcodes {
     return m;
   }
 
-  private void body() {
+  /** Everything from ParseResult.reset to the jump to {@code done}. */
+  void emit() {
     // r.status = OK; r.errorOffset = -1; r.packetLength = len (ParseResult.reset; count at exit)
     mv.visitVarInsn(ALOAD, R);
     mv.visitFieldInsn(GETSTATIC, STATUS, "OK", STATUS_DESC);
@@ -88,28 +81,44 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitVarInsn(ALOAD, R);
     mv.visitVarInsn(ILOAD, LEN);
     mv.visitFieldInsn(PUTFIELD, RESULT, "packetLength", "I");
-    for (int local : new int[] {CURSOR, STEPS, LEVEL, COUNT, BASE, HL}) {
+    for (int local : SteerLocals.INTS_ZERO) {
       push(mv, 0);
+      mv.visitVarInsn(ISTORE, local);
+    }
+    for (int local : SteerLocals.INTS_MINUS_ONE) {
+      push(mv, -1);
       mv.visitVarInsn(ISTORE, local);
     }
     push(mv, 1);
     mv.visitVarInsn(ISTORE, REPEAT);
     String[] arrays = {"type", "offset", "length", "level"};
-    int[] locals = {TYPE, OFFSET, LENGTH, LEVELS};
+    int[] arrayLocals = {TYPE, OFFSET, LENGTH, LEVELS};
     for (int i = 0; i < arrays.length; i++) {
       mv.visitVarInsn(ALOAD, R);
       mv.visitFieldInsn(GETFIELD, RESULT, arrays[i], "[I");
-      mv.visitVarInsn(ASTORE, locals[i]);
+      mv.visitVarInsn(ASTORE, arrayLocals[i]);
     }
-    push(mv, 0L);
-    mv.visitVarInsn(LSTORE, SUM);
+    mv.visitInsn(ACONST_NULL);
+    mv.visitVarInsn(ASTORE, TABLE);
+    // DEPTH_LIMIT = min(max_depth, type.length)
+    push(mv, fw.maxDepth());
+    mv.visitVarInsn(ALOAD, TYPE);
+    mv.visitInsn(ARRAYLENGTH);
+    mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+    mv.visitVarInsn(ISTORE, DEPTH_LIMIT);
+    for (int local : new int[] {SUM, SEEN, V}) {
+      push(mv, 0L);
+      mv.visitVarInsn(LSTORE, local);
+    }
     for (int h = 0; h < fw.headers().size(); h++) {
       push(mv, -1);
-      mv.visitVarInsn(ISTORE, LAST + h);
+      mv.visitVarInsn(ISTORE, locals.last(h));
+      push(mv, -1);
+      mv.visitVarInsn(ISTORE, locals.first0(h));
     }
-    for (int c = 0; c < maxKeys(); c++) {
+    for (int c = 0; c < locals.maxKeys; c++) {
       push(mv, 0L);
-      mv.visitVarInsn(LSTORE, keys + 2 * c);
+      mv.visitVarInsn(LSTORE, locals.key(c));
     }
     edge(-1, fw.start());
     for (ParseState s : fw.states()) {
@@ -137,7 +146,7 @@ final class ParseGraphEmitter implements Opcodes {
     }
     if (to == from) {
       mv.visitIincInsn(REPEAT, 1);
-    } else if (from >= 0) {
+    } else if (from >= 0 && selfLoop[to]) { // only a self-looping state reads the count
       push(mv, 1);
       mv.visitVarInsn(ISTORE, REPEAT);
     }
@@ -151,9 +160,11 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitVarInsn(ILOAD, STEPS);
     push(mv, fw.maxDepth() * 4);
     mv.visitJumpInsn(IF_ICMPGT, fail(ParseStatus.TOO_DEEP));
-    mv.visitVarInsn(ILOAD, REPEAT);
-    push(mv, s.maxRepeat());
-    mv.visitJumpInsn(IF_ICMPGT, fail(ParseStatus.STACK_OVERFLOW));
+    if (selfLoop[s.id()]) { // entered from elsewhere the count is 1 <= max_repeat
+      mv.visitVarInsn(ILOAD, REPEAT);
+      push(mv, s.maxRepeat());
+      mv.visitJumpInsn(IF_ICMPGT, fail(ParseStatus.STACK_OVERFLOW));
+    }
     if (s.header() >= 0) {
       extract(fw.headers().get(s.header()));
     }
@@ -168,11 +179,7 @@ final class ParseGraphEmitter implements Opcodes {
     Label tooDeep = fail(ParseStatus.TOO_DEEP);
     Label truncated = fail(ParseStatus.TRUNCATED);
     mv.visitVarInsn(ILOAD, COUNT);
-    push(mv, fw.maxDepth());
-    mv.visitJumpInsn(IF_ICMPGE, tooDeep);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ALOAD, TYPE);
-    mv.visitInsn(ARRAYLENGTH);
+    mv.visitVarInsn(ILOAD, DEPTH_LIMIT);
     mv.visitJumpInsn(IF_ICMPGE, tooDeep);
     // left = len - cursor < minBytes -> TRUNCATED
     mv.visitVarInsn(ILOAD, LEN);
@@ -220,7 +227,8 @@ final class ParseGraphEmitter implements Opcodes {
     store(LENGTH, () -> mv.visitVarInsn(ILOAD, HL));
     store(LEVELS, () -> mv.visitVarInsn(ILOAD, LEVEL));
     mv.visitVarInsn(ILOAD, CURSOR);
-    mv.visitVarInsn(ISTORE, LAST + id);
+    mv.visitVarInsn(ISTORE, locals.last(id));
+    facts.pushed(h);
     mv.visitIincInsn(COUNT, 1);
     mv.visitVarInsn(ILOAD, CURSOR);
     mv.visitVarInsn(ILOAD, HL);
@@ -267,12 +275,12 @@ final class ParseGraphEmitter implements Opcodes {
       }
     }
     for (int c = 0; c < ks.length; c++) {
-      key(ks[c], keys + 2 * c);
+      key(ks[c], locals.key(c));
     }
     for (ParseState.Transition t : s.transitions()) {
       Label next = new Label();
       for (int c = 0; c < ks.length; c++) {
-        mv.visitVarInsn(LLOAD, keys + 2 * c);
+        mv.visitVarInsn(LLOAD, locals.key(c));
         long mask = t.masks()[c];
         long widthMask = ks[c].width() >= 64 ? -1L : (1L << ks[c].width()) - 1;
         if ((mask | ~widthMask) != -1L) {
@@ -299,9 +307,9 @@ final class ParseGraphEmitter implements Opcodes {
     }
     Label absent = new Label();
     Label done = new Label();
-    mv.visitVarInsn(ILOAD, LAST + k.header());
+    mv.visitVarInsn(ILOAD, locals.last(k.header()));
     mv.visitJumpInsn(IFLT, absent);
-    setBase(LAST + k.header());
+    setBase(locals.last(k.header()));
     bits(mv, P, BASE, k.bitOffset(), k.width());
     mv.visitVarInsn(LSTORE, local);
     mv.visitJumpInsn(GOTO, done);
@@ -317,7 +325,7 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitVarInsn(ILOAD, CURSOR);
     mv.visitFieldInsn(PUTFIELD, RESULT, "payloadOffset", "I");
     storeCount();
-    mv.visitInsn(RETURN);
+    mv.visitJumpInsn(GOTO, done);
     for (ParseStatus s : ParseStatus.values()) {
       if (s == ParseStatus.OK) {
         continue;
@@ -334,7 +342,7 @@ final class ParseGraphEmitter implements Opcodes {
       mv.visitVarInsn(ILOAD, CURSOR);
       mv.visitFieldInsn(PUTFIELD, RESULT, "payloadOffset", "I");
       storeCount();
-      mv.visitInsn(RETURN);
+      mv.visitJumpInsn(GOTO, done);
     }
   }
 

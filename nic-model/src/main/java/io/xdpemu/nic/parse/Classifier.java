@@ -52,17 +52,16 @@ public final class Classifier {
     ptype(r);
     offsets(p, off, r);
     rss(p, off, r, scratch);
-    checksumsAndMark(p, off, r);
+    r.checksumStatus = checksumStatus(p, off, r);
+    r.flowMark = mark(p, off, r);
   }
 
   /**
-   * The stages after RSS, fixed-function in hardware and so shared as they are by the interpreted
-   * and the compiled firmware: checksum verdicts and the flow mark.
+   * The checksum verdicts (0 when the firmware checks none): fixed-function, shared as it is by the
+   * compiled firmware.
    */
-  public void checksumsAndMark(byte[] p, int off, ParseResult r) {
-    r.checksumStatus =
-        csumL3 || csumL4 ? Checksums.status(p, off, r, protocolOf, csumL3, csumL4) : 0;
-    r.flowMark = mark(p, off, r);
+  public int checksumStatus(byte[] p, int off, ParseResult r) {
+    return csumL3 || csumL4 ? Checksums.status(p, off, r, protocolOf, csumL3, csumL4) : 0;
   }
 
   private void ptype(ParseResult r) {
@@ -97,10 +96,10 @@ public final class Classifier {
   }
 
   /**
-   * L2/L3/L4 offsets, outer ports and the VLAN tag from the header stack: fixed-function (protocol
-   * layers, not firmware rules), shared by the interpreted and the compiled firmware.
+   * L2/L3/L4 offsets, outer ports and the VLAN tag from the header stack (the compiled firmware
+   * notes the same as it pushes headers: compile.StackFacts).
    */
-  public void offsets(byte[] p, int off, ParseResult r) {
+  private void offsets(byte[] p, int off, ParseResult r) {
     r.l2Offset = -1;
     r.l3Offset = -1;
     r.l4Offset = -1;
