@@ -9,6 +9,8 @@ import io.xdpemu.nic.parse.ParseResult;
 import io.xdpemu.nic.rss.Toeplitz;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import org.objectweb.asm.ClassTooLargeException;
 import org.objectweb.asm.MethodTooLargeException;
 
@@ -123,6 +125,44 @@ abstract class CompiledFirmware extends FirmwareCode {
   @Override
   final String engine() {
     return "compiled";
+  }
+
+  private static final VarHandle LE16 = view(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE32 = view(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE64 = view(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE16 = view(short[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle BE32 = view(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle BE64 = view(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private static VarHandle view(Class<?> array, ByteOrder order) {
+    return MethodHandles.byteArrayViewVarHandle(array, order);
+  }
+
+  // One store per layout field (generated code calls these; the JIT inlines them): the low
+  // 2, 4 or 8 bytes of v at dst[at], little- or big-endian, as LayoutWriter.store writes them.
+
+  static void le16(byte[] dst, int at, long v) {
+    LE16.set(dst, at, (short) v);
+  }
+
+  static void le32(byte[] dst, int at, long v) {
+    LE32.set(dst, at, (int) v);
+  }
+
+  static void le64(byte[] dst, int at, long v) {
+    LE64.set(dst, at, v);
+  }
+
+  static void be16(byte[] dst, int at, long v) {
+    BE16.set(dst, at, (short) v);
+  }
+
+  static void be32(byte[] dst, int at, long v) {
+    BE32.set(dst, at, (int) v);
+  }
+
+  static void be64(byte[] dst, int at, long v) {
+    BE64.set(dst, at, v);
   }
 
   /**

@@ -13,9 +13,9 @@ import org.objectweb.asm.Opcodes;
 /**
  * A metadata or descriptor layout as straight-line stores: {@code void NAME(byte[] dst, int base,
  * ParseResult r, RxFacts f, byte[] pkt, int pktOff)}. The bytes no scalar field covers (gaps,
- * padding, unions) are zeroed, every field is stored byte by byte at a constant offset in its byte
- * order, and a union writes the member its packet type selects - the block {@code
- * io.xdpemu.nic.LayoutWriter} (the reference) writes after zeroing it whole.
+ * padding, unions) are zeroed, every field is stored with one 1-, 2-, 4- or 8-byte store at a
+ * constant offset in its byte order, and a union writes the member its packet type selects - the
+ * block {@code io.xdpemu.nic.LayoutWriter} (the reference) writes after zeroing it whole.
  */
 final class LayoutEmitter implements Opcodes {
   private static final String FACTS = "io/xdpemu/nic/RxFacts";
@@ -25,7 +25,6 @@ final class LayoutEmitter implements Opcodes {
   private static final int F = 4;
   private static final int PKT = 5;
   private static final int PKT_OFF = 6;
-  private static final int V = 7; // long
   private static final int PTYPE = 9; // long
 
   private final MethodVisitor mv;
@@ -61,33 +60,52 @@ final class LayoutEmitter implements Opcodes {
         }
       }
     }
-    for (int b = 0; b < covered.length; b++) {
-      if (!covered[b]) {
-        storeByteAt(b, () -> push(mv, 0));
+    // Each run of uncovered bytes as the fewest stores of zero: 8, then 4, 2, 1 bytes.
+    int b = 0;
+    while (b < covered.length) {
+      if (covered[b]) {
+        b++;
+        continue;
+      }
+      int end = b;
+      while (end < covered.length && !covered[end]) {
+        end++;
+      }
+      while (b < end) {
+        int size = end - b >= 8 ? 8 : end - b >= 4 ? 4 : end - b >= 2 ? 2 : 1;
+        store(b, size, false, () -> push(mv, 0L));
+        b += size;
       }
     }
+  }
+
+  /** dst[base + at .. + size) = the low {@code size} bytes of the long {@code value} pushes. */
+  private void store(int at, int size, boolean bigEndian, Runnable value) {
+    if (size == 1) {
+      storeByteAt(
+          at,
+          () -> {
+            value.run();
+            mv.visitInsn(L2I);
+          });
+      return;
+    }
+    mv.visitVarInsn(ALOAD, DST);
+    mv.visitVarInsn(ILOAD, BASE);
+    if (at != 0) {
+      push(mv, at);
+      mv.visitInsn(IADD);
+    }
+    value.run();
+    String name = (bigEndian ? "be" : "le") + size * 8;
+    mv.visitMethodInsn(INVOKESTATIC, self, name, "([BIJ)V", false);
   }
 
   /** Scalars in order, then unions, as the reference does; {@code at} is the struct's offset. */
   private void fields(Layout layout, int at) {
     for (Layout.Member m : layout.fields()) {
       if (m.union() == null) {
-        value(m);
-        mv.visitVarInsn(LSTORE, V);
-        int size = m.scalar().size;
-        for (int b = 0; b < size; b++) {
-          int shift = 8 * (m.scalar().bigEndian ? size - 1 - b : b);
-          storeByteAt(
-              at + m.offset() + b,
-              () -> {
-                mv.visitVarInsn(LLOAD, V);
-                if (shift != 0) {
-                  push(mv, shift);
-                  mv.visitInsn(LUSHR);
-                }
-                mv.visitInsn(L2I);
-              });
-        }
+        store(at + m.offset(), m.scalar().size, m.scalar().bigEndian, () -> value(m));
       }
     }
     for (Layout.Member m : layout.fields()) {
