@@ -93,6 +93,15 @@ final class Checksums {
    */
   static long sum(byte[] p, int off, int len, long acc) {
     int i = 0;
+    long a0 = 0;
+    long a1 = 0;
+    for (; i + 16 <= len; i += 16) { // two independent sums: the loads and adds overlap
+      long w0 = (long) BE64.get(p, off + i);
+      long w1 = (long) BE64.get(p, off + i + 8);
+      a0 += (w0 >>> 32) + (w0 & 0xffffffffL);
+      a1 += (w1 >>> 32) + (w1 & 0xffffffffL);
+    }
+    acc += a0 + a1;
     for (; i + 8 <= len; i += 8) {
       long w = (long) BE64.get(p, off + i);
       acc += (w >>> 32) + (w & 0xffffffffL);
