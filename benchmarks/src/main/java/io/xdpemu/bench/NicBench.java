@@ -2,10 +2,12 @@ package io.xdpemu.bench;
 
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.RegionRegistry;
+import io.xdpemu.nic.FirmwareEngine;
 import io.xdpemu.nic.Nic;
 import io.xdpemu.nic.NicConfig;
 import io.xdpemu.nic.RxParse;
 import io.xdpemu.nic.firmware.FirmwareLoader;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,6 +40,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>{@code firmware=plain} is the NIC of a run without firmware ({@link Nic#plain}, the bundled
  * firmware: Toeplitz over the 5-tuple, no metadata).
  *
+ * <p>{@code fwEngine}: the firmware compiled to JVM code (the default of every run) or the
+ * reference interpreter (tables), so one run gives before and after.
+ *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar NicBench -f 1 -wi 2 -i 3 -w 1s -r 1s}.
  */
 @State(Scope.Thread)
@@ -52,6 +57,10 @@ public class NicBench {
   @Param({"plain", "mynic-kernel", "mynic-v1", "mynic-v2"})
   public String firmware;
 
+  /** How the NIC runs the firmware: compiled to JVM code (the default) or the reference tables. */
+  @Param({"compiled", "interpreter"})
+  public String fwEngine;
+
   private byte[][] frames;
   private long timestampNs;
   private Nic nic;
@@ -64,13 +73,15 @@ public class NicBench {
     frames =
         BenchInputs.exactly(
             BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
+    FirmwareEngine engine = FirmwareEngine.valueOf(fwEngine.toUpperCase(Locale.ROOT));
     if (firmware.equals("plain")) {
-      nic = Nic.plain(NicConfig.defaults().withQueues(4));
+      nic = Nic.plain(NicConfig.defaults().withQueues(4), engine);
     } else {
       nic =
           Nic.create(
               FirmwareLoader.load(BenchInputs.firmware(firmware)),
-              NicConfig.defaults().withQueues(0));
+              NicConfig.defaults().withQueues(0),
+              engine);
     }
     ctx = new ExecutionContext(new RegionRegistry());
     scratch = new byte[4096];

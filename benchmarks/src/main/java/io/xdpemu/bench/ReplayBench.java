@@ -1,5 +1,6 @@
 package io.xdpemu.bench;
 
+import io.xdpemu.nic.FirmwareEngine;
 import io.xdpemu.pcap.Capture;
 import io.xdpemu.pcap.CaptureCursor;
 import io.xdpemu.pcap.EthernetFramer;
@@ -73,12 +74,20 @@ public class ReplayBench {
   @Param({"interp", "jit"})
   public String engine;
 
+  /**
+   * How the NIC runs its firmware: compiled to JVM code (the default) or the reference interpreter
+   * (set as {@code -Dxdpemu.nic.engine} of the fork before the NIC is created).
+   */
+  @Param({"compiled", "interpreter"})
+  public String fwEngine;
+
   private List<Capture> captures;
   private Replay replay;
   private byte[] frame;
 
   @Setup(Level.Trial)
   public void setup() {
+    System.setProperty(FirmwareEngine.PROPERTY, fwEngine);
     Capture mixed = BenchInputs.capture("mixed-1k");
     BenchInputs.exactly(BenchInputs.frames(mixed), ProgramBench.PACKETS, "mixed-1k.pcap");
     captures = Collections.nCopies(ROUNDS, mixed);

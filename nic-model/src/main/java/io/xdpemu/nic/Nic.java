@@ -38,12 +38,16 @@ public final class Nic implements AutoCloseable {
   private final String label;
   private final boolean answersKfuncs;
 
-  private Nic(Firmware fw, NicConfig config, String label, boolean answersKfuncs) {
+  private final FirmwareEngine engine;
+
+  private Nic(
+      Firmware fw, NicConfig config, String label, boolean answersKfuncs, FirmwareEngine engine) {
     this.config = config;
+    this.engine = engine;
     this.label = label;
     this.answersKfuncs = answersKfuncs;
     checkFits(fw, config);
-    this.active = ActiveFirmware.compile(fw, 1);
+    this.active = ActiveFirmware.compile(fw, engine, 1);
     int n = config.queues() > 0 ? config.queues() : fw.rss() != null ? fw.rss().queues() : 1;
     queues = new RxQueue[n];
     for (int i = 0; i < n; i++) {
@@ -52,7 +56,12 @@ public final class Nic implements AutoCloseable {
   }
 
   public static Nic create(Firmware fw, NicConfig config) {
-    return new Nic(fw, config, null, true);
+    return create(fw, config, FirmwareEngine.fromProperty());
+  }
+
+  /** A NIC running {@code fw} with the given engine (compiled, or the reference interpreter). */
+  public static Nic create(Firmware fw, NicConfig config, FirmwareEngine engine) {
+    return new Nic(fw, config, null, true, engine);
   }
 
   /**
@@ -61,7 +70,17 @@ public final class Nic implements AutoCloseable {
    * -ENODATA), the way {@code BPF_PROG_TEST_RUN} runs a program.
    */
   public static Nic plain(NicConfig config) {
-    return new Nic(PlainFirmware.get(), config, PlainFirmware.DESCRIPTION, false);
+    return plain(config, FirmwareEngine.fromProperty());
+  }
+
+  /** {@link #plain(NicConfig)} with the given engine. */
+  public static Nic plain(NicConfig config, FirmwareEngine engine) {
+    return new Nic(PlainFirmware.get(), config, PlainFirmware.DESCRIPTION, false, engine);
+  }
+
+  /** The engine running this NIC's firmware. */
+  public FirmwareEngine engine() {
+    return engine;
   }
 
   /** What the summary calls this NIC: the firmware ("mynic 2.0.0 (fw.json)") or the plain NIC. */
@@ -148,9 +167,9 @@ public final class Nic implements AutoCloseable {
   void classify(ActiveFirmware fw, byte[] pkt, int off, int len, RxParse p) {
     p.prepare(fw);
     ParseResult r = p.result;
-    fw.parser().parse(pkt, off, len, r);
-    fw.classifier().classify(pkt, off, r, p.rssInput);
-    p.queue = fw.classifier().queueOf(r.rssHash) % queues.length;
+    FirmwareCode code = fw.code();
+    code.steer(pkt, off, len, r, p.rssInput);
+    p.queue = code.queueOf(r.rssHash) % queues.length;
     p.stripOffset = -1;
     if (fw.firmware().vlanStrip() && r.vlanOffset >= 0) {
       p.stripOffset = r.vlanOffset;
@@ -170,10 +189,17 @@ public final class Nic implements AutoCloseable {
    */
   public synchronized long load(Firmware candidate, FirmwareValidator validator) {
     checkFits(candidate, config);
-    ActiveFirmware compiled = ActiveFirmware.compile(candidate, active.generation() + 1);
+    ActiveFirmware compiled = ActiveFirmware.compile(candidate, engine, active.generation() + 1);
     validator.validate(candidate);
     active = compiled;
     return compiled.generation();
+  }
+
+  /** Lets the queue whose frame {@code ctx} describes record its headroom use before reuse. */
+  void retire(io.xdpemu.ebpf.vm.RxContext ctx) {
+    for (RxQueue q : queues) {
+      q.retireIfIn(ctx);
+    }
   }
 
   /** Returns every frame buffer to the pool. */

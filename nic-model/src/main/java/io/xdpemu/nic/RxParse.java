@@ -37,8 +37,8 @@ public final class RxParse {
   void prepare(ActiveFirmware f) {
     if (fw != f) {
       fw = f;
-      result = f.parser().newResult();
-      rssInput = new byte[Math.max(1, f.classifier().scratchBytes())];
+      result = f.code().newResult();
+      rssInput = new byte[Math.max(1, f.code().scratchBytes())];
     }
   }
 }

@@ -30,6 +30,11 @@ public final class RxQueue implements RxMetadataSource {
   private final Nic nic;
   private final int index;
   private final ByteBuf[] frames;
+
+  /** Each frame buffer's backing array and start in it (fixed for the buffer's life). */
+  private final byte[][] frameArray;
+
+  private final int[] frameStart;
   private final long ringAddress;
   private final RxFacts facts = new RxFacts();
   private int nextFrame;
@@ -45,6 +50,9 @@ public final class RxQueue implements RxMetadataSource {
   private final int[] dirtyFrom;
 
   private int lastFrame = -1;
+
+  /** The last frame's dirty extent was recorded by {@link #retireIfIn} (its context moved on). */
+  private boolean lastRetired;
 
   /** The context this queue's ring was last mapped into, and that ring. */
   private RxContext mappedIn;
@@ -66,6 +74,12 @@ public final class RxQueue implements RxMetadataSource {
       if (!frames[i].hasArray()) {
         throw new IllegalStateException("the frame pool must hand out heap buffers");
       }
+    }
+    frameArray = new byte[frames.length][];
+    frameStart = new int[frames.length];
+    for (int i = 0; i < frames.length; i++) {
+      frameArray[i] = frames[i].array();
+      frameStart[i] = frames[i].arrayOffset();
     }
     ringAddress = c.ringBase() + ((long) index << 32);
     dirtyFrom = new int[frames.length]; // 0 <= every arrayOffset: cleared in full on first use
@@ -147,12 +161,11 @@ public final class RxQueue implements RxMetadataSource {
     statusCounts[result.status.ordinal()]++;
 
     int k = nextFrame;
-    ByteBuf buf = frames[k];
     int slot = (int) (received % ringSlots);
     long bufferAddress = c.dmaBase() + ((long) index << 28) + (long) k * c.frameSize();
     nextFrame = k + 1 == frames.length ? 0 : k + 1;
-    byte[] frame = buf.array();
-    int hardStart = buf.arrayOffset();
+    byte[] frame = frameArray[k];
+    int hardStart = frameStart[k];
     int data = hardStart + c.headroom();
     int metaSize = fw.metadataSize();
     clearHeadroom(ctx, k, frame, data - metaSize);
@@ -160,15 +173,17 @@ public final class RxQueue implements RxMetadataSource {
     vlanStripped = p.stripOffset >= 0;
 
     facts.timestampNs = tsNs;
-    facts.descriptorAddress = ringAddress + (long) slot * fw.descriptor().size();
+    FirmwareCode code = fw.code();
+    int descSize = code.descriptorSize();
+    facts.descriptorAddress = ringAddress + (long) slot * descSize;
     facts.bufferAddress = bufferAddress;
     facts.dataAddress = bufferAddress + c.headroom();
     facts.ringIndex = slot;
     facts.queue = index;
     facts.headroom = c.headroom();
-    fw.descriptor().write(ring, slot * fw.descriptor().size(), result, facts, frame, data);
+    code.writeDescriptor(ring, slot * descSize, result, facts, frame, data);
     if (metaSize > 0) {
-      fw.metadata().write(frame, data - metaSize, result, facts, frame, data);
+      code.writeMetadata(frame, data - metaSize, result, facts, frame, data);
     }
     if (ctx != null) {
       if (mappedIn != ctx || mappedRing != ring) {
@@ -203,14 +218,17 @@ public final class RxQueue implements RxMetadataSource {
    * run is unknown (another context, or none), all of it is cleared.
    */
   private void clearHeadroom(RxContext ctx, int k, byte[] frame, int metaStart) {
-    if (lastFrame >= 0) {
+    if (ctx != null && !(ctx == lastCtx && describesLast(ctx.xdp()))) {
+      nic.retire(ctx); // another queue's frame is in ctx: record how far its program wrote first
+    }
+    if (lastFrame >= 0 && !lastRetired) {
       XdpBuff x = ctx == null ? null : ctx.xdp();
-      int prevStart = frames[lastFrame].arrayOffset();
-      boolean known = ctx == lastCtx && x != null && x.frame == frame && x.hardStart == prevStart;
+      boolean known = ctx == lastCtx && x != null && describesLast(x);
+      int prevStart = frameStart[lastFrame];
       dirtyFrom[lastFrame] =
           known ? Math.max(prevStart, Math.min(dirtyFrom[lastFrame], x.lowest)) : prevStart;
     }
-    int hardStart = frames[k].arrayOffset();
+    int hardStart = frameStart[k];
     int from = Math.max(hardStart, dirtyFrom[k]);
     if (from < metaStart) {
       java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
@@ -218,13 +236,36 @@ public final class RxQueue implements RxMetadataSource {
     dirtyFrom[k] = metaStart;
     lastFrame = k;
     lastCtx = ctx;
+    lastRetired = false;
+  }
+
+  /** Whether {@code x} still describes the frame this queue received last. */
+  private boolean describesLast(XdpBuff x) {
+    return lastFrame >= 0
+        && x.frame == frameArray[lastFrame]
+        && x.hardStart == frameStart[lastFrame];
+  }
+
+  /**
+   * Called when another queue of the NIC is about to reuse {@code ctx} (one context shared by the
+   * queues of a single-threaded caller): if {@code ctx} still describes this queue's last frame,
+   * the lowest byte its program wrote is recorded now, while it is known, so the next use of that
+   * buffer clears only that much headroom instead of all of it.
+   */
+  void retireIfIn(RxContext ctx) {
+    if (lastFrame < 0 || lastRetired || lastCtx != ctx || !describesLast(ctx.xdp())) {
+      return;
+    }
+    int prevStart = frameStart[lastFrame];
+    dirtyFrom[lastFrame] = Math.max(prevStart, Math.min(dirtyFrom[lastFrame], ctx.xdp().lowest));
+    lastRetired = true;
   }
 
   /** Rebuilds the per-firmware scratch state (only when the firmware changed). */
   private void switchTo(ActiveFirmware next) {
     fw = next;
     ringSlots = next.firmware().ringSize();
-    ring = new byte[ringSlots * next.descriptor().size()];
+    ring = new byte[ringSlots * next.code().descriptorSize()];
   }
 
   /** Whether every frame buffer of this queue went back to the pool (after {@link Nic#close}). */

@@ -14,6 +14,9 @@
  *   <li>{@link io.xdpemu.nic.parse}: the parse graph compiled into tables ({@link
  *       io.xdpemu.nic.parse.PacketParser}) and the fixed-function stages ({@link
  *       io.xdpemu.nic.parse.Classifier}: ptype, RSS, VLAN, offsets, checksums, flow marks).
+ *   <li>{@link io.xdpemu.nic.compile}: the firmware compiled to JVM code with ASM (the default
+ *       engine; the tables of {@code parse} are the reference, {@link
+ *       io.xdpemu.nic.FirmwareEngine}).
  *   <li>{@link io.xdpemu.nic.rss.Toeplitz}: the RSS hash.
  *   <li>{@link io.xdpemu.nic.Nic} and {@link io.xdpemu.nic.RxQueue}: the RX path (frames,
  *       descriptor ring in simulated kernel memory, metadata block, kfunc answers, hot swap).

@@ -14,7 +14,40 @@ final class FirmwareBounds {
   /** Largest ptype: enum values and metadata fields carrying it are at most 32 bits. */
   static final long PTYPE_MAX = 0xffff_ffffL;
 
+  /**
+   * Most header types: the compiled firmware keeps two int locals per header type (a method has at
+   * most 65535 local slots), and no NIC parser has more protocols than this.
+   */
+  static final int HEADER_TYPES_MAX = 1024;
+
+  /** Most components of one select key (the compiled firmware keeps each in a long local). */
+  static final int KEY_COMPONENTS_MAX = 16;
+
   static void check(Firmware fw) {
+    if (fw.headers().size() > HEADER_TYPES_MAX) {
+      throw fw.headers()
+          .get(HEADER_TYPES_MAX)
+          .at()
+          .error(
+              fw.headers().size()
+                  + " header types: at most "
+                  + HEADER_TYPES_MAX
+                  + " (this is header type "
+                  + (HEADER_TYPES_MAX + 1)
+                  + ")");
+    }
+    for (ParseState s : fw.states()) {
+      if (s.keys().length > KEY_COMPONENTS_MAX) {
+        throw s.at()
+            .error(
+                "state \""
+                    + s.name()
+                    + "\" selects on "
+                    + s.keys().length
+                    + " fields: at most "
+                    + KEY_COMPONENTS_MAX);
+      }
+    }
     for (HeaderType h : fw.headers()) {
       checkHeader(h);
     }

@@ -52,9 +52,16 @@ public final class Classifier {
     ptype(r);
     offsets(p, off, r);
     rss(p, off, r, scratch);
-    r.checksumStatus =
-        csumL3 || csumL4 ? Checksums.status(p, off, r, protocolOf, csumL3, csumL4) : 0;
+    r.checksumStatus = checksumStatus(p, off, r);
     r.flowMark = mark(p, off, r);
+  }
+
+  /**
+   * The checksum verdicts (0 when the firmware checks none): fixed-function, shared as it is by the
+   * compiled firmware.
+   */
+  public int checksumStatus(byte[] p, int off, ParseResult r) {
+    return csumL3 || csumL4 ? Checksums.status(p, off, r, protocolOf, csumL3, csumL4) : 0;
   }
 
   private void ptype(ParseResult r) {
@@ -88,6 +95,10 @@ public final class Classifier {
     return j == headers.length && (!exact || considered == headers.length);
   }
 
+  /**
+   * L2/L3/L4 offsets, outer ports and the VLAN tag from the header stack (the compiled firmware
+   * notes the same as it pushes headers: compile.StackFacts).
+   */
   private void offsets(byte[] p, int off, ParseResult r) {
     r.l2Offset = -1;
     r.l3Offset = -1;

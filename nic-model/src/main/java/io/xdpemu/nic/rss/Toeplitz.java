@@ -46,6 +46,15 @@ public final class Toeplitz {
     return w;
   }
 
+  /** The table as one array, input position * 256 + byte value (for the compiled firmware). */
+  public int[] flatTable() {
+    int[] flat = new int[table.length * 256];
+    for (int pos = 0; pos < table.length; pos++) {
+      System.arraycopy(table[pos], 0, flat, pos * 256, 256);
+    }
+    return flat;
+  }
+
   public int maxInput() {
     return table.length;
   }

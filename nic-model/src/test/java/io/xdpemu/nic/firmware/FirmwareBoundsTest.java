@@ -57,4 +57,51 @@ class FirmwareBoundsTest {
       nic.queue(nic.steer(frame, 0, frame.length)).receive(frame, 0, frame.length, 0, null);
     }
   }
+
+  private static String withHeaderTypes(int n) {
+    StringBuilder h = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      h.append(String.format("\"h%d\": { \"length\": 1, \"fields\": { \"v\": [0, 8] } },", i));
+    }
+    return "{ \"format\": \"xdpemu-nicfw/1\", \"name\": \"many\", \"mode\": \"kernel\","
+        + "\"header_types\": {"
+        + h.substring(0, h.length() - 1)
+        + "}, \"parser\": { \"start\": \"s\", \"states\": {"
+        + "\"s\": { \"extract\": \"h"
+        + (n - 1)
+        + "\", \"next\": \"accept\" } } } }";
+  }
+
+  @Test
+  void headerTypeCountIsBoundedForTheCompiledFirmware() {
+    Firmware fw = FirmwareLoader.parse(withHeaderTypes(1024), "many.json");
+    try (Nic nic = Nic.create(fw, NicConfig.defaults())) {
+      byte[] frame = new byte[64];
+      nic.queue(nic.steer(frame, 0, frame.length)).receive(frame, 0, frame.length, 0, null);
+      assertEquals(1, nic.queue(0).lastResult().count);
+    }
+    String msg = refused(withHeaderTypes(1025));
+    assertTrue(msg.contains("at most 1024"), msg);
+  }
+
+  private static String selectingOn(int components) {
+    String keys = ("\"h.v\", ".repeat(components));
+    return "{ \"format\": \"xdpemu-nicfw/1\", \"name\": \"keys\", \"mode\": \"kernel\","
+        + "\"header_types\": { \"h\": { \"length\": 1, \"fields\": { \"v\": [0, 8] } } },"
+        + "\"parser\": { \"start\": \"s\", \"states\": { \"s\": { \"extract\": \"h\","
+        + "\"select\": ["
+        + keys.substring(0, keys.length() - 2)
+        + "], \"transitions\": [ { \"default\": \"accept\" } ] } } } }";
+  }
+
+  @Test
+  void selectKeyComponentsAreBounded() {
+    Firmware fw = FirmwareLoader.parse(selectingOn(16), "keys.json");
+    try (Nic nic = Nic.create(fw, NicConfig.defaults())) {
+      byte[] frame = {7};
+      nic.queue(nic.steer(frame, 0, 1)).receive(frame, 0, 1, 0, null);
+    }
+    String msg = refused(selectingOn(17));
+    assertTrue(msg.contains("selects on 17 fields: at most 16"), msg);
+  }
 }

@@ -95,4 +95,24 @@ class ChecksumTest {
             .bytes(); // offset 0, M=1
     assertEquals(0, status(p));
   }
+
+  @Test
+  void wordSumFoldsToTheSixteenBitDefinition() {
+    java.util.Random rnd = new java.util.Random(1071);
+    for (int k = 0; k < 20000; k++) {
+      byte[] b = new byte[rnd.nextInt(1600)];
+      if (rnd.nextInt(4) == 0) {
+        java.util.Arrays.fill(b, (byte) (rnd.nextBoolean() ? 0 : 0xff)); // all-zero/all-ones edges
+      } else {
+        rnd.nextBytes(b);
+      }
+      int off = b.length == 0 ? 0 : rnd.nextInt(b.length);
+      int len = b.length - off;
+      long seed = rnd.nextInt(1 << 20);
+      assertEquals(
+          Checksums.fold(Checksums.sum16(b, off, len, seed)),
+          Checksums.fold(Checksums.sum(b, off, len, seed)),
+          "len " + len);
+    }
+  }
 }

@@ -1,0 +1,217 @@
+package io.xdpemu.nic.compile;
+
+import static io.xdpemu.nic.compile.Asm.RESULT;
+import static io.xdpemu.nic.compile.Asm.bits;
+import static io.xdpemu.nic.compile.Asm.push;
+import static io.xdpemu.nic.compile.SteerLocals.*;
+
+import io.xdpemu.nic.firmware.Firmware;
+import io.xdpemu.nic.firmware.FlowMarkRule;
+import io.xdpemu.nic.firmware.Layout;
+import io.xdpemu.nic.firmware.RssConfig;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * The second part of the generated {@code steer}, after the parse: the facts {@link StackFacts}
+ * noted stored into the result, the packet-type rules (a method of their own, {@link
+ * PtypeEmitter}), the RSS traffic classes with the Toeplitz hash of their fields read straight from
+ * the frame, the checksum verdicts (fixed-function, the interpreter's code) and the flow-mark
+ * rules. Semantics are {@link io.xdpemu.nic.parse.Classifier}'s: an in-order (not necessarily
+ * adjacent) match of a rule's headers, exact rules matching the whole stack, first rule wins. Every
+ * rule first tests that its header types were all seen (one mask), which is necessary for a match.
+ */
+final class ClassifyEmitter implements Opcodes {
+  private final Firmware fw;
+  private final MethodVisitor mv;
+  private final SteerLocals locals;
+  private final String self;
+  private final StackMatch match;
+
+  ClassifyEmitter(Firmware fw, MethodVisitor mv, SteerLocals locals, String self) {
+    this.fw = fw;
+    this.mv = mv;
+    this.locals = locals;
+    this.self = self;
+    match = new StackMatch(mv, COUNT, TYPE, LEVELS, I, T, LV, LVL, SEEN);
+  }
+
+  void emit() {
+    storeOffsets();
+    // this.ptype(r, seen): its own method, so that steer stays under HotSpot's JIT size limit
+    mv.visitVarInsn(ALOAD, 0);
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitVarInsn(LLOAD, SEEN);
+    mv.visitMethodInsn(INVOKEVIRTUAL, self, "ptype", "(" + Asm.RESULT_DESC + "J)V", false);
+    rss();
+    // r.checksumStatus = this.classifier.checksumStatus(p, off, r)
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitVarInsn(ALOAD, 0);
+    mv.visitFieldInsn(GETFIELD, self, "classifier", "Lio/xdpemu/nic/parse/Classifier;");
+    mv.visitVarInsn(ALOAD, P);
+    mv.visitVarInsn(ILOAD, OFF);
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitMethodInsn(
+        INVOKEVIRTUAL,
+        "io/xdpemu/nic/parse/Classifier",
+        "checksumStatus",
+        "([BI" + Asm.RESULT_DESC + ")I",
+        false);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "checksumStatus", "I");
+    marks();
+    mv.visitInsn(RETURN);
+  }
+
+  private void putInt(String field, int local) {
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitVarInsn(ILOAD, local);
+    mv.visitFieldInsn(PUTFIELD, RESULT, field, "I");
+  }
+
+  private void storeOffsets() {
+    putInt("l2Offset", L2);
+    putInt("l3Offset", L3);
+    putInt("l4Offset", L4);
+    // Inner offsets exist only when some header is at a level > 0.
+    Label tunnelled = new Label();
+    mv.visitVarInsn(ILOAD, MAX_LEVEL);
+    mv.visitJumpInsn(IFGT, tunnelled);
+    push(mv, -1);
+    mv.visitVarInsn(ISTORE, INNER_L3);
+    push(mv, -1);
+    mv.visitVarInsn(ISTORE, INNER_L4);
+    mv.visitLabel(tunnelled);
+    putInt("innerL3Offset", INNER_L3);
+    putInt("innerL4Offset", INNER_L4);
+    putInt("vlanOffset", VLAN_OFF);
+    putInt("vlanTci", VLAN_TCI);
+    putInt("vlanProto", VLAN_PROTO);
+    putInt("l4Ports", PORTS);
+  }
+
+  private void rss() {
+    RssConfig rss = fw.rss();
+    Label done = new Label();
+    if (rss == null) {
+      setRss(0, -1);
+      return;
+    }
+    // Outer headers unless the firmware hashes the innermost ones.
+    if (rss.inner()) {
+      mv.visitVarInsn(ILOAD, MAX_LEVEL);
+    } else {
+      push(mv, 0);
+    }
+    mv.visitVarInsn(ISTORE, LVL);
+    mv.visitVarInsn(ALOAD, 0);
+    mv.visitFieldInsn(GETFIELD, self, "rssTable", "[I");
+    mv.visitVarInsn(ASTORE, TABLE);
+    for (int c = 0; c < rss.classes().size(); c++) {
+      RssConfig.TrafficClass tc = rss.classes().get(c);
+      Label fail = new Label();
+      match.seenAll(tc.match(), fail);
+      match.inOrder(tc.match(), true, fail);
+      push(mv, 0);
+      mv.visitVarInsn(ISTORE, HASH);
+      int n = 0;
+      for (Layout.FieldRef f : tc.fields()) {
+        fieldBase(f, rss.inner(), fail);
+        // hash = toeplitz(table, hash, n, p, base, bytes): a loop, so the method stays small
+        int bytes = f.width() / 8;
+        mv.visitVarInsn(ALOAD, TABLE);
+        mv.visitVarInsn(ILOAD, HASH);
+        push(mv, n);
+        mv.visitVarInsn(ALOAD, P);
+        mv.visitVarInsn(ILOAD, BASE);
+        push(mv, bytes);
+        mv.visitMethodInsn(INVOKESTATIC, self, "toeplitz", "([III[BII)I", false);
+        mv.visitVarInsn(ISTORE, HASH);
+        n += bytes;
+      }
+      setRss(tc.hashType().value(), c);
+      mv.visitJumpInsn(GOTO, done);
+      mv.visitLabel(fail);
+    }
+    push(mv, 0);
+    mv.visitVarInsn(ISTORE, HASH);
+    setRss(0, -1);
+    mv.visitLabel(done);
+  }
+
+  /**
+   * base = off + offset of the first instance of f's header at LVL + f's byte offset; jumps to
+   * {@code absent} when there is none. At level 0 the offset is the one noted at push time.
+   */
+  private void fieldBase(Layout.FieldRef f, boolean anyLevel, Label absent) {
+    if (anyLevel) {
+      mv.visitVarInsn(ALOAD, R);
+      push(mv, f.header());
+      mv.visitVarInsn(ILOAD, LVL);
+      mv.visitMethodInsn(INVOKEVIRTUAL, RESULT, "first", "(II)I", false);
+      mv.visitVarInsn(ISTORE, IDX);
+      mv.visitVarInsn(ILOAD, IDX);
+      mv.visitJumpInsn(IFLT, absent);
+      mv.visitVarInsn(ALOAD, OFFSET);
+      mv.visitVarInsn(ILOAD, IDX);
+      mv.visitInsn(IALOAD);
+    } else {
+      mv.visitVarInsn(ILOAD, locals.first0(f.header()));
+      mv.visitJumpInsn(IFLT, absent);
+      mv.visitVarInsn(ILOAD, locals.first0(f.header()));
+    }
+    mv.visitVarInsn(ILOAD, OFF);
+    mv.visitInsn(IADD);
+    push(mv, f.bitOffset() / 8);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, BASE);
+  }
+
+  /** r.rssHash = HASH; r.rssHashType; r.rssClass. */
+  private void setRss(int hashType, int rssClass) {
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitVarInsn(ILOAD, HASH);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "rssHash", "I");
+    mv.visitVarInsn(ALOAD, R);
+    push(mv, hashType);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "rssHashType", "I");
+    mv.visitVarInsn(ALOAD, R);
+    push(mv, rssClass);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "rssClass", "I");
+  }
+
+  /** First rule whose fields (outermost instances at level 0) all match under their masks. */
+  private void marks() {
+    Label done = new Label();
+    for (FlowMarkRule rule : fw.flowMarks()) {
+      Label fail = new Label();
+      for (int i = 0; i < rule.fields().length; i++) {
+        Layout.FieldRef f = rule.fields()[i];
+        int first = locals.first0(f.header());
+        mv.visitVarInsn(ILOAD, first);
+        mv.visitJumpInsn(IFLT, fail);
+        mv.visitVarInsn(ILOAD, OFF);
+        mv.visitVarInsn(ILOAD, first);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, BASE);
+        bits(mv, P, BASE, f.bitOffset(), f.width());
+        push(mv, rule.masks()[i]);
+        mv.visitInsn(LAND);
+        push(mv, rule.values()[i]);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, fail);
+      }
+      setMark(rule.mark());
+      mv.visitJumpInsn(GOTO, done);
+      mv.visitLabel(fail);
+    }
+    setMark(0);
+    mv.visitLabel(done);
+  }
+
+  private void setMark(long mark) {
+    mv.visitVarInsn(ALOAD, R);
+    push(mv, mark);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "flowMark", "J");
+  }
+}

@@ -1,0 +1,241 @@
+package io.xdpemu.nic.compile;
+
+import static io.xdpemu.nic.compile.Asm.RESULT;
+import static io.xdpemu.nic.compile.Asm.RESULT_DESC;
+import static io.xdpemu.nic.compile.Asm.push;
+
+import io.xdpemu.nic.firmware.Layout;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * A metadata or descriptor layout as straight-line stores: {@code void NAME(byte[] dst, int base,
+ * ParseResult r, RxFacts f, byte[] pkt, int pktOff)}. The bytes no scalar field covers (gaps,
+ * padding, unions) are zeroed, every field is stored with one 1-, 2-, 4- or 8-byte store at a
+ * constant offset in its byte order, and a union writes the member its packet type selects - the
+ * block {@code io.xdpemu.nic.LayoutWriter} (the reference) writes after zeroing it whole.
+ */
+final class LayoutEmitter implements Opcodes {
+  private static final String FACTS = "io/xdpemu/nic/RxFacts";
+  private static final int DST = 1;
+  private static final int BASE = 2;
+  private static final int R = 3;
+  private static final int F = 4;
+  private static final int PKT = 5;
+  private static final int PKT_OFF = 6;
+  private static final int PTYPE = 9; // long
+
+  private final MethodVisitor mv;
+  private final String self;
+
+  private LayoutEmitter(MethodVisitor mv, String self) {
+    this.mv = mv;
+    this.self = self;
+  }
+
+  static final String DESC = "([BI" + RESULT_DESC + "L" + FACTS + ";[BI)V";
+
+  /** Emits method {@code name} writing {@code layout} (an empty method for none). */
+  static void emit(ClassVisitor cv, String name, Layout layout, String self) {
+    MethodVisitor mv = cv.visitMethod(0, name, DESC, null, null);
+    mv.visitCode();
+    if (layout != null) {
+      LayoutEmitter e = new LayoutEmitter(mv, self);
+      e.zeroGaps(layout);
+      e.fields(layout, 0);
+    }
+    mv.visitInsn(RETURN);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+  }
+
+  private void zeroGaps(Layout layout) {
+    boolean[] covered = new boolean[layout.size()];
+    for (Layout.Member m : layout.fields()) {
+      if (m.union() == null) {
+        for (int b = m.offset(); b < m.offset() + m.scalar().size && b < covered.length; b++) {
+          covered[b] = true;
+        }
+      }
+    }
+    // Each run of uncovered bytes as the fewest stores of zero: 8, then 4, 2, 1 bytes.
+    int b = 0;
+    while (b < covered.length) {
+      if (covered[b]) {
+        b++;
+        continue;
+      }
+      int end = b;
+      while (end < covered.length && !covered[end]) {
+        end++;
+      }
+      while (b < end) {
+        int size = end - b >= 8 ? 8 : end - b >= 4 ? 4 : end - b >= 2 ? 2 : 1;
+        store(b, size, false, () -> push(mv, 0L));
+        b += size;
+      }
+    }
+  }
+
+  /** dst[base + at .. + size) = the low {@code size} bytes of the long {@code value} pushes. */
+  private void store(int at, int size, boolean bigEndian, Runnable value) {
+    if (size == 1) {
+      storeByteAt(
+          at,
+          () -> {
+            value.run();
+            mv.visitInsn(L2I);
+          });
+      return;
+    }
+    mv.visitVarInsn(ALOAD, DST);
+    mv.visitVarInsn(ILOAD, BASE);
+    if (at != 0) {
+      push(mv, at);
+      mv.visitInsn(IADD);
+    }
+    value.run();
+    String name = (bigEndian ? "be" : "le") + size * 8;
+    mv.visitMethodInsn(INVOKESTATIC, self, name, "([BIJ)V", false);
+  }
+
+  /** Scalars in order, then unions, as the reference does; {@code at} is the struct's offset. */
+  private void fields(Layout layout, int at) {
+    for (Layout.Member m : layout.fields()) {
+      if (m.union() == null) {
+        store(at + m.offset(), m.scalar().size, m.scalar().bigEndian, () -> value(m));
+      }
+    }
+    for (Layout.Member m : layout.fields()) {
+      if (m.union() != null) {
+        union(m.union(), at + m.offset());
+      }
+    }
+  }
+
+  private void union(Layout.Union u, int at) {
+    Label end = new Label();
+    Label[] member = new Label[u.members().size()];
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitFieldInsn(GETFIELD, RESULT, "ptype", "J");
+    mv.visitVarInsn(LSTORE, PTYPE);
+    for (int m = 0; m < member.length; m++) {
+      member[m] = new Label();
+      for (long p : u.members().get(m).ptypes()) {
+        mv.visitVarInsn(LLOAD, PTYPE);
+        push(mv, p);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFEQ, member[m]);
+      }
+    }
+    mv.visitJumpInsn(GOTO, end);
+    for (int m = 0; m < member.length; m++) {
+      mv.visitLabel(member[m]);
+      fields(u.members().get(m).layout(), at);
+      mv.visitJumpInsn(GOTO, end);
+    }
+    mv.visitLabel(end);
+  }
+
+  /** dst[base + at] = (byte) value. */
+  private void storeByteAt(int at, Runnable value) {
+    mv.visitVarInsn(ALOAD, DST);
+    mv.visitVarInsn(ILOAD, BASE);
+    if (at != 0) {
+      push(mv, at);
+      mv.visitInsn(IADD);
+    }
+    value.run();
+    mv.visitInsn(BASTORE);
+  }
+
+  private void resultInt(String field) {
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitFieldInsn(GETFIELD, RESULT, field, "I");
+    mv.visitInsn(I2L);
+  }
+
+  private void factLong(String field) {
+    mv.visitVarInsn(ALOAD, F);
+    mv.visitFieldInsn(GETFIELD, FACTS, field, "J");
+  }
+
+  private void factInt(String field) {
+    mv.visitVarInsn(ALOAD, F);
+    mv.visitFieldInsn(GETFIELD, FACTS, field, "I");
+    mv.visitInsn(I2L);
+  }
+
+  /** Pushes the field's value as a long, as {@code LayoutWriter.value} computes it. */
+  private void value(Layout.Member m) {
+    switch (m.source()) {
+      case TIMESTAMP -> factLong("timestampNs");
+      case RSS_HASH -> {
+        resultInt("rssHash");
+        push(mv, 0xffffffffL);
+        mv.visitInsn(LAND);
+      }
+      case RSS_HASH_TYPE -> resultInt("rssHashType");
+      case PTYPE -> {
+        mv.visitVarInsn(ALOAD, R);
+        mv.visitFieldInsn(GETFIELD, RESULT, "ptype", "J");
+      }
+      case VLAN_TCI -> resultInt("vlanTci");
+      case VLAN_PROTO -> resultInt("vlanProto");
+      case L2_OFFSET -> resultInt("l2Offset");
+      case L3_OFFSET -> resultInt("l3Offset");
+      case L4_OFFSET -> resultInt("l4Offset");
+      case INNER_L3_OFFSET -> resultInt("innerL3Offset");
+      case INNER_L4_OFFSET -> resultInt("innerL4Offset");
+      case L4_SPORT -> {
+        mv.visitVarInsn(ALOAD, R);
+        mv.visitFieldInsn(GETFIELD, RESULT, "l4Ports", "I");
+        push(mv, 16);
+        mv.visitInsn(IUSHR);
+        mv.visitInsn(I2L);
+      }
+      case L4_DPORT -> {
+        mv.visitVarInsn(ALOAD, R);
+        mv.visitFieldInsn(GETFIELD, RESULT, "l4Ports", "I");
+        push(mv, 0xffff);
+        mv.visitInsn(IAND);
+        mv.visitInsn(I2L);
+      }
+      case PAYLOAD_OFFSET -> resultInt("payloadOffset");
+      case CHECKSUM_STATUS -> resultInt("checksumStatus");
+      case FLOW_MARK -> {
+        mv.visitVarInsn(ALOAD, R);
+        mv.visitFieldInsn(GETFIELD, RESULT, "flowMark", "J");
+      }
+      case RX_DESCRIPTOR -> factLong("descriptorAddress");
+      case BUFFER_ADDRESS -> factLong("bufferAddress");
+      case DATA_ADDRESS -> factLong("dataAddress");
+      case PACKET_LENGTH -> resultInt("packetLength");
+      case HEADROOM -> factInt("headroom");
+      case QUEUE -> factInt("queue");
+      case PARSE_STATUS -> {
+        mv.visitVarInsn(ALOAD, R);
+        mv.visitFieldInsn(GETFIELD, RESULT, "status", "Lio/xdpemu/nic/parse/ParseStatus;");
+        mv.visitMethodInsn(
+            INVOKEVIRTUAL, "io/xdpemu/nic/parse/ParseStatus", "ordinal", "()I", false);
+        mv.visitInsn(I2L);
+      }
+      case HEADER_COUNT -> resultInt("count");
+      case RING_INDEX -> factInt("ringIndex");
+      case CONST -> push(mv, m.argument());
+      case FIELD -> {
+        Layout.FieldRef f = m.fieldRef();
+        mv.visitVarInsn(ALOAD, R);
+        mv.visitVarInsn(ALOAD, PKT);
+        mv.visitVarInsn(ILOAD, PKT_OFF);
+        push(mv, f.header());
+        push(mv, f.bitOffset());
+        push(mv, f.width());
+        mv.visitMethodInsn(INVOKESTATIC, self, "field", "(" + RESULT_DESC + "[BIIII)J", false);
+      }
+      case ZERO -> push(mv, 0L);
+    }
+  }
+}

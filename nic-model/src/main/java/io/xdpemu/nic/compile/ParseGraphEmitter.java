@@ -1,0 +1,354 @@
+package io.xdpemu.nic.compile;
+
+import static io.xdpemu.nic.compile.Asm.RESULT;
+import static io.xdpemu.nic.compile.Asm.bits;
+import static io.xdpemu.nic.compile.Asm.push;
+import static io.xdpemu.nic.compile.SteerLocals.*;
+
+import io.xdpemu.nic.firmware.Firmware;
+import io.xdpemu.nic.firmware.HeaderType;
+import io.xdpemu.nic.firmware.ParseState;
+import io.xdpemu.nic.parse.ParseStatus;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * The first part of the generated {@code steer}: the parse graph as code, one block per state that
+ * jumps straight to the next, every end of the parse continuing at the classifier. Semantics are
+ * {@link io.xdpemu.nic.parse.PacketParser}'s (the reference it is tested against), step for step:
+ * the step and repeat limits, the bounds checks before every read, first matching row wins. What
+ * the tables look up at run time is constant here, and the most recent offset of each header type
+ * is kept in a local instead of searching the stack.
+ */
+final class ParseGraphEmitter implements Opcodes {
+  private final Firmware fw;
+  private final MethodVisitor mv;
+  private final SteerLocals locals;
+  private final StackFacts facts;
+  private final Label done;
+  private final Label[] stateLabel;
+  private final Label accept = new Label();
+  private final Label[] failLabel = new Label[ParseStatus.values().length];
+
+  /** States with a transition to themselves: the only ones whose repeat count can exceed 1. */
+  private final boolean[] selfLoop;
+
+  /**
+   * @param facts what to note as each header is pushed
+   * @param done where every end of the parse (accept or an error) continues, r.count stored
+   */
+  ParseGraphEmitter(
+      Firmware fw, MethodVisitor mv, SteerLocals locals, StackFacts facts, Label done) {
+    this.fw = fw;
+    this.mv = mv;
+    this.locals = locals;
+    this.facts = facts;
+    this.done = done;
+    stateLabel = new Label[fw.states().size()];
+    for (int i = 0; i < stateLabel.length; i++) {
+      stateLabel[i] = new Label();
+    }
+    for (int i = 0; i < failLabel.length; i++) {
+      failLabel[i] = new Label();
+    }
+    selfLoop = new boolean[stateLabel.length];
+    for (ParseState s : fw.states()) {
+      selfLoop[s.id()] = s.defaultNext() == s.id();
+      for (ParseState.Transition t : s.transitions()) {
+        selfLoop[s.id()] |= t.next() == s.id();
+      }
+    }
+  }
+
+  static int maxKeys(Firmware fw) {
+    int m = 0;
+    for (ParseState s : fw.states()) {
+      m = Math.max(m, s.keys().length);
+    }
+    return m;
+  }
+
+  /** Everything from ParseResult.reset to the jump to {@code done}. */
+  void emit() {
+    // r.status = OK; r.errorOffset = -1; r.packetLength = len (ParseResult.reset; count at exit)
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitFieldInsn(GETSTATIC, STATUS, "OK", STATUS_DESC);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "status", STATUS_DESC);
+    mv.visitVarInsn(ALOAD, R);
+    push(mv, -1);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "errorOffset", "I");
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitVarInsn(ILOAD, LEN);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "packetLength", "I");
+    for (int local : SteerLocals.INTS_ZERO) {
+      push(mv, 0);
+      mv.visitVarInsn(ISTORE, local);
+    }
+    for (int local : SteerLocals.INTS_MINUS_ONE) {
+      push(mv, -1);
+      mv.visitVarInsn(ISTORE, local);
+    }
+    push(mv, 1);
+    mv.visitVarInsn(ISTORE, REPEAT);
+    String[] arrays = {"type", "offset", "length", "level"};
+    int[] arrayLocals = {TYPE, OFFSET, LENGTH, LEVELS};
+    for (int i = 0; i < arrays.length; i++) {
+      mv.visitVarInsn(ALOAD, R);
+      mv.visitFieldInsn(GETFIELD, RESULT, arrays[i], "[I");
+      mv.visitVarInsn(ASTORE, arrayLocals[i]);
+    }
+    mv.visitInsn(ACONST_NULL);
+    mv.visitVarInsn(ASTORE, TABLE);
+    // DEPTH_LIMIT = min(max_depth, type.length)
+    push(mv, fw.maxDepth());
+    mv.visitVarInsn(ALOAD, TYPE);
+    mv.visitInsn(ARRAYLENGTH);
+    mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+    mv.visitVarInsn(ISTORE, DEPTH_LIMIT);
+    for (int local : new int[] {SUM, SEEN, V}) {
+      push(mv, 0L);
+      mv.visitVarInsn(LSTORE, local);
+    }
+    for (int h = 0; h < fw.headers().size(); h++) {
+      push(mv, -1);
+      mv.visitVarInsn(ISTORE, locals.last(h));
+      push(mv, -1);
+      mv.visitVarInsn(ISTORE, locals.first0(h));
+    }
+    for (int c = 0; c < locals.maxKeys; c++) {
+      push(mv, 0L);
+      mv.visitVarInsn(LSTORE, locals.key(c));
+    }
+    edge(-1, fw.start());
+    for (ParseState s : fw.states()) {
+      state(s);
+    }
+    exits();
+  }
+
+  private static final String STATUS = "io/xdpemu/nic/parse/ParseStatus";
+  private static final String STATUS_DESC = "L" + STATUS + ";";
+
+  private Label fail(ParseStatus s) {
+    return failLabel[s.ordinal()];
+  }
+
+  /** Jump from state {@code from} (-1: the start) to {@code to}, counting repeats. */
+  private void edge(int from, int to) {
+    if (to == ParseState.REJECT) {
+      mv.visitJumpInsn(GOTO, fail(ParseStatus.REJECTED));
+      return;
+    }
+    if (to < 0) {
+      mv.visitJumpInsn(GOTO, accept);
+      return;
+    }
+    if (to == from) {
+      mv.visitIincInsn(REPEAT, 1);
+    } else if (from >= 0 && selfLoop[to]) { // only a self-looping state reads the count
+      push(mv, 1);
+      mv.visitVarInsn(ISTORE, REPEAT);
+    }
+    mv.visitJumpInsn(GOTO, stateLabel[to]);
+  }
+
+  private void state(ParseState s) {
+    mv.visitLabel(stateLabel[s.id()]);
+    // if (++steps > maxDepth * 4) TOO_DEEP; if (repeat > maxRepeat) STACK_OVERFLOW
+    mv.visitIincInsn(STEPS, 1);
+    mv.visitVarInsn(ILOAD, STEPS);
+    push(mv, fw.maxDepth() * 4);
+    mv.visitJumpInsn(IF_ICMPGT, fail(ParseStatus.TOO_DEEP));
+    if (selfLoop[s.id()]) { // entered from elsewhere the count is 1 <= max_repeat
+      mv.visitVarInsn(ILOAD, REPEAT);
+      push(mv, s.maxRepeat());
+      mv.visitJumpInsn(IF_ICMPGT, fail(ParseStatus.STACK_OVERFLOW));
+    }
+    if (s.header() >= 0) {
+      extract(fw.headers().get(s.header()));
+    }
+    if (s.enterInner()) {
+      mv.visitIincInsn(LEVEL, 1);
+    }
+    select(s);
+  }
+
+  private void extract(HeaderType h) {
+    int id = h.id();
+    Label tooDeep = fail(ParseStatus.TOO_DEEP);
+    Label truncated = fail(ParseStatus.TRUNCATED);
+    mv.visitVarInsn(ILOAD, COUNT);
+    mv.visitVarInsn(ILOAD, DEPTH_LIMIT);
+    mv.visitJumpInsn(IF_ICMPGE, tooDeep);
+    // left = len - cursor < minBytes -> TRUNCATED
+    mv.visitVarInsn(ILOAD, LEN);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitInsn(ISUB);
+    push(mv, h.minBytes());
+    mv.visitJumpInsn(IF_ICMPLT, truncated);
+    HeaderType.Length l = h.length();
+    if (l.fixed()) {
+      push(mv, l.add());
+      mv.visitVarInsn(ISTORE, HL);
+    } else {
+      setBase(CURSOR);
+      push(mv, (long) l.add());
+      for (int t = 0; t < l.termField().length; t++) {
+        HeaderType.Field f = h.fields().get(l.termField()[t]);
+        bits(mv, P, BASE, f.bitOffset(), f.width());
+        push(mv, (long) l.termMul()[t]);
+        mv.visitInsn(LMUL);
+        mv.visitInsn(LADD);
+      }
+      mv.visitVarInsn(LSTORE, SUM);
+      Label badLength = fail(ParseStatus.BAD_LENGTH);
+      mv.visitVarInsn(LLOAD, SUM);
+      push(mv, (long) l.min());
+      mv.visitInsn(LCMP);
+      mv.visitJumpInsn(IFLT, badLength);
+      mv.visitVarInsn(LLOAD, SUM);
+      push(mv, (long) l.max());
+      mv.visitInsn(LCMP);
+      mv.visitJumpInsn(IFGT, badLength);
+      mv.visitVarInsn(LLOAD, SUM);
+      mv.visitInsn(L2I);
+      mv.visitVarInsn(ISTORE, HL);
+    }
+    // hl > len - cursor -> TRUNCATED
+    mv.visitVarInsn(ILOAD, HL);
+    mv.visitVarInsn(ILOAD, LEN);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitInsn(ISUB);
+    mv.visitJumpInsn(IF_ICMPGT, truncated);
+    // push(type, cursor, hl, level)
+    store(TYPE, () -> push(mv, id));
+    store(OFFSET, () -> mv.visitVarInsn(ILOAD, CURSOR));
+    store(LENGTH, () -> mv.visitVarInsn(ILOAD, HL));
+    store(LEVELS, () -> mv.visitVarInsn(ILOAD, LEVEL));
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitVarInsn(ISTORE, locals.last(id));
+    facts.pushed(h);
+    mv.visitIincInsn(COUNT, 1);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitVarInsn(ILOAD, HL);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, CURSOR);
+  }
+
+  private void store(int array, Runnable value) {
+    mv.visitVarInsn(ALOAD, array);
+    mv.visitVarInsn(ILOAD, COUNT);
+    value.run();
+    mv.visitInsn(IASTORE);
+  }
+
+  /** base = off + local. */
+  private void setBase(int local) {
+    mv.visitVarInsn(ILOAD, OFF);
+    mv.visitVarInsn(ILOAD, local);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, BASE);
+  }
+
+  private void select(ParseState s) {
+    ParseState.Key[] ks = s.keys();
+    if (ks.length == 0) {
+      edge(s.id(), s.defaultNext());
+      return;
+    }
+    // A lookahead past the end of the frame ends the parse, before any key is read.
+    for (ParseState.Key k : ks) {
+      if (k.header() < 0) {
+        mv.visitVarInsn(ILOAD, CURSOR);
+        mv.visitInsn(I2L);
+        push(mv, 8L);
+        mv.visitInsn(LMUL);
+        push(mv, (long) k.bitOffset() + k.width());
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(ILOAD, LEN);
+        mv.visitInsn(I2L);
+        push(mv, 8L);
+        mv.visitInsn(LMUL);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGT, fail(ParseStatus.TRUNCATED));
+      }
+    }
+    for (int c = 0; c < ks.length; c++) {
+      key(ks[c], locals.key(c));
+    }
+    for (ParseState.Transition t : s.transitions()) {
+      Label next = new Label();
+      for (int c = 0; c < ks.length; c++) {
+        mv.visitVarInsn(LLOAD, locals.key(c));
+        long mask = t.masks()[c];
+        long widthMask = ks[c].width() >= 64 ? -1L : (1L << ks[c].width()) - 1;
+        if ((mask | ~widthMask) != -1L) {
+          push(mv, mask);
+          mv.visitInsn(LAND);
+        }
+        push(mv, t.values()[c]);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, next);
+      }
+      edge(s.id(), t.next());
+      mv.visitLabel(next);
+    }
+    edge(s.id(), s.defaultNext());
+  }
+
+  /** A key component: bits of the latest instance of its header (0 if none), or a lookahead. */
+  private void key(ParseState.Key k, int local) {
+    if (k.header() < 0) {
+      setBase(CURSOR);
+      bits(mv, P, BASE, k.bitOffset(), k.width());
+      mv.visitVarInsn(LSTORE, local);
+      return;
+    }
+    Label absent = new Label();
+    Label done = new Label();
+    mv.visitVarInsn(ILOAD, locals.last(k.header()));
+    mv.visitJumpInsn(IFLT, absent);
+    setBase(locals.last(k.header()));
+    bits(mv, P, BASE, k.bitOffset(), k.width());
+    mv.visitVarInsn(LSTORE, local);
+    mv.visitJumpInsn(GOTO, done);
+    mv.visitLabel(absent);
+    push(mv, 0L);
+    mv.visitVarInsn(LSTORE, local);
+    mv.visitLabel(done);
+  }
+
+  private void exits() {
+    mv.visitLabel(accept);
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "payloadOffset", "I");
+    storeCount();
+    mv.visitJumpInsn(GOTO, done);
+    for (ParseStatus s : ParseStatus.values()) {
+      if (s == ParseStatus.OK) {
+        continue;
+      }
+      // fail(r, s, cursor): status, errorOffset = payloadOffset = cursor
+      mv.visitLabel(fail(s));
+      mv.visitVarInsn(ALOAD, R);
+      mv.visitFieldInsn(GETSTATIC, STATUS, s.name(), STATUS_DESC);
+      mv.visitFieldInsn(PUTFIELD, RESULT, "status", STATUS_DESC);
+      mv.visitVarInsn(ALOAD, R);
+      mv.visitVarInsn(ILOAD, CURSOR);
+      mv.visitFieldInsn(PUTFIELD, RESULT, "errorOffset", "I");
+      mv.visitVarInsn(ALOAD, R);
+      mv.visitVarInsn(ILOAD, CURSOR);
+      mv.visitFieldInsn(PUTFIELD, RESULT, "payloadOffset", "I");
+      storeCount();
+      mv.visitJumpInsn(GOTO, done);
+    }
+  }
+
+  private void storeCount() {
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitVarInsn(ILOAD, COUNT);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "count", "I");
+  }
+}

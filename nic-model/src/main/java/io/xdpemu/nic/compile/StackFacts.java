@@ -1,0 +1,158 @@
+package io.xdpemu.nic.compile;
+
+import static io.xdpemu.nic.compile.Asm.push;
+import static io.xdpemu.nic.compile.SteerLocals.*;
+
+import io.xdpemu.nic.firmware.HeaderType;
+import io.xdpemu.nic.firmware.Protocol;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * What the classifier needs from the header stack, noted as each header is pushed instead of
+ * searched for afterwards: the header's protocol and layer are known when the code is generated, so
+ * each push updates only the facts its layer can change. The rules are {@link
+ * io.xdpemu.nic.parse.Classifier#offsets}'s: first L2/L3/L4 at level 0, first L3/L4 at the deepest
+ * level (levels only grow during a parse, so that is the last level seen), the outer ports, the
+ * outermost VLAN tag; plus the first instance of each header at level 0 (RSS fields, flow marks)
+ * and the set of header types seen (a quick necessary condition for every rule).
+ */
+final class StackFacts implements Opcodes {
+  private final MethodVisitor mv;
+  private final SteerLocals locals;
+  private final boolean[] firstAtLevel0Used;
+
+  /**
+   * @param firstAtLevel0Used header types whose first level-0 offset the classifier reads
+   */
+  StackFacts(MethodVisitor mv, SteerLocals locals, boolean[] firstAtLevel0Used) {
+    this.mv = mv;
+    this.locals = locals;
+    this.firstAtLevel0Used = firstAtLevel0Used;
+  }
+
+  /** After header {@code h} was pushed at CURSOR with length HL at LEVEL (cursor not advanced). */
+  void pushed(HeaderType h) {
+    int id = h.id();
+    if (id < 64) {
+      mv.visitVarInsn(LLOAD, SEEN);
+      Asm.push(mv, 1L << id);
+      mv.visitInsn(LOR);
+      mv.visitVarInsn(LSTORE, SEEN);
+    }
+    if (firstAtLevel0Used[id]) {
+      setIfUnsetAtLevel0(locals.first0(id));
+    }
+    // The deepest level so far: a deeper one starts its inner offsets afresh.
+    Label same = new Label();
+    mv.visitVarInsn(ILOAD, LEVEL);
+    mv.visitVarInsn(ILOAD, MAX_LEVEL);
+    mv.visitJumpInsn(IF_ICMPLE, same);
+    mv.visitVarInsn(ILOAD, LEVEL);
+    mv.visitVarInsn(ISTORE, MAX_LEVEL);
+    push(mv, -1);
+    mv.visitVarInsn(ISTORE, INNER_L3);
+    push(mv, -1);
+    mv.visitVarInsn(ISTORE, INNER_L4);
+    mv.visitLabel(same);
+    Protocol proto = h.protocol();
+    switch (proto.layer()) {
+      case L2 -> setIfUnsetAtLevel0(L2);
+      case L3 -> {
+        setIfUnsetAtLevel0(L3);
+        setIfUnset(INNER_L3);
+      }
+      case L4 -> {
+        l4(proto);
+        setIfUnset(INNER_L4);
+      }
+      default -> {}
+    }
+    if (proto == Protocol.VLAN) {
+      vlan();
+    }
+  }
+
+  /** if (level == 0 && local < 0) local = cursor */
+  private void setIfUnsetAtLevel0(int local) {
+    Label skip = new Label();
+    mv.visitVarInsn(ILOAD, LEVEL);
+    mv.visitJumpInsn(IFNE, skip);
+    mv.visitVarInsn(ILOAD, local);
+    mv.visitJumpInsn(IFGE, skip);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitVarInsn(ISTORE, local);
+    mv.visitLabel(skip);
+  }
+
+  private void setIfUnset(int local) {
+    Label skip = new Label();
+    mv.visitVarInsn(ILOAD, local);
+    mv.visitJumpInsn(IFGE, skip);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitVarInsn(ISTORE, local);
+    mv.visitLabel(skip);
+  }
+
+  /** The outer L4 offset, and its ports when it is TCP/UDP/SCTP with at least 4 bytes. */
+  private void l4(Protocol proto) {
+    Label skip = new Label();
+    mv.visitVarInsn(ILOAD, LEVEL);
+    mv.visitJumpInsn(IFNE, skip);
+    mv.visitVarInsn(ILOAD, L4);
+    mv.visitJumpInsn(IFGE, skip);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitVarInsn(ISTORE, L4);
+    if (proto == Protocol.TCP || proto == Protocol.UDP || proto == Protocol.SCTP) {
+      mv.visitVarInsn(ILOAD, HL);
+      push(mv, 4);
+      mv.visitJumpInsn(IF_ICMPLT, skip);
+      setBase(0);
+      u16(0);
+      push(mv, 16);
+      mv.visitInsn(ISHL);
+      u16(2);
+      mv.visitInsn(IOR);
+      mv.visitVarInsn(ISTORE, PORTS);
+    }
+    mv.visitLabel(skip);
+  }
+
+  /** The outermost tag at level 0 that has its TPID before it (cursor >= 2). */
+  private void vlan() {
+    Label skip = new Label();
+    mv.visitVarInsn(ILOAD, LEVEL);
+    mv.visitJumpInsn(IFNE, skip);
+    mv.visitVarInsn(ILOAD, VLAN_OFF);
+    mv.visitJumpInsn(IFGE, skip);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    push(mv, 2);
+    mv.visitJumpInsn(IF_ICMPLT, skip);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitVarInsn(ISTORE, VLAN_OFF);
+    setBase(0);
+    u16(-2);
+    mv.visitVarInsn(ISTORE, VLAN_PROTO);
+    u16(0);
+    mv.visitVarInsn(ISTORE, VLAN_TCI);
+    mv.visitLabel(skip);
+  }
+
+  /** base = off + cursor + delta */
+  private void setBase(int delta) {
+    mv.visitVarInsn(ILOAD, OFF);
+    mv.visitVarInsn(ILOAD, CURSOR);
+    mv.visitInsn(IADD);
+    if (delta != 0) {
+      push(mv, delta);
+      mv.visitInsn(IADD);
+    }
+    mv.visitVarInsn(ISTORE, BASE);
+  }
+
+  /** Pushes the big-endian u16 at p[base + at] (an int). */
+  private void u16(int at) {
+    Asm.u16(mv, P, BASE, at);
+  }
+}

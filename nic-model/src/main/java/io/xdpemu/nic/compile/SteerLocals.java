@@ -1,0 +1,91 @@
+package io.xdpemu.nic.compile;
+
+/**
+ * The local variables of the generated {@code steer(byte[] p, int off, int len, ParseResult r,
+ * byte[] scratch)}: the parser's state, what the stack tells the classifier as headers are pushed
+ * (offsets, VLAN tag, ports, first instance of each header at level 0, which header types were
+ * seen), and the classifier's scratch. Every local is initialised before the first state, so the
+ * frames ASM computes never merge an unset local.
+ */
+final class SteerLocals {
+  static final int P = 1;
+  static final int OFF = 2;
+  static final int LEN = 3;
+  static final int R = 4;
+  static final int CURSOR = 6;
+  static final int STEPS = 7;
+  static final int REPEAT = 8;
+  static final int LEVEL = 9;
+  static final int COUNT = 10;
+  static final int TYPE = 11;
+  static final int OFFSET = 12;
+  static final int LENGTH = 13;
+  static final int LEVELS = 14;
+  static final int BASE = 15;
+  static final int HL = 16;
+  static final int SUM = 17; // long
+  static final int SEEN = 19; // long: bit h set when header type h (< 64) was extracted
+  static final int MAX_LEVEL = 21;
+  static final int L2 = 22;
+  static final int L3 = 23;
+  static final int L4 = 24;
+  static final int INNER_L3 = 25;
+  static final int INNER_L4 = 26;
+  static final int VLAN_OFF = 27;
+  static final int VLAN_TCI = 28;
+  static final int VLAN_PROTO = 29;
+  static final int PORTS = 30;
+  static final int I = 31;
+  static final int T = 32;
+  static final int LV = 33;
+  static final int LVL = 34;
+  static final int HASH = 35;
+  static final int IDX = 36;
+  static final int TABLE = 37;
+  static final int V = 38; // long
+  static final int DEPTH_LIMIT = 40; // min(max_depth, result capacity)
+  private static final int FIRST_FREE = 41;
+
+  final int headerTypes;
+  final int maxKeys;
+
+  SteerLocals(int headerTypes, int maxKeys) {
+    this.headerTypes = headerTypes;
+    this.maxKeys = maxKeys;
+  }
+
+  /** Frame offset of the latest instance of header type h, -1 before it. */
+  int last(int h) {
+    return FIRST_FREE + h;
+  }
+
+  /** Frame offset of the first instance of header type h at tunnel level 0, -1 before it. */
+  int first0(int h) {
+    return FIRST_FREE + headerTypes + h;
+  }
+
+  /** Select-key component c of the current state (long). */
+  int key(int c) {
+    return FIRST_FREE + 2 * headerTypes + 2 * c;
+  }
+
+  static final int[] INTS_ZERO = {
+    CURSOR,
+    STEPS,
+    LEVEL,
+    COUNT,
+    BASE,
+    HL,
+    MAX_LEVEL,
+    VLAN_TCI,
+    VLAN_PROTO,
+    PORTS,
+    I,
+    T,
+    LV,
+    LVL,
+    HASH,
+    IDX
+  };
+  static final int[] INTS_MINUS_ONE = {L2, L3, L4, INNER_L3, INNER_L4, VLAN_OFF};
+}
