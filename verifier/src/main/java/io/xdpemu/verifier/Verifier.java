@@ -86,7 +86,7 @@ public final class Verifier {
     this.nospec = new boolean[insns.length];
     this.nospecResult = new boolean[insns.length];
     this.stackDepth = new int[Cfg.MAX_SUBPROGS];
-    this.facts = new FactRecorder(insns.length);
+    this.facts = new FactRecorder(insns, visited, opts.program());
     preload();
   }
 
@@ -180,11 +180,17 @@ public final class Verifier {
    */
   private void checkEncodings() {
     try {
-      Decoder.validate(insns);
+      refusedWhenReached = Decoder.validateDeferring(insns);
     } catch (EncodingException e) {
       throw reject(e.kernelMessage());
     }
   }
+
+  /**
+   * jit (issue 13): encodings do_check() refuses only where it goes (reserved fields, ...), by
+   * slot; dead code may hold them, as in the kernel, and the engines sanitize it (DeadCode).
+   */
+  private EncodingException[] refusedWhenReached;
 
   private String stackDepthString() {
     StringBuilder sb = new StringBuilder();
@@ -294,6 +300,9 @@ public final class Verifier {
         throw reject("BPF program is too large. Processed " + insnProcessed + " insn");
       }
       visited[idx] = true;
+      if (refusedWhenReached[idx] != null) { // jit (issue 13): checked where do_check() goes
+        throw reject(refusedWhenReached[idx].kernelMessage());
+      }
       precision.insnStart();
       cur.lastInsnIdx = cur.prevInsnIdx;
       if (cfg.isPrunePoint(idx)) {

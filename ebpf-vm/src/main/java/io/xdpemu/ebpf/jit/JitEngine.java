@@ -10,6 +10,7 @@ import io.xdpemu.ebpf.isa.Opcodes;
 import io.xdpemu.ebpf.vm.Engine;
 import io.xdpemu.ebpf.vm.Executable;
 import io.xdpemu.ebpf.vm.Helper;
+import io.xdpemu.ebpf.vm.DeadCode;
 import io.xdpemu.ebpf.vm.Interpreter;
 import io.xdpemu.ebpf.vm.Program;
 import java.lang.invoke.MethodHandles;
@@ -65,7 +66,8 @@ public final class JitEngine implements Engine {
   }
 
   private Executable compileOrInterpret(Program program, ProgramFacts facts) {
-    Insn[] insns = Decoder.validate(program.insns()); // same refusal as the interpreter's
+    // Same refusal as the interpreter's; dead code sanitized first, as the kernel does.
+    Insn[] insns = Decoder.validate(DeadCode.sanitize(program.insns(), facts));
     int n = insns.length;
     long[] wide = new long[n];
     boolean[] deferred = new boolean[n];
@@ -91,23 +93,26 @@ public final class JitEngine implements Engine {
         kfuncIds[pc] = insn.imm();
       }
     }
-    CodeKey key = new CodeKey(insns, deferred, wide, facts);
+    Object[] boundMaps = new Object[n];
+    MapBinding[] bindings = MapBinding.bind(program, insns, facts, boundMaps);
+    CodeKey key = new CodeKey(insns, deferred, wide, facts, bindings);
     JitCode code;
     synchronized (classes) {
       code = classes.get(key);
       if (code == null) {
         try {
           byte[] classFile =
-              new JitCompiler(insns, wide, deferred, facts)
+              new JitCompiler(insns, wide, deferred, facts, bindings)
                   .compile(CLASS_PREFIX + javaName(program));
           code = define(classFile, program);
         } catch (JitLimitException tooBig) {
-          return Interpreter.forProgram(program);
+          return Interpreter.forProgram(program, facts);
         }
         classes.put(key, code);
       }
     }
-    JitProgram p = new JitProgram(program, wide, kfuncs, kfuncIds, deferredTraps, key, this);
+    JitProgram p =
+        new JitProgram(program, wide, kfuncs, kfuncIds, deferredTraps, boundMaps, key, this);
     p.install(code);
     return p;
   }
@@ -124,9 +129,10 @@ public final class JitEngine implements Engine {
     private final long[] words;
     private final int hash;
 
-    CodeKey(Insn[] insns, boolean[] deferred, long[] wide, ProgramFacts facts) {
+    CodeKey(
+        Insn[] insns, boolean[] deferred, long[] wide, ProgramFacts facts, MapBinding[] bound) {
       int n = insns.length;
-      words = new long[3 * n + 1];
+      words = new long[4 * n + 1];
       words[3 * n] = facts.verified() ? 1 : 0; // unmetered code only for verified programs
       for (int pc = 0; pc < n; pc++) {
         // a deferred (unlinked) ld_imm64 compiles to a throw: mark it in the unused high src bit
@@ -135,6 +141,10 @@ public final class JitEngine implements Engine {
           words[n + pc] = wide[pc]; // callback entries are compiled as functions
         }
         words[2 * n + pc] = MemoryFact.code(facts.access(pc)); // proven accesses compile apart
+        // dead code compiles to a throw; a bound map call to a call of its class's method
+        words[3 * n + pc] =
+            (DeadCode.isDead(insns, facts, pc) ? 1 : 0)
+                | (bound[pc] == null ? 0 : 2L + bound[pc].ordinal() * 4L);
       }
       hash = Arrays.hashCode(words);
     }
