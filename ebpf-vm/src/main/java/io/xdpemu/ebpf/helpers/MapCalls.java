@@ -22,9 +22,9 @@ public final class MapCalls {
   private MapCalls() {}
 
   /**
-   * The registered lookup, update and delete helpers implement this, so that an engine binds a
-   * call statically only when the program's registry holds the standard helper (a test may
-   * register its own under the same id).
+   * The registered lookup, update and delete helpers implement this, so that an engine binds a call
+   * statically only when the program's registry holds the standard helper (a test may register its
+   * own under the same id).
    */
   public interface Standard extends Helper {}
 

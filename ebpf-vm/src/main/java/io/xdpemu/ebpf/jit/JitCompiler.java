@@ -46,8 +46,8 @@ final class JitCompiler {
    * @param insns validated slots
    * @param wide value of each ld_imm64 (pseudo sources resolved)
    * @param deferred ld_imm64 slots that trap when reached (unlinked pseudo source)
-   * @param facts what the verifier proved ({@link ProgramFacts#NONE} keeps every check); dead
-   *     slots ({@link DeadCode}) compile to a throw of {@link DeadCode.Reached}
+   * @param facts what the verifier proved ({@link ProgramFacts#NONE} keeps every check); dead slots
+   *     ({@link DeadCode}) compile to a throw of {@link DeadCode.Reached}
    * @param bound the map helper calls dispatched statically (null entries: ordinary calls)
    */
   JitCompiler(

@@ -75,7 +75,9 @@ enum MapBinding {
       case HelperIds.MAP_LOOKUP_ELEM:
         return m instanceof ArrayMap
             ? LOOKUP_ARRAY
-            : m instanceof HashTableMap ? LOOKUP_HASH : m instanceof LpmTrieMap ? LOOKUP_LPM : LOOKUP;
+            : m instanceof HashTableMap
+                ? LOOKUP_HASH
+                : m instanceof LpmTrieMap ? LOOKUP_LPM : LOOKUP;
       case HelperIds.MAP_UPDATE_ELEM:
         return UPDATE;
       case HelperIds.MAP_DELETE_ELEM:

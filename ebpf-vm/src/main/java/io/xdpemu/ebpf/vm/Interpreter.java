@@ -73,8 +73,8 @@ public final class Interpreter implements Executable, CallbackInvoker {
   }
 
   /**
-   * The interpreter for a verified program: dead code (no verified path reaches it) is sanitized
-   * as the kernel does ({@link DeadCode}) and raises {@link DeadCode.Reached} if it ever runs. A
+   * The interpreter for a verified program: dead code (no verified path reaches it) is sanitized as
+   * the kernel does ({@link DeadCode}) and raises {@link DeadCode.Reached} if it ever runs. A
    * program already prepared keeps its first pre-decoding.
    */
   public static Interpreter forProgram(Program program, ProgramFacts facts) {

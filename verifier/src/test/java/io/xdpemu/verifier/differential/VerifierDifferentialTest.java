@@ -3,6 +3,7 @@ package io.xdpemu.verifier.differential;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Disassembler;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
@@ -85,7 +86,7 @@ class VerifierDifferentialTest {
           bothAccept++;
           if (g.runsComparable()) {
             long r0 = System.nanoTime();
-            runs += compareRuns(kernel, runner, s, g, i % 4 == 0, runDiffs);
+            runs += compareRuns(kernel, runner, s, g, x.facts(), i % 4 == 0, runDiffs);
             runNs += System.nanoTime() - r0;
           }
         } else {
@@ -154,6 +155,7 @@ class VerifierDifferentialTest {
       XdpemuRunner runner,
       long seed,
       EdgeProgramGenerator.Generated g,
+      ProgramFacts facts,
       boolean jitToo,
       List<String> diffs)
       throws Exception {
@@ -161,8 +163,8 @@ class VerifierDifferentialTest {
     XdpemuRunner.Loaded interp;
     XdpemuRunner.Loaded jit;
     try {
-      interp = runner.load(g.insns(), false);
-      jit = jitToo ? runner.load(g.insns(), true) : null;
+      interp = runner.load(g.insns(), false, facts);
+      jit = jitToo ? runner.load(g.insns(), true, facts) : null;
     } catch (RuntimeException e) {
       diffs.add(
           describe(seed, g, "accepted by both verifiers, refused by xdpemu's run time: " + e));
