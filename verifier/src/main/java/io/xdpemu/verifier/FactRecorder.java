@@ -52,7 +52,14 @@ final class FactRecorder implements ProgramFacts {
     }
     int cls = insn.cls();
     int mode = insn.opcode() & 0xe0;
-    if (mode != Opcodes.MEM || !(cls == Opcodes.LDX || cls == Opcodes.ST || cls == Opcodes.STX)) {
+    boolean readModifyWrite =
+        cls == Opcodes.STX
+            && mode == Opcodes.ATOMIC
+            && insn.imm() != Opcodes.LOAD_ACQ
+            && insn.imm() != Opcodes.STORE_REL;
+    if (!readModifyWrite
+        && (mode != Opcodes.MEM
+            || !(cls == Opcodes.LDX || cls == Opcodes.ST || cls == Opcodes.STX))) {
       return;
     }
     RegState base = regs[cls == Opcodes.LDX ? insn.src() : insn.dst()];

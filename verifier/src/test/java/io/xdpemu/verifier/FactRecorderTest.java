@@ -99,4 +99,19 @@ class FactRecorderTest {
     assertFalse(f.live(2));
     assertTrue(f.live(1) && f.live(8));
   }
+
+  @Test
+  void readModifyWriteAtomicsAreProvenLikeStores() {
+    VerifierResult r =
+        VerifierBehaviourTest.root(
+            String.join(
+                "\n",
+                "stdw [%r10-8], 0", // 0
+                "mov %r1, 1", // 1
+                "lock add [%r10-8], %r1", // 2: atomic add on the stack
+                "mov %r0, 2",
+                "exit"));
+    assertTrue(r.accepted(), r.log());
+    assertSame(MemoryFact.STACK, r.facts().access(2), r.facts().toString());
+  }
 }

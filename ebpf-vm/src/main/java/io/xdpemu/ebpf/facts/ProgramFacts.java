@@ -10,8 +10,10 @@ package io.xdpemu.ebpf.facts;
  */
 public interface ProgramFacts {
   /**
-   * The memory the plain load or store ({@code LDX|MEM}, {@code ST|MEM}, {@code STX|MEM}) at {@code
-   * pc} touches, in bounds, on every verified path; null when nothing is proven.
+   * The memory the plain load or store ({@code LDX|MEM}, {@code ST|MEM}, {@code STX|MEM}) or the
+   * read-modify-write atomic ({@code STX|ATOMIC} other than load-acquire/store-release) at {@code
+   * pc} touches, in bounds (and, for atomics, aligned), on every verified path; null when nothing
+   * is proven.
    */
   MemoryFact access(int pc);
 

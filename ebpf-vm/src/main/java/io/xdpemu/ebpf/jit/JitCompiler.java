@@ -356,7 +356,7 @@ final class JitCompiler {
           return true;
         case STX:
           if ((op & 0xe0) == ATOMIC) {
-            straight.atomic(insn, pc);
+            straight.atomic(insn, pc, facts.access(pc));
           } else {
             straight.store(insn, pc, facts.access(pc));
           }
