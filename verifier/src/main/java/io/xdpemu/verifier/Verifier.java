@@ -300,9 +300,6 @@ public final class Verifier {
         throw reject("BPF program is too large. Processed " + insnProcessed + " insn");
       }
       visited[idx] = true;
-      if (refusedWhenReached[idx] != null) { // jit (issue 13): checked where do_check() goes
-        throw reject(refusedWhenReached[idx].kernelMessage());
-      }
       precision.insnStart();
       cur.lastInsnIdx = cur.prevInsnIdx;
       if (cfg.isPrunePoint(idx)) {
@@ -408,6 +405,9 @@ public final class Verifier {
 
   /** Executes one instruction on {@link #cur}; returns the next index or a marker. */
   private int step(Insn insn, int idx) {
+    if (refusedWhenReached[idx] != null) { // jit (issue 13): checked where do_check() goes
+      throw reject(refusedWhenReached[idx].kernelMessage()); // -EINVAL: nospec when speculative
+    }
     int cls = insn.cls();
     switch (cls) {
       case Opcodes.ALU:
