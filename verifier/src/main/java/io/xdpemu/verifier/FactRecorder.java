@@ -43,6 +43,9 @@ final class FactRecorder implements ProgramFacts {
 
   /** Records the facts of {@code insn} at {@code idx} in state {@code regs} (before the step). */
   void record(Insn insn, int idx, RegState[] regs) {
+    if (insn.dst() >= regs.length || insn.src() >= regs.length) {
+      return; // an encoding the step refuses ("R11 is invalid"): no fact, and no index
+    }
     if (insn.opcode() == Opcodes.CALL_OP && insn.src() == 0) {
       RegState r1 = regs[1];
       MapRef m = r1.type == RegType.CONST_PTR_TO_MAP && !r1.maybeNull ? r1.map : null;
