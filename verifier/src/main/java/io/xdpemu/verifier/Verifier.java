@@ -88,7 +88,7 @@ public final class Verifier {
     this.nospec = new boolean[insns.length];
     this.nospecResult = new boolean[insns.length];
     this.stackDepth = new int[Cfg.MAX_SUBPROGS];
-    this.facts = new FactRecorder(insns.length);
+    this.facts = new FactRecorder(insns, visited, opts.program());
     preload();
   }
 
@@ -182,11 +182,17 @@ public final class Verifier {
    */
   private void checkEncodings() {
     try {
-      Decoder.validate(insns);
+      refusedWhenReached = Decoder.validateDeferring(insns);
     } catch (EncodingException e) {
       throw reject(e.kernelMessage());
     }
   }
+
+  /**
+   * jit (issue 13): encodings do_check() refuses only where it goes (reserved fields, ...), by
+   * slot; dead code may hold them, as in the kernel, and the engines sanitize it (DeadCode).
+   */
+  private EncodingException[] refusedWhenReached;
 
   private String stackDepthString() {
     StringBuilder sb = new StringBuilder();
@@ -401,6 +407,9 @@ public final class Verifier {
 
   /** Executes one instruction on {@link #cur}; returns the next index or a marker. */
   private int step(Insn insn, int idx) {
+    if (refusedWhenReached[idx] != null) { // jit (issue 13): checked where do_check() goes
+      throw reject(refusedWhenReached[idx].kernelMessage()); // -EINVAL: nospec when speculative
+    }
     int cls = insn.cls();
     switch (cls) {
       case Opcodes.ALU:

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xdpemu.ebpf.facts.MemoryFact;
 import io.xdpemu.ebpf.facts.ProgramFacts;
+import io.xdpemu.ebpf.maps.MapDefinition;
 import org.junit.jupiter.api.Test;
 
 /** The facts the JIT relies on: recorded per access, joined over every verified path. */
@@ -70,5 +71,47 @@ class FactRecorderTest {
             String.join("\n", "ldxw %r2, [%r1+0]", "ldxb %r0, [%r2+0]", "exit"));
     assertFalse(r.accepted());
     assertSame(ProgramFacts.NONE, r.facts());
+  }
+
+  @Test
+  void aMapHelperCallKnowsItsMapAndDeadBranchesAreNotLive() {
+    MapDefinition m = new MapDefinition("m", 2, 4, 8, 4, 0, 0, 0, 0, null, null, null, false);
+    VerifierResult r =
+        VerifierBehaviourTest.root(
+            String.join(
+                "\n",
+                "mov %r1, 0", // 0
+                "jeq %r1, 0, look", // 1: always taken
+                "mov %r0, 7", // 2: dead
+                "look:",
+                "stw [%r10-4], 0", // 3
+                "lddw %r1, 0xfd", // 4, 5: the map
+                "mov %r2, %r10", // 6
+                "add %r2, -4", // 7
+                "call 1", // 8: bpf_map_lookup_elem(map, key)
+                "mov %r0, 2",
+                "exit"),
+            m);
+    assertTrue(r.accepted(), r.log());
+    ProgramFacts f = r.facts();
+    assertEquals(4, f.constantMap(8), f.toString());
+    assertEquals(-1, f.constantMap(3), "not a call");
+    assertFalse(f.live(2));
+    assertTrue(f.live(1) && f.live(8));
+  }
+
+  @Test
+  void readModifyWriteAtomicsAreProvenLikeStores() {
+    VerifierResult r =
+        VerifierBehaviourTest.root(
+            String.join(
+                "\n",
+                "stdw [%r10-8], 0", // 0
+                "mov %r1, 1", // 1
+                "lock add [%r10-8], %r1", // 2: atomic add on the stack
+                "mov %r0, 2",
+                "exit"));
+    assertTrue(r.accepted(), r.log());
+    assertSame(MemoryFact.STACK, r.facts().access(2), r.facts().toString());
   }
 }

@@ -316,6 +316,7 @@ public final class LoadPipeline {
     int n = spec.insns().length;
     long[] values = new long[n];
     boolean[] linked = new boolean[n];
+    BpfMap[] handles = new BpfMap[n];
     List<BpfMap> all = maps.all();
     for (ProgramSpec.MapReference r : spec.mapReferences()) {
       BpfMap m = all.get(r.mapIndex());
@@ -332,6 +333,7 @@ public final class LoadPipeline {
         values[r.pc()] = a.valuePointer(r.offset());
       } else {
         values[r.pc()] = m.handle();
+        handles[r.pc()] = m;
       }
       linked[r.pc()] = true;
     }
@@ -365,6 +367,11 @@ public final class LoadPipeline {
       @Override
       public Helper kfunc(int pc) {
         return pc >= 0 && pc < n ? kfuncs[pc] : null;
+      }
+
+      @Override
+      public Object map(int pc) {
+        return pc >= 0 && pc < n ? handles[pc] : null;
       }
     };
   }

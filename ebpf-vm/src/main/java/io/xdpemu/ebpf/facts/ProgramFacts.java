@@ -10,10 +10,32 @@ package io.xdpemu.ebpf.facts;
  */
 public interface ProgramFacts {
   /**
-   * The memory the plain load or store ({@code LDX|MEM}, {@code ST|MEM}, {@code STX|MEM}) at {@code
-   * pc} touches, in bounds, on every verified path; null when nothing is proven.
+   * The memory the plain load or store ({@code LDX|MEM}, {@code ST|MEM}, {@code STX|MEM}) or the
+   * read-modify-write atomic ({@code STX|ATOMIC} other than load-acquire/store-release) at {@code
+   * pc} touches, in bounds (and, for atomics, aligned), on every verified path; null when nothing
+   * is proven.
    */
   MemoryFact access(int pc);
+
+  /**
+   * For a helper call at {@code pc}: the pc of an {@code ld_imm64} that loads the map r1 holds, the
+   * same map on every verified path (the kernel's constant {@code map_ptr}); -1 when r1 is not
+   * proven to be one map. An engine may bind that map at the call: static dispatch to the map's own
+   * code, no handle to resolve.
+   */
+  default int constantMap(int pc) {
+    return -1;
+  }
+
+  /**
+   * Whether some verified path reaches {@code pc} (do_check()'s {@code seen}). The kernel never
+   * runs the others: it removes them for root ({@code opt_remove_dead_code}) and turns them into
+   * {@code ja -1} otherwise ({@code sanitize_dead_code}), so dead code may hold encodings the
+   * engines refuse; a conditional jump whose target (or fall-through) is dead is a dead branch.
+   */
+  default boolean live(int pc) {
+    return true;
+  }
 
   /**
    * Whether the program was verified: then every loop is bounded and a run ends within the

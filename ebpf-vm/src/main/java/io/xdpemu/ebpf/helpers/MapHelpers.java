@@ -1,6 +1,5 @@
 package io.xdpemu.ebpf.helpers;
 
-import io.xdpemu.ebpf.maps.ArrayMap;
 import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.ebpf.maps.Errno;
 import io.xdpemu.ebpf.maps.MapType;
@@ -28,34 +27,18 @@ final class MapHelpers {
     reg.register(
         HelperIds.MAP_LOOKUP_ELEM,
         "bpf_map_lookup_elem",
-        (ctx, r1, r2, r3, r4, r5) -> {
-          BpfMap m = env.map(ctx, r1);
-          if (m instanceof ArrayMap a) {
-            Region k = ctx.memory().check(ctx.pc, r2, 4, false);
-            byte[] b = k.bytes();
-            int o = AddressSpace.offset(r2);
-            return a.lookupIndex(
-                ctx,
-                (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | b[o + 3] << 24);
-          }
-          return m.lookupFromProgram(ctx, HelperMemory.readKey(ctx, r2, m.keySize()));
-        });
+        (MapCalls.Standard)
+            (ctx, r1, r2, r3, r4, r5) -> MapCalls.lookup(env.map(ctx, r1), ctx, r2));
     reg.register(
         HelperIds.MAP_UPDATE_ELEM,
         "bpf_map_update_elem",
-        (ctx, r1, r2, r3, r4, r5) -> {
-          BpfMap m = env.map(ctx, r1);
-          byte[] key = HelperMemory.read(ctx, r2, m.keySize());
-          byte[] value = HelperMemory.read(ctx, r3, m.valueSize());
-          return m.updateFromProgram(ctx, key, value, r4);
-        });
+        (MapCalls.Standard)
+            (ctx, r1, r2, r3, r4, r5) -> MapCalls.update(env.map(ctx, r1), ctx, r2, r3, r4));
     reg.register(
         HelperIds.MAP_DELETE_ELEM,
         "bpf_map_delete_elem",
-        (ctx, r1, r2, r3, r4, r5) -> {
-          BpfMap m = env.map(ctx, r1);
-          return m.deleteFromProgram(ctx, HelperMemory.read(ctx, r2, m.keySize()));
-        });
+        (MapCalls.Standard)
+            (ctx, r1, r2, r3, r4, r5) -> MapCalls.delete(env.map(ctx, r1), ctx, r2));
     reg.register(
         HelperIds.MAP_PUSH_ELEM,
         "bpf_map_push_elem",

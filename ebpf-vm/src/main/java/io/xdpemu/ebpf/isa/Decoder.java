@@ -57,6 +57,42 @@ public final class Decoder {
 
   /** Validates already-split slots; returns the same array. */
   public static Insn[] validate(Insn[] insns) {
+    return check(insns, null);
+  }
+
+  /**
+   * Validates as {@link #validate} except for the refusals the kernel makes only where do_check()
+   * goes (reserved fields, register numbers, writes to r10, atomic operands of ALU, JMP, ST and STX
+   * slots): those are returned by slot (null where none) instead of thrown, for the verifier to
+   * raise when a path reaches the slot. Dead code holding them loads in the kernel. What the kernel
+   * checks over the whole program before (resolve_pseudo_ldimm64: unknown opcodes, LDX modes and
+   * imm, ld_imm64; check_subprogs: jump ranges) still throws.
+   */
+  public static EncodingException[] validateDeferring(Insn[] insns) {
+    EncodingException[] deferred = new EncodingException[insns.length];
+    check(insns, deferred);
+    return deferred;
+  }
+
+  /** Whether the kernel refuses {@code insn} only when do_check() reaches it. */
+  private static boolean refusedOnlyWhenReached(Insn[] insns, int pc, Insn insn) {
+    int cls = insn.cls();
+    if (cls == LD || cls == LDX) {
+      return false;
+    }
+    // The opcode itself must be known (bpf_opcode_in_insntable() checks every slot up front):
+    // the same opcode with every other field cleared must pass.
+    int op = insn.opcode();
+    int imm = (cls == ALU || cls == ALU64) && (op & 0xf0) == END ? 16 : 0;
+    try {
+      checkSlot(insns, pc, new Insn(op, 0, 0, 0, imm));
+      return true;
+    } catch (EncodingException e) {
+      return false;
+    }
+  }
+
+  private static Insn[] check(Insn[] insns, EncodingException[] deferred) {
     if (insns.length == 0) {
       throw new MalformedInputException("malformed program: no instructions");
     }
@@ -66,7 +102,14 @@ public final class Decoder {
         continue;
       }
       Insn insn = insns[pc];
-      checkSlot(insns, pc, insn);
+      try {
+        checkSlot(insns, pc, insn);
+      } catch (EncodingException e) {
+        if (deferred == null || !refusedOnlyWhenReached(insns, pc, insn)) {
+          throw e;
+        }
+        deferred[pc] = e;
+      }
       if (insn.opcode() == LD_IMM64) {
         secondHalf[pc + 1] = true;
       }

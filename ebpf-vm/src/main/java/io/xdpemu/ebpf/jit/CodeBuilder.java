@@ -104,6 +104,10 @@ final class CodeBuilder {
     mv.visitFieldInsn(Opcodes.PUTFIELD, owner, name, descriptor);
   }
 
+  void checkcast(String internalName) {
+    mv.visitTypeInsn(Opcodes.CHECKCAST, internalName);
+  }
+
   void newLongArray() {
     mv.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_LONG);
   }

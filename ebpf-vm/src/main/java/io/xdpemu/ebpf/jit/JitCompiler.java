@@ -8,6 +8,7 @@ import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.jit.CodeBuilder.Label;
+import io.xdpemu.ebpf.vm.DeadCode;
 import java.util.ArrayDeque;
 import java.util.BitSet;
 import org.objectweb.asm.ClassTooLargeException;
@@ -37,6 +38,7 @@ final class JitCompiler {
   private final long[] wide;
   private final boolean[] deferred;
   private final ProgramFacts facts;
+  private final MapBinding[] bound;
   private final int length;
   private final BitSet functionEntry = new BitSet();
 
@@ -44,13 +46,17 @@ final class JitCompiler {
    * @param insns validated slots
    * @param wide value of each ld_imm64 (pseudo sources resolved)
    * @param deferred ld_imm64 slots that trap when reached (unlinked pseudo source)
-   * @param facts what the verifier proved ({@link ProgramFacts#NONE} keeps every check)
+   * @param facts what the verifier proved ({@link ProgramFacts#NONE} keeps every check); dead slots
+   *     ({@link DeadCode}) compile to a throw of {@link DeadCode.Reached}
+   * @param bound the map helper calls dispatched statically (null entries: ordinary calls)
    */
-  JitCompiler(Insn[] insns, long[] wide, boolean[] deferred, ProgramFacts facts) {
+  JitCompiler(
+      Insn[] insns, long[] wide, boolean[] deferred, ProgramFacts facts, MapBinding[] bound) {
     this.insns = insns;
     this.wide = wide;
     this.deferred = deferred;
     this.facts = facts;
+    this.bound = bound;
     this.length = insns.length;
     findFunctions();
   }
@@ -227,6 +233,12 @@ final class JitCompiler {
       startRun(entry);
       for (int pc = reachable.nextSetBit(0); pc >= 0; pc = reachable.nextSetBit(pc + 1)) {
         c.mark(at[pc]);
+        if (DeadCode.isDead(insns, facts, pc)) { // a dead branch lands here: a verifier bug
+          c.iconst(pc);
+          c.invokestatic(Frame.PROGRAM, "deadCode", "(I)Lio/xdpemu/ebpf/vm/DeadCode$Reached;");
+          c.op(ATHROW);
+          continue;
+        }
         boolean fallsThrough = instruction(pc);
         if (fallsThrough && next(pc) >= length) {
           c.iconst(next(pc));
@@ -312,7 +324,7 @@ final class JitCompiler {
         Insn insn = insns[pc];
         int op = insn.opcode();
         int cls = insn.cls();
-        if (op == EXIT_OP || op == LD_IMM64 && deferred[pc]) {
+        if (op == EXIT_OP || op == LD_IMM64 && deferred[pc] || DeadCode.isDead(insns, facts, pc)) {
           continue;
         }
         long t = Decoder.jumpTarget(insn, pc);
@@ -344,7 +356,7 @@ final class JitCompiler {
           return true;
         case STX:
           if ((op & 0xe0) == ATOMIC) {
-            straight.atomic(insn, pc);
+            straight.atomic(insn, pc, facts.access(pc));
           } else {
             straight.store(insn, pc, facts.access(pc));
           }
@@ -463,8 +475,35 @@ final class JitCompiler {
       startRun(pc + 1); // the interpreter's pop: pc = runStart = return pc
     }
 
+    /**
+     * A map helper call bound to its map ({@link MapBinding}): {@code r0 = MapCalls.m(map, ctx,
+     * r2...)}. No callback, tail call or budget to handle: the map helpers have none.
+     */
+    private void boundMapCall(MapBinding b, int pc) {
+      c.aload(Frame.CTX);
+      c.iconst(pc);
+      c.putfield(Frame.CONTEXT, "pc", "I"); // for the traps of the key and value checks
+      c.aload(Frame.P);
+      c.getfield(Frame.PROGRAM, "boundMaps", "[Ljava/lang/Object;");
+      c.iconst(pc);
+      c.op(AALOAD);
+      c.checkcast(b.mapClass);
+      c.aload(Frame.CTX);
+      c.lload(reg(2));
+      if (b == MapBinding.UPDATE) {
+        c.lload(reg(3));
+        c.lload(reg(4));
+      }
+      c.invokestatic(MapBinding.CALLS, b.method, b.descriptor());
+      c.lstore(reg(0));
+    }
+
     /** Helper, kfunc or callx; then a pending bpf_tail_call continues in the target program. */
     private void helperCall(Insn insn, int pc) {
+      if (bound[pc] != null && !metered) {
+        boundMapCall(bound[pc], pc);
+        return;
+      }
       // As the interpreter: the helper may call back into the program (bpf_loop), on the shared
       // budget, in a frame below this one.
       syncBudgetToContext();

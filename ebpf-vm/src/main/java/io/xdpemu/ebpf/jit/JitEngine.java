@@ -7,6 +7,7 @@ import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
+import io.xdpemu.ebpf.vm.DeadCode;
 import io.xdpemu.ebpf.vm.Engine;
 import io.xdpemu.ebpf.vm.Executable;
 import io.xdpemu.ebpf.vm.Helper;
@@ -64,50 +65,87 @@ public final class JitEngine implements Engine {
     return executable instanceof JitProgram;
   }
 
-  private Executable compileOrInterpret(Program program, ProgramFacts facts) {
-    Insn[] insns = Decoder.validate(program.insns()); // same refusal as the interpreter's
-    int n = insns.length;
-    long[] wide = new long[n];
-    boolean[] deferred = new boolean[n];
-    XdpemuException[] deferredTraps = new XdpemuException[n];
-    Helper[] kfuncs = new Helper[n];
-    int[] kfuncIds = new int[n];
-    for (int pc = 0; pc < n; pc++) {
-      Insn insn = insns[pc];
-      if (insn.opcode() == Opcodes.LD_IMM64) {
-        // The interpreter's predecode: the two imm halves, or the Linkage's value for pseudo srcs.
-        wide[pc] = (insns[pc + 1].imm() & 0xffffffffL) << 32 | (insn.imm() & 0xffffffffL);
-        if (insn.src() != 0) {
-          try {
-            wide[pc] = program.linkage().ldImm64(pc);
-          } catch (XdpemuException e) {
-            deferred[pc] = true;
-            deferredTraps[pc] = e;
+  /**
+   * The class file the JIT generates for {@code program} with {@code facts}, as {@link #prepare}
+   * compiles it (for golden dumps of generated code); a {@link JitLimitException} when too large.
+   */
+  public static byte[] classFile(Program program, ProgramFacts facts) {
+    Inputs in = new Inputs(program, facts);
+    return in.compiler().compile(CLASS_PREFIX + javaName(program));
+  }
+
+  /** What one program's code is generated from, and what its JitProgram reads at run time. */
+  private static final class Inputs {
+    final ProgramFacts facts;
+    final Insn[] insns;
+    final long[] wide;
+    final boolean[] deferred;
+    final XdpemuException[] deferredTraps;
+    final Helper[] kfuncs;
+    final int[] kfuncIds;
+    final Object[] boundMaps;
+    final MapBinding[] bindings;
+
+    Inputs(Program program, ProgramFacts facts) {
+      this.facts = facts;
+      // Same refusal as the interpreter's; dead code sanitized first, as the kernel does.
+      insns = Decoder.validate(DeadCode.sanitize(program.insns(), facts));
+      int n = insns.length;
+      wide = new long[n];
+      deferred = new boolean[n];
+      deferredTraps = new XdpemuException[n];
+      kfuncs = new Helper[n];
+      kfuncIds = new int[n];
+      for (int pc = 0; pc < n; pc++) {
+        Insn insn = insns[pc];
+        if (insn.opcode() == Opcodes.LD_IMM64) {
+          // The interpreter's predecode: the two imm halves, or the Linkage's value (pseudo srcs).
+          wide[pc] = (insns[pc + 1].imm() & 0xffffffffL) << 32 | (insn.imm() & 0xffffffffL);
+          if (insn.src() != 0) {
+            try {
+              wide[pc] = program.linkage().ldImm64(pc);
+            } catch (XdpemuException e) {
+              deferred[pc] = true;
+              deferredTraps[pc] = e;
+            }
           }
+          pc++;
+        } else if (insn.opcode() == Opcodes.CALL_OP && insn.src() == Opcodes.PSEUDO_KFUNC_CALL) {
+          kfuncs[pc] = program.linkage().kfunc(pc);
+          kfuncIds[pc] = insn.imm();
         }
-        pc++;
-      } else if (insn.opcode() == Opcodes.CALL_OP && insn.src() == Opcodes.PSEUDO_KFUNC_CALL) {
-        kfuncs[pc] = program.linkage().kfunc(pc);
-        kfuncIds[pc] = insn.imm();
       }
+      boundMaps = new Object[n];
+      bindings = MapBinding.bind(program, insns, facts, boundMaps);
     }
-    CodeKey key = new CodeKey(insns, deferred, wide, facts);
+
+    JitCompiler compiler() {
+      return new JitCompiler(insns, wide, deferred, facts, bindings);
+    }
+
+    CodeKey key() {
+      return new CodeKey(insns, deferred, wide, facts, bindings);
+    }
+  }
+
+  private Executable compileOrInterpret(Program program, ProgramFacts facts) {
+    Inputs in = new Inputs(program, facts);
+    CodeKey key = in.key();
     JitCode code;
     synchronized (classes) {
       code = classes.get(key);
       if (code == null) {
         try {
-          byte[] classFile =
-              new JitCompiler(insns, wide, deferred, facts)
-                  .compile(CLASS_PREFIX + javaName(program));
-          code = define(classFile, program);
+          code = define(in.compiler().compile(CLASS_PREFIX + javaName(program)), program);
         } catch (JitLimitException tooBig) {
-          return Interpreter.forProgram(program);
+          return Interpreter.forProgram(program, facts);
         }
         classes.put(key, code);
       }
     }
-    JitProgram p = new JitProgram(program, wide, kfuncs, kfuncIds, deferredTraps, key, this);
+    JitProgram p =
+        new JitProgram(
+            program, in.wide, in.kfuncs, in.kfuncIds, in.deferredTraps, in.boundMaps, key, this);
     p.install(code);
     return p;
   }
@@ -124,10 +162,10 @@ public final class JitEngine implements Engine {
     private final long[] words;
     private final int hash;
 
-    CodeKey(Insn[] insns, boolean[] deferred, long[] wide, ProgramFacts facts) {
+    CodeKey(Insn[] insns, boolean[] deferred, long[] wide, ProgramFacts facts, MapBinding[] bound) {
       int n = insns.length;
-      words = new long[3 * n + 1];
-      words[3 * n] = facts.verified() ? 1 : 0; // unmetered code only for verified programs
+      words = new long[4 * n + 1];
+      words[4 * n] = facts.verified() ? 1 : 0; // unmetered code only for verified programs
       for (int pc = 0; pc < n; pc++) {
         // a deferred (unlinked) ld_imm64 compiles to a throw: mark it in the unused high src bit
         words[pc] = insns[pc].encode() ^ (deferred[pc] ? 1L << 15 : 0);
@@ -135,6 +173,10 @@ public final class JitEngine implements Engine {
           words[n + pc] = wide[pc]; // callback entries are compiled as functions
         }
         words[2 * n + pc] = MemoryFact.code(facts.access(pc)); // proven accesses compile apart
+        // dead code compiles to a throw; a bound map call to a call of its class's method
+        words[3 * n + pc] =
+            (DeadCode.isDead(insns, facts, pc) ? 1 : 0)
+                | (bound[pc] == null ? 0 : 2L + bound[pc].ordinal() * 4L);
       }
       hash = Arrays.hashCode(words);
     }

@@ -2,6 +2,7 @@ package io.xdpemu.ebpf.jit;
 
 import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.vm.DeadCode;
 import io.xdpemu.ebpf.vm.Executable;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.Helper;
@@ -20,6 +21,9 @@ final class JitProgram implements Executable {
 
   /** ld_imm64 values by pc (pseudo sources resolved through the Linkage); read by the code. */
   final long[] linkedValues;
+
+  /** The map object bound at each statically dispatched map helper call ({@link MapBinding}). */
+  final Object[] boundMaps;
 
   private final HelperRegistry helpers;
   private final Helper[] kfuncs;
@@ -47,6 +51,7 @@ final class JitProgram implements Executable {
       Helper[] kfuncs,
       int[] kfuncIds,
       XdpemuException[] deferredTraps,
+      Object[] boundMaps,
       JitEngine.CodeKey codeKey,
       JitEngine engine) {
     this.codeKey = codeKey;
@@ -56,6 +61,7 @@ final class JitProgram implements Executable {
     this.kfuncs = kfuncs;
     this.kfuncIds = kfuncIds;
     this.deferredTraps = deferredTraps;
+    this.boundMaps = boundMaps;
     this.engine = engine;
     for (int depth = 0; depth < callbackInvokers.length; depth++) {
       callbackInvokers[depth] = new JitCallbacks(this, depth);
@@ -95,7 +101,7 @@ final class JitProgram implements Executable {
   public long run(ExecutionContext ctx, long r1, long r2) {
     try {
       return code.call(this, ctx, 0, null, 0, r1, r2, 0, 0, 0, 0, 0, 0, 0);
-    } catch (XdpemuException | ProvenAccessFaultedException e) {
+    } catch (XdpemuException | ProvenAccessFaultedException e) { // DeadCode.Reached included
       throw e; // a proven access that faulted is a verifier bug: never turned into a trap
     } catch (RuntimeException e) { // a bug of ours or a helper's: never a trap, which would hide it
       throw new InternalErrorException("jit at pc " + ctx.pc + " of " + program.name(), e);
@@ -132,6 +138,11 @@ final class JitProgram implements Executable {
   static TrapException callStackTooDeep(int pc) {
     return new TrapException(
         pc, "call stack too deep: more than " + ExecutionContext.MAX_FRAMES + " frames");
+  }
+
+  /** Dead code ran: a verifier bug (see {@link DeadCode}). */
+  static DeadCode.Reached deadCode(int pc) {
+    return new DeadCode.Reached(pc);
   }
 
   static TrapException fellOffTheEnd(int pc) {

@@ -320,8 +320,11 @@ final class StraightLineEmitter {
     }
   }
 
-  /** STX|ATOMIC: the interpreter's {@code atomic()} with the operation decided at compile time. */
-  void atomic(Insn insn, int pc) {
+  /**
+   * STX|ATOMIC: the interpreter's {@code atomic()} with the operation decided at compile time;
+   * straight to the stack's or map value's bytes where {@code fact} proves the access.
+   */
+  void atomic(Insn insn, int pc, MemoryFact fact) {
     int size = sizeBytes(insn.opcode());
     int op = insn.imm();
     if (op == LOAD_ACQ) {
@@ -330,6 +333,23 @@ final class StraightLineEmitter {
       c.iconst(pc);
       c.invokestatic(Frame.MEMORY, "loadAcquire", LOAD_SIGNED_D);
       c.lstore(reg(insn.dst()));
+      return;
+    }
+    boolean proven =
+        op != STORE_REL
+            && fact != null
+            && (fact.kind() == MemoryFact.Kind.STACK || fact.kind() == MemoryFact.Kind.MAP_VALUE);
+    if (proven) {
+      provenBytes(insn.dst(), pc, fact);
+      c.lload(reg(insn.dst()));
+      offset(insn.off());
+      c.iconst(size == 8 ? 1 : 0);
+      c.iconst(op);
+      c.lload(reg(insn.src()));
+      c.lload(reg(0));
+      c.iconst(pc);
+      c.invokestatic(Frame.PROVEN, "atomic", "([BJZIJJI)J");
+      atomicResult(insn, op);
       return;
     }
     address(insn.dst(), insn.off());
@@ -346,6 +366,11 @@ final class StraightLineEmitter {
     c.lload(reg(0));
     c.iconst(pc);
     c.invokestatic(Frame.MEMORY, "atomic", "(" + Frame.CTX_D + "JIIJJI)J");
+    atomicResult(insn, op);
+  }
+
+  /** r0 = old (cmpxchg), src = old (fetch), or nothing. */
+  private void atomicResult(Insn insn, int op) {
     if (op == CMPXCHG) {
       c.lstore(reg(0));
     } else if ((op & FETCH) != 0) {

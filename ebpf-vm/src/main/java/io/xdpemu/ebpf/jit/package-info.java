@@ -22,13 +22,22 @@
  *       every path goes straight to the packet, stack or map-value array, or reads the xdp_md field
  *       ({@link io.xdpemu.ebpf.jit.ProvenAccess}: no tag decode, no bounds check of ours); a fault
  *       there is a {@link io.xdpemu.ebpf.jit.ProvenAccessFaultedException} (a verifier bug, never a
- *       trap). Their code carries no instruction meter. {@code --no-verify} programs keep every
- *       check.
+ *       trap); so does a read-modify-write atomic on proven stack or map-value bytes. Their code
+ *       carries no instruction meter. {@code --no-verify} programs keep every check.
+ *   <li>Map helper calls whose map the verifier proved ({@code ProgramFacts.constantMap}) are bound
+ *       to that map object ({@link io.xdpemu.ebpf.jit.MapBinding}): a static call into {@code
+ *       helpers.MapCalls} with the map's final class, no helper table or handle; lookups read the
+ *       key in place and allocate nothing.
+ *   <li>Dead code ({@code ProgramFacts.live}: no verified path reaches it) is sanitized before
+ *       decoding, as the kernel's sanitize_dead_code() does, and compiles to a throw of {@code
+ *       vm.DeadCode.Reached} (a verifier bug): a dead branch is never taken silently.
  *   <li>Unverified programs keep the instruction budget exactly as the interpreter keeps it (same
  *       trap pc and message, same budget left); trap messages are the interpreter's.
  *   <li>Code depends only on the instructions and the facts: programs with the same ones share one
  *       class (linked ld_imm64 values are read from the {@code JitProgram}). Golden dumps of the
- *       generated code (ASM Textifier) are in {@code src/test/resources/jit-golden}.
+ *       generated code (ASM Textifier) are in {@code src/test/resources/jit-golden} (unverified)
+ *       and xdp-runtime's {@code src/test/resources/jit-golden-verified} (with the verifier's
+ *       facts).
  *   <li>Fallback: a function whose bytecode would exceed the JVM's 64 KB method limit (roughly
  *       6,000 eBPF instructions; ASM rewrites jumps beyond 16-bit offsets with {@code goto_w})
  *       makes the whole program run in the interpreter, transparently ({@link

@@ -95,6 +95,11 @@ public final class ArrayMap extends BpfMap {
     return lookupIndex(ctx, index(key));
   }
 
+  @Override
+  public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
+    return lookupIndex(ctx, u32(b, off));
+  }
+
   /** bpf_map_lookup_elem by index, without a key copy (the helpers' fast path for arrays). */
   public long lookupIndex(ExecutionContext ctx, int i) {
     if (Integer.compareUnsigned(i, maxEntries()) >= 0) {

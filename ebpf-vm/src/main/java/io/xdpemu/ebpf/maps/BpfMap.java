@@ -115,6 +115,18 @@ public abstract class BpfMap {
     return 0;
   }
 
+  /**
+   * bpf_map_lookup_elem with the key read where the program keeps it: {@code b[off, off +
+   * keySize())}, already bounds-checked by the caller. The map types programs look up per packet
+   * (arrays, hashes, LPM tries) answer without allocating; others copy the key into the context's
+   * scratch array.
+   */
+  public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
+    byte[] key = ctx.keyScratch(keySize());
+    System.arraycopy(b, off, key, 0, keySize());
+    return lookupFromProgram(ctx, key);
+  }
+
   /** bpf_map_update_elem from a program (per-CPU maps: the current CPU's copy only). */
   public long updateFromProgram(ExecutionContext ctx, byte[] key, byte[] value, long flags) {
     return -Errno.EINVAL;

@@ -69,7 +69,12 @@ public final class HashTableMap extends BpfMap {
 
   @Override
   public long lookupFromProgram(ExecutionContext ctx, byte[] key) {
-    Integer slot = index.get(KeyProbe.of(key)); // no key object per packet
+    return lookupInPlace(ctx, key, 0);
+  }
+
+  @Override
+  public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
+    Integer slot = index.get(KeyProbe.of(b, off, keySize())); // no key object per packet
     if (slot == null) {
       return 0;
     }

@@ -13,19 +13,32 @@ final class KeyProbe {
   private static final ThreadLocal<KeyProbe> PER_THREAD = ThreadLocal.withInitial(KeyProbe::new);
 
   private byte[] bytes;
+  private int from;
+  private int to;
   private int hash;
 
-  /** This thread's probe, set to {@code key} (which it does not copy). */
-  static KeyProbe of(byte[] key) {
+  /**
+   * This thread's probe, set to the key {@code b[off, off + len)} (which it does not copy): the key
+   * is read where the program keeps it, on its stack or in a map value.
+   */
+  static KeyProbe of(byte[] b, int off, int len) {
     KeyProbe p = PER_THREAD.get();
-    p.bytes = key;
-    p.hash = Arrays.hashCode(key);
+    p.bytes = b;
+    p.from = off;
+    p.to = off + len;
+    int h = 1; // Arrays.hashCode over the range: the hash ByteKey caches for the same bytes
+    for (int i = off; i < off + len; i++) {
+      h = 31 * h + b[i];
+    }
+    p.hash = h;
     return p;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ByteKey k && hash == k.hashCode() && Arrays.equals(bytes, k.bytes);
+    return o instanceof ByteKey k
+        && hash == k.hashCode()
+        && Arrays.equals(bytes, from, to, k.bytes, 0, k.bytes.length);
   }
 
   @Override

@@ -65,20 +65,108 @@ public final class LpmTrieMap extends BpfMap {
     return d;
   }
 
-  private Node find(byte[] key) {
-    int keyLen = u32(key, 0);
-    TreeMap<Integer, Map<ByteKey, Node>> t = byLength;
-    for (Map.Entry<Integer, Map<ByteKey, Node>> e : t.descendingMap().entrySet()) {
-      int len = e.getKey();
+  /** Longest-prefix match of the key {@code b[off, off + keySize())}; allocates nothing. */
+  private Node find(byte[] b, int off) {
+    int keyLen = u32(b, off);
+    Levels l = levels;
+    MaskedProbe probe = MaskedProbe.PER_THREAD.get();
+    for (int i = 0; i < l.lengths.length; i++) {
+      int len = l.lengths[i];
       if (Integer.compareUnsigned(len, keyLen) > 0) {
         continue;
       }
-      Node n = e.getValue().get(new ByteKey(masked(key, len)));
+      Node n = l.tables[i].get(probe.set(b, off + 4, dataSize, len));
       if (n != null) {
         return n;
       }
     }
     return null;
+  }
+
+  private Node find(byte[] key) {
+    return find(key, 0);
+  }
+
+  /**
+   * The tables of {@link #byLength} as arrays, longest prefix first: what a lookup walks, without
+   * the TreeMap's iterator and entry objects. Rebuilt with every change, under the lock.
+   */
+  private record Levels(int[] lengths, Map<ByteKey, Node>[] tables) {}
+
+  private volatile Levels levels = levels(new TreeMap<>());
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Levels levels(TreeMap<Integer, Map<ByteKey, Node>> t) {
+    int[] lengths = new int[t.size()];
+    Map<ByteKey, Node>[] tables = new Map[t.size()];
+    int i = 0;
+    for (Map.Entry<Integer, Map<ByteKey, Node>> e : t.descendingMap().entrySet()) {
+      lengths[i] = e.getKey();
+      tables[i++] = e.getValue();
+    }
+    return new Levels(lengths, tables);
+  }
+
+  /** Publishes a new set of tables (copy-on-write: lookups never lock). */
+  private void publish(TreeMap<Integer, Map<ByteKey, Node>> t) {
+    byLength = t;
+    levels = levels(t);
+  }
+
+  /**
+   * A per-thread stand-in for {@code new ByteKey(masked(key, len))}: the key data masked to a
+   * prefix length, read in place. Its hash is the one ByteKey caches for the masked bytes, and
+   * {@code HashMap.get} asks it to compare itself with the stored keys, which it does byte by byte
+   * under the mask. Valid until the thread's next lookup; never stored.
+   */
+  private static final class MaskedProbe {
+    static final ThreadLocal<MaskedProbe> PER_THREAD = ThreadLocal.withInitial(MaskedProbe::new);
+
+    private byte[] b;
+    private int from;
+    private int size;
+    private int prefixLen;
+    private int hash;
+
+    MaskedProbe set(byte[] bytes, int off, int dataSize, int len) {
+      this.b = bytes;
+      this.from = off;
+      this.size = dataSize;
+      this.prefixLen = len;
+      int h = 1;
+      for (int i = 0; i < dataSize; i++) {
+        h = 31 * h + masked(i);
+      }
+      this.hash = h;
+      return this;
+    }
+
+    /** Data byte {@code i} under the mask of {@code prefixLen} bits (as {@code masked()}). */
+    private byte masked(int i) {
+      int bits = prefixLen - 8 * i;
+      if (bits >= 8) {
+        return b[from + i];
+      }
+      return bits <= 0 ? 0 : (byte) (b[from + i] & (0xff << (8 - bits)));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof ByteKey k) || k.hashCode() != hash || k.bytes.length != size) {
+        return false;
+      }
+      for (int i = 0; i < size; i++) {
+        if (k.bytes[i] != masked(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   private Node exact(byte[] key) {
@@ -89,7 +177,12 @@ public final class LpmTrieMap extends BpfMap {
 
   @Override
   public long lookupFromProgram(ExecutionContext ctx, byte[] key) {
-    Node n = find(key);
+    return lookupInPlace(ctx, key, 0);
+  }
+
+  @Override
+  public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
+    Node n = find(b, off);
     return n == null ? 0 : values.pointer(ctx, 0, n.slot());
   }
 
@@ -136,7 +229,7 @@ public final class LpmTrieMap extends BpfMap {
     TreeMap<Integer, Map<ByteKey, Node>> t = copy();
     t.computeIfAbsent(len, l -> new HashMap<>())
         .put(new ByteKey(masked(key, len)), new Node(key.clone(), slot));
-    byLength = t;
+    publish(t);
     if (old != null) {
       values.release(old.slot());
     } else {
@@ -172,7 +265,7 @@ public final class LpmTrieMap extends BpfMap {
     if (m.isEmpty()) {
       t.remove(len);
     }
-    byLength = t;
+    publish(t);
     values.release(old.slot());
     count--;
     return 0;

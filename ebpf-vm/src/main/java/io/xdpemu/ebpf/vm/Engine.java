@@ -16,7 +16,8 @@ public interface Engine {
 
   /**
    * Prepares a program the verifier accepted, with what it proved: an engine may drop the run-time
-   * checks the facts make redundant (the interpreter keeps them all).
+   * checks the facts make redundant (the interpreter keeps them all); both sanitize dead code as
+   * the kernel does ({@link DeadCode}).
    */
   default Executable prepare(Program program, ProgramFacts facts) {
     return prepare(program);
@@ -33,6 +34,11 @@ public interface Engine {
         @Override
         public Executable prepare(Program program) {
           return Interpreter.forProgram(program);
+        }
+
+        @Override
+        public Executable prepare(Program program, ProgramFacts facts) {
+          return Interpreter.forProgram(program, facts); // keeps every check; drops dead code
         }
       };
 }

@@ -4,6 +4,7 @@ import static io.xdpemu.ebpf.isa.Opcodes.*;
 
 import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
 import java.util.Collections;
@@ -68,16 +69,25 @@ public final class Interpreter implements Executable, CallbackInvoker {
 
   /** The interpreter for {@code program}, pre-decoded once and cached while the program lives. */
   public static Interpreter forProgram(Program program) {
+    return forProgram(program, ProgramFacts.NONE);
+  }
+
+  /**
+   * The interpreter for a verified program: dead code (no verified path reaches it) is sanitized as
+   * the kernel does ({@link DeadCode}) and raises {@link DeadCode.Reached} if it ever runs. A
+   * program already prepared keeps its first pre-decoding.
+   */
+  public static Interpreter forProgram(Program program, ProgramFacts facts) {
     Interpreter cached = CACHE.get(program);
     if (cached == null) {
-      cached = new Interpreter(program);
+      cached = new Interpreter(program, facts);
       CACHE.put(program, cached);
     }
     return cached;
   }
 
-  private Interpreter(Program program) {
-    Insn[] insns = Decoder.validate(program.insns());
+  private Interpreter(Program program, ProgramFacts facts) {
+    Insn[] insns = Decoder.validate(DeadCode.sanitize(program.insns(), facts));
     int length = insns.length;
     this.name = program.name();
     this.helpers = program.helpers();
@@ -93,6 +103,12 @@ public final class Interpreter implements Executable, CallbackInvoker {
         pc++; // second slot: never executed (the decoder forbids jumping into it)
         code[pc] = Ops.DEFERRED_TRAP;
         deferredTraps[pc] = new TrapException(pc, "second slot of ld_imm64 executed");
+      }
+    }
+    for (int pc = 0; pc < length; pc++) {
+      if (DeadCode.isDead(insns, facts, pc)) {
+        code[pc] = Ops.DEFERRED_TRAP;
+        deferredTraps[pc] = new DeadCode.Reached(pc);
       }
     }
   }

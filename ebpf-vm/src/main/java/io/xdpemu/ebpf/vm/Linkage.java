@@ -13,6 +13,15 @@ public interface Linkage {
   /** The kfunc called at {@code pc}, or null when unresolved. */
   Helper kfunc(int pc);
 
+  /**
+   * The map object ({@code io.xdpemu.ebpf.maps.BpfMap}; typed Object because this package cannot
+   * name the maps) whose handle {@code ld_imm64} at {@code pc} loads, or null: what an engine binds
+   * at a map helper call the verifier proved to use that map.
+   */
+  default Object map(int pc) {
+    return null;
+  }
+
   /** For programs without maps or kfuncs (conformance tests, plain ALU programs). */
   Linkage NONE =
       new Linkage() {

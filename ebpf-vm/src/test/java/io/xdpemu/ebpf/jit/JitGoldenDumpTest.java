@@ -35,7 +35,12 @@ class JitGoldenDumpTest {
             BpfObjectReader.read(Path.of(ROOT, "examples", name + ".o")).program(name).insns());
     String dump =
         textify(
-            new JitCompiler(insns, wide(insns), new boolean[insns.length], ProgramFacts.NONE)
+            new JitCompiler(
+                    insns,
+                    wide(insns),
+                    new boolean[insns.length],
+                    ProgramFacts.NONE,
+                    new MapBinding[insns.length])
                 .compile("io/xdpemu/ebpf/jit/Bpf_" + name));
     Path golden = GOLDEN.resolve(name + ".txt");
     if (Boolean.getBoolean("xdpemu.jit.golden.update")) {

@@ -3,6 +3,7 @@ package io.xdpemu.verifier.differential;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Assembler;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +18,15 @@ class ContextLoadRunTest {
     try (XdpemuRunner runner = new XdpemuRunner(VerifierDifferentialTest.ARRAY)) {
       for (boolean jit : new boolean[] {false, true}) {
         XdpemuRunner.Result r =
-            runner.load(Assembler.assemble("ldxsw %r0, [%r1+12]\nexit"), jit).run(new byte[20]);
+            runner
+                .load(Assembler.assemble("ldxsw %r0, [%r1+12]\nexit"), jit, ProgramFacts.NONE)
+                .run(new byte[20]);
         assertNull(r.trap(), r.trap());
         assertEquals(1, r.retval());
-        r = runner.load(Assembler.assemble("ldxsw %r0, [%r1+16]\nexit"), jit).run(new byte[20]);
+        r =
+            runner
+                .load(Assembler.assemble("ldxsw %r0, [%r1+16]\nexit"), jit, ProgramFacts.NONE)
+                .run(new byte[20]);
         assertNull(r.trap(), r.trap());
         assertEquals(0, r.retval());
       }

@@ -3,6 +3,7 @@ package io.xdpemu.verifier.differential;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Disassembler;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
@@ -88,7 +89,7 @@ class VerifierDifferentialTest {
             undefinedRuns++; // the kernel's result is its stack's leftovers: nothing to compare
           } else if (g.runsComparable()) {
             long r0 = System.nanoTime();
-            runs += compareRuns(kernel, runner, s, g, i % 4 == 0, runDiffs);
+            runs += compareRuns(kernel, runner, s, g, x.facts(), i % 4 == 0, runDiffs);
             runNs += System.nanoTime() - r0;
           }
         } else {
@@ -178,6 +179,7 @@ class VerifierDifferentialTest {
       XdpemuRunner runner,
       long seed,
       EdgeProgramGenerator.Generated g,
+      ProgramFacts facts,
       boolean jitToo,
       List<String> diffs)
       throws Exception {
@@ -185,8 +187,8 @@ class VerifierDifferentialTest {
     XdpemuRunner.Loaded interp;
     XdpemuRunner.Loaded jit;
     try {
-      interp = runner.load(g.insns(), false);
-      jit = jitToo ? runner.load(g.insns(), true) : null;
+      interp = runner.load(g.insns(), false, facts);
+      jit = jitToo ? runner.load(g.insns(), true, facts) : null;
     } catch (RuntimeException e) {
       diffs.add(
           describe(seed, g, "accepted by both verifiers, refused by xdpemu's run time: " + e));

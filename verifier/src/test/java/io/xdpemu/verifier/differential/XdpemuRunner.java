@@ -1,5 +1,6 @@
 package io.xdpemu.verifier.differential;
 
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.helpers.Fib;
 import io.xdpemu.ebpf.helpers.HelperEnvironment;
 import io.xdpemu.ebpf.helpers.Helpers;
@@ -59,15 +60,18 @@ final class XdpemuRunner implements AutoCloseable {
     this.map = map;
   }
 
-  Loaded load(Insn[] insns, boolean jit) {
+  /** With the verifier's facts (dead code sanitized, proven accesses, maps bound), as the CLI. */
+  Loaded load(Insn[] insns, boolean jit, ProgramFacts facts) {
     RegionRegistry regions = new RegionRegistry();
     MapRegistry maps = new MapRegistry(regions, 1);
     BpfMap m = maps.create(map);
     long[] values = new long[insns.length];
+    BpfMap[] handles = new BpfMap[insns.length];
     for (int pc = 0; pc + 1 < insns.length; pc++) {
       Insn i = insns[pc];
       if (i.opcode() == Opcodes.LD_IMM64 && i.src() == Opcodes.PSEUDO_MAP_FD) {
         values[pc] = m.handle();
+        handles[pc] = m;
       } else if (i.opcode() == Opcodes.LD_IMM64 && i.src() == Opcodes.PSEUDO_MAP_VALUE) {
         values[pc] = ((ArrayMap) m).valuePointer(insns[pc + 1].imm());
       }
@@ -83,12 +87,18 @@ final class XdpemuRunner implements AutoCloseable {
           public Helper kfunc(int pc) {
             return null;
           }
+
+          @Override
+          public Object map(int pc) {
+            return handles[pc];
+          }
         };
     Engine engine = jit ? io.xdpemu.ebpf.engines.Engines.byName("jit") : Engine.INTERPRETER;
     Executable exe =
         engine.prepare(
             new Program(
-                "gen", insns, Helpers.registry(new HelperEnvironment(maps, Fib.empty())), linkage));
+                "gen", insns, Helpers.registry(new HelperEnvironment(maps, Fib.empty())), linkage),
+            facts);
     ExecutionContext ctx = new ExecutionContext(regions);
     ctx.services = maps;
     return new Loaded(engine.name(), exe, ctx);
