@@ -5,7 +5,6 @@ import io.xdpemu.ebpf.btf.Btf;
 import io.xdpemu.ebpf.btf.BtfMerge;
 import io.xdpemu.ebpf.btf.BtfWriter;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
-import io.xdpemu.ebpf.maps.BpfMap;
 import io.xdpemu.oracle.KernelOracle;
 import io.xdpemu.oracle.OracleResult;
 import io.xdpemu.pcap.Capture;

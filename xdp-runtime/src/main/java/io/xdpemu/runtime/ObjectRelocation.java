@@ -88,7 +88,8 @@ final class ObjectRelocation {
     if (obj.btfExt() == null) {
       return null;
     }
-    return done.computeIfAbsent(spec.name(), name -> CoreRelocator.relocate(obj, coreTarget(), name));
+    return done.computeIfAbsent(
+        spec.name(), name -> CoreRelocator.relocate(obj, coreTarget(), name));
   }
 
   /** The instructions of {@code spec} as the verifier and the engines get them. */
