@@ -31,11 +31,9 @@ class JitVerifiedGoldenDumpTest {
   @ValueSource(strings = {"xdp_counter", "xdp_lpm", "xdp_bounce"})
   void generatedCodeOfAVerifiedProgramMatchesTheCommittedDump(String name) throws IOException {
     Path object = MapsExamplesDifferentialTest.root().resolve("examples/" + name + ".o");
-    LoadPipeline.Loaded loaded =
-        LoadPipeline.load(
-            new LoadOptions(object, null, null, null, null, "jit", false, null, null, true),
-            1,
-            null);
+    LoadOptions options =
+        new LoadOptions(object, null, null, null, null, "jit", false, null, null, true);
+    LoadPipeline.Loaded loaded = LoadPipeline.load(options, 1, TargetBtf.of(options));
     assertTrue(loaded.verdict().accepted(), name);
     String dump = textify(JitEngine.classFile(loaded.program(), loaded.verdict().facts()));
     Path golden = GOLDEN.resolve(name + ".txt");
