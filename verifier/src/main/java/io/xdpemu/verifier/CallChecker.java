@@ -409,6 +409,7 @@ final class CallChecker {
     }
     st.curframe++;
     st.frames[st.curframe] = callee;
+    env.liveness.callchainChanged();
     if (env.log.enabled()) {
       env.verbose("caller:\n" + env.stateString(caller, true) + "\n");
       env.verbose("callee:\n" + env.stateString(callee, true) + "\n");
@@ -507,6 +508,7 @@ final class CallChecker {
 
   /** prepare_func_exit(). */
   private int prepareFuncExit(VerifierState st) {
+    env.liveness.update(st); // the callee's reads and writes reach its call site
     FuncState callee = st.cur();
     FuncState caller = st.frames[st.curframe - 1];
     // A static subprogram may return void: prepare_func_exit() copies an uninitialised R0 to the

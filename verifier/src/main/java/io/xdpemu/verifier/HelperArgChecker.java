@@ -316,6 +316,7 @@ final class HelperArgChecker {
         if (write) {
           f.slot(spi).types[slot % 8] = StackSlot.MISC;
         }
+        env.liveness.read(f.frameno, spi);
         continue;
       }
       if (t == StackSlot.INVALID && env.allowUninitStack) {
@@ -324,12 +325,14 @@ final class HelperArgChecker {
         } else {
           env.mem.noteUninitRead();
         }
+        env.liveness.read(f.frameno, spi);
         continue;
       }
       if (s != null && s.isSpill() && (s.spilled.type == RegType.SCALAR || env.allowPtrLeaks)) {
         if (write) {
           s.invalidateSpill();
         }
+        env.liveness.read(f.frameno, spi);
         continue;
       }
       if (reg.varOff.isConst()) {

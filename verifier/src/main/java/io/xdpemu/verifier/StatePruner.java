@@ -70,6 +70,7 @@ final class StatePruner {
     }
     List<VerifierState.Checkpoint> list =
         explored.computeIfAbsent(bucket(idx, cur), k -> new ArrayList<>());
+    cleanLiveStates(list, idx, cur);
     int statesCnt = 0;
     // newest first, as the kernel's list_add() at the head of the explored list
     for (int k = list.size() - 1; k >= 0; k--) {
@@ -81,7 +82,7 @@ final class StatePruner {
       if (ck.branches > 0 && env.cfg.callsCallback(idx)) {
         // A callback-calling helper is re-entered after each callback run: states equal by
         // range converge (the kernel's calls_callback() case), they are not an infinite loop.
-        if (statesEqual(ck.state, cur, idx, RegCompare.RANGE_WITHIN)) {
+        if (statesEqual(ck, cur, RegCompare.RANGE_WITHIN)) {
           hit(ck, idx);
           return true;
         }
@@ -91,7 +92,7 @@ final class StatePruner {
           addNew = false;
         }
       } else if (ck.branches > 0) {
-        if (maybeLooping(ck.state, cur) && statesEqual(ck.state, cur, idx, RegCompare.EXACT)) {
+        if (maybeLooping(ck.state, cur) && statesEqual(ck, cur, RegCompare.EXACT)) {
           env.verbose("infinite loop detected at insn " + idx + "\n");
           String msg = "infinite loop detected at insn " + idx;
           env.log.errorLines.add(msg);
@@ -104,8 +105,7 @@ final class StatePruner {
             && env.insnProcessed - env.prevInsnProcessed < 100) {
           addNew = false;
         }
-      } else if (statesEqual(
-          ck.state, cur, idx, ck.inLoop ? RegCompare.RANGE_WITHIN : RegCompare.NOT_EXACT)) {
+      } else if (statesEqual(ck, cur, ck.inLoop ? RegCompare.RANGE_WITHIN : RegCompare.NOT_EXACT)) {
         hit(ck, idx);
         return true;
       }
@@ -167,14 +167,51 @@ final class StatePruner {
     VerifierState old = ck.state;
     int[] live = new int[old.curframe + 1];
     for (int i = 0; i <= old.curframe; i++) {
-      if (ck.branches > 0) {
-        live[i] = 0xffff; // not cleaned yet (clean_live_states skips states being explored)
+      // a cleaned state lost the registers dead at the frame's instruction; others keep all
+      live[i] = ck.cleaned ? env.cfg.liveRegsBefore(frameInsnIdx(old, i), true) : 0xffff;
+    }
+    env.precision.propagate(old, cur, live, ck.cleaned ? ck.deadStack : null);
+  }
+
+  /** frame_insn_idx(): where frame {@code i} of {@code st} is (its call site for callers). */
+  private static int frameInsnIdx(VerifierState st, int i) {
+    return i == st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
+  }
+
+  /**
+   * clean_live_states(): explored states at {@code idx} with no path left below them forget what no
+   * path from them reads (registers by liveness, stack slots by {@link StackLiveness}).
+   */
+  private void cleanLiveStates(List<VerifierState.Checkpoint> list, int idx, VerifierState cur) {
+    for (VerifierState.Checkpoint ck : list) {
+      if (ck.branches > 0
+          || ck.insnIdx != idx
+          || !sameCallsites(ck.state, cur)
+          || ck.cleaned
+          || incompleteReadMarks(ck)) {
         continue;
       }
-      int at = i == old.curframe ? idx : old.frames[i + 1].callsite;
-      live[i] = at >= 0 ? env.cfg.liveRegsBefore(at, i == old.curframe) : 0xffff;
+      VerifierState st = ck.state;
+      long[] dead = new long[st.curframe + 1];
+      for (int fr = 0; fr <= st.curframe; fr++) {
+        int slots = Math.min(st.frames[fr].stack.size(), 64);
+        for (int spi = 0; spi < slots; spi++) {
+          if (!env.liveness.alive(st, fr, spi)) {
+            dead[fr] |= 1L << spi;
+          }
+        }
+      }
+      ck.deadStack = dead;
+      ck.cleaned = true;
     }
-    env.precision.propagate(old, cur, live);
+  }
+
+  /**
+   * incomplete_read_marks(): the state is in a loop whose paths are not all explored yet. Only
+   * iterator and may_goto loops create the kernel's SCC backedges, and xdpemu has neither.
+   */
+  private static boolean incompleteReadMarks(VerifierState.Checkpoint ck) {
+    return false;
   }
 
   /**
@@ -222,20 +259,19 @@ final class StatePruner {
     return true;
   }
 
-  private boolean statesEqual(VerifierState old, VerifierState cur, int idx, int mode) {
+  private boolean statesEqual(VerifierState.Checkpoint ck, VerifierState cur, int mode) {
+    VerifierState old = ck.state;
     if (old.curframe != cur.curframe || (old.speculative && !cur.speculative)) {
       return false;
     }
-    boolean exact = mode == RegCompare.EXACT;
     RegCompare cmp = new RegCompare(mode, env.allowUninitStack);
     for (int i = 0; i <= old.curframe; i++) {
       if (old.frames[i].callsite != cur.frames[i].callsite) {
         return false;
       }
-      int liveAt = i == old.curframe ? idx : old.frames[i + 1].callsite;
-      int live = liveAt >= 0 ? env.cfg.liveRegsBefore(liveAt, i == old.curframe) : 0xffff;
-      boolean stackLive = exact || i != old.curframe || env.cfg.stackMayBeRead(idx);
-      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, stackLive)) {
+      int live = env.cfg.liveRegsBefore(frameInsnIdx(old, i), i == old.curframe);
+      long dead = ck.cleaned ? ck.deadStack[i] : 0;
+      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, dead)) {
         return false;
       }
     }
