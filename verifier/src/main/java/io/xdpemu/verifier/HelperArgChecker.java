@@ -144,6 +144,7 @@ final class HelperArgChecker {
     // memory arguments
     boolean orNull = a == Arg.PTR_TO_MEM_OR_NULL;
     if (orNull && isNullConst(reg)) {
+      env.precision.markReg(regno); // the NULL is relied on (the kernel marks it precise)
       return;
     }
     if (!isMemType(reg)) {
@@ -171,7 +172,9 @@ final class HelperArgChecker {
         helperMemAccess(regno, reg, meta.map.valueSize(), true, false, meta);
         return;
       case PTR_TO_FIXED_SIZE_MEM:
-        helperMemAccess(regno, reg, p.fixedSize(), true, false, meta);
+        // MEM_WRITE without MEM_UNINIT: not raw mode; the bytes must be initialized and are
+        // clobbered (check_stack_range_initialized)
+        helperMemAccess(regno, reg, p.fixedSize(), true, false, null);
         return;
       case PTR_TO_IPHDR:
       case PTR_TO_TCPHDR:
@@ -189,10 +192,14 @@ final class HelperArgChecker {
   /** check_mem_size_reg(). */
   private void checkMemSize(int regno, RegState reg, boolean zeroOk, Arg memArg, CallArgMeta meta) {
     RegState memReg = env.cur.regs()[regno - 1];
+    if (meta != null) {
+      meta.msizeMax = reg.umax; // do_refine_retval_range() bounds some results by it
+    }
     if (memArg == Arg.PTR_TO_MEM_OR_NULL && isNullConst(memReg)) {
       if (reg.umax != 0 && !zeroOk) {
         throw env.reject("R" + regno + " invalid zero-sized read");
       }
+      env.precision.markReg(regno); // check_mem_size_reg() still relies on the size
       return;
     }
     if (reg.smin < 0) {
@@ -330,7 +337,14 @@ final class HelperArgChecker {
       }
       if (s != null && s.isSpill() && (s.spilled.type == RegType.SCALAR || env.allowPtrLeaks)) {
         if (write) {
+          // scrub_spilled_slot() on all eight bytes: whatever was written, zeros included,
+          // becomes unknown data
           s.invalidateSpill();
+          for (int b = 0; b < 8; b++) {
+            if (s.types[b] != StackSlot.INVALID) {
+              s.types[b] = StackSlot.MISC;
+            }
+          }
         }
         env.liveness.read(f.frameno, spi);
         continue;

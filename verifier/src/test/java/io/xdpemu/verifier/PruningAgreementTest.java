@@ -126,4 +126,19 @@ class PruningAgreementTest {
                 "from 4 to 7: R0=scalar(id=1) R1=scalar(id=1,smax=-1,umin=0x8000000000000000,"),
         r.log());
   }
+
+  @Test
+  void aCpuIdIsBelowNrCpuIds() {
+    // do_refine_retval_range(): bpf_get_smp_processor_id() < nr_cpu_ids, which decides the
+    // branch below (as the kernel of a 2-CPU host does); with 4 CPUs both branches are explored
+    String prog = "call 8\njgt %r0, 1, +2\nmov %r0, 2\nexit\nmov %r0, 1\nexit";
+    VerifierOptions two =
+        VerifierOptions.privileged(ProgramInfo.NONE).withLogLevel(2).withNrCpuIds(2);
+    VerifierResult r = Verifier.verify(VerifierBehaviourTest.asm(prog), two);
+    assertAccepted(r);
+    assertTrue(r.log().contains("R0=scalar(smin=smin32=0,smax=umax=smax32=umax32=1,"), r.log());
+    assertEquals(4, r.insnProcessed(), r.log());
+    VerifierResult four = Verifier.verify(VerifierBehaviourTest.asm(prog), two.withNrCpuIds(4));
+    assertEquals(6, four.insnProcessed(), four.log());
+  }
 }
