@@ -30,8 +30,26 @@ final class StatePruner {
   int curStates;
   int maxStatesPerInsn;
 
+  /** The kernel's SCC visits and backedges (made on first use: the CFG is checked first). */
+  private SccVisits scc;
+
   StatePruner(Verifier env) {
     this.env = env;
+  }
+
+  private SccVisits scc() {
+    if (scc == null) {
+      scc = new SccVisits(env);
+    }
+    return scc;
+  }
+
+  /** update_peak_states(): explored states, evicted ones still referenced, and backedges. */
+  private void updatePeak() {
+    int now = curStates + (scc == null ? 0 : scc.backedges);
+    if (now > peakStates) {
+      peakStates = now;
+    }
   }
 
   /** free_states() between functions: the kernel's peak count keeps growing across them. */
@@ -51,6 +69,7 @@ final class StatePruner {
       if (--p.branches > 0) {
         break;
       }
+      scc().finished(p);
       if (p.evicted) {
         curStates--; // maybe_free_verifier_state(): an evicted state is freed once fully explored
       }
@@ -84,6 +103,8 @@ final class StatePruner {
         // range converge (the kernel's calls_callback() case), they are not an infinite loop.
         if (statesEqual(ck, cur, RegCompare.RANGE_WITHIN)) {
           hit(ck, idx);
+          scc().backedge(ck); // the kernel keeps a copy of the current state until the loop ends
+          updatePeak();
           return true;
         }
         if (!forceNew
@@ -107,6 +128,12 @@ final class StatePruner {
         }
       } else if (statesEqual(ck, cur, ck.inLoop ? RegCompare.RANGE_WITHIN : RegCompare.NOT_EXACT)) {
         hit(ck, idx);
+        if (scc().incomplete(ck)) {
+          // the kernel compares such a state by range (incomplete_read_marks()) and keeps a
+          // backedge; xdpemu's inLoop marks decide the comparison, the backedge is counted
+          scc().backedge(ck);
+          updatePeak();
+        }
         return true;
       }
       // miss: a state that keeps missing is unlikely to be useful (the kernel moves it to its
@@ -133,9 +160,7 @@ final class StatePruner {
     }
     totalStates++;
     curStates++;
-    if (curStates > peakStates) {
-      peakStates = curStates;
-    }
+    updatePeak();
     env.prevJmpsProcessed = env.jmpsProcessed;
     env.prevInsnProcessed = env.insnProcessed;
     VerifierState.Checkpoint ck = new VerifierState.Checkpoint(cur.copy(), idx);
@@ -143,6 +168,7 @@ final class StatePruner {
     cur.parent = ck;
     env.precision.checkpointed(cur, idx);
     list.add(ck);
+    scc().entered(ck);
     return false;
   }
 
@@ -207,10 +233,12 @@ final class StatePruner {
   }
 
   /**
-   * incomplete_read_marks(): the state is in a loop whose paths are not all explored yet. Only
-   * iterator and may_goto loops create the kernel's SCC backedges, and xdpemu has neither.
+   * incomplete_read_marks(): the state is in a loop whose paths are not all explored yet. Not
+   * applied yet: without the kernel's propagate_backedges() (precision through the backedge states
+   * at the loop's end) it only costs pruning; {@link VerifierState.Checkpoint#inLoop} stands in for
+   * it.
    */
-  private static boolean incompleteReadMarks(VerifierState.Checkpoint ck) {
+  private boolean incompleteReadMarks(VerifierState.Checkpoint ck) {
     return false;
   }
 
