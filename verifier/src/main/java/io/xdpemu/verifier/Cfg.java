@@ -389,6 +389,10 @@ final class Cfg {
             int n = p == null ? 5 : p.argCount();
             return ((1 << (n + 1)) - 1) & ~1;
           }
+          if (insn.src() == Opcodes.PSEUDO_KFUNC_CALL) {
+            int n = kfuncParams(pc); // get_call_summary(): the prototype's parameters
+            return n < 0 ? 0x3e : ((1 << (n + 1)) - 1) & ~1;
+          }
           return 0x3e;
         }
         if (op == Opcodes.JA) {
@@ -396,6 +400,18 @@ final class Cfg {
         }
         return bit(insn.dst()) | (x ? bit(insn.src()) : 0);
     }
+  }
+
+  /** The number of parameters of the kfunc called at {@code pc}, or -1 when unknown. */
+  private int kfuncParams(int pc) {
+    String name = env.info.kfuncName(pc);
+    io.xdpemu.ebpf.btf.Btf btf = env.info.kernelBtf();
+    int fid = name == null || btf == null ? -1 : btf.find(name, io.xdpemu.ebpf.btf.BtfKind.FUNC);
+    if (fid < 0
+        || !(btf.type(btf.type(fid).ref()) instanceof io.xdpemu.ebpf.btf.BtfType.FuncProto p)) {
+      return -1;
+    }
+    return Math.min(p.params().size(), 5);
   }
 
   private int defs(int pc) {
