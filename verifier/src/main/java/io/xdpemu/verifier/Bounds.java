@@ -57,6 +57,38 @@ final class Bounds {
     r.smax = Math.min(r.smax, v.value() | (v.mask() & Long.MAX_VALUE));
     r.umin = umax(r.umin, v.value());
     r.umax = umin(r.umax, v.value() | v.mask());
+    singleMember(r, v);
+  }
+
+  /**
+   * Where the u64 range and the tnum have one value in common, the register is that constant (the
+   * kernel's __update_reg64_bounds() since "Improve bounds when tnum has a single possible value"):
+   * e.g. {@code r &= 2; if r != 0} leaves exactly 2.
+   */
+  private static void singleMember(RegState r, Tnum v) {
+    long next = v.next(r.umin);
+    boolean uminIn = (r.umin & ~v.mask()) == v.value();
+    long max = v.value() | v.mask();
+    if (uminIn && ult(r.umax, next)) {
+      known(r, r.umin);
+    } else if (!uminIn && next == max) {
+      known(r, max);
+    } else if (!uminIn && ule(next, r.umax) && ult(r.umax, v.next(next))) {
+      known(r, next);
+    }
+  }
+
+  /** ___mark_reg_known(): the value is {@code imm}; type, offset and ids stay. */
+  private static void known(RegState r, long imm) {
+    r.varOff = Tnum.constant(imm);
+    r.smin = imm;
+    r.smax = imm;
+    r.umin = imm;
+    r.umax = imm;
+    r.s32min = (int) imm;
+    r.s32max = (int) imm;
+    r.u32min = (int) imm;
+    r.u32max = (int) imm;
   }
 
   private static void deduce32(RegState r) {

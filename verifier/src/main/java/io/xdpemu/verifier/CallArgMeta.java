@@ -9,4 +9,7 @@ final class CallArgMeta {
   int memSize;
   int releaseRef;
   int callbackSubprog = -1;
+
+  /** The largest size argument (check_mem_size_reg's msize_max_value). */
+  long msizeMax;
 }

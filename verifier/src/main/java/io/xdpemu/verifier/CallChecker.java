@@ -167,6 +167,26 @@ final class CallChecker {
         break;
       default:
         r0.markUnknown();
+        if (id == 45 || id == 67 || id == 114 || id == 115 || id == 141) {
+          // do_refine_retval_range(): probe_read_*_str and get_*stack return at most the size
+          // given, or a negative errno
+          r0.smax = meta.msizeMax;
+          r0.s32max = (int) meta.msizeMax;
+          r0.smin = -4095;
+          r0.s32min = -4095;
+          Bounds.sync(r0);
+        } else if (id == HelperProtos.GET_SMP_PROCESSOR_ID) {
+          // do_refine_retval_range(): a CPU id is below nr_cpu_ids (see VerifierOptions)
+          r0.umin = 0;
+          r0.smin = 0;
+          r0.u32min = 0;
+          r0.s32min = 0;
+          r0.umax = env.opts.nrCpuIds() - 1;
+          r0.smax = r0.umax;
+          r0.u32max = (int) r0.umax;
+          r0.s32max = (int) r0.umax;
+          Bounds.sync(r0);
+        }
         break;
     }
     return idx + 1;
@@ -413,6 +433,7 @@ final class CallChecker {
     }
     st.curframe++;
     st.frames[st.curframe] = callee;
+    env.liveness.callchainChanged();
     if (env.log.enabled()) {
       env.verbose("caller:\n" + env.stateString(caller, true) + "\n");
       env.verbose("callee:\n" + env.stateString(callee, true) + "\n");
@@ -511,6 +532,7 @@ final class CallChecker {
 
   /** prepare_func_exit(). */
   private int prepareFuncExit(VerifierState st) {
+    env.liveness.update(st); // the callee's reads and writes reach its call site
     FuncState callee = st.cur();
     FuncState caller = st.frames[st.curframe - 1];
     // A static subprogram may return void: prepare_func_exit() copies an uninitialised R0 to the

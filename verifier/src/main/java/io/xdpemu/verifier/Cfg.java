@@ -42,7 +42,6 @@ final class Cfg {
   private boolean[] jmpPoint;
 
   private int[] liveBefore;
-  private boolean[] stackReadAhead;
 
   Cfg(Verifier env) {
     this.env = env;
@@ -114,7 +113,6 @@ final class Cfg {
     checkReachable();
     computePktDataChanges();
     computeLiveness();
-    computeStackReadAhead();
     if (env.level2()) {
       for (int i = 0; i < subprogs.size(); i++) {
         env.verbose("func#" + i + " @" + subprogs.get(i).start + "\n");
@@ -264,6 +262,10 @@ final class Cfg {
           markJmp(pc);
         }
       } else if (isLdImm64(insn) && insn.src() == Opcodes.PSEUDO_FUNC) {
+        // visit_func_call_insn(): the instruction, the one after it and the callee's entry
+        markPrune(pc);
+        markPrune(pc + 2);
+        markJmp(pc + 2);
         int target = pc + insn.imm() + 1;
         markPrune(target);
         markJmp(target);
@@ -387,6 +389,10 @@ final class Cfg {
             int n = p == null ? 5 : p.argCount();
             return ((1 << (n + 1)) - 1) & ~1;
           }
+          if (insn.src() == Opcodes.PSEUDO_KFUNC_CALL) {
+            int n = kfuncParams(pc); // get_call_summary(): the prototype's parameters
+            return n < 0 ? 0x3e : ((1 << (n + 1)) - 1) & ~1;
+          }
           return 0x3e;
         }
         if (op == Opcodes.JA) {
@@ -394,6 +400,18 @@ final class Cfg {
         }
         return bit(insn.dst()) | (x ? bit(insn.src()) : 0);
     }
+  }
+
+  /** The number of parameters of the kfunc called at {@code pc}, or -1 when unknown. */
+  private int kfuncParams(int pc) {
+    String name = env.info.kfuncName(pc);
+    io.xdpemu.ebpf.btf.Btf btf = env.info.kernelBtf();
+    int fid = name == null || btf == null ? -1 : btf.find(name, io.xdpemu.ebpf.btf.BtfKind.FUNC);
+    if (fid < 0
+        || !(btf.type(btf.type(fid).ref()) instanceof io.xdpemu.ebpf.btf.BtfType.FuncProto p)) {
+      return -1;
+    }
+    return Math.min(p.params().size(), 5);
   }
 
   private int defs(int pc) {
@@ -483,49 +501,6 @@ final class Cfg {
             changed = true;
             break;
           }
-        }
-      }
-    }
-  }
-
-  /**
-   * Whether any instruction reachable from {@code pc} (in its function, until its exit) may read
-   * memory, and so the stack. Where nothing can, the stack is dead and pruning ignores it: a coarse
-   * stand-in for 6.18's stack liveness analysis ("live stack update done").
-   */
-  boolean stackMayBeRead(int pc) {
-    return stackReadAhead[pc];
-  }
-
-  private void computeStackReadAhead() {
-    int n = insns.length;
-    stackReadAhead = new boolean[n];
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (int pc = n - 1; pc >= 0; pc--) {
-        if (stackReadAhead[pc] || (pc > 0 && isLdImm64(insns[pc - 1]))) {
-          continue;
-        }
-        Insn insn = insns[pc];
-        int cls = insn.cls();
-        int op = insn.opcode() & 0xf0;
-        boolean reads =
-            cls == Opcodes.LDX
-                || (cls == Opcodes.STX && (insn.opcode() & 0xe0) == Opcodes.ATOMIC)
-                || ((cls == Opcodes.JMP || cls == Opcodes.JMP32) && op == Opcodes.CALL)
-                || ((cls == Opcodes.JMP) && op == Opcodes.EXIT && subprogOf(pc) != 0);
-        if (!reads) {
-          for (int s : successors(pc)) {
-            if (s < n && stackReadAhead[s]) {
-              reads = true;
-              break;
-            }
-          }
-        }
-        if (reads) {
-          stackReadAhead[pc] = true;
-          changed = true;
         }
       }
     }

@@ -144,6 +144,7 @@ final class HelperArgChecker {
     // memory arguments
     boolean orNull = a == Arg.PTR_TO_MEM_OR_NULL;
     if (orNull && isNullConst(reg)) {
+      env.precision.markReg(regno); // the NULL is relied on (the kernel marks it precise)
       return;
     }
     if (!isMemType(reg)) {
@@ -171,7 +172,9 @@ final class HelperArgChecker {
         helperMemAccess(regno, reg, meta.map.valueSize(), true, false, meta);
         return;
       case PTR_TO_FIXED_SIZE_MEM:
-        helperMemAccess(regno, reg, p.fixedSize(), true, false, meta);
+        // MEM_WRITE without MEM_UNINIT: not raw mode; the bytes must be initialized and are
+        // clobbered (check_stack_range_initialized)
+        helperMemAccess(regno, reg, p.fixedSize(), true, false, null);
         return;
       case PTR_TO_IPHDR:
       case PTR_TO_TCPHDR:
@@ -193,6 +196,9 @@ final class HelperArgChecker {
     // bpf_csum_diff(.., to = NULL, r4 in [1, U32_MAX]) is "R4 unbounded memory access", r4 in
     // [0, 15] "R3 type=scalar expected=fp"; differential seed 2101222).
     RegState memReg = env.cur.regs()[regno - 1];
+    if (meta != null) {
+      meta.msizeMax = reg.umax; // do_refine_retval_range() bounds some results by it
+    }
     if (reg.smin < 0) {
       throw env.reject(
           "R" + regno + " min value is negative, either use unsigned or 'var &= const'");
@@ -317,6 +323,7 @@ final class HelperArgChecker {
         if (write) {
           f.slot(spi).types[slot % 8] = StackSlot.MISC;
         }
+        env.liveness.read(f.frameno, spi);
         continue;
       }
       if (t == StackSlot.INVALID && env.allowUninitStack) {
@@ -325,12 +332,22 @@ final class HelperArgChecker {
         } else {
           env.mem.noteUninitRead();
         }
+        env.liveness.read(f.frameno, spi);
         continue;
       }
       if (s != null && s.isSpill() && (s.spilled.type == RegType.SCALAR || env.allowPtrLeaks)) {
         if (write) {
-          f.writableSlot(spi).invalidateSpill();
+          // scrub_spilled_slot() on all eight bytes: whatever was written, zeros included,
+          // becomes unknown data
+          StackSlot w = f.writableSlot(spi);
+          w.invalidateSpill();
+          for (int b = 0; b < 8; b++) {
+            if (w.types[b] != StackSlot.INVALID) {
+              w.types[b] = StackSlot.MISC;
+            }
+          }
         }
+        env.liveness.read(f.frameno, spi);
         continue;
       }
       if (reg.varOff.isConst()) {

@@ -39,6 +39,7 @@ final class HelperProtos {
   static final int MAP_LOOKUP_ELEM = 1;
   static final int MAP_UPDATE_ELEM = 2;
   static final int MAP_DELETE_ELEM = 3;
+  static final int GET_SMP_PROCESSOR_ID = 8;
   static final int TAIL_CALL = 12;
   static final int XDP_ADJUST_HEAD = 44;
   static final int XDP_ADJUST_META = 54;

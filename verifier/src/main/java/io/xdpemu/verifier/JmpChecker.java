@@ -78,10 +78,10 @@ final class JmpChecker {
     // scalars linked by id learn bounds here; backtracking must know (collect_linked_regs)
     int[] linked = null;
     if (x && src.type == RegType.SCALAR && src.id != 0) {
-      linked = Precision.collectLinked(env.cur, src.id, linked);
+      linked = Precision.collectLinked(env.cur, src.id, linked, env.cfg);
     }
     if (dst.type == RegType.SCALAR && dst.id != 0) {
-      linked = Precision.collectLinked(env.cur, dst.id, linked);
+      linked = Precision.collectLinked(env.cur, dst.id, linked, env.cfg);
     }
     if (linked != null && linked.length > 1) {
       env.precision.linkedRegs(linked);
@@ -96,12 +96,12 @@ final class JmpChecker {
       setMinMax(oregs[insn.dst()], fakeT, dst, fakeF, op, j32);
     }
     if (x && src.type == RegType.SCALAR && src.id != 0) {
-      findEqualScalars(env.cur, src);
-      findEqualScalars(other, oregs[insn.src()]);
+      syncLinkedRegs(env.cur, src, linked);
+      syncLinkedRegs(other, oregs[insn.src()], linked);
     }
     if (dst.type == RegType.SCALAR && dst.id != 0) {
-      findEqualScalars(env.cur, dst);
-      findEqualScalars(other, oregs[insn.dst()]);
+      syncLinkedRegs(env.cur, dst, linked);
+      syncLinkedRegs(other, oregs[insn.dst()], linked);
     }
     if (!j32
         && x
@@ -531,22 +531,16 @@ final class JmpChecker {
   }
 
   /**
-   * sync_linked_regs(): registers linked to {@code known} (same base id) learn its bounds; a
-   * register linked with a different constant offset gets them shifted by the difference.
+   * sync_linked_regs(): the registers collected as linked to {@code known} (same base id) learn its
+   * bounds; a register linked with a different constant offset gets them shifted by the difference.
    */
-  private static void findEqualScalars(VerifierState st, RegState known) {
+  private static void syncLinkedRegs(VerifierState st, RegState known, int[] linked) {
     int base = known.id & ~RegState.ADD_CONST;
-    for (int f = 0; f <= st.curframe; f++) {
-      FuncState fs = st.frames[f];
-      for (RegState r : fs.regs) {
-        syncLinked(r, known, base);
-      }
-      for (int spi = 0; spi < fs.stack.size(); spi++) {
-        StackSlot s = fs.stack.get(spi);
-        if (s.isSpill() && linked(s.spilled, known, base)) {
-          syncLinked(fs.writableSlot(spi).spilled, known, base);
-        }
-      }
+    for (int code : linked) {
+      FuncState fs = st.frames[code >> 8];
+      int n = code & 0x7f;
+      RegState r = (code & 0x80) != 0 ? fs.regs[n] : fs.writableSlot(n).spilled;
+      syncLinked(r, known, base);
     }
   }
 

@@ -104,7 +104,17 @@ final class KfuncChecker {
                   + pname
                   + " must point to scalar, or struct with scalar");
         }
-        args.helperMemAccess(regno, r, size, false, false, null);
+        // check_mem_reg() / check_kfunc_mem_size_reg(): the memory is read, then written (so
+        // stack bytes become unknown data), and a __sz companion is relied on after each access
+        boolean sized = i + 1 < params.size() && params.get(i + 1).name().endsWith("__sz");
+        args.helperMemAccess(regno, r, size, false, true, null);
+        if (sized) {
+          env.precision.markReg(regno + 1);
+        }
+        args.helperMemAccess(regno, r, size, true, true, null);
+        if (sized) {
+          env.precision.markReg(regno + 1);
+        }
       }
     }
     return released;

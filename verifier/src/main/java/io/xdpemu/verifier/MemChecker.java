@@ -595,6 +595,9 @@ final class MemChecker {
     int slot = -off - 1;
     int spi = slot / 8;
     StackSlot s = f.slot(spi);
+    if (off % 8 == 0 && size == 8) {
+      env.liveness.write(f.frameno, spi); // only a whole slot written kills it
+    }
     env.scratchStack(spi);
     if (!env.allowPtrLeaks && s.isSpill() && s.spilled.type != RegType.SCALAR && size != 8) {
       throw env.reject("attempt to corrupt spilled pointer on stack");
@@ -709,6 +712,7 @@ final class MemChecker {
       boolean allZero = true;
       for (long i = minOff; i < maxOff; i++) {
         int slot = (int) (-i - 1);
+        env.liveness.read(f.frameno, slot / 8);
         StackSlot s = f.slotOrNull(slot / 8);
         byte t = s == null ? StackSlot.INVALID : s.types[slot % 8];
         allZero &= t == StackSlot.ZERO;
@@ -735,6 +739,7 @@ final class MemChecker {
     int spi = slot / 8;
     StackSlot s = f.slotOrNull(spi);
     env.scratchStack(spi);
+    env.liveness.read(f.frameno, spi);
     if (s == null) {
       if (env.allowUninitStack) {
         noteUninitRead();

@@ -82,14 +82,22 @@ final class Precision {
     curEntry = st.hist;
   }
 
-  /** The scalars sharing {@code id}'s base in every frame, as linked_regs records them. */
-  static int[] collectLinked(VerifierState st, int id, int[] into) {
+  /**
+   * collect_linked_regs(): the scalars sharing {@code id}'s base in every frame, as linked_regs
+   * records them; registers only where live at the frame's instruction (Linux 6.18: "collect only
+   * live registers in linked regs"), spilled scalars always.
+   */
+  static int[] collectLinked(VerifierState st, int id, int[] into, Cfg cfg) {
     int base = id & ~RegState.ADD_CONST;
     int[] out = into == null ? new int[0] : into;
     for (int f = st.curframe; f >= 0; f--) {
       FuncState fs = st.frames[f];
-      for (int i = 0; i < FuncState.MAX_REGS; i++) {
-        out = addLinked(out, fs.regs[i], base, f << 8 | 0x80 | i);
+      int at = f == st.curframe ? st.insnIdx : st.frames[f + 1].callsite;
+      int live = cfg.liveRegsBefore(at, f == st.curframe);
+      for (int i = 0; i < 10; i++) {
+        if ((live & (1 << i)) != 0) {
+          out = addLinked(out, fs.regs[i], base, f << 8 | 0x80 | i);
+        }
       }
       for (int spi = 0; spi < fs.stack.size(); spi++) {
         StackSlot s = fs.stack.get(spi);
@@ -140,7 +148,7 @@ final class Precision {
   }
 
   /** propagate_precision(): what was precise in the state we pruned against is precise here. */
-  void propagate(VerifierState old, VerifierState cur, int[] liveRegs) {
+  void propagate(VerifierState old, VerifierState cur, int[] liveRegs, long[] deadStack) {
     frame = old.curframe;
     for (int fr = old.curframe; fr >= 0; fr--) {
       FuncState f = old.frames[fr];
@@ -159,6 +167,9 @@ final class Precision {
         StackSlot s = f.stack.get(spi);
         if (!s.isSpill() || s.spilled.type != RegType.SCALAR || !s.spilled.precise) {
           continue;
+        }
+        if (deadStack != null && spi < 64 && (deadStack[fr] & (1L << spi)) != 0) {
+          continue; // cleaned from the explored state
         }
         if (sb != null) {
           int off = -(spi + 1) * 8;

@@ -31,6 +31,9 @@ final class StatePruner {
   int curStates;
   int maxStatesPerInsn;
 
+  /** The kernel's SCC visits and backedges (made on first use: the CFG is checked first). */
+  private SccVisits scc;
+
   StatePruner(Verifier env) {
     this.env = env;
     this.explored = new List<?>[Math.max(1, env.insns.length)];
@@ -42,6 +45,21 @@ final class StatePruner {
   @SuppressWarnings("unchecked")
   private List<VerifierState.Checkpoint> bucketList(int bucket) {
     return (List<VerifierState.Checkpoint>) explored[bucket];
+  }
+
+  private SccVisits scc() {
+    if (scc == null) {
+      scc = new SccVisits(env);
+    }
+    return scc;
+  }
+
+  /** update_peak_states(): explored states, evicted ones still referenced, and backedges. */
+  private void updatePeak() {
+    int now = curStates + (scc == null ? 0 : scc.backedges);
+    if (now > peakStates) {
+      peakStates = now;
+    }
   }
 
   /** free_states() between functions: the kernel's peak count keeps growing across them. */
@@ -61,6 +79,7 @@ final class StatePruner {
       if (--p.branches > 0) {
         break;
       }
+      scc().finished(p);
       if (p.evicted) {
         curStates--; // maybe_free_verifier_state(): an evicted state is freed once fully explored
       }
@@ -84,6 +103,7 @@ final class StatePruner {
       list = new ArrayList<>();
       explored[b] = list;
     }
+    cleanLiveStates(list, idx, cur);
     int statesCnt = 0;
     // newest first, as the kernel's list_add() at the head of the explored list
     for (int k = list.size() - 1; k >= 0; k--) {
@@ -95,8 +115,10 @@ final class StatePruner {
       if (ck.branches > 0 && env.cfg.callsCallback(idx)) {
         // A callback-calling helper is re-entered after each callback run: states equal by
         // range converge (the kernel's calls_callback() case), they are not an infinite loop.
-        if (statesEqual(ck.state, cur, idx, RegCompare.RANGE_WITHIN)) {
+        if (statesEqual(ck, cur, RegCompare.RANGE_WITHIN)) {
           hit(ck, idx);
+          scc().backedge(ck); // the kernel keeps a copy of the current state until the loop ends
+          updatePeak();
           return true;
         }
         if (!forceNew
@@ -105,7 +127,7 @@ final class StatePruner {
           addNew = false;
         }
       } else if (ck.branches > 0) {
-        if (maybeLooping(ck.state, cur) && statesEqual(ck.state, cur, idx, RegCompare.EXACT)) {
+        if (maybeLooping(ck.state, cur) && statesEqual(ck, cur, RegCompare.EXACT)) {
           env.verbose("infinite loop detected at insn " + idx + "\n");
           String msg = "infinite loop detected at insn " + idx;
           env.log.errorLines.add(msg);
@@ -118,9 +140,14 @@ final class StatePruner {
             && env.insnProcessed - env.prevInsnProcessed < 100) {
           addNew = false;
         }
-      } else if (statesEqual(
-          ck.state, cur, idx, ck.inLoop ? RegCompare.RANGE_WITHIN : RegCompare.NOT_EXACT)) {
+      } else if (statesEqual(ck, cur, ck.inLoop ? RegCompare.RANGE_WITHIN : RegCompare.NOT_EXACT)) {
         hit(ck, idx);
+        if (scc().incomplete(ck)) {
+          // the kernel compares such a state by range (incomplete_read_marks()) and keeps a
+          // backedge; xdpemu's inLoop marks decide the comparison, the backedge is counted
+          scc().backedge(ck);
+          updatePeak();
+        }
         return true;
       }
       // miss: a state that keeps missing is unlikely to be useful (the kernel moves it to its
@@ -147,9 +174,7 @@ final class StatePruner {
     }
     totalStates++;
     curStates++;
-    if (curStates > peakStates) {
-      peakStates = curStates;
-    }
+    updatePeak();
     env.prevJmpsProcessed = env.jmpsProcessed;
     env.prevInsnProcessed = env.insnProcessed;
     VerifierState.Checkpoint ck = new VerifierState.Checkpoint(cur.copy(), idx);
@@ -157,6 +182,7 @@ final class StatePruner {
     cur.parent = ck;
     env.precision.checkpointed(cur, idx);
     list.add(ck);
+    scc().entered(ck);
     return false;
   }
 
@@ -181,14 +207,53 @@ final class StatePruner {
     VerifierState old = ck.state;
     int[] live = new int[old.curframe + 1];
     for (int i = 0; i <= old.curframe; i++) {
-      if (ck.branches > 0) {
-        live[i] = 0xffff; // not cleaned yet (clean_live_states skips states being explored)
+      // a cleaned state lost the registers dead at the frame's instruction; others keep all
+      live[i] = ck.cleaned ? env.cfg.liveRegsBefore(frameInsnIdx(old, i), true) : 0xffff;
+    }
+    env.precision.propagate(old, cur, live, ck.cleaned ? ck.deadStack : null);
+  }
+
+  /** frame_insn_idx(): where frame {@code i} of {@code st} is (its call site for callers). */
+  private static int frameInsnIdx(VerifierState st, int i) {
+    return i == st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
+  }
+
+  /**
+   * clean_live_states(): explored states at {@code idx} with no path left below them forget what no
+   * path from them reads (registers by liveness, stack slots by {@link StackLiveness}).
+   */
+  private void cleanLiveStates(List<VerifierState.Checkpoint> list, int idx, VerifierState cur) {
+    for (VerifierState.Checkpoint ck : list) {
+      if (ck.branches > 0
+          || ck.insnIdx != idx
+          || !sameCallsites(ck.state, cur)
+          || ck.cleaned
+          || incompleteReadMarks(ck)) {
         continue;
       }
-      int at = i == old.curframe ? idx : old.frames[i + 1].callsite;
-      live[i] = at >= 0 ? env.cfg.liveRegsBefore(at, i == old.curframe) : 0xffff;
+      VerifierState st = ck.state;
+      long[] dead = new long[st.curframe + 1];
+      for (int fr = 0; fr <= st.curframe; fr++) {
+        int slots = Math.min(st.frames[fr].stack.size(), 64);
+        for (int spi = 0; spi < slots; spi++) {
+          if (!env.liveness.alive(st, fr, spi)) {
+            dead[fr] |= 1L << spi;
+          }
+        }
+      }
+      ck.deadStack = dead;
+      ck.cleaned = true;
     }
-    env.precision.propagate(old, cur, live);
+  }
+
+  /**
+   * incomplete_read_marks(): the state is in a loop whose paths are not all explored yet. Not
+   * applied yet: without the kernel's propagate_backedges() (precision through the backedge states
+   * at the loop's end) it only costs pruning; {@link VerifierState.Checkpoint#inLoop} stands in for
+   * it.
+   */
+  private boolean incompleteReadMarks(VerifierState.Checkpoint ck) {
+    return false;
   }
 
   /**
@@ -236,7 +301,8 @@ final class StatePruner {
     return true;
   }
 
-  private boolean statesEqual(VerifierState old, VerifierState cur, int idx, int mode) {
+  private boolean statesEqual(VerifierState.Checkpoint ck, VerifierState cur, int mode) {
+    VerifierState old = ck.state;
     if (old.curframe != cur.curframe || (old.speculative && !cur.speculative)) {
       return false;
     }
@@ -247,10 +313,9 @@ final class StatePruner {
       if (old.frames[i].callsite != cur.frames[i].callsite) {
         return false;
       }
-      int liveAt = i == old.curframe ? idx : old.frames[i + 1].callsite;
-      int live = liveAt >= 0 ? env.cfg.liveRegsBefore(liveAt, i == old.curframe) : 0xffff;
-      boolean stackLive = exact || i != old.curframe || env.cfg.stackMayBeRead(idx);
-      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, stackLive)) {
+      int live = env.cfg.liveRegsBefore(frameInsnIdx(old, i), i == old.curframe);
+      long dead = ck.cleaned ? ck.deadStack[i] : 0;
+      if (!cmp.funcStatesEqual(old.frames[i], cur.frames[i], live, dead)) {
         return false;
       }
     }

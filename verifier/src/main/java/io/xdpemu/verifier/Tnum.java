@@ -137,6 +137,28 @@ public record Tnum(long value, long mask) {
     return value == (b.value & ~mask);
   }
 
+  /**
+   * tnum_step(): the smallest member of this tnum above {@code z} (unsigned); the largest member
+   * when none is, the smallest when {@code z} is below all of them.
+   */
+  public long next(long z) {
+    long max = value | mask;
+    if (Long.compareUnsigned(z, max) >= 0) {
+      return max;
+    }
+    if (Long.compareUnsigned(z, value) < 0) {
+      return value;
+    }
+    // members are value + s for s a submask of mask: find the least submask above d
+    long d = z - value;
+    long fixedOnes = d & ~mask;
+    if (fixedOnes != 0) {
+      // s has 0 where d has a fixed 1: s must exceed d above it, so d's lower bits do not matter
+      d |= -1L >>> Long.numberOfLeadingZeros(fixedOnes);
+    }
+    return value | (((d | ~mask) + 1) & mask);
+  }
+
   public Tnum subreg() {
     return cast(4);
   }

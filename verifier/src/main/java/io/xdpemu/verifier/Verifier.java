@@ -45,6 +45,7 @@ public final class Verifier {
   final CallChecker calls = new CallChecker(this);
   final StatePruner pruner;
   final Precision precision = new Precision(this);
+  final StackLiveness liveness;
 
   /** The instruction text of the log lines (print_bpf_insn with the verifier's callbacks). */
   final Disassembler disasm;
@@ -84,6 +85,7 @@ public final class Verifier {
     this.bypassSpecV4 = opts.privileged();
     this.cfg = new Cfg(this);
     this.pruner = new StatePruner(this);
+    this.liveness = new StackLiveness(this);
     this.visited = new boolean[insns.length];
     this.nospec = new boolean[insns.length];
     this.nospecResult = new boolean[insns.length];
@@ -290,6 +292,7 @@ public final class Verifier {
 
   private void doCheck(VerifierState initial) {
     cur = initial;
+    liveness.callchainChanged();
     scratchAll();
     doPrintState = false;
     while (true) {
@@ -352,12 +355,15 @@ public final class Verifier {
         next = EXIT_PATH;
       } else if (cur.speculative) {
         int errors = log.errorLines.size();
+        liveness.insnStart(idx);
         try {
           next = step(insn, idx);
+          liveness.commit();
         } catch (Reject r) {
           if (!recoverableWithNospec(r)) {
             throw r;
           }
+          liveness.commit();
           // do_check() since 6.15 (error_recoverable_with_nospec): an unsafe instruction on a
           // speculative path gets a barrier (insn_aux->nospec) instead of failing the program;
           // the path ends there. The message stays in the log, as the kernel's verbose() does.
@@ -367,7 +373,9 @@ public final class Verifier {
         }
       } else {
         facts.record(insn, idx, cur.regs()); // jit (issue 13)
+        liveness.insnStart(idx);
         next = step(insn, idx);
+        liveness.commit();
       }
       if (next == EXIT_PATH) {
         if (!finishPath()) {
@@ -445,6 +453,7 @@ public final class Verifier {
   private boolean finishPath() {
     scratchAll();
     pruner.updateBranchCounts(cur);
+    liveness.update(cur);
     Pending p = branches.poll();
     if (p == null) {
       return false;

@@ -63,6 +63,15 @@ final class VerifierState {
     /** Dropped from the explored list while paths below it were still open (free list). */
     boolean evicted;
 
+    /**
+     * clean_verifier_state() ran: registers not live at the frame's instruction and the stack slots
+     * in {@link #deadStack} count as never written from now on.
+     */
+    boolean cleaned;
+
+    /** Per frame, the slots no path from here reads (bit = spi), once {@link #cleaned}. */
+    long[] deadStack;
+
     Checkpoint(VerifierState state, int insnIdx) {
       this.state = state;
       this.insnIdx = insnIdx;

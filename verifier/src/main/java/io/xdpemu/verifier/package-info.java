@@ -22,13 +22,16 @@
  *  disassembler, io.xdpemu.ebpf.isa.Disassembler): the kernel's log text at level 1 and 2
  * </pre>
  *
+ * <p>Stack liveness is the kernel's ({@link StackLiveness}, liveness.c); loops follow its SCC
+ * bookkeeping for counting ({@link SccVisits}: visits, backedges in peak_states).
+ *
  * <p>Known simplifications, all on the safe side (they may reject or explore more, never accept
- * more): stack liveness is approximated by "no memory read can follow"; speculative-execution paths
- * of unprivileged loaders are simulated for decided branches and stack store barriers but not for
- * pointer arithmetic (sanitize_ptr_alu's speculative window); the 6.16+ SCC bookkeeping of loops
- * (backedge states whose precision is propagated when a loop is left) is not modelled: the states
- * around a loop closed on a state still being explored compare all scalars by range instead, and
- * peak_states misses the kernel's backedge copies; bpf_get_smp_processor_id() is not bounded by the
- * host's CPU count.
+ * more): speculative-execution paths of unprivileged loaders are simulated for decided branches and
+ * stack store barriers but not for pointer arithmetic (sanitize_ptr_alu's speculative window); the
+ * backedge states' precision is not propagated when a loop is left (propagate_backedges()): the
+ * states around a loop closed on a state still being explored compare all scalars by range instead.
+ * One deviation the other way, as the earlier xdpemu did: a callback loop's states compare stack
+ * slots byte by byte as for finished states (MISC/INVALID bytes match), where the kernel requires
+ * equal slot types (RegCompare.stacksafe).
  */
 package io.xdpemu.verifier;

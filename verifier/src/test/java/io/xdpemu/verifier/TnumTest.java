@@ -130,4 +130,44 @@ class TnumTest {
       }
     }
   }
+
+  @Test
+  void nextIsTheLeastMemberAboveAValue() {
+    Random rnd = new Random(11);
+    for (int i = 0; i < 3000; i++) {
+      long mask = 0;
+      for (int b = rnd.nextInt(6); b > 0; b--) {
+        mask |= 1L << rnd.nextInt(64);
+      }
+      Tnum t = new Tnum(rnd.nextLong() & ~mask, mask);
+      long[] members = new long[1 << Long.bitCount(mask)];
+      for (int k = 0; k < members.length; k++) {
+        long v = t.value();
+        int bit = 0;
+        for (long m = mask; m != 0; m &= m - 1) {
+          if ((k & (1 << bit++)) != 0) {
+            v |= Long.lowestOneBit(m);
+          }
+        }
+        members[k] = v;
+      }
+      for (int j = 0; j < 20; j++) {
+        long z =
+            rnd.nextBoolean()
+                ? members[rnd.nextInt(members.length)] + rnd.nextInt(3) - 1
+                : rnd.nextLong();
+        long want = t.value() | t.mask(); // tnum_step(): the largest when none is above
+        if (Long.compareUnsigned(z, t.value()) < 0) {
+          want = t.value();
+        } else {
+          for (long m : members) {
+            if (Long.compareUnsigned(m, z) > 0 && Long.compareUnsigned(m, want) < 0) {
+              want = m;
+            }
+          }
+        }
+        assertEquals(want, t.next(z), t + " after " + Long.toUnsignedString(z));
+      }
+    }
+  }
 }

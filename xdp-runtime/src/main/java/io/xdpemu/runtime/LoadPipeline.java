@@ -73,8 +73,15 @@ public final class LoadPipeline {
       Fib fib,
       int cpus) {
 
-    /** One execution context per RX queue: CPU id = queue, seeded prandom per queue. */
+    /**
+     * One execution context per RX queue: CPU id = queue, seeded prandom per queue. A queue beyond
+     * {@link #cpus} would give the program a CPU id the verifier ruled out: refused.
+     */
     public ExecutionContext newContext(int queue) {
+      if (queue < 0 || queue >= cpus) {
+        throw new IllegalArgumentException(
+            "queue " + queue + " outside the " + cpus + " CPUs the program was verified for");
+      }
       ExecutionContext ctx = new ExecutionContext(regions);
       ctx.cpu = queue;
       ctx.prngState ^= 0x9E3779B97F4A7C15L * (queue + 1);
@@ -228,7 +235,7 @@ public final class LoadPipeline {
                 }));
     VerifierResult verdict = null;
     if (o.verify()) {
-      verdict = verify(o, obj, spec, insns, 1);
+      verdict = verify(o, obj, spec, insns, 1, cpus);
       if (!verdict.accepted()) {
         throw new ProgramRejectedException(
             obj.fileName()
@@ -278,14 +285,27 @@ public final class LoadPipeline {
     return nl < 0 ? t : t.substring(nl + 1);
   }
 
-  /** Runs the verifier over the relocated program with what the loader resolved. */
+  /**
+   * Runs the verifier over the relocated program with what the loader resolved, as the kernel of
+   * this host would (nr_cpu_ids = this host's possible CPUs).
+   */
   public static VerifierResult verify(
       LoadOptions o, BpfObject obj, ProgramSpec spec, Insn[] insns, int logLevel) {
+    return verify(o, obj, spec, insns, logLevel, VerifierOptions.hostPossibleCpus());
+  }
+
+  /**
+   * Runs the verifier for a program that will run on {@code cpus} CPUs: its CPU id (= RX queue,
+   * {@link Loaded#newContext}) is verified to be below {@code cpus}, so the two never disagree.
+   */
+  public static VerifierResult verify(
+      LoadOptions o, BpfObject obj, ProgramSpec spec, Insn[] insns, int logLevel, int cpus) {
     VerifierOptions opts =
         (o.unprivileged()
                 ? VerifierOptions.unprivileged(programInfo(o, obj, spec))
                 : VerifierOptions.privileged(programInfo(o, obj, spec)))
-            .withLogLevel(logLevel);
+            .withLogLevel(logLevel)
+            .withNrCpuIds(cpus);
     return Verifier.verify(insns, opts);
   }
 

@@ -8,9 +8,11 @@ import io.xdpemu.ebpf.ProgramRejectedException;
 import io.xdpemu.ebpf.elf.BpfObject;
 import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.elf.ProgramSpec;
+import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.runtime.LoadOptions;
 import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.runtime.TargetBtf;
+import io.xdpemu.runtime.TestRun;
 import io.xdpemu.verifier.VerifierResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -243,7 +245,8 @@ class RealWorldKernelAgreementTest {
         new LoadOptions(t.object(), t.program(), null, null, null, null, false, null, null, true);
     try {
       LoadPipeline.Relocated r = LoadPipeline.relocate(o, TargetBtf.of(o));
-      VerifierResult v = LoadPipeline.verify(o, r.object(), r.spec(), r.insns(), 1);
+      VerifierResult v =
+          LoadPipeline.verify(o, sizedAsTheOracle(r.object()), r.spec(), r.insns(), 1);
       return new Verdict(
           v.accepted() ? "ACCEPTED" : "REJECTED",
           v.insnProcessed(),
@@ -251,6 +254,48 @@ class RealWorldKernelAgreementTest {
     } catch (ProgramRejectedException e) {
       return new Verdict("LOADERR", -1, e.getMessage());
     }
+  }
+
+  /**
+   * The maps as kernel-verdict.c creates them: one declared with max_entries 0 (sized by its loader
+   * at run time, as xdp-bench does) gets one entry per possible CPU. The verifier relies on
+   * max_entries (a constant key below it makes an array lookup non-NULL), so both sides must see
+   * the same size.
+   */
+  private static BpfObject sizedAsTheOracle(BpfObject b) {
+    int cpus = TestRun.possibleCpus();
+    List<MapDefinition> maps = new ArrayList<>();
+    for (MapDefinition d : b.maps()) {
+      maps.add(
+          d.maxEntries() != 0
+              ? d
+              : new MapDefinition(
+                  d.name(),
+                  d.type(),
+                  d.keySize(),
+                  d.valueSize(),
+                  cpus,
+                  d.flags(),
+                  d.keyBtfId(),
+                  d.valueBtfId(),
+                  d.pinning(),
+                  d.initialData(),
+                  d.inner(),
+                  d.initialSlots(),
+                  d.readOnly()));
+    }
+    return new BpfObject(
+        b.fileName(),
+        b.programs(),
+        maps,
+        b.license(),
+        b.kernelVersion(),
+        b.btf(),
+        b.btfExt(),
+        b.types(),
+        b.ext(),
+        b.globalOffsets(),
+        b.warnings());
   }
 
   static Verdict kernel(Path tool, Target t) throws IOException, InterruptedException {
