@@ -18,8 +18,10 @@ class CpuIdRuleTest {
   void aProgramIsVerifiedForTheCpusItRunsOn() {
     // helpers_misc branches on bpf_get_smp_processor_id() < 512: decided for up to 512 CPUs,
     // explored both ways for more
-    LoadPipeline.Loaded two = LoadPipeline.load(LoadOptions.of(MISC), 2, TargetBtf.of(LoadOptions.of(MISC)));
-    LoadPipeline.Loaded many = LoadPipeline.load(LoadOptions.of(MISC), 1024, TargetBtf.of(LoadOptions.of(MISC)));
+    LoadPipeline.Loaded two =
+        LoadPipeline.load(LoadOptions.of(MISC), 2, TargetBtf.of(LoadOptions.of(MISC)));
+    LoadPipeline.Loaded many =
+        LoadPipeline.load(LoadOptions.of(MISC), 1024, TargetBtf.of(LoadOptions.of(MISC)));
     assertTrue(
         two.verdict().insnProcessed() < many.verdict().insnProcessed(),
         two.verdict().insnProcessed() + " vs " + many.verdict().insnProcessed());
@@ -28,7 +30,8 @@ class CpuIdRuleTest {
 
   @Test
   void noContextForAQueueBeyondTheVerifiedCpus() {
-    LoadPipeline.Loaded two = LoadPipeline.load(LoadOptions.of(MISC), 2, TargetBtf.of(LoadOptions.of(MISC)));
+    LoadPipeline.Loaded two =
+        LoadPipeline.load(LoadOptions.of(MISC), 2, TargetBtf.of(LoadOptions.of(MISC)));
     assertThrows(IllegalArgumentException.class, () -> two.newContext(2));
   }
 }
