@@ -46,12 +46,15 @@ class BenchmarksSmokeTest {
   @Test
   void nicReceivesEveryPacketWithEveryFirmware() {
     for (String fw : new String[] {"plain", "mynic-kernel", "mynic-v1", "mynic-v2"}) {
-      NicBench b = new NicBench();
-      b.firmware = fw;
-      b.setup();
-      b.receive(BH);
-      b.baseline(BH);
-      b.tearDown();
+      for (String engine : new String[] {"compiled", "interpreter"}) {
+        NicBench b = new NicBench();
+        b.firmware = fw;
+        b.fwEngine = engine;
+        b.setup();
+        b.receive(BH);
+        b.baseline(BH);
+        b.tearDown();
+      }
     }
   }
 
@@ -62,6 +65,7 @@ class BenchmarksSmokeTest {
     b.queues = 2;
     b.nic = "mynic-v2";
     b.engine = "jit";
+    b.fwEngine = "compiled";
     b.setup();
     assertEquals(ReplayBench.PACKETS, b.replay());
     assertEquals(2L * ReplayBench.PACKETS, b.replay());
