@@ -78,12 +78,35 @@ public final class Decoder {
   private static boolean refusedOnlyWhenReached(Insn[] insns, int pc, Insn insn) {
     int cls = insn.cls();
     if (cls == LD || cls == LDX) {
-      return false;
+      // resolve_pseudo_ldimm64() checks these up front, all but the register numbers, which
+      // check_reg_arg() refuses only when do_check() gets there ("R11 is invalid").
+      if (insn.dst() <= 10 && insn.src() <= 10) {
+        return false;
+      }
+      try {
+        checkSlot(
+            insns,
+            pc,
+            new Insn(
+                insn.opcode(),
+                insn.dst() > 10 ? 0 : insn.dst(),
+                insn.src() > 10 ? 0 : insn.src(),
+                insn.off(),
+                insn.imm()));
+        return true;
+      } catch (EncodingException e) {
+        return false;
+      }
     }
     // The opcode itself must be known (bpf_opcode_in_insntable() checks every slot up front):
-    // the same opcode with every other field cleared must pass.
+    // the same opcode with every other field cleared must pass. A byte or half-word atomic is a
+    // known opcode (store-release exists in every size); its operand size for a read-modify-write
+    // is checked by check_atomic() when reached ("invalid atomic operand size").
     int op = insn.opcode();
     int imm = (cls == ALU || cls == ALU64) && (op & 0xf0) == END ? 16 : 0;
+    if (cls == STX && (op & 0xe0) == ATOMIC) {
+      imm = STORE_REL;
+    }
     try {
       checkSlot(insns, pc, new Insn(op, 0, 0, 0, imm));
       return true;

@@ -13,6 +13,29 @@ class DecoderTest {
 
   private static final Insn EXIT = new Insn(0x95, 0, 0, 0, 0);
 
+  /**
+   * What the kernel refuses only when do_check() reaches it is deferred, not refused up front: a
+   * register above r10 in a load (check_reg_arg) and the operand size of a byte/half-word atomic
+   * (check_atomic); the differential found both in dead code, accepted by Linux 6.18.
+   */
+  @Test
+  void registerNumbersOfLoadsAndAtomicOperandSizesAreCheckedOnlyWhenReached() {
+    Insn ldxR11 = new Insn(0x61, 11, 1, 0, 0); // r11 = *(u32 *)(r1 + 0)
+    Insn atomicB = new Insn(0xd3, 10, 1, -8, 0x00); // lock *(u8 *)(r10 - 8) += r1
+    Insn[] prog = {new Insn(0xb7, 0, 0, 0, 0), EXIT, ldxR11, atomicB, EXIT};
+    EncodingException[] deferred = Decoder.validateDeferring(prog);
+    assertEquals("R11 is invalid", deferred[2].kernelMessage());
+    assertEquals("invalid atomic operand size", deferred[3].kernelMessage());
+    refusal(prog); // the strict decoder (--no-verify) still refuses them
+    // LDX reserved fields are checked up front (resolve_pseudo_ldimm64), reached or not
+    Insn ldxReserved = new Insn(0x61, 2, 1, 0, 5);
+    assertThrows(
+        MalformedInputException.class,
+        () ->
+            Decoder.validateDeferring(
+                new Insn[] {new Insn(0xb7, 0, 0, 0, 0), EXIT, ldxReserved, EXIT}));
+  }
+
   @Test
   void acceptsEveryRfc9669FormTheAssemblerProduces() {
     String asm =
