@@ -49,9 +49,12 @@ final class AluChecker {
     return env.cur.regs()[regno];
   }
 
-  /** is_pointer_value(): a pointer the loader may not learn (unprivileged only). */
+  /**
+   * is_pointer_value(): a pointer the loader may not learn (unprivileged only). Every caller asks
+   * because the instruction would turn the address into data, so for root it is a recorded leak.
+   */
   boolean isPointerValue(RegState r) {
-    return !env.allowPtrLeaks && r.type != RegType.SCALAR && r.type != RegType.NOT_INIT;
+    return r.type != RegType.SCALAR && r.type != RegType.NOT_INIT && !env.leakAddress();
   }
 
   void checkAlu(Insn insn, int idx) {
@@ -133,7 +136,7 @@ final class AluChecker {
         }
       } else {
         if (src.isPointer()) {
-          if (!env.allowPtrLeaks) {
+          if (!env.leakAddress()) {
             throw env.reject("R" + insn.src() + " partial copy of pointer");
           }
           dst.markUnknown();
@@ -229,6 +232,19 @@ final class AluChecker {
     r.type = RegType.SCALAR;
   }
 
+  /**
+   * The difference of two pointers into the same packet (data, data_meta, data_end) or the same
+   * stack is an offset, the same in every run; any other pair's depends on where memory lies.
+   */
+  private static boolean samePacketOrStack(RegState a, RegState b) {
+    boolean pa = a.isPacket() || a.type == RegType.PTR_TO_PACKET_END;
+    boolean pb = b.isPacket() || b.type == RegType.PTR_TO_PACKET_END;
+    return (pa && pb)
+        || (a.type == RegType.PTR_TO_STACK
+            && b.type == RegType.PTR_TO_STACK
+            && a.frameno == b.frameno);
+  }
+
   private void adjustRegMinMax(Insn insn, int idx, int op, boolean alu64, RegState src) {
     RegState[] regs = env.cur.regs();
     RegState dst = regs[insn.dst()];
@@ -237,6 +253,9 @@ final class AluChecker {
       if (src.type != RegType.SCALAR) {
         if (dst.type != RegType.SCALAR) {
           if (op == Opcodes.SUB && env.allowPtrLeaks) {
+            if (!samePacketOrStack(dst, src)) {
+              env.leakAddress();
+            }
             dst.markUnknown();
             return;
           }
@@ -335,7 +354,7 @@ final class AluChecker {
       return;
     }
     if (!alu64) {
-      if (op == Opcodes.SUB && env.allowPtrLeaks) {
+      if (op == Opcodes.SUB && env.leakAddress()) {
         out.markUnknown();
         return;
       }

@@ -52,6 +52,9 @@ final class HelperArgChecker {
     RegState reg = env.alu.srcReg(regno);
     switch (a) {
       case ANYTHING:
+        if (env.allowPtrLeaks && p.readsThrough(i)) {
+          return; // an address the helper reads through, not data that would carry it
+        }
         if (env.alu.isPointerValue(reg)) {
           throw env.reject("R" + regno + " leaks addr into helper function");
         }
@@ -335,7 +338,7 @@ final class HelperArgChecker {
         env.liveness.read(f.frameno, spi);
         continue;
       }
-      if (s != null && s.isSpill() && (s.spilled.type == RegType.SCALAR || env.allowPtrLeaks)) {
+      if (s != null && s.isSpill() && (s.spilled.type == RegType.SCALAR || env.leakAddress())) {
         if (write) {
           // scrub_spilled_slot() on all eight bytes: whatever was written, zeros included,
           // becomes unknown data

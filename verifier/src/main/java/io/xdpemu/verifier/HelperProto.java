@@ -10,6 +10,14 @@ import java.util.List;
 record HelperProto(
     int id, Ret ret, List<Arg> args, boolean changesPktData, Cap cap, int fixedSize) {
 
+  /**
+   * Whether argument {@code i} (from 0) is an address the helper reads through rather than a value
+   * it uses: the source of the bpf_probe_read_{user,kernel}[_str] helpers.
+   */
+  boolean readsThrough(int i) {
+    return i == 2 && id >= 112 && id <= 115;
+  }
+
   /** Argument kinds; the kernel's flag combinations each get their own constant. */
   enum Arg {
     ANYTHING,

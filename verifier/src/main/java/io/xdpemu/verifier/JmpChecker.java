@@ -37,6 +37,19 @@ final class JmpChecker {
     return condJump(insn, idx, op, j32);
   }
 
+  /**
+   * A pointer that cannot be NULL compared for (in)equality with 0: is_branch_taken() decides it,
+   * so the address never reaches the program's result (root only; unprivileged still rejects).
+   */
+  private static boolean decidedAgainstNull(RegState dst, RegState src, int op, boolean x) {
+    return !x
+        && (op == Opcodes.JEQ || op == Opcodes.JNE)
+        && src.isConst()
+        && src.varOff.value() == 0
+        && dst.isPointer()
+        && !dst.maybeNull;
+  }
+
   private int condJump(Insn insn, int idx, int op, boolean j32) {
     RegState[] regs = env.cur.regs();
     boolean x = (insn.opcode() & Opcodes.X) != 0;
@@ -126,6 +139,7 @@ final class JmpChecker {
       markPtrOrNull(env.cur, id, op == Opcodes.JNE);
       markPtrOrNull(other, id, op == Opcodes.JEQ);
     } else if (!PacketRanges.match(insn, op, j32, dst, x ? src : null, env.cur, other)
+        && !(env.allowPtrLeaks && decidedAgainstNull(dst, src, op, x))
         && env.alu.isPointerValue(dst)) {
       throw env.reject("R" + insn.dst() + " pointer comparison prohibited");
     }

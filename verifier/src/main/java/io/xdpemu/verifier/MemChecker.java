@@ -152,7 +152,7 @@ final class MemChecker {
     strictAlignmentOnce = true;
     try {
       access(insn.dst(), insn.off(), size, false, loadReg, false);
-      if (loadReg >= 0 && env.cur.regs()[loadReg].isPointer() && !env.allowPtrLeaks) {
+      if (loadReg >= 0 && env.cur.regs()[loadReg].isPointer() && !env.leakAddress()) {
         throw env.reject("R" + loadReg + " leaks addr into mem");
       }
       access(insn.dst(), insn.off(), size, true, -1, false);
@@ -599,7 +599,7 @@ final class MemChecker {
       env.liveness.write(f.frameno, spi); // only a whole slot written kills it
     }
     env.scratchStack(spi);
-    if (!env.allowPtrLeaks && s.isSpill() && s.spilled.type != RegType.SCALAR && size != 8) {
+    if (s.isSpill() && s.spilled.type != RegType.SCALAR && size != 8 && !env.leakAddress()) {
       throw env.reject("attempt to corrupt spilled pointer on stack");
     }
     if (!env.bypassSpecV4) {
@@ -691,7 +691,7 @@ final class MemChecker {
       StackSlot s = f.slot(spi);
       env.scratchStack(spi);
       if (s.isSpill()) {
-        if (s.spilled.type != RegType.SCALAR && !env.allowPtrLeaks) {
+        if (s.spilled.type != RegType.SCALAR && !env.leakAddress()) {
           throw env.reject("spilled ptr in range of var-offset stack write");
         }
         s.invalidateSpill();

@@ -61,6 +61,9 @@ public final class Verifier {
   /** Instructions that got a speculation barrier (insn_aux_data.nospec). */
   private final boolean[] nospec;
 
+  /** Instructions where a privileged loader turned an address into data, or null (none). */
+  private boolean[] addressLeaks;
+
   /** Deepest stack use per subprogram, for the "stack depth" line. */
   final int[] stackDepth;
 
@@ -160,7 +163,8 @@ public final class Verifier {
             elapsed,
             depth,
             visited,
-            mem.uninitStackReads());
+            mem.uninitStackReads(),
+            addressLeaks());
     if (log.enabled()) {
       log.print(partial.statsLine() + "\n");
     }
@@ -175,7 +179,30 @@ public final class Verifier {
         elapsed,
         depth,
         visited,
-        mem.uninitStackReads());
+        mem.uninitStackReads(),
+        addressLeaks());
+  }
+
+  /**
+   * allow_ptr_leaks: a privileged loader may turn a pointer into data (arithmetic on it, a store of
+   * it, a helper argument, a comparison). Records the current instruction, because a run's result
+   * then depends on where memory lies, which xdpemu does not reproduce ({@link
+   * VerifierResult#leaksAddress}). False, recording nothing, for an unprivileged loader: the caller
+   * then rejects.
+   */
+  boolean leakAddress() {
+    if (!allowPtrLeaks) {
+      return false;
+    }
+    if (addressLeaks == null) {
+      addressLeaks = new boolean[insns.length];
+    }
+    addressLeaks[cur.insnIdx] = true;
+    return true;
+  }
+
+  private boolean[] addressLeaks() {
+    return addressLeaks != null ? addressLeaks : new boolean[insns.length];
   }
 
   /**

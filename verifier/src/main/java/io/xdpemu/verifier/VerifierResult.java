@@ -8,8 +8,10 @@ import io.xdpemu.ebpf.facts.ProgramFacts;
  * ({@code visited[pc]}: reached on some path; the runtime may use it to report dead code; {@code
  * readsUninitStack[pc]}: may read stack bytes no path wrote before - allowed for root, and the
  * kernel then reads whatever its stack held, so a run that executes such an instruction has an
- * undefined result where xdpemu reads zeros), and the {@link ProgramFacts} an engine may rely on
- * (joined over every verified path; {@link ProgramFacts#NONE} for a rejected program).
+ * undefined result where xdpemu reads zeros; {@code leaksAddress[pc]}: turns an address into data -
+ * allowed for root, and a run's result then depends on where the kernel placed the packet, the
+ * stack or a map, which xdpemu does not reproduce), and the {@link ProgramFacts} an engine may rely
+ * on (joined over every verified path; {@link ProgramFacts#NONE} for a rejected program).
  */
 public record VerifierResult(
     boolean accepted,
@@ -23,6 +25,7 @@ public record VerifierResult(
     String stackDepth,
     boolean[] visited,
     boolean[] readsUninitStack,
+    boolean[] leaksAddress,
     ProgramFacts facts) {
 
   /** A result without facts (a rejected program, or facts not yet attached). */
@@ -37,7 +40,8 @@ public record VerifierResult(
       long verificationTimeNanos,
       String stackDepth,
       boolean[] visited,
-      boolean[] readsUninitStack) {
+      boolean[] readsUninitStack,
+      boolean[] leaksAddress) {
     this(
         accepted,
         log,
@@ -50,6 +54,7 @@ public record VerifierResult(
         stackDepth,
         visited,
         readsUninitStack,
+        leaksAddress,
         ProgramFacts.NONE);
   }
 
@@ -67,6 +72,7 @@ public record VerifierResult(
         stackDepth,
         visited,
         readsUninitStack,
+        leaksAddress,
         proven);
   }
 

@@ -340,6 +340,56 @@ class SoundnessRegressionTest {
     assertEquals("[false, false, true, false]", java.util.Arrays.toString(r.readsUninitStack()));
   }
 
+  /**
+   * Differential seed 2061070 (200,000 programs from seed 2): root may byte-swap the packet pointer
+   * and return the result; the kernel returned 0, xdpemu 1023, because each side's packet lies
+   * elsewhere. The verifier names the instruction so that a comparison calls the run not comparable
+   * instead of a mismatch; unprivileged, the kernel refuses it.
+   */
+  @Test
+  void namesInstructionsThatTurnAnAddressIntoData() {
+    String swap = "ldxw %r0, [%r1+0]\nle16 %r0\nexit";
+    VerifierResult r = root(swap);
+    assertAccepted(r);
+    assertEquals("[false, true, false]", java.util.Arrays.toString(r.leaksAddress()));
+    assertRejected(VerifierBehaviourTest.unpriv(swap), "R0 pointer arithmetic prohibited");
+  }
+
+  /**
+   * What carries no address into the result is not flagged: a non-NULL pointer compared with 0
+   * (never 0 on either side, though the kernel explores both ways for a packet pointer), the
+   * distance between two packet pointers, and a probe read through a pointer.
+   */
+  @Test
+  void addressesThatStayAddressesAreNotLeaks() {
+    VerifierResult r =
+        root(
+            "ldxw %r2, [%r1+0]\n"
+                + "ldxw %r3, [%r1+4]\n"
+                + "mov %r0, %r3\n"
+                + "sub %r0, %r2\n"
+                + "jeq %r2, 0, +0\n"
+                + "exit");
+    assertAccepted(r);
+    assertEquals(
+        "[false, false, false, false, false, false]", java.util.Arrays.toString(r.leaksAddress()));
+    VerifierResult probe =
+        root("mov %r3, %r1\nmov %r1, %r10\nadd %r1, -8\nmov %r2, 8\ncall 113\nmov %r0, 0\nexit");
+    assertAccepted(probe);
+    assertEquals(
+        "[false, false, false, false, false, false, false]",
+        java.util.Arrays.toString(probe.leaksAddress()));
+  }
+
+  /** A byte written over a spilled pointer leaves its other seven bytes readable as data (root). */
+  @Test
+  void partlyOverwrittenSpilledPointerIsALeak() {
+    VerifierResult r =
+        root("mov %r2, %r10\nstxdw [%r10-8], %r2\nstb [%r10-8], 1\nldxdw %r0, [%r10-8]\nexit");
+    assertAccepted(r);
+    assertEquals("[false, false, true, false, false]", java.util.Arrays.toString(r.leaksAddress()));
+  }
+
   /** Differential seeds 3000364 and 3001989: no tighter than the kernel after a jset. */
   @Test
   void jsetFalseBranchBoundsComeFromTheTnumLikeTheKernel() {

@@ -59,6 +59,11 @@ final class DiffCommand extends Subcommand {
                 : "")
             + (r.undefined() > 0
                 ? " (" + r.undefined() + " undefined: the program reads uninitialized stack)"
+                : "")
+            + (r.addressDependent() > 0
+                ? " ("
+                    + r.addressDependent()
+                    + " not comparable: the program turns an address into data)"
                 : ""));
     return r.mismatches() == 0 ? 0 : 1;
   }

@@ -44,12 +44,15 @@ import java.util.List;
  *
  * <p>Two more kinds of difference are not mismatches: where the verifier found that the program may
  * read stack bytes no path wrote ({@code readsUninitStack}; allowed for root), the kernel reads
- * whatever its stack held and the result is undefined ("undefined (uninitialized stack)"); and
- * where, during that packet, {@code bpf_probe_read_kernel} read memory xdpemu does not model (a
- * canonical kernel address, or past the end of the region a pointer came from), the packet is not
- * comparable. A probe read of the program's own stack, packet or map value, or one refused with
- * -ERANGE (user or non-canonical address), is compared like anything else. Once such a difference
- * reached the maps, later packets' differences are attributed to it.
+ * whatever its stack held and the result is undefined ("undefined (uninitialized stack)"); where
+ * the verifier found that the program turns an address into data ({@code leaksAddress}; allowed for
+ * root: a byte swap of the packet pointer, a pointer stored into a map), the result depends on
+ * where each side placed its memory and the packet is not comparable; and where, during that
+ * packet, {@code bpf_probe_read_kernel} read memory xdpemu does not model (a canonical kernel
+ * address, or past the end of the region a pointer came from), the packet is not comparable. A
+ * probe read of the program's own stack, packet or map value, or one refused with -ERANGE (user or
+ * non-canonical address), is compared like anything else. Once such a difference reached the maps,
+ * later packets' differences are attributed to it.
  */
 public final class KernelDiff {
   private KernelDiff() {}
@@ -70,7 +73,12 @@ public final class KernelDiff {
    * differ where the program reads uninitialized stack.
    */
   public record Report(
-      long packets, long mismatches, long skipped, long nondeterministic, long undefined) {}
+      long packets,
+      long mismatches,
+      long skipped,
+      long nondeterministic,
+      long undefined,
+      long addressDependent) {}
 
   public static Report run(LoadOptions o, List<Path> captures, PrintStream out) {
     refuseOneSidedOptions(o);
@@ -129,8 +137,10 @@ public final class KernelDiff {
     long skipped = 0;
     long nondeterministic = 0;
     long undefined = 0;
+    long addressDependent = 0;
     String clockOrRandom = NondeterministicHelpers.usedBy(emu.program().insns());
-    String uninitStack = uninitStackReads(emu);
+    String uninitStack = emu.verdict() == null ? null : insns(emu.verdict().readsUninitStack());
+    String addressLeak = emu.verdict() == null ? null : insns(emu.verdict().leaksAddress());
     String taint = null; // why the maps already differ, when a classified difference reached them
     byte[] none = new byte[0];
     for (Capture cap : caps) {
@@ -208,6 +218,18 @@ public final class KernelDiff {
                   + uninitStack
                   + "), which the kernel fills with leftover bytes and xdpemu with zeros: "
                   + first);
+        } else if (addressLeak != null) {
+          addressDependent++;
+          reason = "not comparable (an address turned into data)";
+          out.println(
+              "packet "
+                  + i
+                  + " ("
+                  + summary
+                  + "): not comparable: the program turns an address into data ("
+                  + addressLeak
+                  + "), and the kernel's packet, stack and map addresses are not xdpemu's: "
+                  + first);
         } else if (hostMemory) {
           nondeterministic++;
           reason = "not comparable (bpf_probe_read_kernel of memory xdpemu does not model)";
@@ -259,21 +281,20 @@ public final class KernelDiff {
         out.println("after the last packet:\n  " + atEnd);
       }
     }
-    return new Report(index, mismatches, skipped, nondeterministic, undefined);
+    return new Report(index, mismatches, skipped, nondeterministic, undefined, addressDependent);
   }
 
   /**
-   * The instructions the verifier found may read never-written stack ("insn 3, insn 7"), or null;
-   * null also without a verdict (--no-verify: nothing is known).
+   * The instructions a per-instruction verifier fact flags ("insn 3, insn 7"), or null when none is
+   * (or the fact is absent: --no-verify knows nothing).
    */
-  static String uninitStackReads(LoadPipeline.Loaded emu) {
-    if (emu.verdict() == null || emu.verdict().readsUninitStack() == null) {
+  static String insns(boolean[] flagged) {
+    if (flagged == null) {
       return null;
     }
-    boolean[] reads = emu.verdict().readsUninitStack();
     List<String> at = new ArrayList<>();
-    for (int pc = 0; pc < reads.length; pc++) {
-      if (reads[pc]) {
+    for (int pc = 0; pc < flagged.length; pc++) {
+      if (flagged[pc]) {
         at.add("insn " + pc);
       }
     }
