@@ -43,7 +43,7 @@ final class VerifyCommand extends Subcommand {
     if (!o.verify()) {
       throw new UsageException("'xdpemu verify' with --no-verify has nothing to do");
     }
-    LoadPipeline.Relocated r = LoadPipeline.relocate(o, TargetBtf.lazy(o));
+    LoadPipeline.Relocated r = LoadPipeline.relocate(o, () -> TargetBtf.of(o));
     r.object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
     VerifierResult v = LoadPipeline.verify(o, r.object(), r.spec(), r.insns(), level);
     String log = v.log();

@@ -185,11 +185,7 @@ public final class LoadPipeline {
 
   /** ELF and CO-RE against {@code target} (chosen by {@link TargetBtf}) only. */
   public static Relocated relocate(LoadOptions o, Btf target) {
-    BpfObject obj = BpfObjectReader.read(o.object());
-    ProgramSpec spec = obj.program(o.program());
-    ObjectRelocation relocation = new ObjectRelocation(obj, target);
-    RelocatedProgram core = relocation.core(spec);
-    return new Relocated(obj, spec, target, relocation.insns(spec), core);
+    return relocate(o, () -> target, true);
   }
 
   /**
@@ -199,11 +195,17 @@ public final class LoadPipeline {
    * result is null when it was not read.
    */
   public static Relocated relocate(LoadOptions o, java.util.function.Supplier<Btf> target) {
+    return relocate(o, target, false);
+  }
+
+  private static Relocated relocate(
+      LoadOptions o, java.util.function.Supplier<Btf> target, boolean readTarget) {
     BpfObject obj = BpfObjectReader.read(o.object());
     ProgramSpec spec = obj.program(o.program());
     ObjectRelocation relocation = new ObjectRelocation(obj, target);
     RelocatedProgram core = relocation.core(spec);
-    return new Relocated(obj, spec, relocation.targetIfRead(), relocation.insns(spec), core);
+    Btf used = readTarget ? relocation.target() : relocation.targetIfRead();
+    return new Relocated(obj, spec, used, relocation.insns(spec), core);
   }
 
   private static Loaded finish(

@@ -31,21 +31,6 @@ public final class TargetBtf {
     return of(o, o.firmware() == null ? null : FirmwareLoader.load(o.firmware()));
   }
 
-  /** {@link #of(LoadOptions)}, decided when first asked for (then kept). */
-  public static java.util.function.Supplier<Btf> lazy(LoadOptions o) {
-    return new java.util.function.Supplier<>() {
-      private Btf btf;
-
-      @Override
-      public Btf get() {
-        if (btf == null) {
-          btf = of(o);
-        }
-        return btf;
-      }
-    };
-  }
-
   /** The target with {@code firmware} on the NIC (null: no firmware). */
   public static Btf of(LoadOptions o, Firmware firmware) {
     if (o.btf() != null) {
