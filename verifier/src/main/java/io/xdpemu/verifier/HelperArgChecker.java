@@ -342,13 +342,7 @@ final class HelperArgChecker {
         if (write) {
           // scrub_spilled_slot() on all eight bytes: whatever was written, zeros included,
           // becomes unknown data
-          StackSlot w = f.writableSlot(spi);
-          w.invalidateSpill();
-          for (int b = 0; b < 8; b++) {
-            if (w.types[b] != StackSlot.INVALID) {
-              w.types[b] = StackSlot.MISC;
-            }
-          }
+          f.writableSlot(spi).scrub();
         }
         env.liveness.read(f.frameno, spi);
         continue;

@@ -1,5 +1,7 @@
 package io.xdpemu.verifier;
 
+import io.xdpemu.ebpf.btf.Btf;
+import io.xdpemu.ebpf.btf.BtfKind;
 import io.xdpemu.ebpf.isa.Disassembler;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
@@ -27,6 +29,14 @@ final class LogInsnText implements Disassembler.Resolver {
   @Override
   public String kfuncName(int pc, Insn insn) {
     return info.kfuncName(pc);
+  }
+
+  @Override
+  public int kfuncId(int pc, Insn insn) {
+    String name = info.kfuncName(pc);
+    Btf btf = name == null ? null : info.kernelBtf();
+    int id = btf == null ? -1 : btf.find(name, BtfKind.FUNC);
+    return id >= 0 ? id : insn.imm();
   }
 
   @Override

@@ -639,7 +639,9 @@ final class MemChecker {
       spillFill(f, spi);
     } else {
       byte type = StackSlot.MISC;
-      if (s.isSpill() || s.spilled.type != RegType.NOT_INIT) {
+      if (s.isSpill()) {
+        s.scrub(); // is_stack_slot_special(): data written into a spill's slot scrubs all of it
+      } else if (s.spilled.type != RegType.NOT_INIT) {
         s.invalidateSpill();
       }
       s.spilled = RegState.notInit();

@@ -60,6 +60,19 @@ final class StackSlot {
     return true;
   }
 
+  /**
+   * scrub_spilled_slot() on all eight bytes: the spill is gone and every byte ever written, zeros
+   * included, becomes unknown data.
+   */
+  void scrub() {
+    for (int j = 0; j < 8; j++) {
+      if (types[j] != INVALID) {
+        types[j] = MISC;
+      }
+    }
+    spilled = NOT_SPILLED;
+  }
+
   void invalidateSpill() {
     for (int j = 0; j < 8; j++) {
       if (types[j] == SPILL) {

@@ -26,9 +26,8 @@ final class StateFormatter {
     if (r.ringbuf) {
       sb.append("ringbuf_");
     }
-    if (r.type == RegType.PTR_TO_BTF_ID) {
-      sb.append("trusted_");
-    }
+    // PTR_TO_BTF_ID here is a kfunc's acquired object: trusted through its reference, without the
+    // PTR_TRUSTED flag the kernel would print as "trusted_"
     sb.append(r.type.logName());
     if (r.maybeNull) {
       sb.append(r.type == RegType.PTR_TO_BTF_ID ? "or_null_" : "_or_null");

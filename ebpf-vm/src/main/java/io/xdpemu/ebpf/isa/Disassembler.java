@@ -43,6 +43,14 @@ public final class Disassembler {
     }
 
     /**
+     * The number printed after a kfunc's name: libbpf loads the function's BTF id in the kernel
+     * into {@code imm}, which an object file does not hold yet.
+     */
+    default int kfuncId(int pc, Insn insn) {
+      return insn.imm();
+    }
+
+    /**
      * Replacement text for the value of {@code ld_imm64} at {@code pc} (for example {@code
      * map[id:3]} once the loader knows the map's id); null for bpftool's default rendering.
      */
@@ -301,7 +309,8 @@ public final class Disassembler {
           name = "unknown";
         }
       }
-      return String.format("call %s#%d", name, i.imm());
+      int number = i.src() == PSEUDO_KFUNC_CALL ? resolver.kfuncId(pc, i) : i.imm();
+      return String.format("call %s#%d", name, number);
     }
     if (op == (JMP | JA)) {
       return String.format("goto pc%+d", i.off());
