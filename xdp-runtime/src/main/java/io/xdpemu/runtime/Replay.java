@@ -10,8 +10,6 @@ import io.xdpemu.pcap.CaptureCursor;
 import io.xdpemu.pcap.EthernetFramer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 
@@ -20,28 +18,30 @@ import java.util.function.LongConsumer;
  * execution context (per-CPU map slot = queue). Work proceeds in batches:
  *
  * <pre>
- *   reader (this thread)   queue threads                                 output (this thread)
+ *   reader (this thread)   queue 0 = this thread, queues 1.. = helpers   output (this thread)
  *   read B frames     ──►  1. steer: thread q parses and hashes     ──►  slots in input order:
  *                             the q-th chunk of the batch (NIC steer       stats, pcaps, trace
  *                             stage; the result travels in the slot)
- *                          (barrier between the queue threads)
+ *                          (all queue threads meet)
  *                          2. run: thread q runs the batch's frames
  *                             RSS gave queue q, in input order
  * </pre>
  *
- * Two batches are in flight: while the queue threads steer and run batch k, this thread emits batch
- * k-1 and reads batch k+1 (double buffering). Steering is spread over the queue threads, so it is
- * no serial stage; which thread steers a frame changes nothing, because steering depends only on
- * the frame and the firmware. The outputs are in input packet order whatever the scheduling; with
- * per-queue input order fixed, a queue's program runs see the same sequence every time, which makes
- * the whole replay reproducible as long as queues do not race on shared map entries (per-CPU maps,
- * atomic adds and read-only maps never do). A program that races (two queues inserting the same
- * hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates
- * depending on timing, exactly as it would in the kernel. {@code serial} mode removes that freedom:
- * every packet runs in input order, on the reader thread, still with its own queue's execution
- * context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for any
- * program. Firmware swaps happen at batch boundaries cut at the requested packet index, while every
- * queue is idle.
+ * Two batches are in flight: once this thread has done queue 0's share of batch k, it emits batch
+ * k-1 and reads batch k+1 (double buffering) while the helpers finish batch k. This thread is one
+ * of the queue threads, so a replay with N queues keeps N threads busy, not N + 1 on N cores, and
+ * the threads meet on spin-then-park counters ({@link BatchSignal}) rather than lock-based
+ * barriers. Steering is spread over the queue threads, so it is no serial stage; which thread
+ * steers a frame changes nothing, because steering depends only on the frame and the firmware. The
+ * outputs are in input packet order whatever the scheduling; with per-queue input order fixed, a
+ * queue's program runs see the same sequence every time, which makes the whole replay reproducible
+ * as long as queues do not race on shared map entries (per-CPU maps, atomic adds and read-only maps
+ * never do). A program that races (two queues inserting the same hash key with BPF_NOEXIST, a
+ * non-atomic read-modify-write of a shared value) loses updates depending on timing, exactly as it
+ * would in the kernel. {@code serial} mode removes that freedom: every packet runs in input order,
+ * on the reader thread, still with its own queue's execution context (CPU id, per-CPU map slot,
+ * prandom state), so the result is byte-identical for any program. Firmware swaps happen at batch
+ * boundaries cut at the requested packet index, while every queue is idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -91,14 +91,26 @@ public final class Replay implements AutoCloseable {
   /** The batch being filled by this thread. */
   private Batch filling;
 
-  /** The batch the queue threads are running (or null); read by them after the start barrier. */
+  /** The batch the queue threads are running (or null); read by them after {@link #started}. */
   private volatile Batch running;
 
-  private final CyclicBarrier start;
-  private final CyclicBarrier steered;
-  private final CyclicBarrier end;
+  /** Batches started (this thread), frames-steered arrivals (all queue threads, once a batch). */
+  private final BatchSignal started = new BatchSignal();
+
+  private final BatchSignal steered = new BatchSignal();
+
+  /** Helper arrivals after running their queues (once a batch each). */
+  private final BatchSignal finished = new BatchSignal();
+
+  private final java.util.function.BooleanSupplier stopped = () -> this.shutdown;
+
+  /** Batches started so far (this thread's count; the helpers count their own). */
+  private long batchNo;
+
+  /** Queues 1.. (queue 0 runs on the thread that replays). */
   private final Thread[] threads;
-  private boolean started;
+
+  private boolean threadsStarted;
   private volatile boolean shutdown;
   private volatile Throwable failure;
 
@@ -150,19 +162,13 @@ public final class Replay implements AutoCloseable {
     this.batches[1] = queues > 1 && !serial ? new Batch(batchSize) : batches[0];
     this.filling = batches[0];
     if (queues > 1 && !serial) {
-      start = new CyclicBarrier(queues + 1);
-      steered = new CyclicBarrier(queues);
-      end = new CyclicBarrier(queues + 1);
-      threads = new Thread[queues];
-      for (int q = 0; q < queues; q++) {
+      threads = new Thread[queues - 1];
+      for (int q = 1; q < queues; q++) {
         int queue = q;
-        threads[q] = new Thread(() -> workerLoop(queue), "xdpemu-rxq-" + q);
-        threads[q].setDaemon(true);
+        threads[q - 1] = new Thread(() -> workerLoop(queue), "xdpemu-rxq-" + q);
+        threads[q - 1].setDaemon(true);
       }
     } else {
-      start = null;
-      steered = null;
-      end = null;
       threads = new Thread[0];
     }
   }
@@ -220,12 +226,17 @@ public final class Replay implements AutoCloseable {
   }
 
   private void pass(List<Capture> captures, Sink sink, LongConsumer progress) {
-    if (!started) {
-      started = true;
+    if (!threadsStarted) {
+      threadsStarted = true;
       for (Thread t : threads) {
         t.start();
       }
     }
+    Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
+    parties[threads.length] = Thread.currentThread(); // queue 0: whoever replays this pass
+    started.parties(parties);
+    steered.parties(parties);
+    finished.parties(parties);
     long t0 = System.nanoTime();
     long index = 0;
     int nextSwap = 0;
@@ -293,8 +304,9 @@ public final class Replay implements AutoCloseable {
 
   /**
    * Hands the filled batch on. Serial (or one queue): runs it here and emits it. Parallel: waits
-   * for the batch in flight, starts this one on the queue threads, then emits the finished one
-   * while they run; the next batch is filled into the buffer just emitted.
+   * for the batch in flight, starts this one on the helpers, does queue 0's share of it here, then
+   * emits the finished one while the helpers may still run theirs; the next batch is filled into
+   * the buffer just emitted.
    */
   private void dispatch(Sink sink) {
     Batch b = filling;
@@ -311,7 +323,9 @@ public final class Replay implements AutoCloseable {
       done = finishRunning();
     }
     running = b;
-    await(start);
+    batchNo++;
+    started.advance();
+    work(0, b, batchNo);
     filling = b == batches[0] ? batches[1] : batches[0];
     if (done != null) {
       emit(done, sink);
@@ -327,7 +341,9 @@ public final class Replay implements AutoCloseable {
   }
 
   private Batch finishRunning() {
-    await(end);
+    if (!finished.await(batchNo * threads.length, stopped)) {
+      throw new IllegalStateException("replay closed while a batch was running");
+    }
     Batch done = running;
     running = null;
     if (failure != null) {
@@ -361,8 +377,7 @@ public final class Replay implements AutoCloseable {
   }
 
   /** Steer stage for this queue thread's share of the batch: the q-th of {@code queues} chunks. */
-  private void steerChunk(int q) {
-    Batch b = running;
+  private void steerChunk(int q, Batch b) {
     Attachment att = attachment;
     int from = (int) ((long) b.filled * q / queues);
     int to = (int) ((long) b.filled * (q + 1) / queues);
@@ -373,8 +388,7 @@ public final class Replay implements AutoCloseable {
   }
 
   /** Runs the batch's frames RSS gave queue q, in input order. */
-  private void runQueue(int q) {
-    Batch b = running;
+  private void runQueue(int q, Batch b) {
     QueueRunner r = runners[q];
     Attachment att = attachment;
     PacketSlot[] slots = b.slots;
@@ -386,60 +400,47 @@ public final class Replay implements AutoCloseable {
     }
   }
 
+  /**
+   * Queue q's part of batch {@code b} (the n-th): its chunk of the steer stage, the meeting of all
+   * queue threads, then its frames. A failure is recorded, not thrown, so that every thread still
+   * arrives; the replay thread rethrows it when it collects the batch.
+   */
+  private boolean work(int q, Batch b, long n) {
+    try {
+      steerChunk(q, b);
+    } catch (Throwable t) {
+      failure = t;
+    }
+    steered.advance();
+    if (!steered.await(n * queues, stopped)) {
+      return false;
+    }
+    try {
+      if (failure == null) {
+        runQueue(q, b);
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+    return true;
+  }
+
   private void workerLoop(int q) {
-    while (true) {
-      try {
-        start.await();
-      } catch (InterruptedException | BrokenBarrierException e) {
+    for (long n = 1; ; n++) {
+      if (!started.await(n, stopped) || shutdown) {
         return;
       }
-      if (shutdown) {
+      if (!work(q, running, n)) {
         return;
       }
-      try {
-        steerChunk(q);
-      } catch (Throwable t) {
-        failure = t;
-      }
-      try {
-        steered.await();
-      } catch (InterruptedException | BrokenBarrierException e) {
-        return;
-      }
-      try {
-        if (failure == null) {
-          runQueue(q);
-        }
-      } catch (Throwable t) {
-        failure = t;
-      }
-      try {
-        end.await();
-      } catch (InterruptedException | BrokenBarrierException e) {
-        return;
-      }
+      finished.advance();
     }
   }
 
   private void stopWorkers() {
     shutdown = true;
-    if (threads.length == 0) {
-      return;
-    }
-    start.reset();
     for (Thread t : threads) {
-      t.interrupt();
-    }
-  }
-
-  private static void await(CyclicBarrier b) {
-    try {
-      b.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("replay interrupted", e);
-    } catch (BrokenBarrierException e) {
-      throw new IllegalStateException("replay worker failed", e);
+      java.util.concurrent.locks.LockSupport.unpark(t);
     }
   }
 
