@@ -6,16 +6,16 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A monotonic counter the replay's threads meet on, once or twice per batch: waiters spin briefly,
- * then yield, then park until the counter reaches their target; whoever advances it unparks the
- * other participants. It replaces a lock-based barrier, whose park and unpark on every batch cost
- * as much as steering a hundred frames: on a machine with as many cores as queues the peer is
- * usually a few microseconds away, and a short spin catches it without a system call.
+ * then park until the counter reaches their target; whoever advances it unparks the other
+ * participants. No yielding: on a loaded machine a yield can give the core away for a whole time
+ * slice, while an unpark wakes the waiter at once. It replaces a lock-based barrier, whose park and
+ * unpark on every batch cost as much as steering a hundred frames: on a machine with as many cores
+ * as queues the peer is usually a few microseconds away, and a short spin catches it without a
+ * system call.
  */
 final class BatchSignal {
-  /** Spins before yielding: on the order of the time a peer needs to finish a few frames. */
-  private static final int SPINS = 1 << 11;
-
-  private static final int YIELDS = 64;
+  /** Spins before parking: a few microseconds, the time a peer needs for a few frames. */
+  private static final int SPINS = 1 << 9;
 
   private final AtomicLong count = new AtomicLong();
   private volatile Thread[] parties = new Thread[0];
@@ -51,8 +51,6 @@ final class BatchSignal {
       }
       if (i < SPINS) {
         Thread.onSpinWait();
-      } else if (i < SPINS + YIELDS) {
-        Thread.yield();
       } else {
         // A missed unpark costs at most this long; advance() unparks after the increment, and a
         // permit left by an earlier unpark only makes one wait return early and loop.

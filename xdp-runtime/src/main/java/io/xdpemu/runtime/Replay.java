@@ -19,29 +19,33 @@ import java.util.function.LongConsumer;
  *
  * <pre>
  *   reader (this thread)   queue 0 = this thread, queues 1.. = helpers   output (this thread)
- *   read B frames     ──►  1. steer: thread q parses and hashes     ──►  slots in input order:
- *                             the q-th chunk of the batch (NIC steer       stats, pcaps, trace
- *                             stage; the result travels in the slot)
+ *   read B frames     ──►  1. steer: the threads take chunks of    ──►  slots in input order:
+ *                             32 frames in turn, parse and hash them       stats, pcaps, trace
+ *                             (NIC steer stage; the result travels
+ *                             in the slot)
  *                          (all queue threads meet)
  *                          2. run: thread q runs the batch's frames
  *                             RSS gave queue q, in input order
  * </pre>
  *
- * Two batches are in flight: once this thread has done queue 0's share of batch k, it emits batch
- * k-1 and reads batch k+1 (double buffering) while the helpers finish batch k. This thread is one
- * of the queue threads, so a replay with N queues keeps N threads busy, not N + 1 on N cores, and
- * the threads meet on spin-then-park counters ({@link BatchSignal}) rather than lock-based
- * barriers. Steering is spread over the queue threads, so it is no serial stage; which thread
- * steers a frame changes nothing, because steering depends only on the frame and the firmware. The
- * outputs are in input packet order whatever the scheduling; with per-queue input order fixed, a
- * queue's program runs see the same sequence every time, which makes the whole replay reproducible
- * as long as queues do not race on shared map entries (per-CPU maps, atomic adds and read-only maps
- * never do). A program that races (two queues inserting the same hash key with BPF_NOEXIST, a
- * non-atomic read-modify-write of a shared value) loses updates depending on timing, exactly as it
- * would in the kernel. {@code serial} mode removes that freedom: every packet runs in input order,
- * on the reader thread, still with its own queue's execution context (CPU id, per-CPU map slot,
- * prandom state), so the result is byte-identical for any program. Firmware swaps happen at batch
- * boundaries cut at the requested packet index, while every queue is idle.
+ * Two batches are in flight (double buffering): this thread starts batch k, emits batch k-1 while
+ * the helpers begin steering k, joins the steering, runs queue 0's frames of k, then reads batch
+ * k+1 while the helpers finish k. This thread is one of the queue threads, so N queues keep N
+ * threads busy, not N + 1 on N cores; steering is shared by whoever is free, so the time this
+ * thread spends on the output is made up by the helpers steering more. The threads meet on
+ * spin-then-park counters ({@link BatchSignal}) rather than lock-based barriers, whose park and
+ * unpark on every batch cost more than the frames of a batch take to run. Steering is spread over
+ * the queue threads, so it is no serial stage; which thread steers a frame changes nothing, because
+ * steering depends only on the frame and the firmware. The outputs are in input packet order
+ * whatever the scheduling; with per-queue input order fixed, a queue's program runs see the same
+ * sequence every time, which makes the whole replay reproducible as long as queues do not race on
+ * shared map entries (per-CPU maps, atomic adds and read-only maps never do). A program that races
+ * (two queues inserting the same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a
+ * shared value) loses updates depending on timing, exactly as it would in the kernel. {@code
+ * serial} mode removes that freedom: every packet runs in input order, on the reader thread, still
+ * with its own queue's execution context (CPU id, per-CPU map slot, prandom state), so the result
+ * is byte-identical for any program. Firmware swaps happen at batch boundaries cut at the requested
+ * packet index, while every queue is idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -107,7 +111,7 @@ public final class Replay implements AutoCloseable {
   /** Batches started so far (this thread's count; the helpers count their own). */
   private long batchNo;
 
-  /** Queues 1.. (queue 0 runs on the thread that replays). */
+  /** Queues 1.. in parallel mode (queue 0 runs on the thread that replays). */
   private final Thread[] threads;
 
   private boolean threadsStarted;
@@ -304,9 +308,9 @@ public final class Replay implements AutoCloseable {
 
   /**
    * Hands the filled batch on. Serial (or one queue): runs it here and emits it. Parallel: waits
-   * for the batch in flight, starts this one on the helpers, does queue 0's share of it here, then
-   * emits the finished one while the helpers may still run theirs; the next batch is filled into
-   * the buffer just emitted.
+   * for the batch in flight, starts this one, emits the finished one while the helpers steer, then
+   * does its share of the steering and queue 0's frames; the next batch is filled into the buffer
+   * just emitted while the helpers finish theirs.
    */
   private void dispatch(Sink sink) {
     Batch b = filling;
@@ -323,13 +327,14 @@ public final class Replay implements AutoCloseable {
       done = finishRunning();
     }
     running = b;
+    nextToSteer.set(0);
     batchNo++;
     started.advance();
-    work(0, b, batchNo);
-    filling = b == batches[0] ? batches[1] : batches[0];
     if (done != null) {
       emit(done, sink);
     }
+    work(0, b, batchNo);
+    filling = b == batches[0] ? batches[1] : batches[0];
   }
 
   /** Runs and emits everything filled so far; afterwards every queue thread is idle. */
@@ -376,14 +381,25 @@ public final class Replay implements AutoCloseable {
     b.reset();
   }
 
-  /** Steer stage for this queue thread's share of the batch: the q-th of {@code queues} chunks. */
-  private void steerChunk(int q, Batch b) {
+  /** Frames of the running batch steered at once by one thread. */
+  private static final int STEER_CHUNK = 32;
+
+  /** The next frame of the running batch no thread has taken to steer. */
+  private final java.util.concurrent.atomic.AtomicInteger nextToSteer =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Steer stage: takes chunks of the batch until none is left (which thread steers a frame changes
+   * nothing: the result depends on the frame and the firmware only).
+   */
+  private void steerShare(Batch b) {
     Attachment att = attachment;
-    int from = (int) ((long) b.filled * q / queues);
-    int to = (int) ((long) b.filled * (q + 1) / queues);
-    for (int i = from; i < to; i++) {
-      PacketSlot s = b.slots[i];
-      s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
+    int n = b.filled;
+    for (int from; (from = nextToSteer.getAndAdd(STEER_CHUNK)) < n; ) {
+      for (int i = from, to = Math.min(n, from + STEER_CHUNK); i < to; i++) {
+        PacketSlot s = b.slots[i];
+        s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
+      }
     }
   }
 
@@ -401,13 +417,13 @@ public final class Replay implements AutoCloseable {
   }
 
   /**
-   * Queue q's part of batch {@code b} (the n-th): its chunk of the steer stage, the meeting of all
+   * Queue q's part of batch {@code b} (the n-th): its share of the steer stage, the meeting of all
    * queue threads, then its frames. A failure is recorded, not thrown, so that every thread still
-   * arrives; the replay thread rethrows it when it collects the batch.
+   * arrives; the replaying thread rethrows it when it collects the batch.
    */
   private boolean work(int q, Batch b, long n) {
     try {
-      steerChunk(q, b);
+      steerShare(b);
     } catch (Throwable t) {
       failure = t;
     }
