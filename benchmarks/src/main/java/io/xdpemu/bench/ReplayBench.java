@@ -83,6 +83,7 @@ public class ReplayBench {
 
   private List<Capture> captures;
   private Replay replay;
+  private Attach attach;
   private byte[] frame;
 
   @Setup(Level.Trial)
@@ -95,7 +96,7 @@ public class ReplayBench {
     if (!nic.equals("plain")) {
       o = o.withFirmware(BenchInputs.firmware(nic));
     }
-    Attach attach = Attach.create(o, queues);
+    attach = Attach.create(o, queues);
     LoadPipeline.Loaded loaded = attach.loaded();
     replay =
         new Replay(
@@ -114,6 +115,7 @@ public class ReplayBench {
   public void tearDown() {
     ReplayStats s = replay.stats();
     replay.close();
+    attach.attachment().nic().close(); // the frame buffers back to the pool (no netty leak report)
     if (s.packets() % PACKETS != 0 || s.actionPackets(XdpAction.ABORTED) != 0) {
       throw new IllegalStateException(
           "replay counted "

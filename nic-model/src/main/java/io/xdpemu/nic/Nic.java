@@ -169,7 +169,8 @@ public final class Nic implements AutoCloseable {
     ParseResult r = p.result;
     FirmwareCode code = fw.code();
     code.steer(pkt, off, len, r, p.rssInput);
-    p.queue = code.queueOf(r.rssHash) % queues.length;
+    int q = code.queueOf(r.rssHash);
+    p.queue = q < queues.length ? q : q % queues.length; // tables usually fit: no division
     p.stripOffset = -1;
     if (fw.firmware().vlanStrip() && r.vlanOffset >= 0) {
       p.stripOffset = r.vlanOffset;
@@ -195,10 +196,15 @@ public final class Nic implements AutoCloseable {
     return compiled.generation();
   }
 
-  /** Lets the queue whose frame {@code ctx} describes record its headroom use before reuse. */
+  /**
+   * Lets the queue whose frame {@code ctx} describes record its headroom use before reuse. Only the
+   * queue the xdp_buff names can be that queue (receive sets rx_queue_index with the frame, and a
+   * program cannot write it), so only that one is asked.
+   */
   void retire(io.xdpemu.ebpf.vm.RxContext ctx) {
-    for (RxQueue q : queues) {
-      q.retireIfIn(ctx);
+    int q = ctx.xdp().rxQueueIndex;
+    if (q >= 0 && q < queues.length) {
+      queues[q].retireIfIn(ctx);
     }
   }
 

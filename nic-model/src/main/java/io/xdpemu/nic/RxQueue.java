@@ -62,6 +62,10 @@ public final class RxQueue implements RxMetadataSource {
   private RxContext lastCtx;
   private byte[] ring;
   private int ringSlots;
+
+  /** The ring slot of the next frame: {@code received % ringSlots}, kept without a division. */
+  private int nextSlot;
+
   private boolean vlanStripped;
 
   RxQueue(Nic nic, int index, ByteBufAllocator allocator) {
@@ -161,7 +165,8 @@ public final class RxQueue implements RxMetadataSource {
     statusCounts[result.status.ordinal()]++;
 
     int k = nextFrame;
-    int slot = (int) (received % ringSlots);
+    int slot = nextSlot;
+    nextSlot = slot + 1 == ringSlots ? 0 : slot + 1;
     long bufferAddress = c.dmaBase() + ((long) index << 28) + (long) k * c.frameSize();
     nextFrame = k + 1 == frames.length ? 0 : k + 1;
     byte[] frame = frameArray[k];
@@ -266,6 +271,7 @@ public final class RxQueue implements RxMetadataSource {
     fw = next;
     ringSlots = next.firmware().ringSize();
     ring = new byte[ringSlots * next.code().descriptorSize()];
+    nextSlot = (int) (received % ringSlots);
   }
 
   /** Whether every frame buffer of this queue went back to the pool (after {@link Nic#close}). */

@@ -10,8 +10,6 @@ import io.xdpemu.pcap.CaptureCursor;
 import io.xdpemu.pcap.EthernetFramer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 
@@ -20,28 +18,34 @@ import java.util.function.LongConsumer;
  * execution context (per-CPU map slot = queue). Work proceeds in batches:
  *
  * <pre>
- *   reader (this thread)   queue threads                                 output (this thread)
- *   read B frames     ──►  1. steer: thread q parses and hashes     ──►  slots in input order:
- *                             the q-th chunk of the batch (NIC steer       stats, pcaps, trace
- *                             stage; the result travels in the slot)
- *                          (barrier between the queue threads)
+ *   reader (this thread)   queue 0 = this thread, queues 1.. = helpers   output (this thread)
+ *   read B frames     ──►  1. steer: the threads take chunks of    ──►  slots in input order:
+ *                             32 frames in turn, parse and hash them       stats, pcaps, trace
+ *                             (NIC steer stage; the result travels
+ *                             in the slot)
+ *                          (all queue threads meet)
  *                          2. run: thread q runs the batch's frames
  *                             RSS gave queue q, in input order
  * </pre>
  *
- * Two batches are in flight: while the queue threads steer and run batch k, this thread emits batch
- * k-1 and reads batch k+1 (double buffering). Steering is spread over the queue threads, so it is
- * no serial stage; which thread steers a frame changes nothing, because steering depends only on
- * the frame and the firmware. The outputs are in input packet order whatever the scheduling; with
- * per-queue input order fixed, a queue's program runs see the same sequence every time, which makes
- * the whole replay reproducible as long as queues do not race on shared map entries (per-CPU maps,
- * atomic adds and read-only maps never do). A program that races (two queues inserting the same
- * hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates
- * depending on timing, exactly as it would in the kernel. {@code serial} mode removes that freedom:
- * every packet runs in input order, on the reader thread, still with its own queue's execution
- * context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for any
- * program. Firmware swaps happen at batch boundaries cut at the requested packet index, while every
- * queue is idle.
+ * Two batches are in flight (double buffering): this thread starts batch k, emits batch k-1 while
+ * the helpers begin steering k, joins the steering, runs queue 0's frames of k, then reads batch
+ * k+1 while the helpers finish k. This thread is one of the queue threads, so N queues keep N
+ * threads busy, not N + 1 on N cores; steering is shared by whoever is free, so the time this
+ * thread spends on the output is made up by the helpers steering more. The threads meet on
+ * spin-then-park counters ({@link BatchSignal}) rather than lock-based barriers, whose park and
+ * unpark on every batch cost more than the frames of a batch take to run. Steering is spread over
+ * the queue threads, so it is no serial stage; which thread steers a frame changes nothing, because
+ * steering depends only on the frame and the firmware. The outputs are in input packet order
+ * whatever the scheduling; with per-queue input order fixed, a queue's program runs see the same
+ * sequence every time, which makes the whole replay reproducible as long as queues do not race on
+ * shared map entries (per-CPU maps, atomic adds and read-only maps never do). A program that races
+ * (two queues inserting the same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a
+ * shared value) loses updates depending on timing, exactly as it would in the kernel. {@code
+ * serial} mode removes that freedom: every packet runs in input order, on the reader thread, still
+ * with its own queue's execution context (CPU id, per-CPU map slot, prandom state), so the result
+ * is byte-identical for any program. Firmware swaps happen at batch boundaries cut at the requested
+ * packet index, while every queue is idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -91,14 +95,26 @@ public final class Replay implements AutoCloseable {
   /** The batch being filled by this thread. */
   private Batch filling;
 
-  /** The batch the queue threads are running (or null); read by them after the start barrier. */
+  /** The batch the queue threads are running (or null); read by them after {@link #started}. */
   private volatile Batch running;
 
-  private final CyclicBarrier start;
-  private final CyclicBarrier steered;
-  private final CyclicBarrier end;
+  /** Batches started (this thread), frames-steered arrivals (all queue threads, once a batch). */
+  private final BatchSignal started = new BatchSignal();
+
+  private final BatchSignal steered = new BatchSignal();
+
+  /** Helper arrivals after running their queues (once a batch each). */
+  private final BatchSignal finished = new BatchSignal();
+
+  private final java.util.function.BooleanSupplier stopped = () -> this.shutdown;
+
+  /** Batches started so far (this thread's count; the helpers count their own). */
+  private long batchNo;
+
+  /** Queues 1.. in parallel mode (queue 0 runs on the thread that replays). */
   private final Thread[] threads;
-  private boolean started;
+
+  private boolean threadsStarted;
   private volatile boolean shutdown;
   private volatile Throwable failure;
 
@@ -150,19 +166,13 @@ public final class Replay implements AutoCloseable {
     this.batches[1] = queues > 1 && !serial ? new Batch(batchSize) : batches[0];
     this.filling = batches[0];
     if (queues > 1 && !serial) {
-      start = new CyclicBarrier(queues + 1);
-      steered = new CyclicBarrier(queues);
-      end = new CyclicBarrier(queues + 1);
-      threads = new Thread[queues];
-      for (int q = 0; q < queues; q++) {
+      threads = new Thread[queues - 1];
+      for (int q = 1; q < queues; q++) {
         int queue = q;
-        threads[q] = new Thread(() -> workerLoop(queue), "xdpemu-rxq-" + q);
-        threads[q].setDaemon(true);
+        threads[q - 1] = new Thread(() -> workerLoop(queue), "xdpemu-rxq-" + q);
+        threads[q - 1].setDaemon(true);
       }
     } else {
-      start = null;
-      steered = null;
-      end = null;
       threads = new Thread[0];
     }
   }
@@ -220,12 +230,17 @@ public final class Replay implements AutoCloseable {
   }
 
   private void pass(List<Capture> captures, Sink sink, LongConsumer progress) {
-    if (!started) {
-      started = true;
+    if (!threadsStarted) {
+      threadsStarted = true;
       for (Thread t : threads) {
         t.start();
       }
     }
+    Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
+    parties[threads.length] = Thread.currentThread(); // queue 0: whoever replays this pass
+    started.parties(parties);
+    steered.parties(parties);
+    finished.parties(parties);
     long t0 = System.nanoTime();
     long index = 0;
     int nextSwap = 0;
@@ -293,8 +308,9 @@ public final class Replay implements AutoCloseable {
 
   /**
    * Hands the filled batch on. Serial (or one queue): runs it here and emits it. Parallel: waits
-   * for the batch in flight, starts this one on the queue threads, then emits the finished one
-   * while they run; the next batch is filled into the buffer just emitted.
+   * for the batch in flight, starts this one, emits the finished one while the helpers steer, then
+   * does its share of the steering and queue 0's frames; the next batch is filled into the buffer
+   * just emitted while the helpers finish theirs.
    */
   private void dispatch(Sink sink) {
     Batch b = filling;
@@ -311,11 +327,14 @@ public final class Replay implements AutoCloseable {
       done = finishRunning();
     }
     running = b;
-    await(start);
-    filling = b == batches[0] ? batches[1] : batches[0];
+    nextToSteer.set(0);
+    batchNo++;
+    started.advance();
     if (done != null) {
       emit(done, sink);
     }
+    work(0, b, batchNo);
+    filling = b == batches[0] ? batches[1] : batches[0];
   }
 
   /** Runs and emits everything filled so far; afterwards every queue thread is idle. */
@@ -327,7 +346,9 @@ public final class Replay implements AutoCloseable {
   }
 
   private Batch finishRunning() {
-    await(end);
+    if (!finished.await(batchNo * threads.length, stopped)) {
+      throw new IllegalStateException("replay closed while a batch was running");
+    }
     Batch done = running;
     running = null;
     if (failure != null) {
@@ -360,21 +381,30 @@ public final class Replay implements AutoCloseable {
     b.reset();
   }
 
-  /** Steer stage for this queue thread's share of the batch: the q-th of {@code queues} chunks. */
-  private void steerChunk(int q) {
-    Batch b = running;
+  /** Frames of the running batch steered at once by one thread. */
+  private static final int STEER_CHUNK = 32;
+
+  /** The next frame of the running batch no thread has taken to steer. */
+  private final java.util.concurrent.atomic.AtomicInteger nextToSteer =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Steer stage: takes chunks of the batch until none is left (which thread steers a frame changes
+   * nothing: the result depends on the frame and the firmware only).
+   */
+  private void steerShare(Batch b) {
     Attachment att = attachment;
-    int from = (int) ((long) b.filled * q / queues);
-    int to = (int) ((long) b.filled * (q + 1) / queues);
-    for (int i = from; i < to; i++) {
-      PacketSlot s = b.slots[i];
-      s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
+    int n = b.filled;
+    for (int from; (from = nextToSteer.getAndAdd(STEER_CHUNK)) < n; ) {
+      for (int i = from, to = Math.min(n, from + STEER_CHUNK); i < to; i++) {
+        PacketSlot s = b.slots[i];
+        s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
+      }
     }
   }
 
   /** Runs the batch's frames RSS gave queue q, in input order. */
-  private void runQueue(int q) {
-    Batch b = running;
+  private void runQueue(int q, Batch b) {
     QueueRunner r = runners[q];
     Attachment att = attachment;
     PacketSlot[] slots = b.slots;
@@ -386,60 +416,47 @@ public final class Replay implements AutoCloseable {
     }
   }
 
+  /**
+   * Queue q's part of batch {@code b} (the n-th): its share of the steer stage, the meeting of all
+   * queue threads, then its frames. A failure is recorded, not thrown, so that every thread still
+   * arrives; the replaying thread rethrows it when it collects the batch.
+   */
+  private boolean work(int q, Batch b, long n) {
+    try {
+      steerShare(b);
+    } catch (Throwable t) {
+      failure = t;
+    }
+    steered.advance();
+    if (!steered.await(n * queues, stopped)) {
+      return false;
+    }
+    try {
+      if (failure == null) {
+        runQueue(q, b);
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+    return true;
+  }
+
   private void workerLoop(int q) {
-    while (true) {
-      try {
-        start.await();
-      } catch (InterruptedException | BrokenBarrierException e) {
+    for (long n = 1; ; n++) {
+      if (!started.await(n, stopped) || shutdown) {
         return;
       }
-      if (shutdown) {
+      if (!work(q, running, n)) {
         return;
       }
-      try {
-        steerChunk(q);
-      } catch (Throwable t) {
-        failure = t;
-      }
-      try {
-        steered.await();
-      } catch (InterruptedException | BrokenBarrierException e) {
-        return;
-      }
-      try {
-        if (failure == null) {
-          runQueue(q);
-        }
-      } catch (Throwable t) {
-        failure = t;
-      }
-      try {
-        end.await();
-      } catch (InterruptedException | BrokenBarrierException e) {
-        return;
-      }
+      finished.advance();
     }
   }
 
   private void stopWorkers() {
     shutdown = true;
-    if (threads.length == 0) {
-      return;
-    }
-    start.reset();
     for (Thread t : threads) {
-      t.interrupt();
-    }
-  }
-
-  private static void await(CyclicBarrier b) {
-    try {
-      b.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("replay interrupted", e);
-    } catch (BrokenBarrierException e) {
-      throw new IllegalStateException("replay worker failed", e);
+      java.util.concurrent.locks.LockSupport.unpark(t);
     }
   }
 

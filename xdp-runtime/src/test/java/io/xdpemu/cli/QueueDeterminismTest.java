@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Queues that scale change nothing: a run whose queue threads steer chunks of each batch in
- * parallel and then run their frames writes exactly the files of the same run on one thread ({@code
- * --serial}: every frame steered and run in input order on the reader thread, on its own queue's
- * context), for programs whose queues do not race on shared map entries. 3,200 frames make four
- * batches, each split into one steering chunk per queue thread.
+ * Queues that scale change nothing: a run whose queue threads (the replaying thread is queue 0)
+ * steer chunks of each batch in parallel, whichever thread is free taking the next chunk, and then
+ * run their frames writes exactly the files of the same run on one thread ({@code --serial}: every
+ * frame steered and run in input order on the reader thread, on its own queue's context), for
+ * programs whose queues do not race on shared map entries. 3,200 frames make four batches of
+ * 32-frame steering chunks.
  */
 class QueueDeterminismTest {
   @TempDir Path tmp;

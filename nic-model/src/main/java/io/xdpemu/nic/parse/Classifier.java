@@ -24,6 +24,11 @@ public final class Classifier {
   private final boolean csumL4;
   private final FlowMarkRule[] marks;
 
+  /** The RSS indirection table, and its size - 1 when that is a power of two (else -1). */
+  private final int[] indirection;
+
+  private final int retaMask;
+
   public Classifier(Firmware fw) {
     protocolOf = new Protocol[fw.headers().size()];
     for (HeaderType h : fw.headers()) {
@@ -33,6 +38,11 @@ public final class Classifier {
     defaultPtype = fw.defaultPtype();
     rss = fw.rss();
     toeplitz = rss == null ? null : new Toeplitz(rss.key());
+    indirection = rss == null ? null : rss.indirection().clone();
+    retaMask =
+        indirection != null && Integer.bitCount(indirection.length) == 1
+            ? indirection.length - 1
+            : -1;
     csumL3 = fw.checksumL3();
     csumL4 = fw.checksumL4();
     marks = fw.flowMarks().toArray(new FlowMarkRule[0]);
@@ -186,8 +196,9 @@ public final class Classifier {
     if (rss == null) {
       return 0;
     }
-    int[] reta = rss.indirection();
-    return reta[(int) Long.remainderUnsigned(hash & 0xffffffffL, reta.length)];
+    int[] reta = indirection;
+    long h = hash & 0xffffffffL; // the hash is unsigned: never negative here, so % is the modulo
+    return reta[retaMask >= 0 ? (int) h & retaMask : (int) (h % reta.length)];
   }
 
   private long mark(byte[] p, int off, ParseResult r) {

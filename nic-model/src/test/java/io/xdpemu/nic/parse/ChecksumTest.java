@@ -1,6 +1,7 @@
 package io.xdpemu.nic.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xdpemu.nic.Frames;
 import io.xdpemu.nic.TestFiles;
@@ -114,5 +115,38 @@ class ChecksumTest {
           Checksums.fold(Checksums.sum(b, off, len, seed)),
           "len " + len);
     }
+  }
+
+  @Test
+  void swappedSumVerifiesExactlyWhenTheDefinitionDoes() {
+    java.util.Random rnd = new java.util.Random(8200);
+    int good = 0;
+    for (int k = 0; k < 40000; k++) {
+      byte[] b = new byte[rnd.nextInt(200)];
+      if (rnd.nextInt(4) == 0) {
+        java.util.Arrays.fill(b, (byte) (rnd.nextBoolean() ? 0 : 0xff)); // all-zero/all-ones edges
+      } else {
+        rnd.nextBytes(b);
+      }
+      int off = b.length == 0 ? 0 : rnd.nextInt(b.length);
+      int len = b.length - off;
+      long acc =
+          switch (rnd.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> 0xffff;
+            default -> rnd.nextInt(1 << 21);
+          };
+      if (len >= 2 && rnd.nextBoolean()) { // make the sum check out, as a valid packet does
+        b[off] = 0;
+        b[off + 1] = 0;
+        int c = ~Checksums.fold(Checksums.sum16(b, off, len, acc)) & 0xffff;
+        b[off] = (byte) (c >>> 8);
+        b[off + 1] = (byte) c;
+      }
+      boolean expected = Checksums.fold(Checksums.sum16(b, off, len, acc)) == 0xffff;
+      good += expected ? 1 : 0;
+      assertEquals(expected, Checksums.verifies(b, off, len, acc), "len " + len + " acc " + acc);
+    }
+    assertTrue(good > 10000, "the good case was exercised: " + good);
   }
 }
