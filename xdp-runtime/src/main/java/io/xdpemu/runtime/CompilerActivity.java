@@ -89,7 +89,15 @@ final class CompilerActivity {
     } catch (JMException | RuntimeException e) {
       return false;
     }
-    for (String line : text.split("\n")) {
+    return listsWork(text);
+  }
+
+  /**
+   * Whether a {@code Compiler.queue} listing names a running compilation (a line naming a compiler
+   * thread under "Current compiles:") or a queued task (a line starting with its compile id).
+   */
+  static boolean listsWork(String queueListing) {
+    for (String line : queueListing.split("\n")) {
       String t = line.strip();
       if (t.contains("CompilerThread") || (!t.isEmpty() && Character.isDigit(t.charAt(0)))) {
         return true;
