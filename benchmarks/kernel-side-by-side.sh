@@ -5,8 +5,9 @@
 # interleaved (kernel, xdpemu, kernel, xdpemu, ...) for R rounds, so that both see the same machine
 # state over time. Each side reports its own average ns per run (the kernel: BPF_PROG_TEST_RUN's
 # duration; xdpemu: after warm-up, per the CLI contract); the table shows the median over rounds
-# and the ratio xdpemu/kernel. The xdpemu column reads "n/a" when test-run fails (the message goes
-# to stderr), so the kernel column is still useful on its own.
+# and the ratio xdpemu/kernel, and under it every round's figures (a median hides a bimodal
+# program). The xdpemu column reads "n/a" when test-run fails (the message goes to stderr), so the
+# kernel column is still useful on its own.
 #
 # Needs: root, bpftool, bpffs (mounted at /sys/fs/bpf if it is not), xxd, java + maven (./xdpemu).
 # The last row is the geometric mean of the ratios (the issue-13 goal: <= 1.0x, and <= 1.5x on each
@@ -27,7 +28,7 @@ while getopts "n:r:e:h" opt; do
     n) REPEAT=$OPTARG ;;
     r) ROUNDS=$OPTARG ;;
     e) ENGINE=$OPTARG ;;
-    *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -107,6 +108,8 @@ for obj in "$ROOT"/examples/$GLOB.o; do
     fi
   done
   rm -f "$PIN"
+  # Every round's figure, printed under the table: a median hides a bimodal program.
+  echo "$name: kernel $(tr '\n' ' ' < "$WORK/k")${BEFORE_JAR:+| before $(tr '\n' ' ' < "$WORK/b")}| xdpemu $(tr '\n' ' ' < "$WORK/e")" >> "$WORK/rounds"
   k=$(median < "$WORK/k"); e=$(median < "$WORK/e"); b=$(median < "$WORK/b")
   if [ -n "$k" ] && [ -n "$e" ] && [ "$k" -gt 0 ]; then
     ratio=$(awk -v e="$e" -v k="$k" 'BEGIN{printf "%.2fx", e/k}')
@@ -131,4 +134,9 @@ if [ -s "$WORK/ratios" ]; then
     "$WORK/ratios"
 fi
 echo
+if [ -s "$WORK/rounds" ]; then
+  echo "ns per round, in the order run:"
+  sed 's/^/  /' "$WORK/rounds"
+  echo
+fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,5 +1,9 @@
 package io.xdpemu.ebpf.helpers;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * bpf_csum_diff (net/core/filter.c, Linux 6.18), measured against the running kernel by
  * examples/maps/helpers_csum.c:
@@ -50,21 +54,29 @@ public final class CsumDiff {
     return csumPartial(b, 0, b.length, seed);
   }
 
-  /** csum_partial() of {@code b[off..off+len)}. */
+  /**
+   * csum_partial() of {@code b[off..off+len)}: whole little-endian words read four bytes at a time
+   * (a per-byte loop was 70% of xdp_bounce's run time), the tail zero-padded.
+   */
   static long csumPartial(byte[] b, int off, int len, long seed) {
     long sum = seed & 0xffffffffL;
-    for (int i = 0; i < len; i += 4) {
-      long w = 0;
-      for (int j = 0; j < 4 && i + j < len; j++) {
-        w |= (b[off + i + j] & 0xffL) << (8 * j);
-      }
-      sum += w;
+    int words = len & ~3;
+    for (int i = 0; i < words; i += 4) {
+      sum += (int) LE_INT.get(b, off + i) & 0xffffffffL;
     }
+    long w = 0;
+    for (int j = words; j < len; j++) {
+      w |= (b[off + j] & 0xffL) << (8 * (j - words));
+    }
+    sum += w;
     while ((sum >>> 32) != 0) {
       sum = (sum & 0xffffffffL) + (sum >>> 32);
     }
     return sum;
   }
+
+  private static final VarHandle LE_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** csum_add() with end-around carry, 32 bits. */
   static long csumAdd(long a, long b) {

@@ -504,15 +504,18 @@ final class JitCompiler {
         boundMapCall(bound[pc], pc);
         return;
       }
+      HelperCallKind kind = HelperCallKind.of(insn);
       // As the interpreter: the helper may call back into the program (bpf_loop), on the shared
       // budget, in a frame below this one.
       syncBudgetToContext();
-      c.aload(Frame.CTX);
-      c.aload(Frame.P);
-      c.getfield(Frame.PROGRAM, "callbackInvokers", "[L" + Frame.CALLBACKS + ";");
-      c.iload(Frame.DEPTH);
-      c.op(AALOAD);
-      c.putfield(Frame.CONTEXT, "callbacks", "Lio/xdpemu/ebpf/vm/CallbackInvoker;");
+      if (kind.mayCallBack) {
+        c.aload(Frame.CTX);
+        c.aload(Frame.P);
+        c.getfield(Frame.PROGRAM, "callbackInvokers", "[L" + Frame.CALLBACKS + ";");
+        c.iload(Frame.DEPTH);
+        c.op(AALOAD);
+        c.putfield(Frame.CONTEXT, "callbacks", "Lio/xdpemu/ebpf/vm/CallbackInvoker;");
+      }
       c.aload(Frame.P);
       if (insn.opcode() == CALL_OP && insn.src() == PSEUDO_KFUNC_CALL) {
         c.iconst(pc);
@@ -536,6 +539,9 @@ final class JitCompiler {
       c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J");
       c.lstore(reg(0));
       reloadBudget();
+      if (!kind.mayTailCall) {
+        return;
+      }
       Label noTailCall = new Label();
       c.aload(Frame.CTX);
       c.getfield(Frame.CONTEXT, "tailCallTarget", "Lio/xdpemu/ebpf/vm/Program;");
