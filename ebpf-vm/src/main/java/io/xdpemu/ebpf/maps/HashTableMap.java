@@ -4,14 +4,13 @@ import io.xdpemu.ebpf.ProgramRejectedException;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.RegionRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * BPF_MAP_TYPE_HASH, PERCPU_HASH, LRU_HASH and LRU_PERCPU_HASH (kernel/bpf/hashtab.c).
  *
- * <p>Lookups are lock-free (a {@link ConcurrentHashMap} from key to slot); updates and deletes
+ * <p>Lookups are lock-free (a {@link HashIndex} from key bytes to slot); updates and deletes
  * serialise on the map, as the kernel's bucket locks serialise writers of one bucket. As in
  * htab_map_update_elem(), replacing an element of a (non-per-CPU) hash allocates a new element,
  * fills it, publishes it and frees the old one, so a program holding a pointer to the old value
@@ -32,9 +31,9 @@ public final class HashTableMap extends BpfMap {
   private final boolean lru;
   private final SlotStore values;
   private final SlotStore keys;
-  private final ConcurrentHashMap<ByteKey, Integer> index = new ConcurrentHashMap<>();
+  private final HashIndex index;
   private final LruList lruList;
-  private final ByteKey[] keyOfSlot;
+  private final boolean perCpu;
   private int count;
 
   HashTableMap(MapDefinition def, int cpus, RegionRegistry regions) {
@@ -50,7 +49,8 @@ public final class HashTableMap extends BpfMap {
     this.values =
         new SlotStore(def.name(), def.valueSize(), capacity, perCpu() ? cpus : 1, rdonly, regions);
     this.keys = new SlotStore(def.name() + ".keys", def.keySize(), capacity, 1, true, regions);
-    this.keyOfSlot = lru ? new ByteKey[capacity] : null;
+    this.index = new HashIndex(keys, def.keySize());
+    this.perCpu = perCpu();
     this.lruList = lru ? new LruList(capacity, perCpu() ? cpus : cpus, this::evictNode) : null;
   }
 
@@ -63,10 +63,6 @@ public final class HashTableMap extends BpfMap {
     return count;
   }
 
-  private Integer slotOf(byte[] key) {
-    return index.get(new ByteKey(key));
-  }
-
   @Override
   public long lookupFromProgram(ExecutionContext ctx, byte[] key) {
     return lookupInPlace(ctx, key, 0);
@@ -74,14 +70,14 @@ public final class HashTableMap extends BpfMap {
 
   @Override
   public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
-    Integer slot = index.get(KeyProbe.of(b, off, keySize())); // no key object per packet
-    if (slot == null) {
+    int slot = index.find(b, off); // the key read in place: nothing allocated per packet
+    if (slot < 0) {
       return 0;
     }
     if (lru) {
       lruList.setRef(slot); // a racy byte store, as the kernel's lockless bpf_lru_node_set_ref()
     }
-    return values.pointer(ctx, perCpu() ? values.cpuOf(ctx) : 0, slot);
+    return values.pointer(ctx, perCpu ? values.cpuOf(ctx) : 0, slot);
   }
 
   /** Pointer to the key stored with an element (for bpf_for_each_map_elem callbacks). */
@@ -131,21 +127,20 @@ public final class HashTableMap extends BpfMap {
       // htab_map_update_elem needs a bpf_spin_lock in the value for BPF_F_LOCK.
       return -Errno.EINVAL;
     }
-    ByteKey k = new ByteKey(key.clone());
     if (lru) {
       synchronized (this) {
-        return lruUpdate(k, all, one, cpu, base, runCpu);
+        return lruUpdate(key, all, one, cpu, base, runCpu);
       }
     }
     synchronized (this) {
-      Integer old = index.get(k);
-      if (old != null && base == BPF_NOEXIST) {
+      int old = index.find(key, 0);
+      if (old >= 0 && base == BPF_NOEXIST) {
         return -Errno.EEXIST;
       }
-      if (old == null && base == BPF_EXIST) {
+      if (old < 0 && base == BPF_EXIST) {
         return -Errno.ENOENT;
       }
-      if (old != null && lockFlag) {
+      if (old >= 0 && lockFlag) {
         byte[] b = values.bytes(0, old);
         int lockAt = values.offset(old) + spinLockOffset;
         SpinLocks.lock(b, lockAt);
@@ -156,11 +151,11 @@ public final class HashTableMap extends BpfMap {
         }
         return 0;
       }
-      if (old != null && perCpu()) {
+      if (old >= 0 && perCpu) {
         writeValues(old, all, one, cpu);
         return 0;
       }
-      if (old == null && count >= maxEntries()) {
+      if (old < 0 && count >= maxEntries()) {
         return -Errno.E2BIG;
       }
       int slot = values.allocate();
@@ -173,10 +168,11 @@ public final class HashTableMap extends BpfMap {
         throw new IllegalStateException("key and value slots diverged in " + this);
       }
       writeValues(slot, all, one, cpu);
-      index.put(k, slot);
-      if (old != null) {
+      if (old >= 0) {
+        index.replace(old, slot);
         release(old);
       } else {
+        index.add(slot);
         count++;
       }
       return 0;
@@ -194,7 +190,7 @@ public final class HashTableMap extends BpfMap {
   }
 
   /** htab_lru_map_update_elem() / htab_lru_percpu_map_update_elem(), under the map lock. */
-  private int lruUpdate(ByteKey k, byte[][] all, byte[] one, int cpu, long base, int runCpu) {
+  private int lruUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long base, int runCpu) {
     int node = -1;
     if (!perCpu() || base != BPF_EXIST) {
       node = lruList.popFree(runCpu);
@@ -202,18 +198,18 @@ public final class HashTableMap extends BpfMap {
         return -Errno.ENOMEM;
       }
     }
-    Integer old = index.get(k);
+    int old = index.find(key, 0); // after popFree, which may have evicted it
     int rc =
-        old != null && base == BPF_NOEXIST
+        old >= 0 && base == BPF_NOEXIST
             ? -Errno.EEXIST
-            : old == null && base == BPF_EXIST ? -Errno.ENOENT : 0;
+            : old < 0 && base == BPF_EXIST ? -Errno.ENOENT : 0;
     if (rc != 0) {
       if (node >= 0) {
         lruList.pushFree(node);
       }
       return rc;
     }
-    if (perCpu() && old != null) {
+    if (perCpu && old >= 0) {
       lruList.setRef(old);
       writeValues(old, all, one, cpu);
       if (node >= 0) {
@@ -223,16 +219,15 @@ public final class HashTableMap extends BpfMap {
     }
     values.claim(node);
     keys.claim(node);
-    System.arraycopy(k.bytes, 0, keys.bytes(0, node), keys.offset(node), keySize());
+    System.arraycopy(key, 0, keys.bytes(0, node), keys.offset(node), keySize());
     writeValues(node, all, one, cpu);
-    keyOfSlot[node] = k;
-    index.put(k, node);
-    count++;
-    if (old != null) {
+    if (old >= 0) {
+      index.replace(old, node);
       lruList.setRef(node);
-      keyOfSlot[old] = null;
       lruList.pushFree(old);
-      count--;
+    } else {
+      index.add(node);
+      count++;
     }
     return 0;
   }
@@ -244,12 +239,9 @@ public final class HashTableMap extends BpfMap {
 
   /** htab_lru_map_delete_node(): the LRU evicts {@code node} if it still holds an element. */
   private boolean evictNode(int node) {
-    ByteKey k = keyOfSlot[node];
-    if (k == null || !Integer.valueOf(node).equals(index.get(k))) {
+    if (!index.remove(node)) {
       return false;
     }
-    index.remove(k);
-    keyOfSlot[node] = null;
     count--;
     return true;
   }
@@ -260,12 +252,12 @@ public final class HashTableMap extends BpfMap {
       return -Errno.EINVAL;
     }
     synchronized (this) {
-      Integer slot = index.remove(new ByteKey(key));
-      if (slot == null) {
+      int slot = index.find(key, 0);
+      if (slot < 0) {
         return -Errno.ENOENT;
       }
+      index.remove(slot);
       if (lru) {
-        keyOfSlot[slot] = null;
         lruList.pushFree(slot);
       } else {
         release(slot);
@@ -280,8 +272,8 @@ public final class HashTableMap extends BpfMap {
     if (!keyOk(key)) {
       return null;
     }
-    Integer slot = slotOf(key);
-    if (slot == null) {
+    int slot = index.find(key, 0);
+    if (slot < 0) {
       return null;
     }
     byte[][] out = new byte[values.cpus()][];
@@ -292,28 +284,38 @@ public final class HashTableMap extends BpfMap {
   }
 
   @Override
-  public List<byte[]> keys() {
-    List<ByteKey> ks = new ArrayList<>(index.keySet());
-    java.util.Collections.sort(ks);
-    List<byte[]> out = new ArrayList<>(ks.size());
-    for (ByteKey k : ks) {
-      out.add(k.bytes.clone());
+  public synchronized List<byte[]> keys() {
+    List<byte[]> out = new ArrayList<>();
+    for (Integer slot : slotsSnapshot()) {
+      out.add(keys.read(0, slot));
     }
     return out;
   }
 
-  /** Snapshot of (key slot) pairs for bpf_for_each_map_elem, in a stable order. */
-  List<Integer> slotsSnapshot() {
-    List<Map.Entry<ByteKey, Integer>> es = new ArrayList<>(index.entrySet());
-    es.sort(Map.Entry.comparingByKey());
-    List<Integer> out = new ArrayList<>(es.size());
-    for (Map.Entry<ByteKey, Integer> e : es) {
-      out.add(e.getValue());
+  /**
+   * The slots present, ordered by their keys (unsigned lexicographic): the order host-side
+   * iteration, dumps and bpf_for_each_map_elem use.
+   */
+  synchronized List<Integer> slotsSnapshot() {
+    List<Integer> slots = new ArrayList<>(count);
+    index.forEachSlot(slots::add);
+    List<byte[]> ks = new ArrayList<>(slots.size());
+    for (int slot : slots) {
+      ks.add(keys.read(0, slot));
+    }
+    Integer[] order = new Integer[slots.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(ks.get(a), ks.get(b)));
+    List<Integer> out = new ArrayList<>(order.length);
+    for (int i : order) {
+      out.add(slots.get(i));
     }
     return out;
   }
 
   long valuePointer(ExecutionContext ctx, int slot) {
-    return values.pointer(ctx, perCpu() ? values.cpuOf(ctx) : 0, slot);
+    return values.pointer(ctx, perCpu ? values.cpuOf(ctx) : 0, slot);
   }
 }
