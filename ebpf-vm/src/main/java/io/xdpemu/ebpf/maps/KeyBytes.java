@@ -67,10 +67,18 @@ final class KeyBytes {
 
   /** The hash of a key of up to 16 bytes given as {@link #word0} and {@link #word1}. */
   static int hash(long w0, long w1) {
-    long h = (w0 * MIX) ^ Long.rotateLeft(w1 * MIX, 31);
-    h ^= h >>> 29;
+    return finish(w0 * MIX ^ Long.rotateLeft(w1 * MIX, 32));
+  }
+
+  /**
+   * The last mix: a product's high bits depend on all of the input's bits, its low bits only on the
+   * input's low bits, so the halves are folded together before one more multiply and the high half
+   * is the hash (keys differing only in their last bytes still spread over the table).
+   */
+  static int finish(long h) {
+    h ^= h >>> 32;
     h *= MIX;
-    return (int) (h ^ (h >>> 32));
+    return (int) (h >>> 32);
   }
 
   /** Whether {@code a[ao, ao + n)} and {@code b[bo, bo + n)} hold the same bytes. */

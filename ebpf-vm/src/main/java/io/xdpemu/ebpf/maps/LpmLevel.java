@@ -37,8 +37,8 @@ final class LpmLevel {
   LpmLevel(int len, int dataSize, byte[][] keys, int[] slots) {
     this.len = len;
     this.dataSize = dataSize;
-    this.words = (dataSize + 7) / 8;
-    this.masks = new long[words];
+    this.words = words(dataSize);
+    this.masks = new long[Math.max(words, 2)];
     for (int w = 0; w < words; w++) {
       int bits = Math.max(0, Math.min(64, len - 64 * w));
       masks[w] = bits == 0 ? 0 : -1L << (64 - bits);
@@ -54,9 +54,12 @@ final class LpmLevel {
     this.slots = slots.clone();
     for (int e = 0; e < n; e++) {
       for (int w = 0; w < words; w++) {
-        data[e * words + w] = maskedWord(keys[e], 4, w);
+        data[e * words + w] = word(keys[e], 4, dataSize, w) & masks[w];
       }
-      int h = hash(keys[e], 4);
+      int h =
+          words <= 2
+              ? hash(data[e * words], words == 2 ? data[e * words + 1] : 0)
+              : hash(keys[e], 4);
       hashes[e] = h;
       int i = h & (size - 1);
       while (table[i] != 0) {
@@ -66,10 +69,16 @@ final class LpmLevel {
     }
   }
 
+  /** Words of eight data bytes a key's data takes. */
+  static int words(int dataSize) {
+    return (dataSize + 7) / 8;
+  }
+
   /**
-   * Word {@code w} of the data at {@code b[from, from + dataSize)}, big-endian, zero past the end.
+   * Word {@code w} of the {@code dataSize} data bytes at {@code b[from, ...)}, big-endian, zero
+   * past the end.
    */
-  private long word(byte[] b, int from, int w) {
+  static long word(byte[] b, int from, int dataSize, int w) {
     int at = from + 8 * w;
     int rest = dataSize - 8 * w;
     if (rest >= 8) {
@@ -87,24 +96,41 @@ final class LpmLevel {
     return v;
   }
 
-  private long maskedWord(byte[] b, int from, int w) {
-    return word(b, from, w) & masks[w];
+  /** The hash of data of at most two words, masked. */
+  private static int hash(long w0, long w1) {
+    return KeyBytes.finish(w0 * MIX ^ Long.rotateLeft(w1 * MIX, 32));
   }
 
+  /** The hash of longer data, masked as it is read. */
   private int hash(byte[] b, int from) {
     long h = len;
     for (int w = 0; w < words; w++) {
-      h = (h ^ maskedWord(b, from, w)) * MIX;
+      h = (h ^ (word(b, from, dataSize, w) & masks[w])) * MIX;
     }
-    h ^= h >>> 29;
-    h *= MIX;
-    return (int) (h ^ (h >>> 32));
+    return KeyBytes.finish(h);
   }
 
   /**
-   * The value slot of the prefix matching the data at {@code b[from, ...)} under this length, or
-   * -1.
+   * The value slot of the prefix matching data of at most two words ({@code w0}, {@code w1}: the
+   * key's {@link #word}s, unmasked) under this length, or -1.
    */
+  int find(long w0, long w1) {
+    long m0 = w0 & masks[0];
+    long m1 = w1 & masks[1];
+    int h = hash(m0, m1);
+    int mask = table.length - 1;
+    for (int i = h & mask; ; i = (i + 1) & mask) {
+      int e = table[i] - 1;
+      if (e < 0) {
+        return -1;
+      }
+      if (hashes[e] == h && data[e * words] == m0 && (words == 1 || data[e * words + 1] == m1)) {
+        return slots[e];
+      }
+    }
+  }
+
+  /** As {@link #find(long, long)} for data of more than two words, read at {@code b[from, ...)}. */
   int find(byte[] b, int from) {
     int h = hash(b, from);
     int mask = table.length - 1;
@@ -121,7 +147,7 @@ final class LpmLevel {
 
   private boolean sameData(byte[] b, int from, int e) {
     for (int w = 0; w < words; w++) {
-      if (maskedWord(b, from, w) != data[e * words + w]) {
+      if ((word(b, from, dataSize, w) & masks[w]) != data[e * words + w]) {
         return false;
       }
     }

@@ -77,13 +77,26 @@ public final class LpmTrieMap extends BpfMap {
    */
   private int find(byte[] b, int off) {
     int keyLen = u32(b, off);
-    for (LpmLevel l : levels) {
-      if (Integer.compareUnsigned(l.len, keyLen) > 0) {
-        continue;
+    LpmLevel[] ls = levels;
+    if (LpmLevel.words(dataSize) <= 2) { // IPv4, IPv6: the key's data read once, as two longs
+      long w0 = LpmLevel.word(b, off + 4, dataSize, 0);
+      long w1 = dataSize > 8 ? LpmLevel.word(b, off + 4, dataSize, 1) : 0;
+      for (LpmLevel l : ls) {
+        if (Integer.compareUnsigned(l.len, keyLen) <= 0) {
+          int slot = l.find(w0, w1);
+          if (slot >= 0) {
+            return slot;
+          }
+        }
       }
-      int slot = l.find(b, off + 4);
-      if (slot >= 0) {
-        return slot;
+      return -1;
+    }
+    for (LpmLevel l : ls) {
+      if (Integer.compareUnsigned(l.len, keyLen) <= 0) {
+        int slot = l.find(b, off + 4);
+        if (slot >= 0) {
+          return slot;
+        }
       }
     }
     return -1;
