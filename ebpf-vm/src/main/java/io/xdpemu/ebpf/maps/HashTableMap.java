@@ -87,11 +87,17 @@ public final class HashTableMap extends BpfMap {
 
   @Override
   public long updateFromProgram(ExecutionContext ctx, byte[] key, byte[] value, long flags) {
-    if (perCpu()) {
+    return updateInPlace(ctx, key, 0, value, 0, flags);
+  }
+
+  @Override
+  public long updateInPlace(
+      ExecutionContext ctx, byte[] kb, int ko, byte[] vb, int vo, long flags) {
+    if (perCpu) {
       int cpu = values.cpuOf(ctx);
-      return doUpdate(key, null, value, cpu, flags, cpu);
+      return doUpdate(kb, ko, null, vb, vo, cpu, flags, cpu);
     }
-    return doUpdate(key, new byte[][] {value}, null, -1, flags, lru ? lruCpu(ctx) : 0);
+    return doUpdate(kb, ko, null, vb, vo, 0, flags, lru ? lruCpu(ctx) : 0);
   }
 
   @Override
@@ -104,7 +110,7 @@ public final class HashTableMap extends BpfMap {
     if (!keyOk(key) || !valueOk(vals)) {
       return -Errno.EINVAL;
     }
-    return doUpdate(key, vals, null, -1, flags, 0);
+    return doUpdate(key, 0, vals, null, 0, -1, flags, 0);
   }
 
   private int lruCpu(ExecutionContext ctx) {
@@ -112,11 +118,13 @@ public final class HashTableMap extends BpfMap {
   }
 
   /**
-   * One update. Either {@code all} (one value per CPU, or one for a shared map) or {@code one} for
-   * CPU {@code cpu} (a program's update of a per-CPU map: other CPUs of a new element are zero, as
+   * One update of the key {@code kb[ko, ko + keySize())}. Either {@code all} (the host's: one value
+   * per CPU, or one for a shared map) or {@code one[oneOff, oneOff + valueSize())} for CPU {@code
+   * cpu} (a program's; for a per-CPU map the other CPUs of a new element are zero, as
    * pcpu_init_value() does).
    */
-  private int doUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long flags, int runCpu) {
+  private int doUpdate(
+      byte[] kb, int ko, byte[][] all, byte[] one, int oneOff, int cpu, long flags, int runCpu) {
     long base = flags & ~BPF_F_LOCK;
     boolean lockFlag = (flags & BPF_F_LOCK) != 0;
     if (Long.compareUnsigned(base, BPF_EXIST) > 0) { // flags are a u64
@@ -129,11 +137,11 @@ public final class HashTableMap extends BpfMap {
     }
     if (lru) {
       synchronized (this) {
-        return lruUpdate(key, all, one, cpu, base, runCpu);
+        return lruUpdate(kb, ko, all, one, oneOff, cpu, base, runCpu);
       }
     }
     synchronized (this) {
-      int old = index.find(key, 0);
+      int old = index.find(kb, ko);
       if (old >= 0 && base == BPF_NOEXIST) {
         return -Errno.EEXIST;
       }
@@ -145,14 +153,18 @@ public final class HashTableMap extends BpfMap {
         int lockAt = values.offset(old) + spinLockOffset;
         SpinLocks.lock(b, lockAt);
         try {
-          values.write(0, old, all[0], spinLockOffset);
+          if (one != null) {
+            values.write(0, old, one, oneOff, spinLockOffset);
+          } else {
+            values.write(0, old, all[0], spinLockOffset);
+          }
         } finally {
           SpinLocks.unlock(b, lockAt);
         }
         return 0;
       }
       if (old >= 0 && perCpu) {
-        writeValues(old, all, one, cpu);
+        writeValues(old, all, one, oneOff, cpu);
         return 0;
       }
       if (old < 0 && count >= maxEntries()) {
@@ -163,11 +175,11 @@ public final class HashTableMap extends BpfMap {
         return -Errno.E2BIG;
       }
       int keySlot = keys.allocate();
-      System.arraycopy(key, 0, keys.bytes(0, keySlot), keys.offset(keySlot), keySize());
+      System.arraycopy(kb, ko, keys.bytes(0, keySlot), keys.offset(keySlot), keySize());
       if (keySlot != slot) {
         throw new IllegalStateException("key and value slots diverged in " + this);
       }
-      writeValues(slot, all, one, cpu);
+      writeValues(slot, all, one, oneOff, cpu);
       if (old >= 0) {
         index.replace(old, slot);
         release(old);
@@ -179,9 +191,9 @@ public final class HashTableMap extends BpfMap {
     }
   }
 
-  private void writeValues(int slot, byte[][] all, byte[] one, int cpu) {
+  private void writeValues(int slot, byte[][] all, byte[] one, int oneOff, int cpu) {
     if (one != null) {
-      values.write(cpu, slot, one, spinLockOffset);
+      values.write(cpu, slot, one, oneOff, spinLockOffset);
     } else {
       for (int c = 0; c < all.length; c++) {
         values.write(c, slot, all[c], spinLockOffset);
@@ -190,7 +202,8 @@ public final class HashTableMap extends BpfMap {
   }
 
   /** htab_lru_map_update_elem() / htab_lru_percpu_map_update_elem(), under the map lock. */
-  private int lruUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long base, int runCpu) {
+  private int lruUpdate(
+      byte[] kb, int ko, byte[][] all, byte[] one, int oneOff, int cpu, long base, int runCpu) {
     int node = -1;
     if (!perCpu() || base != BPF_EXIST) {
       node = lruList.popFree(runCpu);
@@ -198,7 +211,7 @@ public final class HashTableMap extends BpfMap {
         return -Errno.ENOMEM;
       }
     }
-    int old = index.find(key, 0); // after popFree, which may have evicted it
+    int old = index.find(kb, ko); // after popFree, which may have evicted it
     int rc =
         old >= 0 && base == BPF_NOEXIST
             ? -Errno.EEXIST
@@ -211,7 +224,7 @@ public final class HashTableMap extends BpfMap {
     }
     if (perCpu && old >= 0) {
       lruList.setRef(old);
-      writeValues(old, all, one, cpu);
+      writeValues(old, all, one, oneOff, cpu);
       if (node >= 0) {
         lruList.pushFree(node);
       }
@@ -219,8 +232,8 @@ public final class HashTableMap extends BpfMap {
     }
     values.claim(node);
     keys.claim(node);
-    System.arraycopy(key, 0, keys.bytes(0, node), keys.offset(node), keySize());
-    writeValues(node, all, one, cpu);
+    System.arraycopy(kb, ko, keys.bytes(0, node), keys.offset(node), keySize());
+    writeValues(node, all, one, oneOff, cpu);
     if (old >= 0) {
       index.replace(old, node);
       lruList.setRef(node);

@@ -271,15 +271,20 @@ final class SlotStore {
   }
 
   void write(int cpu, int slot, byte[] value, int spinLockOffset) {
+    write(cpu, slot, value, 0, spinLockOffset);
+  }
+
+  /** Writes the value at {@code src[from, from + valueSize)} into {@code slot} on {@code cpu}. */
+  void write(int cpu, int slot, byte[] src, int from, int spinLockOffset) {
     byte[] b = bytes(cpu, slot);
     int off = offset(slot);
     if (spinLockOffset < 0) {
-      System.arraycopy(value, 0, b, off, valueSize);
+      System.arraycopy(src, from, b, off, valueSize);
     } else {
       // copy_map_value(): the bpf_spin_lock field is never overwritten by a value copy.
-      System.arraycopy(value, 0, b, off, spinLockOffset);
+      System.arraycopy(src, from, b, off, spinLockOffset);
       int after = spinLockOffset + 4;
-      System.arraycopy(value, after, b, off + after, valueSize - after);
+      System.arraycopy(src, from + after, b, off + after, valueSize - after);
     }
   }
 
