@@ -20,6 +20,18 @@ class BenchmarksSmokeTest {
               + " dangerous.");
 
   @Test
+  void mapBenchFindsItsKeyAndUpdatesIt() {
+    for (String type : MapOps.TYPES) {
+      MapBench b = new MapBench();
+      b.type = type;
+      b.setUp();
+      assertTrue(b.lookup() != 0, type);
+      assertEquals(0, b.update(), type);
+      assertTrue(b.lookup() != 0, type);
+    }
+  }
+
+  @Test
   void everyExampleProgramRunsOnEveryPacketOfTheCapture() {
     for (String engine : new String[] {"interp", "jit"}) {
       for (String p :

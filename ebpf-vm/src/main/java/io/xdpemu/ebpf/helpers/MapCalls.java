@@ -16,7 +16,9 @@ import io.xdpemu.ebpf.vm.Region;
  * call site binds the map's own code (no helper table, no handle, no virtual dispatch).
  *
  * <p>Lookups read the key where the program keeps it (bounds-checked, never copied) and allocate
- * nothing; updates copy key and value, as the kernel's element allocation does.
+ * nothing; updates of arrays and hashes copy key and value from there straight into the element (as
+ * the kernel's element copy does) and allocate nothing either, unless key or value lies in map
+ * memory, which the update itself could change under the copy: those are copied out first.
  */
 public final class MapCalls {
   private MapCalls() {}
@@ -52,7 +54,47 @@ public final class MapCalls {
     return m.lookupInPlace(ctx, r.bytes(), AddressSpace.offset(key));
   }
 
+  public static long updateArray(
+      ArrayMap m, ExecutionContext ctx, long key, long value, long flags) {
+    Region k = ctx.memory().check(ctx.pc, key, 4, false);
+    Region v = ctx.memory().check(ctx.pc, value, m.valueSize(), false);
+    if (inMapMemory(k, v)) {
+      return copied(m, ctx, key, value, flags);
+    }
+    int ko = AddressSpace.offset(key);
+    return m.updateInPlace(ctx, k.bytes(), ko, v.bytes(), AddressSpace.offset(value), flags);
+  }
+
+  public static long updateHash(
+      HashTableMap m, ExecutionContext ctx, long key, long value, long flags) {
+    Region k = ctx.memory().check(ctx.pc, key, m.keySize(), false);
+    Region v = ctx.memory().check(ctx.pc, value, m.valueSize(), false);
+    if (inMapMemory(k, v)) {
+      return copied(m, ctx, key, value, flags);
+    }
+    int ko = AddressSpace.offset(key);
+    return m.updateInPlace(ctx, k.bytes(), ko, v.bytes(), AddressSpace.offset(value), flags);
+  }
+
+  /** Any map: in place when key and value have bytes outside map memory, else copied. */
   public static long update(BpfMap m, ExecutionContext ctx, long key, long value, long flags) {
+    if (m.keySize() == 0 || m.valueSize() == 0) {
+      return copied(m, ctx, key, value, flags);
+    }
+    Region k = ctx.memory().check(ctx.pc, key, m.keySize(), false);
+    Region v = ctx.memory().check(ctx.pc, value, m.valueSize(), false);
+    if (inMapMemory(k, v)) {
+      return copied(m, ctx, key, value, flags);
+    }
+    int ko = AddressSpace.offset(key);
+    return m.updateInPlace(ctx, k.bytes(), ko, v.bytes(), AddressSpace.offset(value), flags);
+  }
+
+  private static boolean inMapMemory(Region key, Region value) {
+    return key.kind() == Region.Kind.MAP_VALUE || value.kind() == Region.Kind.MAP_VALUE;
+  }
+
+  private static long copied(BpfMap m, ExecutionContext ctx, long key, long value, long flags) {
     byte[] k = HelperMemory.read(ctx, key, m.keySize());
     byte[] v = HelperMemory.read(ctx, value, m.valueSize());
     return m.updateFromProgram(ctx, k, v, flags);

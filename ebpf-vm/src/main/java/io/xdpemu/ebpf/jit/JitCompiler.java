@@ -490,7 +490,7 @@ final class JitCompiler {
       c.checkcast(b.mapClass);
       c.aload(Frame.CTX);
       c.lload(reg(2));
-      if (b == MapBinding.UPDATE) {
+      if (b.isUpdate()) {
         c.lload(reg(3));
         c.lload(reg(4));
       }

@@ -25,6 +25,8 @@ enum MapBinding {
   LOOKUP_HASH("lookupHash", HashTableMap.class),
   LOOKUP_LPM("lookupLpm", LpmTrieMap.class),
   LOOKUP("lookup", BpfMap.class),
+  UPDATE_ARRAY("updateArray", ArrayMap.class),
+  UPDATE_HASH("updateHash", HashTableMap.class),
   UPDATE("update", BpfMap.class),
   DELETE("delete", BpfMap.class);
 
@@ -40,9 +42,14 @@ enum MapBinding {
     this.mapClass = mapClass.getName().replace('.', '/');
   }
 
+  /** Whether the call takes r3 and r4 too (value and flags). */
+  boolean isUpdate() {
+    return this == UPDATE || this == UPDATE_ARRAY || this == UPDATE_HASH;
+  }
+
   /** (map, ctx, r2[, r3, r4]) -> r0. */
   String descriptor() {
-    String args = this == UPDATE ? "JJJ" : "J";
+    String args = isUpdate() ? "JJJ" : "J";
     return "(L" + mapClass + ";" + Frame.CTX_D + args + ")J";
   }
 
@@ -79,7 +86,9 @@ enum MapBinding {
                 ? LOOKUP_HASH
                 : m instanceof LpmTrieMap ? LOOKUP_LPM : LOOKUP;
       case HelperIds.MAP_UPDATE_ELEM:
-        return UPDATE;
+        return m instanceof ArrayMap
+            ? UPDATE_ARRAY
+            : m instanceof HashTableMap ? UPDATE_HASH : UPDATE;
       case HelperIds.MAP_DELETE_ELEM:
         return DELETE;
       default:

@@ -110,21 +110,28 @@ public final class ArrayMap extends BpfMap {
 
   @Override
   public long updateFromProgram(ExecutionContext ctx, byte[] key, byte[] value, long flags) {
+    return updateInPlace(ctx, key, 0, value, 0, flags);
+  }
+
+  @Override
+  public long updateInPlace(
+      ExecutionContext ctx, byte[] kb, int ko, byte[] vb, int vo, long flags) {
     // array_map_update_elem(): a program's update of a per-CPU array writes this CPU only.
-    int rc = checkUpdate(key, flags, !perCpu());
+    int i = u32(kb, ko);
+    int rc = checkUpdate(i, flags, !perCpu());
     if (rc != 0) {
       return rc;
     }
-    writeLocked(perCpu() ? store.cpuOf(ctx) : 0, index(key), value, flags);
+    writeLocked(perCpu() ? store.cpuOf(ctx) : 0, i, vb, vo, flags);
     return 0;
   }
 
-  private int checkUpdate(byte[] key, long flags, boolean lockAllowed) {
+  private int checkUpdate(int index, long flags, boolean lockAllowed) {
     long base = flags & ~BPF_F_LOCK;
     if (Long.compareUnsigned(base, BPF_EXIST) > 0 || (!lockAllowed && (flags & BPF_F_LOCK) != 0)) {
       return -Errno.EINVAL;
     }
-    if (Integer.compareUnsigned(index(key), maxEntries()) >= 0) {
+    if (Integer.compareUnsigned(index, maxEntries()) >= 0) {
       return -Errno.E2BIG;
     }
     if (base == BPF_NOEXIST) {
@@ -136,19 +143,19 @@ public final class ArrayMap extends BpfMap {
     return 0;
   }
 
-  private void writeLocked(int cpu, int i, byte[] value, long flags) {
+  private void writeLocked(int cpu, int i, byte[] src, int from, long flags) {
     int lockOff = spinLockOffset;
     if ((flags & BPF_F_LOCK) != 0) {
       byte[] b = store.bytes(cpu, i);
       int lockAt = store.offset(i) + lockOff;
       SpinLocks.lock(b, lockAt);
       try {
-        store.write(cpu, i, value, lockOff);
+        store.write(cpu, i, src, from, lockOff);
       } finally {
         SpinLocks.unlock(b, lockAt);
       }
     } else {
-      store.write(cpu, i, value, lockOff);
+      store.write(cpu, i, src, from, lockOff);
     }
   }
 
@@ -175,12 +182,12 @@ public final class ArrayMap extends BpfMap {
       return -Errno.EINVAL;
     }
     // bpf_percpu_array_update() rejects BPF_F_LOCK.
-    int rc = checkUpdate(key, flags, !perCpu());
+    int rc = checkUpdate(index(key), flags, !perCpu());
     if (rc != 0) {
       return rc;
     }
     for (int cpu = 0; cpu < values.length; cpu++) {
-      writeLocked(cpu, index(key), values[cpu], flags);
+      writeLocked(cpu, index(key), values[cpu], 0, flags);
     }
     return 0;
   }

@@ -132,6 +132,19 @@ public abstract class BpfMap {
     return -Errno.EINVAL;
   }
 
+  /**
+   * bpf_map_update_elem with key and value read where the program keeps them ({@code kb[ko, ko +
+   * keySize())}, {@code vb[vo, vo + valueSize())}, bounds-checked by the caller, in memory that is
+   * not map values, so the map's own writes cannot change them). The maps programs update per
+   * packet (arrays, hashes) copy the bytes straight into the element; others take copies.
+   */
+  public long updateInPlace(
+      ExecutionContext ctx, byte[] kb, int ko, byte[] vb, int vo, long flags) {
+    byte[] key = java.util.Arrays.copyOfRange(kb, ko, ko + keySize());
+    byte[] value = java.util.Arrays.copyOfRange(vb, vo, vo + valueSize());
+    return updateFromProgram(ctx, key, value, flags);
+  }
+
   public long deleteFromProgram(ExecutionContext ctx, byte[] key) {
     return -Errno.EINVAL;
   }

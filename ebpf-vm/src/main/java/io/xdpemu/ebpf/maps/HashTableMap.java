@@ -4,14 +4,13 @@ import io.xdpemu.ebpf.ProgramRejectedException;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.RegionRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * BPF_MAP_TYPE_HASH, PERCPU_HASH, LRU_HASH and LRU_PERCPU_HASH (kernel/bpf/hashtab.c).
  *
- * <p>Lookups are lock-free (a {@link ConcurrentHashMap} from key to slot); updates and deletes
+ * <p>Lookups are lock-free (a {@link HashIndex} from key bytes to slot); updates and deletes
  * serialise on the map, as the kernel's bucket locks serialise writers of one bucket. As in
  * htab_map_update_elem(), replacing an element of a (non-per-CPU) hash allocates a new element,
  * fills it, publishes it and frees the old one, so a program holding a pointer to the old value
@@ -32,9 +31,9 @@ public final class HashTableMap extends BpfMap {
   private final boolean lru;
   private final SlotStore values;
   private final SlotStore keys;
-  private final ConcurrentHashMap<ByteKey, Integer> index = new ConcurrentHashMap<>();
+  private final HashIndex index;
   private final LruList lruList;
-  private final ByteKey[] keyOfSlot;
+  private final boolean perCpu;
   private int count;
 
   HashTableMap(MapDefinition def, int cpus, RegionRegistry regions) {
@@ -50,7 +49,8 @@ public final class HashTableMap extends BpfMap {
     this.values =
         new SlotStore(def.name(), def.valueSize(), capacity, perCpu() ? cpus : 1, rdonly, regions);
     this.keys = new SlotStore(def.name() + ".keys", def.keySize(), capacity, 1, true, regions);
-    this.keyOfSlot = lru ? new ByteKey[capacity] : null;
+    this.index = new HashIndex(keys, def.keySize());
+    this.perCpu = perCpu();
     this.lruList = lru ? new LruList(capacity, perCpu() ? cpus : cpus, this::evictNode) : null;
   }
 
@@ -63,10 +63,6 @@ public final class HashTableMap extends BpfMap {
     return count;
   }
 
-  private Integer slotOf(byte[] key) {
-    return index.get(new ByteKey(key));
-  }
-
   @Override
   public long lookupFromProgram(ExecutionContext ctx, byte[] key) {
     return lookupInPlace(ctx, key, 0);
@@ -74,14 +70,14 @@ public final class HashTableMap extends BpfMap {
 
   @Override
   public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
-    Integer slot = index.get(KeyProbe.of(b, off, keySize())); // no key object per packet
-    if (slot == null) {
+    int slot = index.find(b, off); // the key read in place: nothing allocated per packet
+    if (slot < 0) {
       return 0;
     }
     if (lru) {
       lruList.setRef(slot); // a racy byte store, as the kernel's lockless bpf_lru_node_set_ref()
     }
-    return values.pointer(ctx, perCpu() ? values.cpuOf(ctx) : 0, slot);
+    return values.pointer(ctx, perCpu ? values.cpuOf(ctx) : 0, slot);
   }
 
   /** Pointer to the key stored with an element (for bpf_for_each_map_elem callbacks). */
@@ -91,11 +87,17 @@ public final class HashTableMap extends BpfMap {
 
   @Override
   public long updateFromProgram(ExecutionContext ctx, byte[] key, byte[] value, long flags) {
-    if (perCpu()) {
+    return updateInPlace(ctx, key, 0, value, 0, flags);
+  }
+
+  @Override
+  public long updateInPlace(
+      ExecutionContext ctx, byte[] kb, int ko, byte[] vb, int vo, long flags) {
+    if (perCpu) {
       int cpu = values.cpuOf(ctx);
-      return doUpdate(key, null, value, cpu, flags, cpu);
+      return doUpdate(kb, ko, null, vb, vo, cpu, flags, cpu);
     }
-    return doUpdate(key, new byte[][] {value}, null, -1, flags, lru ? lruCpu(ctx) : 0);
+    return doUpdate(kb, ko, null, vb, vo, 0, flags, lru ? lruCpu(ctx) : 0);
   }
 
   @Override
@@ -108,7 +110,7 @@ public final class HashTableMap extends BpfMap {
     if (!keyOk(key) || !valueOk(vals)) {
       return -Errno.EINVAL;
     }
-    return doUpdate(key, vals, null, -1, flags, 0);
+    return doUpdate(key, 0, vals, null, 0, -1, flags, 0);
   }
 
   private int lruCpu(ExecutionContext ctx) {
@@ -116,11 +118,13 @@ public final class HashTableMap extends BpfMap {
   }
 
   /**
-   * One update. Either {@code all} (one value per CPU, or one for a shared map) or {@code one} for
-   * CPU {@code cpu} (a program's update of a per-CPU map: other CPUs of a new element are zero, as
+   * One update of the key {@code kb[ko, ko + keySize())}. Either {@code all} (the host's: one value
+   * per CPU, or one for a shared map) or {@code one[oneOff, oneOff + valueSize())} for CPU {@code
+   * cpu} (a program's; for a per-CPU map the other CPUs of a new element are zero, as
    * pcpu_init_value() does).
    */
-  private int doUpdate(byte[] key, byte[][] all, byte[] one, int cpu, long flags, int runCpu) {
+  private int doUpdate(
+      byte[] kb, int ko, byte[][] all, byte[] one, int oneOff, int cpu, long flags, int runCpu) {
     long base = flags & ~BPF_F_LOCK;
     boolean lockFlag = (flags & BPF_F_LOCK) != 0;
     if (Long.compareUnsigned(base, BPF_EXIST) > 0) { // flags are a u64
@@ -131,36 +135,39 @@ public final class HashTableMap extends BpfMap {
       // htab_map_update_elem needs a bpf_spin_lock in the value for BPF_F_LOCK.
       return -Errno.EINVAL;
     }
-    ByteKey k = new ByteKey(key.clone());
     if (lru) {
       synchronized (this) {
-        return lruUpdate(k, all, one, cpu, base, runCpu);
+        return lruUpdate(kb, ko, all, one, oneOff, cpu, base, runCpu);
       }
     }
     synchronized (this) {
-      Integer old = index.get(k);
-      if (old != null && base == BPF_NOEXIST) {
+      int old = index.find(kb, ko);
+      if (old >= 0 && base == BPF_NOEXIST) {
         return -Errno.EEXIST;
       }
-      if (old == null && base == BPF_EXIST) {
+      if (old < 0 && base == BPF_EXIST) {
         return -Errno.ENOENT;
       }
-      if (old != null && lockFlag) {
+      if (old >= 0 && lockFlag) {
         byte[] b = values.bytes(0, old);
         int lockAt = values.offset(old) + spinLockOffset;
         SpinLocks.lock(b, lockAt);
         try {
-          values.write(0, old, all[0], spinLockOffset);
+          if (one != null) {
+            values.write(0, old, one, oneOff, spinLockOffset);
+          } else {
+            values.write(0, old, all[0], spinLockOffset);
+          }
         } finally {
           SpinLocks.unlock(b, lockAt);
         }
         return 0;
       }
-      if (old != null && perCpu()) {
-        writeValues(old, all, one, cpu);
+      if (old >= 0 && perCpu) {
+        writeValues(old, all, one, oneOff, cpu);
         return 0;
       }
-      if (old == null && count >= maxEntries()) {
+      if (old < 0 && count >= maxEntries()) {
         return -Errno.E2BIG;
       }
       int slot = values.allocate();
@@ -168,24 +175,25 @@ public final class HashTableMap extends BpfMap {
         return -Errno.E2BIG;
       }
       int keySlot = keys.allocate();
-      System.arraycopy(key, 0, keys.bytes(0, keySlot), keys.offset(keySlot), keySize());
+      System.arraycopy(kb, ko, keys.bytes(0, keySlot), keys.offset(keySlot), keySize());
       if (keySlot != slot) {
         throw new IllegalStateException("key and value slots diverged in " + this);
       }
-      writeValues(slot, all, one, cpu);
-      index.put(k, slot);
-      if (old != null) {
+      writeValues(slot, all, one, oneOff, cpu);
+      if (old >= 0) {
+        index.replace(old, slot);
         release(old);
       } else {
+        index.add(slot);
         count++;
       }
       return 0;
     }
   }
 
-  private void writeValues(int slot, byte[][] all, byte[] one, int cpu) {
+  private void writeValues(int slot, byte[][] all, byte[] one, int oneOff, int cpu) {
     if (one != null) {
-      values.write(cpu, slot, one, spinLockOffset);
+      values.write(cpu, slot, one, oneOff, spinLockOffset);
     } else {
       for (int c = 0; c < all.length; c++) {
         values.write(c, slot, all[c], spinLockOffset);
@@ -194,7 +202,8 @@ public final class HashTableMap extends BpfMap {
   }
 
   /** htab_lru_map_update_elem() / htab_lru_percpu_map_update_elem(), under the map lock. */
-  private int lruUpdate(ByteKey k, byte[][] all, byte[] one, int cpu, long base, int runCpu) {
+  private int lruUpdate(
+      byte[] kb, int ko, byte[][] all, byte[] one, int oneOff, int cpu, long base, int runCpu) {
     int node = -1;
     if (!perCpu() || base != BPF_EXIST) {
       node = lruList.popFree(runCpu);
@@ -202,20 +211,20 @@ public final class HashTableMap extends BpfMap {
         return -Errno.ENOMEM;
       }
     }
-    Integer old = index.get(k);
+    int old = index.find(kb, ko); // after popFree, which may have evicted it
     int rc =
-        old != null && base == BPF_NOEXIST
+        old >= 0 && base == BPF_NOEXIST
             ? -Errno.EEXIST
-            : old == null && base == BPF_EXIST ? -Errno.ENOENT : 0;
+            : old < 0 && base == BPF_EXIST ? -Errno.ENOENT : 0;
     if (rc != 0) {
       if (node >= 0) {
         lruList.pushFree(node);
       }
       return rc;
     }
-    if (perCpu() && old != null) {
+    if (perCpu && old >= 0) {
       lruList.setRef(old);
-      writeValues(old, all, one, cpu);
+      writeValues(old, all, one, oneOff, cpu);
       if (node >= 0) {
         lruList.pushFree(node);
       }
@@ -223,16 +232,15 @@ public final class HashTableMap extends BpfMap {
     }
     values.claim(node);
     keys.claim(node);
-    System.arraycopy(k.bytes, 0, keys.bytes(0, node), keys.offset(node), keySize());
-    writeValues(node, all, one, cpu);
-    keyOfSlot[node] = k;
-    index.put(k, node);
-    count++;
-    if (old != null) {
+    System.arraycopy(kb, ko, keys.bytes(0, node), keys.offset(node), keySize());
+    writeValues(node, all, one, oneOff, cpu);
+    if (old >= 0) {
+      index.replace(old, node);
       lruList.setRef(node);
-      keyOfSlot[old] = null;
       lruList.pushFree(old);
-      count--;
+    } else {
+      index.add(node);
+      count++;
     }
     return 0;
   }
@@ -244,12 +252,9 @@ public final class HashTableMap extends BpfMap {
 
   /** htab_lru_map_delete_node(): the LRU evicts {@code node} if it still holds an element. */
   private boolean evictNode(int node) {
-    ByteKey k = keyOfSlot[node];
-    if (k == null || !Integer.valueOf(node).equals(index.get(k))) {
+    if (!index.remove(node)) {
       return false;
     }
-    index.remove(k);
-    keyOfSlot[node] = null;
     count--;
     return true;
   }
@@ -260,12 +265,12 @@ public final class HashTableMap extends BpfMap {
       return -Errno.EINVAL;
     }
     synchronized (this) {
-      Integer slot = index.remove(new ByteKey(key));
-      if (slot == null) {
+      int slot = index.find(key, 0);
+      if (slot < 0) {
         return -Errno.ENOENT;
       }
+      index.remove(slot);
       if (lru) {
-        keyOfSlot[slot] = null;
         lruList.pushFree(slot);
       } else {
         release(slot);
@@ -280,8 +285,8 @@ public final class HashTableMap extends BpfMap {
     if (!keyOk(key)) {
       return null;
     }
-    Integer slot = slotOf(key);
-    if (slot == null) {
+    int slot = index.find(key, 0);
+    if (slot < 0) {
       return null;
     }
     byte[][] out = new byte[values.cpus()][];
@@ -292,28 +297,38 @@ public final class HashTableMap extends BpfMap {
   }
 
   @Override
-  public List<byte[]> keys() {
-    List<ByteKey> ks = new ArrayList<>(index.keySet());
-    java.util.Collections.sort(ks);
-    List<byte[]> out = new ArrayList<>(ks.size());
-    for (ByteKey k : ks) {
-      out.add(k.bytes.clone());
+  public synchronized List<byte[]> keys() {
+    List<byte[]> out = new ArrayList<>();
+    for (Integer slot : slotsSnapshot()) {
+      out.add(keys.read(0, slot));
     }
     return out;
   }
 
-  /** Snapshot of (key slot) pairs for bpf_for_each_map_elem, in a stable order. */
-  List<Integer> slotsSnapshot() {
-    List<Map.Entry<ByteKey, Integer>> es = new ArrayList<>(index.entrySet());
-    es.sort(Map.Entry.comparingByKey());
-    List<Integer> out = new ArrayList<>(es.size());
-    for (Map.Entry<ByteKey, Integer> e : es) {
-      out.add(e.getValue());
+  /**
+   * The slots present, ordered by their keys (unsigned lexicographic): the order host-side
+   * iteration, dumps and bpf_for_each_map_elem use.
+   */
+  synchronized List<Integer> slotsSnapshot() {
+    List<Integer> slots = new ArrayList<>(count);
+    index.forEachSlot(slots::add);
+    List<byte[]> ks = new ArrayList<>(slots.size());
+    for (int slot : slots) {
+      ks.add(keys.read(0, slot));
+    }
+    Integer[] order = new Integer[slots.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(ks.get(a), ks.get(b)));
+    List<Integer> out = new ArrayList<>(order.length);
+    for (int i : order) {
+      out.add(slots.get(i));
     }
     return out;
   }
 
   long valuePointer(ExecutionContext ctx, int slot) {
-    return values.pointer(ctx, perCpu() ? values.cpuOf(ctx) : 0, slot);
+    return values.pointer(ctx, perCpu ? values.cpuOf(ctx) : 0, slot);
   }
 }

@@ -29,8 +29,14 @@ public final class LpmTrieMap extends BpfMap {
   private final int maxPrefixLen;
   private final SlotStore values;
 
-  /** prefixlen (descending) to masked data to node; replaced copy-on-write under the lock. */
-  private volatile TreeMap<Integer, Map<ByteKey, Node>> byLength = new TreeMap<>();
+  /** prefixlen to masked data to node: the host's view, changed only under the lock. */
+  private final TreeMap<Integer, Map<ByteKey, Node>> byLength = new TreeMap<>();
+
+  /**
+   * What lookups walk: one compiled {@link LpmLevel} per prefix length present, longest first.
+   * Replaced (never changed in place) under the lock, so lookups take none.
+   */
+  private volatile LpmLevel[] levels = new LpmLevel[0];
 
   private int count;
 
@@ -65,108 +71,62 @@ public final class LpmTrieMap extends BpfMap {
     return d;
   }
 
-  /** Longest-prefix match of the key {@code b[off, off + keySize())}; allocates nothing. */
-  private Node find(byte[] b, int off) {
+  /**
+   * The value slot of the longest prefix matching the key {@code b[off, off + keySize())}, or -1:
+   * one probe per prefix length present, from the longest that the key's prefixlen allows down.
+   */
+  private int find(byte[] b, int off) {
     int keyLen = u32(b, off);
-    Levels l = levels;
-    MaskedProbe probe = MaskedProbe.PER_THREAD.get();
-    for (int i = 0; i < l.lengths.length; i++) {
-      int len = l.lengths[i];
-      if (Integer.compareUnsigned(len, keyLen) > 0) {
-        continue;
-      }
-      Node n = l.tables[i].get(probe.set(b, off + 4, dataSize, len));
-      if (n != null) {
-        return n;
-      }
-    }
-    return null;
-  }
-
-  private Node find(byte[] key) {
-    return find(key, 0);
-  }
-
-  /**
-   * The tables of {@link #byLength} as arrays, longest prefix first: what a lookup walks, without
-   * the TreeMap's iterator and entry objects. Rebuilt with every change, under the lock.
-   */
-  private record Levels(int[] lengths, Map<ByteKey, Node>[] tables) {}
-
-  private volatile Levels levels = levels(new TreeMap<>());
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Levels levels(TreeMap<Integer, Map<ByteKey, Node>> t) {
-    int[] lengths = new int[t.size()];
-    Map<ByteKey, Node>[] tables = new Map[t.size()];
-    int i = 0;
-    for (Map.Entry<Integer, Map<ByteKey, Node>> e : t.descendingMap().entrySet()) {
-      lengths[i] = e.getKey();
-      tables[i++] = e.getValue();
-    }
-    return new Levels(lengths, tables);
-  }
-
-  /** Publishes a new set of tables (copy-on-write: lookups never lock). */
-  private void publish(TreeMap<Integer, Map<ByteKey, Node>> t) {
-    byLength = t;
-    levels = levels(t);
-  }
-
-  /**
-   * A per-thread stand-in for {@code new ByteKey(masked(key, len))}: the key data masked to a
-   * prefix length, read in place. Its hash is the one ByteKey caches for the masked bytes, and
-   * {@code HashMap.get} asks it to compare itself with the stored keys, which it does byte by byte
-   * under the mask. Valid until the thread's next lookup; never stored.
-   */
-  private static final class MaskedProbe {
-    static final ThreadLocal<MaskedProbe> PER_THREAD = ThreadLocal.withInitial(MaskedProbe::new);
-
-    private byte[] b;
-    private int from;
-    private int size;
-    private int prefixLen;
-    private int hash;
-
-    MaskedProbe set(byte[] bytes, int off, int dataSize, int len) {
-      this.b = bytes;
-      this.from = off;
-      this.size = dataSize;
-      this.prefixLen = len;
-      int h = 1;
-      for (int i = 0; i < dataSize; i++) {
-        h = 31 * h + masked(i);
-      }
-      this.hash = h;
-      return this;
-    }
-
-    /** Data byte {@code i} under the mask of {@code prefixLen} bits (as {@code masked()}). */
-    private byte masked(int i) {
-      int bits = prefixLen - 8 * i;
-      if (bits >= 8) {
-        return b[from + i];
-      }
-      return bits <= 0 ? 0 : (byte) (b[from + i] & (0xff << (8 - bits)));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof ByteKey k) || k.hashCode() != hash || k.bytes.length != size) {
-        return false;
-      }
-      for (int i = 0; i < size; i++) {
-        if (k.bytes[i] != masked(i)) {
-          return false;
+    LpmLevel[] ls = levels;
+    if (LpmLevel.words(dataSize) <= 2) { // IPv4, IPv6: the key's data read once, as two longs
+      long w0 = LpmLevel.word(b, off + 4, dataSize, 0);
+      long w1 = dataSize > 8 ? LpmLevel.word(b, off + 4, dataSize, 1) : 0;
+      for (LpmLevel l : ls) {
+        if (Integer.compareUnsigned(l.len, keyLen) <= 0) {
+          int slot = l.find(w0, w1);
+          if (slot >= 0) {
+            return slot;
+          }
         }
       }
-      return true;
+      return -1;
     }
+    for (LpmLevel l : ls) {
+      if (Integer.compareUnsigned(l.len, keyLen) <= 0) {
+        int slot = l.find(b, off + 4);
+        if (slot >= 0) {
+          return slot;
+        }
+      }
+    }
+    return -1;
+  }
 
-    @Override
-    public int hashCode() {
-      return hash;
+  /** Recompiles the level of prefix length {@code len} (dropped when empty) and publishes it. */
+  private void republish(int len) {
+    Map<ByteKey, Node> m = byLength.get(len);
+    List<LpmLevel> out = new ArrayList<>(byLength.size());
+    for (LpmLevel l : levels) {
+      if (l.len != len) {
+        out.add(l);
+      }
     }
+    if (m != null) {
+      out.add(compile(len, m));
+    }
+    out.sort((a, b) -> Integer.compare(b.len, a.len)); // lengths are 0..maxPrefixLen
+    levels = out.toArray(new LpmLevel[0]);
+  }
+
+  private LpmLevel compile(int len, Map<ByteKey, Node> m) {
+    byte[][] keys = new byte[m.size()][];
+    int[] slots = new int[m.size()];
+    int i = 0;
+    for (Node n : m.values()) {
+      keys[i] = n.key();
+      slots[i++] = n.slot();
+    }
+    return new LpmLevel(len, dataSize, keys, slots);
   }
 
   private Node exact(byte[] key) {
@@ -182,14 +142,14 @@ public final class LpmTrieMap extends BpfMap {
 
   @Override
   public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
-    Node n = find(b, off);
-    return n == null ? 0 : values.pointer(ctx, 0, n.slot());
+    int slot = find(b, off);
+    return slot < 0 ? 0 : values.pointer(ctx, 0, slot);
   }
 
   /** Host-side longest-prefix lookup (what a program's lookup would see). */
   public byte[] longestMatch(byte[] key) {
-    Node n = keyOk(key) ? find(key) : null;
-    return n == null ? null : values.read(0, n.slot());
+    int slot = keyOk(key) ? find(key, 0) : -1;
+    return slot < 0 ? null : values.read(0, slot);
   }
 
   @Override
@@ -226,24 +186,16 @@ public final class LpmTrieMap extends BpfMap {
     }
     int slot = values.allocate();
     values.write(0, slot, vals[0], -1);
-    TreeMap<Integer, Map<ByteKey, Node>> t = copy();
-    t.computeIfAbsent(len, l -> new HashMap<>())
+    byLength
+        .computeIfAbsent(len, l -> new HashMap<>())
         .put(new ByteKey(masked(key, len)), new Node(key.clone(), slot));
-    publish(t);
+    republish(len);
     if (old != null) {
       values.release(old.slot());
     } else {
       count++;
     }
     return 0;
-  }
-
-  private TreeMap<Integer, Map<ByteKey, Node>> copy() {
-    TreeMap<Integer, Map<ByteKey, Node>> t = new TreeMap<>();
-    for (Map.Entry<Integer, Map<ByteKey, Node>> e : byLength.entrySet()) {
-      t.put(e.getKey(), new HashMap<>(e.getValue()));
-    }
-    return t;
   }
 
   @Override
@@ -259,13 +211,12 @@ public final class LpmTrieMap extends BpfMap {
     if (old == null) {
       return -Errno.ENOENT;
     }
-    TreeMap<Integer, Map<ByteKey, Node>> t = copy();
-    Map<ByteKey, Node> m = t.get(len);
+    Map<ByteKey, Node> m = byLength.get(len);
     m.remove(new ByteKey(masked(key, len)));
     if (m.isEmpty()) {
-      t.remove(len);
+      byLength.remove(len);
     }
-    publish(t);
+    republish(len);
     values.release(old.slot());
     count--;
     return 0;
@@ -279,12 +230,12 @@ public final class LpmTrieMap extends BpfMap {
     if (!keyOk(key)) {
       return null;
     }
-    Node n = find(key);
-    return n == null ? null : new byte[][] {values.read(0, n.slot())};
+    int slot = find(key, 0);
+    return slot < 0 ? null : new byte[][] {values.read(0, slot)};
   }
 
   @Override
-  public List<byte[]> keys() {
+  public synchronized List<byte[]> keys() {
     List<Node> all = new ArrayList<>();
     for (Map<ByteKey, Node> m : byLength.values()) {
       all.addAll(m.values());
@@ -299,7 +250,7 @@ public final class LpmTrieMap extends BpfMap {
 
   /** Dumps use the exact stored prefix, not a longest match. */
   @Override
-  public List<Entry> entries() {
+  public synchronized List<Entry> entries() {
     List<Entry> out = new ArrayList<>();
     for (byte[] k : keys()) {
       Node n = exact(k);

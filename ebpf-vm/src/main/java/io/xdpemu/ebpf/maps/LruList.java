@@ -52,7 +52,11 @@ final class LruList {
     this.n = nodes;
     this.cpus = cpus;
     this.evictor = evictor;
-    int total = nodes + 3 + 2 * cpus;
+    long links = (long) nodes + 3 + 2L * cpus;
+    if (links > Integer.MAX_VALUE - 8) { // as a heap too small for the lists: MapFactory names it
+      throw new OutOfMemoryError("LRU lists of " + nodes + " nodes exceed the largest Java array");
+    }
+    int total = (int) links;
     prev = new int[total];
     next = new int[total];
     type = new int[nodes];

@@ -40,6 +40,13 @@ final class SlotStore {
   private final RegionRegistry registry;
   private final int slotsPerChunk;
 
+  /**
+   * log2(slotsPerChunk) when it is a power of two (elem sizes 8, 16, 32...), else -1: a slot's
+   * chunk and offset are then a shift and a mask instead of two divisions per lookup. The chunk
+   * geometry itself never changes (region bounds appear in trap messages).
+   */
+  private final int chunkShift;
+
   /** A chunk's memory and its id in the registry (final fields: safe to read racily). */
   private record Chunk(Region region, int id) {}
 
@@ -66,6 +73,8 @@ final class SlotStore {
     this.readOnlyForPrograms = readOnlyForPrograms;
     this.registry = registry;
     this.slotsPerChunk = Math.max(1, CHUNK_BYTES / Math.max(elemSize, 1));
+    this.chunkShift =
+        Integer.bitCount(slotsPerChunk) == 1 ? Integer.numberOfTrailingZeros(slotsPerChunk) : -1;
     long nChunks = ((long) capacity + slotsPerChunk - 1) / slotsPerChunk;
     if ((long) elemSize * Math.min(capacity, slotsPerChunk) > Integer.MAX_VALUE - 8
         || nChunks > Integer.MAX_VALUE / 4) {
@@ -212,11 +221,16 @@ final class SlotStore {
   }
 
   byte[] bytes(int cpu, int slot) {
-    return chunk(cpu, slot / slotsPerChunk).region().bytes();
+    return chunk(cpu, chunkOf(slot)).region().bytes();
+  }
+
+  private int chunkOf(int slot) {
+    return chunkShift >= 0 ? slot >>> chunkShift : slot / slotsPerChunk;
   }
 
   int offset(int slot) {
-    return (slot % slotsPerChunk) * elemSize;
+    int inChunk = chunkShift >= 0 ? slot & (slotsPerChunk - 1) : slot % slotsPerChunk;
+    return inChunk * elemSize;
   }
 
   /**
@@ -224,7 +238,7 @@ final class SlotStore {
    * the context's address space when it was created after the context (a hash map growing).
    */
   long pointer(ExecutionContext ctx, int cpu, int slot) {
-    Chunk k = chunk(cpu, slot / slotsPerChunk);
+    Chunk k = chunk(cpu, chunkOf(slot));
     AddressSpace mem = ctx.memory();
     if (mem.byId(k.id()) == null) {
       mem.install(k.id(), k.region());
@@ -234,7 +248,7 @@ final class SlotStore {
 
   /** The pointer for {@code slot} on {@code cpu}, for the loader (no context to install into). */
   long address(int cpu, int slot) {
-    return AddressSpace.pointer(chunk(cpu, slot / slotsPerChunk).id(), offset(slot));
+    return AddressSpace.pointer(chunk(cpu, chunkOf(slot)).id(), offset(slot));
   }
 
   /** The CPU slot a program run uses: its RX queue; traps if the map has fewer CPUs. */
@@ -249,7 +263,7 @@ final class SlotStore {
 
   byte[] read(int cpu, int slot) {
     byte[] out = new byte[valueSize];
-    Chunk k = chunks[cpu][slot / slotsPerChunk];
+    Chunk k = chunks[cpu][chunkOf(slot)];
     if (k != null) { // an untouched chunk is zeros: reading it (a dump) must not create it
       System.arraycopy(k.region().bytes(), offset(slot), out, 0, valueSize);
     }
@@ -257,15 +271,20 @@ final class SlotStore {
   }
 
   void write(int cpu, int slot, byte[] value, int spinLockOffset) {
+    write(cpu, slot, value, 0, spinLockOffset);
+  }
+
+  /** Writes the value at {@code src[from, from + valueSize)} into {@code slot} on {@code cpu}. */
+  void write(int cpu, int slot, byte[] src, int from, int spinLockOffset) {
     byte[] b = bytes(cpu, slot);
     int off = offset(slot);
     if (spinLockOffset < 0) {
-      System.arraycopy(value, 0, b, off, valueSize);
+      System.arraycopy(src, from, b, off, valueSize);
     } else {
       // copy_map_value(): the bpf_spin_lock field is never overwritten by a value copy.
-      System.arraycopy(value, 0, b, off, spinLockOffset);
+      System.arraycopy(src, from, b, off, spinLockOffset);
       int after = spinLockOffset + 4;
-      System.arraycopy(value, after, b, off + after, valueSize - after);
+      System.arraycopy(src, from + after, b, off + after, valueSize - after);
     }
   }
 

@@ -1,0 +1,156 @@
+package io.xdpemu.ebpf.maps;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The prefixes of one length in an {@link LpmTrieMap}, compiled for lookups: each prefix's data as
+ * big-endian longs (so the first {@code len} bits, MSB first as the trie compares them, are the
+ * high bits of the words), masked to {@code len} bits, in an open-addressing table. A lookup masks
+ * the key's words as it reads them from where the program keeps the key and compares whole words:
+ * no probe object, no copy, nothing allocated. Immutable once built; the map publishes a new level
+ * when its prefixes change, so lookups need no lock.
+ */
+final class LpmLevel {
+  private static final VarHandle I64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle I32 =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final long MIX = 0x9E3779B97F4A7C15L;
+
+  /** The prefix length, in bits. */
+  final int len;
+
+  private final int dataSize;
+  private final int words;
+  private final long[] masks;
+  private final int[] table; // entry + 1, 0 empty; at most half full
+  private final int[] hashes;
+  private final long[] data; // entry e's masked words at [e * words, (e + 1) * words)
+  private final int[] slots;
+
+  /**
+   * A level of prefix length {@code len} holding {@code keys[i]} (whole map keys: prefixlen, then
+   * data) with its value in {@code slots[i]}.
+   */
+  LpmLevel(int len, int dataSize, byte[][] keys, int[] slots) {
+    this.len = len;
+    this.dataSize = dataSize;
+    this.words = words(dataSize);
+    this.masks = new long[Math.max(words, 2)];
+    for (int w = 0; w < words; w++) {
+      int bits = Math.max(0, Math.min(64, len - 64 * w));
+      masks[w] = bits == 0 ? 0 : -1L << (64 - bits);
+    }
+    int n = keys.length;
+    int size = 4;
+    while (size < 2 * n) {
+      size <<= 1;
+    }
+    this.table = new int[size];
+    this.hashes = new int[n];
+    this.data = new long[n * words];
+    this.slots = slots.clone();
+    for (int e = 0; e < n; e++) {
+      for (int w = 0; w < words; w++) {
+        data[e * words + w] = word(keys[e], 4, dataSize, w) & masks[w];
+      }
+      int h =
+          words <= 2
+              ? hash(data[e * words], words == 2 ? data[e * words + 1] : 0)
+              : hash(keys[e], 4);
+      hashes[e] = h;
+      int i = h & (size - 1);
+      while (table[i] != 0) {
+        i = (i + 1) & (size - 1);
+      }
+      table[i] = e + 1;
+    }
+  }
+
+  /** Words of eight data bytes a key's data takes. */
+  static int words(int dataSize) {
+    return (dataSize + 7) / 8;
+  }
+
+  /**
+   * Word {@code w} of the {@code dataSize} data bytes at {@code b[from, ...)}, big-endian, zero
+   * past the end.
+   */
+  static long word(byte[] b, int from, int dataSize, int w) {
+    int at = from + 8 * w;
+    int rest = dataSize - 8 * w;
+    if (rest >= 8) {
+      return (long) I64.get(b, at);
+    }
+    long v = 0;
+    int i = 0;
+    if (rest >= 4) {
+      v = (long) (int) I32.get(b, at) << 32;
+      i = 4;
+    }
+    for (; i < rest; i++) {
+      v |= (b[at + i] & 0xffL) << (56 - 8 * i);
+    }
+    return v;
+  }
+
+  /** The hash of data of at most two words, masked. */
+  private static int hash(long w0, long w1) {
+    return KeyBytes.finish(w0 * MIX ^ Long.rotateLeft(w1 * MIX, 32));
+  }
+
+  /** The hash of longer data, masked as it is read. */
+  private int hash(byte[] b, int from) {
+    long h = len;
+    for (int w = 0; w < words; w++) {
+      h = (h ^ (word(b, from, dataSize, w) & masks[w])) * MIX;
+    }
+    return KeyBytes.finish(h);
+  }
+
+  /**
+   * The value slot of the prefix matching data of at most two words ({@code w0}, {@code w1}: the
+   * key's {@link #word}s, unmasked) under this length, or -1.
+   */
+  int find(long w0, long w1) {
+    long m0 = w0 & masks[0];
+    long m1 = w1 & masks[1];
+    int h = hash(m0, m1);
+    int mask = table.length - 1;
+    for (int i = h & mask; ; i = (i + 1) & mask) {
+      int e = table[i] - 1;
+      if (e < 0) {
+        return -1;
+      }
+      if (hashes[e] == h && data[e * words] == m0 && (words == 1 || data[e * words + 1] == m1)) {
+        return slots[e];
+      }
+    }
+  }
+
+  /** As {@link #find(long, long)} for data of more than two words, read at {@code b[from, ...)}. */
+  int find(byte[] b, int from) {
+    int h = hash(b, from);
+    int mask = table.length - 1;
+    for (int i = h & mask; ; i = (i + 1) & mask) {
+      int e = table[i] - 1;
+      if (e < 0) {
+        return -1;
+      }
+      if (hashes[e] == h && sameData(b, from, e)) {
+        return slots[e];
+      }
+    }
+  }
+
+  private boolean sameData(byte[] b, int from, int e) {
+    for (int w = 0; w < words; w++) {
+      if ((word(b, from, dataSize, w) & masks[w]) != data[e * words + w]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
