@@ -8,7 +8,25 @@ package io.xdpemu.verifier;
 public record Tnum(long value, long mask) {
   public static final Tnum UNKNOWN = new Tnum(0, -1L);
 
+  /**
+   * The constants -128..1023, made once: every {@code mov} and ALU immediate and every bounds
+   * deduction to a single value makes a constant, a tenth of what a verification allocated. A Tnum
+   * is a value (compared with equals, never by identity), so sharing one changes nothing.
+   */
+  private static final int SHARED_MIN = -128;
+
+  private static final Tnum[] SHARED = new Tnum[1024 - SHARED_MIN];
+
+  static {
+    for (int i = 0; i < SHARED.length; i++) {
+      SHARED[i] = new Tnum(i + SHARED_MIN, 0);
+    }
+  }
+
   public static Tnum constant(long v) {
+    if (v >= SHARED_MIN && v < SHARED_MIN + SHARED.length) {
+      return SHARED[(int) v - SHARED_MIN];
+    }
     return new Tnum(v, 0);
   }
 
