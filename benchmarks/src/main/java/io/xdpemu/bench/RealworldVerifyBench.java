@@ -47,7 +47,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(1)
+// A fixed, pre-touched heap: with a growing default heap, runs that allocate into pages the JVM
+// has just committed pay the kernel's page faults (zeroing) in their own time, and syncookie_xdp's
+// runs went from 30 ms to 80-160 ms after the 7th in one JVM (thread CPU time, so not GC pauses);
+// with this heap they stay at 32-34 ms. The kernel's verifier allocates from warm slab caches.
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class RealworldVerifyBench {
   /** project/object:program, by kernel processed count (kernel-verdicts.tsv of 2026-12-05). */
   @Param({

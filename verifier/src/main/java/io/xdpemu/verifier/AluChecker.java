@@ -20,6 +20,13 @@ final class AluChecker {
 
   private final Verifier env;
 
+  /**
+   * The scalar operand of a scalar ALU instruction, copied (the destination may be the source) into
+   * this reused register rather than a new one: no transfer function keeps a reference to its
+   * operand, and a new register per ALU instruction was a sixth of what a verification allocates.
+   */
+  private final RegState operand = new RegState();
+
   AluChecker(Verifier env) {
     this.env = env;
   }
@@ -270,13 +277,16 @@ final class AluChecker {
         adjustPtr(insn, op, alu64, dst.copy(), src.copy(), dst, true);
         return;
       }
-      RegState s = src.copy();
+      RegState s = operand;
+      s.assign(src);
       maybeForkScalars(insn, idx, op, s, dst);
       ScalarAlu.apply(op, !alu64, dst, s);
       linkAfterAdd(op, alu64, dst, s);
       return;
     }
-    RegState off = RegState.constScalar(insn.imm());
+    RegState off = operand;
+    off.markUnknown(); // every field as RegState.constScalar leaves it
+    off.markKnown(insn.imm());
     if (dst.type != RegType.SCALAR) {
       adjustPtr(insn, op, alu64, dst.copy(), off, dst, true);
       return;

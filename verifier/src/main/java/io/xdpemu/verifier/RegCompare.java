@@ -197,6 +197,10 @@ final class RegCompare {
    */
   private boolean stacksafe(FuncState o, FuncState c, long dead) {
     int n = o.stack.size() * 8;
+    // scalar_reg_for_stack() of both slots, made once per slot rather than once per byte
+    int scalarsOf = -1;
+    RegState oreg = null;
+    RegState creg = null;
     for (int i = 0; i < n; i++) {
       int spi = i / 8;
       int j = i % 8;
@@ -220,8 +224,11 @@ final class RegCompare {
         return false;
       }
       StackSlot cs = c.stack.get(spi);
-      RegState oreg = scalarForStack(os);
-      RegState creg = scalarForStack(cs);
+      if (scalarsOf != spi) {
+        scalarsOf = spi;
+        oreg = scalarForStack(os);
+        creg = scalarForStack(cs);
+      }
       if (oreg != null && creg != null) {
         if (!regsafe(oreg, creg)) {
           return false;

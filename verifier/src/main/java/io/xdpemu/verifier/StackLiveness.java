@@ -30,6 +30,9 @@ final class StackLiveness {
   /** The instance of the current state's innermost frame, or null until needed (cur_instance). */
   private Instance current;
 
+  /** The last instance looked up for an outermost frame (never removed from {@link #instances}). */
+  private Instance outermost;
+
   /** Slots written by the instruction being processed, per frame, until committed. */
   private final long[] writeAcc = new long[Verifier.MAX_CALL_FRAMES];
 
@@ -105,6 +108,14 @@ final class StackLiveness {
   // ---------------------------------------------------------------- instances
 
   private Instance lookup(VerifierState st, int frameno) {
+    if (frameno == 0) {
+      // the outermost frame's instance is looked up at every path end: no key built for it
+      int start = env.cfg.subprog(st.frames[0].subprog).start;
+      if (outermost == null || outermost.start != start) {
+        outermost = lookup(new int[] {start}, new int[] {start});
+      }
+      return outermost;
+    }
     int[] sites = new int[frameno + 1];
     int[] starts = new int[frameno + 1];
     for (int i = 0; i <= frameno; i++) {
@@ -316,32 +327,26 @@ final class StackLiveness {
   // ---------------------------------------------------------------- queries
 
   /**
-   * bpf_stack_slot_alive(): may slot {@code spi} of frame {@code frameno} of the explored state
-   * {@code st} still be read, by its own function or by a caller after the call returns (or, for a
-   * callback, by a later run of the callback)?
+   * bpf_stack_slot_alive() for every slot below 64 at once, as a mask (bit = spi): the slots of
+   * frame {@code frameno} of the explored state {@code st} that may still be read, by its own
+   * function or by a caller after the call returns (or, for a callback, by a later run of the
+   * callback). The instances are looked up once for all slots.
    */
-  boolean alive(VerifierState st, int frameno, int spi) {
-    if (spi >= 64) {
-      return true;
-    }
+  long aliveMask(VerifierState st, int frameno) {
     Instance inner = lookup(st, st.curframe);
-    if (liveBefore(inner, st.insnIdx, frameno, spi)) {
-      return true;
-    }
+    long mask = liveBeforeMask(inner, st.insnIdx, frameno);
     for (int i = frameno; i < st.curframe; i++) {
       int callsite = inner.sites[i];
       Instance inst = lookup(st, i);
       int at = env.cfg.callsCallback(callsite) ? callsite : callsite + 1;
-      if (liveBefore(inst, at, frameno, spi)) {
-        return true;
-      }
+      mask |= liveBeforeMask(inst, at, frameno);
     }
-    return false;
+    return mask;
   }
 
-  private static boolean liveBefore(Instance inst, int idx, int frameno, int spi) {
+  private static long liveBeforeMask(Instance inst, int idx, int frameno) {
     Masks m = inst.frames[frameno];
     int rel = idx - inst.start;
-    return m != null && rel >= 0 && rel < inst.len && (m.liveBefore[rel] & (1L << spi)) != 0;
+    return m != null && rel >= 0 && rel < inst.len ? m.liveBefore[rel] : 0;
   }
 }

@@ -235,11 +235,8 @@ final class StatePruner {
       long[] dead = new long[st.curframe + 1];
       for (int fr = 0; fr <= st.curframe; fr++) {
         int slots = Math.min(st.frames[fr].stack.size(), 64);
-        for (int spi = 0; spi < slots; spi++) {
-          if (!env.liveness.alive(st, fr, spi)) {
-            dead[fr] |= 1L << spi;
-          }
-        }
+        long written = slots == 64 ? -1L : (1L << slots) - 1;
+        dead[fr] = written & ~env.liveness.aliveMask(st, fr);
       }
       ck.deadStack = dead;
       ck.cleaned = true;

@@ -8,7 +8,25 @@ package io.xdpemu.verifier;
 public record Tnum(long value, long mask) {
   public static final Tnum UNKNOWN = new Tnum(0, -1L);
 
+  /**
+   * The constants -128..1023, made once: every {@code mov} and ALU immediate and every bounds
+   * deduction to a single value makes a constant, a tenth of what a verification allocated. A Tnum
+   * is a value (compared with equals, never by identity), so sharing one changes nothing.
+   */
+  private static final int SHARED_MIN = -128;
+
+  private static final Tnum[] SHARED = new Tnum[1024 - SHARED_MIN];
+
+  static {
+    for (int i = 0; i < SHARED.length; i++) {
+      SHARED[i] = new Tnum(i + SHARED_MIN, 0);
+    }
+  }
+
   public static Tnum constant(long v) {
+    if (v >= SHARED_MIN && v < SHARED_MIN + SHARED.length) {
+      return SHARED[(int) v - SHARED_MIN];
+    }
     return new Tnum(v, 0);
   }
 
@@ -89,11 +107,47 @@ public record Tnum(long value, long mask) {
     return new Tnum(v & ~mu, mu);
   }
 
-  /** tnum_mul: sum of partial products, one per bit of this operand. */
+  /**
+   * tnum_mul: sum of partial products, one per bit of this operand. On longs rather than Tnum
+   * records (the record-per-step loop was half of the 1M-instruction rejection's time): the
+   * partial-product accumulator's value stays 0 in the kernel's loop (it only ever adds {@code
+   * TNUM(0, m)} to {@code TNUM(0, 0)}), so only its mask is kept; the loop stops once the shifted
+   * {@code b} is all zero, as adding {@code TNUM(0, 0)} leaves the accumulator unchanged.
+   */
   public Tnum mul(Tnum b) {
     long accV = value * b.value;
+    if (mask == 0 && b.mask == 0) {
+      return constant(accV);
+    }
+    long accM = 0;
+    long av = value;
+    long am = mask;
+    long bv = b.value;
+    long bm = b.mask;
+    while ((av | am) != 0 && (bv | bm) != 0) {
+      long part;
+      if ((av & 1) != 0) {
+        part = bm;
+      } else if ((am & 1) != 0) {
+        part = bv | bm;
+      } else {
+        part = 0;
+      }
+      accM = (accM + part) | accM | part;
+      av >>>= 1;
+      am >>>= 1;
+      bv <<= 1;
+      bm <<= 1;
+    }
+    long sigma = accM + accV;
+    long mu = (sigma ^ accV) | accM;
+    return new Tnum(accV & ~mu, mu);
+  }
+
+  /** The kernel's tnum_mul step by step on records: {@link #mul}'s reference in tests. */
+  static Tnum mulReference(Tnum a, Tnum b) {
+    long accV = a.value * b.value;
     Tnum accM = new Tnum(0, 0);
-    Tnum a = this;
     while (a.value != 0 || a.mask != 0) {
       if ((a.value & 1) != 0) {
         accM = accM.add(new Tnum(0, b.mask));
