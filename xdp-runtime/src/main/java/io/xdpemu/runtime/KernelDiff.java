@@ -203,18 +203,15 @@ public final class KernelDiff {
           continue;
         }
         String summary = PacketSummary.of(frame, 0, frame.length);
+        String head = "packet " + i + " (" + summary + "): ";
         String first = why.get(0).lines().findFirst().orElse("");
         String reason = null;
         if (uninitStack != null) {
           undefined++;
           reason = "undefined (uninitialized stack)";
           out.println(
-              "packet "
-                  + i
-                  + " ("
-                  + summary
-                  + "): undefined (uninitialized stack): the program may read stack it never"
-                  + " wrote ("
+              head
+                  + "undefined (uninitialized stack): the program may read stack it never wrote ("
                   + uninitStack
                   + "), which the kernel fills with leftover bytes and xdpemu with zeros: "
                   + first);
@@ -222,11 +219,8 @@ public final class KernelDiff {
           addressDependent++;
           reason = "not comparable (an address turned into data)";
           out.println(
-              "packet "
-                  + i
-                  + " ("
-                  + summary
-                  + "): not comparable: the program turns an address into data ("
+              head
+                  + "not comparable: the program turns an address into data ("
                   + addressLeak
                   + "), and the kernel's packet, stack and map addresses are not xdpemu's: "
                   + first);
@@ -234,32 +228,25 @@ public final class KernelDiff {
           nondeterministic++;
           reason = "not comparable (bpf_probe_read_kernel of memory xdpemu does not model)";
           out.println(
-              "packet "
-                  + i
-                  + " ("
-                  + summary
-                  + "): not comparable: bpf_probe_read_kernel read memory xdpemu does not model"
+              head
+                  + "not comparable: bpf_probe_read_kernel read memory xdpemu does not model"
                   + " (a kernel address, or past a region's end), not a mismatch: "
                   + first);
         } else if (clockOrRandom != null) {
           nondeterministic++;
           reason = "time or random numbers";
           out.println(
-              "packet "
-                  + i
-                  + " ("
-                  + summary
-                  + "): differs where the program reads "
+              head
+                  + "differs where the program reads "
                   + clockOrRandom
                   + " (not a mismatch): "
                   + first);
         } else if (taint != null && why.size() == 1 && mapDiff != null) {
           nondeterministic++;
-          out.println(
-              "packet " + i + " (" + summary + "): maps differ since " + taint + ": " + first);
+          out.println(head + "maps differ since " + taint + ": " + first);
         } else {
           mismatches++;
-          out.println("packet " + i + " (" + summary + "):");
+          out.println(head.stripTrailing());
           for (String w : why) {
             out.println("  " + w);
           }
