@@ -101,8 +101,15 @@ public final class EthernetFramer {
 
   /** Length of the Ethernet frame {@link #frame} will produce for the current record. */
   public static int frameLength(CaptureCursor c) {
-    int len = c.capturedLength() - c.fcsLength();
-    return switch (c.linkType()) {
+    return frameLength(c.linkType(), c.capturedLength() - c.fcsLength());
+  }
+
+  /**
+   * {@link #frameLength(CaptureCursor)} of a record already located: its link type and its length
+   * without the FCS ({@link #recordLength}).
+   */
+  public static int frameLength(int linkType, int len) {
+    return switch (linkType) {
       case LinkType.LINUX_SLL -> len - SLL_HLEN + ETH_HLEN;
       case LinkType.LINUX_SLL2 -> len - SLL2_HLEN + ETH_HLEN;
       case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> len + ETH_HLEN;
@@ -115,10 +122,21 @@ public final class EthernetFramer {
    * #frameLength} bytes) and returns its length. Allocates nothing.
    */
   public static int frame(CaptureCursor c, byte[] dst, int off) {
-    ByteBuffer b = c.buffer();
-    int d = c.dataOffset();
-    int len = c.capturedLength() - c.fcsLength();
-    switch (c.linkType()) {
+    return frame(c.buffer(), c.dataOffset(), recordLength(c), c.linkType(), dst, off);
+  }
+
+  /** The current record's captured bytes less its FCS: what {@link #frame} reads. */
+  public static int recordLength(CaptureCursor c) {
+    return c.capturedLength() - c.fcsLength();
+  }
+
+  /**
+   * {@link #frame(CaptureCursor, byte[], int)} of a record located earlier: {@code len} bytes
+   * ({@link #recordLength}) at {@code d} in {@code b} (a cursor's {@link CaptureCursor#buffer()},
+   * read with absolute gets only, so any thread may frame records of one buffer at once).
+   */
+  public static int frame(ByteBuffer b, int d, int len, int linkType, byte[] dst, int off) {
+    switch (linkType) {
       case LinkType.EN10MB -> {
         b.get(d, dst, off, len);
         return len;
@@ -126,15 +144,13 @@ public final class EthernetFramer {
       case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> {
         int v = (b.get(d) >> 4) & 0xf;
         int type =
-            c.linkType() == LinkType.IPV6 || (c.linkType() == LinkType.RAW && v == 6)
-                ? 0x86dd
-                : 0x0800;
+            linkType == LinkType.IPV6 || (linkType == LinkType.RAW && v == 6) ? 0x86dd : 0x0800;
         header(dst, off, NIC_MAC, PEER_MAC, type);
         b.get(d, dst, off + ETH_HLEN, len);
         return len + ETH_HLEN;
       }
       case LinkType.LINUX_SLL, LinkType.LINUX_SLL2 -> {
-        boolean v2 = c.linkType() == LinkType.LINUX_SLL2;
+        boolean v2 = linkType == LinkType.LINUX_SLL2;
         int pkttype = v2 ? b.get(d + 10) & 0xff : be16(b, d);
         int hatype = be16(b, d + (v2 ? 8 : 2));
         int halen = v2 ? b.get(d + 11) & 0xff : be16(b, d + 4);
@@ -149,7 +165,7 @@ public final class EthernetFramer {
         b.get(d + hlen, dst, off + ETH_HLEN, len - hlen);
         return len - hlen + ETH_HLEN;
       }
-      default -> throw new IllegalStateException("link type " + c.linkType() + " not checked");
+      default -> throw new IllegalStateException("link type " + linkType + " not checked");
     }
   }
 

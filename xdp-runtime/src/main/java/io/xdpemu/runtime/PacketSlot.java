@@ -26,6 +26,17 @@ final class PacketSlot {
   byte[] in = new byte[2048];
   int inLength;
 
+  /**
+   * Where the input record lies until it is framed into {@link #in} (multi-queue replay: the reader
+   * only locates records, the steering threads copy them): a capture buffer read with absolute gets
+   * only, the record's offset, its length without FCS and its link type.
+   */
+  java.nio.ByteBuffer source;
+
+  int sourceOffset;
+  int sourceLength;
+  int linkType;
+
   long retval;
   int action;
   byte[] out = new byte[2048];
@@ -71,6 +82,12 @@ final class PacketSlot {
   /** The NIC dropped the frame before the program ran (it did not fit a frame buffer). */
   boolean nicDropped;
 
+  /**
+   * Whether a rare result field (redirect, broadcast, abort, events) may be set: only then does
+   * {@link #clearResult} reset them, so the common packet costs a few stores.
+   */
+  boolean rareSet;
+
   void ensureIn(int n) {
     if (in.length < n) {
       in = new byte[Math.max(n, in.length * 2)];
@@ -95,23 +112,27 @@ final class PacketSlot {
     }
   }
 
+  /**
+   * Resets what a run sets. The fields every run writes (action, retval, lengths, packet type,
+   * firmware) are written unconditionally by {@link QueueRunner#process}; the rare ones only when a
+   * run set them ({@link #rareSet}).
+   */
   void clearResult() {
     metaOutLength = 0;
-    ptype = -1;
-    firmware = null;
-    retval = 0;
-    action = 0;
-    outLength = 0;
     metaLength = 0;
-    redirectKind = TO_NONE;
-    redirectTarget = 0;
-    redirectKey = 0;
-    redirectMap = null;
-    broadcastCount = 0;
-    redirectError = 0;
-    abortReason = null;
-    abortPc = -1;
+    outLength = 0;
     nicDropped = false;
-    events = null;
+    if (rareSet) {
+      rareSet = false;
+      redirectKind = TO_NONE;
+      redirectTarget = 0;
+      redirectKey = 0;
+      redirectMap = null;
+      broadcastCount = 0;
+      redirectError = 0;
+      abortReason = null;
+      abortPc = -1;
+      events = null;
+    }
   }
 }

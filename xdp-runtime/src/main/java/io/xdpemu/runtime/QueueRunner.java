@@ -42,17 +42,25 @@ final class QueueRunner {
     return ctx;
   }
 
-  void process(PacketSlot s, Attachment att) {
+  /**
+   * Receives and runs one frame into {@code s}. The frame as the program left it is copied into
+   * {@link PacketSlot#out} only for the actions whose bit is set in {@code keepOut} (those an
+   * output writes; with {@code --trace} all of them): a dropped frame nobody records costs no copy.
+   */
+  void process(PacketSlot s, Attachment att, int keepOut) {
     s.clearResult();
-    if (!FrameSetup.rx(ctx, att.nic().queue(queue), s.in, s.inLength, s.timestampNs, s.parse)) {
+    io.xdpemu.nic.RxQueue rxq = att.nic().queue(queue);
+    if (!FrameSetup.rx(ctx, rxq, s.in, s.inLength, s.timestampNs, s.parse)) {
       // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
       s.action = XdpAction.DROP;
       s.retval = XdpAction.DROP;
+      s.ptype = -1;
+      s.firmware = null;
       s.nicDropped = true;
       return;
     }
     s.ptype = s.parse.result().ptype;
-    s.firmware = att.nic().queue(queue).lastFirmware();
+    s.firmware = rxq.lastFirmware();
     XdpBuff x = ctx.xdp();
     if (keepMeta) {
       s.ensureMeta(x.metaLength());
@@ -60,14 +68,19 @@ final class QueueRunner {
       s.metaLength = x.metaLength();
     }
     try {
-      s.retval = att.program().run(ctx) & 0xffffffffL;
-      s.action = XdpAction.of(s.retval);
-      if (s.action == XdpAction.ABORTED && s.retval != XdpAction.ABORTED) {
-        s.abortReason = "invalid XDP action " + s.retval;
-      } else if (s.action == XdpAction.ABORTED) {
-        s.abortReason = "program returned XDP_ABORTED";
+      long retval = att.program().run(ctx) & 0xffffffffL;
+      int action = XdpAction.of(retval);
+      s.retval = retval;
+      s.action = action;
+      if (action == XdpAction.ABORTED) {
+        s.rareSet = true;
+        s.abortReason =
+            retval != XdpAction.ABORTED
+                ? "invalid XDP action " + retval
+                : "program returned XDP_ABORTED";
       }
     } catch (TrapException t) {
+      s.rareSet = true;
       s.retval = XdpAction.ABORTED;
       s.action = XdpAction.ABORTED;
       s.abortPc = t.pc();
@@ -78,11 +91,14 @@ final class QueueRunner {
       System.arraycopy(x.frame, x.meta, s.metaOut, 0, x.metaLength());
       s.metaOutLength = x.metaLength();
     }
-    int len = x.end - x.data;
-    s.ensureOut(len);
-    System.arraycopy(x.frame, x.data, s.out, 0, len);
-    s.outLength = len;
+    if ((keepOut & (1 << s.action)) != 0) {
+      int len = x.end - x.data;
+      s.ensureOut(len);
+      System.arraycopy(x.frame, x.data, s.out, 0, len);
+      s.outLength = len;
+    }
     if (s.action == XdpAction.REDIRECT) {
+      s.rareSet = true;
       resolveRedirect(s);
     }
   }

@@ -14,38 +14,40 @@ import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 
 /**
- * Replays captures through the NIC and the attached program. Each RX queue has its own thread and
- * execution context (per-CPU map slot = queue). Work proceeds in batches:
+ * Replays captures through the NIC and the attached program. Each RX queue has its own execution
+ * context (per-CPU map slot = queue) and, with several queues, its own thread.
+ *
+ * <p>One queue (or {@code serial}): every packet is read, framed, steered, run and emitted before
+ * the next, on the thread that replays, through one packet slot that stays in the cache.
+ *
+ * <p>Several queues: work proceeds in batches, two in flight (double buffering):
  *
  * <pre>
- *   reader (this thread)   queue 0 = this thread, queues 1.. = helpers   output (this thread)
- *   read B frames     ──►  1. steer: the threads take chunks of    ──►  slots in input order:
- *                             32 frames in turn, parse and hash them       stats, pcaps, trace
- *                             (NIC steer stage; the result travels
- *                             in the slot)
- *                          (all queue threads meet)
- *                          2. run: thread q runs the batch's frames
- *                             RSS gave queue q, in input order
+ *   queue 0 = the replaying thread                    queues 1.. = helper threads
+ *   start batch k ─────────────────────────────────►  chunk loop over batch k
+ *   emit batch k-1 (stats, pcaps, trace; in order)
+ *   locate the records of batch k+1 (no copy)
+ *   chunk loop over batch k                           chunk loop: for each chunk of 32 frames, in
+ *   wait until every helper finished k  ◄──────────     order: if nobody steered it yet, steer the
+ *                                                       next unsteered chunk (copy the frames out of
+ *                                                       the capture, parse, RSS) and look again;
+ *                                                       then run this queue's frames of the chunk
  * </pre>
  *
- * Two batches are in flight (double buffering): this thread starts batch k, emits batch k-1 while
- * the helpers begin steering k, joins the steering, runs queue 0's frames of k, then reads batch
- * k+1 while the helpers finish k. This thread is one of the queue threads, so N queues keep N
- * threads busy, not N + 1 on N cores; steering is shared by whoever is free, so the time this
- * thread spends on the output is made up by the helpers steering more. The threads meet on
- * spin-then-park counters ({@link BatchSignal}) rather than lock-based barriers, whose park and
- * unpark on every batch cost more than the frames of a batch take to run. Steering is spread over
- * the queue threads, so it is no serial stage; which thread steers a frame changes nothing, because
- * steering depends only on the frame and the firmware. The outputs are in input packet order
- * whatever the scheduling; with per-queue input order fixed, a queue's program runs see the same
- * sequence every time, which makes the whole replay reproducible as long as queues do not race on
- * shared map entries (per-CPU maps, atomic adds and read-only maps never do). A program that races
- * (two queues inserting the same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a
- * shared value) loses updates depending on timing, exactly as it would in the kernel. {@code
- * serial} mode removes that freedom: every packet runs in input order, on the reader thread, still
- * with its own queue's execution context (CPU id, per-CPU map slot, prandom state), so the result
- * is byte-identical for any program. Firmware swaps happen at batch boundaries cut at the requested
- * packet index, while every queue is idle.
+ * Steering is taken by whichever thread gets to a chunk first, so the thread that also reads and
+ * emits steers less and the others more: N queues keep N threads busy, not N + 1 on N cores, and
+ * there is no serial stage but locating records and emitting. Which thread steers a frame changes
+ * nothing, because steering depends only on the frame and the firmware; each queue runs its own
+ * frames in input order whatever the scheduling, so a queue's program runs see the same sequence
+ * every time, which makes the whole replay reproducible as long as queues do not race on shared map
+ * entries (per-CPU maps, atomic adds and read-only maps never do). A program that races (two queues
+ * inserting the same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value)
+ * loses updates depending on timing, exactly as it would in the kernel. {@code serial} mode removes
+ * that freedom: every packet runs in input order, on the reader thread, still with its own queue's
+ * execution context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for
+ * any program. The threads meet on spin-then-park counters ({@link BatchSignal}) once a batch.
+ * Firmware swaps happen at batch boundaries cut at the requested packet index, while every queue is
+ * idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -57,7 +59,17 @@ public final class Replay implements AutoCloseable {
      * the queue threads may already be running the next batch.
      */
     default void endOfBatch() {}
+
+    /**
+     * The actions (bit {@code 1 << action}) whose frames {@link #accept} reads from {@link
+     * PacketSlot#out}; the others are not copied out of the NIC's buffer.
+     */
+    default int framesRead() {
+      return ALL_ACTIONS;
+    }
   }
+
+  static final int ALL_ACTIONS = (1 << XdpAction.COUNT) - 1;
 
   public static final int DEFAULT_BATCH = 1024;
 
@@ -73,42 +85,26 @@ public final class Replay implements AutoCloseable {
   private final List<FirmwareSwap> swaps;
   private final ReplayStats stats;
 
-  /** One batch: slots in input order. */
-  private static final class Batch {
-    final PacketSlot[] slots;
-    int filled;
+  /** The slot of the one-thread replay. */
+  private final PacketSlot single = new PacketSlot();
 
-    Batch(int size) {
-      slots = new PacketSlot[size];
-      for (int i = 0; i < size; i++) {
-        slots[i] = new PacketSlot();
-      }
-    }
+  /** The two batches of the multi-queue replay (null with one thread). */
+  private final ReplayBatch[] batches = new ReplayBatch[2];
 
-    void reset() {
-      filled = 0;
-    }
-  }
+  /** The batch the queue threads run (or null); read by them after {@link #started}. */
+  private volatile ReplayBatch running;
 
-  private final Batch[] batches = new Batch[2];
+  /** The actions whose frames this pass's sink reads (set before the batches start). */
+  private volatile int keepOut = ALL_ACTIONS;
 
-  /** The batch being filled by this thread. */
-  private Batch filling;
-
-  /** The batch the queue threads are running (or null); read by them after {@link #started}. */
-  private volatile Batch running;
-
-  /** Batches started (this thread), frames-steered arrivals (all queue threads, once a batch). */
+  /** Batches started (this thread); helpers done with a batch (each helper once a batch). */
   private final BatchSignal started = new BatchSignal();
 
-  private final BatchSignal steered = new BatchSignal();
-
-  /** Helper arrivals after running their queues (once a batch each). */
   private final BatchSignal finished = new BatchSignal();
 
   private final java.util.function.BooleanSupplier stopped = () -> this.shutdown;
 
-  /** Batches started so far (this thread's count; the helpers count their own). */
+  /** Batches started so far (the sequence number of the last one). */
   private long batchNo;
 
   /** Queues 1.. in parallel mode (queue 0 runs on the thread that replays). */
@@ -162,10 +158,9 @@ public final class Replay implements AutoCloseable {
     for (int q = 0; q < queues; q++) {
       runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
     }
-    this.batches[0] = new Batch(batchSize);
-    this.batches[1] = queues > 1 && !serial ? new Batch(batchSize) : batches[0];
-    this.filling = batches[0];
     if (queues > 1 && !serial) {
+      batches[0] = new ReplayBatch(batchSize);
+      batches[1] = new ReplayBatch(batchSize);
       threads = new Thread[queues - 1];
       for (int q = 1; q < queues; q++) {
         int queue = q;
@@ -221,7 +216,16 @@ public final class Replay implements AutoCloseable {
     return stats;
   }
 
-  private static final Sink NO_OUTPUT = s -> {};
+  private static final Sink NO_OUTPUT =
+      new Sink() {
+        @Override
+        public void accept(PacketSlot slot) {}
+
+        @Override
+        public int framesRead() {
+          return 0;
+        }
+      };
 
   /** Stops the queue threads (idempotent). */
   @Override
@@ -230,6 +234,96 @@ public final class Replay implements AutoCloseable {
   }
 
   private void pass(List<Capture> captures, Sink sink, LongConsumer progress) {
+    keepOut = sink.framesRead();
+    long t0 = System.nanoTime();
+    InputRecords in = new InputRecords(captures);
+    int nextSwap = 0;
+    try {
+      if (threads.length == 0) {
+        nextSwap = passOnOneThread(in, sink, progress);
+      } else {
+        nextSwap = passInBatches(in, sink, progress);
+      }
+      while (nextSwap < swaps.size()) {
+        // A swap past the end of the input still loads (and reports) the firmware.
+        swap(swaps.get(nextSwap++), in.index());
+      }
+      if (progress != null) {
+        progress.accept(in.index());
+      }
+    } finally {
+      stats.elapsedNs = System.nanoTime() - t0;
+    }
+  }
+
+  /** Whether the next swap is due before the record {@code in} holds. */
+  private boolean swapDue(InputRecords in, int nextSwap) {
+    return nextSwap < swaps.size() && swaps.get(nextSwap).due(in.index(), in.sinceFirstNs());
+  }
+
+  /**
+   * One queue, or serial: each packet is run and emitted before the next is read, so one slot
+   * serves them all and stays in the cache. {@link Sink#endOfBatch} still comes every {@link
+   * #batchSize} packets (and before a swap), as in the multi-queue replay. Returns the next swap.
+   */
+  private int passOnOneThread(InputRecords in, Sink sink, LongConsumer progress) {
+    PacketSlot s = single;
+    int keep = keepOut;
+    int inBatch = 0;
+    int nextSwap = 0;
+    while (in.peek()) {
+      if (swapDue(in, nextSwap)) {
+        if (inBatch > 0) {
+          sink.endOfBatch();
+          inBatch = 0;
+        }
+        while (swapDue(in, nextSwap)) {
+          swap(swaps.get(nextSwap++), in.index());
+        }
+      }
+      CaptureCursor cur = in.cursor();
+      s.ensureIn(EthernetFramer.frameLength(cur));
+      s.inLength = EthernetFramer.frame(cur, s.in, 0);
+      s.timestampNs = cur.timestampNs();
+      s.index = in.take();
+      runInOrder(s, keep);
+      stats.count(s);
+      sink.accept(s);
+      if (++inBatch == batchSize) {
+        sink.endOfBatch();
+        inBatch = 0;
+        if (progress != null) {
+          progress.accept(in.index());
+        }
+      }
+    }
+    if (inBatch > 0) {
+      sink.endOfBatch();
+    }
+    return nextSwap;
+  }
+
+  private void runInOrder(PacketSlot s, int keep) {
+    Attachment att = attachment;
+    s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
+    runners[s.queue].process(s, att, keep);
+    if (eventMaps != null) {
+      // A consumer that keeps up: what this run wrote to ring/perf buffers belongs to it.
+      List<MapEvents.Event> ev = MapEvents.drain(eventMaps);
+      if (!ev.isEmpty()) {
+        s.rareSet = true;
+        s.events = ev;
+      }
+    }
+  }
+
+  /**
+   * Several queues: this thread starts batch k, emits k-1 while the helpers work on k, locates the
+   * records of k+1 in the buffer k-1 freed, does its share of k and waits for the helpers. A swap
+   * cuts the batch being located at its packet and is applied when everything before it has run and
+   * been emitted. Returns the next swap.
+   */
+  private int passInBatches(InputRecords in, Sink sink, LongConsumer progress) {
     if (!threadsStarted) {
       threadsStarted = true;
       for (Thread t : threads) {
@@ -239,51 +333,89 @@ public final class Replay implements AutoCloseable {
     Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
     parties[threads.length] = Thread.currentThread(); // queue 0: whoever replays this pass
     started.parties(parties);
-    steered.parties(parties);
     finished.parties(parties);
-    long t0 = System.nanoTime();
-    long index = 0;
     int nextSwap = 0;
-    long firstTs = Long.MIN_VALUE;
-    try {
-      for (Capture cap : captures) {
-        CaptureCursor cur = cap.cursor();
-        while (cur.next()) {
-          if (firstTs == Long.MIN_VALUE) {
-            firstTs = cur.timestampNs();
-          }
-          while (nextSwap < swaps.size()
-              && swaps.get(nextSwap).due(index, cur.timestampNs() - firstTs)) {
-            drain(sink);
-            swap(swaps.get(nextSwap++), index);
-          }
-          Batch b = filling;
-          PacketSlot s = b.slots[b.filled];
-          int len = EthernetFramer.frameLength(cur);
-          s.ensureIn(len);
-          EthernetFramer.frame(cur, s.in, 0);
-          s.inLength = len;
-          s.index = index++;
-          s.timestampNs = cur.timestampNs();
-          b.filled++;
-          if (b.filled == batchSize) {
-            dispatch(sink);
-            if (progress != null) {
-              progress.accept(index);
-            }
-          }
+    ReplayBatch run = batches[0];
+    ReplayBatch spare = batches[1];
+    ReplayBatch done = null;
+    locate(in, run, nextSwap);
+    while (true) {
+      if (run.filled == 0) {
+        if (done != null) {
+          emit(done, sink, progress, in);
+          done = null;
         }
+        if (in.peek() && swapDue(in, nextSwap)) {
+          while (swapDue(in, nextSwap)) {
+            swap(swaps.get(nextSwap++), in.index());
+          }
+          locate(in, run, nextSwap);
+          continue;
+        }
+        return nextSwap;
       }
-      drain(sink);
-      while (nextSwap < swaps.size()) {
-        // A swap past the end of the input still loads (and reports) the firmware.
-        swap(swaps.get(nextSwap++), index);
+      start(run);
+      if (done != null) {
+        emit(done, sink, progress, in);
       }
-      if (progress != null) {
-        progress.accept(index);
-      }
-    } finally {
-      stats.elapsedNs = System.nanoTime() - t0;
+      locate(in, spare, nextSwap);
+      work(0, run);
+      finishRunning();
+      done = run;
+      run = spare;
+      spare = done;
+    }
+  }
+
+  /**
+   * Fills {@code b} with the next records' places (the frames are copied by whoever steers them);
+   * stops when full, at the end of the input, or before a packet a swap is due at.
+   */
+  private void locate(InputRecords in, ReplayBatch b, int nextSwap) {
+    b.filled = 0;
+    PacketSlot[] slots = b.slots;
+    while (b.filled < slots.length && in.peek() && !swapDue(in, nextSwap)) {
+      CaptureCursor cur = in.cursor();
+      PacketSlot s = slots[b.filled++];
+      s.ensureIn(EthernetFramer.frameLength(cur));
+      s.source = cur.buffer();
+      s.sourceOffset = cur.dataOffset();
+      s.sourceLength = EthernetFramer.recordLength(cur);
+      s.linkType = cur.linkType();
+      s.timestampNs = cur.timestampNs();
+      s.index = in.take();
+    }
+  }
+
+  private void start(ReplayBatch b) {
+    b.seq = ++batchNo;
+    b.nextChunk.set(0);
+    running = b;
+    started.advance();
+  }
+
+  /** Waits until every helper is done with the running batch; rethrows what a thread hit. */
+  private void finishRunning() {
+    if (!finished.await(batchNo * threads.length, stopped)) {
+      throw new IllegalStateException("replay closed while a batch was running");
+    }
+    running = null;
+    if (failure != null) {
+      throw rethrow(failure);
+    }
+  }
+
+  private void emit(ReplayBatch b, Sink sink, LongConsumer progress, InputRecords in) {
+    PacketSlot[] slots = b.slots;
+    for (int i = 0, n = b.filled; i < n; i++) {
+      PacketSlot s = slots[i];
+      stats.count(s);
+      sink.accept(s);
+    }
+    sink.endOfBatch();
+    b.filled = 0;
+    if (progress != null) {
+      progress.accept(in.index());
     }
   }
 
@@ -306,139 +438,75 @@ public final class Replay implements AutoCloseable {
     }
   }
 
-  /**
-   * Hands the filled batch on. Serial (or one queue): runs it here and emits it. Parallel: waits
-   * for the batch in flight, starts this one, emits the finished one while the helpers steer, then
-   * does its share of the steering and queue 0's frames; the next batch is filled into the buffer
-   * just emitted while the helpers finish theirs.
-   */
-  private void dispatch(Sink sink) {
-    Batch b = filling;
-    if (b.filled == 0) {
-      return;
-    }
-    if (queues == 1 || serial) {
-      runInOrder(b);
-      emit(b, sink);
-      return;
-    }
-    Batch done = null;
-    if (running != null) {
-      done = finishRunning();
-    }
-    running = b;
-    nextToSteer.set(0);
-    batchNo++;
-    started.advance();
-    if (done != null) {
-      emit(done, sink);
-    }
-    work(0, b, batchNo);
-    filling = b == batches[0] ? batches[1] : batches[0];
-  }
-
-  /** Runs and emits everything filled so far; afterwards every queue thread is idle. */
-  private void drain(Sink sink) {
-    dispatch(sink);
-    if (running != null) {
-      emit(finishRunning(), sink);
-    }
-  }
-
-  private Batch finishRunning() {
-    if (!finished.await(batchNo * threads.length, stopped)) {
-      throw new IllegalStateException("replay closed while a batch was running");
-    }
-    Batch done = running;
-    running = null;
-    if (failure != null) {
-      throw rethrow(failure);
-    }
-    return done;
-  }
-
-  private void runInOrder(Batch b) {
-    Attachment att = attachment;
-    for (int i = 0; i < b.filled; i++) {
-      PacketSlot s = b.slots[i];
-      s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
-      runners[s.queue].process(s, att);
-      if (eventMaps != null) {
-        // A consumer that keeps up: what this run wrote to ring/perf buffers belongs to it.
-        List<MapEvents.Event> ev = MapEvents.drain(eventMaps);
-        s.events = ev.isEmpty() ? null : ev;
-      }
-    }
-  }
-
-  private void emit(Batch b, Sink sink) {
-    for (int i = 0; i < b.filled; i++) {
-      PacketSlot s = b.slots[i];
-      stats.count(s);
-      sink.accept(s);
-    }
-    sink.endOfBatch();
-    b.reset();
-  }
-
-  /** Frames of the running batch steered at once by one thread. */
-  private static final int STEER_CHUNK = 32;
-
-  /** The next frame of the running batch no thread has taken to steer. */
-  private final java.util.concurrent.atomic.AtomicInteger nextToSteer =
-      new java.util.concurrent.atomic.AtomicInteger();
+  /** Spins a waiting thread does before it starts yielding its core. */
+  private static final int SPINS = 1 << 10;
 
   /**
-   * Steer stage: takes chunks of the batch until none is left (which thread steers a frame changes
-   * nothing: the result depends on the frame and the firmware only).
+   * Queue q's part of batch {@code b}: for each chunk in order, make sure it is steered (steering
+   * the next unsteered chunk while it is not), then run q's frames of it. A failure is recorded,
+   * not thrown, and the chunks are still published, so that no thread waits forever; the replaying
+   * thread rethrows it when it collects the batch.
    */
-  private void steerShare(Batch b) {
+  private void work(int q, ReplayBatch b) {
     Attachment att = attachment;
-    int n = b.filled;
-    for (int from; (from = nextToSteer.getAndAdd(STEER_CHUNK)) < n; ) {
-      for (int i = from, to = Math.min(n, from + STEER_CHUNK); i < to; i++) {
-        PacketSlot s = b.slots[i];
-        s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
-      }
-    }
-  }
-
-  /** Runs the batch's frames RSS gave queue q, in input order. */
-  private void runQueue(int q, Batch b) {
     QueueRunner r = runners[q];
-    Attachment att = attachment;
+    int keep = keepOut;
+    int chunks = b.chunks();
+    int[] queueOf = b.queueOf;
     PacketSlot[] slots = b.slots;
-    for (int i = 0, n = b.filled; i < n; i++) {
-      PacketSlot s = slots[i];
-      if (s.queue == q) {
-        r.process(s, att);
+    for (int c = 0; c < chunks; c++) {
+      for (int spins = 0; !b.steered(c); ) {
+        int next = b.nextChunk.get();
+        if (next < chunks && b.nextChunk.compareAndSet(next, next + 1)) {
+          steer(att, b, next);
+        } else if (shutdown) {
+          return;
+        } else if (++spins < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield(); // the thread steering it may be waiting for this core
+        }
+      }
+      if (failure != null) {
+        continue;
+      }
+      try {
+        for (int i = c * ReplayBatch.CHUNK, to = Math.min(b.filled, i + ReplayBatch.CHUNK);
+            i < to;
+            i++) {
+          if (queueOf[i] == q) {
+            r.process(slots[i], att, keep);
+          }
+        }
+      } catch (Throwable t) {
+        failure = t;
       }
     }
   }
 
-  /**
-   * Queue q's part of batch {@code b} (the n-th): its share of the steer stage, the meeting of all
-   * queue threads, then its frames. A failure is recorded, not thrown, so that every thread still
-   * arrives; the replaying thread rethrows it when it collects the batch.
-   */
-  private boolean work(int q, Batch b, long n) {
-    try {
-      steerShare(b);
-    } catch (Throwable t) {
-      failure = t;
-    }
-    steered.advance();
-    if (!steered.await(n * queues, stopped)) {
-      return false;
+  /** Steer stage of one chunk: each frame copied out of its capture, parsed and hashed. */
+  private void steer(Attachment att, ReplayBatch b, int chunk) {
+    PacketSlot[] slots = b.slots;
+    int[] queueOf = b.queueOf;
+    int from = chunk * ReplayBatch.CHUNK;
+    int to = Math.min(b.filled, from + ReplayBatch.CHUNK);
+    for (int i = from; i < to; i++) {
+      queueOf[i] = -1;
     }
     try {
-      if (failure == null) {
-        runQueue(q, b);
+      for (int i = from; i < to; i++) {
+        PacketSlot s = slots[i];
+        s.inLength =
+            EthernetFramer.frame(s.source, s.sourceOffset, s.sourceLength, s.linkType, s.in, 0);
+        int q = att.nic().steer(s.in, 0, s.inLength, s.parse);
+        s.queue = q;
+        queueOf[i] = q;
       }
     } catch (Throwable t) {
       failure = t;
+    } finally {
+      b.publish(chunk);
     }
-    return true;
   }
 
   private void workerLoop(int q) {
@@ -446,9 +514,7 @@ public final class Replay implements AutoCloseable {
       if (!started.await(n, stopped) || shutdown) {
         return;
       }
-      if (!work(q, running, n)) {
-        return;
-      }
+      work(q, running);
       finished.advance();
     }
   }

@@ -109,6 +109,11 @@ public final class ReplayRun {
             public void accept(PacketSlot slot) {}
 
             @Override
+            public int framesRead() {
+              return 0;
+            }
+
+            @Override
             public void endOfBatch() {
               if (maps != null) {
                 MapEvents.drain(maps); // a consumer that reads and discards

@@ -71,6 +71,14 @@ final class RunOutputs implements Replay.Sink, AutoCloseable {
     return new PcapWriter(open(name));
   }
 
+  /** Frames written to pcaps: passed, transmitted, redirected; with --trace every frame. */
+  @Override
+  public int framesRead() {
+    return trace != null
+        ? Replay.ALL_ACTIONS
+        : 1 << XdpAction.PASS | 1 << XdpAction.TX | 1 << XdpAction.REDIRECT;
+  }
+
   @Override
   public void accept(PacketSlot s) {
     switch (s.action) {

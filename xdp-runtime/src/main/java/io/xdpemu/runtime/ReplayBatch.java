@@ -1,0 +1,56 @@
+package io.xdpemu.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One batch of a multi-queue replay: packet slots in input order, cut into chunks of {@value
+ * #CHUNK} frames that the queue threads steer (frame copy, parse, RSS) as they go, each chunk once,
+ * by whichever thread gets to it first. A chunk is published with a release store of the batch's
+ * sequence number, so no flag is ever reset; the queue each frame went to is kept in a compact
+ * array as well, which the queue threads scan instead of the slots.
+ */
+final class ReplayBatch {
+  /** Frames steered at once by one thread. */
+  static final int CHUNK = 32;
+
+  private static final VarHandle DONE = MethodHandles.arrayElementVarHandle(long[].class);
+
+  final PacketSlot[] slots;
+
+  /** The queue RSS gave each frame (-1 while not steered or when steering failed). */
+  final int[] queueOf;
+
+  /** Per chunk: the sequence number of the batch it was last steered for. */
+  private final long[] steeredFor;
+
+  /** The next chunk of this batch no thread has taken to steer. */
+  final AtomicInteger nextChunk = new AtomicInteger();
+
+  int filled;
+
+  /** This batch's sequence number while it runs (1, 2, ... over the replay; never reused). */
+  long seq;
+
+  ReplayBatch(int size) {
+    slots = new PacketSlot[size];
+    for (int i = 0; i < size; i++) {
+      slots[i] = new PacketSlot();
+    }
+    queueOf = new int[size];
+    steeredFor = new long[(size + CHUNK - 1) / CHUNK];
+  }
+
+  int chunks() {
+    return (filled + CHUNK - 1) / CHUNK;
+  }
+
+  boolean steered(int chunk) {
+    return (long) DONE.getAcquire(steeredFor, chunk) == seq;
+  }
+
+  void publish(int chunk) {
+    DONE.setRelease(steeredFor, chunk, seq);
+  }
+}
