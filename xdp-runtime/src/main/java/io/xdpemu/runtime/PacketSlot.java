@@ -26,17 +26,6 @@ final class PacketSlot {
   byte[] in = new byte[2048];
   int inLength;
 
-  /**
-   * Where the input record lies until it is framed into {@link #in} (multi-queue replay: the reader
-   * only locates records, the steering threads copy them): a capture buffer read with absolute gets
-   * only, the record's offset, its length without FCS and its link type.
-   */
-  java.nio.ByteBuffer source;
-
-  int sourceOffset;
-  int sourceLength;
-  int linkType;
-
   long retval;
   int action;
   byte[] out = new byte[2048];

@@ -10,8 +10,8 @@ import io.xdpemu.ebpf.vm.XdpBuff;
 
 /**
  * Runs packets of one RX queue (on that queue's thread, as NAPI polls one queue per CPU): the NIC
- * delivers the frame into the queue's execution context, the program runs, and the result is copied
- * into the packet's slot. Allocates nothing unless a packet aborts.
+ * delivers the frame into the queue's execution context, the program runs, the result is copied
+ * into the packet's slot and counted. Allocates nothing unless a packet aborts.
  */
 final class QueueRunner {
   static final int EINVAL = 22;
@@ -24,6 +24,9 @@ final class QueueRunner {
   private final MapRegistry maps;
   private final boolean keepMeta;
   private final java.util.function.IntPredicate devices;
+
+  /** What this queue's frames did; only the thread running the queue writes it. */
+  final QueueCounts counts = new QueueCounts();
 
   QueueRunner(
       int queue,
@@ -57,6 +60,7 @@ final class QueueRunner {
       s.ptype = -1;
       s.firmware = null;
       s.nicDropped = true;
+      counts.count(s);
       return;
     }
     s.ptype = s.parse.result().ptype;
@@ -101,6 +105,7 @@ final class QueueRunner {
       s.rareSet = true;
       resolveRedirect(s);
     }
+    counts.count(s);
   }
 
   /** Where xdp_do_redirect() would send the frame (net/core/filter.c), from the helper's state. */

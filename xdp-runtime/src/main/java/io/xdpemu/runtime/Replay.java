@@ -67,6 +67,11 @@ public final class Replay implements AutoCloseable {
     default int framesRead() {
       return ALL_ACTIONS;
     }
+
+    /** False for a sink whose {@link #accept} does nothing: then it is not called. */
+    default boolean wantsPackets() {
+      return true;
+    }
   }
 
   static final int ALL_ACTIONS = (1 << XdpAction.COUNT) - 1;
@@ -225,6 +230,11 @@ public final class Replay implements AutoCloseable {
         public int framesRead() {
           return 0;
         }
+
+        @Override
+        public boolean wantsPackets() {
+          return false;
+        }
       };
 
   /** Stops the queue threads (idempotent). */
@@ -244,6 +254,7 @@ public final class Replay implements AutoCloseable {
       } else {
         nextSwap = passInBatches(in, sink, progress);
       }
+      addCounts();
       while (nextSwap < swaps.size()) {
         // A swap past the end of the input still loads (and reports) the firmware.
         swap(swaps.get(nextSwap++), in.index());
@@ -254,6 +265,18 @@ public final class Replay implements AutoCloseable {
     } finally {
       stats.elapsedNs = System.nanoTime() - t0;
     }
+  }
+
+  /** Adds what every queue counted in this pass to the replay's statistics. */
+  private void addCounts() {
+    List<ReplayStats.Abort> aborts = new ArrayList<>();
+    for (int q = 0; q < queues; q++) {
+      QueueCounts c = runners[q].counts;
+      stats.add(q, c);
+      aborts.addAll(c.firstAborts);
+      c.clear();
+    }
+    stats.addAborts(aborts);
   }
 
   /** Whether the next swap is due before the record {@code in} holds. */
@@ -269,6 +292,7 @@ public final class Replay implements AutoCloseable {
   private int passOnOneThread(InputRecords in, Sink sink, LongConsumer progress) {
     PacketSlot s = single;
     int keep = keepOut;
+    boolean wants = sink.wantsPackets();
     int inBatch = 0;
     int nextSwap = 0;
     while (in.peek()) {
@@ -287,8 +311,9 @@ public final class Replay implements AutoCloseable {
       s.timestampNs = cur.timestampNs();
       s.index = in.take();
       runInOrder(s, keep);
-      stats.count(s);
-      sink.accept(s);
+      if (wants) {
+        sink.accept(s);
+      }
       if (++inBatch == batchSize) {
         sink.endOfBatch();
         inBatch = 0;
@@ -372,19 +397,20 @@ public final class Replay implements AutoCloseable {
    * stops when full, at the end of the input, or before a packet a swap is due at.
    */
   private void locate(InputRecords in, ReplayBatch b, int nextSwap) {
-    b.filled = 0;
-    PacketSlot[] slots = b.slots;
-    while (b.filled < slots.length && in.peek() && !swapDue(in, nextSwap)) {
+    int n = 0;
+    int size = b.slots.length;
+    b.firstIndex = in.index();
+    while (n < size && in.peek() && !swapDue(in, nextSwap)) {
       CaptureCursor cur = in.cursor();
-      PacketSlot s = slots[b.filled++];
-      s.ensureIn(EthernetFramer.frameLength(cur));
-      s.source = cur.buffer();
-      s.sourceOffset = cur.dataOffset();
-      s.sourceLength = EthernetFramer.recordLength(cur);
-      s.linkType = cur.linkType();
-      s.timestampNs = cur.timestampNs();
-      s.index = in.take();
+      b.source[n] = cur.buffer();
+      b.offset[n] = cur.dataOffset();
+      b.length[n] = EthernetFramer.recordLength(cur);
+      b.linkType[n] = cur.linkType();
+      b.timestampNs[n] = cur.timestampNs();
+      in.take();
+      n++;
     }
+    b.filled = n;
   }
 
   private void start(ReplayBatch b) {
@@ -406,11 +432,11 @@ public final class Replay implements AutoCloseable {
   }
 
   private void emit(ReplayBatch b, Sink sink, LongConsumer progress, InputRecords in) {
-    PacketSlot[] slots = b.slots;
-    for (int i = 0, n = b.filled; i < n; i++) {
-      PacketSlot s = slots[i];
-      stats.count(s);
-      sink.accept(s);
+    if (sink.wantsPackets()) {
+      PacketSlot[] slots = b.slots;
+      for (int i = 0, n = b.filled; i < n; i++) {
+        sink.accept(slots[i]);
+      }
     }
     sink.endOfBatch();
     b.filled = 0;
@@ -496,8 +522,11 @@ public final class Replay implements AutoCloseable {
     try {
       for (int i = from; i < to; i++) {
         PacketSlot s = slots[i];
+        s.index = b.firstIndex + i;
+        s.timestampNs = b.timestampNs[i];
+        s.ensureIn(EthernetFramer.frameLength(b.linkType[i], b.length[i]));
         s.inLength =
-            EthernetFramer.frame(s.source, s.sourceOffset, s.sourceLength, s.linkType, s.in, 0);
+            EthernetFramer.frame(b.source[i], b.offset[i], b.length[i], b.linkType[i], s.in, 0);
         int q = att.nic().steer(s.in, 0, s.inLength, s.parse);
         s.queue = q;
         queueOf[i] = q;

@@ -19,6 +19,21 @@ final class ReplayBatch {
 
   final PacketSlot[] slots;
 
+  /**
+   * Where each record lies until it is framed into its slot: the reader only locates records and
+   * writes these compact arrays (not the slots, which the queue threads own meanwhile); whoever
+   * steers a chunk copies its frames. Capture buffers are read with absolute gets only.
+   */
+  final java.nio.ByteBuffer[] source;
+
+  final int[] offset;
+  final int[] length;
+  final int[] linkType;
+  final long[] timestampNs;
+
+  /** The packet index of slot 0. */
+  long firstIndex;
+
   /** The queue RSS gave each frame (-1 while not steered or when steering failed). */
   final int[] queueOf;
 
@@ -39,6 +54,11 @@ final class ReplayBatch {
       slots[i] = new PacketSlot();
     }
     queueOf = new int[size];
+    source = new java.nio.ByteBuffer[size];
+    offset = new int[size];
+    length = new int[size];
+    linkType = new int[size];
+    timestampNs = new long[size];
     steeredFor = new long[(size + CHUNK - 1) / CHUNK];
   }
 

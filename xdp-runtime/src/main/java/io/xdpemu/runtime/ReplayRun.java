@@ -114,6 +114,11 @@ public final class ReplayRun {
             }
 
             @Override
+            public boolean wantsPackets() {
+              return false;
+            }
+
+            @Override
             public void endOfBatch() {
               if (maps != null) {
                 MapEvents.drain(maps); // a consumer that reads and discards

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Counters of one replay, updated by the output stage in input order (one thread), so they are
- * exact and reproducible. Bytes are input frame lengths, as drivers count rx_bytes.
+ * Counters of one replay: each queue's thread counts its own frames ({@link QueueCounts}), added
+ * here when a pass ends, so they are exact and reproducible. Bytes are input frame lengths, as
+ * drivers count rx_bytes.
  */
 public final class ReplayStats {
   /** An aborted packet worth reporting. */
@@ -35,34 +36,40 @@ public final class ReplayStats {
     queueBytes = new long[queues];
   }
 
-  void count(PacketSlot s) {
-    packets++;
-    bytes += s.inLength;
-    actionPackets[s.action]++;
-    actionBytes[s.action] += s.inLength;
-    queuePackets[s.queue]++;
-    queueBytes[s.queue] += s.inLength;
-    // One well-predicted test for the common packet; the rare outcomes are counted below it.
-    if (s.nicDropped | s.redirectError != 0 | s.action == XdpAction.ABORTED) {
-      countRare(s);
+  /**
+   * Adds the counts queue {@code q} kept during a pass. Call {@link #addAborts} once all queues are
+   * added, to keep the pass's first aborts in input order.
+   */
+  void add(int q, QueueCounts c) {
+    long packets = c.get(QueueCounts.PACKETS);
+    long bytes = c.get(QueueCounts.BYTES);
+    this.packets += packets;
+    this.bytes += bytes;
+    queuePackets[q] += packets;
+    queueBytes[q] += bytes;
+    for (int a = 0; a < XdpAction.COUNT; a++) {
+      actionPackets[a] += c.get(QueueCounts.ACTION_PACKETS + a);
+      actionBytes[a] += c.get(QueueCounts.ACTION_BYTES + a);
     }
+    redirectErrors += c.get(QueueCounts.REDIRECT_ERRORS);
+    invalidActions += c.get(QueueCounts.INVALID_ACTIONS);
+    aborts += c.get(QueueCounts.ABORTS);
+    nicDrops += c.get(QueueCounts.NIC_DROPS);
   }
 
-  private void countRare(PacketSlot s) {
-    if (s.nicDropped) {
-      nicDrops++;
-    }
-    if (s.redirectError != 0) {
-      redirectErrors++;
-    }
-    if (s.action == XdpAction.ABORTED) {
-      aborts++;
-      if (s.retval != XdpAction.ABORTED) {
-        invalidActions++;
+  /**
+   * Appends a pass's aborted packets (each queue's first ones, in any order) in input order, up to
+   * {@link #MAX_ABORTS_KEPT} over the whole replay: every queue kept its own first ones, so the
+   * pass's first ones are among them.
+   */
+  void addAborts(List<Abort> pass) {
+    List<Abort> sorted = new ArrayList<>(pass);
+    sorted.sort((a, b) -> Long.compare(a.index(), b.index()));
+    for (Abort a : sorted) {
+      if (firstAborts.size() >= MAX_ABORTS_KEPT) {
+        break;
       }
-      if (firstAborts.size() < MAX_ABORTS_KEPT) {
-        firstAborts.add(new Abort(s.index, s.abortPc, s.abortReason));
-      }
+      firstAborts.add(a);
     }
   }
 
