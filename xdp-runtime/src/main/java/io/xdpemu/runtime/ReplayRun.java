@@ -69,6 +69,19 @@ public final class ReplayRun {
     }
   }
 
+  /** The captures' total size on disk (0 for what cannot be read: opening reports it). */
+  private static long fileBytes(List<Path> captures) {
+    long n = 0;
+    for (Path p : captures) {
+      try {
+        n += java.nio.file.Files.size(p);
+      } catch (java.io.IOException | SecurityException e) {
+        // Capture.open names the file and the problem.
+      }
+    }
+    return n;
+  }
+
   /**
    * @param progress where to draw a progress bar, or null for none
    */
@@ -81,21 +94,29 @@ public final class ReplayRun {
       PrintStream progress) {
     List<Capture> caps = new ArrayList<>();
     long total = 0;
-    for (Path p : o.captures()) {
-      Capture c = Capture.open(p);
-      caps.add(c);
-      total += c.packetCount();
+    Replay replay;
+    SteerWarmup warmup = SteerWarmup.startIfWorthIt(attachment.nic(), fileBytes(o.captures()));
+    try {
+      for (Path p : o.captures()) {
+        Capture c = Capture.open(p);
+        caps.add(c);
+        total += c.packetCount();
+      }
+      replay =
+          new Replay(
+              attachment,
+              contexts,
+              maps,
+              (o.trace() || o.formats().report()) && o.outDir() != null,
+              o.swaps(),
+              o.batch(),
+              o.serial(),
+              o.devices());
+    } finally {
+      if (warmup != null) {
+        warmup.close();
+      }
     }
-    Replay replay =
-        new Replay(
-            attachment,
-            contexts,
-            maps,
-            (o.trace() || o.formats().report()) && o.outDir() != null,
-            o.swaps(),
-            o.batch(),
-            o.serial(),
-            o.devices());
     ProgressBar bar = progress == null ? null : new ProgressBar(progress, total);
     List<String> names = o.captures().stream().map(Path::toString).toList();
     if (maps != null) {
