@@ -1,6 +1,7 @@
 package io.xdpemu.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run their frames writes exactly the files of the same run on one thread ({@code --serial}: every
  * frame steered and run in input order on the reader thread, on its own queue's context), for
  * programs whose queues do not race on shared map entries. 3,200 frames make four batches of
- * 32-frame steering chunks.
+ * 32-frame steering chunks; one case swaps the firmware inside the second batch.
  */
 class QueueDeterminismTest {
   @TempDir Path tmp;
@@ -43,6 +44,13 @@ class QueueDeterminismTest {
       {"examples/xdp_bounce.o", "examples/firmware/mynic-v2.json", "4"},
       {"examples/xdp_calls.o", "examples/firmware/mynic-v1.json", "3"},
       {"examples/xdp_meta.o", "examples/firmware/mynic-kernel.json", "2"},
+      // A hot swap inside the second batch: every queue changes firmware at that packet.
+      {
+        "examples/xdp_bounce.o",
+        "examples/firmware/mynic-v1.json",
+        "2",
+        "examples/firmware/mynic-v2.json@1500"
+      },
     };
     int n = 0;
     for (String[] c : cases) {
@@ -67,6 +75,10 @@ class QueueDeterminismTest {
           argv.add("--firmware");
           argv.add(root.resolve(c[1]).toString());
         }
+        if (c.length > 3) {
+          argv.add("--swap-firmware");
+          argv.add(root.resolve(c[3]).toString());
+        }
         if (serial) {
           argv.add("--serial");
         }
@@ -79,6 +91,12 @@ class QueueDeterminismTest {
                 GoldenOutputsTest.mask(
                     new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1), out, root));
           }
+        }
+        if (c.length > 3) {
+          assertTrue(
+              files.get("summary.json").contains("\"index\":1500,")
+                  && files.get("summary.json").contains("\"applied\":true"),
+              "swap applied at packet 1500: " + files.get("summary.json"));
         }
         if (parallel == null) {
           parallel = files;
