@@ -20,34 +20,34 @@ import java.util.function.LongConsumer;
  * <p>One queue (or {@code serial}): every packet is read, framed, steered, run and emitted before
  * the next, on the thread that replays, through one packet slot that stays in the cache.
  *
- * <p>Several queues: work proceeds in batches, two in flight (double buffering):
+ * <p>Several queues: work proceeds in batches, at most two in flight:
  *
  * <pre>
  *   queue 0 = the replaying thread                    queues 1.. = helper threads
- *   start batch k ─────────────────────────────────►  chunk loop over batch k
- *   emit batch k-1 (stats, pcaps, trace; in order)
  *   locate the records of batch k+1 (no copy)
- *   chunk loop over batch k                           chunk loop: for each chunk of 32 frames, in
- *   wait until every helper finished k  ◄──────────     order: if nobody steered it yet, steer the
- *                                                       next unsteered chunk (copy the frames out of
- *                                                       the capture, parse, RSS) and look again;
- *                                                       then run this queue's frames of the chunk
+ *   start batch k+1 ──────────────────────────────►  (a helper done with k goes on to k+1)
+ *   chunk loop over batch k                           chunk loop over batch k, then k+1:
+ *   wait until every helper finished k  ◄──────────     for each chunk of 32 frames, in order:
+ *   emit batch k (stats, pcaps, trace; in order)        if nobody steered it yet, steer the
+ *                                                       next unsteered chunk (copy the frames out
+ *                                                       of the capture, parse, RSS) and look
+ *                                                       again; then run this queue's frames of it
  * </pre>
  *
  * Steering is taken by whichever thread gets to a chunk first, so the thread that also reads and
  * emits steers less and the others more: N queues keep N threads busy, not N + 1 on N cores, and
- * there is no serial stage but locating records and emitting. Which thread steers a frame changes
- * nothing, because steering depends only on the frame and the firmware; each queue runs its own
- * frames in input order whatever the scheduling, so a queue's program runs see the same sequence
- * every time, which makes the whole replay reproducible as long as queues do not race on shared map
- * entries (per-CPU maps, atomic adds and read-only maps never do). A program that races (two queues
- * inserting the same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value)
- * loses updates depending on timing, exactly as it would in the kernel. {@code serial} mode removes
- * that freedom: every packet runs in input order, on the reader thread, still with its own queue's
- * execution context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for
- * any program. The threads meet on spin-then-park counters ({@link BatchSignal}) once a batch.
- * Firmware swaps happen at batch boundaries cut at the requested packet index, while every queue is
- * idle.
+ * there is no serial stage but locating records and emitting, and no thread waits at a batch
+ * boundary unless it is a whole batch ahead. Which thread steers a frame changes nothing, because
+ * steering depends only on the frame and the firmware; each queue runs its own frames in input
+ * order whatever the scheduling, so a queue's program runs see the same sequence every time, which
+ * makes the whole replay reproducible as long as queues do not race on shared map entries (per-CPU
+ * maps, atomic adds and read-only maps never do). A program that races (two queues inserting the
+ * same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates
+ * depending on timing, exactly as it would in the kernel. {@code serial} mode removes that freedom:
+ * every packet runs in input order, on the reader thread, still with its own queue's execution
+ * context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for any
+ * program. The threads meet on spin-then-park counters ({@link BatchSignal}) once a batch. Firmware
+ * swaps happen at batch boundaries cut at the requested packet index, while every queue is idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -96,8 +96,12 @@ public final class Replay implements AutoCloseable {
   /** The two batches of the multi-queue replay (null with one thread). */
   private final ReplayBatch[] batches = new ReplayBatch[2];
 
-  /** The batch the queue threads run (or null); read by them after {@link #started}. */
-  private volatile ReplayBatch running;
+  /**
+   * The batches started, by the parity of their sequence number: at most two are in flight (batch n
+   * + 2 starts only once n is finished and emitted), so a helper that sees batch n started finds it
+   * at {@code n & 1}. Written before {@link #started} advances, read after.
+   */
+  private final ReplayBatch[] bySeq = new ReplayBatch[2];
 
   /** The actions whose frames this pass's sink reads (set before the batches start). */
   private volatile int keepOut = ALL_ACTIONS;
@@ -105,7 +109,12 @@ public final class Replay implements AutoCloseable {
   /** Batches started (this thread); helpers done with a batch (each helper once a batch). */
   private final BatchSignal started = new BatchSignal();
 
-  private final BatchSignal finished = new BatchSignal();
+  /**
+   * Per helper, the batches it finished. One counter per helper, not one shared: a helper may
+   * already have finished batch k+1 while another is still in k, so a shared count would say k is
+   * done too early.
+   */
+  private final BatchSignal[] finished;
 
   private final java.util.function.BooleanSupplier stopped = () -> this.shutdown;
 
@@ -167,13 +176,16 @@ public final class Replay implements AutoCloseable {
       batches[0] = new ReplayBatch(batchSize);
       batches[1] = new ReplayBatch(batchSize);
       threads = new Thread[queues - 1];
+      finished = new BatchSignal[queues - 1];
       for (int q = 1; q < queues; q++) {
         int queue = q;
         threads[q - 1] = new Thread(() -> workerLoop(queue), "xdpemu-rxq-" + q);
         threads[q - 1].setDaemon(true);
+        finished[q - 1] = new BatchSignal();
       }
     } else {
       threads = new Thread[0];
+      finished = new BatchSignal[0];
     }
   }
 
@@ -343,10 +355,12 @@ public final class Replay implements AutoCloseable {
   }
 
   /**
-   * Several queues: this thread starts batch k, emits k-1 while the helpers work on k, locates the
-   * records of k+1 in the buffer k-1 freed, does its share of k and waits for the helpers. A swap
-   * cuts the batch being located at its packet and is applied when everything before it has run and
-   * been emitted. Returns the next swap.
+   * Several queues: this thread locates and starts batch k+1 before doing its share of batch k, so
+   * a helper that finishes k goes straight on to k+1 instead of waiting at the batch boundary; then
+   * it waits until the helpers are done with k (usually long done) and emits k while they work on
+   * k+1. At most two batches are in flight. A swap cuts the batch being located at its packet and
+   * is applied when everything before it has run and been emitted (nothing is then in flight).
+   * Returns the next swap.
    */
   private int passInBatches(InputRecords in, Sink sink, LongConsumer progress) {
     if (!threadsStarted) {
@@ -358,37 +372,40 @@ public final class Replay implements AutoCloseable {
     Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
     parties[threads.length] = Thread.currentThread(); // queue 0: whoever replays this pass
     started.parties(parties);
-    finished.parties(parties);
+    for (BatchSignal f : finished) {
+      f.parties(parties);
+    }
     int nextSwap = 0;
-    ReplayBatch run = batches[0];
+    ReplayBatch cur = batches[0];
     ReplayBatch spare = batches[1];
-    ReplayBatch done = null;
-    locate(in, run, nextSwap);
+    locate(in, cur, nextSwap);
+    boolean curStarted = false;
     while (true) {
-      if (run.filled == 0) {
-        if (done != null) {
-          emit(done, sink, progress, in);
-          done = null;
-        }
+      if (cur.filled == 0) {
+        // Nothing in flight, everything emitted.
         if (in.peek() && swapDue(in, nextSwap)) {
           while (swapDue(in, nextSwap)) {
             swap(swaps.get(nextSwap++), in.index());
           }
-          locate(in, run, nextSwap);
+          locate(in, cur, nextSwap);
           continue;
         }
         return nextSwap;
       }
-      start(run);
-      if (done != null) {
-        emit(done, sink, progress, in);
+      if (!curStarted) {
+        start(cur);
       }
       locate(in, spare, nextSwap);
-      work(0, run);
-      finishRunning();
-      done = run;
-      run = spare;
-      spare = done;
+      curStarted = spare.filled > 0;
+      if (curStarted) {
+        start(spare); // the helpers flow on into it when they are done with cur
+      }
+      work(0, cur);
+      finishRunning(cur);
+      emit(cur, sink, progress, in);
+      ReplayBatch t = cur;
+      cur = spare;
+      spare = t;
     }
   }
 
@@ -416,16 +433,17 @@ public final class Replay implements AutoCloseable {
   private void start(ReplayBatch b) {
     b.seq = ++batchNo;
     b.nextChunk.set(0);
-    running = b;
+    bySeq[(int) (b.seq & 1)] = b;
     started.advance();
   }
 
-  /** Waits until every helper is done with the running batch; rethrows what a thread hit. */
-  private void finishRunning() {
-    if (!finished.await(batchNo * threads.length, stopped)) {
-      throw new IllegalStateException("replay closed while a batch was running");
+  /** Waits until every helper is done with batch {@code b}; rethrows what a thread hit. */
+  private void finishRunning(ReplayBatch b) {
+    for (BatchSignal f : finished) {
+      if (!f.await(b.seq, stopped)) {
+        throw new IllegalStateException("replay closed while a batch was running");
+      }
     }
-    running = null;
     if (failure != null) {
       throw rethrow(failure);
     }
@@ -543,8 +561,8 @@ public final class Replay implements AutoCloseable {
       if (!started.await(n, stopped) || shutdown) {
         return;
       }
-      work(q, running);
-      finished.advance();
+      work(q, bySeq[(int) (n & 1)]);
+      finished[q - 1].advance();
     }
   }
 
