@@ -2,9 +2,13 @@ package io.xdpemu.verifier;
 
 import io.xdpemu.ebpf.facts.MemoryFact;
 import io.xdpemu.ebpf.facts.ProgramFacts;
+import io.xdpemu.ebpf.isa.Decoder;
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.isa.Opcodes;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.OptionalLong;
 
 /**
  * Collects {@link ProgramFacts} while the verifier walks the program: called with the state before
@@ -41,11 +45,161 @@ final class FactRecorder implements ProgramFacts {
 
   private static final MapRef CONFLICT_MAP = new MapRef(-1, null);
 
+  /**
+   * Constant scalars read by each instruction: two slots per pc ({@link #readRegisters}), allocated
+   * when the first constant is seen; state 0 = not recorded, 1 = constant, 2 = paths disagree.
+   */
+  private long[] constValue;
+
+  private byte[] constState;
+
+  /**
+   * Prune points where a path was cut although its scalars were not within the explored state's
+   * ranges (an imprecise scalar of the explored state matched any value, as the kernel allows): a
+   * constant recorded below them on the explored path may not hold on the cut one.
+   */
+  private final BitSet unsafePrunes = new BitSet();
+
+  /** An unsafe prune that {@link #unsafePrunes} cannot bound (in a subprogram frame). */
+  private boolean constantsUnsafeEverywhere;
+
+  /** Pcs whose constants are dropped (below an unsafe prune); computed by {@link #seal}. */
+  private BitSet constantsDropped;
+
+  /**
+   * A path was cut at prune point {@code idx}: {@code withinRanges} tells whether every scalar the
+   * path still reads lies within the explored state's ranges (then the explored continuation's
+   * constants hold on it too); {@code frame} is the cut state's frame depth.
+   */
+  void pruned(int idx, boolean withinRanges, int frame) {
+    if (withinRanges) {
+      return;
+    }
+    if (frame > 0) {
+      constantsUnsafeEverywhere = true;
+    } else {
+      unsafePrunes.set(idx);
+    }
+  }
+
+  /**
+   * Ends recording (the program was accepted): drops the constants of every pc reachable from an
+   * unsafe prune point, following jumps and BPF-to-BPF calls; all of them when such a prune was in
+   * a subprogram frame or the program has callbacks (a helper may run them from anywhere).
+   */
+  void seal() {
+    BitSet dropped = new BitSet(insns.length);
+    boolean all = constantsUnsafeEverywhere || !unsafePrunes.isEmpty() && hasCallbacks();
+    if (all) {
+      dropped.set(0, insns.length);
+    } else {
+      ArrayDeque<Integer> work = new ArrayDeque<>();
+      unsafePrunes.stream().forEach(work::add);
+      while (!work.isEmpty()) {
+        int pc = work.pop();
+        if (pc < 0 || pc >= insns.length || dropped.get(pc)) {
+          continue;
+        }
+        dropped.set(pc);
+        Insn insn = insns[pc];
+        int op = insn.opcode();
+        int cls = insn.cls();
+        if (op == Opcodes.EXIT_OP) {
+          continue;
+        }
+        boolean jmp = cls == Opcodes.JMP || cls == Opcodes.JMP32;
+        long t = jmp ? Decoder.jumpTarget(insn, pc) : Long.MIN_VALUE;
+        if (jmp && t != Long.MIN_VALUE) { // a jump or a BPF-to-BPF call (helpers have none)
+          work.add((int) t);
+          if (op != Opcodes.CALL_OP && (op & 0xf0) == Opcodes.JA) {
+            continue;
+          }
+        }
+        work.add(op == Opcodes.LD_IMM64 ? pc + 2 : pc + 1);
+      }
+    }
+    constantsDropped = dropped;
+  }
+
+  private boolean hasCallbacks() {
+    for (Insn insn : insns) {
+      if (insn.opcode() == Opcodes.LD_IMM64 && insn.src() == Opcodes.PSEUDO_FUNC) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The registers {@code insn} reads as scalar data (slot 0, slot 1; -1 for none): an ALU's dst
+   * (unless a plain mov) and X src, a conditional jump's dst and X src, a stored register, and r3
+   * of bpf_tail_call.
+   */
+  static int readRegister(Insn insn, int slot) {
+    int cls = insn.cls();
+    int op = insn.opcode();
+    boolean x = (op & Opcodes.X) != 0;
+    switch (cls) {
+      case Opcodes.ALU:
+      case Opcodes.ALU64:
+        if (slot == 0) {
+          return (op & 0xf0) == Opcodes.MOV ? -1 : insn.dst();
+        }
+        return x && (op & 0xf0) != Opcodes.END && (op & 0xf0) != Opcodes.NEG ? insn.src() : -1;
+      case Opcodes.JMP:
+      case Opcodes.JMP32:
+        int code = op & 0xf0;
+        if (op == Opcodes.CALL_OP) {
+          return slot == 0 && insn.src() == 0 && insn.imm() == TAIL_CALL ? 3 : -1;
+        }
+        if (code == Opcodes.JA || code == Opcodes.CALL || code == Opcodes.EXIT || code >= 0xe0) {
+          return -1; // ja, callx, exit and the unused codes: no conditional jump
+        }
+        return slot == 0 ? insn.dst() : x ? insn.src() : -1;
+      case Opcodes.STX:
+        return slot == 0 && (op & 0xe0) == Opcodes.MEM ? insn.src() : -1;
+      default:
+        return -1;
+    }
+  }
+
+  /** bpf_tail_call's helper id. */
+  private static final int TAIL_CALL = 12;
+
+  private void recordConstants(Insn insn, int idx, RegState[] regs) {
+    for (int slot = 0; slot < 2; slot++) {
+      int r = readRegister(insn, slot);
+      if (r < 0 || r >= regs.length) {
+        continue;
+      }
+      RegState s = regs[r];
+      boolean known = s.type == RegType.SCALAR && s.varOff.isConst();
+      if (constState == null) {
+        if (!known) {
+          continue; // nothing recorded anywhere yet: a missing entry already means "no constant"
+        }
+        constValue = new long[2 * insns.length];
+        constState = new byte[2 * insns.length];
+      }
+      int k = 2 * idx + slot;
+      byte old = constState[k];
+      if (!known) {
+        constState[k] = 2;
+      } else if (old == 0) {
+        constState[k] = 1;
+        constValue[k] = s.varOff.value();
+      } else if (old == 1 && constValue[k] != s.varOff.value()) {
+        constState[k] = 2;
+      }
+    }
+  }
+
   /** Records the facts of {@code insn} at {@code idx} in state {@code regs} (before the step). */
   void record(Insn insn, int idx, RegState[] regs) {
     if (insn.dst() >= regs.length || insn.src() >= regs.length) {
       return; // an encoding the step refuses ("R11 is invalid"): no fact, and no index
     }
+    recordConstants(insn, idx, regs);
     if (insn.opcode() == Opcodes.CALL_OP && insn.src() == 0) {
       RegState r1 = regs[1];
       MapRef m = r1.type == RegType.CONST_PTR_TO_MAP && !r1.maybeNull ? r1.map : null;
@@ -125,6 +279,23 @@ final class FactRecorder implements ProgramFacts {
       }
     }
     return -1;
+  }
+
+  @Override
+  public OptionalLong constant(int pc, int reg) {
+    if (constState == null || pc < 0 || pc >= insns.length || reg < 0) {
+      return OptionalLong.empty();
+    }
+    if (constantsDropped == null || constantsDropped.get(pc) || !visited[pc]) {
+      return OptionalLong.empty(); // not sealed (never handed out so), or below an unsafe prune
+    }
+    for (int slot = 0; slot < 2; slot++) {
+      int k = 2 * pc + slot;
+      if (readRegister(insns[pc], slot) == reg) {
+        return constState[k] == 1 ? OptionalLong.of(constValue[k]) : OptionalLong.empty();
+      }
+    }
+    return OptionalLong.empty();
   }
 
   @Override

@@ -28,6 +28,18 @@ public interface ProgramFacts {
   }
 
   /**
+   * The value register {@code reg} holds when instruction {@code pc} reads it, where the verifier
+   * proved it one known constant scalar on every path that reaches {@code pc} (the kernel's {@code
+   * tnum_is_const}), including the paths it pruned there or earlier; empty otherwise. Recorded for
+   * the registers an instruction reads as data: an ALU or conditional jump's dst and src, a stored
+   * register, and r3 (the index) of {@code bpf_tail_call}. An engine may use the value in place of
+   * the register: fold it into the operation, decide the jump at compile time.
+   */
+  default java.util.OptionalLong constant(int pc, int reg) {
+    return java.util.OptionalLong.empty();
+  }
+
+  /**
    * Whether some verified path reaches {@code pc} (do_check()'s {@code seen}). The kernel never
    * runs the others: it removes them for root ({@code opt_remove_dead_code}) and turns them into
    * {@code ja -1} otherwise ({@code sanitize_dead_code}), so dead code may hold encodings the

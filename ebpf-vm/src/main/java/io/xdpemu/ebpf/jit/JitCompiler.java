@@ -11,6 +11,7 @@ import io.xdpemu.ebpf.jit.CodeBuilder.Label;
 import io.xdpemu.ebpf.vm.DeadCode;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.OptionalLong;
 import org.objectweb.asm.ClassTooLargeException;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodTooLargeException;
@@ -79,9 +80,74 @@ final class JitCompiler {
     }
   }
 
+  /** Slots reachable from the entry through fall-through and jumps (calls return to pc + 1). */
+  private BitSet reachableFrom(int entry) {
+    BitSet seen = new BitSet();
+    ArrayDeque<Integer> work = new ArrayDeque<>();
+    work.add(entry);
+    while (!work.isEmpty()) {
+      int pc = work.pop();
+      if (pc >= length || seen.get(pc)) {
+        continue;
+      }
+      seen.set(pc);
+      Insn insn = insns[pc];
+      int op = insn.opcode();
+      int cls = insn.cls();
+      if (op == EXIT_OP || op == LD_IMM64 && deferred[pc] || DeadCode.isDead(insns, facts, pc)) {
+        continue;
+      }
+      long t = Decoder.jumpTarget(insn, pc);
+      boolean isJump = (cls == JMP || cls == JMP32) && t != Long.MIN_VALUE && op != CALL_OP;
+      Boolean decided = isJump ? decided(pc) : null;
+      if (isJump && decided != Boolean.FALSE) {
+        work.add((int) t);
+      }
+      if (!(isJump && ((op & 0xf0) == JA || decided == Boolean.TRUE))) {
+        work.add(next(pc));
+      }
+    }
+    return seen;
+  }
+
+  /**
+   * The registers each function's method receives, by entry: all of r0..r9 for metered code, the
+   * arguments its body reads otherwise ({@link FunctionParameters}).
+   */
+  private final java.util.Map<Integer, FunctionParameters> parameters = new java.util.HashMap<>();
+
+  private FunctionParameters parameters(int entry) {
+    return parameters.computeIfAbsent(
+        entry,
+        e ->
+            facts.verified()
+                ? FunctionParameters.readBy(insns, reachableFrom(e), e)
+                : FunctionParameters.ALL);
+  }
+
   /** The entries {@link JitCode#callback} dispatches to. */
   BitSet functionEntries() {
     return functionEntry;
+  }
+
+  /**
+   * For a conditional jump whose operands the verifier proved constant ({@link
+   * ProgramFacts#constant}): whether it is taken, decided at compile time; null otherwise (and for
+   * ja, calls and exit).
+   */
+  private Boolean decided(int pc) {
+    Insn insn = insns[pc];
+    int code = insn.opcode() & 0xf0;
+    if (code == JA || code == CALL || code == EXIT) {
+      return null;
+    }
+    OptionalLong a = facts.constant(pc, insn.dst());
+    OptionalLong b =
+        (insn.opcode() & X) != 0 ? facts.constant(pc, insn.src()) : OptionalLong.of(insn.imm());
+    if (a.isEmpty() || b.isEmpty()) {
+      return null;
+    }
+    return Comparison.taken(insn, a.getAsLong(), b.getAsLong());
   }
 
   private int next(int pc) {
@@ -118,10 +184,8 @@ final class JitCompiler {
     bridge.aload(2);
     bridge.iload(3);
     bridge.aload(4);
-    for (int r = 0; r <= 9; r++) {
-      bridge.lload(5 + 2 * r);
-    }
-    bridge.invokestatic(internalName, functionName(0), Frame.FUNCTION_D);
+    parameters(0).push(bridge, r -> 5 + 2 * r);
+    bridge.invokestatic(internalName, functionName(0), parameters(0).descriptor());
     bridge.op(LRETURN);
     bridge.finish();
 
@@ -141,10 +205,8 @@ final class JitCompiler {
       dispatch.aload(3);
       dispatch.iload(4);
       dispatch.aload(5);
-      for (int r = 0; r <= 9; r++) {
-        dispatch.lload(6 + 2 * r);
-      }
-      dispatch.invokestatic(internalName, functionName(e), Frame.FUNCTION_D);
+      parameters(e).push(dispatch, r -> 6 + 2 * r);
+      dispatch.invokestatic(internalName, functionName(e), parameters(e).descriptor());
       dispatch.op(LRETURN);
       dispatch.mark(other);
     }
@@ -159,7 +221,10 @@ final class JitCompiler {
         entry = functionEntry.nextSetBit(entry + 1)) {
       CodeBuilder c =
           method(
-              cw, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, functionName(entry), Frame.FUNCTION_D);
+              cw,
+              Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC,
+              functionName(entry),
+              parameters(entry).descriptor());
       new FunctionEmitter(c, internalName, entry).emit();
       c.finish();
     }
@@ -217,15 +282,17 @@ final class JitCompiler {
       this.c = c;
       this.owner = owner;
       this.entry = entry;
-      this.straight = new StraightLineEmitter(c);
+      this.straight = new StraightLineEmitter(c, facts);
     }
 
     void emit() {
-      BitSet reachable = reachable();
+      BitSet reachable = reachableFrom(entry);
       for (int pc = reachable.nextSetBit(0); pc >= 0; pc = reachable.nextSetBit(pc + 1)) {
         at[pc] = new Label();
       }
-      // Prologue: r10 = framePointer(depth); budget = ctx.budget; runStart = entry.
+      // Prologue: parameters to their registers; r10 = framePointer(depth); budget = ctx.budget;
+      // runStart = entry.
+      parameters(entry).prologue(c);
       c.iload(Frame.DEPTH);
       c.invokestatic(Frame.CONTEXT, "framePointer", "(I)J");
       c.lstore(reg(10));
@@ -239,6 +306,7 @@ final class JitCompiler {
           c.op(ATHROW);
           continue;
         }
+        straight.at(pc);
         boolean fallsThrough = instruction(pc);
         if (fallsThrough && next(pc) >= length) {
           c.iconst(next(pc));
@@ -310,35 +378,6 @@ final class JitCompiler {
       }
     }
 
-    /** Slots reachable from the entry through fall-through and jumps (calls return to pc + 1). */
-    private BitSet reachable() {
-      BitSet seen = new BitSet();
-      ArrayDeque<Integer> work = new ArrayDeque<>();
-      work.add(entry);
-      while (!work.isEmpty()) {
-        int pc = work.pop();
-        if (pc >= length || seen.get(pc)) {
-          continue;
-        }
-        seen.set(pc);
-        Insn insn = insns[pc];
-        int op = insn.opcode();
-        int cls = insn.cls();
-        if (op == EXIT_OP || op == LD_IMM64 && deferred[pc] || DeadCode.isDead(insns, facts, pc)) {
-          continue;
-        }
-        long t = Decoder.jumpTarget(insn, pc);
-        boolean isJump = (cls == JMP || cls == JMP32) && t != Long.MIN_VALUE && op != CALL_OP;
-        if (isJump) {
-          work.add((int) t);
-        }
-        if (!(isJump && (op & 0xf0) == JA)) {
-          work.add(next(pc));
-        }
-      }
-      return seen;
-    }
-
     /** Emits slot {@code pc}; returns whether control can fall through to the next slot. */
     private boolean instruction(int pc) {
       Insn insn = insns[pc];
@@ -406,8 +445,15 @@ final class JitCompiler {
         takeJump(pc, target);
         return false;
       }
+      Boolean decided = decided(pc);
+      if (decided != null) { // a dead branch: no compare, no code for the side never taken
+        if (decided) {
+          takeJump(pc, target);
+        }
+        return !decided;
+      }
       takenStub[pc] = new Label();
-      new Comparison(c, insn).branch(takenStub[pc]);
+      new Comparison(c, insn, straight).branch(takenStub[pc]);
       return true;
     }
 
@@ -462,8 +508,14 @@ final class JitCompiler {
         c.mark(haveOut);
       }
       syncBudgetToContext();
-      Frame.pushFunctionArguments(c, 1);
-      c.invokestatic(owner, functionName(target), Frame.FUNCTION_D);
+      c.aload(Frame.P);
+      c.aload(Frame.CTX);
+      c.iload(Frame.DEPTH);
+      c.iconst(1);
+      c.op(IADD);
+      c.aload(Frame.OUT);
+      parameters(target).push(c, Frame::reg);
+      c.invokestatic(owner, functionName(target), parameters(target).descriptor());
       c.lstore(reg(0));
       reloadBudget();
       for (int r = 1; metered && r <= 5; r++) {
