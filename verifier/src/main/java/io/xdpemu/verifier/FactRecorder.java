@@ -38,6 +38,7 @@ final class FactRecorder implements ProgramFacts {
   FactRecorder(Insn[] insns, boolean[] visited, ProgramInfo info) {
     this.access = new MemoryFact[insns.length];
     this.callMap = new MapRef[insns.length];
+    this.constState = new byte[2 * insns.length];
     this.insns = insns;
     this.visited = visited;
     this.info = info;
@@ -46,12 +47,13 @@ final class FactRecorder implements ProgramFacts {
   private static final MapRef CONFLICT_MAP = new MapRef(-1, null);
 
   /**
-   * Constant scalars read by each instruction: two slots per pc ({@link #readRegisters}), allocated
-   * when the first constant is seen; state 0 = not recorded, 1 = constant, 2 = paths disagree.
+   * Constant scalars read by each instruction: two slots per pc ({@link #readRegister}); state 0 =
+   * not recorded, 1 = constant, 2 = not one constant (a path without one counts even when it comes
+   * first); the values are allocated when the first constant is seen.
    */
   private long[] constValue;
 
-  private byte[] constState;
+  private final byte[] constState;
 
   /**
    * Prune points where a path was cut although its scalars were not within the explored state's
@@ -63,8 +65,11 @@ final class FactRecorder implements ProgramFacts {
   /** An unsafe prune that {@link #unsafePrunes} cannot bound (in a subprogram frame). */
   private boolean constantsUnsafeEverywhere;
 
-  /** Pcs whose constants are dropped (below an unsafe prune); computed by {@link #seal}. */
-  private BitSet constantsDropped;
+  /**
+   * Per pc, the registers whose recorded constants are dropped there (bit r): those whose value may
+   * come from a path cut at an unsafe prune point; computed by {@link #seal}, null before.
+   */
+  private int[] dropped;
 
   /**
    * A path was cut at prune point {@code idx}: {@code withinRanges} tells whether every scalar the
@@ -82,43 +87,87 @@ final class FactRecorder implements ProgramFacts {
     }
   }
 
+  private static final int ALL_REGS = (1 << 11) - 1;
+
   /**
-   * Ends recording (the program was accepted): drops the constants of every pc reachable from an
-   * unsafe prune point, following jumps and BPF-to-BPF calls; all of them when such a prune was in
-   * a subprogram frame or the program has callbacks (a helper may run them from anywhere).
+   * Ends recording (the program was accepted). Below an unsafe prune point, the cut path follows
+   * the explored instructions (precision tracking made every branch the explored path relied on
+   * precise) but its registers may hold other values: a forward pass marks, per pc, the registers
+   * that may hold such a value (all of them at the prune point; a register is clean again once an
+   * immediate is moved into it; loads, helper results and clobbered argument registers count as
+   * marked; an ALU result is marked when an operand is). Their constants are dropped there. All
+   * constants are dropped when such a prune was in a subprogram frame or the program has callbacks
+   * (a helper may run them from anywhere).
    */
   void seal() {
-    BitSet dropped = new BitSet(insns.length);
+    int n = insns.length;
+    int[] marked = new int[n];
     boolean all = constantsUnsafeEverywhere || !unsafePrunes.isEmpty() && hasCallbacks();
     if (all) {
-      dropped.set(0, insns.length);
+      Arrays.fill(marked, ALL_REGS);
     } else {
       ArrayDeque<Integer> work = new ArrayDeque<>();
-      unsafePrunes.stream().forEach(work::add);
+      for (int pc = unsafePrunes.nextSetBit(0); pc >= 0; pc = unsafePrunes.nextSetBit(pc + 1)) {
+        marked[pc] = ALL_REGS;
+        work.add(pc);
+      }
       while (!work.isEmpty()) {
         int pc = work.pop();
-        if (pc < 0 || pc >= insns.length || dropped.get(pc)) {
-          continue;
-        }
-        dropped.set(pc);
         Insn insn = insns[pc];
         int op = insn.opcode();
         int cls = insn.cls();
+        int after = markedAfter(insn, marked[pc]);
+        boolean jmp = cls == Opcodes.JMP || cls == Opcodes.JMP32;
+        long t = jmp ? Decoder.jumpTarget(insn, pc) : Long.MIN_VALUE;
         if (op == Opcodes.EXIT_OP) {
           continue;
         }
-        boolean jmp = cls == Opcodes.JMP || cls == Opcodes.JMP32;
-        long t = jmp ? Decoder.jumpTarget(insn, pc) : Long.MIN_VALUE;
-        if (jmp && t != Long.MIN_VALUE) { // a jump or a BPF-to-BPF call (helpers have none)
-          work.add((int) t);
+        if (jmp && t != Long.MIN_VALUE) {
+          // a jump, or a BPF-to-BPF call: the callee starts with the caller's registers
+          flow(marked, work, (int) t, op == Opcodes.CALL_OP ? marked[pc] : after);
           if (op != Opcodes.CALL_OP && (op & 0xf0) == Opcodes.JA) {
             continue;
           }
         }
-        work.add(op == Opcodes.LD_IMM64 ? pc + 2 : pc + 1);
+        flow(marked, work, op == Opcodes.LD_IMM64 ? pc + 2 : pc + 1, after);
       }
     }
-    constantsDropped = dropped;
+    dropped = marked;
+  }
+
+  private static void flow(int[] marked, ArrayDeque<Integer> work, int pc, int regs) {
+    if (pc < 0 || pc >= marked.length || (marked[pc] | regs) == marked[pc]) {
+      return; // nothing new (a pc reached with nothing marked has nothing to drop)
+    }
+    marked[pc] |= regs;
+    work.add(pc);
+  }
+
+  /** The marked registers after {@code insn}, given those before it. */
+  private static int markedAfter(Insn insn, int before) {
+    int op = insn.opcode();
+    int d = 1 << insn.dst();
+    int s = 1 << insn.src();
+    boolean x = (op & Opcodes.X) != 0;
+    switch (insn.cls()) {
+      case Opcodes.ALU:
+      case Opcodes.ALU64:
+        if ((op & 0xf0) == Opcodes.MOV) {
+          return x && (before & s) != 0 ? before | d : before & ~d;
+        }
+        return x && (before & s) != 0 && (op & 0xf0) != Opcodes.END ? before | d : before;
+      case Opcodes.LDX:
+        return before | d;
+      case Opcodes.LD:
+        return op == Opcodes.LD_IMM64 ? before & ~d : before | 0x3f; // LD_ABS/IND: r0..r5
+      case Opcodes.STX:
+        return (op & 0xe0) == Opcodes.ATOMIC ? before | s | 1 : before;
+      case Opcodes.JMP:
+      case Opcodes.JMP32:
+        return (op & 0xf0) == Opcodes.CALL ? before | 0x3f : before; // r0..r5 after any call
+      default:
+        return before;
+    }
   }
 
   private boolean hasCallbacks() {
@@ -174,12 +223,8 @@ final class FactRecorder implements ProgramFacts {
       }
       RegState s = regs[r];
       boolean known = s.type == RegType.SCALAR && s.varOff.isConst();
-      if (constState == null) {
-        if (!known) {
-          continue; // nothing recorded anywhere yet: a missing entry already means "no constant"
-        }
+      if (known && constValue == null) {
         constValue = new long[2 * insns.length];
-        constState = new byte[2 * insns.length];
       }
       int k = 2 * idx + slot;
       byte old = constState[k];
@@ -201,7 +246,7 @@ final class FactRecorder implements ProgramFacts {
     }
     recordConstants(insn, idx, regs);
     if (insn.opcode() == Opcodes.CALL_OP && insn.src() == 0) {
-      RegState r1 = regs[1];
+      RegState r1 = regs[insn.imm() == TAIL_CALL ? 2 : 1]; // bpf_tail_call's prog array is r2
       MapRef m = r1.type == RegType.CONST_PTR_TO_MAP && !r1.maybeNull ? r1.map : null;
       MapRef old = callMap[idx];
       callMap[idx] = m == null || old != null && !old.equals(m) ? CONFLICT_MAP : m;
@@ -283,11 +328,11 @@ final class FactRecorder implements ProgramFacts {
 
   @Override
   public OptionalLong constant(int pc, int reg) {
-    if (constState == null || pc < 0 || pc >= insns.length || reg < 0) {
+    if (constValue == null || pc < 0 || pc >= insns.length || reg < 0) {
       return OptionalLong.empty();
     }
-    if (constantsDropped == null || constantsDropped.get(pc) || !visited[pc]) {
-      return OptionalLong.empty(); // not sealed (never handed out so), or below an unsafe prune
+    if (dropped == null || (dropped[pc] & 1 << reg) != 0 || !visited[pc]) {
+      return OptionalLong.empty(); // not sealed (never handed out so), or from a cut path
     }
     for (int slot = 0; slot < 2; slot++) {
       int k = 2 * pc + slot;

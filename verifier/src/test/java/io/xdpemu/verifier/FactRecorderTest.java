@@ -164,9 +164,29 @@ class FactRecorderTest {
     assertEquals(OptionalLong.empty(), r.facts().constant(6, 5), r.log());
   }
 
+  /** xdp_trafficgen's return: the first path to a pc has no constant, a later one has 0. */
+  @Test
+  void aPathWithoutAConstantCountsWhenItComesFirst() {
+    VerifierResult r =
+        VerifierBehaviourTest.root(
+            String.join(
+                "\n",
+                "ldxw %r2, [%r1+0]", // 0
+                "ldxw %r3, [%r1+4]", // 1
+                "mov %r4, 0", // 2
+                "jgt %r2, %r3, join", // 3: falls through first
+                "ldxw %r4, [%r1+16]", // 4: ingress_ifindex, unknown
+                "join:",
+                "mov %r0, %r4", // 5: unknown first, then 0
+                "exit"));
+    assertTrue(r.accepted(), r.log());
+    assertEquals(OptionalLong.empty(), r.facts().constant(5, 4), r.log());
+  }
+
   /**
    * A path cut at a prune point where the explored state's imprecise scalar matched any value: the
-   * constant the explored path saw below it is not the cut path's, so it is dropped.
+   * constant the explored path saw below it is not the cut path's, so it is dropped; one set from
+   * an immediate after the cut is kept.
    */
   @Test
   void aPruneOnAnImpreciseScalarDropsTheConstantsBelowIt() {
@@ -188,11 +208,14 @@ class FactRecorderTest {
                 "join:",
                 "mov %r5, %r4", // 16: r4 = 2 explored; r4 = 1 cut here (imprecise: any value)
                 "add %r5, 3", // 17: r5 = 2 on the explored path only
+                "mov %r7, 9", // 18
+                "add %r7, 1", // 19: r7 = 9 on every path, cut or not
                 "mov %r0, 2",
                 "exit"));
     assertTrue(r.accepted(), r.log());
     assertTrue(r.log().contains("16: safe"), "the test needs a prune at 16: " + r.log());
     assertEquals(OptionalLong.empty(), r.facts().constant(16, 4), r.log());
     assertEquals(OptionalLong.empty(), r.facts().constant(17, 5), r.log());
+    assertEquals(OptionalLong.of(9), r.facts().constant(19, 7), "set after the cut: " + r.log());
   }
 }

@@ -18,10 +18,10 @@ public interface ProgramFacts {
   MemoryFact access(int pc);
 
   /**
-   * For a helper call at {@code pc}: the pc of an {@code ld_imm64} that loads the map r1 holds, the
-   * same map on every verified path (the kernel's constant {@code map_ptr}); -1 when r1 is not
-   * proven to be one map. An engine may bind that map at the call: static dispatch to the map's own
-   * code, no handle to resolve.
+   * For a helper call at {@code pc}: the pc of an {@code ld_imm64} that loads the map r1 holds (r2,
+   * the prog array, for {@code bpf_tail_call}), the same map on every verified path (the kernel's
+   * constant {@code map_ptr}); -1 when it is not proven to be one map. An engine may bind that map
+   * at the call: static dispatch to the map's own code, no handle to resolve.
    */
   default int constantMap(int pc) {
     return -1;

@@ -15,12 +15,14 @@ package io.xdpemu.ebpf.jit;
  *   slot 24     long r10            (framePointer(depth))
  *   slot 26     long budget         (ctx.budget, synced at calls, tail calls and exit)
  *   slot 28     int runStart        (first pc of the current straight-line run)
+ *   slot 29     JitProgram          (the target of a statically bound tail call)
  * </pre>
  */
 final class Frame {
   private Frame() {}
 
   static final int P = 0, CTX = 1, DEPTH = 2, OUT = 3, BUDGET = 26, RUN_START = 28;
+  static final int TAIL_TARGET = 29;
 
   static int reg(int r) {
     return 4 + 2 * r;

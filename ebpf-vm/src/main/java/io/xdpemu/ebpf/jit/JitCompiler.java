@@ -40,6 +40,7 @@ final class JitCompiler {
   private final boolean[] deferred;
   private final ProgramFacts facts;
   private final MapBinding[] bound;
+  private final boolean[] tailBound;
   private final int length;
   private final BitSet functionEntry = new BitSet();
 
@@ -50,14 +51,21 @@ final class JitCompiler {
    * @param facts what the verifier proved ({@link ProgramFacts#NONE} keeps every check); dead slots
    *     ({@link DeadCode}) compile to a throw of {@link DeadCode.Reached}
    * @param bound the map helper calls dispatched statically (null entries: ordinary calls)
+   * @param tailBound the bpf_tail_call slots bound to their prog array and index
    */
   JitCompiler(
-      Insn[] insns, long[] wide, boolean[] deferred, ProgramFacts facts, MapBinding[] bound) {
+      Insn[] insns,
+      long[] wide,
+      boolean[] deferred,
+      ProgramFacts facts,
+      MapBinding[] bound,
+      boolean[] tailBound) {
     this.insns = insns;
     this.wide = wide;
     this.deferred = deferred;
     this.facts = facts;
     this.bound = bound;
+    this.tailBound = tailBound;
     this.length = insns.length;
     findFunctions();
   }
@@ -556,6 +564,10 @@ final class JitCompiler {
         boundMapCall(bound[pc], pc);
         return;
       }
+      if (tailBound[pc] && !metered) {
+        boundTailCall(pc);
+        return;
+      }
       HelperCallKind kind = HelperCallKind.of(insn);
       // As the interpreter: the helper may call back into the program (bpf_loop), on the shared
       // budget, in a frame below this one.
@@ -591,9 +603,54 @@ final class JitCompiler {
       c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J");
       c.lstore(reg(0));
       reloadBudget();
-      if (!kind.mayTailCall) {
-        return;
+      if (kind.mayTailCall) {
+        pendingTailCall(pc);
       }
+    }
+
+    /**
+     * A bpf_tail_call bound to its prog array and proven index ({@link TailCallBinding}): the
+     * slot's compiled program is called from here with this frame's registers, as a JVM call; else
+     * r0 = -ENOENT, or the ordinary continuation when the target runs in the interpreter.
+     */
+    private void boundTailCall(int pc) {
+      Label failed = new Label();
+      c.aload(Frame.P);
+      c.iconst(pc);
+      c.aload(Frame.CTX);
+      c.lconst(facts.constant(pc, 3).getAsLong());
+      c.invokevirtual(
+          Frame.PROGRAM, "boundTailTarget", "(I" + Frame.CTX_D + "J)L" + Frame.PROGRAM + ";");
+      c.astore(Frame.TAIL_TARGET);
+      c.aload(Frame.TAIL_TARGET);
+      c.jump(IFNULL, failed);
+      c.aload(Frame.TAIL_TARGET);
+      c.invokevirtual(Frame.PROGRAM, "code", "()L" + Frame.CODE + ";");
+      c.aload(Frame.TAIL_TARGET);
+      c.aload(Frame.CTX);
+      c.iload(Frame.DEPTH);
+      c.aload(Frame.OUT);
+      c.lconst(0); // r0: the helper's result, 0 on success
+      for (int r = 1; r <= 9; r++) {
+        c.lload(reg(r));
+      }
+      c.invokeinterface(Frame.CODE, "call", Frame.FUNCTION_D);
+      c.op(LRETURN);
+      c.mark(failed);
+      c.lconst(-io.xdpemu.ebpf.maps.Errno.ENOENT);
+      c.lstore(reg(0));
+      Label none = new Label();
+      c.aload(Frame.CTX);
+      c.getfield(Frame.CONTEXT, "tailCallTarget", "Lio/xdpemu/ebpf/vm/Program;");
+      c.jump(IFNULL, none);
+      c.lconst(0);
+      c.lstore(reg(0));
+      pendingTailCall(pc);
+      c.mark(none);
+    }
+
+    /** A pending bpf_tail_call ({@code ctx.tailCallTarget}) continues in the target program. */
+    private void pendingTailCall(int pc) {
       Label noTailCall = new Label();
       c.aload(Frame.CTX);
       c.getfield(Frame.CONTEXT, "tailCallTarget", "Lio/xdpemu/ebpf/vm/Program;");
