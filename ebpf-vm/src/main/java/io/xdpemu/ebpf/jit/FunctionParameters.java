@@ -22,16 +22,42 @@ final class FunctionParameters {
   /** Bit r set: register r is a parameter. */
   private final int mask;
 
-  private FunctionParameters(int mask) {
+  /** Bit r set: register r is read before written on some path, but not a parameter: zeroed. */
+  private final int zeroed;
+
+  private FunctionParameters(int mask, int zeroed) {
     this.mask = mask;
+    this.zeroed = zeroed;
   }
 
   /** r0..r9: metered code, and the {@link JitCode} entry points. */
-  static final FunctionParameters ALL = new FunctionParameters(0x3ff);
+  static final FunctionParameters ALL = new FunctionParameters(0x3ff, 0);
 
-  /** The arguments among r1..r5 that the function's reachable body may read before writing. */
-  static FunctionParameters readBy(Insn[] insns, BitSet body, int entry) {
-    return new FunctionParameters(liveIn(insns, body, entry) & 0x3e);
+  /**
+   * What the generated code of one function reads, instruction by instruction, for {@link #readBy}:
+   * the registers a call at pc pushes (a BPF-to-BPF call: its callee's parameters; a helper:
+   * r1..r5, and r0..r9 when a tail call may continue from it), and whether exit hands r1..r5 back
+   * through {@code out}.
+   */
+  interface Reads {
+    int call(int pc);
+
+    boolean exitWritesOut();
+  }
+
+  /**
+   * The arguments among r1..r5 that the function's reachable body reads before writing them; the
+   * other registers read before written (none in code the verifier accepted, short of an
+   * over-approximated call) start at 0.
+   */
+  static FunctionParameters readBy(Insn[] insns, BitSet body, int entry, Reads reads) {
+    int live = liveIn(insns, body, entry, reads) & 0x3ff; // r10 is set by the prologue
+    return new FunctionParameters(live & 0x3e, live & ~0x3e);
+  }
+
+  /** Bit r set: register r is a parameter. */
+  int mask() {
+    return mask;
   }
 
   boolean has(int r) {
@@ -62,7 +88,9 @@ final class FunctionParameters {
 
   /**
    * Moves the parameters from their packed slots (4, 6, ...) to their registers' locals ({@link
-   * Frame#reg}), last first so that none is overwritten before it moved, then zeroes the others.
+   * Frame#reg}), last first so that none is overwritten before it moved, then zeroes the registers
+   * read before written that are no parameters (the JVM wants every local written before it is
+   * read). Nothing else: a small method stays small enough for C2 to inline it at its call sites.
    */
   void prologue(CodeBuilder c) {
     if (this == ALL) {
@@ -79,7 +107,7 @@ final class FunctionParameters {
       }
     }
     for (int r = 0; r <= 9; r++) {
-      if (!has(r)) {
+      if ((zeroed & 1 << r) != 0) {
         c.lconst(0);
         c.lstore(reg(r));
       }
@@ -88,17 +116,19 @@ final class FunctionParameters {
 
   /**
    * Registers r0..r10 read before written on some path from {@code entry} through {@code body}
-   * (backward liveness, iterated to a fixed point). Calls read r1..r5 and write r0..r5 (the
-   * verifier makes r1..r5 unreadable after any call); exit reads r0.
+   * (backward liveness, iterated to a fixed point) as the generated code reads and writes the
+   * locals, since the JVM wants each written before it is read: calls read what {@code reads} says
+   * and write r0 only (verified code never reads r1..r5 after one, so they are not reloaded); exit
+   * reads r0, and r1..r5 when it writes {@code out}.
    */
-  private static int liveIn(Insn[] insns, BitSet body, int entry) {
+  private static int liveIn(Insn[] insns, BitSet body, int entry, Reads reads) {
     int n = insns.length;
     int[] in = new int[n];
     boolean changed = true;
     while (changed) {
       changed = false;
       for (int pc = body.previousSetBit(n - 1); pc >= 0; pc = body.previousSetBit(pc - 1)) {
-        int v = transfer(insns, pc, out(insns, body, in, pc));
+        int v = transfer(insns, pc, out(insns, body, in, pc), reads);
         if (v != in[pc]) {
           in[pc] = v;
           changed = true;
@@ -134,7 +164,7 @@ final class FunctionParameters {
   }
 
   /** in = use | (out & ~def) for the instruction at pc. */
-  private static int transfer(Insn[] insns, int pc, int out) {
+  private static int transfer(Insn[] insns, int pc, int out, Reads reads) {
     Insn insn = insns[pc];
     int op = insn.opcode();
     int d = 1 << insn.dst();
@@ -157,10 +187,10 @@ final class FunctionParameters {
         return op == LD_IMM64 ? out & ~d : out;
       default: // JMP, JMP32
         if (op == EXIT_OP) {
-          return 1;
+          return reads.exitWritesOut() ? 0x3f : 1;
         }
         if (op == CALL_OP || op == (JMP | CALL | X)) {
-          return 0x3e | (op == CALL_OP ? 0 : d) | (out & ~0x3f);
+          return reads.call(pc) | (op == CALL_OP ? 0 : d) | (out & ~1); // the code stores r0 only
         }
         return d | (x ? s : 0) | out;
     }

@@ -125,12 +125,47 @@ final class JitCompiler {
   private final java.util.Map<Integer, FunctionParameters> parameters = new java.util.HashMap<>();
 
   private FunctionParameters parameters(int entry) {
-    return parameters.computeIfAbsent(
-        entry,
-        e ->
-            facts.verified()
-                ? FunctionParameters.readBy(insns, reachableFrom(e), e)
-                : FunctionParameters.ALL);
+    FunctionParameters known = parameters.get(entry);
+    if (known != null) {
+      return known;
+    }
+    if (!facts.verified()) {
+      return FunctionParameters.ALL;
+    }
+    parameters.put(entry, FunctionParameters.ALL); // a recursive call meanwhile: every register
+    FunctionParameters p =
+        FunctionParameters.readBy(
+            insns,
+            reachableFrom(entry),
+            entry,
+            new FunctionParameters.Reads() {
+              @Override
+              public int call(int pc) {
+                Insn insn = insns[pc];
+                if (insn.opcode() == CALL_OP && insn.src() == PSEUDO_CALL) {
+                  return parameters((int) Decoder.jumpTarget(insn, pc)).mask();
+                }
+                boolean tail = tailBound[pc] || HelperCallKind.of(insn).mayTailCall;
+                return tail ? 0x3ff : 0x3e; // a tail call passes r0..r9 on
+              }
+
+              @Override
+              public boolean exitWritesOut() {
+                return writesOut(entry);
+              }
+            });
+    parameters.put(entry, p);
+    return p;
+  }
+
+  /**
+   * Whether exit hands r1..r5 back through {@code out}: in unverified code, and in a verified
+   * program's main function, which an unverified subprogram may reach by a tail call and read them
+   * from. A verified function's callers are verified code (or a callback's helper), which never
+   * read them.
+   */
+  private boolean writesOut(int entry) {
+    return !facts.verified() || entry == 0;
   }
 
   /** The entries {@link JitCode#callback} dispatches to. */
@@ -467,6 +502,11 @@ final class JitCompiler {
 
     private void exit(int pc) {
       chargeRunEndingAt(pc);
+      if (!writesOut(entry)) {
+        c.lload(reg(0));
+        c.op(LRETURN);
+        return;
+      }
       Label noOut = new Label();
       c.aload(Frame.OUT);
       c.jump(IFNULL, noOut);
