@@ -189,16 +189,17 @@ final class StatePruner {
 
   /**
    * jit (issue 13): tells the fact recorder whether the path cut here carries only values within
-   * the explored state's ranges (compared by range, imprecise scalars included, before {@link #hit}
-   * propagates precision): only then do the constants recorded below hold on it. Counts and
-   * messages do not depend on it.
+   * the explored state's ranges: only then do the constants recorded below hold on it. A state in a
+   * loop is compared by range already; any other cut is taken as not within (an imprecise scalar of
+   * the explored state matched any value), rather than comparing again at every prune: the recorder
+   * then drops the constants of the registers such a value may reach. Counts and messages do not
+   * depend on it.
    */
   private void constantsStillHold(VerifierState.Checkpoint ck, VerifierState cur, int idx) {
     if (cur.speculative) {
       return; // no run takes a speculative path: its facts are not recorded either
     }
-    boolean within = ck.inLoop || statesEqual(ck, cur, RegCompare.RANGE_WITHIN);
-    env.facts.pruned(idx, within, cur.curframe);
+    env.facts.pruned(idx, ck.inLoop, cur.curframe);
   }
 
   /** A prune: what the explored state needed precise is needed on this path too. */
