@@ -15,7 +15,9 @@ import java.util.OptionalLong;
  * each instruction is checked, on every non-speculative path (a path pruned at an instruction is
  * equivalent to one already recorded there: states_equal() demands the same pointer type for every
  * live register). A fact is the join over all recordings at a pc: one disagreement and the pc has
- * no fact. The facts are handed out only for an accepted program ({@link Verifier#verify}).
+ * no fact. Scalars are the exception: a pruned path may hold other values in the registers the
+ * explored one did not rely on, so constants reachable from such a cut are dropped ({@link #seal}).
+ * The facts are handed out only for an accepted program ({@link Verifier#verify}).
  */
 final class FactRecorder implements ProgramFacts {
   /** Marks a pc whose paths disagree (or whose access is not provable). */
