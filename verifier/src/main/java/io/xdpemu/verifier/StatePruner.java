@@ -141,6 +141,7 @@ final class StatePruner {
           addNew = false;
         }
       } else if (statesEqual(ck, cur, ck.inLoop ? RegCompare.RANGE_WITHIN : RegCompare.NOT_EXACT)) {
+        constantsStillHold(ck, cur, idx);
         hit(ck, idx);
         if (scc().incomplete(ck)) {
           // the kernel compares such a state by range (incomplete_read_marks()) and keeps a
@@ -184,6 +185,21 @@ final class StatePruner {
     list.add(ck);
     scc().entered(ck);
     return false;
+  }
+
+  /**
+   * jit (issue 13): tells the fact recorder whether the path cut here carries only values within
+   * the explored state's ranges: only then do the constants recorded below hold on it. A state in a
+   * loop is compared by range already; any other cut is taken as not within (an imprecise scalar of
+   * the explored state matched any value), rather than comparing again at every prune: the recorder
+   * then drops the constants of the registers such a value may reach. Counts and messages do not
+   * depend on it.
+   */
+  private void constantsStillHold(VerifierState.Checkpoint ck, VerifierState cur, int idx) {
+    if (cur.speculative) {
+      return; // no run takes a speculative path: its facts are not recorded either
+    }
+    env.facts.pruned(idx, ck.inLoop, cur.curframe);
   }
 
   /** A prune: what the explored state needed precise is needed on this path too. */

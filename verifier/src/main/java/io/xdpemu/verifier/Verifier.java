@@ -115,11 +115,15 @@ public final class Verifier {
   public static VerifierResult verify(Insn[] insns, VerifierOptions opts) {
     Verifier v = new Verifier(insns, opts);
     VerifierResult r = v.run();
-    return r.accepted() ? r.withFacts(v.facts) : r; // jit (issue 13): facts of accepted programs
+    if (!r.accepted()) {
+      return r;
+    }
+    v.facts.seal();
+    return r.withFacts(v.facts); // jit (issue 13): facts of accepted programs
   }
 
   /** jit (issue 13): what the JIT may rely on, recorded before each non-speculative step. */
-  private final FactRecorder facts;
+  final FactRecorder facts;
 
   private VerifierResult run() {
     for (Insn i : insns) {

@@ -129,6 +129,46 @@ class AcceptedProgramsDoNotTrapTest {
 
   static int runAll(String name, List<String> traps, Engine engine, ProgramFacts facts)
       throws Exception {
+    return runAll(name, traps, engine, facts, new ArrayList<>());
+  }
+
+  /**
+   * The JIT with the verifier's facts (constants folded, dead branches decided, proven accesses,
+   * bound calls) against the interpreter without them: the same r0 and frame bytes, packet after
+   * packet, on every accepted corpus program (maps persist through each engine's runs alike).
+   */
+  @Test
+  void acceptedCorpusProgramsGiveTheInterpretersResultsInTheJitWithFacts() throws Exception {
+    List<String> differ = new ArrayList<>();
+    int ran = 0;
+    for (CorpusPrograms.Row row : CorpusPrograms.results()) {
+      CorpusPrograms.Loaded l = CorpusPrograms.load(row.name());
+      VerifierResult v =
+          Verifier.verify(l.insns(), VerifierOptions.privileged(l.info()).withLogLevel(0));
+      if (!v.accepted()) {
+        continue;
+      }
+      List<String> traps = new ArrayList<>();
+      List<String> interp = new ArrayList<>();
+      List<String> jit = new ArrayList<>();
+      ran += runAll(row.name(), traps, Engine.INTERPRETER, ProgramFacts.NONE, interp);
+      runAll(row.name(), traps, Engines.byName("jit"), v.facts(), jit);
+      for (int i = 0; i < interp.size(); i++) {
+        if (!interp.get(i).equals(jit.get(i))) {
+          differ.add(
+              row.name() + " run " + i + ": interpreter " + interp.get(i) + ", jit " + jit.get(i));
+          break;
+        }
+      }
+    }
+    assertTrue(ran > 1000, "ran " + ran);
+    assertTrue(differ.isEmpty(), "engines differ:\n" + String.join("\n", differ));
+  }
+
+  /** As above; {@code outcomes} receives r0 and the frame's hash of each run. */
+  static int runAll(
+      String name, List<String> traps, Engine engine, ProgramFacts facts, List<String> outcomes)
+      throws Exception {
     int ran = 0;
     Path obj = Paths.get("target", "verifier-corpus", name + ".o");
     BpfObject o = BpfObjectReader.read(obj.getFileName().toString(), Files.readAllBytes(obj));
@@ -173,9 +213,11 @@ class AcceptedProgramsDoNotTrapTest {
         ctx.resetRun();
         ran++;
         try {
-          exe.run(ctx, ExecutionContext.contextPointer());
+          long r0 = exe.run(ctx, ExecutionContext.contextPointer());
+          outcomes.add(r0 + " frame " + java.util.Arrays.hashCode(frame));
         } catch (TrapException | ProvenAccessFaultedException t) {
           traps.add(name + " len=" + data.length + " meta=" + metaLen + ": " + t.getMessage());
+          outcomes.add("trap " + t.getMessage());
         }
       }
     }

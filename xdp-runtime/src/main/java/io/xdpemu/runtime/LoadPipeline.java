@@ -250,6 +250,9 @@ public final class LoadPipeline {
     }
     Executable exe =
         engine(o.engine()).prepare(program, verdict == null ? ProgramFacts.NONE : verdict.facts());
+    if (verdict != null) {
+      prepareTailCallTargets(o, obj, targets, program, cpus);
+    }
     return new Loaded(
         o,
         obj,
@@ -263,6 +266,34 @@ public final class LoadPipeline {
         verdict,
         fib,
         cpus);
+  }
+
+  /**
+   * jit (issue 13): the kernel verifies every program an object's prog arrays name when it loads
+   * them; so does this, so that tail-call targets run with the verifier's facts as the program does
+   * (proven accesses, bound calls, no metering). A target the verifier refuses keeps running as
+   * before, unverified with every check (its verdict changes nothing else here).
+   */
+  private static void prepareTailCallTargets(
+      LoadOptions o,
+      BpfObject obj,
+      java.util.Map<String, Program> targets,
+      Program main,
+      int cpus) {
+    for (Program t : targets.values()) {
+      if (t == main) {
+        continue;
+      }
+      VerifierResult v;
+      try {
+        v = verify(o, obj, obj.program(t.name()), t.insns(), 0, cpus);
+      } catch (io.xdpemu.ebpf.XdpemuException notVerifiable) {
+        continue;
+      }
+      if (v.accepted()) {
+        engine(o.engine()).prepare(t, v.facts());
+      }
+    }
   }
 
   /**

@@ -18,13 +18,25 @@ public interface ProgramFacts {
   MemoryFact access(int pc);
 
   /**
-   * For a helper call at {@code pc}: the pc of an {@code ld_imm64} that loads the map r1 holds, the
-   * same map on every verified path (the kernel's constant {@code map_ptr}); -1 when r1 is not
-   * proven to be one map. An engine may bind that map at the call: static dispatch to the map's own
-   * code, no handle to resolve.
+   * For a helper call at {@code pc}: the pc of an {@code ld_imm64} that loads the map r1 holds (r2,
+   * the prog array, for {@code bpf_tail_call}), the same map on every verified path (the kernel's
+   * constant {@code map_ptr}); -1 when it is not proven to be one map. An engine may bind that map
+   * at the call: static dispatch to the map's own code, no handle to resolve.
    */
   default int constantMap(int pc) {
     return -1;
+  }
+
+  /**
+   * The value register {@code reg} holds when instruction {@code pc} reads it, where the verifier
+   * proved it one known constant scalar on every path that reaches {@code pc} (the kernel's {@code
+   * tnum_is_const}), including the paths it pruned there or earlier; empty otherwise. Recorded for
+   * the registers an instruction reads as data: an ALU or conditional jump's dst and src, a stored
+   * register, and r3 (the index) of {@code bpf_tail_call}. An engine may use the value in place of
+   * the register: fold it into the operation, decide the jump at compile time.
+   */
+  default java.util.OptionalLong constant(int pc, int reg) {
+    return java.util.OptionalLong.empty();
   }
 
   /**

@@ -18,9 +18,6 @@ import io.xdpemu.ebpf.vm.TrapException;
  * are copied out of program memory with bounds checks (a short or misplaced key traps).
  */
 final class MapHelpers {
-  /** MAX_TAIL_CALL_CNT (include/linux/bpf.h). */
-  static final int MAX_TAIL_CALL_CNT = 33;
-
   private MapHelpers() {}
 
   static void register(HelperRegistry reg, HelperEnvironment env) {
@@ -91,7 +88,7 @@ final class MapHelpers {
     reg.register(
         HelperIds.TAIL_CALL,
         "bpf_tail_call",
-        (ctx, r1, r2, r3, r4, r5) -> tailCall(env, ctx, r2, r3));
+        (TailCalls.Standard) (ctx, r1, r2, r3, r4, r5) -> tailCall(env, ctx, r2, r3));
   }
 
   private static long pop(
@@ -117,24 +114,14 @@ final class MapHelpers {
 
   /**
    * bpf_tail_call(ctx, prog_array, index): on success sets {@code ctx.tailCallTarget} and the
-   * engine jumps; on failure execution simply continues after the call. As in the interpreter and
-   * the x86 JIT, an index past the end fails first, then the counter is checked and incremented (so
-   * a call to an empty slot still counts), then the slot is read.
+   * engine jumps; on failure execution simply continues after the call ({@link TailCalls#target}).
    */
   private static long tailCall(HelperEnvironment env, ExecutionContext ctx, long map, long index) {
     BpfMap m = env.map(ctx, map);
     if (m.type() != MapType.PROG_ARRAY) {
       throw new TrapException(ctx.pc, "bpf_tail_call on " + m + ", not a prog_array");
     }
-    int i = (int) index;
-    if (Integer.compareUnsigned(i, m.maxEntries()) >= 0) {
-      return -Errno.ENOENT;
-    }
-    if (ctx.tailCalls >= MAX_TAIL_CALL_CNT) {
-      return -Errno.ENOENT;
-    }
-    ctx.tailCalls++;
-    Program p = ((ProgArrayMap) m).program(i);
+    Program p = TailCalls.target((ProgArrayMap) m, ctx, index);
     if (p == null) {
       return -Errno.ENOENT;
     }

@@ -2,7 +2,6 @@ package io.xdpemu.ebpf.jit;
 
 import static io.xdpemu.ebpf.isa.Opcodes.*;
 import static io.xdpemu.ebpf.jit.CodeBuilder.*;
-import static io.xdpemu.ebpf.jit.Frame.reg;
 
 import io.xdpemu.ebpf.isa.Insn;
 import io.xdpemu.ebpf.jit.CodeBuilder.Label;
@@ -17,11 +16,55 @@ final class Comparison {
   private final CodeBuilder c;
   private final Insn insn;
   private final boolean x;
+  private final StraightLineEmitter registers;
 
-  Comparison(CodeBuilder c, Insn insn) {
+  /** {@code registers} pushes the operands (a register or the constant proven for it there). */
+  Comparison(CodeBuilder c, Insn insn, StraightLineEmitter registers) {
     this.c = c;
     this.insn = insn;
     this.x = (insn.opcode() & X) != 0;
+    this.registers = registers;
+  }
+
+  /**
+   * Whether the jump {@code insn} is taken when its dst holds {@code a} and its operand (src or
+   * imm, sign-extended) holds {@code b}: for a jump whose operands the verifier proved constant,
+   * decided at compile time. The interpreter's comparisons, case for case.
+   */
+  static boolean taken(Insn insn, long a, long b) {
+    boolean is64 = insn.cls() == JMP;
+    int code = insn.opcode() & 0xf0;
+    if (!is64) {
+      a = (int) a;
+      b = (int) b;
+    }
+    int u = is64 ? Long.compareUnsigned(a, b) : Integer.compareUnsigned((int) a, (int) b);
+    switch (code) {
+      case JEQ:
+        return a == b;
+      case JNE:
+        return a != b;
+      case JSET:
+        return (a & b) != 0;
+      case JGT:
+        return u > 0;
+      case JGE:
+        return u >= 0;
+      case JLT:
+        return u < 0;
+      case JLE:
+        return u <= 0;
+      case JSGT:
+        return a > b;
+      case JSGE:
+        return a >= b;
+      case JSLT:
+        return a < b;
+      case JSLE:
+        return a <= b;
+      default:
+        throw StraightLineEmitter.unsupported(insn);
+    }
   }
 
   void branch(Label taken) {
@@ -30,13 +73,13 @@ final class Comparison {
     boolean unsigned = code == JGT || code == JGE || code == JLT || code == JLE;
     if (code == JSET) {
       if (is64) {
-        c.lload(reg(insn.dst()));
+        registers.pushRegister(insn.dst());
         operand64(0);
         c.op(LAND);
         c.lconst(0);
         c.op(LCMP);
       } else {
-        c.lload(reg(insn.dst()));
+        registers.pushRegister(insn.dst());
         c.op(L2I);
         operand32(0);
         c.op(IAND);
@@ -47,7 +90,7 @@ final class Comparison {
     int cond = condition(code);
     if (is64) {
       long bias = unsigned ? Long.MIN_VALUE : 0;
-      c.lload(reg(insn.dst()));
+      registers.pushRegister(insn.dst());
       if (bias != 0) {
         c.lconst(bias);
         c.op(LADD);
@@ -57,7 +100,7 @@ final class Comparison {
       c.jump(cond, taken);
     } else {
       int bias = unsigned ? Integer.MIN_VALUE : 0;
-      c.lload(reg(insn.dst()));
+      registers.pushRegister(insn.dst());
       c.op(L2I);
       if (bias != 0) {
         c.iconst(bias);
@@ -94,7 +137,7 @@ final class Comparison {
 
   private void operand64(long bias) {
     if (x) {
-      c.lload(reg(insn.src()));
+      registers.pushRegister(insn.src());
       if (bias != 0) {
         c.lconst(bias);
         c.op(LADD);
@@ -106,7 +149,7 @@ final class Comparison {
 
   private void operand32(int bias) {
     if (x) {
-      c.lload(reg(insn.src()));
+      registers.pushRegister(insn.src());
       c.op(L2I);
       if (bias != 0) {
         c.iconst(bias);

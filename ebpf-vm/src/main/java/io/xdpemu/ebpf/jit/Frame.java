@@ -9,16 +9,20 @@ package io.xdpemu.ebpf.jit;
  *   slot  1     ExecutionContext ctx
  *   slot  2     int depth           (BPF-to-BPF call depth, 0 = main program)
  *   slot  3     long[] out          (receives r1..r5 at exit; null until a call needs it)
- *   slot  4+2i  long ri, i = 0..9   (parameters: the caller's registers)
+ *   slot  4+2i  long ri, i = 0..9   (unverified code: r0..r9 are the parameters; verified code:
+ *                                    the parameters are packed from slot 4 and moved here, see
+ *                                    FunctionParameters)
  *   slot 24     long r10            (framePointer(depth))
  *   slot 26     long budget         (ctx.budget, synced at calls, tail calls and exit)
  *   slot 28     int runStart        (first pc of the current straight-line run)
+ *   slot 29     JitProgram          (the target of a statically bound tail call)
  * </pre>
  */
 final class Frame {
   private Frame() {}
 
   static final int P = 0, CTX = 1, DEPTH = 2, OUT = 3, BUDGET = 26, RUN_START = 28;
+  static final int TAIL_TARGET = 29;
 
   static int reg(int r) {
     return 4 + 2 * r;
@@ -40,19 +44,4 @@ final class Frame {
 
   /** JitProgram.tailCall: (ctx, depth, out, r0..r9) -> r0. */
   static final String TAIL_CALL_D = "(" + CTX_D + "I[J" + "J".repeat(10) + ")J";
-
-  /** Loads p, ctx, depth, out, r0..r9 in the order of {@link #FUNCTION_D}. */
-  static void pushFunctionArguments(CodeBuilder c, int depthIncrement) {
-    c.aload(P);
-    c.aload(CTX);
-    c.iload(DEPTH);
-    if (depthIncrement != 0) {
-      c.iconst(depthIncrement);
-      c.op(CodeBuilder.IADD);
-    }
-    c.aload(OUT);
-    for (int r = 0; r <= 9; r++) {
-      c.lload(reg(r));
-    }
-  }
 }

@@ -11,6 +11,7 @@ import io.xdpemu.ebpf.jit.CodeBuilder.Label;
 import io.xdpemu.ebpf.vm.DeadCode;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.OptionalLong;
 import org.objectweb.asm.ClassTooLargeException;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodTooLargeException;
@@ -39,6 +40,7 @@ final class JitCompiler {
   private final boolean[] deferred;
   private final ProgramFacts facts;
   private final MapBinding[] bound;
+  private final boolean[] tailBound;
   private final int length;
   private final BitSet functionEntry = new BitSet();
 
@@ -49,14 +51,21 @@ final class JitCompiler {
    * @param facts what the verifier proved ({@link ProgramFacts#NONE} keeps every check); dead slots
    *     ({@link DeadCode}) compile to a throw of {@link DeadCode.Reached}
    * @param bound the map helper calls dispatched statically (null entries: ordinary calls)
+   * @param tailBound the bpf_tail_call slots bound to their prog array and index
    */
   JitCompiler(
-      Insn[] insns, long[] wide, boolean[] deferred, ProgramFacts facts, MapBinding[] bound) {
+      Insn[] insns,
+      long[] wide,
+      boolean[] deferred,
+      ProgramFacts facts,
+      MapBinding[] bound,
+      boolean[] tailBound) {
     this.insns = insns;
     this.wide = wide;
     this.deferred = deferred;
     this.facts = facts;
     this.bound = bound;
+    this.tailBound = tailBound;
     this.length = insns.length;
     findFunctions();
   }
@@ -79,9 +88,109 @@ final class JitCompiler {
     }
   }
 
+  /** Slots reachable from the entry through fall-through and jumps (calls return to pc + 1). */
+  private BitSet reachableFrom(int entry) {
+    BitSet seen = new BitSet();
+    ArrayDeque<Integer> work = new ArrayDeque<>();
+    work.add(entry);
+    while (!work.isEmpty()) {
+      int pc = work.pop();
+      if (pc >= length || seen.get(pc)) {
+        continue;
+      }
+      seen.set(pc);
+      Insn insn = insns[pc];
+      int op = insn.opcode();
+      int cls = insn.cls();
+      if (op == EXIT_OP || op == LD_IMM64 && deferred[pc] || DeadCode.isDead(insns, facts, pc)) {
+        continue;
+      }
+      long t = Decoder.jumpTarget(insn, pc);
+      boolean isJump = (cls == JMP || cls == JMP32) && t != Long.MIN_VALUE && op != CALL_OP;
+      Boolean decided = isJump ? decided(pc) : null;
+      if (isJump && decided != Boolean.FALSE) {
+        work.add((int) t);
+      }
+      if (!(isJump && ((op & 0xf0) == JA || decided == Boolean.TRUE))) {
+        work.add(next(pc));
+      }
+    }
+    return seen;
+  }
+
+  /**
+   * The registers each function's method receives, by entry: all of r0..r9 for metered code, the
+   * arguments its body reads otherwise ({@link FunctionParameters}).
+   */
+  private final java.util.Map<Integer, FunctionParameters> parameters = new java.util.HashMap<>();
+
+  private FunctionParameters parameters(int entry) {
+    FunctionParameters known = parameters.get(entry);
+    if (known != null) {
+      return known;
+    }
+    if (!facts.verified()) {
+      return FunctionParameters.ALL;
+    }
+    parameters.put(entry, FunctionParameters.ALL); // a recursive call meanwhile: every register
+    FunctionParameters p =
+        FunctionParameters.readBy(
+            insns,
+            reachableFrom(entry),
+            entry,
+            new FunctionParameters.Reads() {
+              @Override
+              public int call(int pc) {
+                Insn insn = insns[pc];
+                if (insn.opcode() == CALL_OP && insn.src() == PSEUDO_CALL) {
+                  return parameters((int) Decoder.jumpTarget(insn, pc)).mask();
+                }
+                boolean tail = tailBound[pc] || HelperCallKind.of(insn).mayTailCall;
+                return tail ? 0x3ff : 0x3e; // a tail call passes r0..r9 on
+              }
+
+              @Override
+              public boolean exitWritesOut() {
+                return writesOut(entry);
+              }
+            });
+    parameters.put(entry, p);
+    return p;
+  }
+
+  /**
+   * Whether exit hands r1..r5 back through {@code out}: in unverified code, and in a verified
+   * program's main function, which an unverified subprogram may reach by a tail call and read them
+   * from. A verified function's callers are verified code (or a callback's helper), which never
+   * read them.
+   */
+  private boolean writesOut(int entry) {
+    return !facts.verified() || entry == 0;
+  }
+
   /** The entries {@link JitCode#callback} dispatches to. */
   BitSet functionEntries() {
     return functionEntry;
+  }
+
+  /**
+   * For a conditional jump whose operands the verifier proved constant ({@link
+   * ProgramFacts#constant}): whether it is taken, decided at compile time; null otherwise (and for
+   * ja, calls and exit).
+   */
+  private Boolean decided(int pc) {
+    Insn insn = insns[pc];
+    int code = insn.opcode() & 0xf0;
+    if (code == JA || code == CALL || code == EXIT) {
+      return null;
+    }
+    OptionalLong a = facts.constant(pc, insn.dst());
+    OptionalLong b =
+        (insn.opcode() & X) != 0 ? facts.constant(pc, insn.src()) : OptionalLong.of(insn.imm());
+    if (a.isEmpty() || b.isEmpty()) {
+      return null;
+    }
+    return Comparison.taken(insn, a.getAsLong(), b.getAsLong());
   }
 
   private int next(int pc) {
@@ -118,10 +227,8 @@ final class JitCompiler {
     bridge.aload(2);
     bridge.iload(3);
     bridge.aload(4);
-    for (int r = 0; r <= 9; r++) {
-      bridge.lload(5 + 2 * r);
-    }
-    bridge.invokestatic(internalName, functionName(0), Frame.FUNCTION_D);
+    parameters(0).push(bridge, r -> 5 + 2 * r);
+    bridge.invokestatic(internalName, functionName(0), parameters(0).descriptor());
     bridge.op(LRETURN);
     bridge.finish();
 
@@ -141,10 +248,8 @@ final class JitCompiler {
       dispatch.aload(3);
       dispatch.iload(4);
       dispatch.aload(5);
-      for (int r = 0; r <= 9; r++) {
-        dispatch.lload(6 + 2 * r);
-      }
-      dispatch.invokestatic(internalName, functionName(e), Frame.FUNCTION_D);
+      parameters(e).push(dispatch, r -> 6 + 2 * r);
+      dispatch.invokestatic(internalName, functionName(e), parameters(e).descriptor());
       dispatch.op(LRETURN);
       dispatch.mark(other);
     }
@@ -159,7 +264,10 @@ final class JitCompiler {
         entry = functionEntry.nextSetBit(entry + 1)) {
       CodeBuilder c =
           method(
-              cw, Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, functionName(entry), Frame.FUNCTION_D);
+              cw,
+              Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC,
+              functionName(entry),
+              parameters(entry).descriptor());
       new FunctionEmitter(c, internalName, entry).emit();
       c.finish();
     }
@@ -217,15 +325,17 @@ final class JitCompiler {
       this.c = c;
       this.owner = owner;
       this.entry = entry;
-      this.straight = new StraightLineEmitter(c);
+      this.straight = new StraightLineEmitter(c, facts);
     }
 
     void emit() {
-      BitSet reachable = reachable();
+      BitSet reachable = reachableFrom(entry);
       for (int pc = reachable.nextSetBit(0); pc >= 0; pc = reachable.nextSetBit(pc + 1)) {
         at[pc] = new Label();
       }
-      // Prologue: r10 = framePointer(depth); budget = ctx.budget; runStart = entry.
+      // Prologue: parameters to their registers; r10 = framePointer(depth); budget = ctx.budget;
+      // runStart = entry.
+      parameters(entry).prologue(c);
       c.iload(Frame.DEPTH);
       c.invokestatic(Frame.CONTEXT, "framePointer", "(I)J");
       c.lstore(reg(10));
@@ -239,6 +349,7 @@ final class JitCompiler {
           c.op(ATHROW);
           continue;
         }
+        straight.at(pc);
         boolean fallsThrough = instruction(pc);
         if (fallsThrough && next(pc) >= length) {
           c.iconst(next(pc));
@@ -310,35 +421,6 @@ final class JitCompiler {
       }
     }
 
-    /** Slots reachable from the entry through fall-through and jumps (calls return to pc + 1). */
-    private BitSet reachable() {
-      BitSet seen = new BitSet();
-      ArrayDeque<Integer> work = new ArrayDeque<>();
-      work.add(entry);
-      while (!work.isEmpty()) {
-        int pc = work.pop();
-        if (pc >= length || seen.get(pc)) {
-          continue;
-        }
-        seen.set(pc);
-        Insn insn = insns[pc];
-        int op = insn.opcode();
-        int cls = insn.cls();
-        if (op == EXIT_OP || op == LD_IMM64 && deferred[pc] || DeadCode.isDead(insns, facts, pc)) {
-          continue;
-        }
-        long t = Decoder.jumpTarget(insn, pc);
-        boolean isJump = (cls == JMP || cls == JMP32) && t != Long.MIN_VALUE && op != CALL_OP;
-        if (isJump) {
-          work.add((int) t);
-        }
-        if (!(isJump && (op & 0xf0) == JA)) {
-          work.add(next(pc));
-        }
-      }
-      return seen;
-    }
-
     /** Emits slot {@code pc}; returns whether control can fall through to the next slot. */
     private boolean instruction(int pc) {
       Insn insn = insns[pc];
@@ -406,13 +488,25 @@ final class JitCompiler {
         takeJump(pc, target);
         return false;
       }
+      Boolean decided = decided(pc);
+      if (decided != null) { // a dead branch: no compare, no code for the side never taken
+        if (decided) {
+          takeJump(pc, target);
+        }
+        return !decided;
+      }
       takenStub[pc] = new Label();
-      new Comparison(c, insn).branch(takenStub[pc]);
+      new Comparison(c, insn, straight).branch(takenStub[pc]);
       return true;
     }
 
     private void exit(int pc) {
       chargeRunEndingAt(pc);
+      if (!writesOut(entry)) {
+        c.lload(reg(0));
+        c.op(LRETURN);
+        return;
+      }
       Label noOut = new Label();
       c.aload(Frame.OUT);
       c.jump(IFNULL, noOut);
@@ -462,8 +556,14 @@ final class JitCompiler {
         c.mark(haveOut);
       }
       syncBudgetToContext();
-      Frame.pushFunctionArguments(c, 1);
-      c.invokestatic(owner, functionName(target), Frame.FUNCTION_D);
+      c.aload(Frame.P);
+      c.aload(Frame.CTX);
+      c.iload(Frame.DEPTH);
+      c.iconst(1);
+      c.op(IADD);
+      c.aload(Frame.OUT);
+      parameters(target).push(c, Frame::reg);
+      c.invokestatic(owner, functionName(target), parameters(target).descriptor());
       c.lstore(reg(0));
       reloadBudget();
       for (int r = 1; metered && r <= 5; r++) {
@@ -504,6 +604,10 @@ final class JitCompiler {
         boundMapCall(bound[pc], pc);
         return;
       }
+      if (tailBound[pc] && !metered) {
+        boundTailCall(pc);
+        return;
+      }
       HelperCallKind kind = HelperCallKind.of(insn);
       // As the interpreter: the helper may call back into the program (bpf_loop), on the shared
       // budget, in a frame below this one.
@@ -539,9 +643,54 @@ final class JitCompiler {
       c.invokeinterface(Frame.HELPER, "call", "(" + Frame.CTX_D + "JJJJJ)J");
       c.lstore(reg(0));
       reloadBudget();
-      if (!kind.mayTailCall) {
-        return;
+      if (kind.mayTailCall) {
+        pendingTailCall(pc);
       }
+    }
+
+    /**
+     * A bpf_tail_call bound to its prog array and proven index ({@link TailCallBinding}): the
+     * slot's compiled program is called from here with this frame's registers, as a JVM call; else
+     * r0 = -ENOENT, or the ordinary continuation when the target runs in the interpreter.
+     */
+    private void boundTailCall(int pc) {
+      Label failed = new Label();
+      c.aload(Frame.P);
+      c.iconst(pc);
+      c.aload(Frame.CTX);
+      c.lconst(facts.constant(pc, 3).getAsLong());
+      c.invokevirtual(
+          Frame.PROGRAM, "boundTailTarget", "(I" + Frame.CTX_D + "J)L" + Frame.PROGRAM + ";");
+      c.astore(Frame.TAIL_TARGET);
+      c.aload(Frame.TAIL_TARGET);
+      c.jump(IFNULL, failed);
+      c.aload(Frame.TAIL_TARGET);
+      c.invokevirtual(Frame.PROGRAM, "code", "()L" + Frame.CODE + ";");
+      c.aload(Frame.TAIL_TARGET);
+      c.aload(Frame.CTX);
+      c.iload(Frame.DEPTH);
+      c.aload(Frame.OUT);
+      c.lconst(0); // r0: the helper's result, 0 on success
+      for (int r = 1; r <= 9; r++) {
+        c.lload(reg(r));
+      }
+      c.invokeinterface(Frame.CODE, "call", Frame.FUNCTION_D);
+      c.op(LRETURN);
+      c.mark(failed);
+      c.lconst(-io.xdpemu.ebpf.maps.Errno.ENOENT);
+      c.lstore(reg(0));
+      Label none = new Label();
+      c.aload(Frame.CTX);
+      c.getfield(Frame.CONTEXT, "tailCallTarget", "Lio/xdpemu/ebpf/vm/Program;");
+      c.jump(IFNULL, none);
+      c.lconst(0);
+      c.lstore(reg(0));
+      pendingTailCall(pc);
+      c.mark(none);
+    }
+
+    /** A pending bpf_tail_call ({@code ctx.tailCallTarget}) continues in the target program. */
+    private void pendingTailCall(int pc) {
       Label noTailCall = new Label();
       c.aload(Frame.CTX);
       c.getfield(Frame.CONTEXT, "tailCallTarget", "Lio/xdpemu/ebpf/vm/Program;");

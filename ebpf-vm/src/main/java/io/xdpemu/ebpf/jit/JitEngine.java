@@ -18,6 +18,7 @@ import java.lang.invoke.MethodType;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.WeakHashMap;
 
 /**
@@ -85,6 +86,7 @@ public final class JitEngine implements Engine {
     final int[] kfuncIds;
     final Object[] boundMaps;
     final MapBinding[] bindings;
+    final boolean[] tailBound;
 
     Inputs(Program program, ProgramFacts facts) {
       this.facts = facts;
@@ -117,14 +119,15 @@ public final class JitEngine implements Engine {
       }
       boundMaps = new Object[n];
       bindings = MapBinding.bind(program, insns, facts, boundMaps);
+      tailBound = TailCallBinding.bind(program, insns, facts, boundMaps);
     }
 
     JitCompiler compiler() {
-      return new JitCompiler(insns, wide, deferred, facts, bindings);
+      return new JitCompiler(insns, wide, deferred, facts, bindings, tailBound);
     }
 
     CodeKey key() {
-      return new CodeKey(insns, deferred, wide, facts, bindings);
+      return new CodeKey(insns, deferred, wide, facts, bindings, tailBound);
     }
   }
 
@@ -162,10 +165,16 @@ public final class JitEngine implements Engine {
     private final long[] words;
     private final int hash;
 
-    CodeKey(Insn[] insns, boolean[] deferred, long[] wide, ProgramFacts facts, MapBinding[] bound) {
+    CodeKey(
+        Insn[] insns,
+        boolean[] deferred,
+        long[] wide,
+        ProgramFacts facts,
+        MapBinding[] bound,
+        boolean[] tailBound) {
       int n = insns.length;
-      words = new long[4 * n + 1];
-      words[4 * n] = facts.verified() ? 1 : 0; // unmetered code only for verified programs
+      words = new long[7 * n + 1];
+      words[7 * n] = facts.verified() ? 1 : 0; // unmetered code only for verified programs
       for (int pc = 0; pc < n; pc++) {
         // a deferred (unlinked) ld_imm64 compiles to a throw: mark it in the unused high src bit
         words[pc] = insns[pc].encode() ^ (deferred[pc] ? 1L << 15 : 0);
@@ -176,7 +185,17 @@ public final class JitEngine implements Engine {
         // dead code compiles to a throw; a bound map call to a call of its class's method
         words[3 * n + pc] =
             (DeadCode.isDead(insns, facts, pc) ? 1 : 0)
-                | (bound[pc] == null ? 0 : 2L + bound[pc].ordinal() * 4L);
+                | (bound[pc] == null ? 0 : 2L + bound[pc].ordinal() * 4L)
+                | (tailBound[pc] ? 1L << 40 : 0); // a tail call bound to its slot
+        // constants the verifier proved are compiled in: the registers an instruction can read
+        int[] readable = {insns[pc].dst(), insns[pc].src(), 3};
+        for (int i = 0; i < readable.length; i++) {
+          OptionalLong k = facts.constant(pc, readable[i]);
+          if (k.isPresent()) {
+            words[3 * n + pc] |= 1L << (32 + i);
+            words[(4 + i) * n + pc] = k.getAsLong();
+          }
+        }
       }
       hash = Arrays.hashCode(words);
     }

@@ -2,6 +2,8 @@ package io.xdpemu.ebpf.jit;
 
 import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.ebpf.XdpemuException;
+import io.xdpemu.ebpf.helpers.TailCalls;
+import io.xdpemu.ebpf.maps.ProgArrayMap;
 import io.xdpemu.ebpf.vm.DeadCode;
 import io.xdpemu.ebpf.vm.Executable;
 import io.xdpemu.ebpf.vm.ExecutionContext;
@@ -40,6 +42,9 @@ final class JitProgram implements Executable {
   /** The callback invoker for a helper called at each call depth; read by the code. */
   final JitCallbacks[] callbackInvokers = new JitCallbacks[ExecutionContext.MAX_FRAMES];
 
+  /** Per statically bound tail call ({@link TailCallBinding}), by pc: the last target seen. */
+  private final TailTarget[] tailSites;
+
   /** Last tail-call target seen, to skip the engine's cache on repeated tail calls. */
   private volatile TailTarget lastTail;
 
@@ -63,6 +68,7 @@ final class JitProgram implements Executable {
     this.deferredTraps = deferredTraps;
     this.boundMaps = boundMaps;
     this.engine = engine;
+    this.tailSites = new TailTarget[linkedValues.length];
     for (int depth = 0; depth < callbackInvokers.length; depth++) {
       callbackInvokers[depth] = new JitCallbacks(this, depth);
     }
@@ -187,6 +193,30 @@ final class JitProgram implements Executable {
               + ", which runs in the interpreter (too large to compile)");
     }
     return target.run(ctx, r1, r2);
+  }
+
+  /**
+   * A statically bound bpf_tail_call at {@code pc} with the proven {@code index}: the compiled
+   * target to call from the site, or null, with {@code ctx.tailCallTarget} set when the target runs
+   * in the interpreter (the ordinary tail call then continues) and unset when the call failed (r0 =
+   * -ENOENT, execution goes on after it).
+   */
+  JitProgram boundTailTarget(int pc, ExecutionContext ctx, long index) {
+    ctx.pc = pc;
+    Program next = TailCalls.target((ProgArrayMap) boundMaps[pc], ctx, index);
+    if (next == null) {
+      return null;
+    }
+    TailTarget t = tailSites[pc];
+    if (t == null || t.program() != next) {
+      t = new TailTarget(next, engine.prepare(next));
+      tailSites[pc] = t;
+    }
+    if (t.executable() instanceof JitProgram j) {
+      return j;
+    }
+    ctx.tailCallTarget = next;
+    return null;
   }
 
   private Executable tailTarget(Program next) {

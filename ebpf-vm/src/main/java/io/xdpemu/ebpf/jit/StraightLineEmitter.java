@@ -5,7 +5,9 @@ import static io.xdpemu.ebpf.jit.CodeBuilder.*;
 import static io.xdpemu.ebpf.jit.Frame.reg;
 
 import io.xdpemu.ebpf.facts.MemoryFact;
+import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Insn;
+import java.util.OptionalLong;
 
 /**
  * Bytecode for the instructions that do not change control flow: ALU, loads, stores, atomics. The
@@ -20,9 +22,32 @@ final class StraightLineEmitter {
   private static final String JJ_J = "(JJ)J", JI_J = "(JI)J";
 
   private final CodeBuilder c;
+  private final ProgramFacts facts;
 
-  StraightLineEmitter(CodeBuilder c) {
+  /** The instruction being emitted (the constants the verifier proved are per instruction). */
+  private int pc;
+
+  StraightLineEmitter(CodeBuilder c, ProgramFacts facts) {
     this.c = c;
+    this.facts = facts;
+  }
+
+  /** Sets the instruction whose register reads follow. */
+  void at(int pc) {
+    this.pc = pc;
+  }
+
+  /**
+   * Pushes register {@code r} as the current instruction reads it: the constant the verifier proved
+   * it holds there ({@link ProgramFacts#constant}), else the register's local.
+   */
+  void pushRegister(int r) {
+    OptionalLong k = facts.constant(pc, r);
+    if (k.isPresent()) {
+      c.lconst(k.getAsLong());
+    } else {
+      c.lload(reg(r));
+    }
   }
 
   /** ALU or ALU64 instruction. */
@@ -47,13 +72,13 @@ final class StraightLineEmitter {
       case OR:
       case AND:
       case XOR:
-        c.lload(d);
+        pushRegister(insn.dst());
         operand64(insn, x);
         c.op(longOp(code));
         break;
       case MOV:
         if (x && insn.off() != 0) {
-          c.lload(reg(insn.src()));
+          pushRegister(insn.src());
           c.iconst(insn.off());
           c.invokestatic(ALU_CLASS, "movsx64", JI_J);
         } else {
@@ -64,9 +89,9 @@ final class StraightLineEmitter {
       case RSH:
       case ARSH:
         // r[d] <<= k: a long shift uses the count's low 6 bits, as lshl does with an int count
-        c.lload(d);
+        pushRegister(insn.dst());
         if (x) {
-          c.lload(reg(insn.src()));
+          pushRegister(insn.src());
           c.op(L2I);
         } else {
           c.iconst(insn.imm());
@@ -74,17 +99,17 @@ final class StraightLineEmitter {
         c.op(code == LSH ? LSHL : code == RSH ? LUSHR : LSHR);
         break;
       case NEG:
-        c.lload(d);
+        pushRegister(insn.dst());
         c.op(LNEG);
         break;
       case DIV:
       case MOD:
-        c.lload(d);
+        pushRegister(insn.dst());
         operand64(insn, x);
         c.invokestatic(ALU_CLASS, (signed ? "s" : "u") + (code == DIV ? "div64" : "mod64"), JJ_J);
         break;
       case END: // ALU64 bswap16/32/64
-        c.lload(d);
+        pushRegister(insn.dst());
         c.iconst(insn.imm());
         c.invokestatic(ALU_CLASS, "bswap", JI_J);
         break;
@@ -107,7 +132,7 @@ final class StraightLineEmitter {
       case OR:
       case AND:
       case XOR:
-        c.lload(d);
+        pushRegister(insn.dst());
         c.op(L2I);
         operand32(insn, x);
         c.op(intOp(code));
@@ -115,11 +140,11 @@ final class StraightLineEmitter {
         break;
       case MOV:
         if (x && insn.off() != 0) {
-          c.lload(reg(insn.src()));
+          pushRegister(insn.src());
           c.iconst(insn.off());
           c.invokestatic(ALU_CLASS, "movsx32", JI_J);
         } else if (x) {
-          c.lload(reg(insn.src()));
+          pushRegister(insn.src());
           c.lconst(M32);
           c.op(LAND);
         } else {
@@ -129,24 +154,24 @@ final class StraightLineEmitter {
       case LSH:
       case RSH:
       case ARSH:
-        c.lload(d);
+        pushRegister(insn.dst());
         operand64(insn, x);
         c.invokestatic(ALU_CLASS, code == LSH ? "lsh32" : code == RSH ? "rsh32" : "arsh32", JJ_J);
         break;
       case NEG:
-        c.lload(d);
+        pushRegister(insn.dst());
         c.op(L2I);
         c.op(INEG);
         zeroExtend();
         break;
       case DIV:
       case MOD:
-        c.lload(d);
+        pushRegister(insn.dst());
         operand64(insn, x);
         c.invokestatic(ALU_CLASS, (signed ? "s" : "u") + (code == DIV ? "div32" : "mod32"), JJ_J);
         break;
       case END:
-        c.lload(d);
+        pushRegister(insn.dst());
         c.iconst(insn.imm());
         c.invokestatic(ALU_CLASS, x ? "bswap" : "toLe", JI_J); // TO_BE : TO_LE
         break;
@@ -161,7 +186,7 @@ final class StraightLineEmitter {
   /** Pushes r[src] or the sign-extended imm as a long. */
   private void operand64(Insn insn, boolean x) {
     if (x) {
-      c.lload(reg(insn.src()));
+      pushRegister(insn.src());
     } else {
       c.lconst(insn.imm());
     }
@@ -170,7 +195,7 @@ final class StraightLineEmitter {
   /** Pushes (int) r[src] or imm as an int. */
   private void operand32(Insn insn, boolean x) {
     if (x) {
-      c.lload(reg(insn.src()));
+      pushRegister(insn.src());
       c.op(L2I);
     } else {
       c.iconst(insn.imm());
@@ -310,7 +335,7 @@ final class StraightLineEmitter {
     if (insn.cls() == ST) {
       c.lconst(insn.imm());
     } else {
-      c.lload(reg(insn.src()));
+      pushRegister(insn.src());
     }
     c.iconst(pc);
     if (proven) {

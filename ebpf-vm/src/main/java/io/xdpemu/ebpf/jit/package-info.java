@@ -11,8 +11,9 @@
  * <ul>
  *   <li>One static method per BPF function (pc 0, every BPF-to-BPF call target, every callback);
  *       r0..r10 are {@code long} locals. A call is a JVM call: r6..r10 survive in the caller's
- *       locals, the callee's r1..r5 come back through a small array, depth is a parameter (at most
- *       8 frames, 512 stack bytes each, as the interpreter).
+ *       locals, the callee's r1..r5 come back through a small array in unverified code (the
+ *       verifier makes them unreadable after a call), depth is a parameter (at most 8 frames, 512
+ *       stack bytes each, as the interpreter).
  *   <li>ALU one-liners are inline JVM arithmetic ({@link io.xdpemu.ebpf.jit.StraightLineEmitter});
  *       division, modulo, 32-bit shifts, byte swaps and sign extension call {@code
  *       vm.AluSemantics}; loads, stores and atomics call {@code vm.MemoryAccess}: the interpreter's
@@ -28,6 +29,15 @@
  *       to that map object ({@link io.xdpemu.ebpf.jit.MapBinding}): a static call into {@code
  *       helpers.MapCalls} with the map's final class, no helper table or handle; lookups read the
  *       key in place and allocate nothing.
+ *   <li>Known constants ({@code ProgramFacts.constant}: a register one constant scalar on every
+ *       path, the paths the verifier cut at prune points included) are pushed instead of the
+ *       register; a conditional jump whose operands are proven constants is decided at compile
+ *       time: no compare, no code for the side never taken ({@link
+ *       io.xdpemu.ebpf.jit.Comparison#taken}).
+ *   <li>Verified functions receive only the registers their code reads before writing them ({@link
+ *       io.xdpemu.ebpf.jit.FunctionParameters}); unverified ones receive r0..r9.
+ *   <li>{@code bpf_tail_call} with a proven prog array and index calls the slot's compiled program
+ *       from the call site ({@link io.xdpemu.ebpf.jit.TailCallBinding}).
  *   <li>Dead code ({@code ProgramFacts.live}: no verified path reaches it) is sanitized before
  *       decoding, as the kernel's sanitize_dead_code() does, and compiles to a throw of {@code
  *       vm.DeadCode.Reached} (a verifier bug): a dead branch is never taken silently.

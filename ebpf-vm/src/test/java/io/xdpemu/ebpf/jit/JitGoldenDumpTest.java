@@ -40,7 +40,8 @@ class JitGoldenDumpTest {
                     wide(insns),
                     new boolean[insns.length],
                     ProgramFacts.NONE,
-                    new MapBinding[insns.length])
+                    new MapBinding[insns.length],
+                    new boolean[insns.length])
                 .compile("io/xdpemu/ebpf/jit/Bpf_" + name));
     Path golden = GOLDEN.resolve(name + ".txt");
     if (Boolean.getBoolean("xdpemu.jit.golden.update")) {
