@@ -41,7 +41,7 @@ final class SteerLocals {
   static final int LVL = 34;
   static final int HASH = 35;
   static final int IDX = 36;
-  static final int TABLE = 37;
+  // 37: unused (was the Toeplitz table, now a static constant of the class: RssEmitter)
   static final int V = 38; // long
   static final int DEPTH_LIMIT = 40; // min(max_depth, result capacity)
   private static final int FIRST_FREE = 41;

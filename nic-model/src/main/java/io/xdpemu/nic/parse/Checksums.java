@@ -129,19 +129,27 @@ final class Checksums {
     return fold(sumSwapped(p, off, len) + (acc << 8)) == 0xffff;
   }
 
-  /** The one's complement sum of {@code p[off, off+len)} as little-endian words, unfolded. */
+  /**
+   * The one's complement sum of {@code p[off, off+len)} as little-endian words, unfolded: 32-bit
+   * words zero-extended into four independent long sums (a load and an add per 4 bytes, no shift or
+   * mask; the four chains overlap), then the tail.
+   */
   static long sumSwapped(byte[] p, int off, int len) {
     java.util.Objects.checkFromIndexSize(off, len, p.length);
-    int i = 0;
     long a0 = 0;
     long a1 = 0;
-    for (; i + 16 <= len; i += 16) { // two independent sums: the loads and adds overlap
-      long w0 = (long) LE64.get(p, off + i);
-      long w1 = (long) LE64.get(p, off + i + 8);
-      a0 += (w0 >>> 32) + (w0 & 0xffffffffL);
-      a1 += (w1 >>> 32) + (w1 & 0xffffffffL);
+    long a2 = 0;
+    long a3 = 0;
+    int end = off + (len & ~15);
+    int j = off;
+    for (; j < end; j += 16) {
+      a0 += (int) LE32.get(p, j) & 0xffffffffL;
+      a1 += (int) LE32.get(p, j + 4) & 0xffffffffL;
+      a2 += (int) LE32.get(p, j + 8) & 0xffffffffL;
+      a3 += (int) LE32.get(p, j + 12) & 0xffffffffL;
     }
-    long acc = a0 + a1;
+    long acc = (a0 + a1) + (a2 + a3);
+    int i = len & ~15;
     if (i + 8 <= len) {
       long w = (long) LE64.get(p, off + i);
       acc += (w >>> 32) + (w & 0xffffffffL);
