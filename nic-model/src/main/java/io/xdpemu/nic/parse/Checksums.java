@@ -132,24 +132,49 @@ final class Checksums {
   /**
    * The one's complement sum of {@code p[off, off+len)} as little-endian words, unfolded: 32-bit
    * words zero-extended into four independent long sums (a load and an add per 4 bytes, no shift or
-   * mask; the four chains overlap), then the tail.
+   * mask; the four chains overlap), then the last {@code len % 16} bytes without a branch on their
+   * count (frame lengths vary from frame to frame, so such branches mispredict): the 16 bytes that
+   * end the range are loaded and the ones the loop already summed are masked off.
    */
   static long sumSwapped(byte[] p, int off, int len) {
     java.util.Objects.checkFromIndexSize(off, len, p.length);
+    if (len < 16) {
+      return shortSumSwapped(p, off, len);
+    }
     long a0 = 0;
     long a1 = 0;
     long a2 = 0;
     long a3 = 0;
     int end = off + (len & ~15);
-    int j = off;
-    for (; j < end; j += 16) {
+    for (int j = off; j < end; j += 16) {
       a0 += (int) LE32.get(p, j) & 0xffffffffL;
       a1 += (int) LE32.get(p, j + 4) & 0xffffffffL;
       a2 += (int) LE32.get(p, j + 8) & 0xffffffffL;
       a3 += (int) LE32.get(p, j + 12) & 0xffffffffL;
     }
-    long acc = (a0 + a1) + (a2 + a3);
-    int i = len & ~15;
+    int rem = len & 15;
+    int last = off + len - 16; // the last 16 bytes: w0, then w1
+    long w0 = (long) LE64.get(p, last) & highBytes(Math.max(0, rem - 8));
+    long w1 = (long) LE64.get(p, last + 8) & highBytes(Math.min(8, rem));
+    long tail = (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL);
+    // The block starts len - 16 bytes into the range: at an odd distance every byte sits in the
+    // other half of its 16-bit word than in the range's own words, a factor 256 modulo 0xffff.
+    tail <<= (len & 1) << 3;
+    return (a0 + a1) + (a2 + a3) + tail;
+  }
+
+  /**
+   * The mask of the {@code k} (0..8) most significant bytes of a long: in a little-endian load, the
+   * last {@code k} bytes.
+   */
+  private static long highBytes(int k) {
+    return -(1L << (64 - 8 * k)) & -(long) ((k + 7) >>> 3); // k = 0: 1L << 64 is 1, hence the 0
+  }
+
+  /** {@link #sumSwapped} of fewer than 16 bytes. */
+  private static long shortSumSwapped(byte[] p, int off, int len) {
+    long acc = 0;
+    int i = 0;
     if (i + 8 <= len) {
       long w = (long) LE64.get(p, off + i);
       acc += (w >>> 32) + (w & 0xffffffffL);

@@ -149,4 +149,29 @@ class ChecksumTest {
     }
     assertTrue(good > 10000, "the good case was exercised: " + good);
   }
+
+  /**
+   * The little-endian sum is the byte-swapped big-endian one (RFC 1071 2(B)), for every length
+   * 0..600 at every alignment, including the masked tail of the last 16 bytes.
+   */
+  @Test
+  void swappedSumIsTheByteSwappedDefinitionAtEveryLength() {
+    java.util.Random rnd = new java.util.Random(1624);
+    byte[] b = new byte[700];
+    for (int len = 0; len <= 600; len++) {
+      for (int k = 0; k < 8; k++) {
+        if (k == 0) {
+          java.util.Arrays.fill(b, (byte) 0xff);
+        } else if (k == 1) {
+          java.util.Arrays.fill(b, (byte) 0);
+        } else {
+          rnd.nextBytes(b);
+        }
+        int off = rnd.nextInt(b.length - len + 1);
+        int be = Checksums.fold(Checksums.sum16(b, off, len, 0));
+        int swapped = (be & 0xff) << 8 | be >>> 8;
+        assertEquals(swapped, Checksums.fold(Checksums.sumSwapped(b, off, len)), "len " + len);
+      }
+    }
+  }
 }
