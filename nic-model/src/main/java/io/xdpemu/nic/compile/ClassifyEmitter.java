@@ -120,8 +120,12 @@ final class ClassifyEmitter implements Opcodes {
       RssConfig.TrafficClass tc = rss.classes().get(c);
       Asm.line(mv, 2100 + c);
       Label fail = new Label();
-      match.seenAll(tc.match(), fail);
-      match.inOrder(tc.match(), true, fail);
+      if (byIndex(rss, tc)) {
+        matchByIndex(tc.match(), fail);
+      } else {
+        match.seenAll(tc.match(), fail);
+        match.inOrder(tc.match(), true, fail);
+      }
       push(mv, 0);
       mv.visitVarInsn(ISTORE, HASH);
       int n = 0;
@@ -139,6 +143,43 @@ final class ClassifyEmitter implements Opcodes {
     mv.visitVarInsn(ISTORE, HASH);
     setRss(0, -1);
     mv.visitLabel(done);
+  }
+
+  /**
+   * Whether class {@code tc} is matched from the level-0 stack indices noted at push time: one or
+   * two headers at level 0 (every shipped firmware's classes). [A] matches when A is there, [A, B]
+   * when the first A comes before the last B - exactly when the reference's in-order scan finds
+   * them, without its loop (whose trip count, varying with the frame, mispredicts).
+   */
+  private static boolean byIndex(RssConfig rss, RssConfig.TrafficClass tc) {
+    return !rss.inner() && tc.match().length >= 1 && tc.match().length <= 2;
+  }
+
+  /** The header types whose level-0 stack indices {@link #matchByIndex} reads. */
+  static boolean[] indexAtLevel0Used(Firmware fw) {
+    boolean[] used = new boolean[fw.headers().size()];
+    if (fw.rss() != null) {
+      for (RssConfig.TrafficClass tc : fw.rss().classes()) {
+        if (byIndex(fw.rss(), tc)) {
+          for (int h : tc.match()) {
+            used[h] = true;
+          }
+        }
+      }
+    }
+    return used;
+  }
+
+  /** Falls through when [A] or [A, B] occur in order at level 0, else jumps to {@code fail}. */
+  private void matchByIndex(int[] headers, Label fail) {
+    int first = locals.firstIndex0(headers[0]);
+    mv.visitVarInsn(ILOAD, first);
+    mv.visitJumpInsn(IFLT, fail);
+    if (headers.length == 2) {
+      mv.visitVarInsn(ILOAD, first);
+      mv.visitVarInsn(ILOAD, locals.lastIndex0(headers[1]));
+      mv.visitJumpInsn(IF_ICMPGE, fail); // no B after the first A (-1 when no B at all)
+    }
   }
 
   /**

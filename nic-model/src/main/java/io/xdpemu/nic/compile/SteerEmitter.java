@@ -28,7 +28,8 @@ final class SteerEmitter {
     mv.visitCode();
     SteerLocals locals = new SteerLocals(fw.headers().size(), ParseGraphEmitter.maxKeys(fw));
     Label classify = new Label();
-    StackFacts facts = new StackFacts(mv, locals, firstAtLevel0Used(fw));
+    StackFacts facts =
+        new StackFacts(mv, locals, firstAtLevel0Used(fw), ClassifyEmitter.indexAtLevel0Used(fw));
     new ParseGraphEmitter(fw, mv, locals, facts, classify).emit();
     mv.visitLabel(classify);
     RssEmitter rss = new RssEmitter(own, self);

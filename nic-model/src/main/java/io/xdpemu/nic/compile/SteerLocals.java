@@ -69,6 +69,16 @@ final class SteerLocals {
     return FIRST_FREE + 2 * headerTypes + 2 * c;
   }
 
+  /** Stack index of the first instance of header type h at tunnel level 0, -1 before it. */
+  int firstIndex0(int h) {
+    return FIRST_FREE + 2 * headerTypes + 2 * maxKeys + h;
+  }
+
+  /** Stack index of the latest instance of header type h at tunnel level 0, -1 before it. */
+  int lastIndex0(int h) {
+    return FIRST_FREE + 3 * headerTypes + 2 * maxKeys + h;
+  }
+
   static final int[] INTS_ZERO = {
     CURSOR,
     STEPS,
