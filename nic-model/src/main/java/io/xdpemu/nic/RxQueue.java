@@ -242,15 +242,14 @@ public final class RxQueue implements RxMetadataSource {
    * run is unknown (another context, or none), all of it is cleared.
    */
   private void clearHeadroom(RxContext ctx, int k, byte[] frame, int metaStart) {
-    if (ctx != null && !(ctx == lastCtx && describesLast(ctx.xdp()))) {
-      nic.retire(ctx); // another queue's frame is in ctx: record how far its program wrote first
+    if (ctx != null) {
+      // Whichever queue's frame ctx describes (this one's last, or another's): its queue records
+      // how far the program wrote while that is known. Always asked, so no branch here depends
+      // on which queue the previous frame went to (with RSS that mispredicts).
+      nic.retire(ctx);
     }
     if (lastFrame >= 0 && !lastRetired) {
-      XdpBuff x = ctx == null ? null : ctx.xdp();
-      boolean known = ctx == lastCtx && x != null && describesLast(x);
-      int prevStart = frameStart[lastFrame];
-      dirtyFrom[lastFrame] =
-          known ? Math.max(prevStart, Math.min(dirtyFrom[lastFrame], x.lowest)) : prevStart;
+      dirtyFrom[lastFrame] = frameStart[lastFrame]; // its context moved on unseen: all of it
     }
     int hardStart = frameStart[k];
     int from = Math.max(hardStart, dirtyFrom[k]);
