@@ -51,6 +51,11 @@ public final class RxQueue implements RxMetadataSource {
 
   private int lastFrame = -1;
 
+  /** The last frame's backing array and start in it (what an xdp_buff describing it holds). */
+  private byte[] lastArray;
+
+  private int lastHardStart = -1;
+
   /** The last frame's dirty extent was recorded by {@link #retireIfIn} (its context moved on). */
   private boolean lastRetired;
 
@@ -258,15 +263,15 @@ public final class RxQueue implements RxMetadataSource {
     }
     dirtyFrom[k] = metaStart;
     lastFrame = k;
+    lastArray = frame;
+    lastHardStart = hardStart;
     lastCtx = ctx;
     lastRetired = false;
   }
 
   /** Whether {@code x} still describes the frame this queue received last. */
   private boolean describesLast(XdpBuff x) {
-    return lastFrame >= 0
-        && x.frame == frameArray[lastFrame]
-        && x.hardStart == frameStart[lastFrame];
+    return lastFrame >= 0 && x.hardStart == lastHardStart && x.frame == lastArray;
   }
 
   /**

@@ -65,11 +65,17 @@ final class Checksums {
         return 0; // fragment: the NIC cannot see the whole datagram
       }
       segLen = Bits.u16(p, ipOff + 2) - r.length[ip];
-      pseudo = sum(p, ipOff + 12, 8, 0) + (tcp ? 6 : 17) + segLen;
+      pseudo = halves(p, ipOff + 12) + (tcp ? 6 : 17) + segLen; // sum(p, ipOff + 12, 8, 0)
     } else {
       int payload = Bits.u16(p, ipOff + 4);
       segLen = payload - (l4Off - r.offset[ip] - 40);
-      pseudo = sum(p, ipOff + 8, 32, 0) + (tcp ? 6 : 17) + segLen;
+      pseudo = // sum(p, ipOff + 8, 32, 0): the two addresses
+          halves(p, ipOff + 8)
+              + halves(p, ipOff + 16)
+              + halves(p, ipOff + 24)
+              + halves(p, ipOff + 32)
+              + (tcp ? 6 : 17)
+              + segLen;
     }
     if (segLen < r.length[l4] || l4Off + segLen > r.packetLength) {
       return 0;
@@ -84,6 +90,12 @@ final class Checksums {
   private static final java.lang.invoke.VarHandle BE64 =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
           long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  /** The big-endian 8 bytes at {@code p[at]} as two 32-bit words, added (see {@link #sum}). */
+  private static long halves(byte[] p, int at) {
+    long w = (long) BE64.get(p, at);
+    return (w >>> 32) + (w & 0xffffffffL);
+  }
 
   /**
    * The one's complement sum of {@code p[off, off+len)} as 16-bit big-endian words (a last odd byte
@@ -206,11 +218,17 @@ final class Checksums {
     return acc;
   }
 
+  /**
+   * The end-around-carry fold to 16 bits, in a fixed number of steps (a loop's trip count would
+   * depend on the sum, a branch that mispredicts): after the 32-bit step s < 2^33, then < 2^18,
+   * then at most 0xffff + 3, then < 2^16 - and a step on a value under 2^16 changes nothing, so
+   * this is exactly the loop "while (s >>> 16 != 0) s = (s & 0xffff) + (s >>> 16)".
+   */
   static int fold(long s) {
     s = (s & 0xffffffffL) + (s >>> 32); // a 32-bit word is two 16-bit ones modulo 0xffff
-    while ((s >>> 16) != 0) {
-      s = (s & 0xffff) + (s >>> 16);
-    }
+    s = (s & 0xffff) + (s >>> 16);
+    s = (s & 0xffff) + (s >>> 16);
+    s = (s & 0xffff) + (s >>> 16);
     return (int) s;
   }
 }
