@@ -23,7 +23,7 @@ final class Checksums {
         l4Checkable = true;
         if (l3 && !l3Done && proto == Protocol.IPV4) {
           st |= ParseResult.CSUM_L3_CHECKED;
-          if (verifies(p, off + r.offset[i], r.length[i], 0)) {
+          if (ipv4HeaderVerifies(p, off + r.offset[i], r.length[i])) {
             st |= ParseResult.CSUM_L3_GOOD;
           }
         }
@@ -139,6 +139,22 @@ final class Checksums {
    */
   static boolean verifies(byte[] p, int off, int len, long acc) {
     return fold(sumSwapped(p, off, len) + (acc << 8)) == 0xffff;
+  }
+
+  /**
+   * {@link #verifies}{@code (p, off, len, 0)} for an IPv4 header: the usual 20 bytes (no options)
+   * as two 8-byte loads and one 4-byte load, straight-line - {@link #sumSwapped}'s loop and masked
+   * tail cost as much as an L4 segment's sum for these five words. The same five 32-bit words are
+   * added, so the unfolded sum, and the verdict, are exactly {@link #verifies}'s.
+   */
+  static boolean ipv4HeaderVerifies(byte[] p, int off, int len) {
+    if (len != 20) {
+      return verifies(p, off, len, 0);
+    }
+    long w0 = (long) LE64.get(p, off);
+    long w1 = (long) LE64.get(p, off + 8);
+    long w2 = (int) LE32.get(p, off + 16) & 0xffffffffL;
+    return fold((w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL) + w2) == 0xffff;
   }
 
   /**
