@@ -10,17 +10,25 @@ import io.xdpemu.nic.firmware.Protocol;
  * frame is handled entirely by one firmware.
  *
  * @param generation 1 for the firmware the NIC was created with, +1 per successful swap
+ * @param queueFold the NIC's queue for each queue the indirection table names ({@code q % the NIC's
+ *     queue count}, precomputed: no division or data-dependent branch per frame)
  */
 record ActiveFirmware(
-    Firmware firmware, FirmwareCode code, Protocol[] protocolOf, long generation) {
+    Firmware firmware, FirmwareCode code, Protocol[] protocolOf, long generation, int[] queueFold) {
 
-  static ActiveFirmware compile(Firmware fw, FirmwareEngine engine, long generation) {
+  static ActiveFirmware compile(
+      Firmware fw, FirmwareEngine engine, long generation, int nicQueues) {
     FirmwareCode code = engine.code(fw);
     Protocol[] protocolOf = new Protocol[fw.headers().size()];
     for (HeaderType h : fw.headers()) {
       protocolOf[h.id()] = h.protocol();
     }
-    return new ActiveFirmware(fw, code, protocolOf, generation);
+    // Indirection entries are 0..queues-1 (validated); without RSS every frame is on queue 0.
+    int[] fold = new int[fw.rss() == null ? 1 : fw.rss().queues()];
+    for (int q = 0; q < fold.length; q++) {
+      fold[q] = q % nicQueues;
+    }
+    return new ActiveFirmware(fw, code, protocolOf, generation, fold);
   }
 
   int metadataSize() {

@@ -3,7 +3,6 @@ package io.xdpemu.nic;
 import io.xdpemu.ebpf.InternalErrorException;
 import io.xdpemu.nic.compile.FirmwareCompiler;
 import io.xdpemu.nic.firmware.Firmware;
-import io.xdpemu.nic.parse.Bits;
 import io.xdpemu.nic.parse.Classifier;
 import io.xdpemu.nic.parse.ParseResult;
 import io.xdpemu.nic.rss.Toeplitz;
@@ -18,9 +17,10 @@ import org.objectweb.asm.MethodTooLargeException;
  * A firmware compiled to JVM code, the way the eBPF JIT compiles programs: {@link FirmwareCompiler}
  * writes a hidden subclass whose {@code parse}, {@code ptype}, {@code rss}, {@code writeMetadata}
  * and {@code writeDescriptor} are the firmware's parse graph, packet-type rules, RSS field
- * extraction and layouts as straight-line code, every offset, width, mask and value a constant. The
- * fixed-function stages (offsets, checksums, flow marks, the indirection table) are the
- * interpreter's own code ({@link Classifier}), so there is one copy of them.
+ * extraction and layouts as straight-line code, every offset, width, mask and value a constant (the
+ * Toeplitz table too: the hidden class's class data). The fixed-function stages (offsets,
+ * checksums, flow marks, the indirection table) are the interpreter's own code ({@link
+ * Classifier}), so there is one copy of them.
  *
  * <p>{@code -Dxdpemu.nic.dump=DIR} writes every generated class there (for {@code javap -c -p}).
  */
@@ -30,9 +30,6 @@ abstract class CompiledFirmware extends FirmwareCode {
   /** Offsets, checksums, flow marks and the RSS queue: fixed-function, not firmware code. */
   protected final Classifier classifier;
 
-  /** Toeplitz table flattened: input byte position * 256 + byte value. */
-  protected final int[] rssTable;
-
   private final int maxDepth;
   private final int scratchBytes;
   private final int metadataSize;
@@ -40,7 +37,6 @@ abstract class CompiledFirmware extends FirmwareCode {
 
   protected CompiledFirmware(Firmware fw) {
     classifier = new Classifier(fw);
-    rssTable = fw.rss() == null ? new int[0] : new Toeplitz(fw.rss().key()).flatTable();
     maxDepth = fw.maxDepth();
     scratchBytes = classifier.scratchBytes();
     metadataSize = fw.metadataSize();
@@ -60,7 +56,10 @@ abstract class CompiledFirmware extends FirmwareCode {
     }
     dump(fw, classFile);
     try {
-      MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(classFile, true);
+      // The Toeplitz table as class data: the class's static final RSS, a constant to the JIT.
+      int[] rssTable = fw.rss() == null ? new int[0] : new Toeplitz(fw.rss().key()).flatTable();
+      MethodHandles.Lookup hidden =
+          MethodHandles.lookup().defineHiddenClassWithClassData(classFile, rssTable, true);
       return (FirmwareCode)
           hidden
               .findConstructor(
@@ -165,27 +164,37 @@ abstract class CompiledFirmware extends FirmwareCode {
     BE64.set(dst, at, v);
   }
 
-  /**
-   * Folds {@code bytes} bytes at {@code p[base..]}, input positions {@code pos..}, into a Toeplitz
-   * hash with the flat table. Called from generated code (the JIT inlines it).
-   */
-  static int toeplitz(int[] table, int hash, int pos, byte[] p, int base, int bytes) {
-    for (int b = 0; b < bytes; b++) {
-      hash ^= table[(pos + b) << 8 | (p[base + b] & 0xff)];
-    }
-    return hash;
+  // Wide big-endian loads of frame bytes (generated code calls these; the JIT inlines them): one
+  // bounds check per load instead of one per byte.
+
+  static int u16(byte[] p, int at) {
+    return (short) BE16.get(p, at) & 0xffff;
+  }
+
+  static long load16(byte[] p, int at) {
+    return (short) BE16.get(p, at) & 0xffffL;
+  }
+
+  static long load32(byte[] p, int at) {
+    return (int) BE32.get(p, at) & 0xffffffffL;
+  }
+
+  static long load64(byte[] p, int at) {
+    return (long) BE64.get(p, at);
   }
 
   /**
-   * A {@code field:} layout source: the outermost instance of the header (0 when absent), as {@link
-   * LayoutWriter} reads it. Called from generated code.
+   * For a {@code field:} layout source: the frame offset of the outermost instance of the header,
+   * -1 when absent (the field then reads 0), as {@link LayoutWriter} finds it. Called from
+   * generated code, which reads the field's bits itself.
    */
-  static long field(ParseResult r, byte[] pkt, int pktOff, int header, int bitOffset, int width) {
-    for (int i = 0; i < r.count; i++) {
-      if (r.type[i] == header) {
-        return Bits.get(pkt, pktOff + r.offset[i], bitOffset, width);
+  static int firstOffset(ParseResult r, int header) {
+    int[] type = r.type;
+    for (int i = 0, n = r.count; i < n; i++) {
+      if (type[i] == header) {
+        return r.offset[i];
       }
     }
-    return 0;
+    return -1;
   }
 }

@@ -47,8 +47,8 @@ public final class Nic implements AutoCloseable {
     this.label = label;
     this.answersKfuncs = answersKfuncs;
     checkFits(fw, config);
-    this.active = ActiveFirmware.compile(fw, engine, 1);
     int n = config.queues() > 0 ? config.queues() : fw.rss() != null ? fw.rss().queues() : 1;
+    this.active = ActiveFirmware.compile(fw, engine, 1, n);
     queues = new RxQueue[n];
     for (int i = 0; i < n; i++) {
       queues[i] = new RxQueue(this, i, allocator);
@@ -169,8 +169,7 @@ public final class Nic implements AutoCloseable {
     ParseResult r = p.result;
     FirmwareCode code = fw.code();
     code.steer(pkt, off, len, r, p.rssInput);
-    int q = code.queueOf(r.rssHash);
-    p.queue = q < queues.length ? q : q % queues.length; // tables usually fit: no division
+    p.queue = fw.queueFold()[code.queueOf(r.rssHash)];
     p.stripOffset = -1;
     if (fw.firmware().vlanStrip() && r.vlanOffset >= 0) {
       p.stripOffset = r.vlanOffset;
@@ -190,7 +189,8 @@ public final class Nic implements AutoCloseable {
    */
   public synchronized long load(Firmware candidate, FirmwareValidator validator) {
     checkFits(candidate, config);
-    ActiveFirmware compiled = ActiveFirmware.compile(candidate, engine, active.generation() + 1);
+    ActiveFirmware compiled =
+        ActiveFirmware.compile(candidate, engine, active.generation() + 1, queues.length);
     validator.validate(candidate);
     active = compiled;
     return compiled.generation();

@@ -51,6 +51,11 @@ public final class RxQueue implements RxMetadataSource {
 
   private int lastFrame = -1;
 
+  /** The last frame's backing array and start in it (what an xdp_buff describing it holds). */
+  private byte[] lastArray;
+
+  private int lastHardStart = -1;
+
   /** The last frame's dirty extent was recorded by {@link #retireIfIn} (its context moved on). */
   private boolean lastRetired;
 
@@ -68,10 +73,38 @@ public final class RxQueue implements RxMetadataSource {
 
   private boolean vlanStripped;
 
+  // The configuration's per-frame numbers, read once (the config is immutable).
+  private final int maxPacket;
+  private final int headroom;
+
+  /** A frame's end for programs (xdp_data_hard_end): frame size less the tailroom. */
+  private final int hardEnd;
+
+  private final long queueDmaBase;
+  private final int frameSize;
+  private final int ifindex;
+
+  /** Who answers the XDP RX-metadata kfuncs for this queue's frames. */
+  private final RxMetadataSource kfuncs;
+
+  // The current firmware's code and sizes (set by switchTo).
+  private FirmwareCode code;
+  private int metaSize;
+  private int descSize;
+
   RxQueue(Nic nic, int index, ByteBufAllocator allocator) {
     this.nic = nic;
     this.index = index;
     NicConfig c = nic.config();
+    maxPacket = c.maxPacket();
+    headroom = c.headroom();
+    hardEnd = c.frameSize() - c.tailroom();
+    queueDmaBase = c.dmaBase() + ((long) index << 28);
+    frameSize = c.frameSize();
+    ifindex = c.ifindex();
+    kfuncs = nic.answersKfuncs() ? this : RxMetadataSource.NONE;
+    facts.queue = index;
+    facts.headroom = headroom;
     frames = new ByteBuf[c.frames()];
     for (int i = 0; i < frames.length; i++) {
       frames[i] = allocator.heapBuffer(c.frameSize(), c.frameSize());
@@ -148,8 +181,7 @@ public final class RxQueue implements RxMetadataSource {
    * firmware handles it entirely).
    */
   public boolean receive(byte[] pkt, int off, int len, long tsNs, RxParse p, RxContext ctx) {
-    NicConfig c = nic.config();
-    if (len > c.maxPacket() || len < 0) {
+    if (len > maxPacket || len < 0) {
       dropped++;
       return false;
     }
@@ -167,25 +199,23 @@ public final class RxQueue implements RxMetadataSource {
     int k = nextFrame;
     int slot = nextSlot;
     nextSlot = slot + 1 == ringSlots ? 0 : slot + 1;
-    long bufferAddress = c.dmaBase() + ((long) index << 28) + (long) k * c.frameSize();
+    long bufferAddress = queueDmaBase + (long) k * frameSize;
     nextFrame = k + 1 == frames.length ? 0 : k + 1;
     byte[] frame = frameArray[k];
     int hardStart = frameStart[k];
-    int data = hardStart + c.headroom();
-    int metaSize = fw.metadataSize();
+    int data = hardStart + headroom;
+    int metaSize = this.metaSize;
     clearHeadroom(ctx, k, frame, data - metaSize);
     int outLen = VlanStrip.copy(pkt, off, len, frame, data, p.stripOffset);
     vlanStripped = p.stripOffset >= 0;
 
     facts.timestampNs = tsNs;
-    FirmwareCode code = fw.code();
-    int descSize = code.descriptorSize();
+    FirmwareCode code = this.code;
+    int descSize = this.descSize;
     facts.descriptorAddress = ringAddress + (long) slot * descSize;
     facts.bufferAddress = bufferAddress;
-    facts.dataAddress = bufferAddress + c.headroom();
-    facts.ringIndex = slot;
-    facts.queue = index;
-    facts.headroom = c.headroom();
+    facts.dataAddress = bufferAddress + headroom;
+    facts.ringIndex = slot; // queue and headroom: set once, in the constructor
     code.writeDescriptor(ring, slot * descSize, result, facts, frame, data);
     if (metaSize > 0) {
       code.writeMetadata(frame, data - metaSize, result, facts, frame, data);
@@ -199,17 +229,11 @@ public final class RxQueue implements RxMetadataSource {
       XdpBuff x = ctx.xdp();
       // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
       // (xdp_data_hard_end).
-      x.set(
-          frame,
-          hardStart,
-          data - metaSize,
-          data,
-          data + outLen,
-          hardStart + c.frameSize() - c.tailroom());
-      x.ingressIfindex = c.ifindex();
+      x.set(frame, hardStart, data - metaSize, data, data + outLen, hardStart + hardEnd);
+      x.ingressIfindex = ifindex;
       x.rxQueueIndex = index;
       x.egressIfindex = 0;
-      ctx.received(index, nic.answersKfuncs() ? this : RxMetadataSource.NONE);
+      ctx.received(index, kfuncs);
     }
     received++;
     return true;
@@ -223,15 +247,14 @@ public final class RxQueue implements RxMetadataSource {
    * run is unknown (another context, or none), all of it is cleared.
    */
   private void clearHeadroom(RxContext ctx, int k, byte[] frame, int metaStart) {
-    if (ctx != null && !(ctx == lastCtx && describesLast(ctx.xdp()))) {
-      nic.retire(ctx); // another queue's frame is in ctx: record how far its program wrote first
+    if (ctx != null) {
+      // Whichever queue's frame ctx describes (this one's last, or another's): its queue records
+      // how far the program wrote while that is known. Always asked, so no branch here depends
+      // on which queue the previous frame went to (with RSS that mispredicts).
+      nic.retire(ctx);
     }
     if (lastFrame >= 0 && !lastRetired) {
-      XdpBuff x = ctx == null ? null : ctx.xdp();
-      boolean known = ctx == lastCtx && x != null && describesLast(x);
-      int prevStart = frameStart[lastFrame];
-      dirtyFrom[lastFrame] =
-          known ? Math.max(prevStart, Math.min(dirtyFrom[lastFrame], x.lowest)) : prevStart;
+      dirtyFrom[lastFrame] = frameStart[lastFrame]; // its context moved on unseen: all of it
     }
     int hardStart = frameStart[k];
     int from = Math.max(hardStart, dirtyFrom[k]);
@@ -240,15 +263,15 @@ public final class RxQueue implements RxMetadataSource {
     }
     dirtyFrom[k] = metaStart;
     lastFrame = k;
+    lastArray = frame;
+    lastHardStart = hardStart;
     lastCtx = ctx;
     lastRetired = false;
   }
 
   /** Whether {@code x} still describes the frame this queue received last. */
   private boolean describesLast(XdpBuff x) {
-    return lastFrame >= 0
-        && x.frame == frameArray[lastFrame]
-        && x.hardStart == frameStart[lastFrame];
+    return lastFrame >= 0 && x.hardStart == lastHardStart && x.frame == lastArray;
   }
 
   /**
@@ -269,8 +292,11 @@ public final class RxQueue implements RxMetadataSource {
   /** Rebuilds the per-firmware scratch state (only when the firmware changed). */
   private void switchTo(ActiveFirmware next) {
     fw = next;
+    code = next.code();
+    metaSize = code.metadataSize();
+    descSize = code.descriptorSize();
     ringSlots = next.firmware().ringSize();
-    ring = new byte[ringSlots * next.code().descriptorSize()];
+    ring = new byte[ringSlots * descSize];
     nextSlot = (int) (received % ringSlots);
   }
 

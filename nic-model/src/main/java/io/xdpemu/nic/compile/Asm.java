@@ -10,6 +10,18 @@ final class Asm implements Opcodes {
   static final String RESULT = "io/xdpemu/nic/parse/ParseResult";
   static final String RESULT_DESC = "L" + RESULT + ";";
 
+  /**
+   * Marks the code that follows with a line number, so a stack trace through the generated code
+   * (with {@code -XX:+ShowHiddenFrames}) says which part it was in: 999/1999 the parse's entry and
+   * exits, 1000 + state id the parse graph, 2000.. the classifier's stages (2100 + RSS class), 3000
+   * + rule the packet-type rules.
+   */
+  static void line(MethodVisitor mv, int line) {
+    org.objectweb.asm.Label l = new org.objectweb.asm.Label();
+    mv.visitLabel(l);
+    mv.visitLineNumber(line, l);
+  }
+
   static void push(MethodVisitor mv, int v) {
     if (v >= -1 && v <= 5) {
       mv.visitInsn(ICONST_0 + v);
@@ -45,11 +57,24 @@ final class Asm implements Opcodes {
 
   /** Pushes {@code (p[base + at] & 0xff) << 8 | p[base + at + 1] & 0xff} (an int). */
   static void u16(MethodVisitor mv, int pLocal, int baseLocal, int at) {
-    loadByte(mv, pLocal, baseLocal, at);
-    push(mv, 8);
-    mv.visitInsn(ISHL);
-    loadByte(mv, pLocal, baseLocal, at + 1);
-    mv.visitInsn(IOR);
+    wide(mv, pLocal, baseLocal, at, "u16", "([BI)I");
+  }
+
+  /** Where the wide big-endian loads live (static methods the JIT inlines). */
+  static final String LOADS = "io/xdpemu/nic/CompiledFirmware";
+
+  /**
+   * Pushes {@code LOADS.name(p, base + at)}: one wide big-endian load, one bounds check for all of
+   * its bytes, where a byte at a time costs one check each.
+   */
+  static void wide(MethodVisitor mv, int pLocal, int baseLocal, int at, String name, String desc) {
+    mv.visitVarInsn(ALOAD, pLocal);
+    mv.visitVarInsn(ILOAD, baseLocal);
+    if (at != 0) {
+      push(mv, at);
+      mv.visitInsn(IADD);
+    }
+    mv.visitMethodInsn(INVOKESTATIC, LOADS, name, desc, false);
   }
 
   /**
@@ -71,15 +96,16 @@ final class Asm implements Opcodes {
       return;
     }
     if (nbytes <= 3) {
-      // At most 24 bits: int arithmetic, widened once.
-      for (int i = 0; i < nbytes; i++) {
-        loadByte(mv, pLocal, baseLocal, first + i);
-        if (i > 0) {
-          mv.visitInsn(IOR);
-        }
-        if (i < nbytes - 1) {
+      // At most 24 bits: int arithmetic, widened once; two bytes as one load.
+      if (nbytes == 1) {
+        loadByte(mv, pLocal, baseLocal, first);
+      } else {
+        wide(mv, pLocal, baseLocal, first, "u16", "([BI)I");
+        if (nbytes == 3) {
           push(mv, 8);
           mv.visitInsn(ISHL);
+          loadByte(mv, pLocal, baseLocal, first + 2);
+          mv.visitInsn(IOR);
         }
       }
       int down = nbytes * 8 - totalBits;
@@ -95,6 +121,10 @@ final class Asm implements Opcodes {
       return;
     }
     int loads = Math.min(nbytes, 8);
+    if (loads == 4 || loads == 8) { // one wide load (a 9-byte span's first 8 bytes too)
+      wide(mv, pLocal, baseLocal, first, "load" + loads * 8, "([BI)J");
+      loads = 0;
+    }
     for (int i = 0; i < loads; i++) {
       loadByte(mv, pLocal, baseLocal, first + i);
       mv.visitInsn(I2L);

@@ -17,34 +17,45 @@ import org.objectweb.asm.Opcodes;
  * The second part of the generated {@code steer}, after the parse: the facts {@link StackFacts}
  * noted stored into the result, the packet-type rules (a method of their own, {@link
  * PtypeEmitter}), the RSS traffic classes with the Toeplitz hash of their fields read straight from
- * the frame, the checksum verdicts (fixed-function, the interpreter's code) and the flow-mark
- * rules. Semantics are {@link io.xdpemu.nic.parse.Classifier}'s: an in-order (not necessarily
- * adjacent) match of a rule's headers, exact rules matching the whole stack, first rule wins. Every
- * rule first tests that its header types were all seen (one mask), which is necessary for a match.
+ * the frame ({@link RssEmitter}), the checksum verdicts (fixed-function, the interpreter's code)
+ * and the flow-mark rules. Semantics are {@link io.xdpemu.nic.parse.Classifier}'s: an in-order (not
+ * necessarily adjacent) match of a rule's headers, exact rules matching the whole stack, first rule
+ * wins. Every rule first tests that its header types were all seen (one mask), which is necessary
+ * for a match.
  */
 final class ClassifyEmitter implements Opcodes {
   private final Firmware fw;
   private final MethodVisitor mv;
   private final SteerLocals locals;
   private final String self;
+  private final RssEmitter hasher;
   private final StackMatch match;
 
-  ClassifyEmitter(Firmware fw, MethodVisitor mv, SteerLocals locals, String self) {
+  /**
+   * @param hasher where the Toeplitz hash of each field is written
+   * @param self the superclass, CompiledFirmware
+   */
+  ClassifyEmitter(
+      Firmware fw, MethodVisitor mv, SteerLocals locals, RssEmitter hasher, String self) {
     this.fw = fw;
     this.mv = mv;
     this.locals = locals;
+    this.hasher = hasher;
     this.self = self;
     match = new StackMatch(mv, COUNT, TYPE, LEVELS, I, T, LV, LVL, SEEN);
   }
 
   void emit() {
+    Asm.line(mv, 2000);
     storeOffsets();
+    Asm.line(mv, 2001);
     // this.ptype(r, seen): its own method, so that steer stays under HotSpot's JIT size limit
     mv.visitVarInsn(ALOAD, 0);
     mv.visitVarInsn(ALOAD, R);
     mv.visitVarInsn(LLOAD, SEEN);
     mv.visitMethodInsn(INVOKEVIRTUAL, self, "ptype", "(" + Asm.RESULT_DESC + "J)V", false);
     rss();
+    Asm.line(mv, 2300);
     // r.checksumStatus = this.classifier.checksumStatus(p, off, r)
     mv.visitVarInsn(ALOAD, R);
     mv.visitVarInsn(ALOAD, 0);
@@ -59,6 +70,7 @@ final class ClassifyEmitter implements Opcodes {
         "([BI" + Asm.RESULT_DESC + ")I",
         false);
     mv.visitFieldInsn(PUTFIELD, RESULT, "checksumStatus", "I");
+    Asm.line(mv, 2400);
     marks();
     mv.visitInsn(RETURN);
   }
@@ -104,29 +116,23 @@ final class ClassifyEmitter implements Opcodes {
       push(mv, 0);
     }
     mv.visitVarInsn(ISTORE, LVL);
-    mv.visitVarInsn(ALOAD, 0);
-    mv.visitFieldInsn(GETFIELD, self, "rssTable", "[I");
-    mv.visitVarInsn(ASTORE, TABLE);
     for (int c = 0; c < rss.classes().size(); c++) {
       RssConfig.TrafficClass tc = rss.classes().get(c);
+      Asm.line(mv, 2100 + c);
       Label fail = new Label();
-      match.seenAll(tc.match(), fail);
-      match.inOrder(tc.match(), true, fail);
+      if (byIndex(rss, tc)) {
+        matchByIndex(tc.match(), fail);
+      } else {
+        match.seenAll(tc.match(), fail);
+        match.inOrder(tc.match(), true, fail);
+      }
       push(mv, 0);
       mv.visitVarInsn(ISTORE, HASH);
       int n = 0;
       for (Layout.FieldRef f : tc.fields()) {
         fieldBase(f, rss.inner(), fail);
-        // hash = toeplitz(table, hash, n, p, base, bytes): a loop, so the method stays small
         int bytes = f.width() / 8;
-        mv.visitVarInsn(ALOAD, TABLE);
-        mv.visitVarInsn(ILOAD, HASH);
-        push(mv, n);
-        mv.visitVarInsn(ALOAD, P);
-        mv.visitVarInsn(ILOAD, BASE);
-        push(mv, bytes);
-        mv.visitMethodInsn(INVOKESTATIC, self, "toeplitz", "([III[BII)I", false);
-        mv.visitVarInsn(ISTORE, HASH);
+        hasher.hashField(mv, n, bytes);
         n += bytes;
       }
       setRss(tc.hashType().value(), c);
@@ -137,6 +143,43 @@ final class ClassifyEmitter implements Opcodes {
     mv.visitVarInsn(ISTORE, HASH);
     setRss(0, -1);
     mv.visitLabel(done);
+  }
+
+  /**
+   * Whether class {@code tc} is matched from the level-0 stack indices noted at push time: one or
+   * two headers at level 0 (every shipped firmware's classes). [A] matches when A is there, [A, B]
+   * when the first A comes before the last B - exactly when the reference's in-order scan finds
+   * them, without its loop (whose trip count, varying with the frame, mispredicts).
+   */
+  private static boolean byIndex(RssConfig rss, RssConfig.TrafficClass tc) {
+    return !rss.inner() && tc.match().length >= 1 && tc.match().length <= 2;
+  }
+
+  /** The header types whose level-0 stack indices {@link #matchByIndex} reads. */
+  static boolean[] indexAtLevel0Used(Firmware fw) {
+    boolean[] used = new boolean[fw.headers().size()];
+    if (fw.rss() != null) {
+      for (RssConfig.TrafficClass tc : fw.rss().classes()) {
+        if (byIndex(fw.rss(), tc)) {
+          for (int h : tc.match()) {
+            used[h] = true;
+          }
+        }
+      }
+    }
+    return used;
+  }
+
+  /** Falls through when [A] or [A, B] occur in order at level 0, else jumps to {@code fail}. */
+  private void matchByIndex(int[] headers, Label fail) {
+    int first = locals.firstIndex0(headers[0]);
+    mv.visitVarInsn(ILOAD, first);
+    mv.visitJumpInsn(IFLT, fail);
+    if (headers.length == 2) {
+      mv.visitVarInsn(ILOAD, first);
+      mv.visitVarInsn(ILOAD, locals.lastIndex0(headers[1]));
+      mv.visitJumpInsn(IF_ICMPGE, fail); // no B after the first A (-1 when no B at all)
+    }
   }
 
   /**

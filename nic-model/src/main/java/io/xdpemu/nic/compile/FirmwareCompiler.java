@@ -18,6 +18,9 @@ public final class FirmwareCompiler implements Opcodes {
    * The class file; throws ASM's {@code MethodTooLargeException} when a method would exceed the
    * JVM's limit (the caller then keeps the interpreter).
    *
+   * <p>The caller defines the class with the firmware's flat Toeplitz table ({@code
+   * Toeplitz.flatTable}, an {@code int[]}, empty without RSS) as its class data.
+   *
    * @param name internal name of the class to write
    * @param superName internal name of {@code CompiledFirmware}
    */
@@ -32,7 +35,8 @@ public final class FirmwareCompiler implements Opcodes {
     cw.visit(V17, ACC_FINAL | ACC_SUPER, name, null, superName, null);
     cw.visitSource(fw.source(), null);
     constructor(cw, superName);
-    SteerEmitter.emit(cw, fw, superName);
+    RssEmitter.tableField(cw, name);
+    SteerEmitter.emit(cw, fw, name, superName);
     LayoutEmitter.emit(cw, "writeMetadata", fw.metadata(), superName);
     LayoutEmitter.emit(cw, "writeDescriptor", fw.descriptor(), superName);
     cw.visitEnd();

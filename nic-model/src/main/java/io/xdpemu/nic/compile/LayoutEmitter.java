@@ -26,6 +26,7 @@ final class LayoutEmitter implements Opcodes {
   private static final int PKT = 5;
   private static final int PKT_OFF = 6;
   private static final int PTYPE = 9; // long
+  private static final int FIELD_BASE = 11; // int: pktOff + offset of a field: source's header
 
   private final MethodVisitor mv;
   private final String self;
@@ -226,14 +227,25 @@ final class LayoutEmitter implements Opcodes {
       case RING_INDEX -> factInt("ringIndex");
       case CONST -> push(mv, m.argument());
       case FIELD -> {
+        // o = firstOffset(r, header); o < 0 ? 0 : the field's bits at pkt[pktOff + o]
         Layout.FieldRef f = m.fieldRef();
+        Label absent = new Label();
+        Label done = new Label();
         mv.visitVarInsn(ALOAD, R);
-        mv.visitVarInsn(ALOAD, PKT);
-        mv.visitVarInsn(ILOAD, PKT_OFF);
         push(mv, f.header());
-        push(mv, f.bitOffset());
-        push(mv, f.width());
-        mv.visitMethodInsn(INVOKESTATIC, self, "field", "(" + RESULT_DESC + "[BIIII)J", false);
+        mv.visitMethodInsn(INVOKESTATIC, self, "firstOffset", "(" + RESULT_DESC + "I)I", false);
+        mv.visitVarInsn(ISTORE, FIELD_BASE);
+        mv.visitVarInsn(ILOAD, FIELD_BASE);
+        mv.visitJumpInsn(IFLT, absent);
+        mv.visitVarInsn(ILOAD, FIELD_BASE);
+        mv.visitVarInsn(ILOAD, PKT_OFF);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, FIELD_BASE);
+        Asm.bits(mv, PKT, FIELD_BASE, f.bitOffset(), f.width());
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(absent);
+        push(mv, 0L);
+        mv.visitLabel(done);
       }
       case ZERO -> push(mv, 0L);
     }

@@ -71,6 +71,7 @@ final class ParseGraphEmitter implements Opcodes {
 
   /** Everything from ParseResult.reset to the jump to {@code done}. */
   void emit() {
+    Asm.line(mv, 999);
     // r.status = OK; r.errorOffset = -1; r.packetLength = len (ParseResult.reset; count at exit)
     mv.visitVarInsn(ALOAD, R);
     mv.visitFieldInsn(GETSTATIC, STATUS, "OK", STATUS_DESC);
@@ -98,8 +99,6 @@ final class ParseGraphEmitter implements Opcodes {
       mv.visitFieldInsn(GETFIELD, RESULT, arrays[i], "[I");
       mv.visitVarInsn(ASTORE, arrayLocals[i]);
     }
-    mv.visitInsn(ACONST_NULL);
-    mv.visitVarInsn(ASTORE, TABLE);
     // DEPTH_LIMIT = min(max_depth, type.length)
     push(mv, fw.maxDepth());
     mv.visitVarInsn(ALOAD, TYPE);
@@ -115,6 +114,10 @@ final class ParseGraphEmitter implements Opcodes {
       mv.visitVarInsn(ISTORE, locals.last(h));
       push(mv, -1);
       mv.visitVarInsn(ISTORE, locals.first0(h));
+      push(mv, -1);
+      mv.visitVarInsn(ISTORE, locals.firstIndex0(h));
+      push(mv, -1);
+      mv.visitVarInsn(ISTORE, locals.lastIndex0(h));
     }
     for (int c = 0; c < locals.maxKeys; c++) {
       push(mv, 0L);
@@ -155,6 +158,7 @@ final class ParseGraphEmitter implements Opcodes {
 
   private void state(ParseState s) {
     mv.visitLabel(stateLabel[s.id()]);
+    Asm.line(mv, 1000 + s.id());
     // if (++steps > maxDepth * 4) TOO_DEEP; if (repeat > maxRepeat) STACK_OVERFLOW
     mv.visitIincInsn(STEPS, 1);
     mv.visitVarInsn(ILOAD, STEPS);
@@ -321,6 +325,7 @@ final class ParseGraphEmitter implements Opcodes {
 
   private void exits() {
     mv.visitLabel(accept);
+    Asm.line(mv, 1999);
     mv.visitVarInsn(ALOAD, R);
     mv.visitVarInsn(ILOAD, CURSOR);
     mv.visitFieldInsn(PUTFIELD, RESULT, "payloadOffset", "I");

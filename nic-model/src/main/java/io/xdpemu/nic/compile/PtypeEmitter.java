@@ -47,6 +47,7 @@ final class PtypeEmitter implements Opcodes {
     StackMatch match = new StackMatch(mv, COUNT, TYPE, LEVELS, I, T, LV, LVL, SEEN);
     for (int k = 0; k < fw.ptypes().size(); k++) {
       PtypeRule rule = fw.ptypes().get(k);
+      Asm.line(mv, 3000 + k);
       Label fail = new Label();
       if (rule.exact()) {
         match.exactly(rule.headers(), fail);

@@ -22,14 +22,21 @@ final class StackFacts implements Opcodes {
   private final MethodVisitor mv;
   private final SteerLocals locals;
   private final boolean[] firstAtLevel0Used;
+  private final boolean[] indexAtLevel0Used;
 
   /**
    * @param firstAtLevel0Used header types whose first level-0 offset the classifier reads
+   * @param indexAtLevel0Used header types whose first and last level-0 stack index it reads
    */
-  StackFacts(MethodVisitor mv, SteerLocals locals, boolean[] firstAtLevel0Used) {
+  StackFacts(
+      MethodVisitor mv,
+      SteerLocals locals,
+      boolean[] firstAtLevel0Used,
+      boolean[] indexAtLevel0Used) {
     this.mv = mv;
     this.locals = locals;
     this.firstAtLevel0Used = firstAtLevel0Used;
+    this.indexAtLevel0Used = indexAtLevel0Used;
   }
 
   /** After header {@code h} was pushed at CURSOR with length HL at LEVEL (cursor not advanced). */
@@ -43,6 +50,9 @@ final class StackFacts implements Opcodes {
     }
     if (firstAtLevel0Used[id]) {
       setIfUnsetAtLevel0(locals.first0(id));
+    }
+    if (indexAtLevel0Used[id]) {
+      indexAtLevel0(id);
     }
     // The deepest level so far: a deeper one starts its inner offsets afresh.
     Label same = new Label();
@@ -72,6 +82,22 @@ final class StackFacts implements Opcodes {
     if (proto == Protocol.VLAN) {
       vlan();
     }
+  }
+
+  /** At level 0: the first index of h unless set, and the last index of h, = count. */
+  private void indexAtLevel0(int h) {
+    Label skip = new Label();
+    Label last = new Label();
+    mv.visitVarInsn(ILOAD, LEVEL);
+    mv.visitJumpInsn(IFNE, skip);
+    mv.visitVarInsn(ILOAD, locals.firstIndex0(h));
+    mv.visitJumpInsn(IFGE, last);
+    mv.visitVarInsn(ILOAD, COUNT);
+    mv.visitVarInsn(ISTORE, locals.firstIndex0(h));
+    mv.visitLabel(last);
+    mv.visitVarInsn(ILOAD, COUNT);
+    mv.visitVarInsn(ISTORE, locals.lastIndex0(h));
+    mv.visitLabel(skip);
   }
 
   /** if (level == 0 && local < 0) local = cursor */

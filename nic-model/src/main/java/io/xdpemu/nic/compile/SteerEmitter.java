@@ -19,17 +19,24 @@ import org.objectweb.asm.MethodVisitor;
 final class SteerEmitter {
   private SteerEmitter() {}
 
-  static void emit(ClassVisitor cv, Firmware fw, String self) {
+  /**
+   * @param own internal name of the class being written
+   * @param self internal name of its superclass (CompiledFirmware: the helpers' home)
+   */
+  static void emit(ClassVisitor cv, Firmware fw, String own, String self) {
     MethodVisitor mv = cv.visitMethod(0, "steer", "([BII" + RESULT_DESC + "[B)V", null, null);
     mv.visitCode();
     SteerLocals locals = new SteerLocals(fw.headers().size(), ParseGraphEmitter.maxKeys(fw));
     Label classify = new Label();
-    StackFacts facts = new StackFacts(mv, locals, firstAtLevel0Used(fw));
+    StackFacts facts =
+        new StackFacts(mv, locals, firstAtLevel0Used(fw), ClassifyEmitter.indexAtLevel0Used(fw));
     new ParseGraphEmitter(fw, mv, locals, facts, classify).emit();
     mv.visitLabel(classify);
-    new ClassifyEmitter(fw, mv, locals, self).emit();
+    RssEmitter rss = new RssEmitter(own, self);
+    new ClassifyEmitter(fw, mv, locals, rss, self).emit();
     mv.visitMaxs(0, 0);
     mv.visitEnd();
+    rss.emitMethods(cv);
     PtypeEmitter.emit(cv, fw);
   }
 

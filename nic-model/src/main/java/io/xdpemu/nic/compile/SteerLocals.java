@@ -41,7 +41,7 @@ final class SteerLocals {
   static final int LVL = 34;
   static final int HASH = 35;
   static final int IDX = 36;
-  static final int TABLE = 37;
+  // 37: unused (was the Toeplitz table, now a static constant of the class: RssEmitter)
   static final int V = 38; // long
   static final int DEPTH_LIMIT = 40; // min(max_depth, result capacity)
   private static final int FIRST_FREE = 41;
@@ -67,6 +67,16 @@ final class SteerLocals {
   /** Select-key component c of the current state (long). */
   int key(int c) {
     return FIRST_FREE + 2 * headerTypes + 2 * c;
+  }
+
+  /** Stack index of the first instance of header type h at tunnel level 0, -1 before it. */
+  int firstIndex0(int h) {
+    return FIRST_FREE + 2 * headerTypes + 2 * maxKeys + h;
+  }
+
+  /** Stack index of the latest instance of header type h at tunnel level 0, -1 before it. */
+  int lastIndex0(int h) {
+    return FIRST_FREE + 3 * headerTypes + 2 * maxKeys + h;
   }
 
   static final int[] INTS_ZERO = {

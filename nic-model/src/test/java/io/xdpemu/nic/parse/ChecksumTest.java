@@ -149,4 +149,57 @@ class ChecksumTest {
     }
     assertTrue(good > 10000, "the good case was exercised: " + good);
   }
+
+  /** The straight-line 20-byte IPv4 header check gives {@link Checksums#verifies}' verdict. */
+  @Test
+  void ipv4HeaderCheckIsTheGeneralVerdict() {
+    java.util.Random rnd = new java.util.Random(791);
+    int good = 0;
+    for (int k = 0; k < 40000; k++) {
+      int len = k % 4 == 0 ? 20 + 4 * rnd.nextInt(11) : 20; // options too: the general path
+      byte[] b = new byte[len + rnd.nextInt(40)];
+      if (k % 16 == 1) {
+        java.util.Arrays.fill(b, (byte) (rnd.nextBoolean() ? 0 : 0xff)); // all-zero/all-ones edges
+      } else {
+        rnd.nextBytes(b);
+      }
+      int off = rnd.nextInt(b.length - len + 1);
+      if (rnd.nextBoolean()) { // a valid header checksum, as most frames carry
+        b[off + 10] = 0;
+        b[off + 11] = 0;
+        int c = ~Checksums.fold(Checksums.sum16(b, off, len, 0)) & 0xffff;
+        b[off + 10] = (byte) (c >>> 8);
+        b[off + 11] = (byte) c;
+      }
+      boolean expected = Checksums.verifies(b, off, len, 0);
+      good += expected ? 1 : 0;
+      assertEquals(expected, Checksums.ipv4HeaderVerifies(b, off, len), "len " + len);
+    }
+    assertTrue(good > 10000, "the good case was exercised: " + good);
+  }
+
+  /**
+   * The little-endian sum is the byte-swapped big-endian one (RFC 1071 2(B)), for every length
+   * 0..600 at every alignment, including the masked tail of the last 16 bytes.
+   */
+  @Test
+  void swappedSumIsTheByteSwappedDefinitionAtEveryLength() {
+    java.util.Random rnd = new java.util.Random(1624);
+    byte[] b = new byte[700];
+    for (int len = 0; len <= 600; len++) {
+      for (int k = 0; k < 8; k++) {
+        if (k == 0) {
+          java.util.Arrays.fill(b, (byte) 0xff);
+        } else if (k == 1) {
+          java.util.Arrays.fill(b, (byte) 0);
+        } else {
+          rnd.nextBytes(b);
+        }
+        int off = rnd.nextInt(b.length - len + 1);
+        int be = Checksums.fold(Checksums.sum16(b, off, len, 0));
+        int swapped = (be & 0xff) << 8 | be >>> 8;
+        assertEquals(swapped, Checksums.fold(Checksums.sumSwapped(b, off, len)), "len " + len);
+      }
+    }
+  }
 }
