@@ -1,7 +1,6 @@
 package io.xdpemu.ebpf.jit;
 
 import io.xdpemu.ebpf.vm.AddressSpace;
-import io.xdpemu.ebpf.vm.AluSemantics;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.MemoryAccess;
 import io.xdpemu.ebpf.vm.Region;
@@ -108,16 +107,6 @@ final class ProvenAccess {
       I64.set(b, (int) addr, v);
     } catch (RuntimeException e) {
       throw ProvenAccessFaultedException.at(pc, addr, 8, e);
-    }
-  }
-
-  /** A read-modify-write atomic on proven, aligned stack or map-value bytes (as AluSemantics). */
-  static long atomic(
-      byte[] b, long addr, boolean wide, int op, long operand, long expected, int pc) {
-    try {
-      return AluSemantics.atomic(b, (int) addr, wide, op, operand, expected);
-    } catch (RuntimeException e) {
-      throw ProvenAccessFaultedException.at(pc, addr, wide ? 8 : 4, e);
     }
   }
 
