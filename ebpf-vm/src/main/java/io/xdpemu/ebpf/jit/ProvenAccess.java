@@ -38,10 +38,23 @@ final class ProvenAccess {
     return ctx.stack().bytes();
   }
 
+  /**
+   * The bytes of the map value a proven pointer points into: those the last lookup returned when
+   * the pointer names its region ({@link ExecutionContext#valueRegion}), else the region table's,
+   * which then become the cached pair.
+   */
   static byte[] mapValue(ExecutionContext ctx, long addr, int pc) {
+    int id = AddressSpace.regionId(addr);
+    if (id == ctx.valueRegion) {
+      return ctx.valueBytes;
+    }
     Region r = ctx.memory().region(addr);
     if (r == null) {
       throw ProvenAccessFaultedException.at(pc, addr, 0, null);
+    }
+    if (id >= AddressSpace.FIRST_SHARED) {
+      ctx.valueRegion = id;
+      ctx.valueBytes = r.bytes();
     }
     return r.bytes();
   }

@@ -76,7 +76,7 @@ public final class LpmTrieMap extends BpfMap {
    * one probe per prefix length present, from the longest that the key's prefixlen allows down.
    */
   private int find(byte[] b, int off) {
-    int keyLen = u32(b, off);
+    int keyLen = KeyBytes.u32(b, off);
     LpmLevel[] ls = levels;
     if (LpmLevel.words(dataSize) <= 2) { // IPv4, IPv6: the key's data read once, as two longs
       long w0 = LpmLevel.word(b, off + 4, dataSize, 0);
