@@ -27,6 +27,10 @@ public final class LpmTrieMap extends BpfMap {
 
   private final int dataSize;
   private final int maxPrefixLen;
+
+  /** Data of at most two words (IPv4, IPv6): levels compare whole longs. */
+  private final boolean twoWords;
+
   private final SlotStore values;
 
   /** prefixlen to masked data to node: the host's view, changed only under the lock. */
@@ -50,6 +54,7 @@ public final class LpmTrieMap extends BpfMap {
               + "': lpm_trie needs key_size = 4 + 1..256 data bytes, value_size > 0, max_entries > 0");
     }
     this.maxPrefixLen = dataSize * 8;
+    this.twoWords = LpmLevel.words(dataSize) <= 2;
     this.values =
         new SlotStore(
             def.name(),
@@ -78,7 +83,7 @@ public final class LpmTrieMap extends BpfMap {
   private int find(byte[] b, int off) {
     int keyLen = KeyBytes.u32(b, off);
     LpmLevel[] ls = levels;
-    if (LpmLevel.words(dataSize) <= 2) { // IPv4, IPv6: the key's data read once, as two longs
+    if (twoWords) { // IPv4, IPv6: the key's data read once, as two longs
       long w0 = LpmLevel.word(b, off + 4, dataSize, 0);
       long w1 = dataSize > 8 ? LpmLevel.word(b, off + 4, dataSize, 1) : 0;
       for (LpmLevel l : ls) {
