@@ -64,6 +64,29 @@ final class LpmLevel {
     while (size < 2 * n) {
       size <<= 1;
     }
+    this.mask0 = masks[0];
+    this.mask1 = masks[1];
+    this.cellMask = size - 1;
+    if (words <= 2) { // straight into the cells
+      long[] cs = new long[4 * size];
+      for (int e = 0; e < n; e++) {
+        long m0 = word(keys[e], 4, dataSize, 0) & mask0;
+        long m1 = words == 2 ? word(keys[e], 4, dataSize, 1) & mask1 : 0;
+        int i = hash(m0, m1) & (size - 1);
+        while (cs[4 * i + 2] != 0) {
+          i = (i + 1) & (size - 1);
+        }
+        cs[4 * i] = m0;
+        cs[4 * i + 1] = m1;
+        cs[4 * i + 2] = slots[e] + 1L;
+      }
+      this.cells = cs;
+      this.table = null;
+      this.hashes = null;
+      this.data = null;
+      this.slots = null;
+      return;
+    }
     int[] t = new int[size];
     int[] hs = new int[n];
     long[] d = new long[n * words];
@@ -71,7 +94,7 @@ final class LpmLevel {
       for (int w = 0; w < words; w++) {
         d[e * words + w] = word(keys[e], 4, dataSize, w) & masks[w];
       }
-      int h = words <= 2 ? hash(d[e * words], words == 2 ? d[e * words + 1] : 0) : hash(keys[e], 4);
+      int h = hash(keys[e], 4);
       hs[e] = h;
       int i = h & (size - 1);
       while (t[i] != 0) {
@@ -79,30 +102,11 @@ final class LpmLevel {
       }
       t[i] = e + 1;
     }
-    this.mask0 = masks[0];
-    this.mask1 = masks[1];
-    this.cellMask = size - 1;
-    if (words <= 2) { // only the cells are kept
-      this.cells = new long[4 * size];
-      for (int i = 0; i < size; i++) {
-        int e = t[i] - 1;
-        if (e >= 0) {
-          cells[4 * i] = d[e * words];
-          cells[4 * i + 1] = words == 2 ? d[e * words + 1] : 0;
-          cells[4 * i + 2] = slots[e] + 1L;
-        }
-      }
-      this.table = null;
-      this.hashes = null;
-      this.data = null;
-      this.slots = null;
-    } else {
-      this.cells = null;
-      this.table = t;
-      this.hashes = hs;
-      this.data = d;
-      this.slots = slots.clone();
-    }
+    this.cells = null;
+    this.table = t;
+    this.hashes = hs;
+    this.data = d;
+    this.slots = slots.clone();
   }
 
   /** Words of eight data bytes a key's data takes. */
