@@ -39,8 +39,9 @@ final class LpmLevel {
 
   /**
    * For data of at most two words, the open-addressing table with each entry inline: position i
-   * holds the masked words at {@code 4i}, {@code 4i + 1} and slot + 1 at {@code 4i + 2} (0: empty;
-   * at most half full), so a probe touches one array, not four; null for longer data.
+   * holds the masked words at {@code 4i}, {@code 4i + 1}, slot + 1 at {@code 4i + 2} (0: empty; at
+   * most half full) and the value's address at {@code 4i + 3}, so a probe touches one array, not
+   * four, and a program's lookup finds its pointer there; null for longer data.
    */
   private final long[] cells;
 
@@ -48,9 +49,10 @@ final class LpmLevel {
 
   /**
    * A level of prefix length {@code len} holding {@code keys[i]} (whole map keys: prefixlen, then
-   * data) with its value in {@code slots[i]}.
+   * data) with its value in {@code slots[i]}, at address {@code pointers[i]} (what a program's
+   * lookup returns).
    */
-  LpmLevel(int len, int dataSize, byte[][] keys, int[] slots) {
+  LpmLevel(int len, int dataSize, byte[][] keys, int[] slots, long[] pointers) {
     this.len = len;
     this.dataSize = dataSize;
     this.words = words(dataSize);
@@ -79,6 +81,7 @@ final class LpmLevel {
         cs[4 * i] = m0;
         cs[4 * i + 1] = m1;
         cs[4 * i + 2] = slots[e] + 1L;
+        cs[4 * i + 3] = pointers[e];
       }
       this.cells = cs;
       this.table = null;
@@ -151,8 +154,8 @@ final class LpmLevel {
   }
 
   /**
-   * The value slot of the prefix matching data of at most two words ({@code w0}, {@code w1}: the
-   * key's {@link #word}s, unmasked) under this length, or -1.
+   * The cell of the prefix matching data of at most two words ({@code w0}, {@code w1}: the key's
+   * {@link #word}s, unmasked) under this length, or -1; see {@link #slotAt} and {@link #pointerAt}.
    */
   int find(long w0, long w1) {
     long m0 = w0 & mask0;
@@ -165,9 +168,19 @@ final class LpmLevel {
         return -1;
       }
       if (cs[4 * i] == m0 && cs[4 * i + 1] == m1) {
-        return (int) slot1 - 1;
+        return 4 * i;
       }
     }
+  }
+
+  /** The value slot of cell {@code cell} (a {@link #find(long, long)} result). */
+  int slotAt(int cell) {
+    return (int) cells[cell + 2] - 1;
+  }
+
+  /** The value's address of cell {@code cell}: the pointer a program's lookup returns. */
+  long pointerAt(int cell) {
+    return cells[cell + 3];
   }
 
   /** As {@link #find(long, long)} for data of more than two words, read at {@code b[from, ...)}. */

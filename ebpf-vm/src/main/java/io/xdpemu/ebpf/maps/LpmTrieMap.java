@@ -88,9 +88,9 @@ public final class LpmTrieMap extends BpfMap {
       long w1 = dataSize > 8 ? LpmLevel.word(b, off + 4, dataSize, 1) : 0;
       for (LpmLevel l : ls) {
         if (Integer.compareUnsigned(l.len, keyLen) <= 0) {
-          int slot = l.find(w0, w1);
-          if (slot >= 0) {
-            return slot;
+          int cell = l.find(w0, w1);
+          if (cell >= 0) {
+            return l.slotAt(cell);
           }
         }
       }
@@ -126,12 +126,14 @@ public final class LpmTrieMap extends BpfMap {
   private LpmLevel compile(int len, Map<ByteKey, Node> m) {
     byte[][] keys = new byte[m.size()][];
     int[] slots = new int[m.size()];
+    long[] pointers = new long[m.size()];
     int i = 0;
     for (Node n : m.values()) {
       keys[i] = n.key();
+      pointers[i] = values.address(0, n.slot());
       slots[i++] = n.slot();
     }
-    return new LpmLevel(len, dataSize, keys, slots);
+    return new LpmLevel(len, dataSize, keys, slots, pointers);
   }
 
   private Node exact(byte[] key) {
@@ -145,8 +147,26 @@ public final class LpmTrieMap extends BpfMap {
     return lookupInPlace(ctx, key, 0);
   }
 
+  /**
+   * A program's lookup. For IPv4 and IPv6 keys the matching cell holds the value's address itself,
+   * so only the context's install check remains ({@link SlotStore#enter}).
+   */
   @Override
   public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
+    if (twoWords) {
+      int keyLen = KeyBytes.u32(b, off);
+      long w0 = LpmLevel.word(b, off + 4, dataSize, 0);
+      long w1 = dataSize > 8 ? LpmLevel.word(b, off + 4, dataSize, 1) : 0;
+      for (LpmLevel l : levels) {
+        if (Integer.compareUnsigned(l.len, keyLen) <= 0) {
+          int cell = l.find(w0, w1);
+          if (cell >= 0) {
+            return values.enter(ctx, l.pointerAt(cell), l.slotAt(cell));
+          }
+        }
+      }
+      return 0;
+    }
     int slot = find(b, off);
     return slot < 0 ? 0 : values.pointer(ctx, 0, slot);
   }

@@ -258,6 +258,14 @@ final class SlotStore {
     return AddressSpace.pointer(id, offset(slot));
   }
 
+  /**
+   * {@code pointer}, the address of {@code slot} on CPU 0 as {@link #address} gave it, for a
+   * program's lookup: as {@link #pointer} without computing it again (only the install check).
+   */
+  long enter(ExecutionContext ctx, long pointer, int slot) {
+    return AddressSpace.regionId(pointer) == ctx.valueRegion ? pointer : pointer(ctx, 0, slot);
+  }
+
   /** The pointer for {@code slot} on {@code cpu}, for the loader (no context to install into). */
   long address(int cpu, int slot) {
     return AddressSpace.pointer(chunk(cpu, chunkOf(slot)).id(), offset(slot));
