@@ -32,7 +32,13 @@ public final class MapOps {
 
   final BpfMap map;
   final ExecutionContext ctx;
-  final long keyPtr;
+
+  /**
+   * Volatile so that each operation reads it again: C2 would otherwise hoist a lookup whose inputs
+   * never change out of the timing loop (an array lookup measured 0 ns).
+   */
+  volatile long keyPtr;
+
   final long valuePtr;
   private final String type;
 

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,9 +78,12 @@ final class TestRunCommand extends Subcommand {
     // comes from --meta-in, as in the kernel's test run.
     io.xdpemu.ebpf.btf.Btf target = TargetBtf.of(o);
     LoadPipeline.Loaded loaded = LoadPipeline.load(o, cpus, target);
-    LoadPipeline.Loaded warmup = LoadPipeline.load(o, cpus, target);
+    List<LoadPipeline.Loaded> warmups = new ArrayList<>();
+    for (int i = 0; i < TestRun.warmUpCopies(repeat); i++) {
+      warmups.add(LoadPipeline.load(o, cpus, target));
+    }
     loaded.object().warnings().forEach(w -> err.println("xdpemu: warning: " + w));
-    TestRun.Result r = TestRun.run(loaded, meta, data, repeat, warmup);
+    TestRun.Result r = TestRun.run(loaded, meta, data, repeat, warmups);
     try (OutputFiles files = new OutputFiles()) {
       if (dataOut != null) {
         byte[] both = new byte[r.metaOut().length + r.dataOut().length];

@@ -31,18 +31,30 @@ public final class MapCalls {
   public interface Standard extends Helper {}
 
   public static long lookupArray(ArrayMap m, ExecutionContext ctx, long key) {
-    Region r = ctx.memory().check(ctx.pc, key, 4, false);
-    return m.lookupInPlace(ctx, r.bytes(), AddressSpace.offset(key));
+    return m.lookupInPlace(ctx, keyBytes(ctx, key, 4), AddressSpace.offset(key));
   }
 
   public static long lookupHash(HashTableMap m, ExecutionContext ctx, long key) {
-    Region r = ctx.memory().check(ctx.pc, key, m.keySize(), false);
-    return m.lookupInPlace(ctx, r.bytes(), AddressSpace.offset(key));
+    return m.lookupInPlace(ctx, keyBytes(ctx, key, m.keySize()), AddressSpace.offset(key));
   }
 
   public static long lookupLpm(LpmTrieMap m, ExecutionContext ctx, long key) {
-    Region r = ctx.memory().check(ctx.pc, key, m.keySize(), false);
-    return m.lookupInPlace(ctx, r.bytes(), AddressSpace.offset(key));
+    return m.lookupInPlace(ctx, keyBytes(ctx, key, m.keySize()), AddressSpace.offset(key));
+  }
+
+  /**
+   * The bytes holding the {@code n}-byte key at {@code key}, which a lookup reads in place: the
+   * stack's (where programs keep keys) straight from the context, else the region's the address
+   * names; bounds-checked either way, and trapping as any read would.
+   */
+  private static byte[] keyBytes(ExecutionContext ctx, long key, int n) {
+    if (AddressSpace.regionId(key) == AddressSpace.STACK) {
+      Region stack = ctx.stack(); // the region the context installed under AddressSpace.STACK
+      if (stack.contains(AddressSpace.offset(key), n)) {
+        return stack.bytes();
+      }
+    }
+    return ctx.memory().check(ctx.pc, key, n, false).bytes();
   }
 
   /** Any map: in place when the key has bytes, else through the map's copying lookup. */
@@ -50,8 +62,7 @@ public final class MapCalls {
     if (m.keySize() == 0) {
       return m.lookupFromProgram(ctx, HelperMemory.readKey(ctx, key, 0));
     }
-    Region r = ctx.memory().check(ctx.pc, key, m.keySize(), false);
-    return m.lookupInPlace(ctx, r.bytes(), AddressSpace.offset(key));
+    return m.lookupInPlace(ctx, keyBytes(ctx, key, m.keySize()), AddressSpace.offset(key));
   }
 
   public static long updateArray(

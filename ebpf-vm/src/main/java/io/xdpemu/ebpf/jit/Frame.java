@@ -33,6 +33,7 @@ final class Frame {
   static final String CONTEXT = "io/xdpemu/ebpf/vm/ExecutionContext";
   static final String MEMORY = "io/xdpemu/ebpf/vm/MemoryAccess";
   static final String PROVEN = "io/xdpemu/ebpf/jit/ProvenAccess";
+  static final String PROVEN_ATOMICS = "io/xdpemu/ebpf/jit/ProvenAtomics";
   static final String ALU = "io/xdpemu/ebpf/vm/AluSemantics";
   static final String HELPER = "io/xdpemu/ebpf/vm/Helper";
   static final String CALLBACKS = "io/xdpemu/ebpf/jit/JitCallbacks";

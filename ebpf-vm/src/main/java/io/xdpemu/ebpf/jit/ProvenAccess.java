@@ -1,7 +1,6 @@
 package io.xdpemu.ebpf.jit;
 
 import io.xdpemu.ebpf.vm.AddressSpace;
-import io.xdpemu.ebpf.vm.AluSemantics;
 import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.MemoryAccess;
 import io.xdpemu.ebpf.vm.Region;
@@ -39,10 +38,23 @@ final class ProvenAccess {
     return ctx.stack().bytes();
   }
 
+  /**
+   * The bytes of the map value a proven pointer points into: those the last lookup returned when
+   * the pointer names its region ({@link ExecutionContext#valueRegion}), else the region table's,
+   * which then become the cached pair.
+   */
   static byte[] mapValue(ExecutionContext ctx, long addr, int pc) {
+    int id = AddressSpace.regionId(addr);
+    if (id == ctx.valueRegion) {
+      return ctx.valueBytes;
+    }
     Region r = ctx.memory().region(addr);
     if (r == null) {
       throw ProvenAccessFaultedException.at(pc, addr, 0, null);
+    }
+    if (id >= AddressSpace.FIRST_SHARED) {
+      ctx.valueRegion = id;
+      ctx.valueBytes = r.bytes();
     }
     return r.bytes();
   }
@@ -108,16 +120,6 @@ final class ProvenAccess {
       I64.set(b, (int) addr, v);
     } catch (RuntimeException e) {
       throw ProvenAccessFaultedException.at(pc, addr, 8, e);
-    }
-  }
-
-  /** A read-modify-write atomic on proven, aligned stack or map-value bytes (as AluSemantics). */
-  static long atomic(
-      byte[] b, long addr, boolean wide, int op, long operand, long expected, int pc) {
-    try {
-      return AluSemantics.atomic(b, (int) addr, wide, op, operand, expected);
-    } catch (RuntimeException e) {
-      throw ProvenAccessFaultedException.at(pc, addr, wide ? 8 : 4, e);
     }
   }
 

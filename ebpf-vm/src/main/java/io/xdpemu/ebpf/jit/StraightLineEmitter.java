@@ -7,6 +7,7 @@ import static io.xdpemu.ebpf.jit.Frame.reg;
 import io.xdpemu.ebpf.facts.MemoryFact;
 import io.xdpemu.ebpf.facts.ProgramFacts;
 import io.xdpemu.ebpf.isa.Insn;
+import io.xdpemu.ebpf.vm.AluSemantics;
 import java.util.OptionalLong;
 
 /**
@@ -360,20 +361,19 @@ final class StraightLineEmitter {
       c.lstore(reg(insn.dst()));
       return;
     }
+    String method = AluSemantics.atomicMethod(op, size == 8);
     boolean proven =
-        op != STORE_REL
+        method != null
             && fact != null
             && (fact.kind() == MemoryFact.Kind.STACK || fact.kind() == MemoryFact.Kind.MAP_VALUE);
     if (proven) {
       provenBytes(insn.dst(), pc, fact);
       c.lload(reg(insn.dst()));
       offset(insn.off());
-      c.iconst(size == 8 ? 1 : 0);
-      c.iconst(op);
       c.lload(reg(insn.src()));
       c.lload(reg(0));
       c.iconst(pc);
-      c.invokestatic(Frame.PROVEN, "atomic", "([BJZIJJI)J");
+      c.invokestatic(Frame.PROVEN_ATOMICS, method, ProvenAtomics.DESCRIPTOR);
       atomicResult(insn, op);
       return;
     }

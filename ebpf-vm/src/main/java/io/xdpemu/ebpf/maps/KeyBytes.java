@@ -19,6 +19,11 @@ final class KeyBytes {
 
   private KeyBytes() {}
 
+  /** The little-endian u32 at {@code b[off]} (an LPM key's prefixlen), in one load. */
+  static int u32(byte[] b, int off) {
+    return (int) I32.get(b, off);
+  }
+
   /** The hash of {@code b[off, off + n)}. */
   static int hash(byte[] b, int off, int n) {
     long h = n;

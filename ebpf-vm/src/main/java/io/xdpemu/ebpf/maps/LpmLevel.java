@@ -25,16 +25,34 @@ final class LpmLevel {
   private final int dataSize;
   private final int words;
   private final long[] masks;
-  private final int[] table; // entry + 1, 0 empty; at most half full
+  // Data of more than two words: entry + 1 (0 empty, at most half full), each entry's hash, masked
+  // words (entry e's at [e * words, (e + 1) * words)) and value slot; null for shorter data.
+  private final int[] table;
   private final int[] hashes;
-  private final long[] data; // entry e's masked words at [e * words, (e + 1) * words)
+  private final long[] data;
   private final int[] slots;
+
+  /** masks[0] and masks[1], for data of at most two words (IPv4, IPv6). */
+  private final long mask0;
+
+  private final long mask1;
+
+  /**
+   * For data of at most two words, the open-addressing table with each entry inline: position i
+   * holds the masked words at {@code 4i}, {@code 4i + 1}, slot + 1 at {@code 4i + 2} (0: empty; at
+   * most half full) and the value's address at {@code 4i + 3}, so a probe touches one array, not
+   * four, and a program's lookup finds its pointer there; null for longer data.
+   */
+  private final long[] cells;
+
+  private final int cellMask;
 
   /**
    * A level of prefix length {@code len} holding {@code keys[i]} (whole map keys: prefixlen, then
-   * data) with its value in {@code slots[i]}.
+   * data) with its value in {@code slots[i]}, at address {@code pointers[i]} (what a program's
+   * lookup returns).
    */
-  LpmLevel(int len, int dataSize, byte[][] keys, int[] slots) {
+  LpmLevel(int len, int dataSize, byte[][] keys, int[] slots, long[] pointers) {
     this.len = len;
     this.dataSize = dataSize;
     this.words = words(dataSize);
@@ -48,25 +66,50 @@ final class LpmLevel {
     while (size < 2 * n) {
       size <<= 1;
     }
-    this.table = new int[size];
-    this.hashes = new int[n];
-    this.data = new long[n * words];
-    this.slots = slots.clone();
+    this.mask0 = masks[0];
+    this.mask1 = masks[1];
+    this.cellMask = size - 1;
+    if (words <= 2) { // straight into the cells
+      long[] cs = new long[4 * size];
+      for (int e = 0; e < n; e++) {
+        long m0 = word(keys[e], 4, dataSize, 0) & mask0;
+        long m1 = words == 2 ? word(keys[e], 4, dataSize, 1) & mask1 : 0;
+        int i = hash(m0, m1) & (size - 1);
+        while (cs[4 * i + 2] != 0) {
+          i = (i + 1) & (size - 1);
+        }
+        cs[4 * i] = m0;
+        cs[4 * i + 1] = m1;
+        cs[4 * i + 2] = slots[e] + 1L;
+        cs[4 * i + 3] = pointers[e];
+      }
+      this.cells = cs;
+      this.table = null;
+      this.hashes = null;
+      this.data = null;
+      this.slots = null;
+      return;
+    }
+    int[] t = new int[size];
+    int[] hs = new int[n];
+    long[] d = new long[n * words];
     for (int e = 0; e < n; e++) {
       for (int w = 0; w < words; w++) {
-        data[e * words + w] = word(keys[e], 4, dataSize, w) & masks[w];
+        d[e * words + w] = word(keys[e], 4, dataSize, w) & masks[w];
       }
-      int h =
-          words <= 2
-              ? hash(data[e * words], words == 2 ? data[e * words + 1] : 0)
-              : hash(keys[e], 4);
-      hashes[e] = h;
+      int h = hash(keys[e], 4);
+      hs[e] = h;
       int i = h & (size - 1);
-      while (table[i] != 0) {
+      while (t[i] != 0) {
         i = (i + 1) & (size - 1);
       }
-      table[i] = e + 1;
+      t[i] = e + 1;
     }
+    this.cells = null;
+    this.table = t;
+    this.hashes = hs;
+    this.data = d;
+    this.slots = slots.clone();
   }
 
   /** Words of eight data bytes a key's data takes. */
@@ -111,23 +154,33 @@ final class LpmLevel {
   }
 
   /**
-   * The value slot of the prefix matching data of at most two words ({@code w0}, {@code w1}: the
-   * key's {@link #word}s, unmasked) under this length, or -1.
+   * The cell of the prefix matching data of at most two words ({@code w0}, {@code w1}: the key's
+   * {@link #word}s, unmasked) under this length, or -1; see {@link #slotAt} and {@link #pointerAt}.
    */
   int find(long w0, long w1) {
-    long m0 = w0 & masks[0];
-    long m1 = w1 & masks[1];
-    int h = hash(m0, m1);
-    int mask = table.length - 1;
-    for (int i = h & mask; ; i = (i + 1) & mask) {
-      int e = table[i] - 1;
-      if (e < 0) {
+    long m0 = w0 & mask0;
+    long m1 = w1 & mask1; // 0 for one word: the stored second words are 0 too
+    long[] cs = cells;
+    int mask = cellMask;
+    for (int i = hash(m0, m1) & mask; ; i = (i + 1) & mask) {
+      long slot1 = cs[4 * i + 2];
+      if (slot1 == 0) {
         return -1;
       }
-      if (hashes[e] == h && data[e * words] == m0 && (words == 1 || data[e * words + 1] == m1)) {
-        return slots[e];
+      if (cs[4 * i] == m0 && cs[4 * i + 1] == m1) {
+        return 4 * i;
       }
     }
+  }
+
+  /** The value slot of cell {@code cell} (a {@link #find(long, long)} result). */
+  int slotAt(int cell) {
+    return (int) cells[cell + 2] - 1;
+  }
+
+  /** The value's address of cell {@code cell}: the pointer a program's lookup returns. */
+  long pointerAt(int cell) {
+    return cells[cell + 3];
   }
 
   /** As {@link #find(long, long)} for data of more than two words, read at {@code b[from, ...)}. */

@@ -27,6 +27,10 @@ public final class LpmTrieMap extends BpfMap {
 
   private final int dataSize;
   private final int maxPrefixLen;
+
+  /** Data of at most two words (IPv4, IPv6): levels compare whole longs. */
+  private final boolean twoWords;
+
   private final SlotStore values;
 
   /** prefixlen to masked data to node: the host's view, changed only under the lock. */
@@ -50,6 +54,7 @@ public final class LpmTrieMap extends BpfMap {
               + "': lpm_trie needs key_size = 4 + 1..256 data bytes, value_size > 0, max_entries > 0");
     }
     this.maxPrefixLen = dataSize * 8;
+    this.twoWords = LpmLevel.words(dataSize) <= 2;
     this.values =
         new SlotStore(
             def.name(),
@@ -76,16 +81,16 @@ public final class LpmTrieMap extends BpfMap {
    * one probe per prefix length present, from the longest that the key's prefixlen allows down.
    */
   private int find(byte[] b, int off) {
-    int keyLen = u32(b, off);
+    int keyLen = KeyBytes.u32(b, off);
     LpmLevel[] ls = levels;
-    if (LpmLevel.words(dataSize) <= 2) { // IPv4, IPv6: the key's data read once, as two longs
+    if (twoWords) { // IPv4, IPv6: the key's data read once, as two longs
       long w0 = LpmLevel.word(b, off + 4, dataSize, 0);
       long w1 = dataSize > 8 ? LpmLevel.word(b, off + 4, dataSize, 1) : 0;
       for (LpmLevel l : ls) {
         if (Integer.compareUnsigned(l.len, keyLen) <= 0) {
-          int slot = l.find(w0, w1);
-          if (slot >= 0) {
-            return slot;
+          int cell = l.find(w0, w1);
+          if (cell >= 0) {
+            return l.slotAt(cell);
           }
         }
       }
@@ -121,12 +126,14 @@ public final class LpmTrieMap extends BpfMap {
   private LpmLevel compile(int len, Map<ByteKey, Node> m) {
     byte[][] keys = new byte[m.size()][];
     int[] slots = new int[m.size()];
+    long[] pointers = new long[m.size()];
     int i = 0;
     for (Node n : m.values()) {
       keys[i] = n.key();
+      pointers[i] = values.address(0, n.slot());
       slots[i++] = n.slot();
     }
-    return new LpmLevel(len, dataSize, keys, slots);
+    return new LpmLevel(len, dataSize, keys, slots, pointers);
   }
 
   private Node exact(byte[] key) {
@@ -140,8 +147,26 @@ public final class LpmTrieMap extends BpfMap {
     return lookupInPlace(ctx, key, 0);
   }
 
+  /**
+   * A program's lookup. For IPv4 and IPv6 keys the matching cell holds the value's address itself,
+   * so only the context's install check remains ({@link SlotStore#enter}).
+   */
   @Override
   public long lookupInPlace(ExecutionContext ctx, byte[] b, int off) {
+    if (twoWords) {
+      int keyLen = KeyBytes.u32(b, off);
+      long w0 = LpmLevel.word(b, off + 4, dataSize, 0);
+      long w1 = dataSize > 8 ? LpmLevel.word(b, off + 4, dataSize, 1) : 0;
+      for (LpmLevel l : levels) {
+        if (Integer.compareUnsigned(l.len, keyLen) <= 0) {
+          int cell = l.find(w0, w1);
+          if (cell >= 0) {
+            return values.enter(ctx, l.pointerAt(cell), l.slotAt(cell));
+          }
+        }
+      }
+      return 0;
+    }
     int slot = find(b, off);
     return slot < 0 ? 0 : values.pointer(ctx, 0, slot);
   }

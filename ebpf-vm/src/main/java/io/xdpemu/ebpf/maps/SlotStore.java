@@ -47,8 +47,15 @@ final class SlotStore {
    */
   private final int chunkShift;
 
-  /** A chunk's memory and its id in the registry (final fields: safe to read racily). */
-  private record Chunk(Region region, int id) {}
+  /**
+   * A chunk's memory, its id in the registry and its bytes (the region's, which never change; here
+   * to save a load per lookup). Final fields: safe to read racily.
+   */
+  private record Chunk(Region region, int id, byte[] bytes) {
+    Chunk(Region region, int id) {
+      this(region, id, region.bytes());
+    }
+  }
 
   /** [cpu][chunk]; null until first touch; written under {@code this}, read racily. */
   private final Chunk[][] chunks;
@@ -221,7 +228,7 @@ final class SlotStore {
   }
 
   byte[] bytes(int cpu, int slot) {
-    return chunk(cpu, chunkOf(slot)).region().bytes();
+    return chunk(cpu, chunkOf(slot)).bytes();
   }
 
   private int chunkOf(int slot) {
@@ -239,11 +246,24 @@ final class SlotStore {
    */
   long pointer(ExecutionContext ctx, int cpu, int slot) {
     Chunk k = chunk(cpu, chunkOf(slot));
-    AddressSpace mem = ctx.memory();
-    if (mem.byId(k.id()) == null) {
-      mem.install(k.id(), k.region());
+    int id = k.id();
+    if (id != ctx.valueRegion) { // else installed already: the context's last lookup was here
+      AddressSpace mem = ctx.memory();
+      if (mem.byId(id) == null) {
+        mem.install(id, k.region());
+      }
+      ctx.valueRegion = id;
+      ctx.valueBytes = k.bytes();
     }
-    return AddressSpace.pointer(k.id(), offset(slot));
+    return AddressSpace.pointer(id, offset(slot));
+  }
+
+  /**
+   * {@code pointer}, the address of {@code slot} on CPU 0 as {@link #address} gave it, for a
+   * program's lookup: as {@link #pointer} without computing it again (only the install check).
+   */
+  long enter(ExecutionContext ctx, long pointer, int slot) {
+    return AddressSpace.regionId(pointer) == ctx.valueRegion ? pointer : pointer(ctx, 0, slot);
   }
 
   /** The pointer for {@code slot} on {@code cpu}, for the loader (no context to install into). */
@@ -265,7 +285,7 @@ final class SlotStore {
     byte[] out = new byte[valueSize];
     Chunk k = chunks[cpu][chunkOf(slot)];
     if (k != null) { // an untouched chunk is zeros: reading it (a dump) must not create it
-      System.arraycopy(k.region().bytes(), offset(slot), out, 0, valueSize);
+      System.arraycopy(k.bytes(), offset(slot), out, 0, valueSize);
     }
     return out;
   }

@@ -131,51 +131,127 @@ public final class AluSemantics {
    * old value (zero-extended for 32 bits). {@code operand} is the src register, {@code expected} r0
    * (used by CMPXCHG only). The caller has bounds-checked the access; {@code off} must be naturally
    * aligned (the verifier demands it for atomics), otherwise {@link IllegalStateException}.
+   *
+   * <p>Each operation is also its own small method ({@link #add64} ...): the JIT calls the one its
+   * instruction names, which C2 inlines down to one locked instruction ({@code lock xadd}, or
+   * {@code lock add} where the old value is unused, as the kernel's JIT emits for a fetch-less
+   * BPF_ADD); this switch over all twelve is too large to inline.
    */
   public static long atomic(
       byte[] bytes, int off, boolean wide, int op, long operand, long expected) {
     if (wide) {
       switch (op & ~Opcodes.FETCH) {
         case Opcodes.ADD:
-          return (long) I64.getAndAdd(bytes, off, operand);
+          return add64(bytes, off, operand);
         case Opcodes.OR:
-          return (long) I64.getAndBitwiseOr(bytes, off, operand);
+          return or64(bytes, off, operand);
         case Opcodes.AND:
-          return (long) I64.getAndBitwiseAnd(bytes, off, operand);
+          return and64(bytes, off, operand);
         case Opcodes.XOR:
-          return (long) I64.getAndBitwiseXor(bytes, off, operand);
+          return xor64(bytes, off, operand);
         case Opcodes.XCHG & ~Opcodes.FETCH:
-          return (long) I64.getAndSet(bytes, off, operand);
+          return xchg64(bytes, off, operand);
         case Opcodes.CMPXCHG & ~Opcodes.FETCH:
-          return (long) I64.compareAndExchange(bytes, off, expected, operand);
+          return cmpxchg64(bytes, off, operand, expected);
         default:
           throw new IllegalArgumentException("atomic op " + op);
       }
     }
-    int v = (int) operand;
-    int old;
     switch (op & ~Opcodes.FETCH) {
       case Opcodes.ADD:
-        old = (int) I32.getAndAdd(bytes, off, v);
-        break;
+        return add32(bytes, off, operand);
       case Opcodes.OR:
-        old = (int) I32.getAndBitwiseOr(bytes, off, v);
-        break;
+        return or32(bytes, off, operand);
       case Opcodes.AND:
-        old = (int) I32.getAndBitwiseAnd(bytes, off, v);
-        break;
+        return and32(bytes, off, operand);
       case Opcodes.XOR:
-        old = (int) I32.getAndBitwiseXor(bytes, off, v);
-        break;
+        return xor32(bytes, off, operand);
       case Opcodes.XCHG & ~Opcodes.FETCH:
-        old = (int) I32.getAndSet(bytes, off, v);
-        break;
+        return xchg32(bytes, off, operand);
       case Opcodes.CMPXCHG & ~Opcodes.FETCH:
-        old = (int) I32.compareAndExchange(bytes, off, (int) expected, v);
-        break;
+        return cmpxchg32(bytes, off, operand, expected);
       default:
         throw new IllegalArgumentException("atomic op " + op);
     }
-    return old & MASK32;
+  }
+
+  /**
+   * The method name of atomic operation {@code op} of width {@code wide} (see {@link #atomic}),
+   * each {@code (byte[] bytes, int off, long operand[, long expected]) -> old}; null for no such
+   * op.
+   */
+  public static String atomicMethod(int op, boolean wide) {
+    String name;
+    switch (op & ~Opcodes.FETCH) {
+      case Opcodes.ADD:
+        name = "add";
+        break;
+      case Opcodes.OR:
+        name = "or";
+        break;
+      case Opcodes.AND:
+        name = "and";
+        break;
+      case Opcodes.XOR:
+        name = "xor";
+        break;
+      case Opcodes.XCHG & ~Opcodes.FETCH:
+        name = "xchg";
+        break;
+      case Opcodes.CMPXCHG & ~Opcodes.FETCH:
+        name = "cmpxchg";
+        break;
+      default:
+        return null;
+    }
+    return name + (wide ? "64" : "32");
+  }
+
+  public static long add64(byte[] b, int off, long v) {
+    return (long) I64.getAndAdd(b, off, v);
+  }
+
+  public static long or64(byte[] b, int off, long v) {
+    return (long) I64.getAndBitwiseOr(b, off, v);
+  }
+
+  public static long and64(byte[] b, int off, long v) {
+    return (long) I64.getAndBitwiseAnd(b, off, v);
+  }
+
+  public static long xor64(byte[] b, int off, long v) {
+    return (long) I64.getAndBitwiseXor(b, off, v);
+  }
+
+  public static long xchg64(byte[] b, int off, long v) {
+    return (long) I64.getAndSet(b, off, v);
+  }
+
+  public static long cmpxchg64(byte[] b, int off, long v, long expected) {
+    return (long) I64.compareAndExchange(b, off, expected, v);
+  }
+
+  public static long add32(byte[] b, int off, long v) {
+    return (int) I32.getAndAdd(b, off, (int) v) & MASK32;
+  }
+
+  public static long or32(byte[] b, int off, long v) {
+    return (int) I32.getAndBitwiseOr(b, off, (int) v) & MASK32;
+  }
+
+  public static long and32(byte[] b, int off, long v) {
+    return (int) I32.getAndBitwiseAnd(b, off, (int) v) & MASK32;
+  }
+
+  public static long xor32(byte[] b, int off, long v) {
+    return (int) I32.getAndBitwiseXor(b, off, (int) v) & MASK32;
+  }
+
+  public static long xchg32(byte[] b, int off, long v) {
+    return (int) I32.getAndSet(b, off, (int) v) & MASK32;
+  }
+
+  public static long cmpxchg32(byte[] b, int off, long v, long expected) {
+    return (int) I32.compareAndExchange(b, off, (int) expected, (int) v) & MASK32;
   }
 }

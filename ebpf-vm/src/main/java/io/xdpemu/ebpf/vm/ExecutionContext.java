@@ -62,6 +62,19 @@ public final class ExecutionContext implements RxContext {
   /** The call depth of the frame that made the current helper call (engines' bookkeeping). */
   int helperCallerDepth;
 
+  /**
+   * The shared region (id {@code >= AddressSpace.FIRST_SHARED}) a map lookup returned a pointer
+   * into last, installed in {@link #memory()}, and its bytes ({@link #valueBytes}); -1 for none.
+   * The JIT's proven map-value accesses take the bytes from here when a pointer names this region
+   * (a lookup, then accesses through its result), instead of decoding the region table; a shared
+   * region's bytes never change, so the pair stays true. Written only by the thread running this
+   * context.
+   */
+  public int valueRegion = -1;
+
+  /** The bytes of {@link #valueRegion}. */
+  public byte[] valueBytes;
+
   /** Free slot for the runtime/helpers (maps, FIB, ring buffers): looked up by class. */
   public Object services;
 
