@@ -48,6 +48,12 @@ final class LpmLevel {
   private final int cellMask;
 
   /**
+   * {@code 64 - log2(positions)}: a probe starts at the top bits of one product (see {@link
+   * #start}).
+   */
+  private final int cellShift;
+
+  /**
    * A level of prefix length {@code len} holding {@code keys[i]} (whole map keys: prefixlen, then
    * data) with its value in {@code slots[i]}, at address {@code pointers[i]} (what a program's
    * lookup returns).
@@ -69,12 +75,13 @@ final class LpmLevel {
     this.mask0 = masks[0];
     this.mask1 = masks[1];
     this.cellMask = size - 1;
+    this.cellShift = 64 - Integer.numberOfTrailingZeros(size);
     if (words <= 2) { // straight into the cells
       long[] cs = new long[4 * size];
       for (int e = 0; e < n; e++) {
         long m0 = word(keys[e], 4, dataSize, 0) & mask0;
         long m1 = words == 2 ? word(keys[e], 4, dataSize, 1) & mask1 : 0;
-        int i = hash(m0, m1) & (size - 1);
+        int i = start(m0, m1);
         while (cs[4 * i + 2] != 0) {
           i = (i + 1) & (size - 1);
         }
@@ -139,9 +146,16 @@ final class LpmLevel {
     return v;
   }
 
-  /** The hash of data of at most two words, masked. */
-  private static int hash(long w0, long w1) {
-    return KeyBytes.finish(w0 * MIX ^ Long.rotateLeft(w1 * MIX, 32));
+  /**
+   * Where the probe for masked data of at most two words starts: multiplicative (Fibonacci)
+   * hashing, the top bits of one product. The words are first folded so that their high halves,
+   * where a short prefix keeps all its bits, also reach the low bits, from which every product bit
+   * carries: prefixes differing in any one byte still spread over the table. One multiply, not the
+   * three of a full mix, on the path of every lookup (it was a third of an IPv4 lookup's time).
+   */
+  private int start(long m0, long m1) {
+    long folded = m0 ^ (m0 >>> 32) ^ m1 ^ (m1 >>> 29);
+    return (int) ((folded * MIX) >>> cellShift);
   }
 
   /** The hash of longer data, masked as it is read. */
@@ -162,7 +176,7 @@ final class LpmLevel {
     long m1 = w1 & mask1; // 0 for one word: the stored second words are 0 too
     long[] cs = cells;
     int mask = cellMask;
-    for (int i = hash(m0, m1) & mask; ; i = (i + 1) & mask) {
+    for (int i = start(m0, m1); ; i = (i + 1) & mask) {
       long slot1 = cs[4 * i + 2];
       if (slot1 == 0) {
         return -1;
