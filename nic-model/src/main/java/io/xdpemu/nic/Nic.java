@@ -202,9 +202,10 @@ public final class Nic implements AutoCloseable {
    * program cannot write it), so only that one is asked.
    */
   void retire(io.xdpemu.ebpf.vm.RxContext ctx) {
-    int q = ctx.xdp().rxQueueIndex;
+    io.xdpemu.ebpf.vm.XdpBuff x = ctx.xdp();
+    int q = x.rxQueueIndex;
     if (q >= 0 && q < queues.length) {
-      queues[q].retireIfIn(ctx);
+      queues[q].retireIfIn(ctx, x);
     }
   }
 

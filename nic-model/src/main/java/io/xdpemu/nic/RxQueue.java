@@ -205,7 +205,7 @@ public final class RxQueue implements RxMetadataSource {
     int hardStart = frameStart[k];
     int data = hardStart + headroom;
     int metaSize = this.metaSize;
-    clearHeadroom(ctx, k, frame, data - metaSize);
+    clearHeadroom(ctx, k, frame, hardStart, data - metaSize);
     int outLen = VlanStrip.copy(pkt, off, len, frame, data, p.stripOffset);
     vlanStripped = p.stripOffset >= 0;
 
@@ -246,17 +246,16 @@ public final class RxQueue implements RxMetadataSource {
    * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest); when the buffer's last
    * run is unknown (another context, or none), all of it is cleared.
    */
-  private void clearHeadroom(RxContext ctx, int k, byte[] frame, int metaStart) {
+  private void clearHeadroom(RxContext ctx, int k, byte[] frame, int hardStart, int metaStart) {
     if (ctx != null) {
       // Whichever queue's frame ctx describes (this one's last, or another's): its queue records
       // how far the program wrote while that is known. Always asked, so no branch here depends
       // on which queue the previous frame went to (with RSS that mispredicts).
       nic.retire(ctx);
     }
-    if (lastFrame >= 0 && !lastRetired) {
-      dirtyFrom[lastFrame] = frameStart[lastFrame]; // its context moved on unseen: all of it
+    if (!lastRetired && lastFrame >= 0) {
+      dirtyFrom[lastFrame] = lastHardStart; // its context moved on unseen: all of it
     }
-    int hardStart = frameStart[k];
     int from = Math.max(hardStart, dirtyFrom[k]);
     if (from < metaStart) {
       java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
@@ -269,23 +268,26 @@ public final class RxQueue implements RxMetadataSource {
     lastRetired = false;
   }
 
-  /** Whether {@code x} still describes the frame this queue received last. */
-  private boolean describesLast(XdpBuff x) {
-    return lastFrame >= 0 && x.hardStart == lastHardStart && x.frame == lastArray;
-  }
-
   /**
    * Called when another queue of the NIC is about to reuse {@code ctx} (one context shared by the
    * queues of a single-threaded caller): if {@code ctx} still describes this queue's last frame,
    * the lowest byte its program wrote is recorded now, while it is known, so the next use of that
    * buffer clears only that much headroom instead of all of it.
    */
-  void retireIfIn(RxContext ctx) {
-    if (lastFrame < 0 || lastRetired || lastCtx != ctx || !describesLast(ctx.xdp())) {
+  void retireIfIn(RxContext ctx, XdpBuff x) {
+    // lastCtx is null until the first frame, so a match implies lastFrame >= 0; x is ctx's
+    // xdp_buff (the caller read it once).
+    if (lastRetired || lastCtx != ctx || x.hardStart != lastHardStart || x.frame != lastArray) {
       return;
     }
-    int prevStart = frameStart[lastFrame];
-    dirtyFrom[lastFrame] = Math.max(prevStart, Math.min(dirtyFrom[lastFrame], ctx.xdp().lowest));
+    // dirtyFrom[lastFrame] is still the metaStart receive set (one retire per frame), which is
+    // >= lastHardStart: lowering it to max(hardStart, lowest) is max(hardStart, min(dirty,
+    // lowest)).
+    int lowest = x.lowest;
+    int i = lastFrame;
+    if (lowest < dirtyFrom[i]) {
+      dirtyFrom[i] = Math.max(lastHardStart, lowest);
+    }
     lastRetired = true;
   }
 

@@ -5,6 +5,8 @@ import static io.xdpemu.nic.compile.Asm.RESULT_DESC;
 import static io.xdpemu.nic.compile.Asm.push;
 
 import io.xdpemu.nic.firmware.Layout;
+import java.util.HashMap;
+import java.util.Map;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -27,6 +29,16 @@ final class LayoutEmitter implements Opcodes {
   private static final int PKT_OFF = 6;
   private static final int PTYPE = 9; // long
   private static final int FIELD_BASE = 11; // int: pktOff + offset of a field: source's header
+  private static final int FIRST_HEADER_LOCAL = 12; // ints: a header's first offset, found once
+
+  /**
+   * Header type -> the local holding its first offset (or -1), for the {@code field:} sources
+   * emitted so far on the current path: fields of one header (e.g. IPv4 saddr and daddr) scan the
+   * header stack once. A union member's entries are dropped after it (not on the other paths).
+   */
+  private Map<Integer, Integer> headerOffsetLocal = new HashMap<>();
+
+  private int nextLocal = FIRST_HEADER_LOCAL;
 
   private final MethodVisitor mv;
   private final String self;
@@ -134,7 +146,10 @@ final class LayoutEmitter implements Opcodes {
     mv.visitJumpInsn(GOTO, end);
     for (int m = 0; m < member.length; m++) {
       mv.visitLabel(member[m]);
+      Map<Integer, Integer> outer = headerOffsetLocal;
+      headerOffsetLocal = new HashMap<>(outer);
       fields(u.members().get(m).layout(), at);
+      headerOffsetLocal = outer;
       mv.visitJumpInsn(GOTO, end);
     }
     mv.visitLabel(end);
@@ -167,6 +182,23 @@ final class LayoutEmitter implements Opcodes {
     mv.visitVarInsn(ALOAD, F);
     mv.visitFieldInsn(GETFIELD, FACTS, field, "I");
     mv.visitInsn(I2L);
+  }
+
+  /**
+   * The local holding {@code firstOffset(r, header)}, computed here unless already on this path.
+   */
+  private int firstOffsetLocal(int header) {
+    Integer known = headerOffsetLocal.get(header);
+    if (known != null) {
+      return known;
+    }
+    int local = nextLocal++;
+    mv.visitVarInsn(ALOAD, R);
+    push(mv, header);
+    mv.visitMethodInsn(INVOKESTATIC, self, "firstOffset", "(" + RESULT_DESC + "I)I", false);
+    mv.visitVarInsn(ISTORE, local);
+    headerOffsetLocal.put(header, local);
+    return local;
   }
 
   /** Pushes the field's value as a long, as {@code LayoutWriter.value} computes it. */
@@ -231,13 +263,10 @@ final class LayoutEmitter implements Opcodes {
         Layout.FieldRef f = m.fieldRef();
         Label absent = new Label();
         Label done = new Label();
-        mv.visitVarInsn(ALOAD, R);
-        push(mv, f.header());
-        mv.visitMethodInsn(INVOKESTATIC, self, "firstOffset", "(" + RESULT_DESC + "I)I", false);
-        mv.visitVarInsn(ISTORE, FIELD_BASE);
-        mv.visitVarInsn(ILOAD, FIELD_BASE);
+        int first = firstOffsetLocal(f.header());
+        mv.visitVarInsn(ILOAD, first);
         mv.visitJumpInsn(IFLT, absent);
-        mv.visitVarInsn(ILOAD, FIELD_BASE);
+        mv.visitVarInsn(ILOAD, first);
         mv.visitVarInsn(ILOAD, PKT_OFF);
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, FIELD_BASE);
