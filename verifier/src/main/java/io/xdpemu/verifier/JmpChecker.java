@@ -308,6 +308,11 @@ final class JmpChecker {
           if (t1.isConst() && t2.isConst()) {
             return (t1.value() == t2.value()) == eq ? 1 : 0;
           }
+          // Linux 6.18 (f41345f47fb2): a bit known in both tnums with different values means the
+          // two can never be equal: w3 = 15 against w4 &= 32 (0 or 32) is decided, ranges alone not
+          if (!t1.overlaps(t2)) {
+            return eq ? 0 : 1;
+          }
           boolean disjoint =
               Bounds.ult(umax2, umin1)
                   || Bounds.ult(umax1, umin2)

@@ -45,6 +45,12 @@ public record Tnum(long value, long mask) {
     return mask == 0;
   }
 
+  /** tnum_overlap(): whether some value fits both, i.e. no bit known in both differs. */
+  public boolean overlaps(Tnum o) {
+    long known = ~mask & ~o.mask;
+    return (value & known) == (o.value & known);
+  }
+
   public boolean isUnknown() {
     return mask == -1L;
   }

@@ -423,4 +423,50 @@ class SoundnessRegressionTest {
             + "umax32=0xa30eeca9)";
     assertTrue(r.log().contains(kernel), r.log());
   }
+
+  // ------------------------------------------ refused only where do_check() goes (seed 5,
+  // 2026-12-05)
+
+  /** The legacy packet load: check_ld_abs() refuses it for XDP when reached (seed 5042947). */
+  @Test
+  void legacyPacketLoadIsRefusedOnlyWhenReached() {
+    Insn ldAbs = new Insn(Opcodes.LD | Opcodes.ABS | Opcodes.W, 0, 0, 0, 0);
+    String program = "mov %r2, K\njeq %r2, 0, +1\nmov %r0, 0\nmov %r0, 0\nexit";
+    assertAccepted(rootPatched(program.replace("K", "0"), 2, ldAbs));
+    assertRejected(
+        rootPatched(program.replace("K", "1"), 2, ldAbs),
+        "BPF_LD_[ABS|IND] instructions not allowed for this program type");
+  }
+
+  /** A load into r10: check_reg_arg() refuses it when reached (seed 5019710). */
+  @Test
+  void loadIntoTheFramePointerIsRefusedOnlyWhenReached() {
+    Insn intoR10 = new Insn(Opcodes.LDX | Opcodes.MEM | Opcodes.W, 10, 1, 16, 0);
+    String program = "mov %r2, K\njeq %r2, 0, +1\nmov %r0, 0\nmov %r0, 0\nexit";
+    assertAccepted(rootPatched(program.replace("K", "0"), 2, intoR10));
+    assertRejected(
+        rootPatched(program.replace("K", "1"), 2, intoR10), "frame pointer is read only");
+  }
+
+  /**
+   * Linux 6.18 decides JEQ/JNE from the tnums when a bit known in both differs (tnum_overlap): 15
+   * against a value that is 0 or 32 is never equal, although the range [0, 32] holds 15 (seed
+   * 5083830, where the kernel never reached a bpf_csum_diff with an unbounded size).
+   */
+  @Test
+  void jneIsDecidedByKnownBitsThatDiffer() {
+    String program =
+        "ldxw %r4, [%r1+16]\n"
+            + "and %r4, 32\n"
+            + "mov %r3, K\n"
+            + "jne %r3, %r4, +1\n"
+            + "ldxdw %r0, [%r5+0]\n"
+            + "mov %r0, 0\n"
+            + "exit";
+    assertAccepted(root(program.replace("K", "15")));
+    // 16: bit 4 is known 0 in the other tnum: decided too
+    assertAccepted(root(program.replace("K", "16")));
+    // 0 overlaps (0x0; 0x20): undecided, and the fall-through reads the uninitialized r5
+    assertRejected(root(program.replace("K", "0")), "R5 !read_ok");
+  }
 }

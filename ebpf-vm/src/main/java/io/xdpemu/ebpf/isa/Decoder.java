@@ -77,10 +77,15 @@ public final class Decoder {
   /** Whether the kernel refuses {@code insn} only when do_check() reaches it. */
   private static boolean refusedOnlyWhenReached(Insn[] insns, int pc, Insn insn) {
     int cls = insn.cls();
+    if (cls == LD && isLdAbsInd(insn.opcode())) {
+      // check_ld_abs() refuses them for XDP only when do_check() gets there: dead ones load
+      return true;
+    }
     if (cls == LD || cls == LDX) {
       // resolve_pseudo_ldimm64() checks these up front, all but the register numbers, which
-      // check_reg_arg() refuses only when do_check() gets there ("R11 is invalid").
-      if (insn.dst() <= 10 && insn.src() <= 10) {
+      // check_reg_arg() refuses only when do_check() gets there ("R11 is invalid", and "frame
+      // pointer is read only" for a load into r10).
+      if (insn.dst() < 10 && insn.src() <= 10) {
         return false;
       }
       try {
@@ -89,7 +94,7 @@ public final class Decoder {
             pc,
             new Insn(
                 insn.opcode(),
-                insn.dst() > 10 ? 0 : insn.dst(),
+                insn.dst() >= 10 ? 0 : insn.dst(),
                 insn.src() > 10 ? 0 : insn.src(),
                 insn.off(),
                 insn.imm()));
@@ -331,14 +336,19 @@ public final class Decoder {
     }
   }
 
-  private static void checkLd(Insn[] insns, int pc, Insn insn) {
-    int op = insn.opcode();
-    if (op == (LD | ABS | W)
+  /** The legacy packet loads (LD_ABS/LD_IND of a byte, half-word or word). */
+  private static boolean isLdAbsInd(int op) {
+    return op == (LD | ABS | W)
         || op == (LD | ABS | H)
         || op == (LD | ABS | B)
         || op == (LD | IND | W)
         || op == (LD | IND | H)
-        || op == (LD | IND | B)) {
+        || op == (LD | IND | B);
+  }
+
+  private static void checkLd(Insn[] insns, int pc, Insn insn) {
+    int op = insn.opcode();
+    if (isLdAbsInd(op)) {
       throw bad(
           pc,
           String.format("legacy packet access (opcode 0x%02x) is not supported", op),
