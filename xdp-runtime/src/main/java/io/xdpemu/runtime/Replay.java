@@ -72,6 +72,32 @@ public final class Replay implements AutoCloseable {
     default boolean wantsPackets() {
       return true;
     }
+
+    /**
+     * A sink that reads no packets (no output files: the benchmarks, {@code run} without {@code
+     * --out}); {@code afterBatch} still runs after each batch.
+     */
+    static Sink discarding(Runnable afterBatch) {
+      return new Sink() {
+        @Override
+        public void accept(PacketSlot slot) {}
+
+        @Override
+        public int framesRead() {
+          return 0;
+        }
+
+        @Override
+        public boolean wantsPackets() {
+          return false;
+        }
+
+        @Override
+        public void endOfBatch() {
+          afterBatch.run();
+        }
+      };
+    }
   }
 
   static final int ALL_ACTIONS = (1 << XdpAction.COUNT) - 1;
@@ -233,21 +259,7 @@ public final class Replay implements AutoCloseable {
     return stats;
   }
 
-  private static final Sink NO_OUTPUT =
-      new Sink() {
-        @Override
-        public void accept(PacketSlot slot) {}
-
-        @Override
-        public int framesRead() {
-          return 0;
-        }
-
-        @Override
-        public boolean wantsPackets() {
-          return false;
-        }
-      };
+  private static final Sink NO_OUTPUT = Sink.discarding(() -> {});
 
   /** Stops the queue threads (idempotent). */
   @Override

@@ -125,27 +125,12 @@ public final class ReplayRun {
     if (o.outDir() == null) {
       replay.run(
           caps,
-          new Replay.Sink() {
-            @Override
-            public void accept(PacketSlot slot) {}
-
-            @Override
-            public int framesRead() {
-              return 0;
-            }
-
-            @Override
-            public boolean wantsPackets() {
-              return false;
-            }
-
-            @Override
-            public void endOfBatch() {
-              if (maps != null) {
-                MapEvents.drain(maps); // a consumer that reads and discards
-              }
-            }
-          },
+          Replay.Sink.discarding(
+              () -> {
+                if (maps != null) {
+                  MapEvents.drain(maps); // a consumer that reads and discards
+                }
+              }),
           bar);
     } else {
       try (RunOutputs out =
