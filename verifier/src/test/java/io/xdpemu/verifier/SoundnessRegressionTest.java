@@ -430,22 +430,27 @@ class SoundnessRegressionTest {
   /** The legacy packet load: check_ld_abs() refuses it for XDP when reached (seed 5042947). */
   @Test
   void legacyPacketLoadIsRefusedOnlyWhenReached() {
-    Insn ldAbs = new Insn(Opcodes.LD | Opcodes.ABS | Opcodes.W, 0, 0, 0, 0);
-    String program = "mov %r2, K\njeq %r2, 0, +1\nmov %r0, 0\nmov %r0, 0\nexit";
-    assertAccepted(rootPatched(program.replace("K", "0"), 2, ldAbs));
-    assertRejected(
-        rootPatched(program.replace("K", "1"), 2, ldAbs),
+    assertRefusedOnlyWhenReached(
+        new Insn(Opcodes.LD | Opcodes.ABS | Opcodes.W, 0, 0, 0, 0),
         "BPF_LD_[ABS|IND] instructions not allowed for this program type");
   }
 
   /** A load into r10: check_reg_arg() refuses it when reached (seed 5019710). */
   @Test
   void loadIntoTheFramePointerIsRefusedOnlyWhenReached() {
-    Insn intoR10 = new Insn(Opcodes.LDX | Opcodes.MEM | Opcodes.W, 10, 1, 16, 0);
+    assertRefusedOnlyWhenReached(
+        new Insn(Opcodes.LDX | Opcodes.MEM | Opcodes.W, 10, 1, 16, 0),
+        "frame pointer is read only");
+  }
+
+  /**
+   * {@code insn} at pc 2 behind {@code if r2 == 0 goto +1}: accepted where r2 = 0 makes it dead,
+   * refused with the kernel's {@code message} where r2 = 1 reaches it.
+   */
+  private static void assertRefusedOnlyWhenReached(Insn insn, String message) {
     String program = "mov %r2, K\njeq %r2, 0, +1\nmov %r0, 0\nmov %r0, 0\nexit";
-    assertAccepted(rootPatched(program.replace("K", "0"), 2, intoR10));
-    assertRejected(
-        rootPatched(program.replace("K", "1"), 2, intoR10), "frame pointer is read only");
+    assertAccepted(rootPatched(program.replace("K", "0"), 2, insn));
+    assertRejected(rootPatched(program.replace("K", "1"), 2, insn), message);
   }
 
   /**

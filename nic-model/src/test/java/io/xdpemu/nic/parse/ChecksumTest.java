@@ -101,12 +101,7 @@ class ChecksumTest {
   void wordSumFoldsToTheSixteenBitDefinition() {
     java.util.Random rnd = new java.util.Random(1071);
     for (int k = 0; k < 20000; k++) {
-      byte[] b = new byte[rnd.nextInt(1600)];
-      if (rnd.nextInt(4) == 0) {
-        java.util.Arrays.fill(b, (byte) (rnd.nextBoolean() ? 0 : 0xff)); // all-zero/all-ones edges
-      } else {
-        rnd.nextBytes(b);
-      }
+      byte[] b = randomBytes(rnd, 1600);
       int off = b.length == 0 ? 0 : rnd.nextInt(b.length);
       int len = b.length - off;
       long seed = rnd.nextInt(1 << 20);
@@ -122,12 +117,7 @@ class ChecksumTest {
     java.util.Random rnd = new java.util.Random(8200);
     int good = 0;
     for (int k = 0; k < 40000; k++) {
-      byte[] b = new byte[rnd.nextInt(200)];
-      if (rnd.nextInt(4) == 0) {
-        java.util.Arrays.fill(b, (byte) (rnd.nextBoolean() ? 0 : 0xff)); // all-zero/all-ones edges
-      } else {
-        rnd.nextBytes(b);
-      }
+      byte[] b = randomBytes(rnd, 200);
       int off = b.length == 0 ? 0 : rnd.nextInt(b.length);
       int len = b.length - off;
       long acc =
@@ -201,5 +191,16 @@ class ChecksumTest {
         assertEquals(swapped, Checksums.fold(Checksums.sumSwapped(b, off, len)), "len " + len);
       }
     }
+  }
+
+  /** Up to {@code bound - 1} random bytes; one buffer in four all zeros or all ones (the edges). */
+  private static byte[] randomBytes(java.util.Random rnd, int bound) {
+    byte[] b = new byte[rnd.nextInt(bound)];
+    if (rnd.nextInt(4) == 0) {
+      java.util.Arrays.fill(b, (byte) (rnd.nextBoolean() ? 0 : 0xff));
+    } else {
+      rnd.nextBytes(b);
+    }
+    return b;
   }
 }
