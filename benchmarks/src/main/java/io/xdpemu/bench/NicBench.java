@@ -104,6 +104,19 @@ public class NicBench {
     }
   }
 
+  /**
+   * The steer stage alone (parse, classification, RSS hash and queue, checksum verdicts, flow
+   * mark): the part of {@link #receive} that runs the firmware's generated steer code.
+   */
+  @Benchmark
+  @OperationsPerInvocation(PACKETS)
+  public void steer(Blackhole bh) {
+    for (int i = 0; i < PACKETS; i++) {
+      byte[] f = frames[i];
+      bh.consume(nic.steer(f, 0, f.length, parse));
+    }
+  }
+
   @Benchmark
   @OperationsPerInvocation(PACKETS)
   public void baseline(Blackhole bh) {

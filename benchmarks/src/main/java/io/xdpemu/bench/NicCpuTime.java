@@ -13,15 +13,21 @@ import org.openjdk.jmh.infra.Blackhole;
  * reference.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.xdpemu.bench.NicCpuTime mynic-v2 6
- * 1500} (firmware, rounds, milliseconds per measurement); from the repository root.
+ * 1500} (firmwares separated by commas, rounds, milliseconds per measurement; each round times
+ * receive, steer alone and baseline); from the repository root.
  */
 public final class NicCpuTime {
   private NicCpuTime() {}
 
   public static void main(String[] args) {
-    String firmware = args.length > 0 ? args[0] : "mynic-v2";
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
     long sliceNs = (args.length > 2 ? Long.parseLong(args[2]) : 1500) * 1_000_000L;
+    for (String firmware : (args.length > 0 ? args[0] : "mynic-v2").split(",")) {
+      run(firmware, rounds, sliceNs);
+    }
+  }
+
+  private static void run(String firmware, int rounds, long sliceNs) {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Blackhole bh =
         new Blackhole(
@@ -38,21 +44,20 @@ public final class NicCpuTime {
     for (int r = 0; r < rounds; r++) {
       StringBuilder line = new StringBuilder(firmware + " round " + r + " (CPU ns/packet):");
       for (int i = 0; i < engines.length; i++) {
-        for (boolean receive : new boolean[] {true, false}) {
+        for (String method : new String[] {"receive", "steer", "baseline"}) {
           long packets = 0;
           long cpu0 = mx.getCurrentThreadCpuTime();
           long end = System.nanoTime() + sliceNs;
           while (System.nanoTime() < end) {
-            if (receive) {
-              benches[i].receive(bh);
-            } else {
-              benches[i].baseline(bh);
+            switch (method) {
+              case "receive" -> benches[i].receive(bh);
+              case "steer" -> benches[i].steer(bh);
+              default -> benches[i].baseline(bh);
             }
             packets += NicBench.PACKETS;
           }
           double ns = (mx.getCurrentThreadCpuTime() - cpu0) / (double) packets;
-          line.append(
-              String.format(" %s.%s=%.1f", engines[i], receive ? "receive" : "baseline", ns));
+          line.append(String.format(" %s.%s=%.1f", engines[i], method, ns));
         }
       }
       System.out.println(line);

@@ -17,11 +17,11 @@ import org.objectweb.asm.Opcodes;
  * The second part of the generated {@code steer}, after the parse: the facts {@link StackFacts}
  * noted stored into the result, the packet-type rules (a method of their own, {@link
  * PtypeEmitter}), the RSS traffic classes with the Toeplitz hash of their fields read straight from
- * the frame ({@link RssEmitter}), the checksum verdicts (fixed-function, the interpreter's code)
- * and the flow-mark rules. Semantics are {@link io.xdpemu.nic.parse.Classifier}'s: an in-order (not
- * necessarily adjacent) match of a rule's headers, exact rules matching the whole stack, first rule
- * wins. Every rule first tests that its header types were all seen (one mask), which is necessary
- * for a match.
+ * the frame ({@link RssEmitter}), the checksum verdicts from what was noted as headers were pushed
+ * ({@link ChecksumEmitter}; the sums are the interpreter's code) and the flow-mark rules. Semantics
+ * are {@link io.xdpemu.nic.parse.Classifier}'s: an in-order (not necessarily adjacent) match of a
+ * rule's headers, exact rules matching the whole stack, first rule wins. Every rule first tests
+ * that its header types were all seen (one mask), which is necessary for a match.
  */
 final class ClassifyEmitter implements Opcodes {
   private final Firmware fw;
@@ -29,18 +29,26 @@ final class ClassifyEmitter implements Opcodes {
   private final SteerLocals locals;
   private final String self;
   private final RssEmitter hasher;
+  private final ChecksumEmitter checksums;
   private final StackMatch match;
 
   /**
    * @param hasher where the Toeplitz hash of each field is written
+   * @param checksums the checksum verdicts from what was noted at push time
    * @param self the superclass, CompiledFirmware
    */
   ClassifyEmitter(
-      Firmware fw, MethodVisitor mv, SteerLocals locals, RssEmitter hasher, String self) {
+      Firmware fw,
+      MethodVisitor mv,
+      SteerLocals locals,
+      RssEmitter hasher,
+      ChecksumEmitter checksums,
+      String self) {
     this.fw = fw;
     this.mv = mv;
     this.locals = locals;
     this.hasher = hasher;
+    this.checksums = checksums;
     this.self = self;
     match = new StackMatch(mv, COUNT, TYPE, LEVELS, I, T, LV, LVL, SEEN);
   }
@@ -56,20 +64,7 @@ final class ClassifyEmitter implements Opcodes {
     mv.visitMethodInsn(INVOKEVIRTUAL, self, "ptype", "(" + Asm.RESULT_DESC + "J)V", false);
     rss();
     Asm.line(mv, 2300);
-    // r.checksumStatus = this.classifier.checksumStatus(p, off, r)
-    mv.visitVarInsn(ALOAD, R);
-    mv.visitVarInsn(ALOAD, 0);
-    mv.visitFieldInsn(GETFIELD, self, "classifier", "Lio/xdpemu/nic/parse/Classifier;");
-    mv.visitVarInsn(ALOAD, P);
-    mv.visitVarInsn(ILOAD, OFF);
-    mv.visitVarInsn(ALOAD, R);
-    mv.visitMethodInsn(
-        INVOKEVIRTUAL,
-        "io/xdpemu/nic/parse/Classifier",
-        "checksumStatus",
-        "([BI" + Asm.RESULT_DESC + ")I",
-        false);
-    mv.visitFieldInsn(PUTFIELD, RESULT, "checksumStatus", "I");
+    checksums.emitStatus();
     Asm.line(mv, 2400);
     marks();
     mv.visitInsn(RETURN);

@@ -15,28 +15,33 @@ import org.objectweb.asm.Opcodes;
  * each push updates only the facts its layer can change. The rules are {@link
  * io.xdpemu.nic.parse.Classifier#offsets}'s: first L2/L3/L4 at level 0, first L3/L4 at the deepest
  * level (levels only grow during a parse, so that is the last level seen), the outer ports, the
- * outermost VLAN tag; plus the first instance of each header at level 0 (RSS fields, flow marks)
- * and the set of header types seen (a quick necessary condition for every rule).
+ * outermost VLAN tag; what the checksum verdicts need ({@link ChecksumEmitter}); plus the first
+ * instance of each header at level 0 (RSS fields, flow marks) and the set of header types seen (a
+ * quick necessary condition for every rule).
  */
 final class StackFacts implements Opcodes {
   private final MethodVisitor mv;
   private final SteerLocals locals;
   private final boolean[] firstAtLevel0Used;
   private final boolean[] indexAtLevel0Used;
+  private final ChecksumEmitter checksums;
 
   /**
    * @param firstAtLevel0Used header types whose first level-0 offset the classifier reads
    * @param indexAtLevel0Used header types whose first and last level-0 stack index it reads
+   * @param checksums what the checksum verdicts note at each push
    */
   StackFacts(
       MethodVisitor mv,
       SteerLocals locals,
       boolean[] firstAtLevel0Used,
-      boolean[] indexAtLevel0Used) {
+      boolean[] indexAtLevel0Used,
+      ChecksumEmitter checksums) {
     this.mv = mv;
     this.locals = locals;
     this.firstAtLevel0Used = firstAtLevel0Used;
     this.indexAtLevel0Used = indexAtLevel0Used;
+    this.checksums = checksums;
   }
 
   /** After header {@code h} was pushed at CURSOR with length HL at LEVEL (cursor not advanced). */
@@ -82,6 +87,7 @@ final class StackFacts implements Opcodes {
     if (proto == Protocol.VLAN) {
       vlan();
     }
+    checksums.pushed(h);
   }
 
   /** At level 0: the first index of h unless set, and the last index of h, = count. */

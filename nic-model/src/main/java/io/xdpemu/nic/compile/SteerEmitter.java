@@ -28,12 +28,14 @@ final class SteerEmitter {
     mv.visitCode();
     SteerLocals locals = new SteerLocals(fw.headers().size(), ParseGraphEmitter.maxKeys(fw));
     Label classify = new Label();
+    ChecksumEmitter checksums = new ChecksumEmitter(fw, mv);
     StackFacts facts =
-        new StackFacts(mv, locals, firstAtLevel0Used(fw), ClassifyEmitter.indexAtLevel0Used(fw));
+        new StackFacts(
+            mv, locals, firstAtLevel0Used(fw), ClassifyEmitter.indexAtLevel0Used(fw), checksums);
     new ParseGraphEmitter(fw, mv, locals, facts, classify).emit();
     mv.visitLabel(classify);
     RssEmitter rss = new RssEmitter(own, self);
-    new ClassifyEmitter(fw, mv, locals, rss, self).emit();
+    new ClassifyEmitter(fw, mv, locals, rss, checksums, self).emit();
     mv.visitMaxs(0, 0);
     mv.visitEnd();
     rss.emitMethods(cv);

@@ -44,7 +44,19 @@ final class SteerLocals {
   // 37: unused (was the Toeplitz table, now a static constant of the class: RssEmitter)
   static final int V = 38; // long
   static final int DEPTH_LIMIT = 40; // min(max_depth, result capacity)
-  private static final int FIRST_FREE = 41;
+  // What the checksum verdicts need, noted at push time (ChecksumEmitter)
+  static final int CS_DONE = 41; // 1 once a TCP/UDP header decided the L4 verdict
+  static final int CS_L3_OFF = 42; // first IP header at level 0: IPv4 offset, -2 IPv6, -1 none
+  static final int CS_L3_LEN = 43;
+  static final int CS_IP_OFF = 44; // the IP header L4 belongs to, -1 none
+  static final int CS_IP_LEN = 45;
+  static final int CS_IP_V4 = 46;
+  static final int CS_CHECKABLE = 47;
+  static final int CS_NH = 48; // frame offset of the last header's next-header byte
+  static final int CS_L4_OFF = 49; // the TCP/UDP header to check, -1 none
+  static final int CS_L4_LEN = 50;
+  static final int CS_L4_TCP = 51;
+  private static final int FIRST_FREE = 52;
 
   final int headerTypes;
   final int maxKeys;
@@ -95,7 +107,17 @@ final class SteerLocals {
     LV,
     LVL,
     HASH,
-    IDX
+    IDX,
+    CS_DONE,
+    CS_CHECKABLE, // read only after an IP header set it to 1
+    CS_L3_LEN,
+    CS_IP_LEN,
+    CS_IP_V4,
+    CS_NH,
+    CS_L4_LEN,
+    CS_L4_TCP
   };
-  static final int[] INTS_MINUS_ONE = {L2, L3, L4, INNER_L3, INNER_L4, VLAN_OFF};
+  static final int[] INTS_MINUS_ONE = {
+    L2, L3, L4, INNER_L3, INNER_L4, VLAN_OFF, CS_L3_OFF, CS_IP_OFF, CS_L4_OFF
+  };
 }

@@ -7,7 +7,7 @@ import io.xdpemu.nic.firmware.Protocol;
  * IPv4 header checksum, and the outermost TCP/UDP checksum over the RFC 793/768/8200 pseudo-header
  * when the whole segment is in the frame and the datagram is not a fragment.
  */
-final class Checksums {
+public final class Checksums {
   private Checksums() {}
 
   static int status(
@@ -22,10 +22,7 @@ final class Checksums {
         ip = i;
         l4Checkable = true;
         if (l3 && !l3Done && proto == Protocol.IPV4) {
-          st |= ParseResult.CSUM_L3_CHECKED;
-          if (ipv4HeaderVerifies(p, off + r.offset[i], r.length[i])) {
-            st |= ParseResult.CSUM_L3_GOOD;
-          }
+          st |= l3Verdict(p, off + r.offset[i], r.length[i]);
         }
         l3Done = true;
       } else if (proto == Protocol.IPV6_FRAG) {
@@ -40,7 +37,16 @@ final class Checksums {
       } else if (l4 && ip >= 0 && (proto == Protocol.TCP || proto == Protocol.UDP)) {
         if (l4Checkable) {
           st |=
-              l4(p, off, r, ip, i, protocolOf[r.type[ip]] == Protocol.IPV4, proto == Protocol.TCP);
+              l4Verdict(
+                  p,
+                  off,
+                  r.offset[ip],
+                  r.length[ip],
+                  protocolOf[r.type[ip]] == Protocol.IPV4,
+                  r.offset[i],
+                  r.length[i],
+                  proto == Protocol.TCP,
+                  r.packetLength);
         }
         break;
       }
@@ -54,9 +60,33 @@ final class Checksums {
     return (protocolOf[r.type[i]] == Protocol.IPV6 ? p[o + 6] : p[o]) & 0xff;
   }
 
-  private static int l4(byte[] p, int off, ParseResult r, int ip, int l4, boolean v4, boolean tcp) {
-    int ipOff = off + r.offset[ip];
-    int l4Off = r.offset[l4];
+  /**
+   * The IPv4 header verdict: {@code CSUM_L3_CHECKED}, plus {@code CSUM_L3_GOOD} when the {@code
+   * len}-byte header at {@code p[at]} verifies. The compiled firmware calls it with the offset it
+   * noted when it pushed the first IP header at level 0.
+   */
+  public static int l3Verdict(byte[] p, int at, int len) {
+    return ParseResult.CSUM_L3_CHECKED
+        | (ipv4HeaderVerifies(p, at, len) ? ParseResult.CSUM_L3_GOOD : 0);
+  }
+
+  /**
+   * The TCP/UDP verdict ({@code CSUM_L4_CHECKED | CSUM_L4_GOOD}, 0 when not checked) of the L4
+   * header at frame offset {@code l4Off} (length {@code l4Len}) over the IP header at {@code ipOff}
+   * (length {@code ipLen}, IPv4 when {@code v4}), offsets relative to {@code off}. The compiled
+   * firmware calls it with what it noted as it pushed the headers.
+   */
+  public static int l4Verdict(
+      byte[] p,
+      int off,
+      int ipRel,
+      int ipLen,
+      boolean v4,
+      int l4Off,
+      int l4Len,
+      boolean tcp,
+      int packetLength) {
+    int ipOff = off + ipRel;
     int segLen;
     long pseudo;
     if (v4) {
@@ -64,11 +94,11 @@ final class Checksums {
       if ((frag & 0x3fff) != 0) {
         return 0; // fragment: the NIC cannot see the whole datagram
       }
-      segLen = Bits.u16(p, ipOff + 2) - r.length[ip];
+      segLen = Bits.u16(p, ipOff + 2) - ipLen;
       pseudo = halves(p, ipOff + 12) + (tcp ? 6 : 17) + segLen; // sum(p, ipOff + 12, 8, 0)
     } else {
       int payload = Bits.u16(p, ipOff + 4);
-      segLen = payload - (l4Off - r.offset[ip] - 40);
+      segLen = payload - (l4Off - ipRel - 40);
       pseudo = // sum(p, ipOff + 8, 32, 0): the two addresses
           halves(p, ipOff + 8)
               + halves(p, ipOff + 16)
@@ -77,7 +107,7 @@ final class Checksums {
               + (tcp ? 6 : 17)
               + segLen;
     }
-    if (segLen < r.length[l4] || l4Off + segLen > r.packetLength) {
+    if (segLen < l4Len || l4Off + segLen > packetLength) {
       return 0;
     }
     if (!tcp && v4 && Bits.u16(p, off + l4Off + 6) == 0) {
