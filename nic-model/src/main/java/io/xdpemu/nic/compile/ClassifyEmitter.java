@@ -121,15 +121,16 @@ final class ClassifyEmitter implements Opcodes {
         match.seenAll(tc.match(), fail);
         match.inOrder(tc.match(), true, fail);
       }
-      push(mv, 0);
-      mv.visitVarInsn(ISTORE, HASH);
-      int n = 0;
-      for (Layout.FieldRef f : tc.fields()) {
-        fieldBase(f, rss.inner(), fail);
-        int bytes = f.width() / 8;
-        hasher.hashField(mv, n, bytes);
-        n += bytes;
+      java.util.List<RssEmitter.Run> runs = RssEmitter.runs(tc.fields());
+      int[] bases = new int[runs.size()];
+      for (int i = 0; i < runs.size(); i++) {
+        bases[i] = locals.runBase(i);
+        RssEmitter.Run run = runs.get(i);
+        fieldBase(run.header(), run.at(), rss.inner(), fail);
+        mv.visitVarInsn(ILOAD, BASE);
+        mv.visitVarInsn(ISTORE, bases[i]);
       }
+      hasher.hashClass(mv, runs, bases);
       setRss(tc.hashType().value(), c);
       mv.visitJumpInsn(GOTO, done);
       mv.visitLabel(fail);
@@ -178,13 +179,13 @@ final class ClassifyEmitter implements Opcodes {
   }
 
   /**
-   * base = off + offset of the first instance of f's header at LVL + f's byte offset; jumps to
+   * base = off + offset of the first instance of {@code header} at LVL + {@code at} bytes; jumps to
    * {@code absent} when there is none. At level 0 the offset is the one noted at push time.
    */
-  private void fieldBase(Layout.FieldRef f, boolean anyLevel, Label absent) {
+  private void fieldBase(int header, int at, boolean anyLevel, Label absent) {
     if (anyLevel) {
       mv.visitVarInsn(ALOAD, R);
-      push(mv, f.header());
+      push(mv, header);
       mv.visitVarInsn(ILOAD, LVL);
       mv.visitMethodInsn(INVOKEVIRTUAL, RESULT, "first", "(II)I", false);
       mv.visitVarInsn(ISTORE, IDX);
@@ -194,13 +195,13 @@ final class ClassifyEmitter implements Opcodes {
       mv.visitVarInsn(ILOAD, IDX);
       mv.visitInsn(IALOAD);
     } else {
-      mv.visitVarInsn(ILOAD, locals.first0(f.header()));
+      mv.visitVarInsn(ILOAD, locals.first0(header));
       mv.visitJumpInsn(IFLT, absent);
-      mv.visitVarInsn(ILOAD, locals.first0(f.header()));
+      mv.visitVarInsn(ILOAD, locals.first0(header));
     }
     mv.visitVarInsn(ILOAD, OFF);
     mv.visitInsn(IADD);
-    push(mv, f.bitOffset() / 8);
+    push(mv, at);
     mv.visitInsn(IADD);
     mv.visitVarInsn(ISTORE, BASE);
   }

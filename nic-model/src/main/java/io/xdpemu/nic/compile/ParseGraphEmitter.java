@@ -279,7 +279,7 @@ final class ParseGraphEmitter implements Opcodes {
       }
     }
     for (int c = 0; c < ks.length; c++) {
-      key(ks[c], locals.key(c));
+      key(ks[c], locals.key(c), s.header());
     }
     for (ParseState.Transition t : s.transitions()) {
       Label next = new Label();
@@ -301,10 +301,20 @@ final class ParseGraphEmitter implements Opcodes {
     edge(s.id(), s.defaultNext());
   }
 
-  /** A key component: bits of the latest instance of its header (0 if none), or a lookahead. */
-  private void key(ParseState.Key k, int local) {
+  /**
+   * A key component: bits of the latest instance of its header (0 if none), or a lookahead. A key
+   * on the header the state itself extracted (every shipped firmware's) reads it without asking
+   * whether it is there: the extraction just set its offset.
+   */
+  private void key(ParseState.Key k, int local, int extracted) {
     if (k.header() < 0) {
       setBase(CURSOR);
+      bits(mv, P, BASE, k.bitOffset(), k.width());
+      mv.visitVarInsn(LSTORE, local);
+      return;
+    }
+    if (k.header() == extracted) {
+      setBase(locals.last(k.header()));
       bits(mv, P, BASE, k.bitOffset(), k.width());
       mv.visitVarInsn(LSTORE, local);
       return;

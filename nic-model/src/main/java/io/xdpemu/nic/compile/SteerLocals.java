@@ -66,6 +66,14 @@ final class SteerLocals {
     this.maxKeys = maxKeys;
   }
 
+  /**
+   * Frame offset (plus {@code off}) where run i of the RSS traffic class being hashed starts
+   * (RssEmitter.Run); set just before the hash, so never read unset.
+   */
+  int runBase(int i) {
+    return FIRST_FREE + 4 * headerTypes + 2 * maxKeys + i;
+  }
+
   /** Frame offset of the latest instance of header type h, -1 before it. */
   int last(int h) {
     return FIRST_FREE + h;
