@@ -57,11 +57,15 @@ final class ClassifyEmitter implements Opcodes {
     Asm.line(mv, 2000);
     storeOffsets();
     Asm.line(mv, 2001);
-    // this.ptype(r, seen): its own method, so that steer stays under HotSpot's JIT size limit
-    mv.visitVarInsn(ALOAD, 0);
-    mv.visitVarInsn(ALOAD, R);
-    mv.visitVarInsn(LLOAD, SEEN);
-    mv.visitMethodInsn(INVOKEVIRTUAL, self, "ptype", "(" + Asm.RESULT_DESC + "J)V", false);
+    if (PtypeEmitter.byIndex(fw)) {
+      PtypeEmitter.emitByIndex(mv, fw, locals);
+    } else {
+      // this.ptype(r, seen): its own method, so that steer stays under HotSpot's JIT size limit
+      mv.visitVarInsn(ALOAD, 0);
+      mv.visitVarInsn(ALOAD, R);
+      mv.visitVarInsn(LLOAD, SEEN);
+      mv.visitMethodInsn(INVOKEVIRTUAL, self, "ptype", "(" + Asm.RESULT_DESC + "J)V", false);
+    }
     rss();
     Asm.line(mv, 2300);
     checksums.emitStatus();

@@ -118,6 +118,10 @@ final class ParseGraphEmitter implements Opcodes {
       mv.visitVarInsn(ISTORE, locals.firstIndex0(h));
       push(mv, -1);
       mv.visitVarInsn(ISTORE, locals.lastIndex0(h));
+      push(mv, -1);
+      mv.visitVarInsn(ISTORE, locals.firstIndexAny(h));
+      push(mv, -1);
+      mv.visitVarInsn(ISTORE, locals.lastIndexAny(h));
     }
     for (int c = 0; c < locals.maxKeys; c++) {
       push(mv, 0L);

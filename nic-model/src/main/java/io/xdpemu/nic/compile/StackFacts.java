@@ -25,10 +25,12 @@ final class StackFacts implements Opcodes {
   private final boolean[] firstAtLevel0Used;
   private final boolean[] indexAtLevel0Used;
   private final ChecksumEmitter checksums;
+  private final boolean[] indexAnyUsed;
 
   /**
    * @param firstAtLevel0Used header types whose first level-0 offset the classifier reads
    * @param indexAtLevel0Used header types whose first and last level-0 stack index it reads
+   * @param indexAnyUsed header types whose first and last stack index at any level it reads
    * @param checksums what the checksum verdicts note at each push
    */
   StackFacts(
@@ -36,11 +38,13 @@ final class StackFacts implements Opcodes {
       SteerLocals locals,
       boolean[] firstAtLevel0Used,
       boolean[] indexAtLevel0Used,
+      boolean[] indexAnyUsed,
       ChecksumEmitter checksums) {
     this.mv = mv;
     this.locals = locals;
     this.firstAtLevel0Used = firstAtLevel0Used;
     this.indexAtLevel0Used = indexAtLevel0Used;
+    this.indexAnyUsed = indexAnyUsed;
     this.checksums = checksums;
   }
 
@@ -58,6 +62,9 @@ final class StackFacts implements Opcodes {
     }
     if (indexAtLevel0Used[id]) {
       indexAtLevel0(id);
+    }
+    if (indexAnyUsed[id]) {
+      indexAny(id);
     }
     // The deepest level so far: a deeper one starts its inner offsets afresh.
     Label same = new Label();
@@ -104,6 +111,18 @@ final class StackFacts implements Opcodes {
     mv.visitVarInsn(ILOAD, COUNT);
     mv.visitVarInsn(ISTORE, locals.lastIndex0(h));
     mv.visitLabel(skip);
+  }
+
+  /** The first index of h unless set, and the last index of h, = count (any level). */
+  private void indexAny(int h) {
+    Label last = new Label();
+    mv.visitVarInsn(ILOAD, locals.firstIndexAny(h));
+    mv.visitJumpInsn(IFGE, last);
+    mv.visitVarInsn(ILOAD, COUNT);
+    mv.visitVarInsn(ISTORE, locals.firstIndexAny(h));
+    mv.visitLabel(last);
+    mv.visitVarInsn(ILOAD, COUNT);
+    mv.visitVarInsn(ISTORE, locals.lastIndexAny(h));
   }
 
   /** if (level == 0 && local < 0) local = cursor */

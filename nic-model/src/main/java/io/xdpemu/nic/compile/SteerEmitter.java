@@ -31,7 +31,12 @@ final class SteerEmitter {
     ChecksumEmitter checksums = new ChecksumEmitter(fw, mv);
     StackFacts facts =
         new StackFacts(
-            mv, locals, firstAtLevel0Used(fw), ClassifyEmitter.indexAtLevel0Used(fw), checksums);
+            mv,
+            locals,
+            firstAtLevel0Used(fw),
+            ClassifyEmitter.indexAtLevel0Used(fw),
+            PtypeEmitter.indexAnyUsed(fw),
+            checksums);
     new ParseGraphEmitter(fw, mv, locals, facts, classify).emit();
     mv.visitLabel(classify);
     RssEmitter rss = new RssEmitter(own, self);

@@ -71,7 +71,17 @@ final class SteerLocals {
    * (RssEmitter.Run); set just before the hash, so never read unset.
    */
   int runBase(int i) {
-    return FIRST_FREE + 4 * headerTypes + 2 * maxKeys + i;
+    return FIRST_FREE + 6 * headerTypes + 2 * maxKeys + i;
+  }
+
+  /** Stack index of the first instance of header type h at any level, -1 before it. */
+  int firstIndexAny(int h) {
+    return FIRST_FREE + 4 * headerTypes + 2 * maxKeys + h;
+  }
+
+  /** Stack index of the latest instance of header type h at any level, -1 before it. */
+  int lastIndexAny(int h) {
+    return FIRST_FREE + 5 * headerTypes + 2 * maxKeys + h;
   }
 
   /** Frame offset of the latest instance of header type h, -1 before it. */

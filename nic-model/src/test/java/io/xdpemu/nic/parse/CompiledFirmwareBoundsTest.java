@@ -147,6 +147,57 @@ class CompiledFirmwareBoundsTest {
     return frames;
   }
 
+  /**
+   * Packet-type rules of one or two headers, decided in steer from stack indices (first A before
+   * last B): stacks that revisit header types, in and out of a tunnel level, where the first and
+   * the last instance differ - [A, B] with a B before the first A and another after it, [A, A].
+   */
+  @Test
+  void twoHeaderPacketTypesOnStacksThatRevisitHeaders() {
+    StringBuilder h = new StringBuilder();
+    StringBuilder states = new StringBuilder();
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      rows.append(String.format("{ \"value\": %d, \"next\": \"s%d\" }, ", i, i));
+    }
+    for (int i = 0; i < 6; i++) {
+      h.append(
+          String.format(
+              "\"h%d\": { \"length\": 1, \"fields\": { \"v\": [0, 8] } }%s%n",
+              i, i < 5 ? "," : ""));
+      states.append(
+          String.format(
+              "\"s%d\": { \"extract\": \"h%d\",%s \"select\": [\"h%d.v\"], \"transitions\": [ %s{ \"default\": \"accept\" } ] }%s%n",
+              i, i, i == 3 ? " \"enter_inner\": true," : "", i, rows, i < 5 ? "," : ""));
+    }
+    String json =
+        "{ \"format\": \"xdpemu-nicfw/1\", \"name\": \"revisit\", \"mode\": \"kernel\",\n"
+            + "\"limits\": { \"max_depth\": 32 },\n"
+            + "\"header_types\": {\n"
+            + h
+            + "},\n\"parser\": { \"start\": \"s0\", \"states\": {\n"
+            + states
+            + "} },\n\"ptypes\": { \"rules\": [\n"
+            + "  { \"name\": \"ab\", \"match\": [\"h1\", \"h2\"], \"ptype\": 1 },\n"
+            + "  { \"name\": \"ba\", \"match\": [\"h2\", \"h1\"], \"ptype\": 2 },\n"
+            + "  { \"name\": \"aa\", \"match\": [\"h4\", \"h4\"], \"ptype\": 3 },\n"
+            + "  { \"name\": \"tunnel\", \"match\": [\"h3\"], \"ptype\": 4 },\n"
+            + "  { \"name\": \"wrap\", \"match\": [\"h5\", \"h0\"], \"ptype\": 5 } ] }\n"
+            + "}";
+    Firmware fw = FirmwareLoader.parse(json, "revisit.json");
+    Random rnd = new Random(1212);
+    List<byte[]> frames = new ArrayList<>();
+    frames.add(new byte[] {2, 1, 2, 6}); // h0 h2 h1 h2: "ab" only through the last h2
+    for (int k = 0; k < 4000; k++) {
+      byte[] f = new byte[1 + rnd.nextInt(12)];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (byte) rnd.nextInt(7); // 6: accept
+      }
+      frames.add(f);
+    }
+    equivalent(fw, frames, "revisit random");
+  }
+
   /** Too big for the JVM's 64 KB method limit: the NIC keeps the interpreter, frames still flow. */
   @Test
   void aFirmwareTooLargeToCompileRunsInterpreted() {
