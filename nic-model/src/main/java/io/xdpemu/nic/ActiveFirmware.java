@@ -12,9 +12,20 @@ import io.xdpemu.nic.firmware.Protocol;
  * @param generation 1 for the firmware the NIC was created with, +1 per successful swap
  * @param queueFold the NIC's queue for each queue the indirection table names ({@code q % the NIC's
  *     queue count}, precomputed: no division or data-dependent branch per frame)
+ * @param queueByHash the NIC's queue for each {@code hash & queueMask}: the indirection table and
+ *     the fold in one lookup, when the table's size is a power of two (or there is no RSS: one
+ *     entry)
+ * @param queueMask its size - 1; -1 when the table's size is not a power of two (then {@code
+ *     queueFold[code.queueOf(hash)]})
  */
 record ActiveFirmware(
-    Firmware firmware, FirmwareCode code, Protocol[] protocolOf, long generation, int[] queueFold) {
+    Firmware firmware,
+    FirmwareCode code,
+    Protocol[] protocolOf,
+    long generation,
+    int[] queueFold,
+    int[] queueByHash,
+    int queueMask) {
 
   static ActiveFirmware compile(
       Firmware fw, FirmwareEngine engine, long generation, int nicQueues) {
@@ -28,7 +39,20 @@ record ActiveFirmware(
     for (int q = 0; q < fold.length; q++) {
       fold[q] = q % nicQueues;
     }
-    return new ActiveFirmware(fw, code, protocolOf, generation, fold);
+    int size = fw.rss() == null ? 1 : fw.rss().indirection().length;
+    boolean pow2 = Integer.bitCount(size) == 1;
+    int[] byHash = new int[pow2 ? size : 0];
+    for (int h = 0; h < byHash.length; h++) { // hash h < size: the entry queueOf picks for h
+      byHash[h] = fold[code.queueOf(h)];
+    }
+    return new ActiveFirmware(fw, code, protocolOf, generation, fold, byHash, pow2 ? size - 1 : -1);
+  }
+
+  /**
+   * The NIC's queue for an RSS hash: {@code queueFold[code.queueOf(hash)]}, one load when it can.
+   */
+  int queueOf(int hash) {
+    return queueMask >= 0 ? queueByHash[hash & queueMask] : queueFold[code.queueOf(hash)];
   }
 
   int metadataSize() {

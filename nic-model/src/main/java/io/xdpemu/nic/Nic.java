@@ -169,7 +169,7 @@ public final class Nic implements AutoCloseable {
     ParseResult r = p.result;
     FirmwareCode code = fw.code();
     code.steer(pkt, off, len, r, p.rssInput);
-    p.queue = fw.queueFold()[code.queueOf(r.rssHash)];
+    p.queue = fw.queueOf(r.rssHash);
     p.stripOffset = -1;
     if (fw.firmware().vlanStrip() && r.vlanOffset >= 0) {
       p.stripOffset = r.vlanOffset;

@@ -81,6 +81,56 @@ class PlainSteeringTest {
 
   @Test
   void everyFrameGoesToTheQueueOfTheKernelsDefaultHash() throws IOException {
+    List<byte[]> frames = frames();
+    Toeplitz t = new Toeplitz(MS_KEY);
+    byte[] scratch = new byte[64];
+    for (int queues : new int[] {1, 2, 3, 4, 7}) {
+      try (Nic nic = Nic.plain(NicConfig.defaults().withQueues(queues))) {
+        for (int i = 0; i < frames.size(); i++) {
+          byte[] f = frames.get(i);
+          assertEquals(
+              referenceQueue(f, queues, t, scratch),
+              nic.steer(f, 0, f.length),
+              "frame " + i + " (" + HexFormat.of().formatHex(f, 0, Math.min(f.length, 64)) + ")");
+        }
+      }
+    }
+  }
+
+  /**
+   * An indirection table whose size is not a power of two (the NIC then takes the unsigned hash
+   * modulo the size, where a power of two is one mask and one lookup): the plain firmware with 6
+   * entries over 5 queues, folded onto the NIC's queues.
+   */
+  @Test
+  void anIndirectionTableOfSixEntriesTakesTheHashModuloSix() throws IOException {
+    String json;
+    try (var in = io.xdpemu.nic.PlainFirmware.class.getResourceAsStream("plain.json")) {
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String six =
+        json.replace("\"queues\": 128", "\"queues\": 5")
+            .replace("\"indirection_size\": 128", "\"indirection_size\": 6");
+    assertTrue(six.contains("\"indirection_size\": 6"), "plain.json changed its RSS lines");
+    io.xdpemu.nic.firmware.Firmware fw =
+        io.xdpemu.nic.firmware.FirmwareLoader.parse(six, "plain-6.json");
+    List<byte[]> frames = frames();
+    Toeplitz t = new Toeplitz(MS_KEY);
+    byte[] scratch = new byte[64];
+    for (int queues : new int[] {1, 3, 5}) {
+      try (Nic nic = Nic.create(fw, NicConfig.defaults().withQueues(queues))) {
+        for (int i = 0; i < frames.size(); i++) {
+          byte[] f = frames.get(i);
+          int n = tuple(f, scratch);
+          long hash = n == 0 ? 0 : Integer.toUnsignedLong(t.hash(scratch, 0, n));
+          int entry = (int) (hash % 6) % 5; // ethtool's default table: entry i is queue i mod 5
+          assertEquals(entry % queues, nic.steer(f, 0, f.length), "frame " + i);
+        }
+      }
+    }
+  }
+
+  private static List<byte[]> frames() throws IOException {
     List<byte[]> frames = new ArrayList<>();
     for (Path dir :
         List.of(TestFiles.shared().resolve("pcaps/tcpdump"), TestFiles.root().resolve("pcaps"))) {
@@ -116,18 +166,6 @@ class PlainSteeringTest {
       }
       frames.add(m);
     }
-    Toeplitz t = new Toeplitz(MS_KEY);
-    byte[] scratch = new byte[64];
-    for (int queues : new int[] {1, 2, 3, 4, 7}) {
-      try (Nic nic = Nic.plain(NicConfig.defaults().withQueues(queues))) {
-        for (int i = 0; i < frames.size(); i++) {
-          byte[] f = frames.get(i);
-          assertEquals(
-              referenceQueue(f, queues, t, scratch),
-              nic.steer(f, 0, f.length),
-              "frame " + i + " (" + HexFormat.of().formatHex(f, 0, Math.min(f.length, 64)) + ")");
-        }
-      }
-    }
+    return frames;
   }
 }
