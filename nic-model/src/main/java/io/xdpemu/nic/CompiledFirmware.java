@@ -18,16 +18,17 @@ import org.objectweb.asm.MethodTooLargeException;
  * writes a hidden subclass whose {@code parse}, {@code ptype}, {@code rss}, {@code writeMetadata}
  * and {@code writeDescriptor} are the firmware's parse graph, packet-type rules, RSS field
  * extraction and layouts as straight-line code, every offset, width, mask and value a constant (the
- * Toeplitz table too: the hidden class's class data). The fixed-function stages (offsets,
- * checksums, flow marks, the indirection table) are the interpreter's own code ({@link
- * Classifier}), so there is one copy of them.
+ * Toeplitz table too: the hidden class's class data). The offsets, flow marks and which headers the
+ * checksum verdicts cover are generated too (noted as headers are pushed); the checksum sums and
+ * the indirection table are the interpreter's own code ({@code Checksums}, {@link Classifier}), so
+ * there is one copy of them.
  *
  * <p>{@code -Dxdpemu.nic.dump=DIR} writes every generated class there (for {@code javap -c -p}).
  */
 abstract class CompiledFirmware extends FirmwareCode {
   private static final String DUMP_DIR = System.getProperty("xdpemu.nic.dump");
 
-  /** Offsets, checksums, flow marks and the RSS queue: fixed-function, not firmware code. */
+  /** The RSS queue of a hash (the indirection table): fixed-function, not firmware code. */
   protected final Classifier classifier;
 
   private final int maxDepth;

@@ -15,13 +15,14 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * The second part of the generated {@code steer}, after the parse: the facts {@link StackFacts}
- * noted stored into the result, the packet-type rules (a method of their own, {@link
- * PtypeEmitter}), the RSS traffic classes with the Toeplitz hash of their fields read straight from
- * the frame ({@link RssEmitter}), the checksum verdicts from what was noted as headers were pushed
- * ({@link ChecksumEmitter}; the sums are the interpreter's code) and the flow-mark rules. Semantics
- * are {@link io.xdpemu.nic.parse.Classifier}'s: an in-order (not necessarily adjacent) match of a
- * rule's headers, exact rules matching the whole stack, first rule wins. Every rule first tests
- * that its header types were all seen (one mask), which is necessary for a match.
+ * noted stored into the result, the packet-type rules ({@link PtypeEmitter}: inline from stack
+ * indices when every rule is one or two headers, else a method of their own), the RSS traffic
+ * classes with the Toeplitz hash of their fields read straight from the frame ({@link RssEmitter}),
+ * the checksum verdicts from what was noted as headers were pushed ({@link ChecksumEmitter}; the
+ * sums are the interpreter's code) and the flow-mark rules. Semantics are {@link
+ * io.xdpemu.nic.parse.Classifier}'s: an in-order (not necessarily adjacent) match of a rule's
+ * headers, exact rules matching the whole stack, first rule wins. Every rule first tests that its
+ * header types were all seen (one mask), which is necessary for a match.
  */
 final class ClassifyEmitter implements Opcodes {
   private final Firmware fw;
