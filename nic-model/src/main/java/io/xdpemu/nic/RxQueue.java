@@ -29,7 +29,30 @@ import io.xdpemu.nic.parse.ParseStatus;
 public final class RxQueue implements RxMetadataSource {
   private final Nic nic;
   private final int index;
+
+  /**
+   * The physical frame buffers: {@link #BUFFERS} at most, reused in turn, whatever {@link
+   * NicConfig#frames()} says. The simulated buffer (DMA) addresses the descriptor and the metadata
+   * report still cycle over {@code config.frames()} buffers ({@link #nextFrame}); only the bytes
+   * live in fewer arrays, so they stay in the CPU cache. This is invisible to programs and outputs:
+   * a frame is used until the queue's next receive at most (the runtime copies out what an output
+   * needs right after the run), a buffer's packet bytes are overwritten and its metadata block
+   * written whole, its headroom cleared as far as a program may have written it ({@link
+   * #clearHeadroom}), and bpf_xdp_adjust_tail zeroes what it grows.
+   */
   private final ByteBuf[] frames;
+
+  /**
+   * Physical buffers per queue: two, so the frame handed to the program is not the one the next
+   * receive writes (a caller may read the last frame while handing the next one to the queue).
+   */
+  static final int BUFFERS = 2;
+
+  /** Simulated frame buffers (addresses): {@code config.frames()}. */
+  private final int addressSlots;
+
+  /** The physical buffer of the next frame: cycles over {@code frames.length}. */
+  private int nextBuffer;
 
   /** Each frame buffer's backing array and start in it (fixed for the buffer's life). */
   private final byte[][] frameArray;
@@ -37,7 +60,10 @@ public final class RxQueue implements RxMetadataSource {
   private final int[] frameStart;
   private final long ringAddress;
   private final RxFacts facts = new RxFacts();
+
+  /** The simulated buffer (address index) of the next frame: cycles over {@link #addressSlots}. */
   private int nextFrame;
+
   private long received;
   private long dropped;
   private final long[] statusCounts = new long[ParseStatus.values().length];
@@ -105,7 +131,8 @@ public final class RxQueue implements RxMetadataSource {
     kfuncs = nic.answersKfuncs() ? this : RxMetadataSource.NONE;
     facts.queue = index;
     facts.headroom = headroom;
-    frames = new ByteBuf[c.frames()];
+    addressSlots = c.frames();
+    frames = new ByteBuf[Math.min(c.frames(), BUFFERS)];
     for (int i = 0; i < frames.length; i++) {
       frames[i] = allocator.heapBuffer(c.frameSize(), c.frameSize());
       if (!frames[i].hasArray()) {
@@ -196,11 +223,13 @@ public final class RxQueue implements RxMetadataSource {
     ParseResult result = p.result;
     statusCounts[result.status.ordinal()]++;
 
-    int k = nextFrame;
+    int a = nextFrame;
     int slot = nextSlot;
     nextSlot = slot + 1 == ringSlots ? 0 : slot + 1;
-    long bufferAddress = queueDmaBase + (long) k * frameSize;
-    nextFrame = k + 1 == frames.length ? 0 : k + 1;
+    long bufferAddress = queueDmaBase + (long) a * frameSize;
+    nextFrame = a + 1 == addressSlots ? 0 : a + 1;
+    int k = nextBuffer;
+    nextBuffer = k + 1 == frames.length ? 0 : k + 1;
     byte[] frame = frameArray[k];
     int hardStart = frameStart[k];
     int data = hardStart + headroom;
