@@ -2,6 +2,7 @@ package io.xdpemu.nic;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.xdpemu.ebpf.vm.HeadroomRecord;
 import io.xdpemu.ebpf.vm.RxContext;
 import io.xdpemu.ebpf.vm.RxMetadataSource;
 import io.xdpemu.ebpf.vm.XdpBuff;
@@ -72,25 +73,14 @@ public final class RxQueue implements RxMetadataSource {
   private final RxParse own = new RxParse();
   private RxParse last;
 
-  /** Per frame buffer: the lowest array offset its headroom may have been written at. */
-  private final int[] dirtyFrom;
-
-  private int lastFrame = -1;
-
-  /** The last frame's backing array and start in it (what an xdp_buff describing it holds). */
-  private byte[] lastArray;
-
-  private int lastHardStart = -1;
-
-  /** The last frame's dirty extent was recorded by {@link #retireIfIn} (its context moved on). */
-  private boolean lastRetired;
+  /** Per frame buffer: how low its headroom may have been written (see {@link #clearHeadroom}). */
+  private final HeadroomRecord[] records;
 
   /** The context this queue's ring was last mapped into, and that ring. */
   private RxContext mappedIn;
 
   private byte[] mappedRing;
 
-  private RxContext lastCtx;
   private byte[] ring;
   private int ringSlots;
 
@@ -146,7 +136,10 @@ public final class RxQueue implements RxMetadataSource {
       frameStart[i] = frames[i].arrayOffset();
     }
     ringAddress = c.ringBase() + ((long) index << 32);
-    dirtyFrom = new int[frames.length]; // 0 <= every arrayOffset: cleared in full on first use
+    records = new HeadroomRecord[frames.length];
+    for (int i = 0; i < frames.length; i++) {
+      records[i] = new HeadroomRecord(); // not retired: cleared in full on first use
+    }
   }
 
   public int index() {
@@ -234,7 +227,8 @@ public final class RxQueue implements RxMetadataSource {
     int hardStart = frameStart[k];
     int data = hardStart + headroom;
     int metaSize = this.metaSize;
-    clearHeadroom(ctx, k, frame, hardStart, data - metaSize);
+    HeadroomRecord record = records[k];
+    clearHeadroom(ctx, record, frame, hardStart, data - metaSize);
     int outLen = VlanStrip.copy(pkt, off, len, frame, data, p.stripOffset);
     vlanStripped = p.stripOffset >= 0;
 
@@ -259,6 +253,8 @@ public final class RxQueue implements RxMetadataSource {
       // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
       // (xdp_data_hard_end).
       x.set(frame, hardStart, data - metaSize, data, data + outLen, hardStart + hardEnd);
+      x.record = record;
+      x.recordFrame = record.frames;
       x.ingressIfindex = ifindex;
       x.rxQueueIndex = index;
       x.egressIfindex = 0;
@@ -272,52 +268,25 @@ public final class RxQueue implements RxMetadataSource {
    * The headroom is scratch space programs may grow into (adjust_head/meta): a previous frame's
    * bytes must never leak into this one, or the output would depend on which frames shared a
    * buffer. Only [lowest, metadata) can have been written since the buffer was last cleared, where
-   * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest); when the buffer's last
-   * run is unknown (another context, or none), all of it is cleared.
+   * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest), recorded in the buffer's
+   * {@link HeadroomRecord} when that run's context is handed its next frame ({@link
+   * XdpBuff#retire}); when that has not happened (another context took the buffer, or none), all of
+   * it is cleared.
    */
-  private void clearHeadroom(RxContext ctx, int k, byte[] frame, int hardStart, int metaStart) {
+  private static void clearHeadroom(
+      RxContext ctx, HeadroomRecord record, byte[] frame, int hardStart, int metaStart) {
     if (ctx != null) {
-      // Whichever queue's frame ctx describes (this one's last, or another's): its queue records
-      // how far the program wrote while that is known. Always asked, so no branch here depends
-      // on which queue the previous frame went to (with RSS that mispredicts).
-      nic.retire(ctx);
+      // Whichever buffer (of this queue or another) ctx's last frame is in learns how low its run
+      // wrote, before this frame replaces it in ctx.
+      ctx.xdp().retire();
     }
-    if (!lastRetired && lastFrame >= 0) {
-      dirtyFrom[lastFrame] = lastHardStart; // its context moved on unseen: all of it
-    }
-    int from = Math.max(hardStart, dirtyFrom[k]);
+    int from = record.retired ? record.dirtyFrom : hardStart; // dirtyFrom >= hardStart
     if (from < metaStart) {
       java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
     }
-    dirtyFrom[k] = metaStart;
-    lastFrame = k;
-    lastArray = frame;
-    lastHardStart = hardStart;
-    lastCtx = ctx;
-    lastRetired = false;
-  }
-
-  /**
-   * Called when another queue of the NIC is about to reuse {@code ctx} (one context shared by the
-   * queues of a single-threaded caller): if {@code ctx} still describes this queue's last frame,
-   * the lowest byte its program wrote is recorded now, while it is known, so the next use of that
-   * buffer clears only that much headroom instead of all of it.
-   */
-  void retireIfIn(RxContext ctx, XdpBuff x) {
-    // lastCtx is null until the first frame, so a match implies lastFrame >= 0; x is ctx's
-    // xdp_buff (the caller read it once).
-    if (lastRetired || lastCtx != ctx || x.hardStart != lastHardStart || x.frame != lastArray) {
-      return;
-    }
-    // dirtyFrom[lastFrame] is still the metaStart receive set (one retire per frame), which is
-    // >= lastHardStart: lowering it to max(hardStart, lowest) is max(hardStart, min(dirty,
-    // lowest)).
-    int lowest = x.lowest;
-    int i = lastFrame;
-    if (lowest < dirtyFrom[i]) {
-      dirtyFrom[i] = Math.max(lastHardStart, lowest);
-    }
-    lastRetired = true;
+    record.dirtyFrom = metaStart;
+    record.retired = false;
+    record.frames++;
   }
 
   /** Rebuilds the per-firmware scratch state (only when the firmware changed). */

@@ -59,7 +59,36 @@ public final class XdpBuff {
    */
   public int lowest;
 
+  /**
+   * The NIC buffer's record this frame is in, and which of its frames this is ({@link
+   * HeadroomRecord#frames}); null when no NIC delivered the frame (test-run). Cleared by {@link
+   * #set} and {@link #retire}.
+   */
+  public HeadroomRecord record;
+
+  public long recordFrame;
+
+  /**
+   * The frame's run is over (its context is about to describe another frame): its buffer's record
+   * learns how low the run wrote ({@link #lowest}), if the buffer still holds this frame. A record
+   * that is never told keeps its buffer cleared in full next time.
+   */
+  public void retire() {
+    HeadroomRecord r = record;
+    if (r != null) {
+      if (r.frames == recordFrame) {
+        // dirtyFrom is still the metadata start the delivery set (one retire per frame, at or
+        // above hardStart): lowering it to max(hardStart, lowest) is max(hardStart, min(dirty,
+        // lowest)).
+        r.dirtyFrom = Math.min(r.dirtyFrom, Math.max(hardStart, lowest));
+        r.retired = true;
+      }
+      record = null;
+    }
+  }
+
   public void set(byte[] frame, int hardStart, int meta, int data, int end, int frameEnd) {
+    this.record = null;
     this.frame = frame;
     this.hardStart = hardStart;
     this.meta = meta;
