@@ -74,7 +74,7 @@ public final class RxQueue implements RxMetadataSource {
   private RxParse last;
 
   /** Per frame buffer: how low its headroom may have been written (see {@link #clearHeadroom}). */
-  private final HeadroomRecord[] records;
+  private final HeadroomRecord headroomRecord;
 
   /** The context this queue's ring was last mapped into, and that ring. */
   private RxContext mappedIn;
@@ -136,10 +136,7 @@ public final class RxQueue implements RxMetadataSource {
       frameStart[i] = frames[i].arrayOffset();
     }
     ringAddress = c.ringBase() + ((long) index << 32);
-    records = new HeadroomRecord[frames.length];
-    for (int i = 0; i < frames.length; i++) {
-      records[i] = new HeadroomRecord(); // not retired: cleared in full on first use
-    }
+    headroomRecord = new HeadroomRecord(frames.length);
   }
 
   public int index() {
@@ -212,7 +209,9 @@ public final class RxQueue implements RxMetadataSource {
     if (now != fw) {
       switchTo(now);
     }
-    last = p;
+    if (last != p) {
+      last = p; // a reference stored only when it changes (see HeadroomRecord)
+    }
     ParseResult result = p.result;
     statusCounts[result.status.ordinal()]++;
 
@@ -227,8 +226,8 @@ public final class RxQueue implements RxMetadataSource {
     int hardStart = frameStart[k];
     int data = hardStart + headroom;
     int metaSize = this.metaSize;
-    HeadroomRecord record = records[k];
-    clearHeadroom(ctx, record, frame, hardStart, data - metaSize);
+    HeadroomRecord record = headroomRecord;
+    long delivered = clearHeadroom(ctx, record, k, frame, hardStart, data - metaSize);
     int outLen = VlanStrip.copy(pkt, off, len, frame, data, p.stripOffset);
     vlanStripped = p.stripOffset >= 0;
 
@@ -253,8 +252,11 @@ public final class RxQueue implements RxMetadataSource {
       // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
       // (xdp_data_hard_end).
       x.set(frame, hardStart, data - metaSize, data, data + outLen, hardStart + hardEnd);
-      x.record = record;
-      x.recordFrame = record.frames;
+      if (x.record != record) {
+        x.record = record;
+      }
+      x.recordBuffer = k;
+      x.recordFrame = delivered;
       x.ingressIfindex = ifindex;
       x.rxQueueIndex = index;
       x.egressIfindex = 0;
@@ -273,20 +275,20 @@ public final class RxQueue implements RxMetadataSource {
    * XdpBuff#retire}); when that has not happened (another context took the buffer, or none), all of
    * it is cleared.
    */
-  private static void clearHeadroom(
-      RxContext ctx, HeadroomRecord record, byte[] frame, int hardStart, int metaStart) {
+  private static long clearHeadroom(
+      RxContext ctx, HeadroomRecord record, int k, byte[] frame, int hardStart, int metaStart) {
     if (ctx != null) {
       // Whichever buffer (of this queue or another) ctx's last frame is in learns how low its run
       // wrote, before this frame replaces it in ctx.
       ctx.xdp().retire();
     }
-    int from = record.retired ? record.dirtyFrom : hardStart; // dirtyFrom >= hardStart
+    int from = record.retired[k] ? record.dirtyFrom[k] : hardStart; // dirtyFrom >= hardStart
     if (from < metaStart) {
       java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
     }
-    record.dirtyFrom = metaStart;
-    record.retired = false;
-    record.frames++;
+    record.dirtyFrom[k] = metaStart;
+    record.retired[k] = false;
+    return ++record.frames[k];
   }
 
   /** Rebuilds the per-firmware scratch state (only when the firmware changed). */
