@@ -273,7 +273,7 @@ public final class RxQueue implements RxMetadataSource {
    * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest), recorded in the buffer's
    * {@link HeadroomRecord} when that run's context is handed its next frame ({@link
    * XdpBuff#retire}); when that has not happened (another context took the buffer, or none), all of
-   * it is cleared.
+   * it is cleared. Returns the new frame's number in buffer {@code k} (what its xdp_buff records).
    */
   private static long clearHeadroom(
       RxContext ctx, HeadroomRecord record, int k, byte[] frame, int hardStart, int metaStart) {
