@@ -196,19 +196,6 @@ public final class Nic implements AutoCloseable {
     return compiled.generation();
   }
 
-  /**
-   * Lets the queue whose frame {@code ctx} describes record its headroom use before reuse. Only the
-   * queue the xdp_buff names can be that queue (receive sets rx_queue_index with the frame, and a
-   * program cannot write it), so only that one is asked.
-   */
-  void retire(io.xdpemu.ebpf.vm.RxContext ctx) {
-    io.xdpemu.ebpf.vm.XdpBuff x = ctx.xdp();
-    int q = x.rxQueueIndex;
-    if (q >= 0 && q < queues.length) {
-      queues[q].retireIfIn(ctx, x);
-    }
-  }
-
   /** Returns every frame buffer to the pool. */
   @Override
   public void close() {

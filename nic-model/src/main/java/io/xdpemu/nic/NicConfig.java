@@ -11,8 +11,10 @@ import io.xdpemu.ebpf.vm.XdpBuff;
  * @param tailroom bytes after the largest packet (room for skb_shared_info, ~320 on x86-64)
  * @param frameSize bytes per frame buffer (a page: 4096)
  * @param queues RX queue count; 0 = the firmware's RSS queue count (1 without RSS)
- * @param frames frame buffers per queue; a frame handed to the program stays valid until the queue
- *     has received this many more frames
+ * @param frames simulated frame buffers per queue: the buffer (DMA) addresses the descriptor and
+ *     the metadata report cycle over this many; the bytes live in at most two physical buffers per
+ *     queue (see RxQueue), so a frame handed to the program stays valid until the queue receives
+ *     the second frame after it
  * @param ifindex the interface index programs see as ingress_ifindex
  * @param ringBase kernel address of queue 0's descriptor ring; queue i's ring is at ringBase + i *
  *     2^32

@@ -2,6 +2,7 @@ package io.xdpemu.nic;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.xdpemu.ebpf.vm.HeadroomRecord;
 import io.xdpemu.ebpf.vm.RxContext;
 import io.xdpemu.ebpf.vm.RxMetadataSource;
 import io.xdpemu.ebpf.vm.XdpBuff;
@@ -29,7 +30,30 @@ import io.xdpemu.nic.parse.ParseStatus;
 public final class RxQueue implements RxMetadataSource {
   private final Nic nic;
   private final int index;
+
+  /**
+   * The physical frame buffers: {@link #BUFFERS} at most, reused in turn, whatever {@link
+   * NicConfig#frames()} says. The simulated buffer (DMA) addresses the descriptor and the metadata
+   * report still cycle over {@code config.frames()} buffers ({@link #nextFrame}); only the bytes
+   * live in fewer arrays, so they stay in the CPU cache. This is invisible to programs and outputs:
+   * a frame is used until the queue's next receive at most (the runtime copies out what an output
+   * needs right after the run), a buffer's packet bytes are overwritten and its metadata block
+   * written whole, its headroom cleared as far as a program may have written it ({@link
+   * #clearHeadroom}), and bpf_xdp_adjust_tail zeroes what it grows.
+   */
   private final ByteBuf[] frames;
+
+  /**
+   * Physical buffers per queue: two, so the frame handed to the program is not the one the next
+   * receive writes (a caller may read the last frame while handing the next one to the queue).
+   */
+  static final int BUFFERS = 2;
+
+  /** Simulated frame buffers (addresses): {@code config.frames()}. */
+  private final int addressSlots;
+
+  /** The physical buffer of the next frame: cycles over {@code frames.length}. */
+  private int nextBuffer;
 
   /** Each frame buffer's backing array and start in it (fixed for the buffer's life). */
   private final byte[][] frameArray;
@@ -37,7 +61,10 @@ public final class RxQueue implements RxMetadataSource {
   private final int[] frameStart;
   private final long ringAddress;
   private final RxFacts facts = new RxFacts();
+
+  /** The simulated buffer (address index) of the next frame: cycles over {@link #addressSlots}. */
   private int nextFrame;
+
   private long received;
   private long dropped;
   private final long[] statusCounts = new long[ParseStatus.values().length];
@@ -46,25 +73,14 @@ public final class RxQueue implements RxMetadataSource {
   private final RxParse own = new RxParse();
   private RxParse last;
 
-  /** Per frame buffer: the lowest array offset its headroom may have been written at. */
-  private final int[] dirtyFrom;
-
-  private int lastFrame = -1;
-
-  /** The last frame's backing array and start in it (what an xdp_buff describing it holds). */
-  private byte[] lastArray;
-
-  private int lastHardStart = -1;
-
-  /** The last frame's dirty extent was recorded by {@link #retireIfIn} (its context moved on). */
-  private boolean lastRetired;
+  /** Per frame buffer: how low its headroom may have been written (see {@link #clearHeadroom}). */
+  private final HeadroomRecord headroomRecord;
 
   /** The context this queue's ring was last mapped into, and that ring. */
   private RxContext mappedIn;
 
   private byte[] mappedRing;
 
-  private RxContext lastCtx;
   private byte[] ring;
   private int ringSlots;
 
@@ -105,7 +121,8 @@ public final class RxQueue implements RxMetadataSource {
     kfuncs = nic.answersKfuncs() ? this : RxMetadataSource.NONE;
     facts.queue = index;
     facts.headroom = headroom;
-    frames = new ByteBuf[c.frames()];
+    addressSlots = c.frames();
+    frames = new ByteBuf[Math.min(c.frames(), BUFFERS)];
     for (int i = 0; i < frames.length; i++) {
       frames[i] = allocator.heapBuffer(c.frameSize(), c.frameSize());
       if (!frames[i].hasArray()) {
@@ -119,7 +136,7 @@ public final class RxQueue implements RxMetadataSource {
       frameStart[i] = frames[i].arrayOffset();
     }
     ringAddress = c.ringBase() + ((long) index << 32);
-    dirtyFrom = new int[frames.length]; // 0 <= every arrayOffset: cleared in full on first use
+    headroomRecord = new HeadroomRecord(frames.length);
   }
 
   public int index() {
@@ -192,20 +209,25 @@ public final class RxQueue implements RxMetadataSource {
     if (now != fw) {
       switchTo(now);
     }
-    last = p;
+    if (last != p) {
+      last = p; // a reference stored only when it changes (see HeadroomRecord)
+    }
     ParseResult result = p.result;
     statusCounts[result.status.ordinal()]++;
 
-    int k = nextFrame;
+    int a = nextFrame;
     int slot = nextSlot;
     nextSlot = slot + 1 == ringSlots ? 0 : slot + 1;
-    long bufferAddress = queueDmaBase + (long) k * frameSize;
-    nextFrame = k + 1 == frames.length ? 0 : k + 1;
+    long bufferAddress = queueDmaBase + (long) a * frameSize;
+    nextFrame = a + 1 == addressSlots ? 0 : a + 1;
+    int k = nextBuffer;
+    nextBuffer = k + 1 == frames.length ? 0 : k + 1;
     byte[] frame = frameArray[k];
     int hardStart = frameStart[k];
     int data = hardStart + headroom;
     int metaSize = this.metaSize;
-    clearHeadroom(ctx, k, frame, hardStart, data - metaSize);
+    HeadroomRecord record = headroomRecord;
+    long delivered = clearHeadroom(ctx, record, k, frame, hardStart, data - metaSize);
     int outLen = VlanStrip.copy(pkt, off, len, frame, data, p.stripOffset);
     vlanStripped = p.stripOffset >= 0;
 
@@ -230,6 +252,11 @@ public final class RxQueue implements RxMetadataSource {
       // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
       // (xdp_data_hard_end).
       x.set(frame, hardStart, data - metaSize, data, data + outLen, hardStart + hardEnd);
+      if (x.record != record) {
+        x.record = record;
+      }
+      x.recordBuffer = k;
+      x.recordFrame = delivered;
       x.ingressIfindex = ifindex;
       x.rxQueueIndex = index;
       x.egressIfindex = 0;
@@ -243,52 +270,25 @@ public final class RxQueue implements RxMetadataSource {
    * The headroom is scratch space programs may grow into (adjust_head/meta): a previous frame's
    * bytes must never leak into this one, or the output would depend on which frames shared a
    * buffer. Only [lowest, metadata) can have been written since the buffer was last cleared, where
-   * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest); when the buffer's last
-   * run is unknown (another context, or none), all of it is cleared.
+   * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest), recorded in the buffer's
+   * {@link HeadroomRecord} when that run's context is handed its next frame ({@link
+   * XdpBuff#retire}); when that has not happened (another context took the buffer, or none), all of
+   * it is cleared. Returns the new frame's number in buffer {@code k} (what its xdp_buff records).
    */
-  private void clearHeadroom(RxContext ctx, int k, byte[] frame, int hardStart, int metaStart) {
+  private static long clearHeadroom(
+      RxContext ctx, HeadroomRecord record, int k, byte[] frame, int hardStart, int metaStart) {
     if (ctx != null) {
-      // Whichever queue's frame ctx describes (this one's last, or another's): its queue records
-      // how far the program wrote while that is known. Always asked, so no branch here depends
-      // on which queue the previous frame went to (with RSS that mispredicts).
-      nic.retire(ctx);
+      // Whichever buffer (of this queue or another) ctx's last frame is in learns how low its run
+      // wrote, before this frame replaces it in ctx.
+      ctx.xdp().retire();
     }
-    if (!lastRetired && lastFrame >= 0) {
-      dirtyFrom[lastFrame] = lastHardStart; // its context moved on unseen: all of it
-    }
-    int from = Math.max(hardStart, dirtyFrom[k]);
+    int from = record.retired[k] ? record.dirtyFrom[k] : hardStart; // dirtyFrom >= hardStart
     if (from < metaStart) {
       java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
     }
-    dirtyFrom[k] = metaStart;
-    lastFrame = k;
-    lastArray = frame;
-    lastHardStart = hardStart;
-    lastCtx = ctx;
-    lastRetired = false;
-  }
-
-  /**
-   * Called when another queue of the NIC is about to reuse {@code ctx} (one context shared by the
-   * queues of a single-threaded caller): if {@code ctx} still describes this queue's last frame,
-   * the lowest byte its program wrote is recorded now, while it is known, so the next use of that
-   * buffer clears only that much headroom instead of all of it.
-   */
-  void retireIfIn(RxContext ctx, XdpBuff x) {
-    // lastCtx is null until the first frame, so a match implies lastFrame >= 0; x is ctx's
-    // xdp_buff (the caller read it once).
-    if (lastRetired || lastCtx != ctx || x.hardStart != lastHardStart || x.frame != lastArray) {
-      return;
-    }
-    // dirtyFrom[lastFrame] is still the metaStart receive set (one retire per frame), which is
-    // >= lastHardStart: lowering it to max(hardStart, lowest) is max(hardStart, min(dirty,
-    // lowest)).
-    int lowest = x.lowest;
-    int i = lastFrame;
-    if (lowest < dirtyFrom[i]) {
-      dirtyFrom[i] = Math.max(lastHardStart, lowest);
-    }
-    lastRetired = true;
+    record.dirtyFrom[k] = metaStart;
+    record.retired[k] = false;
+    return ++record.frames[k];
   }
 
   /** Rebuilds the per-firmware scratch state (only when the firmware changed). */

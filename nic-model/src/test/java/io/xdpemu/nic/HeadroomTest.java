@@ -55,6 +55,24 @@ class HeadroomTest {
   }
 
   @Test
+  void aStaleContextDoesNotVouchForABufferAnotherContextWroteSince() {
+    try (Nic nic = nic(2)) {
+      RxQueue q = nic.queue(0);
+      ExecutionContext a = new ExecutionContext(new RegionRegistry());
+      ExecutionContext b = new ExecutionContext(new RegionRegistry());
+      ExecutionContext c = new ExecutionContext(new RegionRegistry());
+      q.receive(FRAME, 0, FRAME.length, 0, a); // buffer 0
+      q.receive(FRAME, 0, FRAME.length, 0, b); // buffer 1
+      q.receive(FRAME, 0, FRAME.length, 0, b); // buffer 0 again, a's frame gone
+      dirtyHeadroom(b.xdp(), 200);
+      // a's record names buffer 0's earlier frame: it must not mark buffer 0 clean.
+      q.receive(FRAME, 0, FRAME.length, 0, a); // buffer 1
+      q.receive(FRAME, 0, FRAME.length, 0, c); // buffer 0: b never retired its frame
+      assertArrayEquals(new byte[HEADROOM], headroom(c.xdp()));
+    }
+  }
+
+  @Test
   void dirtyBufferIsClearedWhenTheRingComesBackToIt() {
     try (Nic nic = nic(3)) {
       ExecutionContext ctx = new ExecutionContext(new RegionRegistry());

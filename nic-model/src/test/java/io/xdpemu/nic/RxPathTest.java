@@ -35,6 +35,35 @@ class RxPathTest {
     return ByteBuffer.wrap(x.frame, x.meta, x.data - x.meta).slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  /**
+   * The buffer addresses the descriptor reports cycle over {@code NicConfig.frames()} buffers, as
+   * they did when each had its own array, while the bytes live in at most two physical buffers.
+   */
+  @Test
+  void bufferAddressesCycleOverTheConfiguredFramesWhileTheBytesReuseTwoBuffers() {
+    NicConfig config = NicConfig.defaults().withQueues(1).withFrames(5);
+    try (Nic nic = Nic.create(TestFiles.firmware("mynic-v1.json"), config)) {
+      ExecutionContext ctx = context();
+      RxQueue q = nic.queue(0);
+      Set<String> physical = new HashSet<>();
+      byte[] d = new byte[32];
+      for (int i = 0; i < 12; i++) {
+        byte[] frame = i % 2 == 0 ? TCP : java.util.Arrays.copyOf(TCP, TCP.length + i);
+        assertTrue(q.receive(frame, 0, frame.length, i, ctx));
+        XdpBuff x = ctx.xdp();
+        assertArrayEquals(frame, java.util.Arrays.copyOfRange(x.frame, x.data, x.end));
+        physical.add(System.identityHashCode(x.frame) + "@" + x.hardStart);
+        long desc = meta(ctx).getLong(24);
+        assertEquals(q.ringAddress() + 32L * i, desc);
+        assertEquals(0, ctx.kernel.read(desc, d, 0, 32));
+        ByteBuffer db = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(config.dmaBase() + (i % 5) * (long) config.frameSize(), db.getLong(8));
+        assertEquals(frame.length, db.getLong(0));
+      }
+      assertEquals(2, physical.size(), "frames alternate between two physical buffers");
+    }
+  }
+
   @Test
   void v1WritesTheSeedLayoutBeforeThePacket() {
     Firmware fw = TestFiles.firmware("mynic-v1.json");

@@ -64,7 +64,10 @@ final class QueueRunner {
       return;
     }
     s.ptype = s.parse.result().ptype;
-    s.firmware = rxq.lastFirmware();
+    io.xdpemu.nic.firmware.Firmware fw = rxq.lastFirmware();
+    if (s.firmware != fw) {
+      s.firmware = fw; // changes only at a swap: a reference store costs G1 a fence
+    }
     XdpBuff x = ctx.xdp();
     if (keepMeta) {
       s.ensureMeta(x.metaLength());

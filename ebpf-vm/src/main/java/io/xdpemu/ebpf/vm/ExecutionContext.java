@@ -132,7 +132,9 @@ public final class ExecutionContext implements RxContext {
   @Override
   public void received(int cpu, RxMetadataSource kfuncs) {
     syncPacket();
-    this.rxMetadata = kfuncs;
+    if (rxMetadata != kfuncs) {
+      rxMetadata = kfuncs; // the same queue's frame after frame: not stored again (XdpBuff#set)
+    }
     this.cpu = cpu;
   }
 
@@ -203,7 +205,9 @@ public final class ExecutionContext implements RxContext {
   /** Clears per-run state before the next packet. */
   public void resetRun() {
     tailCalls = 0;
-    tailCallTarget = null;
+    if (tailCallTarget != null) {
+      tailCallTarget = null;
+    }
     redirectIfindex = 0;
     redirectMapHandle = 0;
     redirectKey = 0;

@@ -73,7 +73,9 @@ public final class Region {
 
   /** Re-targets the region (the packet region follows the frame currently being processed). */
   public void reset(byte[] newBytes, int newLo, int newHi) {
-    this.bytes = newBytes;
+    if (bytes != newBytes) {
+      this.bytes = newBytes; // frame after frame in the same array: not stored again (G1's fence)
+    }
     this.lo = newLo;
     this.hi = newHi;
   }

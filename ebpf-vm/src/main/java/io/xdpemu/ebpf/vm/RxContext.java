@@ -3,9 +3,10 @@ package io.xdpemu.ebpf.vm;
 /**
  * What a NIC model needs of a program's execution context to hand it one received frame, and all
  * the NIC model (module nic-model) may use of the VM besides {@link XdpBuff} (the frame geometry
- * and the xdp_buff it fills) and {@link RxMetadataSource} (its answers to the XDP metadata kfuncs).
- * {@link ExecutionContext} implements it; nic-model never sees the context, its memory model or the
- * engines.
+ * and the xdp_buff it fills), {@link HeadroomRecord} (what it keeps per frame buffer about the
+ * headroom programs wrote, which the xdp_buff points back to) and {@link RxMetadataSource} (its
+ * answers to the XDP metadata kfuncs). {@link ExecutionContext} implements it; nic-model never sees
+ * the context, its memory model or the engines.
  */
 public interface RxContext {
   /** Lowest address of the simulated kernel's direct map, where a NIC places its rings. */

@@ -59,8 +59,48 @@ public final class XdpBuff {
    */
   public int lowest;
 
+  /**
+   * The NIC queue's record of the buffer this frame is in ({@link #recordBuffer}), and which of its
+   * frames this is ({@link HeadroomRecord#frames}); {@link #recordFrame} is -1 when no NIC
+   * delivered the frame (test-run) or it was retired. {@link #set} clears {@link #recordFrame}
+   * only, so a NIC delivering frame after frame into this xdp_buff does not store the same
+   * reference again.
+   */
+  public HeadroomRecord record;
+
+  public int recordBuffer;
+  public long recordFrame = -1;
+
+  /**
+   * The frame's run is over (its context is about to describe another frame): its buffer's record
+   * learns how low the run wrote ({@link #lowest}), if the buffer still holds this frame. A buffer
+   * whose record is never told is cleared in full next time.
+   */
+  public void retire() {
+    long f = recordFrame;
+    if (f >= 0) {
+      HeadroomRecord r = record;
+      int b = recordBuffer;
+      if (r.frames[b] == f) {
+        // dirtyFrom is still the metadata start the delivery set (one retire per frame, at or
+        // above hardStart): lowering it to max(hardStart, lowest) is max(hardStart, min(dirty,
+        // lowest)).
+        r.dirtyFrom[b] = Math.min(r.dirtyFrom[b], Math.max(hardStart, lowest));
+        r.retired[b] = true;
+      }
+      recordFrame = -1;
+    }
+  }
+
+  /**
+   * Points this xdp_buff at a frame. The array reference is stored only when it changes (frames of
+   * one pool share arrays): with G1 a reference store into an old object costs a fence.
+   */
   public void set(byte[] frame, int hardStart, int meta, int data, int end, int frameEnd) {
-    this.frame = frame;
+    this.recordFrame = -1;
+    if (this.frame != frame) {
+      this.frame = frame;
+    }
     this.hardStart = hardStart;
     this.meta = meta;
     this.data = data;

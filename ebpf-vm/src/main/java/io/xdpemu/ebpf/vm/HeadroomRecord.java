@@ -1,0 +1,35 @@
+package io.xdpemu.ebpf.vm;
+
+/**
+ * What a NIC queue keeps about each of its frame buffers so that the next frame in a buffer clears
+ * only the headroom a program may have written: the lowest offset written since the buffer was last
+ * cleared ({@link #dirtyFrom}), known only once the frame's run ended ({@link #retired}). The
+ * {@link XdpBuff} describing a frame points back here ({@link XdpBuff#retire}), so whoever hands
+ * that context its next frame records how low the run went, with no search for the buffer's owner.
+ *
+ * <p>One object per queue, indexed by buffer, so an xdp_buff points at the same record frame after
+ * frame: a reference that does not change is not stored again (with G1, a reference store into an
+ * old object costs a memory fence).
+ */
+public final class HeadroomRecord {
+  /** Per buffer: the lowest array offset that may hold bytes other than zero below the data. */
+  public final int[] dirtyFrom;
+
+  /**
+   * Per buffer: whether {@link #dirtyFrom} already counts the run on the buffer's current frame.
+   * False from the frame's delivery until its context is handed another frame; a buffer that comes
+   * back before then is cleared in full.
+   */
+  public final boolean[] retired;
+
+  /**
+   * Per buffer: frames delivered into it so far (tells a stale {@link XdpBuff} from the current).
+   */
+  public final long[] frames;
+
+  public HeadroomRecord(int buffers) {
+    dirtyFrom = new int[buffers];
+    retired = new boolean[buffers]; // not retired: cleared in full on first use
+    frames = new long[buffers];
+  }
+}
