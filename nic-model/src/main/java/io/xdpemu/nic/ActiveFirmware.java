@@ -12,9 +12,15 @@ import io.xdpemu.nic.firmware.Protocol;
  * @param generation 1 for the firmware the NIC was created with, +1 per successful swap
  * @param queueFold the NIC's queue for each queue the indirection table names ({@code q % the NIC's
  *     queue count}, precomputed: no division or data-dependent branch per frame)
+ * @param resultCapacity the header stack depth of this firmware's parse results
  */
 record ActiveFirmware(
-    Firmware firmware, FirmwareCode code, Protocol[] protocolOf, long generation, int[] queueFold) {
+    Firmware firmware,
+    FirmwareCode code,
+    Protocol[] protocolOf,
+    long generation,
+    int[] queueFold,
+    int resultCapacity) {
 
   static ActiveFirmware compile(
       Firmware fw, FirmwareEngine engine, long generation, int nicQueues) {
@@ -28,7 +34,7 @@ record ActiveFirmware(
     for (int q = 0; q < fold.length; q++) {
       fold[q] = q % nicQueues;
     }
-    return new ActiveFirmware(fw, code, protocolOf, generation, fold);
+    return new ActiveFirmware(fw, code, protocolOf, generation, fold, code.newResult().capacity());
   }
 
   int metadataSize() {

@@ -132,6 +132,23 @@ public final class Replay implements AutoCloseable {
   /** The actions whose frames this pass's sink reads (set before the batches start). */
   private volatile int keepOut = ALL_ACTIONS;
 
+  /**
+   * Whether this pass's sink reads packets: then each frame runs in its batch slot, which the
+   * emitting thread reads; otherwise each queue thread runs its frames in its own slot, which stays
+   * in its cache (set before the batches start).
+   */
+  private volatile boolean emitSlots = true;
+
+  /**
+   * Per queue thread (multi-queue replay): the slot its frames run in when nothing is emitted, and
+   * the frame bytes it steers from; the parse result it steers into (then packs into the batch);
+   * the parse result it unpacks its own frames into. Each is used by that thread only.
+   */
+  private final PacketSlot[] own;
+
+  private final io.xdpemu.nic.RxParse[] steerParse;
+  private final io.xdpemu.nic.RxParse[] runParse;
+
   /** Batches started (this thread); helpers done with a batch (each helper once a batch). */
   private final BatchSignal started = new BatchSignal();
 
@@ -195,6 +212,14 @@ public final class Replay implements AutoCloseable {
     } // else: applied in the order given, each when its own condition is met
     this.stats = new ReplayStats(queues);
     this.runners = new QueueRunner[queues];
+    this.own = new PacketSlot[queues];
+    this.steerParse = new io.xdpemu.nic.RxParse[queues];
+    this.runParse = new io.xdpemu.nic.RxParse[queues];
+    for (int q = 0; q < queues; q++) {
+      own[q] = new PacketSlot();
+      steerParse[q] = new io.xdpemu.nic.RxParse();
+      runParse[q] = new io.xdpemu.nic.RxParse();
+    }
     for (int q = 0; q < queues; q++) {
       runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
     }
@@ -269,6 +294,7 @@ public final class Replay implements AutoCloseable {
 
   private void pass(List<Capture> captures, Sink sink, LongConsumer progress) {
     keepOut = sink.framesRead();
+    emitSlots = sink.wantsPackets();
     long t0 = System.nanoTime();
     InputRecords in = new InputRecords(captures);
     int nextSwap = 0;
@@ -443,6 +469,7 @@ public final class Replay implements AutoCloseable {
   }
 
   private void start(ReplayBatch b) {
+    b.strideFor(io.xdpemu.nic.RxParse.packedInts(attachment.nic()));
     b.seq = ++batchNo;
     b.nextChunk.set(0);
     bySeq[(int) (b.seq & 1)] = b;
@@ -510,11 +537,15 @@ public final class Replay implements AutoCloseable {
     int chunks = b.chunks();
     int[] queueOf = b.queueOf;
     PacketSlot[] slots = b.slots;
+    boolean emit = emitSlots;
+    PacketSlot mine = own[q];
+    io.xdpemu.nic.RxParse parse = runParse[q];
+    io.xdpemu.nic.Nic nic = att.nic();
     for (int c = 0; c < chunks; c++) {
       for (int spins = 0; !b.steered(c); ) {
         int next = b.nextChunk.get();
         if (next < chunks && b.nextChunk.compareAndSet(next, next + 1)) {
-          steer(att, b, next);
+          steer(att, b, next, own[q], steerParse[q]);
         } else if (shutdown) {
           return;
         } else if (++spins < SPINS) {
@@ -531,7 +562,11 @@ public final class Replay implements AutoCloseable {
             i < to;
             i++) {
           if (queueOf[i] == q) {
-            r.process(slots[i], att, keep);
+            PacketSlot s = emit ? slots[i] : mine;
+            frame(b, i, s);
+            s.queue = q;
+            parse.unpack(b.steeredFrames, i * b.stride, nic);
+            r.process(s, parse, att, keep);
           }
         }
       } catch (Throwable t) {
@@ -540,10 +575,15 @@ public final class Replay implements AutoCloseable {
     }
   }
 
-  /** Steer stage of one chunk: each frame copied out of its capture, parsed and hashed. */
-  private void steer(Attachment att, ReplayBatch b, int chunk) {
-    PacketSlot[] slots = b.slots;
+  /**
+   * Steer stage of one chunk: each frame copied out of its capture into the steering thread's own
+   * slot, parsed and hashed there, and the result packed into the batch for the frame's queue.
+   */
+  private void steer(
+      Attachment att, ReplayBatch b, int chunk, PacketSlot s, io.xdpemu.nic.RxParse p) {
     int[] queueOf = b.queueOf;
+    int[] steered = b.steeredFrames;
+    int stride = b.stride;
     int from = chunk * ReplayBatch.CHUNK;
     int to = Math.min(b.filled, from + ReplayBatch.CHUNK);
     for (int i = from; i < to; i++) {
@@ -551,14 +591,9 @@ public final class Replay implements AutoCloseable {
     }
     try {
       for (int i = from; i < to; i++) {
-        PacketSlot s = slots[i];
-        s.index = b.firstIndex + i;
-        s.timestampNs = b.timestampNs[i];
-        s.ensureIn(EthernetFramer.frameLength(b.linkType[i], b.length[i]));
-        s.inLength =
-            EthernetFramer.frame(b.source[i], b.offset[i], b.length[i], b.linkType[i], s.in, 0);
-        int q = att.nic().steer(s.in, 0, s.inLength, s.parse);
-        s.queue = q;
+        frame(b, i, s);
+        int q = att.nic().steer(s.in, 0, s.inLength, p);
+        p.pack(steered, i * stride);
         queueOf[i] = q;
       }
     } catch (Throwable t) {
@@ -566,6 +601,18 @@ public final class Replay implements AutoCloseable {
     } finally {
       b.publish(chunk);
     }
+  }
+
+  /**
+   * Frame {@code i} of the batch into {@code s}: copied out of its capture (read-only, so the
+   * thread that steered it and the one that runs it each read it without writing a shared line).
+   */
+  private static void frame(ReplayBatch b, int i, PacketSlot s) {
+    s.index = b.firstIndex + i;
+    s.timestampNs = b.timestampNs[i];
+    s.ensureIn(EthernetFramer.frameLength(b.linkType[i], b.length[i]));
+    s.inLength =
+        EthernetFramer.frame(b.source[i], b.offset[i], b.length[i], b.linkType[i], s.in, 0);
   }
 
   private void workerLoop(int q) {
