@@ -18,7 +18,13 @@ final class ReplayBatch {
 
   private static final VarHandle DONE = MethodHandles.arrayElementVarHandle(long[].class);
 
-  final PacketSlot[] slots;
+  /**
+   * The batch's frames in input order when a sink reads them (else empty: see {@link #slotsFor}).
+   */
+  PacketSlot[] slots = new PacketSlot[0];
+
+  /** Frames a batch holds at most. */
+  final int capacity;
 
   /**
    * Where each record lies until it is framed into its slot: the reader only locates records and
@@ -60,10 +66,7 @@ final class ReplayBatch {
   long seq;
 
   ReplayBatch(int size) {
-    slots = new PacketSlot[size];
-    for (int i = 0; i < size; i++) {
-      slots[i] = new PacketSlot();
-    }
+    capacity = size;
     queueOf = new int[size];
     source = new java.nio.ByteBuffer[size];
     offset = new int[size];
@@ -73,11 +76,25 @@ final class ReplayBatch {
     steeredFor = new long[(size + CHUNK - 1) / CHUNK];
   }
 
+  /**
+   * Makes the packet slots exist when a sink reads the frames (the frames then run in them and are
+   * emitted from them); a replay without outputs never allocates them. Called before the batch is
+   * published to the queue threads.
+   */
+  void slotsFor(boolean emit) {
+    if (emit && slots.length == 0) {
+      slots = new PacketSlot[capacity];
+      for (int i = 0; i < capacity; i++) {
+        slots[i] = new PacketSlot();
+      }
+    }
+  }
+
   /** Sizes {@link #steeredFrames} for {@code ints} per frame (grows only with the firmware). */
   void strideFor(int ints) {
     stride = ints;
-    if (steeredFrames.length < ints * slots.length) {
-      steeredFrames = new int[ints * slots.length];
+    if (steeredFrames.length < ints * capacity) {
+      steeredFrames = new int[ints * capacity];
     }
   }
 
