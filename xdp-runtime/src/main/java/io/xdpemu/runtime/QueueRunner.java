@@ -51,9 +51,17 @@ final class QueueRunner {
    * output writes; with {@code --trace} all of them): a dropped frame nobody records costs no copy.
    */
   void process(PacketSlot s, Attachment att, int keepOut) {
+    process(s, s.parse, att, keepOut);
+  }
+
+  /**
+   * {@link #process(PacketSlot, Attachment, int)} of a frame whose steer result is in {@code parse}
+   * (the multi-queue replay unpacks it there, on this queue's thread).
+   */
+  void process(PacketSlot s, io.xdpemu.nic.RxParse parse, Attachment att, int keepOut) {
     s.clearResult();
     io.xdpemu.nic.RxQueue rxq = att.nic().queue(queue);
-    if (!FrameSetup.rx(ctx, rxq, s.in, s.inLength, s.timestampNs, s.parse)) {
+    if (!FrameSetup.rx(ctx, rxq, s.in, s.inLength, s.timestampNs, parse)) {
       // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
       s.action = XdpAction.DROP;
       s.retval = XdpAction.DROP;
@@ -63,7 +71,7 @@ final class QueueRunner {
       counts.count(s);
       return;
     }
-    s.ptype = s.parse.result().ptype;
+    s.ptype = parse.result().ptype;
     io.xdpemu.nic.firmware.Firmware fw = rxq.lastFirmware();
     if (s.firmware != fw) {
       s.firmware = fw; // changes only at a swap: a reference store costs G1 a fence

@@ -20,34 +20,37 @@ import java.util.function.LongConsumer;
  * <p>One queue (or {@code serial}): every packet is read, framed, steered, run and emitted before
  * the next, on the thread that replays, through one packet slot that stays in the cache.
  *
- * <p>Several queues: work proceeds in batches, at most two in flight:
+ * <p>Several queues: work proceeds in batches, at most {@link #IN_FLIGHT} in flight:
  *
  * <pre>
  *   queue 0 = the replaying thread                    queues 1.. = helper threads
- *   locate the records of batch k+1 (no copy)
- *   start batch k+1 ──────────────────────────────►  (a helper done with k goes on to k+1)
- *   chunk loop over batch k                           chunk loop over batch k, then k+1:
+ *   locate the records of batches up to k+3 (no copy)
+ *   start them ───────────────────────────────────►  (a helper done with k goes on to k+1 ...)
+ *   chunk loop over batch k                           chunk loop over batch k, then k+1, ...:
  *   wait until every helper finished k  ◄──────────     for each chunk of 32 frames, in order:
  *   emit batch k (stats, pcaps, trace; in order)        if nobody steered it yet, steer the
- *                                                       next unsteered chunk (copy the frames out
- *                                                       of the capture, parse, RSS) and look
- *                                                       again; then run this queue's frames of it
+ *                                                       next unsteered chunk (copy each frame
+ *                                                       out of the capture, parse, RSS, pack the
+ *                                                       result into the batch) and look again;
+ *                                                       then run this queue's frames of it (copy
+ *                                                       out of the capture again, unpack)
  * </pre>
  *
  * Steering is taken by whichever thread gets to a chunk first, so the thread that also reads and
  * emits steers less and the others more: N queues keep N threads busy, not N + 1 on N cores, and
  * there is no serial stage but locating records and emitting, and no thread waits at a batch
- * boundary unless it is a whole batch ahead. Which thread steers a frame changes nothing, because
- * steering depends only on the frame and the firmware; each queue runs its own frames in input
- * order whatever the scheduling, so a queue's program runs see the same sequence every time, which
- * makes the whole replay reproducible as long as queues do not race on shared map entries (per-CPU
- * maps, atomic adds and read-only maps never do). A program that races (two queues inserting the
- * same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates
- * depending on timing, exactly as it would in the kernel. {@code serial} mode removes that freedom:
- * every packet runs in input order, on the reader thread, still with its own queue's execution
- * context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for any
- * program. The threads meet on spin-then-park counters ({@link BatchSignal}) once a batch. Firmware
- * swaps happen at batch boundaries cut at the requested packet index, while every queue is idle.
+ * boundary unless it is {@link #IN_FLIGHT} batches ahead. Which thread steers a frame changes
+ * nothing, because steering depends only on the frame and the firmware; each queue runs its own
+ * frames in input order whatever the scheduling, so a queue's program runs see the same sequence
+ * every time, which makes the whole replay reproducible as long as queues do not race on shared map
+ * entries (per-CPU maps, atomic adds and read-only maps never do). A program that races (two queues
+ * inserting the same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value)
+ * loses updates depending on timing, exactly as it would in the kernel. {@code serial} mode removes
+ * that freedom: every packet runs in input order, on the reader thread, still with its own queue's
+ * execution context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for
+ * any program. The threads meet on spin-then-park counters ({@link BatchSignal}) once a batch.
+ * Firmware swaps happen at batch boundaries cut at the requested packet index, while every queue is
+ * idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -119,18 +122,42 @@ public final class Replay implements AutoCloseable {
   /** The slot of the one-thread replay. */
   private final PacketSlot single = new PacketSlot();
 
-  /** The two batches of the multi-queue replay (null with one thread). */
-  private final ReplayBatch[] batches = new ReplayBatch[2];
+  /**
+   * Batches in flight at most: the queue threads may run up to this many batches ahead of the
+   * thread that emits, so a batch that happens to give one queue more frames, or a thread that
+   * loses its core for a while, does not stall the others at the next batch boundary.
+   */
+  static final int IN_FLIGHT = 4;
+
+  /** The batches of the multi-queue replay (empty with one thread), reused in turn. */
+  private final ReplayBatch[] batches;
 
   /**
-   * The batches started, by the parity of their sequence number: at most two are in flight (batch n
-   * + 2 starts only once n is finished and emitted), so a helper that sees batch n started finds it
-   * at {@code n & 1}. Written before {@link #started} advances, read after.
+   * The batches started, by their sequence number modulo {@link #IN_FLIGHT}: batch n + IN_FLIGHT
+   * starts only once n is finished and emitted, so a helper that sees batch n started finds it at
+   * {@code n % IN_FLIGHT}. Written before {@link #started} advances, read after.
    */
-  private final ReplayBatch[] bySeq = new ReplayBatch[2];
+  private final ReplayBatch[] bySeq = new ReplayBatch[IN_FLIGHT];
 
   /** The actions whose frames this pass's sink reads (set before the batches start). */
   private volatile int keepOut = ALL_ACTIONS;
+
+  /**
+   * Whether this pass's sink reads packets: then each frame runs in its batch slot, which the
+   * emitting thread reads; otherwise each queue thread runs its frames in its own slot, which stays
+   * in its cache (set before the batches start).
+   */
+  private volatile boolean emitSlots = true;
+
+  /**
+   * Per queue thread (multi-queue replay): the slot its frames run in when nothing is emitted, and
+   * the frame bytes it steers from; the parse result it steers into (then packs into the batch);
+   * the parse result it unpacks its own frames into. Each is used by that thread only.
+   */
+  private final PacketSlot[] own;
+
+  private final io.xdpemu.nic.RxParse[] steerParse;
+  private final io.xdpemu.nic.RxParse[] runParse;
 
   /** Batches started (this thread); helpers done with a batch (each helper once a batch). */
   private final BatchSignal started = new BatchSignal();
@@ -195,12 +222,22 @@ public final class Replay implements AutoCloseable {
     } // else: applied in the order given, each when its own condition is met
     this.stats = new ReplayStats(queues);
     this.runners = new QueueRunner[queues];
+    this.own = new PacketSlot[queues];
+    this.steerParse = new io.xdpemu.nic.RxParse[queues];
+    this.runParse = new io.xdpemu.nic.RxParse[queues];
+    for (int q = 0; q < queues; q++) {
+      own[q] = new PacketSlot();
+      steerParse[q] = new io.xdpemu.nic.RxParse();
+      runParse[q] = new io.xdpemu.nic.RxParse();
+    }
     for (int q = 0; q < queues; q++) {
       runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
     }
     if (queues > 1 && !serial) {
-      batches[0] = new ReplayBatch(batchSize);
-      batches[1] = new ReplayBatch(batchSize);
+      batches = new ReplayBatch[IN_FLIGHT];
+      for (int i = 0; i < IN_FLIGHT; i++) {
+        batches[i] = new ReplayBatch(batchSize);
+      }
       threads = new Thread[queues - 1];
       finished = new BatchSignal[queues - 1];
       for (int q = 1; q < queues; q++) {
@@ -210,6 +247,7 @@ public final class Replay implements AutoCloseable {
         finished[q - 1] = new BatchSignal();
       }
     } else {
+      batches = new ReplayBatch[0];
       threads = new Thread[0];
       finished = new BatchSignal[0];
     }
@@ -269,6 +307,7 @@ public final class Replay implements AutoCloseable {
 
   private void pass(List<Capture> captures, Sink sink, LongConsumer progress) {
     keepOut = sink.framesRead();
+    emitSlots = sink.wantsPackets();
     long t0 = System.nanoTime();
     InputRecords in = new InputRecords(captures);
     int nextSwap = 0;
@@ -367,12 +406,12 @@ public final class Replay implements AutoCloseable {
   }
 
   /**
-   * Several queues: this thread locates and starts batch k+1 before doing its share of batch k, so
-   * a helper that finishes k goes straight on to k+1 instead of waiting at the batch boundary; then
-   * it waits until the helpers are done with k (usually long done) and emits k while they work on
-   * k+1. At most two batches are in flight. A swap cuts the batch being located at its packet and
-   * is applied when everything before it has run and been emitted (nothing is then in flight).
-   * Returns the next swap.
+   * Several queues: this thread keeps up to {@link #IN_FLIGHT} batches located and started ahead,
+   * so the helpers never wait at a batch boundary unless they are that many batches ahead; then it
+   * does its share of the oldest batch, waits until the helpers are done with it (usually long
+   * done) and emits it. A swap cuts the batch being located at its packet and is applied when
+   * everything before it has run and been emitted (nothing is then in flight). Returns the next
+   * swap.
    */
   private int passInBatches(InputRecords in, Sink sink, LongConsumer progress) {
     if (!threadsStarted) {
@@ -388,36 +427,31 @@ public final class Replay implements AutoCloseable {
       f.parties(parties);
     }
     int nextSwap = 0;
-    ReplayBatch cur = batches[0];
-    ReplayBatch spare = batches[1];
-    locate(in, cur, nextSwap);
-    boolean curStarted = false;
+    int oldest = 0; // batches[oldest .. oldest + inFlight) are in flight, in order
+    int inFlight = 0;
     while (true) {
-      if (cur.filled == 0) {
+      while (inFlight < IN_FLIGHT && in.peek() && !swapDue(in, nextSwap)) {
+        ReplayBatch b = batches[(oldest + inFlight) % IN_FLIGHT];
+        locate(in, b, nextSwap);
+        start(b); // the helpers flow on into it when they are done with the ones before
+        inFlight++;
+      }
+      if (inFlight == 0) {
         // Nothing in flight, everything emitted.
         if (in.peek() && swapDue(in, nextSwap)) {
           while (swapDue(in, nextSwap)) {
             swap(swaps.get(nextSwap++), in.index());
           }
-          locate(in, cur, nextSwap);
           continue;
         }
         return nextSwap;
       }
-      if (!curStarted) {
-        start(cur);
-      }
-      locate(in, spare, nextSwap);
-      curStarted = spare.filled > 0;
-      if (curStarted) {
-        start(spare); // the helpers flow on into it when they are done with cur
-      }
+      ReplayBatch cur = batches[oldest];
       work(0, cur);
       finishRunning(cur);
       emit(cur, sink, progress, in);
-      ReplayBatch t = cur;
-      cur = spare;
-      spare = t;
+      oldest = (oldest + 1) % IN_FLIGHT;
+      inFlight--;
     }
   }
 
@@ -427,7 +461,7 @@ public final class Replay implements AutoCloseable {
    */
   private void locate(InputRecords in, ReplayBatch b, int nextSwap) {
     int n = 0;
-    int size = b.slots.length;
+    int size = b.capacity;
     b.firstIndex = in.index();
     while (n < size && in.peek() && !swapDue(in, nextSwap)) {
       CaptureCursor cur = in.cursor();
@@ -443,9 +477,11 @@ public final class Replay implements AutoCloseable {
   }
 
   private void start(ReplayBatch b) {
+    b.strideFor(io.xdpemu.nic.RxParse.packedInts(attachment.nic()));
+    b.slotsFor(emitSlots);
     b.seq = ++batchNo;
     b.nextChunk.set(0);
-    bySeq[(int) (b.seq & 1)] = b;
+    bySeq[(int) (b.seq % IN_FLIGHT)] = b;
     started.advance();
   }
 
@@ -510,11 +546,15 @@ public final class Replay implements AutoCloseable {
     int chunks = b.chunks();
     int[] queueOf = b.queueOf;
     PacketSlot[] slots = b.slots;
+    boolean emit = emitSlots;
+    PacketSlot mine = own[q];
+    io.xdpemu.nic.RxParse parse = runParse[q];
+    io.xdpemu.nic.Nic nic = att.nic();
     for (int c = 0; c < chunks; c++) {
       for (int spins = 0; !b.steered(c); ) {
         int next = b.nextChunk.get();
         if (next < chunks && b.nextChunk.compareAndSet(next, next + 1)) {
-          steer(att, b, next);
+          steer(att, b, next, own[q], steerParse[q]);
         } else if (shutdown) {
           return;
         } else if (++spins < SPINS) {
@@ -531,7 +571,11 @@ public final class Replay implements AutoCloseable {
             i < to;
             i++) {
           if (queueOf[i] == q) {
-            r.process(slots[i], att, keep);
+            PacketSlot s = emit ? slots[i] : mine;
+            frame(b, i, s);
+            s.queue = q;
+            parse.unpack(b.steeredFrames, i * b.stride, nic);
+            r.process(s, parse, att, keep);
           }
         }
       } catch (Throwable t) {
@@ -540,10 +584,15 @@ public final class Replay implements AutoCloseable {
     }
   }
 
-  /** Steer stage of one chunk: each frame copied out of its capture, parsed and hashed. */
-  private void steer(Attachment att, ReplayBatch b, int chunk) {
-    PacketSlot[] slots = b.slots;
+  /**
+   * Steer stage of one chunk: each frame copied out of its capture into the steering thread's own
+   * slot, parsed and hashed there, and the result packed into the batch for the frame's queue.
+   */
+  private void steer(
+      Attachment att, ReplayBatch b, int chunk, PacketSlot s, io.xdpemu.nic.RxParse p) {
     int[] queueOf = b.queueOf;
+    int[] steered = b.steeredFrames;
+    int stride = b.stride;
     int from = chunk * ReplayBatch.CHUNK;
     int to = Math.min(b.filled, from + ReplayBatch.CHUNK);
     for (int i = from; i < to; i++) {
@@ -551,14 +600,9 @@ public final class Replay implements AutoCloseable {
     }
     try {
       for (int i = from; i < to; i++) {
-        PacketSlot s = slots[i];
-        s.index = b.firstIndex + i;
-        s.timestampNs = b.timestampNs[i];
-        s.ensureIn(EthernetFramer.frameLength(b.linkType[i], b.length[i]));
-        s.inLength =
-            EthernetFramer.frame(b.source[i], b.offset[i], b.length[i], b.linkType[i], s.in, 0);
-        int q = att.nic().steer(s.in, 0, s.inLength, s.parse);
-        s.queue = q;
+        frame(b, i, s);
+        int q = att.nic().steer(s.in, 0, s.inLength, p);
+        p.pack(steered, i * stride);
         queueOf[i] = q;
       }
     } catch (Throwable t) {
@@ -568,12 +612,24 @@ public final class Replay implements AutoCloseable {
     }
   }
 
+  /**
+   * Frame {@code i} of the batch into {@code s}: copied out of its capture (read-only, so the
+   * thread that steered it and the one that runs it each read it without writing a shared line).
+   */
+  private static void frame(ReplayBatch b, int i, PacketSlot s) {
+    s.index = b.firstIndex + i;
+    s.timestampNs = b.timestampNs[i];
+    s.ensureIn(EthernetFramer.frameLength(b.linkType[i], b.length[i]));
+    s.inLength =
+        EthernetFramer.frame(b.source[i], b.offset[i], b.length[i], b.linkType[i], s.in, 0);
+  }
+
   private void workerLoop(int q) {
     for (long n = 1; ; n++) {
       if (!started.await(n, stopped) || shutdown) {
         return;
       }
-      work(q, bySeq[(int) (n & 1)]);
+      work(q, bySeq[(int) (n % IN_FLIGHT)]);
       finished[q - 1].advance();
     }
   }

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One batch of a multi-queue replay: packet slots in input order, cut into chunks of {@value
  * #CHUNK} frames that the queue threads steer (frame copy, parse, RSS) as they go, each chunk once,
  * by whichever thread gets to it first. A chunk is published with a release store of the batch's
- * sequence number, so no flag is ever reset; the queue each frame went to is kept in a compact
- * array as well, which the queue threads scan instead of the slots.
+ * sequence number, so no flag is ever reset; the queue each frame went to and what its steering
+ * learned are kept in compact arrays, which the queue threads read instead of the slots (a frame
+ * steered on one core and run on another moves a few sequential cache lines, not an object graph).
  */
 final class ReplayBatch {
   /** Frames steered at once by one thread. */
@@ -17,7 +18,13 @@ final class ReplayBatch {
 
   private static final VarHandle DONE = MethodHandles.arrayElementVarHandle(long[].class);
 
-  final PacketSlot[] slots;
+  /**
+   * The batch's frames in input order when a sink reads them (else empty: see {@link #slotsFor}).
+   */
+  PacketSlot[] slots = new PacketSlot[0];
+
+  /** Frames a batch holds at most. */
+  final int capacity;
 
   /**
    * Where each record lies until it is framed into its slot: the reader only locates records and
@@ -34,6 +41,16 @@ final class ReplayBatch {
   /** The packet index of slot 0. */
   long firstIndex;
 
+  /**
+   * What the steer stage learned about each frame ({@link io.xdpemu.nic.RxParse#pack}), {@link
+   * #stride} ints per frame: written by the thread that steered the chunk, read by the frame's
+   * queue thread, in a few sequential cache lines per frame.
+   */
+  int[] steeredFrames = new int[0];
+
+  /** Ints per frame in {@link #steeredFrames} (set when the batch starts: one firmware a batch). */
+  int stride;
+
   /** The queue RSS gave each frame (-1 while not steered or when steering failed). */
   final int[] queueOf;
 
@@ -49,10 +66,7 @@ final class ReplayBatch {
   long seq;
 
   ReplayBatch(int size) {
-    slots = new PacketSlot[size];
-    for (int i = 0; i < size; i++) {
-      slots[i] = new PacketSlot();
-    }
+    capacity = size;
     queueOf = new int[size];
     source = new java.nio.ByteBuffer[size];
     offset = new int[size];
@@ -60,6 +74,28 @@ final class ReplayBatch {
     linkType = new int[size];
     timestampNs = new long[size];
     steeredFor = new long[(size + CHUNK - 1) / CHUNK];
+  }
+
+  /**
+   * Makes the packet slots exist when a sink reads the frames (the frames then run in them and are
+   * emitted from them); a replay without outputs never allocates them. Called before the batch is
+   * published to the queue threads.
+   */
+  void slotsFor(boolean emit) {
+    if (emit && slots.length == 0) {
+      slots = new PacketSlot[capacity];
+      for (int i = 0; i < capacity; i++) {
+        slots[i] = new PacketSlot();
+      }
+    }
+  }
+
+  /** Sizes {@link #steeredFrames} for {@code ints} per frame (grows only with the firmware). */
+  void strideFor(int ints) {
+    stride = ints;
+    if (steeredFrames.length < ints * capacity) {
+      steeredFrames = new int[ints * capacity];
+    }
   }
 
   int chunks() {

@@ -13,12 +13,12 @@ import java.util.List;
  * A minimal capture reader for tests only (nic-model must not depend on xdp-runtime, where the real
  * reader lives): classic pcap in both byte orders and resolutions, and pcapng SHB/IDB/EPB/SPB.
  */
-final class TestPcap {
-  record Frame(int linktype, byte[] data) {}
+public final class TestPcap {
+  public record Frame(int linktype, byte[] data) {}
 
   private TestPcap() {}
 
-  static List<Frame> read(Path file) throws IOException {
+  public static List<Frame> read(Path file) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
     int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
     if (magic == 0x0A0D0D0A) {
