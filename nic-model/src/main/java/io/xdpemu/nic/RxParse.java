@@ -49,13 +49,13 @@ public final class RxParse {
    * sequential cache lines (the object and its arrays would be several lines written on one core
    * and read on the other). Only for a steered frame.
    */
-  public void pack(int[] dst, int at) {
+  public int pack(int[] dst, int at) {
     long g = fw.generation();
     dst[at] = queue;
     dst[at + 1] = stripOffset;
     dst[at + 2] = (int) g;
     dst[at + 3] = (int) (g >>> 32);
-    result.pack(dst, at + PACKED_FIXED);
+    return PACKED_FIXED + result.pack(dst, at + PACKED_FIXED);
   }
 
   /**

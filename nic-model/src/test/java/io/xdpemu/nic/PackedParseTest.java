@@ -53,7 +53,9 @@ class PackedParseTest {
       for (byte[] f : frames()) {
         Arrays.fill(packed, 0x5a5a5a5a);
         int q = a.steer(f, 0, f.length, steered);
-        steered.pack(packed, 3);
+        int ints = steered.pack(packed, 3);
+        assertTrue(ints <= RxParse.packedInts(a));
+        assertEquals(0x5a5a5a5a, packed[3 + ints], "wrote past the length it returned");
         unpacked.unpack(packed, 3, a);
         assertTrue(unpacked.steered);
         assertEquals(q, unpacked.queue());

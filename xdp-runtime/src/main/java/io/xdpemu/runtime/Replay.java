@@ -574,7 +574,7 @@ public final class Replay implements AutoCloseable {
             PacketSlot s = emit ? slots[i] : mine;
             frame(b, i, s);
             s.queue = q;
-            parse.unpack(b.steeredFrames, i * b.stride, nic);
+            parse.unpack(b.steeredFrames, b.recordAt[i], nic);
             r.process(s, parse, att, keep);
           }
         }
@@ -592,17 +592,19 @@ public final class Replay implements AutoCloseable {
       Attachment att, ReplayBatch b, int chunk, PacketSlot s, io.xdpemu.nic.RxParse p) {
     int[] queueOf = b.queueOf;
     int[] steered = b.steeredFrames;
-    int stride = b.stride;
+    int[] recordAt = b.recordAt;
     int from = chunk * ReplayBatch.CHUNK;
     int to = Math.min(b.filled, from + ReplayBatch.CHUNK);
     for (int i = from; i < to; i++) {
       queueOf[i] = -1;
     }
+    int at = from * b.stride; // this chunk's room
     try {
       for (int i = from; i < to; i++) {
         frame(b, i, s);
         int q = att.nic().steer(s.in, 0, s.inLength, p);
-        p.pack(steered, i * stride);
+        recordAt[i] = at;
+        at += p.pack(steered, at);
         queueOf[i] = q;
       }
     } catch (Throwable t) {

@@ -42,13 +42,17 @@ final class ReplayBatch {
   long firstIndex;
 
   /**
-   * What the steer stage learned about each frame ({@link io.xdpemu.nic.RxParse#pack}), {@link
-   * #stride} ints per frame: written by the thread that steered the chunk, read by the frame's
-   * queue thread, in a few sequential cache lines per frame.
+   * What the steer stage learned about each frame ({@link io.xdpemu.nic.RxParse#pack}): each chunk
+   * has room for {@link #CHUNK} records of at most {@link #stride} ints, and its records follow
+   * each other without gaps (a frame with a short header stack takes few ints), so the frames of a
+   * chunk are a few sequential cache lines each: written by the thread that steered the chunk, read
+   * by the frames' queue threads. {@link #recordAt} is where each frame's record starts.
    */
   int[] steeredFrames = new int[0];
 
-  /** Ints per frame in {@link #steeredFrames} (set when the batch starts: one firmware a batch). */
+  final int[] recordAt;
+
+  /** Ints a record takes at most (set when the batch starts: one firmware a batch). */
   int stride;
 
   /** The queue RSS gave each frame (-1 while not steered or when steering failed). */
@@ -68,6 +72,7 @@ final class ReplayBatch {
   ReplayBatch(int size) {
     capacity = size;
     queueOf = new int[size];
+    recordAt = new int[size];
     source = new java.nio.ByteBuffer[size];
     offset = new int[size];
     length = new int[size];
@@ -90,11 +95,15 @@ final class ReplayBatch {
     }
   }
 
-  /** Sizes {@link #steeredFrames} for {@code ints} per frame (grows only with the firmware). */
+  /**
+   * Sizes {@link #steeredFrames} for records of {@code ints} at most (grows only with the
+   * firmware).
+   */
   void strideFor(int ints) {
     stride = ints;
-    if (steeredFrames.length < ints * capacity) {
-      steeredFrames = new int[ints * capacity];
+    int room = ints * CHUNK * ((capacity + CHUNK - 1) / CHUNK);
+    if (steeredFrames.length < room) {
+      steeredFrames = new int[room];
     }
   }
 

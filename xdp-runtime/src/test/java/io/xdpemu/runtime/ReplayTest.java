@@ -255,6 +255,33 @@ class ReplayTest {
             + " for 12k)");
   }
 
+  /**
+   * Without outputs the queue threads run their frames in their own slots (nothing is emitted);
+   * with outputs, in the batch's slots: both count the same packets, bytes, actions, queues,
+   * redirect errors and aborts.
+   */
+  @Test
+  void aRunWithoutOutputsCountsWhatARunWithOutputsCounts() throws Exception {
+    for (int queues : new int[] {2, 4}) {
+      ReplayStats none = replay(queues, null, false);
+      ReplayStats files = replay(queues, tmp.resolve("counted-" + queues), false);
+      assertEquals(files.packets(), none.packets());
+      assertEquals(files.bytes(), none.bytes());
+      for (int a = 0; a < XdpAction.COUNT; a++) {
+        assertEquals(files.actionPackets(a), none.actionPackets(a), "action " + a);
+        assertEquals(files.actionBytes(a), none.actionBytes(a), "action " + a);
+      }
+      for (int q = 0; q < queues; q++) {
+        assertEquals(files.queuePackets(q), none.queuePackets(q), "queue " + q);
+        assertEquals(files.queueBytes(q), none.queueBytes(q), "queue " + q);
+      }
+      assertEquals(files.redirectErrors(), none.redirectErrors());
+      assertEquals(files.invalidActions(), none.invalidActions());
+      assertEquals(files.firstAborts(), none.firstAborts());
+      assertTrue(none.actionPackets(XdpAction.ABORTED) > 0 && none.actionPackets(XdpAction.TX) > 0);
+    }
+  }
+
   /** The in-memory entry point the benchmarks use: passes accumulate, threads survive a pass. */
   @Test
   void inMemoryReplayCanBeRepeatedAndCountsEveryPass() throws Exception {

@@ -124,9 +124,10 @@ public final class ParseResult {
    * Writes every field into {@code dst} from {@code at} (the header stack last, four ints per
    * header, so a short stack touches few cache lines): the compact form a frame's result crosses
    * threads in (one sequential run of ints instead of an object and four arrays). {@link #unpack}
-   * reads it back; {@code ParseResultPackTest} checks that every field makes the round trip.
+   * reads it back; {@code PackedParseTest} checks that every field makes the round trip. Returns
+   * the ints written ({@link #packedInts} of the stack's depth).
    */
-  public void pack(int[] dst, int at) {
+  public int pack(int[] dst, int at) {
     dst[at] = count;
     dst[at + 1] = status.ordinal();
     dst[at + 2] = errorOffset;
@@ -156,6 +157,7 @@ public final class ParseResult {
       dst[o + 2] = length[i];
       dst[o + 3] = level[i];
     }
+    return PACKED_FIXED + 4 * count;
   }
 
   /** Reads what {@link #pack} wrote (into a result of at least the packing one's capacity). */
