@@ -51,9 +51,18 @@ final class QueueRunner {
    * output writes; with {@code --trace} all of them): a dropped frame nobody records costs no copy.
    */
   void process(PacketSlot s, Attachment att, int keepOut) {
+    process(s, att, keepOut, s.in, 0);
+  }
+
+  /**
+   * {@link #process(PacketSlot, Attachment, int)} of a frame whose bytes are {@code src[off..off +
+   * s.inLength)} rather than in {@link PacketSlot#in} (the one-queue replay's frames straight from
+   * a capture in memory); {@code src} is only read.
+   */
+  void process(PacketSlot s, Attachment att, int keepOut, byte[] src, int off) {
     s.clearResult();
     io.xdpemu.nic.RxQueue rxq = att.nic().queue(queue);
-    if (!FrameSetup.rx(ctx, rxq, s.in, s.inLength, s.timestampNs, s.parse)) {
+    if (!FrameSetup.rx(ctx, rxq, src, off, s.inLength, s.timestampNs, s.parse)) {
       // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
       s.action = XdpAction.DROP;
       s.retval = XdpAction.DROP;
