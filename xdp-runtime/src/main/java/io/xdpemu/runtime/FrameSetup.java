@@ -28,9 +28,21 @@ public final class FrameSetup {
    */
   public static boolean rx(
       ExecutionContext ctx, RxQueue queue, byte[] frame, int length, long tsNs, RxParse parse) {
+    return rx(ctx, queue, frame, 0, length, tsNs, parse);
+  }
+
+  /** {@link #rx} of a frame at {@code frame[off..off + length)} (only read). */
+  public static boolean rx(
+      ExecutionContext ctx,
+      RxQueue queue,
+      byte[] frame,
+      int off,
+      int length,
+      long tsNs,
+      RxParse parse) {
     ctx.resetRun();
     ctx.clockNs = tsNs;
-    return queue.receive(frame, 0, length, tsNs, parse, ctx);
+    return queue.receive(frame, off, length, tsNs, parse, ctx);
   }
 
   /** {@link #rx} for a frame nobody steered (benchmarks and tools that feed one queue). */

@@ -51,17 +51,20 @@ final class QueueRunner {
    * output writes; with {@code --trace} all of them): a dropped frame nobody records costs no copy.
    */
   void process(PacketSlot s, Attachment att, int keepOut) {
-    process(s, s.parse, att, keepOut);
+    process(s, s.parse, att, keepOut, s.in, 0);
   }
 
   /**
-   * {@link #process(PacketSlot, Attachment, int)} of a frame whose steer result is in {@code parse}
-   * (the multi-queue replay unpacks it there, on this queue's thread).
+   * {@link #process(PacketSlot, Attachment, int)} of a frame steered into {@code parse} (the
+   * multi-queue replay unpacks it there, on this queue's thread) whose bytes are {@code
+   * src[off..off + s.inLength)} ({@link PacketSlot#in}, or the one-queue replay's frame straight
+   * from a capture in memory); {@code src} is only read.
    */
-  void process(PacketSlot s, io.xdpemu.nic.RxParse parse, Attachment att, int keepOut) {
+  void process(
+      PacketSlot s, io.xdpemu.nic.RxParse parse, Attachment att, int keepOut, byte[] src, int off) {
     s.clearResult();
     io.xdpemu.nic.RxQueue rxq = att.nic().queue(queue);
-    if (!FrameSetup.rx(ctx, rxq, s.in, s.inLength, s.timestampNs, parse)) {
+    if (!FrameSetup.rx(ctx, rxq, src, off, s.inLength, s.timestampNs, parse)) {
       // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
       s.action = XdpAction.DROP;
       s.retval = XdpAction.DROP;

@@ -8,6 +8,7 @@ import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.pcap.Capture;
 import io.xdpemu.pcap.CaptureCursor;
 import io.xdpemu.pcap.EthernetFramer;
+import io.xdpemu.pcap.LinkType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -369,11 +370,24 @@ public final class Replay implements AutoCloseable {
         }
       }
       CaptureCursor cur = in.cursor();
-      s.ensureIn(EthernetFramer.frameLength(cur));
-      s.inLength = EthernetFramer.frame(cur, s.in, 0);
+      java.nio.ByteBuffer b = cur.buffer();
+      byte[] src;
+      int srcOff;
+      if (!wants && cur.linkType() == LinkType.EN10MB && b.hasArray()) {
+        // Nobody reads the slot's copy of the frame: the NIC steers and receives it straight
+        // from the capture held in memory (it only reads it) - one copy of the frame fewer.
+        src = b.array();
+        srcOff = b.arrayOffset() + cur.dataOffset();
+        s.inLength = EthernetFramer.recordLength(cur);
+      } else {
+        s.ensureIn(EthernetFramer.frameLength(cur));
+        s.inLength = EthernetFramer.frame(cur, s.in, 0);
+        src = s.in;
+        srcOff = 0;
+      }
       s.timestampNs = cur.timestampNs();
       s.index = in.take();
-      runInOrder(s, keep);
+      runInOrder(s, keep, src, srcOff);
       if (wants) {
         sink.accept(s);
       }
@@ -391,10 +405,11 @@ public final class Replay implements AutoCloseable {
     return nextSwap;
   }
 
-  private void runInOrder(PacketSlot s, int keep) {
+  /** Runs the frame of {@code s}, whose bytes are {@code src[off..off + s.inLength)}. */
+  private void runInOrder(PacketSlot s, int keep, byte[] src, int off) {
     Attachment att = attachment;
-    s.queue = att.nic().steer(s.in, 0, s.inLength, s.parse);
-    runners[s.queue].process(s, att, keep);
+    s.queue = att.nic().steer(src, off, s.inLength, s.parse);
+    runners[s.queue].process(s, s.parse, att, keep, src, off);
     if (eventMaps != null) {
       // A consumer that keeps up: what this run wrote to ring/perf buffers belongs to it.
       List<MapEvents.Event> ev = MapEvents.drain(eventMaps);
@@ -575,7 +590,7 @@ public final class Replay implements AutoCloseable {
             frame(b, i, s);
             s.queue = q;
             parse.unpack(b.steeredFrames, b.recordAt[i], nic);
-            r.process(s, parse, att, keep);
+            r.process(s, parse, att, keep, s.in, 0);
           }
         }
       } catch (Throwable t) {
