@@ -56,11 +56,23 @@ public final class ParseResult {
   public int checksumStatus;
   public long flowMark;
 
+  /** Scratch of the compiled firmware's steer (what it notes during the parse), not a result. */
+  private int[] steerFacts = new int[0];
+
   public ParseResult(int maxHeaders) {
     type = new int[maxHeaders];
     offset = new int[maxHeaders];
     length = new int[maxHeaders];
     level = new int[maxHeaders];
+  }
+
+  /** The compiled steer's scratch, at least {@code n} ints (its content is the caller's). */
+  public int[] steerFacts(int n) {
+    int[] f = steerFacts;
+    if (f.length < n) {
+      f = steerFacts = new int[n];
+    }
+    return f;
   }
 
   public int capacity() {
@@ -72,6 +84,17 @@ public final class ParseResult {
     status = ParseStatus.OK;
     errorOffset = -1;
     packetLength = len;
+  }
+
+  /**
+   * The parse ended with {@code s} at {@code cursor} after {@code count} headers (the compiled
+   * firmware's error exit, out of line: it is the cold path).
+   */
+  public void failed(ParseStatus s, int cursor, int headers) {
+    status = s;
+    errorOffset = cursor;
+    payloadOffset = cursor;
+    count = headers;
   }
 
   void push(int headerType, int off, int len, int lvl) {
