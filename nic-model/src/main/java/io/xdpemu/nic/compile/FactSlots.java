@@ -49,6 +49,14 @@ final class FactSlots extends MethodVisitor implements Opcodes {
     Asm.push(mv, slots);
     super.visitMethodInsn(INVOKEVIRTUAL, RESULT, "steerFacts", "(I)[I", false);
     super.visitVarInsn(ASTORE, arrayLocal);
+    if (slots > 0) {
+      // One bounds check on the last slot first: C2 then drops the checks of every other slot
+      // (a dominating range check covers the smaller constant indices).
+      super.visitVarInsn(ALOAD, arrayLocal);
+      Asm.push(mv, slots - 1);
+      super.visitInsn(IALOAD);
+      super.visitInsn(POP);
+    }
   }
 
   @Override
