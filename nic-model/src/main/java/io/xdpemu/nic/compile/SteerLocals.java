@@ -41,7 +41,7 @@ final class SteerLocals {
   static final int LVL = 34;
   static final int HASH = 35;
   static final int IDX = 36;
-  static final int FACTS = 37; // int[]: the facts kept out of locals (FactSlots)
+  // 37: unused (was the Toeplitz table, now a static constant of the class: RssEmitter)
   static final int V = 38; // long
   static final int DEPTH_LIMIT = 40; // min(max_depth, result capacity)
   // What the checksum verdicts need, noted at push time (ChecksumEmitter)
@@ -72,11 +72,6 @@ final class SteerLocals {
    */
   int runBase(int i) {
     return FIRST_FREE + 6 * headerTypes + 2 * maxKeys + i;
-  }
-
-  /** Locals below this are the parser's and the facts' (the RSS run bases come after). */
-  int factLocalsEnd() {
-    return runBase(0);
   }
 
   /** Stack index of the first instance of header type h at any level, -1 before it. */
@@ -140,31 +135,6 @@ final class SteerLocals {
     CS_L4_LEN,
     CS_L4_TCP
   };
-
-  /** The scalar facts kept in FACTS rather than in locals (SteerEmitter.factSlots). */
-  static final int[] FACT_SCALARS = {
-    L2,
-    L3,
-    L4,
-    INNER_L3,
-    INNER_L4,
-    VLAN_OFF,
-    VLAN_TCI,
-    VLAN_PROTO,
-    PORTS,
-    CS_DONE,
-    CS_L3_OFF,
-    CS_L3_LEN,
-    CS_IP_OFF,
-    CS_IP_LEN,
-    CS_IP_V4,
-    CS_CHECKABLE,
-    CS_NH,
-    CS_L4_OFF,
-    CS_L4_LEN,
-    CS_L4_TCP
-  };
-
   static final int[] INTS_MINUS_ONE = {
     L2, L3, L4, INNER_L3, INNER_L4, VLAN_OFF, CS_L3_OFF, CS_IP_OFF, CS_L4_OFF
   };

@@ -56,23 +56,11 @@ public final class ParseResult {
   public int checksumStatus;
   public long flowMark;
 
-  /** Scratch of the compiled firmware's steer (what it notes during the parse), not a result. */
-  private int[] steerFacts = new int[0];
-
   public ParseResult(int maxHeaders) {
     type = new int[maxHeaders];
     offset = new int[maxHeaders];
     length = new int[maxHeaders];
     level = new int[maxHeaders];
-  }
-
-  /** The compiled steer's scratch, at least {@code n} ints (its content is the caller's). */
-  public int[] steerFacts(int n) {
-    int[] f = steerFacts;
-    if (f.length < n) {
-      f = steerFacts = new int[n];
-    }
-    return f;
   }
 
   public int capacity() {
