@@ -61,6 +61,19 @@ final class ParseGraphEmitter implements Opcodes {
     }
   }
 
+  /** Header types a select key reads the latest instance of. */
+  private static boolean[] keyedHeaders(Firmware fw) {
+    boolean[] keyed = new boolean[fw.headers().size()];
+    for (ParseState s : fw.states()) {
+      for (ParseState.Key k : s.keys()) {
+        if (k.header() >= 0) {
+          keyed[k.header()] = true;
+        }
+      }
+    }
+    return keyed;
+  }
+
   static int maxKeys(Firmware fw) {
     int m = 0;
     for (ParseState s : fw.states()) {
@@ -109,20 +122,15 @@ final class ParseGraphEmitter implements Opcodes {
       push(mv, 0L);
       mv.visitVarInsn(LSTORE, local);
     }
+    // Only what is read is set (a local read unset would fail verification, not go unnoticed).
+    boolean[] keyed = keyedHeaders(fw);
     for (int h = 0; h < fw.headers().size(); h++) {
-      push(mv, -1);
-      mv.visitVarInsn(ISTORE, locals.last(h));
-      push(mv, -1);
-      mv.visitVarInsn(ISTORE, locals.first0(h));
-      push(mv, -1);
-      mv.visitVarInsn(ISTORE, locals.firstIndex0(h));
-      push(mv, -1);
-      mv.visitVarInsn(ISTORE, locals.lastIndex0(h));
-      push(mv, -1);
-      mv.visitVarInsn(ISTORE, locals.firstIndexAny(h));
-      push(mv, -1);
-      mv.visitVarInsn(ISTORE, locals.lastIndexAny(h));
+      if (keyed[h]) {
+        push(mv, -1);
+        mv.visitVarInsn(ISTORE, locals.last(h));
+      }
     }
+    facts.initialise(fw.headers().size());
     for (int c = 0; c < locals.maxKeys; c++) {
       push(mv, 0L);
       mv.visitVarInsn(LSTORE, locals.key(c));
@@ -349,18 +357,13 @@ final class ParseGraphEmitter implements Opcodes {
       if (s == ParseStatus.OK) {
         continue;
       }
-      // fail(r, s, cursor): status, errorOffset = payloadOffset = cursor
+      // r.failed(s, cursor, count): out of line, the errors are the cold paths
       mv.visitLabel(fail(s));
       mv.visitVarInsn(ALOAD, R);
       mv.visitFieldInsn(GETSTATIC, STATUS, s.name(), STATUS_DESC);
-      mv.visitFieldInsn(PUTFIELD, RESULT, "status", STATUS_DESC);
-      mv.visitVarInsn(ALOAD, R);
       mv.visitVarInsn(ILOAD, CURSOR);
-      mv.visitFieldInsn(PUTFIELD, RESULT, "errorOffset", "I");
-      mv.visitVarInsn(ALOAD, R);
-      mv.visitVarInsn(ILOAD, CURSOR);
-      mv.visitFieldInsn(PUTFIELD, RESULT, "payloadOffset", "I");
-      storeCount();
+      mv.visitVarInsn(ILOAD, COUNT);
+      mv.visitMethodInsn(INVOKEVIRTUAL, RESULT, "failed", "(" + STATUS_DESC + "II)V", false);
       mv.visitJumpInsn(GOTO, done);
     }
   }

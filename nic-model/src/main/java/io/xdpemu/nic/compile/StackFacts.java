@@ -48,6 +48,28 @@ final class StackFacts implements Opcodes {
     this.checksums = checksums;
   }
 
+  /** Before the first state: -1 (none yet) in each per-header fact that {@link #pushed} notes. */
+  void initialise(int headerTypes) {
+    for (int h = 0; h < headerTypes; h++) {
+      if (firstAtLevel0Used[h]) {
+        minusOne(locals.first0(h));
+      }
+      if (indexAtLevel0Used[h]) {
+        minusOne(locals.firstIndex0(h));
+        minusOne(locals.lastIndex0(h));
+      }
+      if (indexAnyUsed[h]) {
+        minusOne(locals.firstIndexAny(h));
+        minusOne(locals.lastIndexAny(h));
+      }
+    }
+  }
+
+  private void minusOne(int local) {
+    push(mv, -1);
+    mv.visitVarInsn(ISTORE, local);
+  }
+
   /** After header {@code h} was pushed at CURSOR with length HL at LEVEL (cursor not advanced). */
   void pushed(HeaderType h) {
     int id = h.id();

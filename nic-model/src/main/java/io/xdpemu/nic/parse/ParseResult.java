@@ -74,6 +74,17 @@ public final class ParseResult {
     packetLength = len;
   }
 
+  /**
+   * The parse ended with {@code s} at {@code cursor} after {@code count} headers (the compiled
+   * firmware's error exit, out of line: it is the cold path).
+   */
+  public void failed(ParseStatus s, int cursor, int headers) {
+    status = s;
+    errorOffset = cursor;
+    payloadOffset = cursor;
+    count = headers;
+  }
+
   void push(int headerType, int off, int len, int lvl) {
     type[count] = headerType;
     offset[count] = off;
