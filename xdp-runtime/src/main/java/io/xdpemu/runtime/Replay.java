@@ -151,9 +151,10 @@ public final class Replay implements AutoCloseable {
   private volatile boolean emitSlots = true;
 
   /**
-   * Per queue thread (multi-queue replay): the slot its frames run in when nothing is emitted, and
-   * the frame bytes it steers from; the parse result it steers into (then packs into the batch);
-   * the parse result it unpacks its own frames into. Each is used by that thread only.
+   * Per queue thread (multi-queue replay; empty otherwise): the slot its frames run in when nothing
+   * is emitted, and the frame bytes it steers from; the parse result it steers into (then packs
+   * into the batch); the parse result it unpacks its own frames into. Each is used by that thread
+   * only.
    */
   private final PacketSlot[] own;
 
@@ -223,10 +224,11 @@ public final class Replay implements AutoCloseable {
     } // else: applied in the order given, each when its own condition is met
     this.stats = new ReplayStats(queues);
     this.runners = new QueueRunner[queues];
-    this.own = new PacketSlot[queues];
-    this.steerParse = new io.xdpemu.nic.RxParse[queues];
-    this.runParse = new io.xdpemu.nic.RxParse[queues];
-    for (int q = 0; q < queues; q++) {
+    boolean parallel = queues > 1 && !serial;
+    this.own = new PacketSlot[parallel ? queues : 0];
+    this.steerParse = new io.xdpemu.nic.RxParse[own.length];
+    this.runParse = new io.xdpemu.nic.RxParse[own.length];
+    for (int q = 0; q < own.length; q++) {
       own[q] = new PacketSlot();
       steerParse[q] = new io.xdpemu.nic.RxParse();
       runParse[q] = new io.xdpemu.nic.RxParse();
@@ -234,7 +236,7 @@ public final class Replay implements AutoCloseable {
     for (int q = 0; q < queues; q++) {
       runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
     }
-    if (queues > 1 && !serial) {
+    if (parallel) {
       batches = new ReplayBatch[IN_FLIGHT];
       for (int i = 0; i < IN_FLIGHT; i++) {
         batches[i] = new ReplayBatch(batchSize);

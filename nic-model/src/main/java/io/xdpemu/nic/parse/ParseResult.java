@@ -202,33 +202,4 @@ public final class ParseResult {
       level[i] = src[o + 3];
     }
   }
-
-  /** Copies the results into {@code dst} (tests and traces; not on the fast path). */
-  public void copyTo(ParseResult dst) {
-    dst.count = count;
-    System.arraycopy(type, 0, dst.type, 0, count);
-    System.arraycopy(offset, 0, dst.offset, 0, count);
-    System.arraycopy(length, 0, dst.length, 0, count);
-    System.arraycopy(level, 0, dst.level, 0, count);
-    dst.status = status;
-    dst.errorOffset = errorOffset;
-    dst.packetLength = packetLength;
-    dst.ptype = ptype;
-    dst.ptypeRule = ptypeRule;
-    dst.rssHash = rssHash;
-    dst.rssHashType = rssHashType;
-    dst.rssClass = rssClass;
-    dst.vlanTci = vlanTci;
-    dst.vlanProto = vlanProto;
-    dst.vlanOffset = vlanOffset;
-    dst.l2Offset = l2Offset;
-    dst.l3Offset = l3Offset;
-    dst.l4Offset = l4Offset;
-    dst.innerL3Offset = innerL3Offset;
-    dst.innerL4Offset = innerL4Offset;
-    dst.payloadOffset = payloadOffset;
-    dst.l4Ports = l4Ports;
-    dst.checksumStatus = checksumStatus;
-    dst.flowMark = flowMark;
-  }
 }
