@@ -79,6 +79,12 @@ class ReplayTest {
         null);
   }
 
+  /** A replay for the in-memory entry point (no outputs, batches of 128, queue threads). */
+  static Replay inMemory(Attachment att) {
+    return new Replay(
+        att, q -> new ExecutionContext(new RegionRegistry()), null, false, List.of(), 128, false);
+  }
+
   static byte[] read(Path p) throws Exception {
     return Files.readAllBytes(p);
   }
@@ -287,15 +293,7 @@ class ReplayTest {
   void inMemoryReplayCanBeRepeatedAndCountsEveryPass() throws Exception {
     Capture cap = Capture.of("mixed", Files.readAllBytes(capture));
     ReplayStats once = replay(2, null, false);
-    Replay r =
-        new Replay(
-            new Attachment(plainNic(2), ReplayTest::program, "mem"),
-            q -> new ExecutionContext(new RegionRegistry()),
-            null,
-            false,
-            List.of(),
-            128,
-            false);
+    Replay r = inMemory(new Attachment(plainNic(2), ReplayTest::program, "mem"));
     r.replay(List.of(cap));
     ReplayStats twice = r.replay(List.of(cap, cap));
     r.close();
@@ -337,15 +335,7 @@ class ReplayTest {
                   + ctx.clockNs;
           return program(ctx);
         };
-    Replay r =
-        new Replay(
-            new Attachment(plainNic(1), digesting, "mem"),
-            q -> new ExecutionContext(new RegionRegistry()),
-            null,
-            false,
-            List.of(),
-            128,
-            false);
+    Replay r = inMemory(new Attachment(plainNic(1), digesting, "mem"));
     ReplayStats s = r.replay(List.of(cap, cap));
     r.close();
     List<Long> out = new java.util.ArrayList<>(List.of(seen[0] / 2, seen[1], s.packets()));
