@@ -32,11 +32,6 @@ final class PcapCursor extends CaptureCursor {
   private final int fileFcs;
   private int pos = GLOBAL_HEADER;
 
-  private static final int AHEAD = 2048;
-
-  /** Bytes read ahead of the records (see {@link #next}); kept so the reads are not removed. */
-  private int touched;
-
   PcapCursor(String file, ByteBuffer buf) {
     super(file, buf);
     if (buf.limit() < GLOBAL_HEADER) {
@@ -83,7 +78,6 @@ final class PcapCursor extends CaptureCursor {
               + RECORD_HEADER
               + " bytes before the end of the file)");
     }
-    touched += buf.get(Math.min(pos + AHEAD, limit - 1));
     long sec = Integer.toUnsignedLong(buf.getInt(pos));
     long frac = Integer.toUnsignedLong(buf.getInt(pos + 4));
     int incl = buf.getInt(pos + 8);
