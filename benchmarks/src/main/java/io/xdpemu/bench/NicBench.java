@@ -73,19 +73,23 @@ public class NicBench {
     frames =
         BenchInputs.exactly(
             BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
-    FirmwareEngine engine = FirmwareEngine.valueOf(fwEngine.toUpperCase(Locale.ROOT));
-    if (firmware.equals("plain")) {
-      nic = Nic.plain(NicConfig.defaults().withQueues(4), engine);
-    } else {
-      nic =
-          Nic.create(
-              FirmwareLoader.load(BenchInputs.firmware(firmware)),
-              NicConfig.defaults().withQueues(0),
-              engine);
-    }
+    nic = nic(firmware, FirmwareEngine.valueOf(fwEngine.toUpperCase(Locale.ROOT)));
     ctx = new ExecutionContext(new RegionRegistry());
     scratch = new byte[4096];
     timestampNs = 1_767_225_600_000_000_000L;
+  }
+
+  /**
+   * The NIC these benchmarks time: {@code plain} with 4 queues, else the firmware file of
+   * examples/firmware with its own queue count.
+   */
+  static Nic nic(String firmware, FirmwareEngine engine) {
+    return firmware.equals("plain")
+        ? Nic.plain(NicConfig.defaults().withQueues(4), engine)
+        : Nic.create(
+            FirmwareLoader.load(BenchInputs.firmware(firmware)),
+            NicConfig.defaults().withQueues(0),
+            engine);
   }
 
   @TearDown

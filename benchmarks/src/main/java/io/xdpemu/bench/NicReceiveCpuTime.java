@@ -4,10 +4,8 @@ import io.xdpemu.ebpf.vm.ExecutionContext;
 import io.xdpemu.ebpf.vm.RegionRegistry;
 import io.xdpemu.nic.FirmwareEngine;
 import io.xdpemu.nic.Nic;
-import io.xdpemu.nic.NicConfig;
 import io.xdpemu.nic.RxParse;
 import io.xdpemu.nic.RxQueue;
-import io.xdpemu.nic.firmware.FirmwareLoader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
@@ -31,13 +29,7 @@ public final class NicReceiveCpuTime {
     byte[][] frames =
         BenchInputs.exactly(
             BenchInputs.frames(BenchInputs.capture("mixed-1k")), NicBench.PACKETS, "mixed-1k.pcap");
-    Nic nic =
-        firmware.equals("plain")
-            ? Nic.plain(NicConfig.defaults().withQueues(4), FirmwareEngine.COMPILED)
-            : Nic.create(
-                FirmwareLoader.load(BenchInputs.firmware(firmware)),
-                NicConfig.defaults().withQueues(0),
-                FirmwareEngine.COMPILED);
+    Nic nic = NicBench.nic(firmware, FirmwareEngine.COMPILED);
     ExecutionContext ctx = new ExecutionContext(new RegionRegistry());
     RxParse[] parses = new RxParse[frames.length];
     RxQueue[] queues = new RxQueue[frames.length];

@@ -22,16 +22,11 @@ public final class FrameSetup {
   private FrameSetup() {}
 
   /**
-   * A frame the NIC received on {@code queue}, steered into {@code parse} (or not yet: then the
-   * queue classifies it). Returns false, with the context untouched but for its run state, when the
-   * NIC dropped the frame before XDP (larger than a frame buffer).
+   * A frame the NIC received on {@code queue}, at {@code frame[off..off + length)} (only read),
+   * steered into {@code parse} (or not yet: then the queue classifies it). Returns false, with the
+   * context untouched but for its run state, when the NIC dropped the frame before XDP (larger than
+   * a frame buffer).
    */
-  public static boolean rx(
-      ExecutionContext ctx, RxQueue queue, byte[] frame, int length, long tsNs, RxParse parse) {
-    return rx(ctx, queue, frame, 0, length, tsNs, parse);
-  }
-
-  /** {@link #rx} of a frame at {@code frame[off..off + length)} (only read). */
   public static boolean rx(
       ExecutionContext ctx,
       RxQueue queue,

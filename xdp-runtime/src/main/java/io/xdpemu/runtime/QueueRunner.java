@@ -46,19 +46,12 @@ final class QueueRunner {
   }
 
   /**
-   * Receives and runs one frame into {@code s}. The frame as the program left it is copied into
-   * {@link PacketSlot#out} only for the actions whose bit is set in {@code keepOut} (those an
-   * output writes; with {@code --trace} all of them): a dropped frame nobody records costs no copy.
-   */
-  void process(PacketSlot s, Attachment att, int keepOut) {
-    process(s, s.parse, att, keepOut, s.in, 0);
-  }
-
-  /**
-   * {@link #process(PacketSlot, Attachment, int)} of a frame steered into {@code parse} (the
-   * multi-queue replay unpacks it there, on this queue's thread) whose bytes are {@code
+   * Receives and runs one frame into {@code s}: a frame steered into {@code parse} (the slot's own,
+   * or the one the multi-queue replay unpacked on this queue's thread) whose bytes are {@code
    * src[off..off + s.inLength)} ({@link PacketSlot#in}, or the one-queue replay's frame straight
-   * from a capture in memory); {@code src} is only read.
+   * from a capture in memory; only read). The frame as the program left it is copied into {@link
+   * PacketSlot#out} only for the actions whose bit is set in {@code keepOut} (those an output
+   * writes; with {@code --trace} all of them): a dropped frame nobody records costs no copy.
    */
   void process(
       PacketSlot s, io.xdpemu.nic.RxParse parse, Attachment att, int keepOut, byte[] src, int off) {
