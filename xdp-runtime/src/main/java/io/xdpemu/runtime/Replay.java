@@ -18,40 +18,42 @@ import java.util.function.LongConsumer;
  * Replays captures through the NIC and the attached program. Each RX queue has its own execution
  * context (per-CPU map slot = queue) and, with several queues, its own thread.
  *
- * <p>One queue (or {@code serial}): every packet is read, framed, steered, run and emitted before
- * the next, on the thread that replays, through one packet slot that stays in the cache.
+ * <p>One queue, one core (one lane) or {@code serial}: every packet is read, framed, steered, run
+ * and emitted before the next, on the thread that replays, through one packet slot that stays in
+ * the cache.
  *
- * <p>Several queues: work proceeds in batches, at most {@link #IN_FLIGHT} in flight:
+ * <p>Several queues on several cores: the queues are dealt to {@code L = min(queues, cores)} lanes
+ * (queue q to lane {@code q % L}), one thread each; work proceeds in batches, at most {@link
+ * #IN_FLIGHT} in flight:
  *
  * <pre>
- *   queue 0 = the replaying thread                    queues 1.. = helper threads
+ *   lane 0 = the replaying thread                     lanes 1.. = helper threads
  *   locate the records of batches up to k+3 (no copy)
- *   start them ───────────────────────────────────►  (a helper done with k goes on to k+1 ...)
- *   chunk loop over batch k                           chunk loop over batch k, then k+1, ...:
- *   wait until every helper finished k  ◄──────────     for each chunk of 32 frames, in order:
- *   emit batch k (stats, pcaps, trace; in order)        if nobody steered it yet, steer the
- *                                                       next unsteered chunk (copy each frame
- *                                                       out of the capture, parse, RSS, pack the
- *                                                       result into the batch) and look again;
- *                                                       then run this queue's frames of it (copy
- *                                                       out of the capture again, unpack)
+ *   start them ───────────────────────────────────►  (a lane done with k goes on to k+1 ...)
+ *   lane 0's part of batch k                          each lane, for every frame of the batch,
+ *   wait until every lane finished k  ◄────────────    in order: steer it (parse, RSS queue,
+ *   emit batch k (stats, pcaps, trace; in order)        checksums...) into the lane's own parse
+ *                                                       result; if the queue is one of the lane's,
+ *                                                       receive and run it from that result
  * </pre>
  *
- * Steering is taken by whichever thread gets to a chunk first, so the thread that also reads and
- * emits steers less and the others more: N queues keep N threads busy, not N + 1 on N cores, and
- * there is no serial stage but locating records and emitting, and no thread waits at a batch
- * boundary unless it is {@link #IN_FLIGHT} batches ahead. Which thread steers a frame changes
- * nothing, because steering depends only on the frame and the firmware; each queue runs its own
- * frames in input order whatever the scheduling, so a queue's program runs see the same sequence
- * every time, which makes the whole replay reproducible as long as queues do not race on shared map
- * entries (per-CPU maps, atomic adds and read-only maps never do). A program that races (two queues
- * inserting the same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value)
- * loses updates depending on timing, exactly as it would in the kernel. {@code serial} mode removes
- * that freedom: every packet runs in input order, on the reader thread, still with its own queue's
- * execution context (CPU id, per-CPU map slot, prandom state), so the result is byte-identical for
- * any program. The threads meet on spin-then-park counters ({@link BatchSignal}) once a batch.
- * Firmware swaps happen at batch boundaries cut at the requested packet index, while every queue is
- * idle.
+ * Every lane steers every frame and runs only its own queues' frames: nothing a lane writes per
+ * frame is read by another lane (only the emitting thread reads the slots of frames it emits), so
+ * the lanes do not meet in the cache. Steering parse results across threads instead (each chunk of
+ * frames steered once, by whichever thread got to it, the results packed for the frames' queue
+ * threads) was measured: every result crossing cores cost more than steering the frame again (see
+ * benchmarks/RESULTS.md, wave 7). Which lane steers a frame changes nothing, because steering
+ * depends only on the frame and the firmware; each queue runs its own frames in input order on one
+ * lane whatever the scheduling, so a queue's program runs see the same sequence every time, which
+ * makes the whole replay reproducible as long as queues do not race on shared map entries (per-CPU
+ * maps, atomic adds and read-only maps never do). A program that races (two queues inserting the
+ * same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates
+ * depending on timing, exactly as it would in the kernel. {@code serial} mode (and a replay with
+ * one lane) removes that freedom: every packet runs in input order, on the reader thread, still
+ * with its own queue's execution context (CPU id, per-CPU map slot, prandom state), so the result
+ * is byte-identical for any program. The threads meet on spin-then-park counters ({@link
+ * BatchSignal}) once a batch. Firmware swaps happen at batch boundaries cut at the requested packet
+ * index, while every queue is idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
@@ -151,15 +153,16 @@ public final class Replay implements AutoCloseable {
   private volatile boolean emitSlots = true;
 
   /**
-   * Per queue thread (multi-queue replay; empty otherwise): the slot its frames run in when nothing
-   * is emitted, and the frame bytes it steers from; the parse result it steers into (then packs
-   * into the batch); the parse result it unpacks its own frames into. Each is used by that thread
-   * only.
+   * Per lane (multi-lane replay; empty otherwise): the slot its frames are copied into and, when
+   * nothing is emitted, run in; the parse result it steers every frame into. Each is used by that
+   * lane's thread only.
    */
   private final PacketSlot[] own;
 
-  private final io.xdpemu.nic.RxParse[] steerParse;
-  private final io.xdpemu.nic.RxParse[] runParse;
+  private final io.xdpemu.nic.RxParse[] laneParse;
+
+  /** The lane that runs each queue: {@code q % lanes}. */
+  private final int[] laneOf;
 
   /** Batches started (this thread); helpers done with a batch (each helper once a batch). */
   private final BatchSignal started = new BatchSignal();
@@ -176,7 +179,7 @@ public final class Replay implements AutoCloseable {
   /** Batches started so far (the sequence number of the last one). */
   private long batchNo;
 
-  /** Queues 1.. in parallel mode (queue 0 runs on the thread that replays). */
+  /** Lanes 1.. in parallel mode (lane 0 runs on the thread that replays). */
   private final Thread[] threads;
 
   private boolean threadsStarted;
@@ -194,10 +197,6 @@ public final class Replay implements AutoCloseable {
     this(attachment, contexts, maps, keepMeta, swaps, batchSize, serial, i -> i > 0);
   }
 
-  /**
-   * @param devices which ifindexes exist for bpf_redirect (the --fib interfaces); a redirect to
-   *     another fails with -EINVAL and the frame is dropped
-   */
   public Replay(
       Attachment attachment,
       IntFunction<ExecutionContext> contexts,
@@ -207,6 +206,34 @@ public final class Replay implements AutoCloseable {
       int batchSize,
       boolean serial,
       java.util.function.IntPredicate devices) {
+    this(
+        attachment,
+        contexts,
+        maps,
+        keepMeta,
+        swaps,
+        batchSize,
+        serial,
+        devices,
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * @param devices which ifindexes exist for bpf_redirect (the --fib interfaces); a redirect to
+   *     another fails with -EINVAL and the frame is dropped
+   * @param cores threads the replay may keep busy: the queues are dealt to {@code min(queues,
+   *     cores)} lanes (more threads than cores would only take turns on them)
+   */
+  Replay(
+      Attachment attachment,
+      IntFunction<ExecutionContext> contexts,
+      MapRegistry maps,
+      boolean keepMeta,
+      List<FirmwareSwap> swaps,
+      int batchSize,
+      boolean serial,
+      java.util.function.IntPredicate devices,
+      int cores) {
     this.attachment = attachment;
     this.serial = serial;
     this.eventMaps =
@@ -224,14 +251,17 @@ public final class Replay implements AutoCloseable {
     } // else: applied in the order given, each when its own condition is met
     this.stats = new ReplayStats(queues);
     this.runners = new QueueRunner[queues];
-    boolean parallel = queues > 1 && !serial;
-    this.own = new PacketSlot[parallel ? queues : 0];
-    this.steerParse = new io.xdpemu.nic.RxParse[own.length];
-    this.runParse = new io.xdpemu.nic.RxParse[own.length];
-    for (int q = 0; q < own.length; q++) {
-      own[q] = new PacketSlot();
-      steerParse[q] = new io.xdpemu.nic.RxParse();
-      runParse[q] = new io.xdpemu.nic.RxParse();
+    int lanes = serial ? 1 : Math.max(1, Math.min(queues, cores));
+    boolean parallel = lanes > 1;
+    this.laneOf = new int[queues];
+    for (int q = 0; q < queues; q++) {
+      laneOf[q] = q % lanes;
+    }
+    this.own = new PacketSlot[parallel ? lanes : 0];
+    this.laneParse = new io.xdpemu.nic.RxParse[own.length];
+    for (int l = 0; l < own.length; l++) {
+      own[l] = new PacketSlot();
+      laneParse[l] = new io.xdpemu.nic.RxParse();
     }
     for (int q = 0; q < queues; q++) {
       runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
@@ -241,13 +271,13 @@ public final class Replay implements AutoCloseable {
       for (int i = 0; i < IN_FLIGHT; i++) {
         batches[i] = new ReplayBatch(batchSize);
       }
-      threads = new Thread[queues - 1];
-      finished = new BatchSignal[queues - 1];
-      for (int q = 1; q < queues; q++) {
-        int queue = q;
-        threads[q - 1] = new Thread(() -> workerLoop(queue), "xdpemu-rxq-" + q);
-        threads[q - 1].setDaemon(true);
-        finished[q - 1] = new BatchSignal();
+      threads = new Thread[lanes - 1];
+      finished = new BatchSignal[lanes - 1];
+      for (int l = 1; l < lanes; l++) {
+        int lane = l;
+        threads[l - 1] = new Thread(() -> workerLoop(lane), "xdpemu-lane-" + l);
+        threads[l - 1].setDaemon(true);
+        finished[l - 1] = new BatchSignal();
       }
     } else {
       batches = new ReplayBatch[0];
@@ -258,6 +288,11 @@ public final class Replay implements AutoCloseable {
 
   public ReplayStats stats() {
     return stats;
+  }
+
+  /** Threads that run queues: 1, or one per lane. */
+  int lanes() {
+    return threads.length + 1;
   }
 
   /** The execution context of a queue (for tests and the trace). */
@@ -423,10 +458,10 @@ public final class Replay implements AutoCloseable {
   }
 
   /**
-   * Several queues: this thread keeps up to {@link #IN_FLIGHT} batches located and started ahead,
-   * so the helpers never wait at a batch boundary unless they are that many batches ahead; then it
-   * does its share of the oldest batch, waits until the helpers are done with it (usually long
-   * done) and emits it. A swap cuts the batch being located at its packet and is applied when
+   * Several lanes: this thread keeps up to {@link #IN_FLIGHT} batches located and started ahead, so
+   * the other lanes never wait at a batch boundary unless they are that many batches ahead; then it
+   * does lane 0's part of the oldest batch, waits until the other lanes are done with it (usually
+   * long done) and emits it. A swap cuts the batch being located at its packet and is applied when
    * everything before it has run and been emitted (nothing is then in flight). Returns the next
    * swap.
    */
@@ -438,7 +473,7 @@ public final class Replay implements AutoCloseable {
       }
     }
     Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
-    parties[threads.length] = Thread.currentThread(); // queue 0: whoever replays this pass
+    parties[threads.length] = Thread.currentThread(); // lane 0: whoever replays this pass
     started.parties(parties);
     for (BatchSignal f : finished) {
       f.parties(parties);
@@ -482,7 +517,12 @@ public final class Replay implements AutoCloseable {
     b.firstIndex = in.index();
     while (n < size && in.peek() && !swapDue(in, nextSwap)) {
       CaptureCursor cur = in.cursor();
-      b.source[n] = cur.buffer();
+      java.nio.ByteBuffer buf = cur.buffer();
+      if (b.source[n] != buf) {
+        // Stored only when it changed: batches are reused, a replay reads a few capture buffers,
+        // and a reference store into an array costs G1 a fence.
+        b.source[n] = buf;
+      }
       b.offset[n] = cur.dataOffset();
       b.length[n] = EthernetFramer.recordLength(cur);
       b.linkType[n] = cur.linkType();
@@ -494,10 +534,8 @@ public final class Replay implements AutoCloseable {
   }
 
   private void start(ReplayBatch b) {
-    b.strideFor(io.xdpemu.nic.RxParse.packedInts(attachment.nic()));
     b.slotsFor(emitSlots);
     b.seq = ++batchNo;
-    b.nextChunk.set(0);
     bySeq[(int) (b.seq % IN_FLIGHT)] = b;
     started.advance();
   }
@@ -547,93 +585,66 @@ public final class Replay implements AutoCloseable {
     }
   }
 
-  /** Spins a waiting thread does before it starts yielding its core. */
-  private static final int SPINS = 1 << 10;
-
   /**
-   * Queue q's part of batch {@code b}: for each chunk in order, make sure it is steered (steering
-   * the next unsteered chunk while it is not), then run q's frames of it. A failure is recorded,
-   * not thrown, and the chunks are still published, so that no thread waits forever; the replaying
-   * thread rethrows it when it collects the batch.
+   * Lane {@code lane}'s part of batch {@code b}: every frame steered, in input order, into the
+   * lane's own parse result; the frames of the lane's queues received and run from it. A failure is
+   * recorded, not thrown; the replaying thread rethrows it when it collects the batch.
    */
-  private void work(int q, ReplayBatch b) {
+  private void work(int lane, ReplayBatch b) {
+    if (failure != null) {
+      return;
+    }
     Attachment att = attachment;
-    QueueRunner r = runners[q];
-    int keep = keepOut;
-    int chunks = b.chunks();
-    int[] queueOf = b.queueOf;
-    PacketSlot[] slots = b.slots;
-    boolean emit = emitSlots;
-    PacketSlot mine = own[q];
-    io.xdpemu.nic.RxParse parse = runParse[q];
     io.xdpemu.nic.Nic nic = att.nic();
-    for (int c = 0; c < chunks; c++) {
-      for (int spins = 0; !b.steered(c); ) {
-        int next = b.nextChunk.get();
-        if (next < chunks && b.nextChunk.compareAndSet(next, next + 1)) {
-          steer(att, b, next, own[q], steerParse[q]);
-        } else if (shutdown) {
-          return;
-        } else if (++spins < SPINS) {
-          Thread.onSpinWait();
-        } else {
-          Thread.yield(); // the thread steering it may be waiting for this core
-        }
-      }
-      if (failure != null) {
-        continue;
-      }
-      try {
-        for (int i = c * ReplayBatch.CHUNK, to = Math.min(b.filled, i + ReplayBatch.CHUNK);
-            i < to;
-            i++) {
-          if (queueOf[i] == q) {
-            PacketSlot s = emit ? slots[i] : mine;
-            frame(b, i, s);
-            s.queue = q;
-            parse.unpack(b.steeredFrames, b.recordAt[i], nic);
-            r.process(s, parse, att, keep, s.in, 0);
-          }
-        }
-      } catch (Throwable t) {
-        failure = t;
-      }
-    }
-  }
-
-  /**
-   * Steer stage of one chunk: each frame copied out of its capture into the steering thread's own
-   * slot, parsed and hashed there, and the result packed into the batch for the frame's queue.
-   */
-  private void steer(
-      Attachment att, ReplayBatch b, int chunk, PacketSlot s, io.xdpemu.nic.RxParse p) {
-    int[] queueOf = b.queueOf;
-    int[] steered = b.steeredFrames;
-    int[] recordAt = b.recordAt;
-    int from = chunk * ReplayBatch.CHUNK;
-    int to = Math.min(b.filled, from + ReplayBatch.CHUNK);
-    for (int i = from; i < to; i++) {
-      queueOf[i] = -1;
-    }
-    int at = from * b.stride; // this chunk's room
+    int keep = keepOut;
+    boolean emit = emitSlots;
+    PacketSlot mine = own[lane];
+    io.xdpemu.nic.RxParse parse = laneParse[lane];
+    int[] laneOf = this.laneOf;
     try {
-      for (int i = from; i < to; i++) {
-        frame(b, i, s);
-        int q = att.nic().steer(s.in, 0, s.inLength, p);
-        recordAt[i] = at;
-        at += p.pack(steered, at);
-        queueOf[i] = q;
+      for (int i = 0, n = b.filled; i < n; i++) {
+        java.nio.ByteBuffer source = b.source[i];
+        byte[] src;
+        int off;
+        int len = b.length[i];
+        if (b.linkType[i] == LinkType.EN10MB && source.hasArray()) {
+          // The NIC only reads the frame: steered (and, unless a sink reads the slot, received)
+          // straight from the capture held in memory.
+          src = source.array();
+          off = source.arrayOffset() + b.offset[i];
+        } else {
+          frame(b, i, mine);
+          src = mine.in;
+          off = 0;
+          len = mine.inLength;
+        }
+        int q = nic.steer(src, off, len, parse);
+        if (laneOf[q] != lane) {
+          continue;
+        }
+        PacketSlot s;
+        if (emit) {
+          s = b.slots[i];
+          frame(b, i, s);
+          src = s.in;
+          off = 0;
+        } else {
+          s = mine;
+          s.index = b.firstIndex + i;
+          s.timestampNs = b.timestampNs[i];
+          s.inLength = len;
+        }
+        s.queue = q;
+        runners[q].process(s, parse, att, keep, src, off);
       }
     } catch (Throwable t) {
       failure = t;
-    } finally {
-      b.publish(chunk);
     }
   }
 
   /**
-   * Frame {@code i} of the batch into {@code s}: copied out of its capture (read-only, so the
-   * thread that steered it and the one that runs it each read it without writing a shared line).
+   * Frame {@code i} of the batch into {@code s}: copied out of its capture (read-only, so every
+   * lane reads it without writing a shared line).
    */
   private static void frame(ReplayBatch b, int i, PacketSlot s) {
     s.index = b.firstIndex + i;
@@ -643,13 +654,13 @@ public final class Replay implements AutoCloseable {
         EthernetFramer.frame(b.source[i], b.offset[i], b.length[i], b.linkType[i], s.in, 0);
   }
 
-  private void workerLoop(int q) {
+  private void workerLoop(int lane) {
     for (long n = 1; ; n++) {
       if (!started.await(n, stopped) || shutdown) {
         return;
       }
-      work(q, bySeq[(int) (n % IN_FLIGHT)]);
-      finished[q - 1].advance();
+      work(lane, bySeq[(int) (n % IN_FLIGHT)]);
+      finished[lane - 1].advance();
     }
   }
 
