@@ -1,5 +1,6 @@
 package io.xdpemu.nic;
 
+import io.xdpemu.ebpf.vm.LinePadded;
 import io.xdpemu.nic.parse.ParseResult;
 
 /**
@@ -11,7 +12,7 @@ import io.xdpemu.nic.parse.ParseResult;
  * <p>One per frame in flight (the replay keeps one in each packet slot), reused for every frame it
  * carries: it allocates only when a firmware swap changes the result's size.
  */
-public final class RxParse {
+public final class RxParse extends LinePadded {
   ActiveFirmware fw;
   ParseResult result;
   byte[] rssInput;

@@ -3,6 +3,7 @@ package io.xdpemu.nic;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.xdpemu.ebpf.vm.HeadroomRecord;
+import io.xdpemu.ebpf.vm.LinePadded;
 import io.xdpemu.ebpf.vm.RxContext;
 import io.xdpemu.ebpf.vm.RxMetadataSource;
 import io.xdpemu.ebpf.vm.XdpBuff;
@@ -27,7 +28,7 @@ import io.xdpemu.nic.parse.ParseStatus;
  * mode no block is written and {@code data_meta == data}; in every mode the queue answers the XDP
  * metadata kfuncs ({@link RxMetadataSource}) for the frame it received last.
  */
-public final class RxQueue implements RxMetadataSource {
+public final class RxQueue extends LinePadded implements RxMetadataSource {
   private final Nic nic;
   private final int index;
 
@@ -67,7 +68,7 @@ public final class RxQueue implements RxMetadataSource {
 
   private long received;
   private long dropped;
-  private final long[] statusCounts = new long[ParseStatus.values().length];
+  private final long[] statusCounts = LinePadded.longs(ParseStatus.values().length);
 
   private ActiveFirmware fw;
   private final RxParse own = new RxParse();
@@ -162,7 +163,8 @@ public final class RxQueue implements RxMetadataSource {
    * type, for statistics). Read it from the queue's thread or after the queue stopped.
    */
   public long[] parseStatusCounts() {
-    return statusCounts.clone();
+    return java.util.Arrays.copyOfRange(
+        statusCounts, LinePadded.LONG_SLACK, LinePadded.LONG_SLACK + ParseStatus.values().length);
   }
 
   /** The parse result of the last frame received (valid until the next call). */
@@ -213,7 +215,7 @@ public final class RxQueue implements RxMetadataSource {
       last = p; // a reference stored only when it changes (see HeadroomRecord)
     }
     ParseResult result = p.result;
-    statusCounts[result.status.ordinal()]++;
+    statusCounts[LinePadded.LONG_SLACK + result.status.ordinal()]++;
 
     int a = nextFrame;
     int slot = nextSlot;
@@ -282,13 +284,14 @@ public final class RxQueue implements RxMetadataSource {
       // wrote, before this frame replaces it in ctx.
       ctx.xdp().retire();
     }
-    int from = record.retired[k] ? record.dirtyFrom[k] : hardStart; // dirtyFrom >= hardStart
+    int b = LinePadded.INT_SLACK + k;
+    int from = record.retired[b] != 0 ? record.dirtyFrom[b] : hardStart; // dirtyFrom >= hardStart
     if (from < metaStart) {
       java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
     }
-    record.dirtyFrom[k] = metaStart;
-    record.retired[k] = false;
-    return ++record.frames[k];
+    record.dirtyFrom[b] = metaStart;
+    record.retired[b] = 0;
+    return ++record.frames[LinePadded.LONG_SLACK + k];
   }
 
   /** Rebuilds the per-firmware scratch state (only when the firmware changed). */

@@ -1,6 +1,6 @@
 package io.xdpemu.runtime;
 
-import java.util.concurrent.atomic.AtomicLong;
+import io.xdpemu.ebpf.vm.LinePadded;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -13,11 +13,25 @@ import java.util.function.BooleanSupplier;
  * as queues the peer is usually a few microseconds away, and a short spin catches it without a
  * system call.
  */
-final class BatchSignal {
+final class BatchSignal extends LinePadded {
   /** Spins before parking: a few microseconds, the time a peer needs for a few frames. */
   private static final int SPINS = 1 << 9;
 
-  private final AtomicLong count = new AtomicLong();
+  private static final java.lang.invoke.VarHandle COUNT;
+
+  static {
+    try {
+      COUNT =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(BatchSignal.class, "count", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Padded ({@link LinePadded}): waiters spin on it, so nothing written per frame may share it. */
+  private volatile long count;
+
   private volatile Thread[] parties = new Thread[0];
 
   /** The threads to unpark when the counter moves (set before the first batch). */
@@ -26,12 +40,12 @@ final class BatchSignal {
   }
 
   long value() {
-    return count.get();
+    return count;
   }
 
   /** Adds one and wakes every party but the caller. */
   void advance() {
-    count.incrementAndGet();
+    COUNT.getAndAdd(this, 1L);
     Thread self = Thread.currentThread();
     for (Thread t : parties) {
       if (t != self) {
@@ -45,7 +59,7 @@ final class BatchSignal {
    * {@code stop} says so (the replay shut down).
    */
   boolean await(long target, BooleanSupplier stop) {
-    for (int i = 0; count.get() < target; i++) {
+    for (int i = 0; count < target; i++) {
       if (stop.getAsBoolean()) {
         return false;
       }

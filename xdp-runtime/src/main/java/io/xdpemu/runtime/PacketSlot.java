@@ -1,13 +1,14 @@
 package io.xdpemu.runtime;
 
 import io.xdpemu.ebpf.maps.BpfMap;
+import io.xdpemu.ebpf.vm.LinePadded;
 
 /**
  * One packet in flight through the replay: the input frame, where it was steered, and what the
  * program made of it. Slots are allocated once per batch position and reused, so the steady state
  * allocates nothing; byte arrays grow only for a frame larger than any seen before.
  */
-final class PacketSlot {
+final class PacketSlot extends LinePadded {
   /** Where a redirect went. */
   static final int TO_NONE = 0;
 

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
  * XDP), the CPU (= RX queue) it runs on, and the services helpers answer from. One instance per RX
  * queue thread, reused packet after packet, so steady-state replay allocates nothing.
  */
-public final class ExecutionContext implements RxContext {
+public final class ExecutionContext extends LinePadded implements RxContext {
   private final AddressSpace memory;
   private final Region stack;
   private final Region packet;

@@ -11,25 +11,30 @@ package io.xdpemu.ebpf.vm;
  * frame: a reference that does not change is not stored again (with G1, a reference store into an
  * old object costs a memory fence).
  */
-public final class HeadroomRecord {
-  /** Per buffer: the lowest array offset that may hold bytes other than zero below the data. */
+public final class HeadroomRecord extends LinePadded {
+  /**
+   * Per buffer {@code b}, at {@code INT_SLACK + b}: the lowest array offset that may hold bytes
+   * other than zero below the data. The arrays are padded ({@link LinePadded}): each queue's thread
+   * writes its own record for every frame.
+   */
   public final int[] dirtyFrom;
 
   /**
-   * Per buffer: whether {@link #dirtyFrom} already counts the run on the buffer's current frame.
-   * False from the frame's delivery until its context is handed another frame; a buffer that comes
-   * back before then is cleared in full.
+   * Per buffer, at {@code INT_SLACK + b}: 1 when {@link #dirtyFrom} already counts the run on the
+   * buffer's current frame. 0 from the frame's delivery until its context is handed another frame;
+   * a buffer that comes back before then is cleared in full.
    */
-  public final boolean[] retired;
+  public final int[] retired;
 
   /**
-   * Per buffer: frames delivered into it so far (tells a stale {@link XdpBuff} from the current).
+   * Per buffer, at {@code LONG_SLACK + b}: frames delivered into it so far (tells a stale {@link
+   * XdpBuff} from the current).
    */
   public final long[] frames;
 
   public HeadroomRecord(int buffers) {
-    dirtyFrom = new int[buffers];
-    retired = new boolean[buffers]; // not retired: cleared in full on first use
-    frames = new long[buffers];
+    dirtyFrom = ints(buffers);
+    retired = ints(buffers); // not retired: cleared in full on first use
+    frames = longs(buffers);
   }
 }

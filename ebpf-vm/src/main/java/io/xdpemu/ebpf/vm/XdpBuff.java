@@ -16,7 +16,7 @@ package io.xdpemu.ebpf.vm;
  * metadata, {@code meta == data} (the kernel sets data_meta = data when the driver supports
  * metadata; see xdp_prepare_buff()).
  */
-public final class XdpBuff {
+public final class XdpBuff extends LinePadded {
   /** Size of {@code struct xdp_frame} the kernel keeps at the start of the headroom. */
   public static final int XDP_FRAME_SIZE = 40;
 
@@ -81,12 +81,13 @@ public final class XdpBuff {
     if (f >= 0) {
       HeadroomRecord r = record;
       int b = recordBuffer;
-      if (r.frames[b] == f) {
+      if (r.frames[LONG_SLACK + b] == f) {
         // dirtyFrom is still the metadata start the delivery set (one retire per frame, at or
         // above hardStart): lowering it to max(hardStart, lowest) is max(hardStart, min(dirty,
         // lowest)).
-        r.dirtyFrom[b] = Math.min(r.dirtyFrom[b], Math.max(hardStart, lowest));
-        r.retired[b] = true;
+        r.dirtyFrom[INT_SLACK + b] =
+            Math.min(r.dirtyFrom[INT_SLACK + b], Math.max(hardStart, lowest));
+        r.retired[INT_SLACK + b] = 1;
       }
       recordFrame = -1;
     }

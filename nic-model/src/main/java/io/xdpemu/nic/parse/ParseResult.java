@@ -1,5 +1,7 @@
 package io.xdpemu.nic.parse;
 
+import io.xdpemu.ebpf.vm.LinePadded;
+
 /**
  * What the NIC learned about one frame: the header stack (type, offset, length and tunnel level of
  * each extracted header, like ice_parser_result's proto/offset pairs) and the derived outputs
@@ -8,7 +10,7 @@ package io.xdpemu.nic.parse;
  *
  * <p>Absent offsets are -1.
  */
-public final class ParseResult {
+public final class ParseResult extends LinePadded {
   public static final int CSUM_L3_CHECKED = 1;
   public static final int CSUM_L3_GOOD = 2;
   public static final int CSUM_L4_CHECKED = 4;
