@@ -46,12 +46,22 @@ final class BatchSignal extends LinePadded {
   /** Adds one and wakes every party but the caller. */
   void advance() {
     COUNT.getAndAdd(this, 1L);
+    wake();
+  }
+
+  private void wake() {
     Thread self = Thread.currentThread();
     for (Thread t : parties) {
       if (t != self) {
         LockSupport.unpark(t);
       }
     }
+  }
+
+  /** Moves the counter to {@code value} if it is below, and wakes every party but the caller. */
+  void advanceTo(long value) {
+    COUNT.getAndAdd(this, Math.max(0, value - count)); // only its owner writes the counter
+    wake();
   }
 
   /**

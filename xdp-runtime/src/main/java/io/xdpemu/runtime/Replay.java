@@ -135,20 +135,13 @@ public final class Replay implements AutoCloseable {
   /** The batches of the multi-queue replay (empty with one thread), reused in turn. */
   private final ReplayBatch[] batches;
 
-  /**
-   * The batches started, by their sequence number modulo {@link #IN_FLIGHT}: batch n + IN_FLIGHT
-   * starts only once n is finished and emitted, so a helper that sees batch n started finds it at
-   * {@code n % IN_FLIGHT}. Written before {@link #started} advances, read after.
-   */
-  private final ReplayBatch[] bySeq = new ReplayBatch[IN_FLIGHT];
-
-  /** The actions whose frames this pass's sink reads (set before the batches start). */
+  /** The actions whose frames this pass's sink reads (set before the pass starts). */
   private volatile int keepOut = ALL_ACTIONS;
 
   /**
    * Whether this pass's sink reads packets: then each frame runs in its batch slot, which the
-   * emitting thread reads; otherwise each queue thread runs its frames in its own slot, which stays
-   * in its cache (set before the batches start).
+   * emitting thread reads; otherwise each lane runs its frames in its own slot, which stays in its
+   * cache (set before the pass starts).
    */
   private volatile boolean emitSlots = true;
 
@@ -164,11 +157,24 @@ public final class Replay implements AutoCloseable {
   /** The lane that runs each queue: {@code q % lanes}. */
   private final int[] laneOf;
 
-  /** Batches started (this thread); helpers done with a batch (each helper once a batch). */
-  private final BatchSignal started = new BatchSignal();
+  /** The captures of the pass under way (set before it starts). */
+  private volatile List<Capture> passCaptures = List.of();
+
+  /** Swaps processed before the pass under way (set before it starts). */
+  private volatile long swapBase;
 
   /**
-   * Per helper, the batches it finished. One counter per helper, not one shared: a helper may
+   * What lane 0 (the replaying thread) tells the other lanes: passes started; batches emitted (a
+   * lane starts batch k, whose slots batch k - IN_FLIGHT used, once that one is emitted); swaps
+   * processed (a lane that reaches a packet a swap is due at waits until it is).
+   */
+  private final BatchSignal passStarted = new BatchSignal();
+
+  private final BatchSignal emitted = new BatchSignal();
+  private final BatchSignal swapped = new BatchSignal();
+
+  /**
+   * Per other lane, the batches it finished. One counter per lane, not one shared: a lane may
    * already have finished batch k+1 while another is still in k, so a shared count would say k is
    * done too early.
    */
@@ -176,7 +182,7 @@ public final class Replay implements AutoCloseable {
 
   private final java.util.function.BooleanSupplier stopped = () -> this.shutdown;
 
-  /** Batches started so far (the sequence number of the last one). */
+  /** Batches of the replay so far, over all passes (the number of the last one). */
   private long batchNo;
 
   /** Lanes 1.. in parallel mode (lane 0 runs on the thread that replays). */
@@ -353,7 +359,7 @@ public final class Replay implements AutoCloseable {
       if (threads.length == 0) {
         nextSwap = passOnOneThread(in, sink, progress);
       } else {
-        nextSwap = passInBatches(in, sink, progress);
+        nextSwap = passInBatches(captures, in, sink, progress);
       }
       addCounts();
       while (nextSwap < swaps.size()) {
@@ -458,92 +464,58 @@ public final class Replay implements AutoCloseable {
   }
 
   /**
-   * Several lanes: this thread keeps up to {@link #IN_FLIGHT} batches located and started ahead, so
-   * the other lanes never wait at a batch boundary unless they are that many batches ahead; then it
-   * does lane 0's part of the oldest batch, waits until the other lanes are done with it (usually
-   * long done) and emits it. A swap cuts the batch being located at its packet and is applied when
-   * everything before it has run and been emitted (nothing is then in flight). Returns the next
-   * swap.
+   * Several lanes: every lane walks the captures with its own cursors and cuts the same batches
+   * (every {@link #batchSize} packets, and before a packet a swap is due at); this thread does lane
+   * 0's part of each batch, waits until the other lanes are done with it (usually long done: they
+   * run up to {@link #IN_FLIGHT} batches ahead) and emits it. A swap is applied when everything
+   * before its packet has run and been emitted; the other lanes wait for it at that packet. Returns
+   * the next swap.
    */
-  private int passInBatches(InputRecords in, Sink sink, LongConsumer progress) {
+  private int passInBatches(
+      List<Capture> captures, InputRecords in, Sink sink, LongConsumer progress) {
+    for (ReplayBatch b : batches) {
+      b.slotsFor(emitSlots);
+    }
     if (!threadsStarted) {
       threadsStarted = true;
+      Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
+      parties[threads.length] = Thread.currentThread(); // lane 0: whoever replays
+      for (BatchSignal signal : new BatchSignal[] {passStarted, emitted, swapped}) {
+        signal.parties(parties);
+      }
+      for (BatchSignal f : finished) {
+        f.parties(parties);
+      }
       for (Thread t : threads) {
         t.start();
       }
     }
-    Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
-    parties[threads.length] = Thread.currentThread(); // lane 0: whoever replays this pass
-    started.parties(parties);
-    for (BatchSignal f : finished) {
-      f.parties(parties);
-    }
+    passCaptures = captures;
+    swapBase = swapped.value();
+    passStarted.advance(); // publishes the fields above to the lanes
     int nextSwap = 0;
-    int oldest = 0; // batches[oldest .. oldest + inFlight) are in flight, in order
-    int inFlight = 0;
-    while (true) {
-      while (inFlight < IN_FLIGHT && in.peek() && !swapDue(in, nextSwap)) {
-        ReplayBatch b = batches[(oldest + inFlight) % IN_FLIGHT];
-        locate(in, b, nextSwap);
-        start(b); // the helpers flow on into it when they are done with the ones before
-        inFlight++;
+    while (in.peek()) {
+      if (swapDue(in, nextSwap)) {
+        // Everything before this packet has run and been emitted; the other lanes wait here.
+        swap(swaps.get(nextSwap++), in.index());
+        swapped.advance();
+        continue;
       }
-      if (inFlight == 0) {
-        // Nothing in flight, everything emitted.
-        if (in.peek() && swapDue(in, nextSwap)) {
-          while (swapDue(in, nextSwap)) {
-            swap(swaps.get(nextSwap++), in.index());
-          }
-          continue;
-        }
-        return nextSwap;
-      }
-      ReplayBatch cur = batches[oldest];
-      work(0, cur);
-      finishRunning(cur);
-      emit(cur, sink, progress, in);
-      oldest = (oldest + 1) % IN_FLIGHT;
-      inFlight--;
+      long batch = ++batchNo;
+      ReplayBatch b = batches[(int) (batch % IN_FLIGHT)];
+      b.firstIndex = in.index();
+      b.filled = walk(0, in, b, nextSwap);
+      finishRunning(batch);
+      emit(b, sink, progress, in);
+      emitted.advance();
     }
+    return nextSwap;
   }
 
-  /**
-   * Fills {@code b} with the next records' places (the frames are copied by whoever steers them);
-   * stops when full, at the end of the input, or before a packet a swap is due at.
-   */
-  private void locate(InputRecords in, ReplayBatch b, int nextSwap) {
-    int n = 0;
-    int size = b.capacity;
-    b.firstIndex = in.index();
-    while (n < size && in.peek() && !swapDue(in, nextSwap)) {
-      CaptureCursor cur = in.cursor();
-      java.nio.ByteBuffer buf = cur.buffer();
-      if (b.source[n] != buf) {
-        // Stored only when it changed: batches are reused, a replay reads a few capture buffers,
-        // and a reference store into an array costs G1 a fence.
-        b.source[n] = buf;
-      }
-      b.offset[n] = cur.dataOffset();
-      b.length[n] = EthernetFramer.recordLength(cur);
-      b.linkType[n] = cur.linkType();
-      b.timestampNs[n] = cur.timestampNs();
-      in.take();
-      n++;
-    }
-    b.filled = n;
-  }
-
-  private void start(ReplayBatch b) {
-    b.slotsFor(emitSlots);
-    b.seq = ++batchNo;
-    bySeq[(int) (b.seq % IN_FLIGHT)] = b;
-    started.advance();
-  }
-
-  /** Waits until every helper is done with batch {@code b}; rethrows what a thread hit. */
-  private void finishRunning(ReplayBatch b) {
+  /** Waits until every other lane is done with batch {@code batch}; rethrows what a lane hit. */
+  private void finishRunning(long batch) {
     for (BatchSignal f : finished) {
-      if (!f.await(b.seq, stopped)) {
+      if (!f.await(batch, stopped)) {
         throw new IllegalStateException("replay closed while a batch was running");
       }
     }
@@ -586,14 +558,13 @@ public final class Replay implements AutoCloseable {
   }
 
   /**
-   * Lane {@code lane}'s part of batch {@code b}: every frame steered, in input order, into the
-   * lane's own parse result; the frames of the lane's queues received and run from it. A failure is
-   * recorded, not thrown; the replaying thread rethrows it when it collects the batch.
+   * Lane {@code lane}'s part of the batch that starts at the record {@code in} holds: up to {@link
+   * #batchSize} records, stopping before one a swap is due at, each steered into the lane's own
+   * parse result and, when its queue is one of the lane's, received and run from it (in the batch's
+   * slot when a sink reads the frames). Returns the records the batch holds. A failure is recorded,
+   * not thrown (the replaying thread rethrows it when it collects the batch), and returns -1.
    */
-  private void work(int lane, ReplayBatch b) {
-    if (failure != null) {
-      return;
-    }
+  private int walk(int lane, InputRecords in, ReplayBatch b, int nextSwap) {
     Attachment att = attachment;
     io.xdpemu.nic.Nic nic = att.nic();
     int keep = keepOut;
@@ -601,66 +572,81 @@ public final class Replay implements AutoCloseable {
     PacketSlot mine = own[lane];
     io.xdpemu.nic.RxParse parse = laneParse[lane];
     int[] laneOf = this.laneOf;
+    int n = 0;
     try {
-      for (int i = 0, n = b.filled; i < n; i++) {
-        java.nio.ByteBuffer source = b.source[i];
+      for (int size = batchSize; n < size && in.peek() && !swapDue(in, nextSwap); n++) {
+        CaptureCursor cur = in.cursor();
+        java.nio.ByteBuffer source = cur.buffer();
         byte[] src;
         int off;
-        int len = b.length[i];
-        if (b.linkType[i] == LinkType.EN10MB && source.hasArray()) {
+        int len;
+        if (cur.linkType() == LinkType.EN10MB && source.hasArray()) {
           // The NIC only reads the frame: steered (and, unless a sink reads the slot, received)
           // straight from the capture held in memory.
           src = source.array();
-          off = source.arrayOffset() + b.offset[i];
+          off = source.arrayOffset() + cur.dataOffset();
+          len = EthernetFramer.recordLength(cur);
         } else {
-          frame(b, i, mine);
+          mine.ensureIn(EthernetFramer.frameLength(cur));
+          len = EthernetFramer.frame(cur, mine.in, 0);
           src = mine.in;
           off = 0;
-          len = mine.inLength;
         }
+        long index = in.index();
         int q = nic.steer(src, off, len, parse);
-        if (laneOf[q] != lane) {
-          continue;
-        }
-        PacketSlot s;
-        if (emit) {
-          s = b.slots[i];
-          frame(b, i, s);
-          src = s.in;
-          off = 0;
-        } else {
-          s = mine;
-          s.index = b.firstIndex + i;
-          s.timestampNs = b.timestampNs[i];
+        if (laneOf[q] == lane) {
+          PacketSlot s = mine;
+          if (emit) {
+            s = b.slots[n];
+            s.ensureIn(len);
+            System.arraycopy(src, off, s.in, 0, len);
+            src = s.in;
+            off = 0;
+          }
+          s.index = index;
+          s.timestampNs = cur.timestampNs();
           s.inLength = len;
+          s.queue = q;
+          runners[q].process(s, parse, att, keep, src, off);
         }
-        s.queue = q;
-        runners[q].process(s, parse, att, keep, src, off);
+        in.take();
       }
     } catch (Throwable t) {
       failure = t;
+      return -1;
     }
+    return n;
   }
 
   /**
-   * Frame {@code i} of the batch into {@code s}: copied out of its capture (read-only, so every
-   * lane reads it without writing a shared line).
+   * Lane {@code lane} (1..): for each pass, walks the captures with its own cursors and does its
+   * part of every batch, as lane 0 cuts them, until the input ends.
    */
-  private static void frame(ReplayBatch b, int i, PacketSlot s) {
-    s.index = b.firstIndex + i;
-    s.timestampNs = b.timestampNs[i];
-    s.ensureIn(EthernetFramer.frameLength(b.linkType[i], b.length[i]));
-    s.inLength =
-        EthernetFramer.frame(b.source[i], b.offset[i], b.length[i], b.linkType[i], s.in, 0);
-  }
-
   private void workerLoop(int lane) {
-    for (long n = 1; ; n++) {
-      if (!started.await(n, stopped) || shutdown) {
-        return;
+    BatchSignal done = finished[lane - 1];
+    long batch = 0;
+    for (long pass = 1; passStarted.await(pass, stopped) && !shutdown; pass++) {
+      InputRecords in = new InputRecords(passCaptures);
+      long base = swapBase;
+      int nextSwap = 0;
+      while (in.peek()) {
+        if (swapDue(in, nextSwap)) {
+          if (!swapped.await(base + nextSwap + 1, stopped)) {
+            return;
+          }
+          nextSwap++;
+          continue;
+        }
+        batch++;
+        if (!emitted.await(batch - IN_FLIGHT, stopped)) {
+          return;
+        }
+        if (walk(lane, in, batches[(int) (batch % IN_FLIGHT)], nextSwap) < 0) {
+          done.advanceTo(Long.MAX_VALUE); // lane 0 stops waiting for this lane and rethrows
+          return;
+        }
+        done.advance();
       }
-      work(lane, bySeq[(int) (n % IN_FLIGHT)]);
-      finished[lane - 1].advance();
     }
   }
 

@@ -337,28 +337,45 @@ class ReplayTest {
     }
   }
 
-  /** Per queue: frames seen and a digest of them in order; then the replay's counts. */
+  /**
+   * Per queue: frames seen and a digest of them in order (which firmware generation ran each); then
+   * the replay's counts. Two passes, each with a swap at packet 1000 (mid-batch) and a refused one
+   * at 2000.
+   */
   private static List<Long> perQueueDigest(Capture cap, int cores, boolean serial) {
     long[] seen = new long[8];
-    XdpRunner digesting =
-        ctx -> {
-          XdpBuff x = ctx.xdp();
-          int q = x.rxQueueIndex; // each queue runs on one lane: its two cells have one writer
-          seen[2 * q]++;
-          seen[2 * q + 1] =
-              seen[2 * q + 1] * 1_000_003L
-                  + java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(x.frame, x.meta, x.end))
-                  + 31L * (x.data - x.meta)
-                  + ctx.clockNs;
-          return program(ctx);
-        };
+    java.util.function.LongFunction<XdpRunner> digesting =
+        tag ->
+            ctx -> {
+              XdpBuff x = ctx.xdp();
+              int q = x.rxQueueIndex; // each queue runs on one lane: its cells have one writer
+              seen[2 * q]++;
+              seen[2 * q + 1] =
+                  seen[2 * q + 1] * 1_000_003L
+                      + java.util.Arrays.hashCode(
+                          java.util.Arrays.copyOfRange(x.frame, x.meta, x.end))
+                      + 31L * (x.data - x.meta)
+                      + ctx.clockNs
+                      + 7L * tag;
+              return program(ctx);
+            };
+    List<FirmwareSwap> swaps =
+        List.of(
+            new FirmwareSwap(
+                1000, "v2.json", () -> new Attachment(plainNic(4), digesting.apply(2), "v2")),
+            new FirmwareSwap(
+                2000,
+                "broken.json",
+                () -> {
+                  throw new io.xdpemu.ebpf.ProgramRejectedException("CO-RE relocation failed");
+                }));
     Replay r =
         new Replay(
-            new Attachment(plainNic(4), digesting, "lanes"),
+            new Attachment(plainNic(4), digesting.apply(1), "lanes"),
             q -> new ExecutionContext(new RegionRegistry()),
             null,
             false,
-            List.of(),
+            swaps,
             128,
             serial,
             i -> i > 0,
@@ -381,6 +398,9 @@ class ReplayTest {
     }
     out.add(s.invalidActions());
     out.add((long) s.firstAborts().size());
+    for (ReplayStats.Swap w : s.swaps()) {
+      out.add(w.index() * (w.applied() ? 1 : -1));
+    }
     return out;
   }
 
