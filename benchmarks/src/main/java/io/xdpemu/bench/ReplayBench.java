@@ -39,9 +39,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * batches of 1024): the capture bytes are in memory ({@link Capture#of}) and never written, the
  * replay copies each record into its packet slot, so every program run starts from the pristine
  * frame. No output files (the sink is empty): this measures the engine, not the disk. With {@code
- * queues} &gt; 1 the queue threads steer chunks of each batch and run their own frames of each
- * chunk, meeting once a batch (see {@link Replay}), so on a machine with fewer free cores than
- * queues the threads take turns.
+ * queues} &gt; 1 the queues run on {@code min(queues, cores)} lanes, each steering every frame and
+ * running its own queues' frames, meeting once a batch (see {@link Replay}); on a machine with
+ * fewer free cores than lanes the lanes take turns.
  *
  * <p>{@link #baseline} reads the same captures record by record into a frame buffer and sinks the
  * length: the part of the replay that is neither NIC nor XDP nor counting.

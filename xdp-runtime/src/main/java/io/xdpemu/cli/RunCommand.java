@@ -47,7 +47,7 @@ final class RunCommand extends Subcommand {
       names = "--queues",
       paramLabel = "N",
       description =
-          "RX queues, one thread each (default: firmware's RSS queues, 1 without firmware)")
+          "RX queues, run on min(queues, cores) threads (default: firmware's RSS queues, 1 without firmware)")
   Long queues;
 
   @Option(

@@ -62,7 +62,7 @@ public final class Replay implements AutoCloseable {
 
     /**
      * After each batch is emitted (user space polls ring and perf buffers here); in parallel mode
-     * the queue threads may already be running the next batch.
+     * the other lanes may already be running the next batch.
      */
     default void endOfBatch() {}
 
@@ -126,9 +126,9 @@ public final class Replay implements AutoCloseable {
   private final PacketSlot single = new PacketSlot();
 
   /**
-   * Batches in flight at most: the queue threads may run up to this many batches ahead of the
-   * thread that emits, so a batch that happens to give one queue more frames, or a thread that
-   * loses its core for a while, does not stall the others at the next batch boundary.
+   * Batches in flight at most: the other lanes may run up to this many batches ahead of the thread
+   * that emits, so a batch that happens to give one queue more frames, or a thread that loses its
+   * core for a while, does not stall the others at the next batch boundary.
    */
   static final int IN_FLIGHT = 4;
 
@@ -320,10 +320,10 @@ public final class Replay implements AutoCloseable {
 
   /**
    * In-memory entry point (benchmarks, embedders): replays {@code captures} (e.g. {@link
-   * Capture#of}) once more with no outputs, keeping the queue threads alive for the next call, so
+   * Capture#of}) once more with no outputs, keeping the lanes' threads alive for the next call, so
    * repeated passes allocate nothing per packet. Packet indexes (and firmware swaps) start again at
    * 0 on every pass; the counters of {@link #stats()} accumulate over passes, {@code elapsedNs} is
-   * the last pass's. {@link #close()} stops the queue threads.
+   * the last pass's. {@link #close()} stops the lanes' threads.
    */
   public ReplayStats replay(List<Capture> captures) {
     if (shutdown) {
@@ -343,7 +343,7 @@ public final class Replay implements AutoCloseable {
 
   private static final Sink NO_OUTPUT = Sink.discarding(() -> {});
 
-  /** Stops the queue threads (idempotent). */
+  /** Stops the lanes' threads (idempotent). */
   @Override
   public void close() {
     stopWorkers();

@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Queues that scale change nothing: a run whose queue threads (the replaying thread is queue 0)
- * steer chunks of each batch in parallel, whichever thread is free taking the next chunk, and then
- * run their frames writes exactly the files of the same run on one thread ({@code --serial}: every
- * frame steered and run in input order on the reader thread, on its own queue's context), for
- * programs whose queues do not race on shared map entries. 3,200 frames make four batches of
- * 32-frame steering chunks; one case swaps the firmware inside the second batch.
+ * Queues that scale change nothing: a run whose queues are dealt to lanes (min(queues, cores)
+ * threads, the replaying thread is lane 0; each lane steers every frame and runs its own queues'
+ * frames) writes exactly the files of the same run on one thread ({@code --serial}: every frame
+ * steered and run in input order on the reader thread, on its own queue's context), for programs
+ * whose queues do not race on shared map entries. 3,200 frames make four batches; one case swaps
+ * the firmware inside the second batch. {@code ReplayTest} deals four queues to 2, 3 and 4 lanes
+ * whatever the machine's cores.
  */
 class QueueDeterminismTest {
   @TempDir Path tmp;

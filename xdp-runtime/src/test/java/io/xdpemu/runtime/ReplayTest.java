@@ -79,7 +79,7 @@ class ReplayTest {
         null);
   }
 
-  /** A replay for the in-memory entry point (no outputs, batches of 128, queue threads). */
+  /** A replay for the in-memory entry point (no outputs, batches of 128, lanes). */
   static Replay inMemory(Attachment att) {
     return new Replay(
         att, q -> new ExecutionContext(new RegionRegistry()), null, false, List.of(), 128, false);
@@ -262,9 +262,9 @@ class ReplayTest {
   }
 
   /**
-   * Without outputs the queue threads run their frames in their own slots (nothing is emitted);
-   * with outputs, in the batch's slots: both count the same packets, bytes, actions, queues,
-   * redirect errors and aborts.
+   * Without outputs the lanes run their frames in their own slots (nothing is emitted); with
+   * outputs, in the batch's slots: both count the same packets, bytes, actions, queues, redirect
+   * errors and aborts.
    */
   @Test
   void aRunWithoutOutputsCountsWhatARunWithOutputsCounts() throws Exception {
