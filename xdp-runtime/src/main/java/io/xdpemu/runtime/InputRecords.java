@@ -8,10 +8,16 @@ import java.util.List;
  * The records of a replay's captures as one stream, in order, with one record of look-ahead: {@link
  * #peek} moves to the next record and holds it until {@link #take}, so the reader can see that a
  * firmware swap is due before a packet without consuming it (the swap waits until everything before
- * the packet has run). Allocates one cursor per capture.
+ * the packet has run). Reusable: {@link #start} begins another pass, rewinding the cursor it
+ * already has for a capture it has seen (a pass of the same captures allocates nothing).
  */
 final class InputRecords {
-  private final List<Capture> captures;
+  private List<Capture> captures = List.of();
+
+  /** One cursor per capture seen, rewound whenever its capture comes round again. */
+  private final java.util.IdentityHashMap<Capture, CaptureCursor> cursors =
+      new java.util.IdentityHashMap<>();
+
   private int nextCapture;
   private CaptureCursor cursor;
   private boolean held;
@@ -19,8 +25,16 @@ final class InputRecords {
   private long firstTs = Long.MIN_VALUE;
   private long index;
 
-  InputRecords(List<Capture> captures) {
+  /** Starts a pass over {@code captures}: before their first record, packet index 0. */
+  InputRecords start(List<Capture> captures) {
     this.captures = captures;
+    nextCapture = 0;
+    cursor = null;
+    held = false;
+    ended = false;
+    firstTs = Long.MIN_VALUE;
+    index = 0;
+    return this;
   }
 
   /** Holds the next record (or keeps the one held); false at the end of the last capture. */
@@ -36,7 +50,14 @@ final class InputRecords {
         ended = true;
         return false;
       }
-      cursor = captures.get(nextCapture++).cursor();
+      Capture next = captures.get(nextCapture++);
+      cursor = cursors.get(next);
+      if (cursor == null) {
+        cursor = next.cursor();
+        cursors.put(next, cursor);
+      } else {
+        cursor.rewind();
+      }
     }
     if (firstTs == Long.MIN_VALUE) {
       firstTs = cursor.timestampNs();

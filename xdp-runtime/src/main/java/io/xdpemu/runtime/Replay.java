@@ -122,6 +122,9 @@ public final class Replay implements AutoCloseable {
   private final List<FirmwareSwap> swaps;
   private final ReplayStats stats;
 
+  /** The replaying thread's walk of the captures (lane 0's; reused pass after pass). */
+  private final InputRecords records = new InputRecords();
+
   /** The slot of the one-thread replay. */
   private final PacketSlot single = new PacketSlot();
 
@@ -353,7 +356,7 @@ public final class Replay implements AutoCloseable {
     keepOut = sink.framesRead();
     emitSlots = sink.wantsPackets();
     long t0 = System.nanoTime();
-    InputRecords in = new InputRecords(captures);
+    InputRecords in = records.start(captures);
     int nextSwap = 0;
     try {
       if (threads.length == 0) {
@@ -624,9 +627,10 @@ public final class Replay implements AutoCloseable {
    */
   private void workerLoop(int lane) {
     BatchSignal done = finished[lane - 1];
+    InputRecords in = new InputRecords();
     long batch = 0;
     for (long pass = 1; passStarted.await(pass, stopped) && !shutdown; pass++) {
-      InputRecords in = new InputRecords(passCaptures);
+      in.start(passCaptures);
       long base = swapBase;
       int nextSwap = 0;
       while (in.peek()) {
