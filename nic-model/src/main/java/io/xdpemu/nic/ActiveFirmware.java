@@ -17,7 +17,6 @@ import io.xdpemu.nic.firmware.Protocol;
  *     entry)
  * @param queueMask its size - 1; -1 when the table's size is not a power of two (then {@code
  *     queueFold[code.queueOf(hash)]})
- * @param resultCapacity the header stack depth of this firmware's parse results
  */
 record ActiveFirmware(
     Firmware firmware,
@@ -26,8 +25,7 @@ record ActiveFirmware(
     long generation,
     int[] queueFold,
     int[] queueByHash,
-    int queueMask,
-    int resultCapacity) {
+    int queueMask) {
 
   static ActiveFirmware compile(
       Firmware fw, FirmwareEngine engine, long generation, int nicQueues) {
@@ -47,15 +45,7 @@ record ActiveFirmware(
     for (int h = 0; h < byHash.length; h++) { // hash h < size: the entry queueOf picks for h
       byHash[h] = fold[code.queueOf(h)];
     }
-    return new ActiveFirmware(
-        fw,
-        code,
-        protocolOf,
-        generation,
-        fold,
-        byHash,
-        pow2 ? size - 1 : -1,
-        code.newResult().capacity());
+    return new ActiveFirmware(fw, code, protocolOf, generation, fold, byHash, pow2 ? size - 1 : -1);
   }
 
   /**

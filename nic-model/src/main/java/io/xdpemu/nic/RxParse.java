@@ -34,50 +34,6 @@ public final class RxParse extends LinePadded {
     return result;
   }
 
-  private static final int PACKED_FIXED = 4;
-
-  /**
-   * Ints {@link #pack} may write for a frame steered by {@code nic}'s current firmware: the stride
-   * of a packed array of steered frames.
-   */
-  public static int packedInts(Nic nic) {
-    return PACKED_FIXED + ParseResult.packedInts(nic.active().resultCapacity());
-  }
-
-  /**
-   * Writes what the steer stage learned (queue, VLAN strip, firmware generation, parse result) into
-   * {@code dst} from {@code at}: how a steered frame crosses to another thread's queue in a few
-   * sequential cache lines (the object and its arrays would be several lines written on one core
-   * and read on the other). Only for a steered frame.
-   */
-  public int pack(int[] dst, int at) {
-    long g = fw.generation();
-    dst[at] = queue;
-    dst[at + 1] = stripOffset;
-    dst[at + 2] = (int) g;
-    dst[at + 3] = (int) (g >>> 32);
-    return PACKED_FIXED + result.pack(dst, at + PACKED_FIXED);
-  }
-
-  /**
-   * Makes this the frame {@link #pack} wrote, as {@code nic} steered it. If the NIC's firmware is
-   * no longer the one that steered it, the frame counts as not steered, and the queue classifies it
-   * again with the current firmware (so one firmware handles it entirely).
-   */
-  public void unpack(int[] src, int at, Nic nic) {
-    ActiveFirmware now = nic.active();
-    long g = (src[at + 2] & 0xffffffffL) | ((long) src[at + 3] << 32);
-    if (g != now.generation()) {
-      steered = false;
-      return;
-    }
-    prepare(now);
-    queue = src[at];
-    stripOffset = src[at + 1];
-    result.unpack(src, at + PACKED_FIXED);
-    steered = true;
-  }
-
   /** Sizes the scratch state for {@code f} (allocates only when the firmware changed). */
   void prepare(ActiveFirmware f) {
     if (fw != f) {
