@@ -55,6 +55,24 @@ record ActiveFirmware(
     return queueMask >= 0 ? queueByHash[hash & queueMask] : queueFold[code.queueOf(hash)];
   }
 
+  /**
+   * By {@code hash & (length - 1)}: whether the frame's queue is one of {@code queues}; null when
+   * {@code queues} is null or every queue, or the indirection table is not a power of two.
+   */
+  boolean[] fullSteerTable(boolean[] queues) {
+    if (queues == null || queueMask < 0) {
+      return null;
+    }
+    boolean[] full = new boolean[queueByHash.length];
+    boolean all = true;
+    for (int h = 0; h < full.length; h++) {
+      int q = queueByHash[h];
+      full[h] = q < queues.length && queues[q];
+      all &= full[h];
+    }
+    return all ? null : full;
+  }
+
   int metadataSize() {
     return code.metadataSize();
   }

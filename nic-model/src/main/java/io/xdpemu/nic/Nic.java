@@ -160,17 +160,28 @@ public final class Nic implements AutoCloseable {
    * thread may steer, each into its own {@link RxParse}. Returns the queue.
    */
   public int steer(byte[] pkt, int off, int len, RxParse p) {
-    classify(active, pkt, off, len, p);
+    classify(active, pkt, off, len, p, true);
     return p.queue;
   }
 
-  void classify(ActiveFirmware fw, byte[] pkt, int off, int len, RxParse p) {
+  /**
+   * Steers {@code pkt} into {@code p}. With {@code onlyTheirs}, a frame for a queue {@code p}'s
+   * owner does not run ({@link RxParse#onlyFor}) is steered only as far as its queue, and left not
+   * steered; otherwise the whole steer stage runs.
+   */
+  void classify(ActiveFirmware fw, byte[] pkt, int off, int len, RxParse p, boolean onlyTheirs) {
     p.prepare(fw);
     ParseResult r = p.result;
-    FirmwareCode code = fw.code();
-    code.steer(pkt, off, len, r, p.rssInput);
-    p.queue = fw.queueOf(r.rssHash);
+    boolean[] fullFor = onlyTheirs ? p.fullFor : null;
+    r.fullFor = fullFor;
+    fw.code().steer(pkt, off, len, r, p.rssInput);
+    int hash = r.rssHash;
+    p.queue = fw.queueOf(hash);
     p.stripOffset = -1;
+    if (fullFor != null && !fullFor[hash & (fullFor.length - 1)]) {
+      p.steered = false; // only the queue is known: the rest of the result is stale
+      return;
+    }
     if (fw.firmware().vlanStrip() && r.vlanOffset >= 0) {
       p.stripOffset = r.vlanOffset;
       VlanStrip.removeTag(r, r.vlanOffset, fw.protocolOf());

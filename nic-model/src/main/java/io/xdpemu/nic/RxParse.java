@@ -24,6 +24,27 @@ public final class RxParse extends LinePadded {
   /** False until {@link Nic#steer(byte[], int, int, RxParse)} filled it for the current frame. */
   boolean steered;
 
+  /** The queues the owner runs ({@link #onlyFor}); null: all. */
+  private boolean[] onlyQueues;
+
+  /**
+   * For the current firmware, by {@code rssHash & (length - 1)}: whether the frame's queue is one
+   * of {@link #onlyQueues}; null when they are all queues or the firmware's indirection table is
+   * not a power of two (then every frame is steered whole).
+   */
+  boolean[] fullFor;
+
+  /**
+   * Tells the NIC which queues' frames the owner of this parse result runs (a replay lane): {@link
+   * Nic#steer(byte[], int, int, RxParse)} then stops once the queue of any other frame is known (no
+   * packet type, checksum verdicts or flow mark) and leaves it not steered, so a queue that
+   * receives it classifies it again. The queue it returns is the same either way.
+   */
+  public void onlyFor(boolean[] queues) {
+    onlyQueues = queues.clone();
+    fw = null; // the next prepare builds the table for the firmware of the day
+  }
+
   /** The RX queue RSS picked. */
   public int queue() {
     return queue;
@@ -40,6 +61,7 @@ public final class RxParse extends LinePadded {
       fw = f;
       result = f.code().newResult();
       rssInput = new byte[Math.max(1, f.code().scratchBytes())];
+      fullFor = f.fullSteerTable(onlyQueues);
     }
   }
 }

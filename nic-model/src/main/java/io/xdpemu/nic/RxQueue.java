@@ -206,7 +206,7 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     }
     ActiveFirmware now = nic.active();
     if (!p.steered || p.fw != now) {
-      nic.classify(now, pkt, off, len, p);
+      nic.classify(now, pkt, off, len, p, false);
     }
     if (now != fw) {
       switchTo(now);

@@ -271,6 +271,12 @@ public final class Replay implements AutoCloseable {
     for (int l = 0; l < own.length; l++) {
       own[l] = new PacketSlot();
       laneParse[l] = new io.xdpemu.nic.RxParse();
+      boolean[] mine = new boolean[queues];
+      for (int q = 0; q < queues; q++) {
+        mine[q] = laneOf[q] == l;
+      }
+      // The lane needs only the queue of a frame another lane runs: the NIC stops there.
+      laneParse[l].onlyFor(mine);
     }
     for (int q = 0; q < queues; q++) {
       runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);

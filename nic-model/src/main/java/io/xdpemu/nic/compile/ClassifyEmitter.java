@@ -57,6 +57,8 @@ final class ClassifyEmitter implements Opcodes {
   void emit() {
     Asm.line(mv, 2000);
     storeOffsets();
+    rss();
+    stopUnlessFull();
     Asm.line(mv, 2001);
     if (PtypeEmitter.byIndex(fw)) {
       PtypeEmitter.emitByIndex(mv, fw, locals);
@@ -67,12 +69,40 @@ final class ClassifyEmitter implements Opcodes {
       mv.visitVarInsn(LLOAD, SEEN);
       mv.visitMethodInsn(INVOKEVIRTUAL, self, "ptype", "(" + Asm.RESULT_DESC + "J)V", false);
     }
-    rss();
     Asm.line(mv, 2300);
     checksums.emitStatus();
     Asm.line(mv, 2400);
     marks();
     mv.visitInsn(RETURN);
+  }
+
+  /**
+   * {@code if (r.fullFor != null && !r.fullFor[r.rssHash & (r.fullFor.length - 1)]) return;}: a
+   * caller that only needs the queue of a frame some other thread runs stops here (see {@link
+   * io.xdpemu.nic.parse.ParseResult#fullFor}); the packet type, checksum verdicts and flow mark are
+   * then not computed.
+   */
+  private void stopUnlessFull() {
+    Label full = new Label();
+    loadFullFor();
+    mv.visitJumpInsn(IFNULL, full);
+    loadFullFor();
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitFieldInsn(GETFIELD, RESULT, "rssHash", "I");
+    loadFullFor();
+    mv.visitInsn(ARRAYLENGTH);
+    mv.visitInsn(ICONST_1);
+    mv.visitInsn(ISUB);
+    mv.visitInsn(IAND);
+    mv.visitInsn(BALOAD);
+    mv.visitJumpInsn(IFNE, full);
+    mv.visitInsn(RETURN);
+    mv.visitLabel(full);
+  }
+
+  private void loadFullFor() {
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitFieldInsn(GETFIELD, RESULT, "fullFor", "[Z");
   }
 
   private void putInt(String field, int local) {

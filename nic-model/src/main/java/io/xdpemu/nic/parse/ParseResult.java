@@ -34,6 +34,15 @@ public final class ParseResult extends LinePadded {
   public int ptypeRule;
 
   public int rssHash;
+
+  /**
+   * An input, not a result: null for the whole steer stage; else the compiled steer stops right
+   * after the RSS hash when {@code fullFor[rssHash & (fullFor.length - 1)]} is false (a frame for
+   * another thread's queue: only its queue is wanted), leaving the rest of the result stale. Set
+   * and cleared around one steer by {@code Nic.steerFor}; the interpreter always does it all.
+   */
+  public boolean[] fullFor;
+
   public int rssHashType;
 
   /** Index of the matching RSS traffic class, -1 when none matched. */
