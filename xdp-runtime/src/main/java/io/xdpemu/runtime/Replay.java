@@ -37,23 +37,23 @@ import java.util.function.LongConsumer;
  *                                                       receive and run it from that result
  * </pre>
  *
- * Every lane steers every frame and runs only its own queues' frames: nothing a lane writes per
- * frame is read by another lane (only the emitting thread reads the slots of frames it emits), so
- * the lanes do not meet in the cache. Steering parse results across threads instead (each chunk of
- * frames steered once, by whichever thread got to it, the results packed for the frames' queue
- * threads) was measured: every result crossing cores cost more than steering the frame again (see
- * benchmarks/RESULTS.md, wave 7). Which lane steers a frame changes nothing, because steering
- * depends only on the frame and the firmware; each queue runs its own frames in input order on one
- * lane whatever the scheduling, so a queue's program runs see the same sequence every time, which
- * makes the whole replay reproducible as long as queues do not race on shared map entries (per-CPU
- * maps, atomic adds and read-only maps never do). A program that races (two queues inserting the
- * same hash key with BPF_NOEXIST, a non-atomic read-modify-write of a shared value) loses updates
- * depending on timing, exactly as it would in the kernel. {@code serial} mode (and a replay with
- * one lane) removes that freedom: every packet runs in input order, on the reader thread, still
- * with its own queue's execution context (CPU id, per-CPU map slot, prandom state), so the result
- * is byte-identical for any program. The threads meet on spin-then-park counters ({@link
- * BatchSignal}) once a batch. Firmware swaps happen at batch boundaries cut at the requested packet
- * index, while every queue is idle.
+ * Every lane steers every frame (another lane's only as far as its queue) and runs only its own
+ * queues' frames: nothing a lane writes per frame is read by another lane (only the emitting thread
+ * reads the slots of frames it emits), so the lanes do not meet in the cache. Steering parse
+ * results across threads instead (each chunk of frames steered once, by whichever thread got to it,
+ * the results packed for the frames' queue threads) was measured: every result crossing cores cost
+ * more than steering the frame again (see benchmarks/RESULTS.md, wave 7). Which lane steers a frame
+ * changes nothing, because steering depends only on the frame and the firmware; each queue runs its
+ * own frames in input order on one lane whatever the scheduling, so a queue's program runs see the
+ * same sequence every time, which makes the whole replay reproducible as long as queues do not race
+ * on shared map entries (per-CPU maps, atomic adds and read-only maps never do). A program that
+ * races (two queues inserting the same hash key with BPF_NOEXIST, a non-atomic read-modify-write of
+ * a shared value) loses updates depending on timing, exactly as it would in the kernel. {@code
+ * serial} mode (and a replay with one lane) removes that freedom: every packet runs in input order,
+ * on the reader thread, still with its own queue's execution context (CPU id, per-CPU map slot,
+ * prandom state), so the result is byte-identical for any program. The threads meet on
+ * spin-then-park counters ({@link BatchSignal}) once a batch. Firmware swaps happen at batch
+ * boundaries cut at the requested packet index, while every queue is idle.
  */
 public final class Replay implements AutoCloseable {
   /** Receives finished packets in input order. */
