@@ -28,13 +28,13 @@ import java.util.function.LongConsumer;
  *
  * <pre>
  *   lane 0 = the replaying thread                     lanes 1.. = helper threads
- *   locate the records of batches up to k+3 (no copy)
- *   start them ───────────────────────────────────►  (a lane done with k goes on to k+1 ...)
- *   lane 0's part of batch k                          each lane, for every frame of the batch,
- *   wait until every lane finished k  ◄────────────    in order: steer it (parse, RSS queue,
- *   emit batch k (stats, pcaps, trace; in order)        checksums...) into the lane's own parse
- *                                                       result; if the queue is one of the lane's,
- *                                                       receive and run it from that result
+ *   each lane walks the captures with its own cursors and cuts the same batches; for every frame
+ *   of a batch, in order: steer it (parse, RSS queue; checksums... only for its own queues) into
+ *   the lane's own parse result; if the queue is one of the lane's, receive and run it from that
+ *   result
+ *   wait until every lane finished batch k  ◄──────   (run ahead, up to k+3 while k is emitted)
+ *   emit batch k (stats, pcaps, trace; in order) ──►  (batch k+4 may reuse k's slots)
+ *   apply a swap due at the next packet ───────────►  (wait at that packet until it is applied)
  * </pre>
  *
  * Every lane steers every frame (another lane's only as far as its queue) and runs only its own
