@@ -338,6 +338,44 @@ class ReplayTest {
   }
 
   /**
+   * A bug of ours in any lane (here: the program throws on the 200th frame of queue 3, run by the
+   * last lane) reaches the caller as that exception, from the replaying thread, and the replay ends
+   * instead of hanging.
+   */
+  @Test
+  void aFailureInAnyLaneReachesTheCaller() throws Exception {
+    Capture cap = Capture.open(capture);
+    for (int cores : new int[] {2, 4}) {
+      long[] seen = new long[1];
+      XdpRunner failing =
+          ctx -> {
+            if (ctx.xdp().rxQueueIndex == 3 && ++seen[0] == 200) {
+              throw new IllegalArgumentException("bug in lane");
+            }
+            return program(ctx);
+          };
+      Replay r =
+          new Replay(
+              new Attachment(plainNic(4), failing, "failing"),
+              q -> new ExecutionContext(new RegionRegistry()),
+              null,
+              false,
+              List.of(),
+              128,
+              false,
+              i -> i > 0,
+              cores);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> r.replay(List.of(cap, cap)));
+      assertEquals("bug in lane", e.getMessage());
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalStateException.class, () -> r.replay(List.of(cap)));
+      r.close();
+    }
+  }
+
+  /**
    * Per queue: frames seen and a digest of them in order (which firmware generation ran each); then
    * the replay's counts. Two passes, each with a swap at packet 1000 (mid-batch) and a refused one
    * at 2000.
