@@ -15,7 +15,7 @@ import org.objectweb.asm.Opcodes;
  * {@code void ptype(ParseResult r, long seen)}: the packet-type TCAM as code, first rule wins, as
  * {@link io.xdpemu.nic.parse.Classifier} decides it ({@code seen}: the header types extracted); or,
  * for a firmware whose rules are all one or two headers, the same decision inline in steer from
- * stack indices noted at push time ({@link #emitByIndex}).
+ * bits set as headers are pushed ({@link #emitByIndex}, {@link RuleBits}).
  */
 final class PtypeEmitter implements Opcodes {
   private static final int R = 1;
@@ -67,51 +67,52 @@ final class PtypeEmitter implements Opcodes {
 
   /**
    * Whether every rule is one or two headers, not exact (every shipped firmware's): then the rules
-   * are decided in steer from the stack indices noted at push time - [A] when A is there, [A, B]
-   * when the first A comes before the last B, exactly when the reference's in-order scan finds them
-   * - without the scans, whose trip counts vary with the frame.
+   * are decided as headers are pushed ({@link RuleBits}) and the first that matched is found with
+   * one count of trailing zeros, without the scans, whose trip counts vary with the frame.
    */
   static boolean byIndex(Firmware fw) {
-    for (PtypeRule rule : fw.ptypes()) {
-      if (rule.exact() || rule.headers().length < 1 || rule.headers().length > 2) {
+    for (int k = 0; k < fw.ptypes().size(); k++) {
+      PtypeRule rule = fw.ptypes().get(k);
+      if (rule.exact() || !RuleBits.fits(rule.headers(), k)) {
         return false;
       }
     }
     return true;
   }
 
-  /** The header types whose first and last stack index (any level) {@link #emitByIndex} reads. */
-  static boolean[] indexAnyUsed(Firmware fw) {
-    boolean[] used = new boolean[fw.headers().size()];
+  /** The packet-type rules as bits when {@link #byIndex}, else none. */
+  static RuleBits bits(Firmware fw) {
+    int[][] rules = new int[fw.ptypes().size()][];
     if (byIndex(fw)) {
-      for (PtypeRule rule : fw.ptypes()) {
-        for (int h : rule.headers()) {
-          used[h] = true;
-        }
+      for (int k = 0; k < rules.length; k++) {
+        rules[k] = fw.ptypes().get(k).headers();
       }
     }
-    return used;
+    return new RuleBits(SteerLocals.PTYPE_BITS, SteerLocals.SEEN, rules);
   }
 
   /** In steer, when {@link #byIndex}: the first matching rule's ptype, else the default. */
-  static void emitByIndex(MethodVisitor mv, Firmware fw, SteerLocals locals) {
+  static void emitByIndex(MethodVisitor mv, Firmware fw, RuleBits bits) {
     Label done = new Label();
-    for (int k = 0; k < fw.ptypes().size(); k++) {
-      PtypeRule rule = fw.ptypes().get(k);
-      Asm.line(mv, 3000 + k);
-      Label fail = new Label();
-      int[] h = rule.headers();
-      mv.visitVarInsn(ILOAD, locals.firstIndexAny(h[0]));
-      mv.visitJumpInsn(IFLT, fail);
-      if (h.length == 2) {
-        mv.visitVarInsn(ILOAD, locals.firstIndexAny(h[0]));
-        mv.visitVarInsn(ILOAD, locals.lastIndexAny(h[1]));
-        mv.visitJumpInsn(IF_ICMPGE, fail); // no B after the first A (-1 when no B at all)
-      }
-      store(mv, SteerLocals.R, rule.ptype(), k);
-      mv.visitJumpInsn(GOTO, done);
-      mv.visitLabel(fail);
+    Label none = new Label();
+    int n = fw.ptypes().size();
+    if (n == 0) {
+      store(mv, SteerLocals.R, fw.defaultPtype(), -1);
+      return;
     }
+    Label[] rule = new Label[n];
+    for (int k = 0; k < n; k++) {
+      rule[k] = new Label();
+    }
+    bits.first(mv); // 64 when no rule matched: the default
+    mv.visitTableSwitchInsn(0, n - 1, none, rule);
+    for (int k = 0; k < n; k++) {
+      mv.visitLabel(rule[k]);
+      Asm.line(mv, 3000 + k);
+      store(mv, SteerLocals.R, fw.ptypes().get(k).ptype(), k);
+      mv.visitJumpInsn(GOTO, done);
+    }
+    mv.visitLabel(none);
     store(mv, SteerLocals.R, fw.defaultPtype(), -1);
     mv.visitLabel(done);
   }

@@ -16,35 +16,35 @@ import org.objectweb.asm.Opcodes;
  * io.xdpemu.nic.parse.Classifier#offsets}'s: first L2/L3/L4 at level 0, first L3/L4 at the deepest
  * level (levels only grow during a parse, so that is the last level seen), the outer ports, the
  * outermost VLAN tag; what the checksum verdicts need ({@link ChecksumEmitter}); plus the first
- * instance of each header at level 0 (RSS fields, flow marks) and the set of header types seen (a
- * quick necessary condition for every rule).
+ * instance of each header at level 0 (RSS fields, flow marks), the set of header types seen (a
+ * quick necessary condition for every rule) and the rules of one or two headers ({@link RuleBits}).
  */
 final class StackFacts implements Opcodes {
   private final MethodVisitor mv;
   private final SteerLocals locals;
   private final boolean[] firstAtLevel0Used;
-  private final boolean[] indexAtLevel0Used;
   private final ChecksumEmitter checksums;
-  private final boolean[] indexAnyUsed;
+  private final RuleBits ptypes;
+  private final RuleBits classes;
 
   /**
    * @param firstAtLevel0Used header types whose first level-0 offset the classifier reads
-   * @param indexAtLevel0Used header types whose first and last level-0 stack index it reads
-   * @param indexAnyUsed header types whose first and last stack index at any level it reads
+   * @param ptypes the packet-type rules decided at push time (any level)
+   * @param classes the RSS traffic classes decided at push time (level 0)
    * @param checksums what the checksum verdicts note at each push
    */
   StackFacts(
       MethodVisitor mv,
       SteerLocals locals,
       boolean[] firstAtLevel0Used,
-      boolean[] indexAtLevel0Used,
-      boolean[] indexAnyUsed,
+      RuleBits ptypes,
+      RuleBits classes,
       ChecksumEmitter checksums) {
     this.mv = mv;
     this.locals = locals;
     this.firstAtLevel0Used = firstAtLevel0Used;
-    this.indexAtLevel0Used = indexAtLevel0Used;
-    this.indexAnyUsed = indexAnyUsed;
+    this.ptypes = ptypes;
+    this.classes = classes;
     this.checksums = checksums;
   }
 
@@ -53,14 +53,6 @@ final class StackFacts implements Opcodes {
     for (int h = 0; h < headerTypes; h++) {
       if (firstAtLevel0Used[h]) {
         minusOne(locals.first0(h));
-      }
-      if (indexAtLevel0Used[h]) {
-        minusOne(locals.firstIndex0(h));
-        minusOne(locals.lastIndex0(h));
-      }
-      if (indexAnyUsed[h]) {
-        minusOne(locals.firstIndexAny(h));
-        minusOne(locals.lastIndexAny(h));
       }
     }
   }
@@ -73,20 +65,20 @@ final class StackFacts implements Opcodes {
   /** After header {@code h} was pushed at CURSOR with length HL at LEVEL (cursor not advanced). */
   void pushed(HeaderType h) {
     int id = h.id();
+    ptypes.pushed(mv, id); // before h joins the seen sets: [h, h] needs an earlier h
+    if (id < 64 && classes.any()) {
+      Label deeper = new Label();
+      mv.visitVarInsn(ILOAD, LEVEL);
+      mv.visitJumpInsn(IFNE, deeper);
+      classes.pushed(mv, id);
+      orBit(SEEN0, id);
+      mv.visitLabel(deeper);
+    }
     if (id < 64) {
-      mv.visitVarInsn(LLOAD, SEEN);
-      Asm.push(mv, 1L << id);
-      mv.visitInsn(LOR);
-      mv.visitVarInsn(LSTORE, SEEN);
+      orBit(SEEN, id);
     }
     if (firstAtLevel0Used[id]) {
       setIfUnsetAtLevel0(locals.first0(id));
-    }
-    if (indexAtLevel0Used[id]) {
-      indexAtLevel0(id);
-    }
-    if (indexAnyUsed[id]) {
-      indexAny(id);
     }
     // The deepest level so far: a deeper one starts its inner offsets afresh.
     Label same = new Label();
@@ -119,32 +111,12 @@ final class StackFacts implements Opcodes {
     checksums.pushed(h);
   }
 
-  /** At level 0: the first index of h unless set, and the last index of h, = count. */
-  private void indexAtLevel0(int h) {
-    Label skip = new Label();
-    Label last = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
-    mv.visitVarInsn(ILOAD, locals.firstIndex0(h));
-    mv.visitJumpInsn(IFGE, last);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ISTORE, locals.firstIndex0(h));
-    mv.visitLabel(last);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ISTORE, locals.lastIndex0(h));
-    mv.visitLabel(skip);
-  }
-
-  /** The first index of h unless set, and the last index of h, = count (any level). */
-  private void indexAny(int h) {
-    Label last = new Label();
-    mv.visitVarInsn(ILOAD, locals.firstIndexAny(h));
-    mv.visitJumpInsn(IFGE, last);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ISTORE, locals.firstIndexAny(h));
-    mv.visitLabel(last);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ISTORE, locals.lastIndexAny(h));
+  /** {@code local |= 1L << bit} (a long local). */
+  private void orBit(int local, int bit) {
+    mv.visitVarInsn(LLOAD, local);
+    push(mv, 1L << bit);
+    mv.visitInsn(LOR);
+    mv.visitVarInsn(LSTORE, local);
   }
 
   /** if (level == 0 && local < 0) local = cursor */
