@@ -21,7 +21,8 @@ import org.objectweb.asm.Opcodes;
  *
  * <ul>
  *   <li>only headers at level 0 count (levels never decrease, so the walk's stop at the first
- *       deeper header is "level 0 at push"), and nothing after the TCP/UDP header that decided;
+ *       deeper header is "level 0 at push": only the outer part of the graph notes them), and
+ *       nothing after the TCP/UDP header that decided;
  *   <li>the first IPv4/IPv6 header is the L3 one (checked when IPv4);
  *   <li>each IPv4/IPv6 header becomes the one L4 belongs to and makes L4 checkable again; a
  *       fragment header, or a routing header (introduced by next header 43 in the header before it)
@@ -57,9 +58,7 @@ final class ChecksumEmitter implements Opcodes {
     if (!l3Code && !l4Code && !extHeaders) {
       return;
     }
-    Label skip = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
+    Label skip = new Label(); // only at level 0: steer's outer part (ParseGraphEmitter.Part)
     if (l4) { // decided: nothing later counts
       mv.visitVarInsn(ILOAD, CS_L4);
       push(mv, -1);

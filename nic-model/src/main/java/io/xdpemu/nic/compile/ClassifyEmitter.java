@@ -60,7 +60,7 @@ final class ClassifyEmitter implements Opcodes {
     match = new StackMatch(mv, COUNT, TYPE, LEVELS, I, T, LV, LVL, SEEN);
   }
 
-  /** The classifier proper (in its own method, after {@link #storeOffsets} in steer). */
+  /** The classifier proper, in its own method (the offsets are stored by steer). */
   void emit() {
     Asm.line(mv, 2001);
     if (PtypeEmitter.byIndex(fw)) {
@@ -86,16 +86,28 @@ final class ClassifyEmitter implements Opcodes {
     mv.visitFieldInsn(PUTFIELD, RESULT, field, "I");
   }
 
-  /** In steer, after the parse: the offsets, VLAN tag and ports noted at push time, into r. */
-  static void storeOffsets(MethodVisitor mv) {
+  /** In steer: the level-0 offsets, VLAN tag and ports noted at push time, into r. */
+  static void storeLevel0Offsets(MethodVisitor mv) {
     Asm.line(mv, 2000);
     putInt(mv, "l2Offset", L2);
     putInt(mv, "l3Offset", L3);
     putInt(mv, "l4Offset", L4);
-    // Inner offsets exist only when some header is at a level > 0.
+    putInt(mv, "vlanOffset", VLAN_OFF);
+    putInt(mv, "vlanTci", VLAN_TCI);
+    putInt(mv, "vlanProto", VLAN_PROTO);
+    putInt(mv, "l4Ports", PORTS);
+  }
+
+  /**
+   * The first L3 and L4 offsets at the deepest level, into r: -1 without a header at level 1 or
+   * deeper (steer without a tunnel: {@code noTunnel}; steerInner when MAX_LEVEL is still 0).
+   */
+  static void storeInnerOffsets(MethodVisitor mv, boolean noTunnel) {
     Label tunnelled = new Label();
-    mv.visitVarInsn(ILOAD, MAX_LEVEL);
-    mv.visitJumpInsn(IFGT, tunnelled);
+    if (!noTunnel) {
+      mv.visitVarInsn(ILOAD, MAX_LEVEL);
+      mv.visitJumpInsn(IFGT, tunnelled);
+    }
     push(mv, -1);
     mv.visitVarInsn(ISTORE, INNER_L3);
     push(mv, -1);
@@ -103,10 +115,6 @@ final class ClassifyEmitter implements Opcodes {
     mv.visitLabel(tunnelled);
     putInt(mv, "innerL3Offset", INNER_L3);
     putInt(mv, "innerL4Offset", INNER_L4);
-    putInt(mv, "vlanOffset", VLAN_OFF);
-    putInt(mv, "vlanTci", VLAN_TCI);
-    putInt(mv, "vlanProto", VLAN_PROTO);
-    putInt(mv, "l4Ports", PORTS);
   }
 
   private void rss() {

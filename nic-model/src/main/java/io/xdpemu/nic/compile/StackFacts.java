@@ -26,12 +26,15 @@ final class StackFacts implements Opcodes {
   private final ChecksumEmitter checksums;
   private final RuleBits ptypes;
   private final RuleBits classes;
+  private final ParseGraphEmitter.Part part;
 
   /**
    * @param firstAtLevel0Used header types whose first level-0 offset the classifier reads
    * @param ptypes the packet-type rules decided at push time (any level)
    * @param classes the RSS traffic classes decided at push time (level 0)
-   * @param checksums what the checksum verdicts note at each push
+   * @param checksums what the checksum verdicts note at each push (level 0)
+   * @param part the level the method parses at: OUTER level 0 (the facts of level 0), INNER 1 and
+   *     deeper (the inner offsets)
    */
   StackFacts(
       MethodVisitor mv,
@@ -39,7 +42,9 @@ final class StackFacts implements Opcodes {
       boolean[] firstAtLevel0Used,
       RuleBits ptypes,
       RuleBits classes,
-      ChecksumEmitter checksums) {
+      ChecksumEmitter checksums,
+      ParseGraphEmitter.Part part) {
+    this.part = part;
     this.mv = mv;
     this.locals = locals;
     this.firstAtLevel0Used = firstAtLevel0Used;
@@ -66,21 +71,41 @@ final class StackFacts implements Opcodes {
   void pushed(HeaderType h) {
     int id = h.id();
     ptypes.pushed(mv, id); // before h joins the seen sets: [h, h] needs an earlier h
+    if (part == ParseGraphEmitter.Part.INNER) {
+      if (id < 64) {
+        orBit(SEEN, id);
+      }
+      deepest(h.protocol());
+      return;
+    }
     if (id < 64 && classes.any()) {
-      Label deeper = new Label();
-      mv.visitVarInsn(ILOAD, LEVEL);
-      mv.visitJumpInsn(IFNE, deeper);
       classes.pushed(mv, id);
       orBit(SEEN0, id);
-      mv.visitLabel(deeper);
     }
     if (id < 64) {
       orBit(SEEN, id);
     }
     if (firstAtLevel0Used[id]) {
-      setIfUnsetAtLevel0(locals.first0(id));
+      setIfUnset(locals.first0(id));
     }
-    // The deepest level so far: a deeper one starts its inner offsets afresh.
+    Protocol proto = h.protocol();
+    switch (proto.layer()) {
+      case L2 -> setIfUnset(L2);
+      case L3 -> setIfUnset(L3);
+      case L4 -> l4(proto);
+      default -> {}
+    }
+    if (proto == Protocol.VLAN) {
+      vlan();
+    }
+    checksums.pushed(h);
+  }
+
+  /**
+   * At level 1 and deeper: the first L3 and L4 headers at the deepest level so far (a deeper one
+   * starts them afresh).
+   */
+  private void deepest(Protocol proto) {
     Label same = new Label();
     mv.visitVarInsn(ILOAD, LEVEL);
     mv.visitVarInsn(ILOAD, MAX_LEVEL);
@@ -92,23 +117,11 @@ final class StackFacts implements Opcodes {
     push(mv, -1);
     mv.visitVarInsn(ISTORE, INNER_L4);
     mv.visitLabel(same);
-    Protocol proto = h.protocol();
     switch (proto.layer()) {
-      case L2 -> setIfUnsetAtLevel0(L2);
-      case L3 -> {
-        setIfUnsetAtLevel0(L3);
-        setIfUnset(INNER_L3);
-      }
-      case L4 -> {
-        l4(proto);
-        setIfUnset(INNER_L4);
-      }
+      case L3 -> setIfUnset(INNER_L3);
+      case L4 -> setIfUnset(INNER_L4);
       default -> {}
     }
-    if (proto == Protocol.VLAN) {
-      vlan();
-    }
-    checksums.pushed(h);
   }
 
   /** {@code local |= 1L << bit} (a long local). */
@@ -117,18 +130,6 @@ final class StackFacts implements Opcodes {
     push(mv, 1L << bit);
     mv.visitInsn(LOR);
     mv.visitVarInsn(LSTORE, local);
-  }
-
-  /** if (level == 0 && local < 0) local = cursor */
-  private void setIfUnsetAtLevel0(int local) {
-    Label skip = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
-    mv.visitVarInsn(ILOAD, local);
-    mv.visitJumpInsn(IFGE, skip);
-    mv.visitVarInsn(ILOAD, CURSOR);
-    mv.visitVarInsn(ISTORE, local);
-    mv.visitLabel(skip);
   }
 
   private void setIfUnset(int local) {
@@ -140,11 +141,9 @@ final class StackFacts implements Opcodes {
     mv.visitLabel(skip);
   }
 
-  /** The outer L4 offset, and its ports when it is TCP/UDP/SCTP with at least 4 bytes. */
+  /** (Level 0) the outer L4 offset, and its ports when it is TCP/UDP/SCTP with at least 4 bytes. */
   private void l4(Protocol proto) {
     Label skip = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
     mv.visitVarInsn(ILOAD, L4);
     mv.visitJumpInsn(IFGE, skip);
     mv.visitVarInsn(ILOAD, CURSOR);
@@ -164,11 +163,9 @@ final class StackFacts implements Opcodes {
     mv.visitLabel(skip);
   }
 
-  /** The outermost tag at level 0 that has its TPID before it (cursor >= 2). */
+  /** (Level 0) the outermost tag that has its TPID before it (cursor >= 2). */
   private void vlan() {
     Label skip = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
     mv.visitVarInsn(ILOAD, VLAN_OFF);
     mv.visitJumpInsn(IFGE, skip);
     mv.visitVarInsn(ILOAD, CURSOR);

@@ -7,6 +7,7 @@ import static io.xdpemu.nic.compile.SteerLocals.R;
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.nic.firmware.FlowMarkRule;
 import io.xdpemu.nic.firmware.Layout;
+import io.xdpemu.nic.firmware.ParseState;
 import io.xdpemu.nic.firmware.RssConfig;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Label;
@@ -30,35 +31,51 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
    * @param self internal name of its superclass (CompiledFirmware: the helpers' home)
    */
   static void emit(ClassVisitor cv, Firmware fw, String own, String self) {
-    MethodVisitor mv = cv.visitMethod(0, "steer", STEER_DESC, null, null);
-    mv.visitCode();
     SteerLocals locals = new SteerLocals(fw.headers().size(), ParseGraphEmitter.maxKeys(fw));
-    Label classify = new Label();
     RuleBits ptypes = PtypeEmitter.bits(fw);
     RuleBits classes = ClassifyEmitter.classBits(fw);
     boolean[] first0 = firstAtLevel0Used(fw);
-    StackFacts facts =
-        new StackFacts(mv, locals, first0, ptypes, classes, new ChecksumEmitter(fw, mv));
-    new ParseGraphEmitter(fw, mv, locals, facts, classify).emit();
-    mv.visitLabel(classify);
-    ClassifyEmitter.storeOffsets(mv);
     int[] passed = passed(locals, first0);
-    String classifyDesc = classifyDescriptor(passed);
-    mv.visitVarInsn(ALOAD, 0);
-    for (int slot = 1; slot <= SCRATCH; slot++) {
-      mv.visitVarInsn(slot == P || slot == R || slot == SCRATCH ? ALOAD : ILOAD, slot);
+    String classifyDesc = descriptor(passed);
+    boolean tunnels = fw.states().stream().anyMatch(ParseState::enterInner);
+    int[] innerParams = innerParams(passed);
+    String innerDesc = descriptor(innerParams);
+
+    MethodVisitor mv = cv.visitMethod(0, "steer", STEER_DESC, null, null);
+    mv.visitCode();
+    Label done = new Label();
+    Label tunnel = new Label();
+    StackFacts facts =
+        new StackFacts(
+            mv,
+            locals,
+            first0,
+            ptypes,
+            classes,
+            new ChecksumEmitter(fw, mv),
+            ParseGraphEmitter.Part.OUTER);
+    new ParseGraphEmitter(fw, mv, locals, facts, done, ParseGraphEmitter.Part.OUTER, tunnel, null)
+        .emit();
+    mv.visitLabel(done);
+    ClassifyEmitter.storeLevel0Offsets(mv);
+    ClassifyEmitter.storeInnerOffsets(mv, true);
+    call(mv, own, "classify", passed, classifyDesc);
+    if (tunnels) {
+      mv.visitLabel(tunnel);
+      ClassifyEmitter.storeLevel0Offsets(mv);
+      call(mv, own, "steerInner", innerParams, innerDesc);
     }
-    for (int local : passed) {
-      mv.visitVarInsn(isLong(local) ? LLOAD : ILOAD, local);
-    }
-    mv.visitMethodInsn(INVOKEVIRTUAL, own, "classify", classifyDesc, false);
-    mv.visitInsn(RETURN);
     mv.visitMaxs(0, 0);
     mv.visitEnd();
 
+    if (tunnels) {
+      inner(cv, fw, own, locals, ptypes, classes, passed, innerParams, innerDesc, classifyDesc);
+    }
+
     MethodVisitor tail = cv.visitMethod(ACC_PRIVATE, "classify", classifyDesc, null, null);
     tail.visitCode();
-    classifyPrologue(tail, passed);
+    parameters(tail, passed);
+    classifyScratch(tail);
     RssEmitter rss = new RssEmitter(own, self);
     new ClassifyEmitter(fw, tail, locals, rss, new ChecksumEmitter(fw, tail), ptypes, classes, self)
         .emit();
@@ -66,6 +83,90 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
     tail.visitEnd();
     rss.emitMethods(cv);
     PtypeEmitter.emit(cv, fw);
+  }
+
+  /**
+   * {@code steerInner(p, off, len, r, scratch, <innerParams>)}: the graph at level 1 and deeper,
+   * from the tunnel entry on (the parser's state and the facts that go on growing as parameters,
+   * the level-0 facts only passed on to classify), then its own call of classify.
+   */
+  private static void inner(
+      ClassVisitor cv,
+      Firmware fw,
+      String own,
+      SteerLocals locals,
+      RuleBits ptypes,
+      RuleBits classes,
+      int[] passed,
+      int[] innerParams,
+      String innerDesc,
+      String classifyDesc) {
+    MethodVisitor mv = cv.visitMethod(ACC_PRIVATE, "steerInner", innerDesc, null, null);
+    mv.visitCode();
+    // The parameters to slots past every local of the graph, then (after the graph's locals are
+    // initialised) to their homes: a parameter's slot is some other local's home.
+    int temp = locals.runBase(RssEmitter.maxRuns(fw)) + 1;
+    int[] temps = new int[innerParams.length];
+    int slot = SCRATCH + 1;
+    for (int i = 0; i < innerParams.length; i++) {
+      boolean wide = isLong(innerParams[i]);
+      mv.visitVarInsn(wide ? LLOAD : ILOAD, slot);
+      temps[i] = temp;
+      mv.visitVarInsn(wide ? LSTORE : ISTORE, temp);
+      slot += wide ? 2 : 1;
+      temp += 2;
+    }
+    Runnable entry =
+        () -> {
+          for (int i = 0; i < innerParams.length; i++) {
+            boolean wide = isLong(innerParams[i]);
+            mv.visitVarInsn(wide ? LLOAD : ILOAD, temps[i]);
+            mv.visitVarInsn(wide ? LSTORE : ISTORE, innerParams[i]);
+          }
+          Asm.push(mv, 1);
+          mv.visitVarInsn(ISTORE, SteerLocals.LEVEL);
+        };
+    Label done = new Label();
+    StackFacts facts =
+        new StackFacts(
+            mv,
+            locals,
+            firstAtLevel0Used(fw),
+            ptypes,
+            classes,
+            new ChecksumEmitter(fw, mv),
+            ParseGraphEmitter.Part.INNER);
+    new ParseGraphEmitter(fw, mv, locals, facts, done, ParseGraphEmitter.Part.INNER, null, entry)
+        .emit();
+    mv.visitLabel(done);
+    ClassifyEmitter.storeInnerOffsets(mv, false);
+    call(mv, own, "classify", passed, classifyDesc);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+  }
+
+  /** What steer passes to steerInner: the parser's state, then what classify reads. */
+  private static int[] innerParams(int[] passed) {
+    int[] state = {
+      SteerLocals.NEXT, SteerLocals.CURSOR, SteerLocals.STEPS, SteerLocals.REPEAT,
+    };
+    int[] all = new int[state.length + passed.length];
+    System.arraycopy(state, 0, all, 0, state.length);
+    System.arraycopy(passed, 0, all, state.length, passed.length);
+    return all;
+  }
+
+  /** {@code this.name(p, off, len, r, scratch, <locals>)}, then return. */
+  private static void call(MethodVisitor mv, String own, String name, int[] args, String desc) {
+    mv.visitVarInsn(ALOAD, 0);
+    for (int slot = 1; slot <= SCRATCH; slot++) {
+      mv.visitVarInsn(slot == P || slot == R || slot == SCRATCH ? ALOAD : ILOAD, slot);
+    }
+    for (int local : args) {
+      mv.visitVarInsn(isLong(local) ? LLOAD : ILOAD, local);
+    }
+    mv.visitMethodInsn(INVOKEVIRTUAL, own, name, desc, false);
+    mv.visitInsn(RETURN);
   }
 
   private static final String STEER_DESC = "([BII" + RESULT_DESC + "[B)V";
@@ -98,11 +199,8 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
         || local == SteerLocals.SEEN;
   }
 
-  /**
-   * {@code void classify(p, off, len, r, scratch, <passed>)}: steer's parameters, then the facts,
-   * each long or int.
-   */
-  private static String classifyDescriptor(int[] passed) {
+  /** {@code (p, off, len, r, scratch, <locals>)V}: steer's parameters, then each local's type. */
+  private static String descriptor(int[] passed) {
     StringBuilder d = new StringBuilder("([BII" + RESULT_DESC + "[B");
     for (int local : passed) {
       d.append(isLong(local) ? 'J' : 'I');
@@ -111,12 +209,11 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
   }
 
   /**
-   * The facts from the parameters into the same local slots steer used (all loaded, then stored
-   * last first: a parameter's slot may be another fact's home), the stack arrays from r, and the
-   * classifier's scratch locals zeroed, so that {@link ClassifyEmitter} writes the same code as in
-   * steer.
+   * The parameters after steer's into the same local slots steer used (all loaded, then stored last
+   * first: a parameter's slot may be another's home), so that the code emitted for steer's locals
+   * works unchanged.
    */
-  private static void classifyPrologue(MethodVisitor mv, int[] passed) {
+  private static void parameters(MethodVisitor mv, int[] passed) {
     int slot = SCRATCH + 1;
     for (int local : passed) {
       mv.visitVarInsn(isLong(local) ? LLOAD : ILOAD, slot);
@@ -125,6 +222,10 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
     for (int i = passed.length - 1; i >= 0; i--) {
       mv.visitVarInsn(isLong(passed[i]) ? LSTORE : ISTORE, passed[i]);
     }
+  }
+
+  /** classify's own locals: the stack arrays from r, the matchers' scratch zeroed. */
+  private static void classifyScratch(MethodVisitor mv) {
     String[] arrays = {"type", "offset", "length", "level"};
     int[] arrayLocals = {
       SteerLocals.TYPE, SteerLocals.OFFSET, SteerLocals.LENGTH, SteerLocals.LEVELS

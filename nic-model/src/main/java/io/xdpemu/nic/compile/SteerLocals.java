@@ -41,7 +41,7 @@ final class SteerLocals {
   static final int LVL = 34;
   static final int HASH = 35;
   static final int IDX = 36;
-  // 37: unused (was the Toeplitz table, now a static constant of the class: RssEmitter)
+  static final int NEXT = 37; // the state a tunnel entry continues at (steer -> steerInner)
   static final int V = 38; // long
   static final int DEPTH_LIMIT = 40; // min(max_depth, result capacity)
   // What the checksum verdicts need, noted at push time (ChecksumEmitter)
@@ -91,6 +91,7 @@ final class SteerLocals {
   static final int[] INTS_ZERO = {
     CURSOR,
     STEPS,
+    NEXT,
     LEVEL,
     COUNT,
     BASE,
