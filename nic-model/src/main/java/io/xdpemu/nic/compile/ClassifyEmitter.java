@@ -64,7 +64,7 @@ final class ClassifyEmitter implements Opcodes {
   void emit() {
     Asm.line(mv, 2001);
     if (PtypeEmitter.byIndex(fw)) {
-      PtypeEmitter.emitByIndex(mv, fw, ptypes);
+      PtypeEmitter.emitByIndex(mv, hasher.own(), ptypes);
     } else {
       // this.ptype(r, seen): its own method, so that steer stays under HotSpot's JIT size limit
       mv.visitVarInsn(ALOAD, 0);

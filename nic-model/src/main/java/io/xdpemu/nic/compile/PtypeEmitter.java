@@ -91,30 +91,55 @@ final class PtypeEmitter implements Opcodes {
     return new RuleBits(SteerLocals.PTYPE_BITS, SteerLocals.SEEN, rules);
   }
 
+  private static final String PTYPES = "PTYPES";
+  private static final String PTYPE_RULES = "PTYPE_RULES";
+
+  /**
+   * The packet type and rule index by first matching rule, index 64 (no rule: {@code
+   * Long.numberOfTrailingZeros(0)}) the default: static final arrays of the class, so the lookup is
+   * two loads, where a switch on the rule is an indirect jump that mispredicts on mixed traffic.
+   */
+  static void tableFields(ClassVisitor cv) {
+    cv.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, PTYPES, "[J", null, null).visitEnd();
+    cv.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, PTYPE_RULES, "[I", null, null).visitEnd();
+  }
+
+  /** In the class initializer: the two tables of {@link #tableFields}. */
+  static void initTables(MethodVisitor mv, Firmware fw, String own) {
+    int n = byIndex(fw) ? fw.ptypes().size() : 0;
+    push(mv, 65);
+    mv.visitIntInsn(NEWARRAY, T_LONG);
+    push(mv, 65);
+    mv.visitIntInsn(NEWARRAY, T_INT);
+    for (int k = 0; k <= 64; k++) {
+      boolean rule = k < n;
+      long ptype = rule ? fw.ptypes().get(k).ptype() : fw.defaultPtype();
+      mv.visitInsn(DUP2); // longs, ints
+      push(mv, k);
+      push(mv, rule ? k : -1);
+      mv.visitInsn(IASTORE); // longs
+      push(mv, k);
+      push(mv, ptype);
+      mv.visitInsn(LASTORE);
+    }
+    mv.visitFieldInsn(PUTSTATIC, own, PTYPE_RULES, "[I");
+    mv.visitFieldInsn(PUTSTATIC, own, PTYPES, "[J");
+  }
+
   /** In steer, when {@link #byIndex}: the first matching rule's ptype, else the default. */
-  static void emitByIndex(MethodVisitor mv, Firmware fw, RuleBits bits) {
-    Label done = new Label();
-    Label none = new Label();
-    int n = fw.ptypes().size();
-    if (n == 0) {
-      store(mv, SteerLocals.R, fw.defaultPtype(), -1);
-      return;
-    }
-    Label[] rule = new Label[n];
-    for (int k = 0; k < n; k++) {
-      rule[k] = new Label();
-    }
-    bits.first(mv); // 64 when no rule matched: the default
-    mv.visitTableSwitchInsn(0, n - 1, none, rule);
-    for (int k = 0; k < n; k++) {
-      mv.visitLabel(rule[k]);
-      Asm.line(mv, 3000 + k);
-      store(mv, SteerLocals.R, fw.ptypes().get(k).ptype(), k);
-      mv.visitJumpInsn(GOTO, done);
-    }
-    mv.visitLabel(none);
-    store(mv, SteerLocals.R, fw.defaultPtype(), -1);
-    mv.visitLabel(done);
+  static void emitByIndex(MethodVisitor mv, String own, RuleBits bits) {
+    bits.first(mv); // 0..63, or 64 when no rule matched
+    mv.visitVarInsn(ISTORE, SteerLocals.IDX);
+    mv.visitVarInsn(ALOAD, SteerLocals.R);
+    mv.visitFieldInsn(GETSTATIC, own, PTYPES, "[J");
+    mv.visitVarInsn(ILOAD, SteerLocals.IDX);
+    mv.visitInsn(LALOAD);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "ptype", "J");
+    mv.visitVarInsn(ALOAD, SteerLocals.R);
+    mv.visitFieldInsn(GETSTATIC, own, PTYPE_RULES, "[I");
+    mv.visitVarInsn(ILOAD, SteerLocals.IDX);
+    mv.visitInsn(IALOAD);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "ptypeRule", "I");
   }
 
   /** result.ptype = ptype; result.ptypeRule = rule (the result in local {@code r}). */
