@@ -21,7 +21,8 @@ import org.objectweb.asm.Opcodes;
  *
  * <ul>
  *   <li>only headers at level 0 count (levels never decrease, so the walk's stop at the first
- *       deeper header is "level 0 at push"), and nothing after the TCP/UDP header that decided;
+ *       deeper header is "level 0 at push": only the outer part of the graph notes them), and
+ *       nothing after the TCP/UDP header that decided;
  *   <li>the first IPv4/IPv6 header is the L3 one (checked when IPv4);
  *   <li>each IPv4/IPv6 header becomes the one L4 belongs to and makes L4 checkable again; a
  *       fragment header, or a routing header (introduced by next header 43 in the header before it)
@@ -57,34 +58,30 @@ final class ChecksumEmitter implements Opcodes {
     if (!l3Code && !l4Code && !extHeaders) {
       return;
     }
-    Label skip = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
-    mv.visitVarInsn(ILOAD, CS_DONE);
-    mv.visitJumpInsn(IFNE, skip);
+    Label skip = new Label(); // only at level 0: steer's outer part (ParseGraphEmitter.Part)
+    if (l4) { // decided: nothing later counts
+      mv.visitVarInsn(ILOAD, CS_L4);
+      push(mv, -1);
+      mv.visitJumpInsn(IF_ICMPNE, skip);
+    }
     if (l3Code) {
       firstIp(proto == Protocol.IPV4);
     }
-    if (l4 && ip) {
-      mv.visitVarInsn(ILOAD, CURSOR);
-      mv.visitVarInsn(ISTORE, CS_IP_OFF);
-      mv.visitVarInsn(ILOAD, HL);
-      mv.visitVarInsn(ISTORE, CS_IP_LEN);
-      push(mv, proto == Protocol.IPV4 ? 1 : 0);
-      mv.visitVarInsn(ISTORE, CS_IP_V4);
-      push(mv, 1);
-      mv.visitVarInsn(ISTORE, CS_CHECKABLE);
+    if (l4 && ip) { // CS_IP = count << 2 | v4 << 1 | 1 (checkable)
+      mv.visitVarInsn(ILOAD, COUNT);
+      push(mv, 2);
+      mv.visitInsn(ISHL);
+      push(mv, proto == Protocol.IPV4 ? 3 : 1);
+      mv.visitInsn(IOR);
+      mv.visitVarInsn(ISTORE, CS_IP);
     } else if (l4 && proto == Protocol.IPV6_FRAG) {
-      push(mv, 0);
-      mv.visitVarInsn(ISTORE, CS_CHECKABLE);
+      uncheckable();
     } else if (l4 && proto == Protocol.IPV6_EXT) {
       routingWithSegmentsLeft();
     }
-    Label noted = new Label();
     if (l4 && transport) {
-      decide(proto == Protocol.TCP, noted);
+      decide(proto == Protocol.TCP);
     }
-    mv.visitLabel(noted);
     if (extHeaders) { // where the header a routing header follows says what comes next
       mv.visitVarInsn(ILOAD, CURSOR);
       if (proto == Protocol.IPV6) {
@@ -96,25 +93,33 @@ final class ChecksumEmitter implements Opcodes {
     mv.visitLabel(skip);
   }
 
-  /** The first IP header at level 0: IPv4 is checked, IPv6 only ends the search (-2). */
+  /** CS_IP &= ~1: L4 not checkable (before any IP header -1 becomes -2, still "none"). */
+  private void uncheckable() {
+    mv.visitVarInsn(ILOAD, CS_IP);
+    push(mv, ~1);
+    mv.visitInsn(IAND);
+    mv.visitVarInsn(ISTORE, CS_IP);
+  }
+
+  /**
+   * The first IP header at level 0: IPv4 is checked (CS_L3 = its stack index), IPv6 only ends the
+   * search (-2).
+   */
   private void firstIp(boolean v4) {
     Label set = new Label();
-    mv.visitVarInsn(ILOAD, CS_L3_OFF);
+    mv.visitVarInsn(ILOAD, CS_L3);
     push(mv, -1);
     mv.visitJumpInsn(IF_ICMPNE, set);
     if (v4) {
-      mv.visitVarInsn(ILOAD, CURSOR);
-      mv.visitVarInsn(ISTORE, CS_L3_OFF);
-      mv.visitVarInsn(ILOAD, HL);
-      mv.visitVarInsn(ISTORE, CS_L3_LEN);
+      mv.visitVarInsn(ILOAD, COUNT);
     } else {
       push(mv, -2);
-      mv.visitVarInsn(ISTORE, CS_L3_OFF);
     }
+    mv.visitVarInsn(ISTORE, CS_L3);
     mv.visitLabel(set);
   }
 
-  /** if (count > 0 && p[off + nh] == 43 && p[off + cursor + 3] != 0) checkable = 0 */
+  /** if (count > 0 && p[off + nh] == 43 && p[off + cursor + 3] != 0) uncheckable */
   private void routingWithSegmentsLeft() {
     Label keep = new Label();
     mv.visitVarInsn(ILOAD, COUNT);
@@ -124,8 +129,7 @@ final class ChecksumEmitter implements Opcodes {
     mv.visitJumpInsn(IF_ICMPNE, keep);
     byteAt(CURSOR, 3);
     mv.visitJumpInsn(IFEQ, keep);
-    push(mv, 0);
-    mv.visitVarInsn(ISTORE, CS_CHECKABLE);
+    uncheckable();
     mv.visitLabel(keep);
   }
 
@@ -145,22 +149,54 @@ final class ChecksumEmitter implements Opcodes {
   }
 
   /**
-   * A TCP/UDP header after an IP header decides the L4 verdict; nothing later counts. Continues at
-   * {@code next} either way.
+   * A TCP/UDP header after an IP header decides the L4 verdict; nothing later counts: CS_L4 = count
+   * << 1 | tcp when checkable, -2 (decided, no verdict) otherwise.
    */
-  private void decide(boolean tcp, Label next) {
-    mv.visitVarInsn(ILOAD, CS_IP_OFF);
-    mv.visitJumpInsn(IFLT, next);
+  private void decide(boolean tcp) {
+    Label noIp = new Label();
+    Label unchecked = new Label();
+    Label decided = new Label();
+    mv.visitVarInsn(ILOAD, CS_IP);
+    mv.visitJumpInsn(IFLT, noIp);
+    mv.visitVarInsn(ILOAD, CS_IP);
     push(mv, 1);
-    mv.visitVarInsn(ISTORE, CS_DONE);
-    mv.visitVarInsn(ILOAD, CS_CHECKABLE);
-    mv.visitJumpInsn(IFEQ, next);
-    mv.visitVarInsn(ILOAD, CURSOR);
-    mv.visitVarInsn(ISTORE, CS_L4_OFF);
-    mv.visitVarInsn(ILOAD, HL);
-    mv.visitVarInsn(ISTORE, CS_L4_LEN);
-    push(mv, tcp ? 1 : 0);
-    mv.visitVarInsn(ISTORE, CS_L4_TCP);
+    mv.visitInsn(IAND);
+    mv.visitJumpInsn(IFEQ, unchecked);
+    mv.visitVarInsn(ILOAD, COUNT);
+    push(mv, 1);
+    mv.visitInsn(ISHL);
+    if (tcp) {
+      push(mv, 1);
+      mv.visitInsn(IOR);
+    }
+    mv.visitJumpInsn(GOTO, decided);
+    mv.visitLabel(unchecked);
+    push(mv, -2);
+    mv.visitLabel(decided);
+    mv.visitVarInsn(ISTORE, CS_L4);
+    mv.visitLabel(noIp);
+  }
+
+  /** Pushes {@code array[local >> shift]} (the stack entry an encoded fact names). */
+  private void entry(int array, int local, int shift) {
+    mv.visitVarInsn(ALOAD, array);
+    mv.visitVarInsn(ILOAD, local);
+    if (shift > 0) {
+      push(mv, shift);
+      mv.visitInsn(ISHR);
+    }
+    mv.visitInsn(IALOAD);
+  }
+
+  /** Pushes {@code (local >> shift) & 1}. */
+  private void bit(int local, int shift) {
+    mv.visitVarInsn(ILOAD, local);
+    if (shift > 0) {
+      push(mv, shift);
+      mv.visitInsn(ISHR);
+    }
+    push(mv, 1);
+    mv.visitInsn(IAND);
   }
 
   /** After the parse: {@code r.checksumStatus} from the verdicts of what was noted. */
@@ -169,29 +205,29 @@ final class ChecksumEmitter implements Opcodes {
     push(mv, 0);
     if (l3) {
       Label none = new Label();
-      mv.visitVarInsn(ILOAD, CS_L3_OFF);
+      mv.visitVarInsn(ILOAD, CS_L3);
       mv.visitJumpInsn(IFLT, none);
       mv.visitVarInsn(ALOAD, P);
       mv.visitVarInsn(ILOAD, OFF);
-      mv.visitVarInsn(ILOAD, CS_L3_OFF);
+      entry(OFFSET, CS_L3, 0);
       mv.visitInsn(IADD);
-      mv.visitVarInsn(ILOAD, CS_L3_LEN);
+      entry(LENGTH, CS_L3, 0);
       mv.visitMethodInsn(INVOKESTATIC, CHECKSUMS, "l3Verdict", "([BII)I", false);
       mv.visitInsn(IOR);
       mv.visitLabel(none);
     }
     if (l4) {
       Label none = new Label();
-      mv.visitVarInsn(ILOAD, CS_L4_OFF);
+      mv.visitVarInsn(ILOAD, CS_L4);
       mv.visitJumpInsn(IFLT, none);
       mv.visitVarInsn(ALOAD, P);
       mv.visitVarInsn(ILOAD, OFF);
-      mv.visitVarInsn(ILOAD, CS_IP_OFF);
-      mv.visitVarInsn(ILOAD, CS_IP_LEN);
-      mv.visitVarInsn(ILOAD, CS_IP_V4);
-      mv.visitVarInsn(ILOAD, CS_L4_OFF);
-      mv.visitVarInsn(ILOAD, CS_L4_LEN);
-      mv.visitVarInsn(ILOAD, CS_L4_TCP);
+      entry(OFFSET, CS_IP, 2);
+      entry(LENGTH, CS_IP, 2);
+      bit(CS_IP, 1);
+      entry(OFFSET, CS_L4, 1);
+      entry(LENGTH, CS_L4, 1);
+      bit(CS_L4, 0);
       mv.visitVarInsn(ILOAD, LEN);
       mv.visitMethodInsn(INVOKESTATIC, CHECKSUMS, "l4Verdict", "([BIIIZIIZI)I", false);
       mv.visitInsn(IOR);

@@ -32,6 +32,8 @@ final class ClassifyEmitter implements Opcodes {
   private final RssEmitter hasher;
   private final ChecksumEmitter checksums;
   private final StackMatch match;
+  private final RuleBits ptypes;
+  private final RuleBits classes;
 
   /**
    * @param hasher where the Toeplitz hash of each field is written
@@ -44,7 +46,11 @@ final class ClassifyEmitter implements Opcodes {
       SteerLocals locals,
       RssEmitter hasher,
       ChecksumEmitter checksums,
+      RuleBits ptypes,
+      RuleBits classes,
       String self) {
+    this.ptypes = ptypes;
+    this.classes = classes;
     this.fw = fw;
     this.mv = mv;
     this.locals = locals;
@@ -54,14 +60,13 @@ final class ClassifyEmitter implements Opcodes {
     match = new StackMatch(mv, COUNT, TYPE, LEVELS, I, T, LV, LVL, SEEN);
   }
 
+  /** The classifier proper, in its own method (the offsets are stored by steer). */
   void emit() {
-    Asm.line(mv, 2000);
-    storeOffsets();
     rss();
     stopUnlessFull();
     Asm.line(mv, 2001);
     if (PtypeEmitter.byIndex(fw)) {
-      PtypeEmitter.emitByIndex(mv, fw, locals);
+      PtypeEmitter.emitByIndex(mv, hasher.own(), ptypes);
     } else {
       // this.ptype(r, seen): its own method, so that steer stays under HotSpot's JIT size limit
       mv.visitVarInsn(ALOAD, 0);
@@ -105,31 +110,41 @@ final class ClassifyEmitter implements Opcodes {
     mv.visitFieldInsn(GETFIELD, RESULT, "fullFor", "[Z");
   }
 
-  private void putInt(String field, int local) {
+  private static void putInt(MethodVisitor mv, String field, int local) {
     mv.visitVarInsn(ALOAD, R);
     mv.visitVarInsn(ILOAD, local);
     mv.visitFieldInsn(PUTFIELD, RESULT, field, "I");
   }
 
-  private void storeOffsets() {
-    putInt("l2Offset", L2);
-    putInt("l3Offset", L3);
-    putInt("l4Offset", L4);
-    // Inner offsets exist only when some header is at a level > 0.
+  /** In steer: the level-0 offsets, VLAN tag and ports noted at push time, into r. */
+  static void storeLevel0Offsets(MethodVisitor mv) {
+    Asm.line(mv, 2000);
+    putInt(mv, "l2Offset", L2);
+    putInt(mv, "l3Offset", L3);
+    putInt(mv, "l4Offset", L4);
+    putInt(mv, "vlanOffset", VLAN_OFF);
+    putInt(mv, "vlanTci", VLAN_TCI);
+    putInt(mv, "vlanProto", VLAN_PROTO);
+    putInt(mv, "l4Ports", PORTS);
+  }
+
+  /**
+   * The first L3 and L4 offsets at the deepest level, into r: -1 without a header at level 1 or
+   * deeper (steer without a tunnel: {@code noTunnel}; steerInner when MAX_LEVEL is still 0).
+   */
+  static void storeInnerOffsets(MethodVisitor mv, boolean noTunnel) {
     Label tunnelled = new Label();
-    mv.visitVarInsn(ILOAD, MAX_LEVEL);
-    mv.visitJumpInsn(IFGT, tunnelled);
+    if (!noTunnel) {
+      mv.visitVarInsn(ILOAD, MAX_LEVEL);
+      mv.visitJumpInsn(IFGT, tunnelled);
+    }
     push(mv, -1);
     mv.visitVarInsn(ISTORE, INNER_L3);
     push(mv, -1);
     mv.visitVarInsn(ISTORE, INNER_L4);
     mv.visitLabel(tunnelled);
-    putInt("innerL3Offset", INNER_L3);
-    putInt("innerL4Offset", INNER_L4);
-    putInt("vlanOffset", VLAN_OFF);
-    putInt("vlanTci", VLAN_TCI);
-    putInt("vlanProto", VLAN_PROTO);
-    putInt("l4Ports", PORTS);
+    putInt(mv, "innerL3Offset", INNER_L3);
+    putInt(mv, "innerL4Offset", INNER_L4);
   }
 
   private void rss() {
@@ -150,8 +165,8 @@ final class ClassifyEmitter implements Opcodes {
       RssConfig.TrafficClass tc = rss.classes().get(c);
       Asm.line(mv, 2100 + c);
       Label fail = new Label();
-      if (byIndex(rss, tc)) {
-        matchByIndex(tc.match(), fail);
+      if (classes.byBit(c)) {
+        classes.test(mv, c, fail);
       } else {
         match.seenAll(tc.match(), fail);
         match.inOrder(tc.match(), true, fail);
@@ -177,40 +192,21 @@ final class ClassifyEmitter implements Opcodes {
   }
 
   /**
-   * Whether class {@code tc} is matched from the level-0 stack indices noted at push time: one or
-   * two headers at level 0 (every shipped firmware's classes). [A] matches when A is there, [A, B]
-   * when the first A comes before the last B - exactly when the reference's in-order scan finds
-   * them, without its loop (whose trip count, varying with the frame, mispredicts).
+   * The traffic classes decided as headers are pushed ({@link RuleBits}): one or two headers at
+   * level 0 (every shipped firmware's classes). [A] matches when A is there, [A, B] when some A
+   * comes before some B - exactly when the reference's in-order scan finds them, without its loop
+   * (whose trip count, varying with the frame, mispredicts).
    */
-  private static boolean byIndex(RssConfig rss, RssConfig.TrafficClass tc) {
-    return !rss.inner() && tc.match().length >= 1 && tc.match().length <= 2;
-  }
-
-  /** The header types whose level-0 stack indices {@link #matchByIndex} reads. */
-  static boolean[] indexAtLevel0Used(Firmware fw) {
-    boolean[] used = new boolean[fw.headers().size()];
-    if (fw.rss() != null) {
-      for (RssConfig.TrafficClass tc : fw.rss().classes()) {
-        if (byIndex(fw.rss(), tc)) {
-          for (int h : tc.match()) {
-            used[h] = true;
-          }
-        }
+  static RuleBits classBits(Firmware fw) {
+    RssConfig rss = fw.rss();
+    int[][] rules = new int[rss == null ? 0 : rss.classes().size()][];
+    for (int c = 0; c < rules.length; c++) {
+      int[] match = rss.classes().get(c).match();
+      if (!rss.inner() && RuleBits.fits(match, c)) {
+        rules[c] = match;
       }
     }
-    return used;
-  }
-
-  /** Falls through when [A] or [A, B] occur in order at level 0, else jumps to {@code fail}. */
-  private void matchByIndex(int[] headers, Label fail) {
-    int first = locals.firstIndex0(headers[0]);
-    mv.visitVarInsn(ILOAD, first);
-    mv.visitJumpInsn(IFLT, fail);
-    if (headers.length == 2) {
-      mv.visitVarInsn(ILOAD, first);
-      mv.visitVarInsn(ILOAD, locals.lastIndex0(headers[1]));
-      mv.visitJumpInsn(IF_ICMPGE, fail); // no B after the first A (-1 when no B at all)
-    }
+    return new RuleBits(RSS_BITS, SEEN0, rules);
   }
 
   /**

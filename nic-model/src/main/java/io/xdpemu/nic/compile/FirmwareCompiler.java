@@ -35,7 +35,15 @@ public final class FirmwareCompiler implements Opcodes {
     cw.visit(V17, ACC_FINAL | ACC_SUPER, name, null, superName, null);
     cw.visitSource(fw.source(), null);
     constructor(cw, superName);
-    RssEmitter.tableField(cw, name);
+    RssEmitter.tableField(cw);
+    PtypeEmitter.tableFields(cw);
+    MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+    clinit.visitCode();
+    RssEmitter.initTable(clinit, name);
+    PtypeEmitter.initTables(clinit, fw, name);
+    clinit.visitInsn(RETURN);
+    clinit.visitMaxs(0, 0);
+    clinit.visitEnd();
     SteerEmitter.emit(cw, fw, name, superName);
     LayoutEmitter.emit(cw, "writeMetadata", fw.metadata(), superName);
     LayoutEmitter.emit(cw, "writeDescriptor", fw.descriptor(), superName);

@@ -35,11 +35,44 @@ final class ParseGraphEmitter implements Opcodes {
   private final boolean[] selfLoop;
 
   /**
+   * Which part of the graph this method is: {@code OUTER} (steer) parses at tunnel level 0 and
+   * leaves at the first tunnel entry for {@code INNER} (steerInner), which parses at level 1 and
+   * deeper. Each knows its level, so the facts of the other level are not even tested for: a frame
+   * without tunnels runs no level test at all, and neither method carries the other's facts (C1
+   * allocates registers for each within its budget).
+   */
+  enum Part {
+    OUTER,
+    INNER
+  }
+
+  private final Part part;
+
+  /** OUTER: where a tunnel entry continues, the state to continue at in NEXT. */
+  private final Label tunnel;
+
+  /** INNER: after the locals are initialised, sets the parser's state from the parameters. */
+  private final Runnable entry;
+
+  /**
    * @param facts what to note as each header is pushed
    * @param done where every end of the parse (accept or an error) continues, r.count stored
+   * @param part which levels this method parses
+   * @param tunnel OUTER: where a tunnel entry continues (NEXT the state); INNER: unused
+   * @param entry INNER: the parser's state (NEXT, CURSOR, ...) from the parameters; OUTER: unused
    */
   ParseGraphEmitter(
-      Firmware fw, MethodVisitor mv, SteerLocals locals, StackFacts facts, Label done) {
+      Firmware fw,
+      MethodVisitor mv,
+      SteerLocals locals,
+      StackFacts facts,
+      Label done,
+      Part part,
+      Label tunnel,
+      Runnable entry) {
+    this.part = part;
+    this.entry = entry;
+    this.tunnel = tunnel;
     this.fw = fw;
     this.mv = mv;
     this.locals = locals;
@@ -85,7 +118,31 @@ final class ParseGraphEmitter implements Opcodes {
   /** Everything from ParseResult.reset to the jump to {@code done}. */
   void emit() {
     Asm.line(mv, 999);
-    // r.status = OK; r.errorOffset = -1; r.packetLength = len (ParseResult.reset; count at exit)
+    if (part == Part.OUTER) {
+      reset();
+    }
+    initialiseLocals();
+    if (part == Part.OUTER) {
+      edge(-1, fw.start());
+    } else {
+      entry.run();
+      enterAtNext();
+    }
+    for (ParseState s : fw.states()) {
+      state(s);
+    }
+    exits();
+  }
+
+  /** INNER: continue at state NEXT (a parameter, like the rest of the parser's state). */
+  private void enterAtNext() {
+    Label[] labels = stateLabel.clone();
+    mv.visitVarInsn(ILOAD, NEXT);
+    mv.visitTableSwitchInsn(0, labels.length - 1, accept, labels); // any other: not a state
+  }
+
+  /** r.status = OK; r.errorOffset = -1; r.packetLength = len (ParseResult.reset; count at exit) */
+  private void reset() {
     mv.visitVarInsn(ALOAD, R);
     mv.visitFieldInsn(GETSTATIC, STATUS, "OK", STATUS_DESC);
     mv.visitFieldInsn(PUTFIELD, RESULT, "status", STATUS_DESC);
@@ -95,6 +152,10 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitVarInsn(ALOAD, R);
     mv.visitVarInsn(ILOAD, LEN);
     mv.visitFieldInsn(PUTFIELD, RESULT, "packetLength", "I");
+  }
+
+  /** Every local the graph reads, set before the first state (INNER: then its parameters). */
+  private void initialiseLocals() {
     for (int local : SteerLocals.INTS_ZERO) {
       push(mv, 0);
       mv.visitVarInsn(ISTORE, local);
@@ -105,20 +166,14 @@ final class ParseGraphEmitter implements Opcodes {
     }
     push(mv, 1);
     mv.visitVarInsn(ISTORE, REPEAT);
-    String[] arrays = {"type", "offset", "length", "level"};
-    int[] arrayLocals = {TYPE, OFFSET, LENGTH, LEVELS};
-    for (int i = 0; i < arrays.length; i++) {
-      mv.visitVarInsn(ALOAD, R);
-      mv.visitFieldInsn(GETFIELD, RESULT, arrays[i], "[I");
-      mv.visitVarInsn(ASTORE, arrayLocals[i]);
-    }
     // DEPTH_LIMIT = min(max_depth, type.length)
     push(mv, fw.maxDepth());
-    mv.visitVarInsn(ALOAD, TYPE);
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitFieldInsn(GETFIELD, RESULT, "type", "[I");
     mv.visitInsn(ARRAYLENGTH);
     mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
     mv.visitVarInsn(ISTORE, DEPTH_LIMIT);
-    for (int local : new int[] {SUM, SEEN, V}) {
+    for (int local : new int[] {SUM, SEEN, V, PTYPE_BITS, RSS_BITS, SEEN0}) {
       push(mv, 0L);
       mv.visitVarInsn(LSTORE, local);
     }
@@ -135,11 +190,6 @@ final class ParseGraphEmitter implements Opcodes {
       push(mv, 0L);
       mv.visitVarInsn(LSTORE, locals.key(c));
     }
-    edge(-1, fw.start());
-    for (ParseState s : fw.states()) {
-      state(s);
-    }
-    exits();
   }
 
   private static final String STATUS = "io/xdpemu/nic/parse/ParseStatus";
@@ -165,6 +215,12 @@ final class ParseGraphEmitter implements Opcodes {
       push(mv, 1);
       mv.visitVarInsn(ISTORE, REPEAT);
     }
+    if (part == Part.OUTER && from >= 0 && fw.states().get(from).enterInner()) {
+      push(mv, to); // level 1 from here on: the inner part's
+      mv.visitVarInsn(ISTORE, NEXT);
+      mv.visitJumpInsn(GOTO, tunnel);
+      return;
+    }
     mv.visitJumpInsn(GOTO, stateLabel[to]);
   }
 
@@ -184,7 +240,7 @@ final class ParseGraphEmitter implements Opcodes {
     if (s.header() >= 0) {
       extract(fw.headers().get(s.header()));
     }
-    if (s.enterInner()) {
+    if (s.enterInner() && part == Part.INNER) { // OUTER: its edges leave for INNER at level 1
       mv.visitIincInsn(LEVEL, 1);
     }
     select(s);
@@ -238,10 +294,10 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitInsn(ISUB);
     mv.visitJumpInsn(IF_ICMPGT, truncated);
     // push(type, cursor, hl, level)
-    store(TYPE, () -> push(mv, id));
-    store(OFFSET, () -> mv.visitVarInsn(ILOAD, CURSOR));
-    store(LENGTH, () -> mv.visitVarInsn(ILOAD, HL));
-    store(LEVELS, () -> mv.visitVarInsn(ILOAD, LEVEL));
+    store("type", () -> push(mv, id));
+    store("offset", () -> mv.visitVarInsn(ILOAD, CURSOR));
+    store("length", () -> mv.visitVarInsn(ILOAD, HL));
+    store("level", () -> mv.visitVarInsn(ILOAD, LEVEL)); // OUTER: always 0
     mv.visitVarInsn(ILOAD, CURSOR);
     mv.visitVarInsn(ISTORE, locals.last(id));
     facts.pushed(h);
@@ -252,8 +308,14 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitVarInsn(ISTORE, CURSOR);
   }
 
-  private void store(int array, Runnable value) {
-    mv.visitVarInsn(ALOAD, array);
+  /**
+   * r.array[count] = value. The arrays are read from r at each push rather than kept in locals:
+   * four fewer values live across the whole graph for C1's register allocator; C2 reads each field
+   * once (nothing in steer writes them).
+   */
+  private void store(String array, Runnable value) {
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitFieldInsn(GETFIELD, RESULT, array, "[I");
     mv.visitVarInsn(ILOAD, COUNT);
     value.run();
     mv.visitInsn(IASTORE);

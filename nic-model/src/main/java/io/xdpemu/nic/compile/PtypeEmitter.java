@@ -15,7 +15,7 @@ import org.objectweb.asm.Opcodes;
  * {@code void ptype(ParseResult r, long seen)}: the packet-type TCAM as code, first rule wins, as
  * {@link io.xdpemu.nic.parse.Classifier} decides it ({@code seen}: the header types extracted); or,
  * for a firmware whose rules are all one or two headers, the same decision inline in steer from
- * stack indices noted at push time ({@link #emitByIndex}).
+ * bits set as headers are pushed ({@link #emitByIndex}, {@link RuleBits}).
  */
 final class PtypeEmitter implements Opcodes {
   private static final int R = 1;
@@ -67,53 +67,79 @@ final class PtypeEmitter implements Opcodes {
 
   /**
    * Whether every rule is one or two headers, not exact (every shipped firmware's): then the rules
-   * are decided in steer from the stack indices noted at push time - [A] when A is there, [A, B]
-   * when the first A comes before the last B, exactly when the reference's in-order scan finds them
-   * - without the scans, whose trip counts vary with the frame.
+   * are decided as headers are pushed ({@link RuleBits}) and the first that matched is found with
+   * one count of trailing zeros, without the scans, whose trip counts vary with the frame.
    */
   static boolean byIndex(Firmware fw) {
-    for (PtypeRule rule : fw.ptypes()) {
-      if (rule.exact() || rule.headers().length < 1 || rule.headers().length > 2) {
+    for (int k = 0; k < fw.ptypes().size(); k++) {
+      PtypeRule rule = fw.ptypes().get(k);
+      if (rule.exact() || !RuleBits.fits(rule.headers(), k)) {
         return false;
       }
     }
     return true;
   }
 
-  /** The header types whose first and last stack index (any level) {@link #emitByIndex} reads. */
-  static boolean[] indexAnyUsed(Firmware fw) {
-    boolean[] used = new boolean[fw.headers().size()];
+  /** The packet-type rules as bits when {@link #byIndex}, else none. */
+  static RuleBits bits(Firmware fw) {
+    int[][] rules = new int[fw.ptypes().size()][];
     if (byIndex(fw)) {
-      for (PtypeRule rule : fw.ptypes()) {
-        for (int h : rule.headers()) {
-          used[h] = true;
-        }
+      for (int k = 0; k < rules.length; k++) {
+        rules[k] = fw.ptypes().get(k).headers();
       }
     }
-    return used;
+    return new RuleBits(SteerLocals.PTYPE_BITS, SteerLocals.SEEN, rules);
+  }
+
+  private static final String PTYPES = "PTYPES";
+  private static final String PTYPE_RULES = "PTYPE_RULES";
+
+  /**
+   * The packet type and rule index by first matching rule, index 64 (no rule: {@code
+   * Long.numberOfTrailingZeros(0)}) the default: static final arrays of the class, so the lookup is
+   * two loads, where a switch on the rule is an indirect jump that mispredicts on mixed traffic.
+   */
+  static void tableFields(ClassVisitor cv) {
+    cv.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, PTYPES, "[J", null, null).visitEnd();
+    cv.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, PTYPE_RULES, "[I", null, null).visitEnd();
+  }
+
+  /** In the class initializer: the two tables of {@link #tableFields}. */
+  static void initTables(MethodVisitor mv, Firmware fw, String own) {
+    int n = byIndex(fw) ? fw.ptypes().size() : 0;
+    push(mv, 65);
+    mv.visitIntInsn(NEWARRAY, T_LONG);
+    push(mv, 65);
+    mv.visitIntInsn(NEWARRAY, T_INT);
+    for (int k = 0; k <= 64; k++) {
+      boolean rule = k < n;
+      long ptype = rule ? fw.ptypes().get(k).ptype() : fw.defaultPtype();
+      mv.visitInsn(DUP2); // longs, ints
+      push(mv, k);
+      push(mv, rule ? k : -1);
+      mv.visitInsn(IASTORE); // longs
+      push(mv, k);
+      push(mv, ptype);
+      mv.visitInsn(LASTORE);
+    }
+    mv.visitFieldInsn(PUTSTATIC, own, PTYPE_RULES, "[I");
+    mv.visitFieldInsn(PUTSTATIC, own, PTYPES, "[J");
   }
 
   /** In steer, when {@link #byIndex}: the first matching rule's ptype, else the default. */
-  static void emitByIndex(MethodVisitor mv, Firmware fw, SteerLocals locals) {
-    Label done = new Label();
-    for (int k = 0; k < fw.ptypes().size(); k++) {
-      PtypeRule rule = fw.ptypes().get(k);
-      Asm.line(mv, 3000 + k);
-      Label fail = new Label();
-      int[] h = rule.headers();
-      mv.visitVarInsn(ILOAD, locals.firstIndexAny(h[0]));
-      mv.visitJumpInsn(IFLT, fail);
-      if (h.length == 2) {
-        mv.visitVarInsn(ILOAD, locals.firstIndexAny(h[0]));
-        mv.visitVarInsn(ILOAD, locals.lastIndexAny(h[1]));
-        mv.visitJumpInsn(IF_ICMPGE, fail); // no B after the first A (-1 when no B at all)
-      }
-      store(mv, SteerLocals.R, rule.ptype(), k);
-      mv.visitJumpInsn(GOTO, done);
-      mv.visitLabel(fail);
-    }
-    store(mv, SteerLocals.R, fw.defaultPtype(), -1);
-    mv.visitLabel(done);
+  static void emitByIndex(MethodVisitor mv, String own, RuleBits bits) {
+    bits.first(mv); // 0..63, or 64 when no rule matched
+    mv.visitVarInsn(ISTORE, SteerLocals.IDX);
+    mv.visitVarInsn(ALOAD, SteerLocals.R);
+    mv.visitFieldInsn(GETSTATIC, own, PTYPES, "[J");
+    mv.visitVarInsn(ILOAD, SteerLocals.IDX);
+    mv.visitInsn(LALOAD);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "ptype", "J");
+    mv.visitVarInsn(ALOAD, SteerLocals.R);
+    mv.visitFieldInsn(GETSTATIC, own, PTYPE_RULES, "[I");
+    mv.visitVarInsn(ILOAD, SteerLocals.IDX);
+    mv.visitInsn(IALOAD);
+    mv.visitFieldInsn(PUTFIELD, RESULT, "ptypeRule", "I");
   }
 
   /** result.ptype = ptype; result.ptypeRule = rule (the result in local {@code r}). */

@@ -20,11 +20,13 @@ final class RssEmitter implements Opcodes {
 
   static final String TABLE = "RSS";
 
-  /** The static table field and the class initializer that reads it from the class data. */
-  static void tableField(ClassVisitor cv, String self) {
+  /** The static table field; {@link #initTable} in the class initializer sets it. */
+  static void tableField(ClassVisitor cv) {
     cv.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, TABLE, "[I", null, null).visitEnd();
-    MethodVisitor mv = cv.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
-    mv.visitCode();
+  }
+
+  /** In the class initializer: the table field from the class data. */
+  static void initTable(MethodVisitor mv, String self) {
     mv.visitMethodInsn(
         INVOKESTATIC,
         "java/lang/invoke/MethodHandles",
@@ -41,9 +43,6 @@ final class RssEmitter implements Opcodes {
         false);
     mv.visitTypeInsn(CHECKCAST, "[I");
     mv.visitFieldInsn(PUTSTATIC, self, TABLE, "[I");
-    mv.visitInsn(RETURN);
-    mv.visitMaxs(0, 0);
-    mv.visitEnd();
   }
 
   private final String own;
@@ -59,6 +58,11 @@ final class RssEmitter implements Opcodes {
   RssEmitter(String own, String self) {
     this.own = own;
     this.self = self;
+  }
+
+  /** The class being written. */
+  String own() {
+    return own;
   }
 
   /**

@@ -16,35 +16,40 @@ import org.objectweb.asm.Opcodes;
  * io.xdpemu.nic.parse.Classifier#offsets}'s: first L2/L3/L4 at level 0, first L3/L4 at the deepest
  * level (levels only grow during a parse, so that is the last level seen), the outer ports, the
  * outermost VLAN tag; what the checksum verdicts need ({@link ChecksumEmitter}); plus the first
- * instance of each header at level 0 (RSS fields, flow marks) and the set of header types seen (a
- * quick necessary condition for every rule).
+ * instance of each header at level 0 (RSS fields, flow marks), the set of header types seen (a
+ * quick necessary condition for every rule) and the rules of one or two headers ({@link RuleBits}).
  */
 final class StackFacts implements Opcodes {
   private final MethodVisitor mv;
   private final SteerLocals locals;
   private final boolean[] firstAtLevel0Used;
-  private final boolean[] indexAtLevel0Used;
   private final ChecksumEmitter checksums;
-  private final boolean[] indexAnyUsed;
+  private final RuleBits ptypes;
+  private final RuleBits classes;
+  private final ParseGraphEmitter.Part part;
 
   /**
    * @param firstAtLevel0Used header types whose first level-0 offset the classifier reads
-   * @param indexAtLevel0Used header types whose first and last level-0 stack index it reads
-   * @param indexAnyUsed header types whose first and last stack index at any level it reads
-   * @param checksums what the checksum verdicts note at each push
+   * @param ptypes the packet-type rules decided at push time (any level)
+   * @param classes the RSS traffic classes decided at push time (level 0)
+   * @param checksums what the checksum verdicts note at each push (level 0)
+   * @param part the level the method parses at: OUTER level 0 (the facts of level 0), INNER 1 and
+   *     deeper (the inner offsets)
    */
   StackFacts(
       MethodVisitor mv,
       SteerLocals locals,
       boolean[] firstAtLevel0Used,
-      boolean[] indexAtLevel0Used,
-      boolean[] indexAnyUsed,
-      ChecksumEmitter checksums) {
+      RuleBits ptypes,
+      RuleBits classes,
+      ChecksumEmitter checksums,
+      ParseGraphEmitter.Part part) {
+    this.part = part;
     this.mv = mv;
     this.locals = locals;
     this.firstAtLevel0Used = firstAtLevel0Used;
-    this.indexAtLevel0Used = indexAtLevel0Used;
-    this.indexAnyUsed = indexAnyUsed;
+    this.ptypes = ptypes;
+    this.classes = classes;
     this.checksums = checksums;
   }
 
@@ -53,14 +58,6 @@ final class StackFacts implements Opcodes {
     for (int h = 0; h < headerTypes; h++) {
       if (firstAtLevel0Used[h]) {
         minusOne(locals.first0(h));
-      }
-      if (indexAtLevel0Used[h]) {
-        minusOne(locals.firstIndex0(h));
-        minusOne(locals.lastIndex0(h));
-      }
-      if (indexAnyUsed[h]) {
-        minusOne(locals.firstIndexAny(h));
-        minusOne(locals.lastIndexAny(h));
       }
     }
   }
@@ -73,22 +70,42 @@ final class StackFacts implements Opcodes {
   /** After header {@code h} was pushed at CURSOR with length HL at LEVEL (cursor not advanced). */
   void pushed(HeaderType h) {
     int id = h.id();
+    ptypes.pushed(mv, id); // before h joins the seen sets: [h, h] needs an earlier h
+    if (part == ParseGraphEmitter.Part.INNER) {
+      if (id < 64) {
+        orBit(SEEN, id);
+      }
+      deepest(h.protocol());
+      return;
+    }
+    if (id < 64 && classes.any()) {
+      classes.pushed(mv, id);
+      orBit(SEEN0, id);
+    }
     if (id < 64) {
-      mv.visitVarInsn(LLOAD, SEEN);
-      Asm.push(mv, 1L << id);
-      mv.visitInsn(LOR);
-      mv.visitVarInsn(LSTORE, SEEN);
+      orBit(SEEN, id);
     }
     if (firstAtLevel0Used[id]) {
-      setIfUnsetAtLevel0(locals.first0(id));
+      setIfUnset(locals.first0(id));
     }
-    if (indexAtLevel0Used[id]) {
-      indexAtLevel0(id);
+    Protocol proto = h.protocol();
+    switch (proto.layer()) {
+      case L2 -> setIfUnset(L2);
+      case L3 -> setIfUnset(L3);
+      case L4 -> l4(proto);
+      default -> {}
     }
-    if (indexAnyUsed[id]) {
-      indexAny(id);
+    if (proto == Protocol.VLAN) {
+      vlan();
     }
-    // The deepest level so far: a deeper one starts its inner offsets afresh.
+    checksums.pushed(h);
+  }
+
+  /**
+   * At level 1 and deeper: the first L3 and L4 headers at the deepest level so far (a deeper one
+   * starts them afresh).
+   */
+  private void deepest(Protocol proto) {
     Label same = new Label();
     mv.visitVarInsn(ILOAD, LEVEL);
     mv.visitVarInsn(ILOAD, MAX_LEVEL);
@@ -100,63 +117,19 @@ final class StackFacts implements Opcodes {
     push(mv, -1);
     mv.visitVarInsn(ISTORE, INNER_L4);
     mv.visitLabel(same);
-    Protocol proto = h.protocol();
     switch (proto.layer()) {
-      case L2 -> setIfUnsetAtLevel0(L2);
-      case L3 -> {
-        setIfUnsetAtLevel0(L3);
-        setIfUnset(INNER_L3);
-      }
-      case L4 -> {
-        l4(proto);
-        setIfUnset(INNER_L4);
-      }
+      case L3 -> setIfUnset(INNER_L3);
+      case L4 -> setIfUnset(INNER_L4);
       default -> {}
     }
-    if (proto == Protocol.VLAN) {
-      vlan();
-    }
-    checksums.pushed(h);
   }
 
-  /** At level 0: the first index of h unless set, and the last index of h, = count. */
-  private void indexAtLevel0(int h) {
-    Label skip = new Label();
-    Label last = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
-    mv.visitVarInsn(ILOAD, locals.firstIndex0(h));
-    mv.visitJumpInsn(IFGE, last);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ISTORE, locals.firstIndex0(h));
-    mv.visitLabel(last);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ISTORE, locals.lastIndex0(h));
-    mv.visitLabel(skip);
-  }
-
-  /** The first index of h unless set, and the last index of h, = count (any level). */
-  private void indexAny(int h) {
-    Label last = new Label();
-    mv.visitVarInsn(ILOAD, locals.firstIndexAny(h));
-    mv.visitJumpInsn(IFGE, last);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ISTORE, locals.firstIndexAny(h));
-    mv.visitLabel(last);
-    mv.visitVarInsn(ILOAD, COUNT);
-    mv.visitVarInsn(ISTORE, locals.lastIndexAny(h));
-  }
-
-  /** if (level == 0 && local < 0) local = cursor */
-  private void setIfUnsetAtLevel0(int local) {
-    Label skip = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
-    mv.visitVarInsn(ILOAD, local);
-    mv.visitJumpInsn(IFGE, skip);
-    mv.visitVarInsn(ILOAD, CURSOR);
-    mv.visitVarInsn(ISTORE, local);
-    mv.visitLabel(skip);
+  /** {@code local |= 1L << bit} (a long local). */
+  private void orBit(int local, int bit) {
+    mv.visitVarInsn(LLOAD, local);
+    push(mv, 1L << bit);
+    mv.visitInsn(LOR);
+    mv.visitVarInsn(LSTORE, local);
   }
 
   private void setIfUnset(int local) {
@@ -168,11 +141,9 @@ final class StackFacts implements Opcodes {
     mv.visitLabel(skip);
   }
 
-  /** The outer L4 offset, and its ports when it is TCP/UDP/SCTP with at least 4 bytes. */
+  /** (Level 0) the outer L4 offset, and its ports when it is TCP/UDP/SCTP with at least 4 bytes. */
   private void l4(Protocol proto) {
     Label skip = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
     mv.visitVarInsn(ILOAD, L4);
     mv.visitJumpInsn(IFGE, skip);
     mv.visitVarInsn(ILOAD, CURSOR);
@@ -192,11 +163,9 @@ final class StackFacts implements Opcodes {
     mv.visitLabel(skip);
   }
 
-  /** The outermost tag at level 0 that has its TPID before it (cursor >= 2). */
+  /** (Level 0) the outermost tag that has its TPID before it (cursor >= 2). */
   private void vlan() {
     Label skip = new Label();
-    mv.visitVarInsn(ILOAD, LEVEL);
-    mv.visitJumpInsn(IFNE, skip);
     mv.visitVarInsn(ILOAD, VLAN_OFF);
     mv.visitJumpInsn(IFGE, skip);
     mv.visitVarInsn(ILOAD, CURSOR);

@@ -4,8 +4,8 @@ package io.xdpemu.nic.compile;
  * The local variables of the generated {@code steer(byte[] p, int off, int len, ParseResult r,
  * byte[] scratch)}: the parser's state, what the stack tells the classifier as headers are pushed
  * (offsets, VLAN tag, ports, first instance of each header at level 0, which header types were
- * seen), and the classifier's scratch. Every local is initialised before the first state, so the
- * frames ASM computes never merge an unset local.
+ * seen, which rules matched), and the classifier's scratch. Every local is initialised before the
+ * first state, so the frames ASM computes never merge an unset local.
  */
 final class SteerLocals {
   static final int P = 1;
@@ -41,22 +41,21 @@ final class SteerLocals {
   static final int LVL = 34;
   static final int HASH = 35;
   static final int IDX = 36;
-  // 37: unused (was the Toeplitz table, now a static constant of the class: RssEmitter)
+  static final int NEXT = 37; // the state a tunnel entry continues at (steer -> steerInner)
   static final int V = 38; // long
   static final int DEPTH_LIMIT = 40; // min(max_depth, result capacity)
   // What the checksum verdicts need, noted at push time (ChecksumEmitter)
-  static final int CS_DONE = 41; // 1 once a TCP/UDP header decided the L4 verdict
-  static final int CS_L3_OFF = 42; // first IP header at level 0: IPv4 offset, -2 IPv6, -1 none
-  static final int CS_L3_LEN = 43;
-  static final int CS_IP_OFF = 44; // the IP header L4 belongs to, -1 none
-  static final int CS_IP_LEN = 45;
-  static final int CS_IP_V4 = 46;
-  static final int CS_CHECKABLE = 47;
-  static final int CS_NH = 48; // frame offset of the last header's next-header byte
-  static final int CS_L4_OFF = 49; // the TCP/UDP header to check, -1 none
-  static final int CS_L4_LEN = 50;
-  static final int CS_L4_TCP = 51;
-  private static final int FIRST_FREE = 52;
+  // Stack indices, encoded with a flag or two so that few locals stay live across the graph.
+  static final int CS_L3 = 41; // first IP header at level 0: IPv4 its stack index, -2 IPv6, -1 none
+  static final int CS_IP = 42; // the IP header L4 belongs to: index << 2 | v4 << 1 | checkable; -1
+  static final int CS_NH = 43; // frame offset of the last header's next-header byte
+  static final int CS_L4 =
+      44; // the TCP/UDP header to check: index << 1 | tcp; -2 decided, none; -1
+  // Rules decided as headers are pushed (RuleBits): one bit per rule
+  static final int PTYPE_BITS = 52; // long: packet-type rules matched so far
+  static final int RSS_BITS = 54; // long: RSS traffic classes matched so far at level 0
+  static final int SEEN0 = 56; // long: bit h set when header type h (< 64) was pushed at level 0
+  private static final int FIRST_FREE = 58;
 
   final int headerTypes;
   final int maxKeys;
@@ -71,17 +70,7 @@ final class SteerLocals {
    * (RssEmitter.Run); set just before the hash, so never read unset.
    */
   int runBase(int i) {
-    return FIRST_FREE + 6 * headerTypes + 2 * maxKeys + i;
-  }
-
-  /** Stack index of the first instance of header type h at any level, -1 before it. */
-  int firstIndexAny(int h) {
-    return FIRST_FREE + 4 * headerTypes + 2 * maxKeys + h;
-  }
-
-  /** Stack index of the latest instance of header type h at any level, -1 before it. */
-  int lastIndexAny(int h) {
-    return FIRST_FREE + 5 * headerTypes + 2 * maxKeys + h;
+    return FIRST_FREE + 2 * headerTypes + 2 * maxKeys + i;
   }
 
   /** Frame offset of the latest instance of header type h, -1 before it. */
@@ -99,19 +88,10 @@ final class SteerLocals {
     return FIRST_FREE + 2 * headerTypes + 2 * c;
   }
 
-  /** Stack index of the first instance of header type h at tunnel level 0, -1 before it. */
-  int firstIndex0(int h) {
-    return FIRST_FREE + 2 * headerTypes + 2 * maxKeys + h;
-  }
-
-  /** Stack index of the latest instance of header type h at tunnel level 0, -1 before it. */
-  int lastIndex0(int h) {
-    return FIRST_FREE + 3 * headerTypes + 2 * maxKeys + h;
-  }
-
   static final int[] INTS_ZERO = {
     CURSOR,
     STEPS,
+    NEXT,
     LEVEL,
     COUNT,
     BASE,
@@ -126,16 +106,9 @@ final class SteerLocals {
     LVL,
     HASH,
     IDX,
-    CS_DONE,
-    CS_CHECKABLE, // read only after an IP header set it to 1
-    CS_L3_LEN,
-    CS_IP_LEN,
-    CS_IP_V4,
-    CS_NH,
-    CS_L4_LEN,
-    CS_L4_TCP
+    CS_NH
   };
   static final int[] INTS_MINUS_ONE = {
-    L2, L3, L4, INNER_L3, INNER_L4, VLAN_OFF, CS_L3_OFF, CS_IP_OFF, CS_L4_OFF
+    L2, L3, L4, INNER_L3, INNER_L4, VLAN_OFF, CS_L3, CS_IP, CS_L4
   };
 }
