@@ -3,7 +3,7 @@ package io.xdpemu.ebpf.vm;
 /**
  * What a NIC queue keeps about each of its frame buffers so that the next frame in a buffer clears
  * only the headroom a program may have written: the lowest offset written since the buffer was last
- * cleared ({@link #dirtyFrom}), known only once the frame's run ended ({@link #retired}). The
+ * cleared ({@link #dirtyFrom}), known only once the frame's run ended (until then, all of it). The
  * {@link XdpBuff} describing a frame points back here ({@link XdpBuff#retire}), so whoever hands
  * that context its next frame records how low the run went, with no search for the buffer's owner.
  *
@@ -12,15 +12,13 @@ package io.xdpemu.ebpf.vm;
  * old object costs a memory fence).
  */
 public final class HeadroomRecord {
-  /** Per buffer: the lowest array offset that may hold bytes other than zero below the data. */
-  public final int[] dirtyFrom;
-
   /**
-   * Per buffer: whether {@link #dirtyFrom} already counts the run on the buffer's current frame.
-   * False from the frame's delivery until its context is handed another frame; a buffer that comes
-   * back before then is cleared in full.
+   * Per buffer: the lowest array offset that may hold bytes other than zero below the data. While
+   * the buffer's current frame has not been retired it is the buffer's start (everything may have
+   * been written); {@link XdpBuff#retire} raises it to the lowest offset the run reached. The NIC
+   * sets each buffer's start before first use.
    */
-  public final boolean[] retired;
+  public final int[] dirtyFrom;
 
   /**
    * Per buffer: frames delivered into it so far (tells a stale {@link XdpBuff} from the current).
@@ -29,7 +27,6 @@ public final class HeadroomRecord {
 
   public HeadroomRecord(int buffers) {
     dirtyFrom = new int[buffers];
-    retired = new boolean[buffers]; // not retired: cleared in full on first use
     frames = new long[buffers];
   }
 }

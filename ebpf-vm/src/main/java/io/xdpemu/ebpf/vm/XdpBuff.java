@@ -82,11 +82,9 @@ public final class XdpBuff {
       HeadroomRecord r = record;
       int b = recordBuffer;
       if (r.frames[b] == f) {
-        // dirtyFrom is still the metadata start the delivery set (one retire per frame, at or
-        // above hardStart): lowering it to max(hardStart, lowest) is max(hardStart, min(dirty,
-        // lowest)).
-        r.dirtyFrom[b] = Math.min(r.dirtyFrom[b], Math.max(hardStart, lowest));
-        r.retired[b] = true;
+        // Since the delivery dirtyFrom is the buffer's start (the run not yet retired); the run
+        // wrote at or above max(hardStart, lowest), and lowest never exceeds the metadata start.
+        r.dirtyFrom[b] = Math.max(hardStart, lowest);
       }
       recordFrame = -1;
     }
