@@ -65,7 +65,10 @@ public class NicBench {
   private long timestampNs;
   private Nic nic;
   private final RxParse parse = new RxParse();
-  private ExecutionContext ctx;
+
+  /** One execution context per queue, as the replay gives each queue (its QueueRunner) its own. */
+  private ExecutionContext[] ctx;
+
   private byte[] scratch;
 
   @Setup
@@ -74,7 +77,7 @@ public class NicBench {
         BenchInputs.exactly(
             BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
     nic = nic(firmware, FirmwareEngine.valueOf(fwEngine.toUpperCase(Locale.ROOT)));
-    ctx = new ExecutionContext(new RegionRegistry());
+    ctx = contexts(nic);
     scratch = new byte[4096];
     timestampNs = 1_767_225_600_000_000_000L;
   }
@@ -92,6 +95,19 @@ public class NicBench {
             engine);
   }
 
+  /**
+   * A context per queue, as {@code QueueRunner} has: one context shared by every queue would have
+   * its xdp_buff's headroom record and kfunc source (references) change at most frames, which no
+   * replay does, and with G1 each such reference store costs a fence.
+   */
+  static ExecutionContext[] contexts(Nic nic) {
+    ExecutionContext[] c = new ExecutionContext[nic.queueCount()];
+    for (int q = 0; q < c.length; q++) {
+      c[q] = new ExecutionContext(new RegionRegistry());
+    }
+    return c;
+  }
+
   @TearDown
   public void tearDown() {
     nic.close();
@@ -103,8 +119,9 @@ public class NicBench {
     for (int i = 0; i < PACKETS; i++) {
       byte[] f = frames[i];
       int q = nic.steer(f, 0, f.length, parse);
-      bh.consume(nic.queue(q).receive(f, 0, f.length, timestampNs, parse, ctx));
-      bh.consume(ctx.xdp().meta);
+      ExecutionContext c = ctx[q];
+      bh.consume(nic.queue(q).receive(f, 0, f.length, timestampNs, parse, c));
+      bh.consume(c.xdp().meta);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.xdpemu.bench;
 
 import io.xdpemu.ebpf.vm.ExecutionContext;
-import io.xdpemu.ebpf.vm.RegionRegistry;
 import io.xdpemu.nic.FirmwareEngine;
 import io.xdpemu.nic.Nic;
 import io.xdpemu.nic.RxParse;
@@ -13,8 +12,8 @@ import java.lang.management.ThreadMXBean;
  * The queue stage of {@link NicBench} alone ({@code RxQueue.receive}: frame copy, headroom
  * bookkeeping, descriptor, metadata, xdp_buff), by thread CPU time: every frame of {@code mixed-1k}
  * is steered once beforehand, each into its own {@link RxParse}, so only receive is timed. Same NIC
- * set-up as {@link NicBench} (plain: 4 queues; a firmware file: its own queue count), one context
- * shared by the queues. A loaded-machine companion to {@link NicCpuTime}.
+ * set-up as {@link NicBench} (plain: 4 queues; a firmware file: its own queue count), a context per
+ * queue ({@link NicBench#contexts}). A loaded-machine companion to {@link NicCpuTime}.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.xdpemu.bench.NicReceiveCpuTime plain
  * 5 600} (firmware, rounds, milliseconds per round); from the repository root.
@@ -30,12 +29,15 @@ public final class NicReceiveCpuTime {
         BenchInputs.exactly(
             BenchInputs.frames(BenchInputs.capture("mixed-1k")), NicBench.PACKETS, "mixed-1k.pcap");
     Nic nic = NicBench.nic(firmware, FirmwareEngine.COMPILED);
-    ExecutionContext ctx = new ExecutionContext(new RegionRegistry());
+    ExecutionContext[] contexts = NicBench.contexts(nic);
     RxParse[] parses = new RxParse[frames.length];
     RxQueue[] queues = new RxQueue[frames.length];
+    ExecutionContext[] ctxs = new ExecutionContext[frames.length];
     for (int i = 0; i < frames.length; i++) {
       parses[i] = new RxParse();
-      queues[i] = nic.queue(nic.steer(frames[i], 0, frames[i].length, parses[i]));
+      int q = nic.steer(frames[i], 0, frames[i].length, parses[i]);
+      queues[i] = nic.queue(q);
+      ctxs[i] = contexts[q];
     }
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long timestampNs = 1_767_225_600_000_000_000L;
@@ -47,6 +49,7 @@ public final class NicReceiveCpuTime {
       while (System.nanoTime() < end) {
         for (int i = 0; i < frames.length; i++) {
           byte[] f = frames[i];
+          ExecutionContext ctx = ctxs[i];
           queues[i].receive(f, 0, f.length, timestampNs, parses[i], ctx);
           sink += ctx.xdp().meta;
         }

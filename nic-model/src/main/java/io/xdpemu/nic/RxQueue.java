@@ -15,7 +15,7 @@ import io.xdpemu.nic.parse.ParseStatus;
  * One RX queue: what a driver's NAPI poll does for one frame, in software.
  *
  * <pre>
- *  frame buffer (netty pooled heap buffer, frameSize bytes)
+ *  frame buffer (frameSize bytes of the queue's netty pooled heap buffer)
  *  hardStart            meta = data - metaSize   data                 end
  *     | xdp_frame | free  |  NIC metadata block   |   packet bytes      |  tailroom   |
  *     |<------------- headroom (256) ------------>|
@@ -34,15 +34,20 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
 
   /**
    * The physical frame buffers: {@link #BUFFERS} at most, reused in turn, whatever {@link
-   * NicConfig#frames()} says. The simulated buffer (DMA) addresses the descriptor and the metadata
-   * report still cycle over {@code config.frames()} buffers ({@link #nextFrame}); only the bytes
-   * live in fewer arrays, so they stay in the CPU cache. This is invisible to programs and outputs:
-   * a frame is used until the queue's next receive at most (the runtime copies out what an output
-   * needs right after the run), a buffer's packet bytes are overwritten and its metadata block
-   * written whole, its headroom cleared as far as a program may have written it ({@link
-   * #clearHeadroom}), and bpf_xdp_adjust_tail zeroes what it grows.
+   * NicConfig#frames()} says, back to back in one pooled heap buffer (one array and one start for
+   * all of them, so a frame's place is a multiplication, not two array lookups). The simulated
+   * buffer (DMA) addresses the descriptor and the metadata report still cycle over {@code
+   * config.frames()} buffers ({@link #nextFrame}); only the bytes live in fewer arrays, so they
+   * stay in the CPU cache. This is invisible to programs and outputs: a frame is used until the
+   * queue's next receive at most (the runtime copies out what an output needs right after the run),
+   * a buffer's packet bytes are overwritten and its metadata block written whole, its headroom
+   * cleared as far as a program may have written it ({@link #clearHeadroom}), and
+   * bpf_xdp_adjust_tail zeroes what it grows.
    */
-  private final ByteBuf[] frames;
+  private final ByteBuf pool;
+
+  /** How many physical frame buffers {@link #pool} holds. */
+  private final int buffers;
 
   /**
    * Physical buffers per queue: two, so the frame handed to the program is not the one the next
@@ -56,10 +61,10 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
   /** The physical buffer of the next frame: cycles over {@code frames.length}. */
   private int nextBuffer;
 
-  /** Each frame buffer's backing array and start in it (fixed for the buffer's life). */
-  private final byte[][] frameArray;
+  /** The backing array of every frame buffer, and where the first one starts in it. */
+  private final byte[] frameArray;
 
-  private final int[] frameStart;
+  private final int frameStart;
   private final long ringAddress;
   private final RxFacts facts = new RxFacts();
 
@@ -123,21 +128,20 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     facts.queue = index;
     facts.headroom = headroom;
     addressSlots = c.frames();
-    frames = new ByteBuf[Math.min(c.frames(), BUFFERS)];
-    for (int i = 0; i < frames.length; i++) {
-      frames[i] = allocator.heapBuffer(c.frameSize(), c.frameSize());
-      if (!frames[i].hasArray()) {
-        throw new IllegalStateException("the frame pool must hand out heap buffers");
-      }
+    buffers = Math.min(c.frames(), BUFFERS);
+    int bytes = Math.multiplyExact(buffers, c.frameSize());
+    pool = allocator.heapBuffer(bytes, bytes);
+    if (!pool.hasArray()) {
+      throw new IllegalStateException("the frame pool must hand out heap buffers");
     }
-    frameArray = new byte[frames.length][];
-    frameStart = new int[frames.length];
-    for (int i = 0; i < frames.length; i++) {
-      frameArray[i] = frames[i].array();
-      frameStart[i] = frames[i].arrayOffset();
-    }
+    frameArray = pool.array();
+    frameStart = pool.arrayOffset();
     ringAddress = c.ringBase() + ((long) index << 32);
-    headroomRecord = new HeadroomRecord(frames.length);
+    headroomRecord = new HeadroomRecord(buffers);
+    for (int k = 0; k < buffers; k++) {
+      headroomRecord.dirtyFrom[LinePadded.INT_SLACK + k] =
+          frameStart + k * frameSize; // never cleared: all of it
+    }
   }
 
   public int index() {
@@ -200,16 +204,15 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
    * firmware handles it entirely).
    */
   public boolean receive(byte[] pkt, int off, int len, long tsNs, RxParse p, RxContext ctx) {
-    if (len > maxPacket || len < 0) {
+    // Kept small (the rare paths and each step in a method of its own) so the JIT inlines it into
+    // its caller.
+    if (Integer.compareUnsigned(len, maxPacket) > 0) {
       dropped++;
       return false;
     }
     ActiveFirmware now = nic.active();
-    if (!p.steered || p.fw != now) {
-      nic.classify(now, pkt, off, len, p, false);
-    }
-    if (now != fw) {
-      switchTo(now);
+    if (!p.steered || p.fw != now || now != fw) {
+      useFirmware(now, pkt, off, len, p);
     }
     if (last != p) {
       last = p; // a reference stored only when it changes (see HeadroomRecord)
@@ -217,65 +220,139 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     ParseResult result = p.result;
     statusCounts[LinePadded.LONG_SLACK + result.status.ordinal()]++;
 
+    int k = nextBuffer;
+    nextBuffer = k + 1 == buffers ? 0 : k + 1;
+    byte[] frame = frameArray;
+    int hardStart = frameStart + k * frameSize;
+    int data = hardStart + headroom;
+    int metaStart = data - metaSize;
+    long delivered = clearHeadroom(ctx, headroomRecord, k, frame, hardStart, metaStart);
+
+    // The frame's bytes: with the tag stripped, copied now (the parse's offsets are those of the
+    // stripped frame the writers read); else the writers read them where they are, the same bytes,
+    // and the copy comes last, so nothing is live across its call.
+    int strip = p.stripOffset;
+    vlanStripped = strip >= 0;
+    if (strip < 0) {
+      writeBlocks(result, tsNs, frame, metaStart, data, pkt, off);
+      if (ctx != null) {
+        deliver(ctx, frame, hardStart, metaStart, data, data + len, k, delivered);
+      }
+      received++;
+      System.arraycopy(pkt, off, frame, data, len);
+    } else {
+      receiveStripped(pkt, off, len, strip, result, tsNs, hardStart, k, delivered, ctx);
+    }
+    return true;
+  }
+
+  /** The rest of {@link #receive} for a frame whose VLAN tag at {@code strip} the NIC removes. */
+  private void receiveStripped(
+      byte[] pkt,
+      int off,
+      int len,
+      int strip,
+      ParseResult result,
+      long tsNs,
+      int hardStart,
+      int k,
+      long delivered,
+      RxContext ctx) {
+    byte[] frame = frameArray;
+    int data = hardStart + headroom;
+    int metaStart = data - metaSize;
+    int outLen = VlanStrip.copy(pkt, off, len, frame, data, strip);
+    writeBlocks(result, tsNs, frame, metaStart, data, frame, data);
+    if (ctx != null) {
+      deliver(ctx, frame, hardStart, metaStart, data, data + outLen, k, delivered);
+    }
+    received++;
+  }
+
+  /**
+   * The frame is to be handled by {@code now}: classified by it unless the steer stage did (a swap
+   * came in between), and the queue's per-firmware state rebuilt if it changed.
+   */
+  private void useFirmware(ActiveFirmware now, byte[] pkt, int off, int len, RxParse p) {
+    if (!p.steered || p.fw != now) {
+      nic.classify(now, pkt, off, len, p, false);
+    }
+    if (now != fw) {
+      switchTo(now);
+    }
+  }
+
+  /**
+   * The frame's descriptor in the ring and its metadata block before {@code data}, from the parse
+   * result and this frame's facts; {@code pkt[pktOff..]} holds the frame's bytes (for fields read
+   * from headers).
+   */
+  private void writeBlocks(
+      ParseResult result,
+      long tsNs,
+      byte[] frame,
+      int metaStart,
+      int data,
+      byte[] pkt,
+      int pktOff) {
     int a = nextFrame;
+    nextFrame = a + 1 == addressSlots ? 0 : a + 1;
     int slot = nextSlot;
     nextSlot = slot + 1 == ringSlots ? 0 : slot + 1;
     long bufferAddress = queueDmaBase + (long) a * frameSize;
-    nextFrame = a + 1 == addressSlots ? 0 : a + 1;
-    int k = nextBuffer;
-    nextBuffer = k + 1 == frames.length ? 0 : k + 1;
-    byte[] frame = frameArray[k];
-    int hardStart = frameStart[k];
-    int data = hardStart + headroom;
-    int metaSize = this.metaSize;
-    HeadroomRecord record = headroomRecord;
-    long delivered = clearHeadroom(ctx, record, k, frame, hardStart, data - metaSize);
-    int outLen = VlanStrip.copy(pkt, off, len, frame, data, p.stripOffset);
-    vlanStripped = p.stripOffset >= 0;
-
-    facts.timestampNs = tsNs;
-    FirmwareCode code = this.code;
+    RxFacts facts = this.facts;
     int descSize = this.descSize;
+    facts.timestampNs = tsNs;
     facts.descriptorAddress = ringAddress + (long) slot * descSize;
     facts.bufferAddress = bufferAddress;
     facts.dataAddress = bufferAddress + headroom;
     facts.ringIndex = slot; // queue and headroom: set once, in the constructor
-    code.writeDescriptor(ring, slot * descSize, result, facts, frame, data);
-    if (metaSize > 0) {
-      code.writeMetadata(frame, data - metaSize, result, facts, frame, data);
+    FirmwareCode code = this.code;
+    code.writeDescriptor(ring, slot * descSize, result, facts, pkt, pktOff);
+    if (metaStart != data) {
+      code.writeMetadata(frame, metaStart, result, facts, pkt, pktOff);
     }
-    if (ctx != null) {
-      if (mappedIn != ctx || mappedRing != ring) {
-        ctx.mapKernel(ringAddress, ring);
-        mappedIn = ctx;
-        mappedRing = ring;
-      }
-      XdpBuff x = ctx.xdp();
-      // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
-      // (xdp_data_hard_end).
-      x.set(frame, hardStart, data - metaSize, data, data + outLen, hardStart + hardEnd);
-      if (x.record != record) {
-        x.record = record;
-      }
-      x.recordBuffer = k;
-      x.recordFrame = delivered;
-      x.ingressIfindex = ifindex;
-      x.rxQueueIndex = index;
-      x.egressIfindex = 0;
-      ctx.received(index, kfuncs);
+  }
+
+  /** Points {@code ctx} at the frame just written into buffer {@code k}. */
+  private void deliver(
+      RxContext ctx,
+      byte[] frame,
+      int hardStart,
+      int metaStart,
+      int data,
+      int end,
+      int k,
+      long delivered) {
+    if (mappedIn != ctx || mappedRing != ring) {
+      ctx.mapKernel(ringAddress, ring);
+      mappedIn = ctx;
+      mappedRing = ring;
     }
-    received++;
-    return true;
+    XdpBuff x = ctx.xdp();
+    // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
+    // (xdp_data_hard_end).
+    x.set(frame, hardStart, metaStart, data, end, hardStart + hardEnd);
+    HeadroomRecord record = headroomRecord;
+    if (x.record != record) {
+      x.record = record;
+    }
+    x.recordBuffer = k;
+    x.recordFrame = delivered;
+    x.ingressIfindex = ifindex;
+    x.rxQueueIndex = index;
+    x.egressIfindex = 0;
+    ctx.received(index, kfuncs);
   }
 
   /**
    * The headroom is scratch space programs may grow into (adjust_head/meta): a previous frame's
    * bytes must never leak into this one, or the output would depend on which frames shared a
-   * buffer. Only [lowest, metadata) can have been written since the buffer was last cleared, where
-   * lowest is the lowest data_meta the run on it reached (XdpBuff.lowest), recorded in the buffer's
-   * {@link HeadroomRecord} when that run's context is handed its next frame ({@link
-   * XdpBuff#retire}); when that has not happened (another context took the buffer, or none), all of
-   * it is cleared. Returns the new frame's number in buffer {@code k} (what its xdp_buff records).
+   * buffer. Only [dirtyFrom, metadata) can have been written since the buffer was last cleared:
+   * {@link HeadroomRecord#dirtyFrom} is the lowest data_meta the run on it reached (XdpBuff.lowest)
+   * once that run's context has been handed its next frame ({@link XdpBuff#retire}), and the
+   * buffer's start until then (another context took the buffer, or none): all of it is cleared.
+   * Returns the new frame's number in buffer {@code k} (what its xdp_buff records).
    */
   private static long clearHeadroom(
       RxContext ctx, HeadroomRecord record, int k, byte[] frame, int hardStart, int metaStart) {
@@ -285,12 +362,11 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
       ctx.xdp().retire();
     }
     int b = LinePadded.INT_SLACK + k;
-    int from = record.retired[b] != 0 ? record.dirtyFrom[b] : hardStart; // dirtyFrom >= hardStart
+    int from = record.dirtyFrom[b]; // >= hardStart
     if (from < metaStart) {
       java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
     }
-    record.dirtyFrom[b] = metaStart;
-    record.retired[b] = 0;
+    record.dirtyFrom[b] = hardStart; // until this frame's run is retired
     return ++record.frames[LinePadded.LONG_SLACK + k];
   }
 
@@ -307,19 +383,12 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
 
   /** Whether every frame buffer of this queue went back to the pool (after {@link Nic#close}). */
   public boolean released() {
-    for (ByteBuf b : frames) {
-      if (b.refCnt() > 0) {
-        return false;
-      }
-    }
-    return true;
+    return pool.refCnt() == 0;
   }
 
   void release() {
-    for (ByteBuf b : frames) {
-      if (b.refCnt() > 0) {
-        b.release();
-      }
+    if (pool.refCnt() > 0) {
+      pool.release();
     }
   }
 

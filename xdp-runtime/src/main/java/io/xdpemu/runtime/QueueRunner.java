@@ -55,16 +55,12 @@ final class QueueRunner {
    */
   void process(
       PacketSlot s, io.xdpemu.nic.RxParse parse, Attachment att, int keepOut, byte[] src, int off) {
+    // Kept small (each rare outcome in a method of its own) so the JIT inlines it into the replay
+    // loop.
     s.clearResult();
     io.xdpemu.nic.RxQueue rxq = att.nic().queue(queue);
     if (!FrameSetup.rx(ctx, rxq, src, off, s.inLength, s.timestampNs, parse)) {
-      // Dropped by the NIC before XDP (no multi-buffer support): counted, not run.
-      s.action = XdpAction.DROP;
-      s.retval = XdpAction.DROP;
-      s.ptype = -1;
-      s.firmware = null;
-      s.nicDropped = true;
-      counts.count(s);
+      nicDropped(s);
       return;
     }
     s.ptype = parse.result().ptype;
@@ -72,47 +68,87 @@ final class QueueRunner {
     if (s.firmware != fw) {
       s.firmware = fw; // changes only at a swap: a reference store costs G1 a fence
     }
-    XdpBuff x = ctx.xdp();
     if (keepMeta) {
-      s.ensureMeta(x.metaLength());
-      System.arraycopy(x.frame, x.meta, s.meta, 0, x.metaLength());
-      s.metaLength = x.metaLength();
+      keepMetaIn(s);
     }
-    try {
-      long retval = att.program().run(ctx) & 0xffffffffL;
-      int action = XdpAction.of(retval);
-      s.retval = retval;
-      s.action = action;
-      if (action == XdpAction.ABORTED) {
-        s.rareSet = true;
-        s.abortReason =
-            retval != XdpAction.ABORTED
-                ? "invalid XDP action " + retval
-                : "program returned XDP_ABORTED";
-      }
-    } catch (TrapException t) {
-      s.rareSet = true;
-      s.retval = XdpAction.ABORTED;
-      s.action = XdpAction.ABORTED;
-      s.abortPc = t.pc();
-      s.abortReason = t.getMessage();
-    }
+    run(s, att);
     if (keepMeta) {
-      s.ensureMetaOut(x.metaLength());
-      System.arraycopy(x.frame, x.meta, s.metaOut, 0, x.metaLength());
-      s.metaOutLength = x.metaLength();
+      keepMetaOut(s);
     }
     if ((keepOut & (1 << s.action)) != 0) {
-      int len = x.end - x.data;
-      s.ensureOut(len);
-      System.arraycopy(x.frame, x.data, s.out, 0, len);
-      s.outLength = len;
+      keepFrame(s);
     }
     if (s.action == XdpAction.REDIRECT) {
       s.rareSet = true;
       resolveRedirect(s);
     }
     counts.count(s);
+  }
+
+  /** Dropped by the NIC before XDP (no multi-buffer support): counted, not run. */
+  private void nicDropped(PacketSlot s) {
+    s.action = XdpAction.DROP;
+    s.retval = XdpAction.DROP;
+    s.ptype = -1;
+    s.firmware = null;
+    s.nicDropped = true;
+    counts.count(s);
+  }
+
+  /** Runs the program on the frame the context holds; its action (or abort) into {@code s}. */
+  private void run(PacketSlot s, Attachment att) {
+    try {
+      long retval = att.program().run(ctx) & 0xffffffffL;
+      int action = XdpAction.of(retval);
+      s.retval = retval;
+      s.action = action;
+      if (action == XdpAction.ABORTED) {
+        aborted(s, retval);
+      }
+    } catch (TrapException t) {
+      trapped(s, t);
+    }
+  }
+
+  private static void aborted(PacketSlot s, long retval) {
+    s.rareSet = true;
+    s.abortReason =
+        retval != XdpAction.ABORTED
+            ? "invalid XDP action " + retval
+            : "program returned XDP_ABORTED";
+  }
+
+  private static void trapped(PacketSlot s, TrapException t) {
+    s.rareSet = true;
+    s.retval = XdpAction.ABORTED;
+    s.action = XdpAction.ABORTED;
+    s.abortPc = t.pc();
+    s.abortReason = t.getMessage();
+  }
+
+  /** The metadata block as the NIC wrote it (before the run). */
+  private void keepMetaIn(PacketSlot s) {
+    XdpBuff x = ctx.xdp();
+    s.ensureMeta(x.metaLength());
+    System.arraycopy(x.frame, x.meta, s.meta, 0, x.metaLength());
+    s.metaLength = x.metaLength();
+  }
+
+  /** The metadata block as the program left it. */
+  private void keepMetaOut(PacketSlot s) {
+    XdpBuff x = ctx.xdp();
+    s.ensureMetaOut(x.metaLength());
+    System.arraycopy(x.frame, x.meta, s.metaOut, 0, x.metaLength());
+    s.metaOutLength = x.metaLength();
+  }
+
+  /** The frame as the program left it, for an output that writes it. */
+  private void keepFrame(PacketSlot s) {
+    XdpBuff x = ctx.xdp();
+    int len = x.end - x.data;
+    s.ensureOut(len);
+    System.arraycopy(x.frame, x.data, s.out, 0, len);
+    s.outLength = len;
   }
 
   /** Where xdp_do_redirect() would send the frame (net/core/filter.c), from the helper's state. */

@@ -82,12 +82,9 @@ public final class XdpBuff extends LinePadded {
       HeadroomRecord r = record;
       int b = recordBuffer;
       if (r.frames[LONG_SLACK + b] == f) {
-        // dirtyFrom is still the metadata start the delivery set (one retire per frame, at or
-        // above hardStart): lowering it to max(hardStart, lowest) is max(hardStart, min(dirty,
-        // lowest)).
-        r.dirtyFrom[INT_SLACK + b] =
-            Math.min(r.dirtyFrom[INT_SLACK + b], Math.max(hardStart, lowest));
-        r.retired[INT_SLACK + b] = 1;
+        // Since the delivery dirtyFrom is the buffer's start (the run not yet retired); the run
+        // wrote at or above max(hardStart, lowest), and lowest never exceeds the metadata start.
+        r.dirtyFrom[INT_SLACK + b] = Math.max(hardStart, lowest);
       }
       recordFrame = -1;
     }

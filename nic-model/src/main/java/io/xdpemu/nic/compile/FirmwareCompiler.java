@@ -45,8 +45,8 @@ public final class FirmwareCompiler implements Opcodes {
     clinit.visitMaxs(0, 0);
     clinit.visitEnd();
     SteerEmitter.emit(cw, fw, name, superName);
-    LayoutEmitter.emit(cw, "writeMetadata", fw.metadata(), superName);
-    LayoutEmitter.emit(cw, "writeDescriptor", fw.descriptor(), superName);
+    LayoutEmitter.emit(cw, "writeMetadata", fw.metadata(), superName, name);
+    LayoutEmitter.emit(cw, "writeDescriptor", fw.descriptor(), superName, name);
     cw.visitEnd();
     return cw.toByteArray();
   }

@@ -18,6 +18,10 @@ import org.objectweb.asm.Opcodes;
  * padding, unions) are zeroed, every field is stored with one 1-, 2-, 4- or 8-byte store at a
  * constant offset in its byte order, and a union writes the member its packet type selects - the
  * block {@code io.xdpemu.nic.LayoutWriter} (the reference) writes after zeroing it whole.
+ *
+ * <p>Each top-level union is a method of its own ({@code NAME$u0}, ...), called at the union's
+ * place: the writer's own bytecode stays under what the JIT inlines into the receive path (C2's
+ * FreqInlineSize, 325 bytes), and so does each union's.
  */
 final class LayoutEmitter implements Opcodes {
   private static final String FACTS = "io/xdpemu/nic/RxFacts";
@@ -43,25 +47,56 @@ final class LayoutEmitter implements Opcodes {
   private final MethodVisitor mv;
   private final String self;
 
-  private LayoutEmitter(MethodVisitor mv, String self) {
+  /** Where a union's own method goes, and the class it is in; null inside a union's method. */
+  private final ClassVisitor cv;
+
+  private final String own;
+  private final String name;
+  private int unions;
+
+  private LayoutEmitter(MethodVisitor mv, String self, ClassVisitor cv, String own, String name) {
     this.mv = mv;
     this.self = self;
+    this.cv = cv;
+    this.own = own;
+    this.name = name;
   }
 
   static final String DESC = "([BI" + RESULT_DESC + "L" + FACTS + ";[BI)V";
 
-  /** Emits method {@code name} writing {@code layout} (an empty method for none). */
-  static void emit(ClassVisitor cv, String name, Layout layout, String self) {
+  /**
+   * Emits method {@code name} of class {@code own} writing {@code layout} (an empty method for
+   * none); {@code self} is the class of the store helpers ({@code CompiledFirmware}).
+   */
+  static void emit(ClassVisitor cv, String name, Layout layout, String self, String own) {
     MethodVisitor mv = cv.visitMethod(0, name, DESC, null, null);
     mv.visitCode();
     if (layout != null) {
-      LayoutEmitter e = new LayoutEmitter(mv, self);
+      LayoutEmitter e = new LayoutEmitter(mv, self, cv, own, name);
       e.zeroGaps(layout);
       e.fields(layout, 0);
     }
     mv.visitInsn(RETURN);
     mv.visitMaxs(0, 0);
     mv.visitEnd();
+  }
+
+  /**
+   * A top-level union as a call to a method of its own that writes it (same parameters: the
+   * struct's base stays the block's, the union's offset is in its stores).
+   */
+  private void unionMethod(Layout.Union u, int at) {
+    String method = name + "$u" + unions++;
+    MethodVisitor umv = cv.visitMethod(ACC_PRIVATE, method, DESC, null, null);
+    umv.visitCode();
+    new LayoutEmitter(umv, self, null, own, method).union(u, at);
+    umv.visitInsn(RETURN);
+    umv.visitMaxs(0, 0);
+    umv.visitEnd();
+    for (int local = 0; local <= PKT_OFF; local++) {
+      mv.visitVarInsn(local == BASE || local == PKT_OFF ? ILOAD : ALOAD, local);
+    }
+    mv.visitMethodInsn(INVOKESPECIAL, own, method, DESC, false);
   }
 
   private void zeroGaps(Layout layout) {
@@ -123,7 +158,11 @@ final class LayoutEmitter implements Opcodes {
     }
     for (Layout.Member m : layout.fields()) {
       if (m.union() != null) {
-        union(m.union(), at + m.offset());
+        if (cv != null && at == 0) {
+          unionMethod(m.union(), m.offset());
+        } else {
+          union(m.union(), at + m.offset());
+        }
       }
     }
   }
