@@ -485,16 +485,16 @@ public final class Replay implements AutoCloseable {
     for (ReplayBatch b : batches) {
       b.slotsFor(emitSlots);
     }
+    Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
+    parties[threads.length] = Thread.currentThread(); // lane 0: whoever replays this pass
+    for (BatchSignal signal : new BatchSignal[] {passStarted, emitted, swapped}) {
+      signal.parties(parties);
+    }
+    for (BatchSignal f : finished) {
+      f.parties(parties);
+    }
     if (!threadsStarted) {
       threadsStarted = true;
-      Thread[] parties = java.util.Arrays.copyOf(threads, threads.length + 1);
-      parties[threads.length] = Thread.currentThread(); // lane 0: whoever replays
-      for (BatchSignal signal : new BatchSignal[] {passStarted, emitted, swapped}) {
-        signal.parties(parties);
-      }
-      for (BatchSignal f : finished) {
-        f.parties(parties);
-      }
       for (Thread t : threads) {
         t.start();
       }
