@@ -56,13 +56,14 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
             classes,
             new ChecksumEmitter(fw, mv),
             ParseGraphEmitter.Part.OUTER);
-    new ParseGraphEmitter(fw, mv, locals, facts, done, ParseGraphEmitter.Part.OUTER, tunnel, null)
+    boolean inline = !tunnels && fw.states().size() <= INLINE_CLASSIFY_STATES;
+    new ParseGraphEmitter(
+            fw, mv, locals, facts, done, ParseGraphEmitter.Part.OUTER, tunnel, null, inline)
         .emit();
     mv.visitLabel(done);
     ClassifyEmitter.storeLevel0Offsets(mv);
     ClassifyEmitter.storeInnerOffsets(mv, true);
     RssEmitter rss = new RssEmitter(own, self);
-    boolean inline = !tunnels && fw.states().size() <= INLINE_CLASSIFY_STATES;
     if (inline) {
       classifyScratch(mv);
       new ClassifyEmitter(fw, mv, locals, rss, new ChecksumEmitter(fw, mv), ptypes, classes, self)
@@ -148,7 +149,8 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
             classes,
             new ChecksumEmitter(fw, mv),
             ParseGraphEmitter.Part.INNER);
-    new ParseGraphEmitter(fw, mv, locals, facts, done, ParseGraphEmitter.Part.INNER, null, entry)
+    new ParseGraphEmitter(
+            fw, mv, locals, facts, done, ParseGraphEmitter.Part.INNER, null, entry, false)
         .emit();
     mv.visitLabel(done);
     ClassifyEmitter.storeInnerOffsets(mv, false);
