@@ -54,12 +54,16 @@ final class ParseGraphEmitter implements Opcodes {
   /** INNER: after the locals are initialised, sets the parser's state from the parameters. */
   private final Runnable entry;
 
+  /** Whether the stack arrays are kept in locals (a small graph) or read from r at each push. */
+  private final boolean arrayLocals;
+
   /**
    * @param facts what to note as each header is pushed
    * @param done where every end of the parse (accept or an error) continues, r.count stored
    * @param part which levels this method parses
    * @param tunnel OUTER: where a tunnel entry continues (NEXT the state); INNER: unused
    * @param entry INNER: the parser's state (NEXT, CURSOR, ...) from the parameters; OUTER: unused
+   * @param arrayLocals whether the stack arrays stay in locals (a small graph, see SteerEmitter)
    */
   ParseGraphEmitter(
       Firmware fw,
@@ -69,7 +73,9 @@ final class ParseGraphEmitter implements Opcodes {
       Label done,
       Part part,
       Label tunnel,
-      Runnable entry) {
+      Runnable entry,
+      boolean arrayLocals) {
+    this.arrayLocals = arrayLocals;
     this.part = part;
     this.entry = entry;
     this.tunnel = tunnel;
@@ -166,6 +172,13 @@ final class ParseGraphEmitter implements Opcodes {
     }
     push(mv, 1);
     mv.visitVarInsn(ISTORE, REPEAT);
+    if (arrayLocals) {
+      for (int i = 0; i < ARRAYS.length; i++) {
+        mv.visitVarInsn(ALOAD, R);
+        mv.visitFieldInsn(GETFIELD, RESULT, ARRAYS[i], "[I");
+        mv.visitVarInsn(ASTORE, ARRAY_LOCALS[i]);
+      }
+    }
     // DEPTH_LIMIT = min(max_depth, type.length)
     push(mv, fw.maxDepth());
     mv.visitVarInsn(ALOAD, R);
@@ -294,10 +307,10 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitInsn(ISUB);
     mv.visitJumpInsn(IF_ICMPGT, truncated);
     // push(type, cursor, hl, level)
-    store("type", () -> push(mv, id));
-    store("offset", () -> mv.visitVarInsn(ILOAD, CURSOR));
-    store("length", () -> mv.visitVarInsn(ILOAD, HL));
-    store("level", () -> mv.visitVarInsn(ILOAD, LEVEL)); // OUTER: always 0
+    store(TYPE, () -> push(mv, id));
+    store(OFFSET, () -> mv.visitVarInsn(ILOAD, CURSOR));
+    store(LENGTH, () -> mv.visitVarInsn(ILOAD, HL));
+    store(LEVELS, () -> mv.visitVarInsn(ILOAD, LEVEL)); // OUTER: always 0
     mv.visitVarInsn(ILOAD, CURSOR);
     mv.visitVarInsn(ISTORE, locals.last(id));
     facts.pushed(h);
@@ -308,14 +321,22 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitVarInsn(ISTORE, CURSOR);
   }
 
+  private static final String[] ARRAYS = {"type", "offset", "length", "level"};
+  private static final int[] ARRAY_LOCALS = {TYPE, OFFSET, LENGTH, LEVELS};
+
   /**
-   * r.array[count] = value. The arrays are read from r at each push rather than kept in locals:
-   * four fewer values live across the whole graph for C1's register allocator; C2 reads each field
-   * once (nothing in steer writes them).
+   * r.array[count] = value. The array in a local when {@link #arrayLocals}, else read from r at
+   * each push: four fewer values live across the whole graph, which a large graph needs for C1's
+   * register allocator to cope (C2 reads each field once either way: nothing in steer writes them).
    */
-  private void store(String array, Runnable value) {
-    mv.visitVarInsn(ALOAD, R);
-    mv.visitFieldInsn(GETFIELD, RESULT, array, "[I");
+  private void store(int array, Runnable value) {
+    if (arrayLocals) {
+      mv.visitVarInsn(ALOAD, array);
+    } else {
+      int i = java.util.Arrays.stream(ARRAY_LOCALS).boxed().toList().indexOf(array);
+      mv.visitVarInsn(ALOAD, R);
+      mv.visitFieldInsn(GETFIELD, RESULT, ARRAYS[i], "[I");
+    }
     mv.visitVarInsn(ILOAD, COUNT);
     value.run();
     mv.visitInsn(IASTORE);

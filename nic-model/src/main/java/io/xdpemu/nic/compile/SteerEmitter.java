@@ -17,9 +17,11 @@ import org.objectweb.asm.MethodVisitor;
  * {@code void steer(byte[] p, int off, int len, ParseResult r, byte[] scratch)}: one frame's steer
  * stage - the parse graph ({@link ParseGraphEmitter}), noting the stack's facts as headers are
  * pushed ({@link StackFacts}), then the classification ({@link ClassifyEmitter}) in a method of its
- * own, {@code classify}, given the facts it reads as arguments. Two methods, not one: C1 gives up
- * on a method this size with this many values live ("out of virtual registers in linear scan"), and
- * the steer would run in the interpreter until C2 compiles it; {@code
+ * own, {@code classify}, given the facts it reads as arguments (inline in steer for a small graph
+ * without tunnels). The graph itself is two methods when it has tunnels: steer parses level 0 and
+ * steerInner the levels inside a tunnel ({@link ParseGraphEmitter.Part}). Not one method: C1 gives
+ * up on a method this size with this many values live ("out of virtual registers in linear scan"),
+ * and the steer would run in the interpreter until C2 compiles it; {@code
  * GeneratedCodeCompilesAtEveryTierTest} checks every shipped firmware compiles at each tier. The
  * same outputs as {@code PacketParser.parse} then {@code Classifier.classify}.
  */
@@ -54,12 +56,21 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
             classes,
             new ChecksumEmitter(fw, mv),
             ParseGraphEmitter.Part.OUTER);
-    new ParseGraphEmitter(fw, mv, locals, facts, done, ParseGraphEmitter.Part.OUTER, tunnel, null)
+    boolean inline = !tunnels && fw.states().size() <= INLINE_CLASSIFY_STATES;
+    new ParseGraphEmitter(
+            fw, mv, locals, facts, done, ParseGraphEmitter.Part.OUTER, tunnel, null, inline)
         .emit();
     mv.visitLabel(done);
     ClassifyEmitter.storeLevel0Offsets(mv);
     ClassifyEmitter.storeInnerOffsets(mv, true);
-    call(mv, own, "classify", passed, classifyDesc);
+    RssEmitter rss = new RssEmitter(own, self);
+    if (inline) {
+      classifyScratch(mv);
+      new ClassifyEmitter(fw, mv, locals, rss, new ChecksumEmitter(fw, mv), ptypes, classes, self)
+          .emit();
+    } else {
+      call(mv, own, "classify", passed, classifyDesc);
+    }
     if (tunnels) {
       mv.visitLabel(tunnel);
       ClassifyEmitter.storeLevel0Offsets(mv);
@@ -72,15 +83,17 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
       inner(cv, fw, own, locals, ptypes, classes, passed, innerParams, innerDesc, classifyDesc);
     }
 
-    MethodVisitor tail = cv.visitMethod(ACC_PRIVATE, "classify", classifyDesc, null, null);
-    tail.visitCode();
-    parameters(tail, passed);
-    classifyScratch(tail);
-    RssEmitter rss = new RssEmitter(own, self);
-    new ClassifyEmitter(fw, tail, locals, rss, new ChecksumEmitter(fw, tail), ptypes, classes, self)
-        .emit();
-    tail.visitMaxs(0, 0);
-    tail.visitEnd();
+    if (!inline) {
+      MethodVisitor tail = cv.visitMethod(ACC_PRIVATE, "classify", classifyDesc, null, null);
+      tail.visitCode();
+      parameters(tail, passed);
+      classifyScratch(tail);
+      new ClassifyEmitter(
+              fw, tail, locals, rss, new ChecksumEmitter(fw, tail), ptypes, classes, self)
+          .emit();
+      tail.visitMaxs(0, 0);
+      tail.visitEnd();
+    }
     rss.emitMethods(cv);
     PtypeEmitter.emit(cv, fw);
   }
@@ -136,7 +149,8 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
             classes,
             new ChecksumEmitter(fw, mv),
             ParseGraphEmitter.Part.INNER);
-    new ParseGraphEmitter(fw, mv, locals, facts, done, ParseGraphEmitter.Part.INNER, null, entry)
+    new ParseGraphEmitter(
+            fw, mv, locals, facts, done, ParseGraphEmitter.Part.INNER, null, entry, false)
         .emit();
     mv.visitLabel(done);
     ClassifyEmitter.storeInnerOffsets(mv, false);
@@ -168,6 +182,13 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
     mv.visitMethodInsn(INVOKEVIRTUAL, own, name, desc, false);
     mv.visitInsn(RETURN);
   }
+
+  /**
+   * A graph without tunnels and of at most this many states keeps the classifier in steer (the
+   * bundled plain firmware: 5): small enough for C1 either way, and C2 then compiles one method
+   * with no call and no arguments to pass.
+   */
+  private static final int INLINE_CLASSIFY_STATES = 8;
 
   private static final String STEER_DESC = "([BII" + RESULT_DESC + "[B)V";
   private static final int SCRATCH = 5;
