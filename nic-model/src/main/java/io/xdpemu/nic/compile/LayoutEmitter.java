@@ -175,11 +175,15 @@ final class LayoutEmitter implements Opcodes {
     mv.visitVarInsn(LSTORE, PTYPE);
     for (int m = 0; m < member.length; m++) {
       member[m] = new Label();
-      for (long p : u.members().get(m).ptypes()) {
-        mv.visitVarInsn(LLOAD, PTYPE);
-        push(mv, p);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFEQ, member[m]);
+    }
+    if (!selectBySwitch(u, member, end)) {
+      for (int m = 0; m < member.length; m++) {
+        for (long p : u.members().get(m).ptypes()) {
+          mv.visitVarInsn(LLOAD, PTYPE);
+          push(mv, p);
+          mv.visitInsn(LCMP);
+          mv.visitJumpInsn(IFEQ, member[m]);
+        }
       }
     }
     mv.visitJumpInsn(GOTO, end);
@@ -192,6 +196,45 @@ final class LayoutEmitter implements Opcodes {
       mv.visitJumpInsn(GOTO, end);
     }
     mv.visitLabel(end);
+  }
+
+  /**
+   * When every packet type a member is chosen by is an int (the shipped firmwares' small numbers),
+   * the member is chosen by one switch on the packet type rather than a chain of compares (one
+   * indirect branch for the predictor instead of one per packet type tried); the first member
+   * listing a type wins, as in the chain. Falls through to {@code none} for any other type.
+   */
+  private boolean selectBySwitch(Layout.Union u, Label[] member, Label none) {
+    java.util.TreeMap<Integer, Label> cases = new java.util.TreeMap<>();
+    for (int m = 0; m < member.length; m++) {
+      for (long p : u.members().get(m).ptypes()) {
+        if (p != (int) p) {
+          return false;
+        }
+        cases.putIfAbsent((int) p, member[m]);
+      }
+    }
+    if (cases.isEmpty()) {
+      return false;
+    }
+    // (int) ptype only if ptype is an int: else no member.
+    mv.visitVarInsn(LLOAD, PTYPE);
+    mv.visitVarInsn(LLOAD, PTYPE);
+    mv.visitInsn(L2I);
+    mv.visitInsn(I2L);
+    mv.visitInsn(LCMP);
+    mv.visitJumpInsn(IFNE, none);
+    mv.visitVarInsn(LLOAD, PTYPE);
+    mv.visitInsn(L2I);
+    int[] keys = new int[cases.size()];
+    Label[] labels = new Label[cases.size()];
+    int i = 0;
+    for (var e : cases.entrySet()) {
+      keys[i] = e.getKey();
+      labels[i++] = e.getValue();
+    }
+    mv.visitLookupSwitchInsn(none, keys, labels);
+    return true;
   }
 
   /** dst[base + at] = (byte) value. */
