@@ -173,7 +173,9 @@ public final class Nic implements AutoCloseable {
     p.prepare(fw);
     ParseResult r = p.result;
     boolean[] fullFor = onlyTheirs ? p.fullFor : null;
-    r.fullFor = fullFor;
+    if (r.fullFor != fullFor) {
+      r.fullFor = fullFor; // stored only when it changes, as every reference on the frame path
+    }
     fw.code().steer(pkt, off, len, r, p.rssInput);
     int hash = r.rssHash;
     p.queue = fw.queueOf(hash);

@@ -388,13 +388,7 @@ class ReplayTest {
               XdpBuff x = ctx.xdp();
               int q = x.rxQueueIndex; // each queue runs on one lane: its cells have one writer
               seen[2 * q]++;
-              seen[2 * q + 1] =
-                  seen[2 * q + 1] * 1_000_003L
-                      + java.util.Arrays.hashCode(
-                          java.util.Arrays.copyOfRange(x.frame, x.meta, x.end))
-                      + 31L * (x.data - x.meta)
-                      + ctx.clockNs
-                      + 7L * tag;
+              seen[2 * q + 1] = digest(seen[2 * q + 1], ctx) + 7L * tag;
               return program(ctx);
             };
     List<FirmwareSwap> swaps =
@@ -442,18 +436,22 @@ class ReplayTest {
     return out;
   }
 
+  /** {@code acc} extended by the frame the program sees: its bytes, data offset and time. */
+  private static long digest(long acc, ExecutionContext ctx) {
+    XdpBuff x = ctx.xdp();
+    return acc * 1_000_003L
+        + java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(x.frame, x.meta, x.end))
+        + 31L * (x.data - x.meta)
+        + ctx.clockNs;
+  }
+
   /** Packets the program saw, a digest of what it saw, then the replay's counts. */
   private static List<Long> oneQueueDigest(Capture cap) {
     long[] seen = new long[2];
     XdpRunner digesting =
         ctx -> {
-          XdpBuff x = ctx.xdp();
           seen[0]++;
-          seen[1] =
-              seen[1] * 1_000_003L
-                  + java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(x.frame, x.meta, x.end))
-                  + 31L * (x.data - x.meta)
-                  + ctx.clockNs;
+          seen[1] = digest(seen[1], ctx);
           return program(ctx);
         };
     Replay r = inMemory(new Attachment(plainNic(1), digesting, "mem"));
