@@ -260,23 +260,16 @@ public final class Replay implements AutoCloseable {
     } // else: applied in the order given, each when its own condition is met
     this.stats = new ReplayStats(queues);
     this.runners = new QueueRunner[queues];
-    int lanes = serial ? 1 : Math.max(1, Math.min(queues, cores));
+    int lanes = lanes(queues, serial, cores);
     boolean parallel = lanes > 1;
     this.laneOf = new int[queues];
     for (int q = 0; q < queues; q++) {
       laneOf[q] = q % lanes;
     }
     this.own = new PacketSlot[parallel ? lanes : 0];
-    this.laneParse = new io.xdpemu.nic.RxParse[own.length];
+    this.laneParse = parallel ? laneParses(queues, lanes) : new io.xdpemu.nic.RxParse[0];
     for (int l = 0; l < own.length; l++) {
       own[l] = new PacketSlot();
-      laneParse[l] = new io.xdpemu.nic.RxParse();
-      boolean[] mine = new boolean[queues];
-      for (int q = 0; q < queues; q++) {
-        mine[q] = laneOf[q] == l;
-      }
-      // The lane needs only the queue of a frame another lane runs: the NIC stops there.
-      laneParse[l].onlyFor(mine);
     }
     for (int q = 0; q < queues; q++) {
       runners[q] = new QueueRunner(q, contexts.apply(q), maps, keepMeta, devices);
@@ -299,6 +292,30 @@ public final class Replay implements AutoCloseable {
       threads = new Thread[0];
       finished = new BatchSignal[0];
     }
+  }
+
+  /**
+   * The lanes a replay of {@code queues} queues runs on: {@code min(queues, cores)}, 1 in serial.
+   */
+  static int lanes(int queues, boolean serial, int cores) {
+    return serial ? 1 : Math.max(1, Math.min(queues, cores));
+  }
+
+  /**
+   * One parse result per lane, each told which queues its lane runs (queue q on lane {@code q %
+   * lanes}): a lane needs only the queue of a frame another lane runs, and the NIC stops there.
+   */
+  static io.xdpemu.nic.RxParse[] laneParses(int queues, int lanes) {
+    io.xdpemu.nic.RxParse[] parses = new io.xdpemu.nic.RxParse[lanes];
+    for (int l = 0; l < lanes; l++) {
+      boolean[] mine = new boolean[queues];
+      for (int q = 0; q < queues; q++) {
+        mine[q] = q % lanes == l;
+      }
+      parses[l] = new io.xdpemu.nic.RxParse();
+      parses[l].onlyFor(mine);
+    }
+    return parses;
   }
 
   public ReplayStats stats() {
@@ -575,49 +592,12 @@ public final class Replay implements AutoCloseable {
    */
   private int walk(int lane, InputRecords in, ReplayBatch b, int nextSwap) {
     Attachment att = attachment;
-    io.xdpemu.nic.Nic nic = att.nic();
     int keep = keepOut;
     boolean emit = emitSlots;
-    PacketSlot mine = own[lane];
-    io.xdpemu.nic.RxParse parse = laneParse[lane];
-    int[] laneOf = this.laneOf;
     int n = 0;
     try {
       for (int size = batchSize; n < size && in.peek() && !swapDue(in, nextSwap); n++) {
-        CaptureCursor cur = in.cursor();
-        java.nio.ByteBuffer source = cur.buffer();
-        byte[] src;
-        int off;
-        int len;
-        if (cur.linkType() == LinkType.EN10MB && source.hasArray()) {
-          // The NIC only reads the frame: steered (and, unless a sink reads the slot, received)
-          // straight from the capture held in memory.
-          src = source.array();
-          off = source.arrayOffset() + cur.dataOffset();
-          len = EthernetFramer.recordLength(cur);
-        } else {
-          mine.ensureIn(EthernetFramer.frameLength(cur));
-          len = EthernetFramer.frame(cur, mine.in, 0);
-          src = mine.in;
-          off = 0;
-        }
-        long index = in.index();
-        int q = nic.steer(src, off, len, parse);
-        if (laneOf[q] == lane) {
-          PacketSlot s = mine;
-          if (emit) {
-            s = b.slots[n];
-            s.ensureIn(len);
-            System.arraycopy(src, off, s.in, 0, len);
-            src = s.in;
-            off = 0;
-          }
-          s.index = index;
-          s.timestampNs = cur.timestampNs();
-          s.inLength = len;
-          s.queue = q;
-          runners[q].process(s, parse, att, keep, src, off);
-        }
+        laneFrame(lane, in, emit ? b.slots[n] : null, att, keep);
         in.take();
       }
     } catch (Throwable t) {
@@ -625,6 +605,51 @@ public final class Replay implements AutoCloseable {
       return -1;
     }
     return n;
+  }
+
+  /**
+   * Lane {@code lane}'s part of the record {@code in} holds: steered into the lane's parse result
+   * and, when its queue is the lane's, received and run (in {@code slot} when a sink reads it, null
+   * otherwise). A method of its own, called per frame, so the JIT compiles it after a few thousand
+   * frames; {@link #walk}'s loop, entered once a batch, would reach the optimizing compiler only by
+   * on-stack replacement, a few hundred milliseconds into a replay.
+   */
+  private void laneFrame(int lane, InputRecords in, PacketSlot slot, Attachment att, int keep) {
+    CaptureCursor cur = in.cursor();
+    java.nio.ByteBuffer source = cur.buffer();
+    PacketSlot mine = own[lane];
+    byte[] src;
+    int off;
+    int len;
+    if (cur.linkType() == LinkType.EN10MB && source.hasArray()) {
+      // The NIC only reads the frame: steered (and, unless a sink reads the slot, received)
+      // straight from the capture held in memory.
+      src = source.array();
+      off = source.arrayOffset() + cur.dataOffset();
+      len = EthernetFramer.recordLength(cur);
+    } else {
+      mine.ensureIn(EthernetFramer.frameLength(cur));
+      len = EthernetFramer.frame(cur, mine.in, 0);
+      src = mine.in;
+      off = 0;
+    }
+    io.xdpemu.nic.RxParse parse = laneParse[lane];
+    int q = att.nic().steer(src, off, len, parse);
+    if (laneOf[q] == lane) {
+      PacketSlot s = mine;
+      if (slot != null) {
+        s = slot;
+        s.ensureIn(len);
+        System.arraycopy(src, off, s.in, 0, len);
+        src = s.in;
+        off = 0;
+      }
+      s.index = in.index();
+      s.timestampNs = cur.timestampNs();
+      s.inLength = len;
+      s.queue = q;
+      runners[q].process(s, parse, att, keep, src, off);
+    }
   }
 
   /**

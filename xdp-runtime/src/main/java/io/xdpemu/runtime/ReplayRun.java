@@ -95,7 +95,11 @@ public final class ReplayRun {
     List<Capture> caps = new ArrayList<>();
     long total = 0;
     Replay replay;
-    SteerWarmup warmup = SteerWarmup.startIfWorthIt(attachment.nic(), fileBytes(o.captures()));
+    int lanes =
+        Replay.lanes(
+            attachment.nic().queueCount(), o.serial(), Runtime.getRuntime().availableProcessors());
+    SteerWarmup warmup =
+        SteerWarmup.startIfWorthIt(attachment.nic(), fileBytes(o.captures()), lanes);
     try {
       for (Path p : o.captures()) {
         Capture c = Capture.open(p);
