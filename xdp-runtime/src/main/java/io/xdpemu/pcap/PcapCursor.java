@@ -78,10 +78,7 @@ final class PcapCursor extends CaptureCursor {
               + RECORD_HEADER
               + " bytes before the end of the file)");
     }
-    long sec = Integer.toUnsignedLong(buf.getInt(pos));
-    long frac = Integer.toUnsignedLong(buf.getInt(pos + 4));
     int incl = buf.getInt(pos + 8);
-    int orig = buf.getInt(pos + 12);
     if (incl < 0 || incl > MAX_RECORD) {
       throw malformed(
           pos,
@@ -99,17 +96,33 @@ final class PcapCursor extends CaptureCursor {
               + (limit - pos - RECORD_HEADER)
               + " left in the file");
     }
+    // Only what locating the record needs; the timestamp, original length and FCS are read from
+    // the record header when asked for (a replay's lanes walk every record, most of them another
+    // lane's, and ask only for their own).
     recordOffset = pos;
     dataOffset = pos + RECORD_HEADER;
     capturedLength = incl;
-    originalLength = orig < 0 ? Integer.MAX_VALUE : orig;
-    timestampNs = sec * 1_000_000_000L + frac * fracToNs;
-    interfaceId = 0;
-    linkType = fileLinkType;
-    fcsLength = Math.min(fileFcs, incl);
     index++;
     pos = dataOffset + incl;
     return true;
+  }
+
+  @Override
+  public long timestampNs() {
+    long sec = Integer.toUnsignedLong(buf.getInt(recordOffset));
+    long frac = Integer.toUnsignedLong(buf.getInt(recordOffset + 4));
+    return sec * 1_000_000_000L + frac * fracToNs;
+  }
+
+  @Override
+  public int originalLength() {
+    int orig = buf.getInt(recordOffset + 12);
+    return orig < 0 ? Integer.MAX_VALUE : orig;
+  }
+
+  @Override
+  public int fcsLength() {
+    return Math.min(fileFcs, capturedLength);
   }
 
   @Override

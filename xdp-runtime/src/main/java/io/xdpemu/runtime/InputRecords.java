@@ -42,12 +42,23 @@ final class InputRecords {
     if (held) {
       return true;
     }
+    CaptureCursor c = cursor;
+    if (c != null && c.next()) { // the usual case: the next record of the same capture
+      held = true;
+      return true;
+    }
+    return peekNextCapture();
+  }
+
+  /** {@link #peek} past the end of the current capture (or before the first). */
+  private boolean peekNextCapture() {
     if (ended) {
       return false;
     }
     while (cursor == null || !cursor.next()) {
       if (nextCapture == captures.size()) {
         ended = true;
+        cursor = null; // a finished cursor is not asked again
         return false;
       }
       Capture next = captures.get(nextCapture++);
