@@ -36,16 +36,16 @@ public final class Capture {
    */
   private final int[] recordStarts;
 
-  private Capture(String file, ByteBuffer mapped) {
-    this(file, mapped, false);
+  private Capture(String file, ByteBuffer mapped, boolean runtsAllowed) {
+    this(file, mapped, runtsAllowed, true);
   }
 
-  private Capture(String file, ByteBuffer mapped, boolean runtsAllowed) {
+  private Capture(String file, ByteBuffer mapped, boolean runtsAllowed, boolean noteStarts) {
     this.file = file;
     this.mapped = mapped;
     CaptureCursor c = newCursor(null);
     this.format = c.format();
-    int[] starts = c instanceof PcapCursor ? new int[1024] : null;
+    int[] starts = noteStarts && c instanceof PcapCursor ? new int[1024] : null;
     long n = 0;
     long b = 0;
     int max = 0;
@@ -123,7 +123,15 @@ public final class Capture {
 
   /** Wraps capture bytes already in memory (tests, generated traffic). */
   public static Capture of(String name, byte[] content) {
-    return new Capture(name, ByteBuffer.wrap(content));
+    return new Capture(name, ByteBuffer.wrap(content), false);
+  }
+
+  /**
+   * {@link #of(String, byte[])}, optionally without the record starts: then the cursors follow the
+   * records' lengths (benchmarks compare both ways).
+   */
+  public static Capture of(String name, byte[] content, boolean noteStarts) {
+    return new Capture(name, ByteBuffer.wrap(content), false, noteStarts);
   }
 
   /** A fresh cursor before the first packet. */
