@@ -121,6 +121,30 @@ public final class Capture {
     }
   }
 
+  /**
+   * Up to {@code max} Ethernet frames from the start of the capture at {@code path}, without
+   * checking the rest of the file: as many as are found before the first record that cannot be
+   * replayed, none when the file cannot be read. For warming up the code that will handle the
+   * capture's frames while {@link #open} checks it; {@link #open} reports every problem.
+   */
+  public static java.util.List<byte[]> leadingFrames(Path path, int max) {
+    java.util.List<byte[]> frames = new java.util.ArrayList<>();
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = Math.min(ch.size(), Integer.MAX_VALUE);
+      CaptureCursor c =
+          cursorOver(path.toString(), ch.map(FileChannel.MapMode.READ_ONLY, 0, size), null);
+      byte[] frame = new byte[CaptureCursor.MAX_RECORD + EthernetFramer.ETH_HLEN];
+      while (frames.size() < max && c.next()) {
+        EthernetFramer.check(c);
+        int len = EthernetFramer.frame(c, frame, 0);
+        frames.add(java.util.Arrays.copyOf(frame, len));
+      }
+    } catch (IOException | RuntimeException e) {
+      // what was read so far will do: opening the capture reports the problem
+    }
+    return frames;
+  }
+
   /** Wraps capture bytes already in memory (tests, generated traffic). */
   public static Capture of(String name, byte[] content) {
     return new Capture(name, ByteBuffer.wrap(content), false);
@@ -140,6 +164,10 @@ public final class Capture {
   }
 
   private CaptureCursor newCursor(int[] starts) {
+    return cursorOver(file, mapped, starts);
+  }
+
+  private static CaptureCursor cursorOver(String file, ByteBuffer mapped, int[] starts) {
     ByteBuffer b = mapped.duplicate();
     if (b.limit() >= 4 && b.getInt(0) == PcapNgCursor.SHB) {
       return new PcapNgCursor(file, b);

@@ -99,7 +99,7 @@ public final class ReplayRun {
         Replay.lanes(
             attachment.nic().queueCount(), o.serial(), Runtime.getRuntime().availableProcessors());
     SteerWarmup warmup =
-        SteerWarmup.startIfWorthIt(attachment.nic(), fileBytes(o.captures()), lanes);
+        SteerWarmup.startIfWorthIt(attachment.nic(), fileBytes(o.captures()), o.captures(), lanes);
     try {
       for (Path p : o.captures()) {
         Capture c = Capture.open(p);
