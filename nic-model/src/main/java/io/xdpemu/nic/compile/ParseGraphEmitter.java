@@ -54,6 +54,9 @@ final class ParseGraphEmitter implements Opcodes {
   /** INNER: after the locals are initialised, sets the parser's state from the parameters. */
   private final Runnable entry;
 
+  /** Whether the graph has a tunnel entry (else every header is at level 0). */
+  private final boolean tunnels;
+
   /** Whether the stack arrays are kept in locals (a small graph) or read from r at each push. */
   private final boolean arrayLocals;
 
@@ -91,6 +94,7 @@ final class ParseGraphEmitter implements Opcodes {
     for (int i = 0; i < failLabel.length; i++) {
       failLabel[i] = new Label();
     }
+    tunnels = fw.states().stream().anyMatch(ParseState::enterInner);
     selfLoop = new boolean[stateLabel.length];
     for (ParseState s : fw.states()) {
       selfLoop[s.id()] = s.defaultNext() == s.id();
@@ -147,11 +151,21 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitTableSwitchInsn(0, labels.length - 1, accept, labels); // any other: not a state
   }
 
-  /** r.status = OK; r.errorOffset = -1; r.packetLength = len (ParseResult.reset; count at exit) */
+  /**
+   * r.status = OK; r.errorOffset = -1; r.packetLength = len (ParseResult.reset; count at exit). The
+   * status is stored only when it is not OK already: a reference store costs the collector's
+   * barriers on every frame, the load and compare do not.
+   */
   private void reset() {
+    Label ok = new Label();
+    mv.visitVarInsn(ALOAD, R);
+    mv.visitFieldInsn(GETFIELD, RESULT, "status", STATUS_DESC);
+    mv.visitFieldInsn(GETSTATIC, STATUS, "OK", STATUS_DESC);
+    mv.visitJumpInsn(IF_ACMPEQ, ok);
     mv.visitVarInsn(ALOAD, R);
     mv.visitFieldInsn(GETSTATIC, STATUS, "OK", STATUS_DESC);
     mv.visitFieldInsn(PUTFIELD, RESULT, "status", STATUS_DESC);
+    mv.visitLabel(ok);
     mv.visitVarInsn(ALOAD, R);
     push(mv, -1);
     mv.visitFieldInsn(PUTFIELD, RESULT, "errorOffset", "I");
@@ -310,7 +324,9 @@ final class ParseGraphEmitter implements Opcodes {
     store(TYPE, () -> push(mv, id));
     store(OFFSET, () -> mv.visitVarInsn(ILOAD, CURSOR));
     store(LENGTH, () -> mv.visitVarInsn(ILOAD, HL));
-    store(LEVELS, () -> mv.visitVarInsn(ILOAD, LEVEL)); // OUTER: always 0
+    if (tunnels) { // without tunnels every level is 0, as the result was made (ParseResult)
+      store(LEVELS, () -> mv.visitVarInsn(ILOAD, LEVEL)); // OUTER: always 0
+    }
     mv.visitVarInsn(ILOAD, CURSOR);
     mv.visitVarInsn(ISTORE, locals.last(id));
     facts.pushed(h);
