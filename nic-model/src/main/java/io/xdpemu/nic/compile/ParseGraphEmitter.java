@@ -54,6 +54,9 @@ final class ParseGraphEmitter implements Opcodes {
   /** INNER: after the locals are initialised, sets the parser's state from the parameters. */
   private final Runnable entry;
 
+  /** Whether no frame can run more states than the step limit ({@link StepBound}). */
+  private final boolean stepsBounded;
+
   /** Whether the graph has a tunnel entry (else every header is at level 0). */
   private final boolean tunnels;
 
@@ -95,6 +98,7 @@ final class ParseGraphEmitter implements Opcodes {
       failLabel[i] = new Label();
     }
     tunnels = fw.states().stream().anyMatch(ParseState::enterInner);
+    stepsBounded = StepBound.withinLimit(fw);
     selfLoop = new boolean[stateLabel.length];
     for (ParseState s : fw.states()) {
       selfLoop[s.id()] = s.defaultNext() == s.id();
@@ -254,11 +258,14 @@ final class ParseGraphEmitter implements Opcodes {
   private void state(ParseState s) {
     mv.visitLabel(stateLabel[s.id()]);
     Asm.line(mv, 1000 + s.id());
-    // if (++steps > maxDepth * 4) TOO_DEEP; if (repeat > maxRepeat) STACK_OVERFLOW
-    mv.visitIincInsn(STEPS, 1);
-    mv.visitVarInsn(ILOAD, STEPS);
-    push(mv, fw.maxDepth() * 4);
-    mv.visitJumpInsn(IF_ICMPGT, fail(ParseStatus.TOO_DEEP));
+    // if (++steps > maxDepth * 4) TOO_DEEP (unless no frame can get there); if (repeat >
+    // maxRepeat) STACK_OVERFLOW
+    if (!stepsBounded) {
+      mv.visitIincInsn(STEPS, 1);
+      mv.visitVarInsn(ILOAD, STEPS);
+      push(mv, fw.maxDepth() * 4);
+      mv.visitJumpInsn(IF_ICMPGT, fail(ParseStatus.TOO_DEEP));
+    }
     if (selfLoop[s.id()]) { // entered from elsewhere the count is 1 <= max_repeat
       mv.visitVarInsn(ILOAD, REPEAT);
       push(mv, s.maxRepeat());
