@@ -24,17 +24,6 @@ abstract class FirmwareCode {
    */
   abstract void steer(byte[] p, int off, int len, ParseResult r, byte[] scratch);
 
-  /**
-   * Only the RSS hash of {@code p[off, off+len)} (with its type and class) into {@code r}, the rest
-   * of {@code r} left as it was, when this firmware can compute it without the whole steer; returns
-   * false (and does nothing) when it cannot. What a replay lane needs of a frame of another lane's
-   * queue ({@link RxParse#onlyFor}). The generated code of a firmware that hashes outer headers
-   * overrides it.
-   */
-  boolean hashOnly(byte[] p, int off, int len, ParseResult r, byte[] scratch) {
-    return false;
-  }
-
   /** The RX queue for an RSS hash, before folding onto the NIC's queue count. */
   abstract int queueOf(int hash);
 

@@ -173,16 +173,6 @@ public final class Nic implements AutoCloseable {
     p.prepare(fw);
     ParseResult r = p.result;
     boolean[] fullFor = onlyTheirs ? p.fullFor : null;
-    if (fullFor != null && fw.code().hashOnly(pkt, off, len, r, p.rssInput)) {
-      int hash = r.rssHash; // the queue first, from a parse without the result's bookkeeping
-      if (!fullFor[hash & (fullFor.length - 1)]) {
-        p.queue = fw.queueOf(hash);
-        p.stripOffset = -1;
-        p.steered = false; // only the queue is known: the rest of the result is stale
-        return;
-      }
-      fullFor = null; // the lane's own frame: steered whole
-    }
     if (r.fullFor != fullFor) {
       r.fullFor = fullFor; // stored only when it changes, as every reference on the frame path
     }

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
  * captures, with every shipped firmware and both engines, and the queues dealt to 2 and 3 lanes:
  * the queue is the one a whole steer gives; a frame of the lane's queues is steered whole, with the
  * very result a whole steer gives (every field, and the VLAN tag to strip); any other is left not
- * steered. The compiled firmware learns those other frames' queue from {@code hashOnly}, a parse
- * without the result's bookkeeping, so the same queue checks it against the whole steer.
+ * steered.
  */
 class LaneSteerTest {
   @Test
@@ -32,16 +31,9 @@ class LaneSteerTest {
       firmwares.add(TestFiles.firmware(name));
     }
     int stoppedEarly = 0;
-    int hashedAlone = 0;
     for (Firmware fw : firmwares) {
       for (FirmwareEngine engine : FirmwareEngine.values()) {
         try (Nic nic = Nic.create(fw, NicConfig.defaults().withQueues(4), engine)) {
-          RxParse probe = new RxParse();
-          probe.prepare(nic.active());
-          byte[] first = frames.get(0);
-          if (nic.active().code().hashOnly(first, 0, first.length, probe.result, probe.rssInput)) {
-            hashedAlone++;
-          }
           for (int lanes = 2; lanes <= 3; lanes++) {
             for (int lane = 0; lane < lanes; lane++) {
               boolean[] mine = new boolean[4];
@@ -71,8 +63,5 @@ class LaneSteerTest {
       }
     }
     assertTrue(stoppedEarly > 1000, "the compiled steer stopped early " + stoppedEarly + " times");
-    // every shipped firmware hashes outer headers by traffic-class bits: its generated code
-    // computes the queue of another lane's frame without the whole steer (the interpreter cannot)
-    assertEquals(firmwares.size(), hashedAlone, "firmwares whose lanes hash alone");
   }
 }

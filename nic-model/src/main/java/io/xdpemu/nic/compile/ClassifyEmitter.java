@@ -60,33 +60,6 @@ final class ClassifyEmitter implements Opcodes {
     match = new StackMatch(mv, COUNT, TYPE, LEVELS, I, T, LV, LVL, SEEN);
   }
 
-  /**
-   * {@code hashOnly}'s end: the RSS hash, type and class into r, then true (the traffic classes all
-   * decided by bits at level 0: {@link #hashesAlone}).
-   */
-  void emitHashOnly() {
-    rss();
-    mv.visitInsn(ICONST_1);
-    mv.visitInsn(IRETURN);
-  }
-
-  /**
-   * Whether the RSS hash depends only on facts noted at level 0 that {@code hashOnly} notes too:
-   * outer headers hashed, every traffic class decided by bits as headers are pushed.
-   */
-  static boolean hashesAlone(Firmware fw, RuleBits classes) {
-    RssConfig rss = fw.rss();
-    if (rss == null || rss.inner()) {
-      return false;
-    }
-    for (int c = 0; c < rss.classes().size(); c++) {
-      if (!classes.byBit(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The classifier proper, in its own method (the offsets are stored by steer). */
   void emit() {
     rss();

@@ -54,9 +54,6 @@ final class ParseGraphEmitter implements Opcodes {
   /** INNER: after the locals are initialised, sets the parser's state from the parameters. */
   private final Runnable entry;
 
-  /** The graph of {@code hashOnly}: the parse's decisions only, nothing stored into r. */
-  private final boolean hashOnly;
-
   /** Whether no frame can run more states than the step limit ({@link StepBound}). */
   private final boolean stepsBounded;
 
@@ -73,9 +70,6 @@ final class ParseGraphEmitter implements Opcodes {
    * @param tunnel OUTER: where a tunnel entry continues (NEXT the state); INNER: unused
    * @param entry INNER: the parser's state (NEXT, CURSOR, ...) from the parameters; OUTER: unused
    * @param arrayLocals whether the stack arrays stay in locals (a small graph, see SteerEmitter)
-   * @param hashOnly the graph for {@code hashOnly} (OUTER only): nothing of the result is written
-   *     (no status, no stack, no count), and every end of the level-0 parse, a tunnel entry
-   *     included, continues at {@code done} - the RSS hash of the outer headers is decided there
    */
   ParseGraphEmitter(
       Firmware fw,
@@ -86,10 +80,8 @@ final class ParseGraphEmitter implements Opcodes {
       Part part,
       Label tunnel,
       Runnable entry,
-      boolean arrayLocals,
-      boolean hashOnly) {
+      boolean arrayLocals) {
     this.arrayLocals = arrayLocals;
-    this.hashOnly = hashOnly;
     this.part = part;
     this.entry = entry;
     this.tunnel = tunnel;
@@ -140,7 +132,7 @@ final class ParseGraphEmitter implements Opcodes {
   /** Everything from ParseResult.reset to the jump to {@code done}. */
   void emit() {
     Asm.line(mv, 999);
-    if (part == Part.OUTER && !hashOnly) {
+    if (part == Part.OUTER) {
       reset();
     }
     initialiseLocals();
@@ -335,14 +327,11 @@ final class ParseGraphEmitter implements Opcodes {
     mv.visitVarInsn(ILOAD, CURSOR);
     mv.visitInsn(ISUB);
     mv.visitJumpInsn(IF_ICMPGT, truncated);
-    // push(type, cursor, hl, level); hashOnly: only counted
-    if (!hashOnly) {
-      store(TYPE, () -> push(mv, id));
-      store(OFFSET, () -> mv.visitVarInsn(ILOAD, CURSOR));
-      store(LENGTH, () -> mv.visitVarInsn(ILOAD, HL));
-    }
-    if (tunnels
-        && !hashOnly) { // without tunnels every level is 0, as the result was made (ParseResult)
+    // push(type, cursor, hl, level)
+    store(TYPE, () -> push(mv, id));
+    store(OFFSET, () -> mv.visitVarInsn(ILOAD, CURSOR));
+    store(LENGTH, () -> mv.visitVarInsn(ILOAD, HL));
+    if (tunnels) { // without tunnels every level is 0, as the result was made (ParseResult)
       store(LEVELS, () -> mv.visitVarInsn(ILOAD, LEVEL)); // OUTER: always 0
     }
     mv.visitVarInsn(ILOAD, CURSOR);
@@ -463,14 +452,6 @@ final class ParseGraphEmitter implements Opcodes {
   }
 
   private void exits() {
-    if (hashOnly) { // nothing of the parse's end is wanted: the hash only reads the facts
-      mv.visitLabel(accept);
-      for (Label l : failLabel) {
-        mv.visitLabel(l);
-      }
-      mv.visitJumpInsn(GOTO, done);
-      return;
-    }
     mv.visitLabel(accept);
     Asm.line(mv, 1999);
     mv.visitVarInsn(ALOAD, R);

@@ -28,9 +28,6 @@ final class StackFacts implements Opcodes {
   private final RuleBits classes;
   private final ParseGraphEmitter.Part part;
 
-  /** Only what the RSS hash of the outer headers reads: the traffic-class bits, first offsets. */
-  private final boolean hashOnly;
-
   /**
    * @param firstAtLevel0Used header types whose first level-0 offset the classifier reads
    * @param ptypes the packet-type rules decided at push time (any level)
@@ -38,7 +35,6 @@ final class StackFacts implements Opcodes {
    * @param checksums what the checksum verdicts note at each push (level 0)
    * @param part the level the method parses at: OUTER level 0 (the facts of level 0), INNER 1 and
    *     deeper (the inner offsets)
-   * @param hashOnly for {@code hashOnly} (OUTER): only the facts the RSS hash reads
    */
   StackFacts(
       MethodVisitor mv,
@@ -47,10 +43,8 @@ final class StackFacts implements Opcodes {
       RuleBits ptypes,
       RuleBits classes,
       ChecksumEmitter checksums,
-      ParseGraphEmitter.Part part,
-      boolean hashOnly) {
+      ParseGraphEmitter.Part part) {
     this.part = part;
-    this.hashOnly = hashOnly;
     this.mv = mv;
     this.locals = locals;
     this.firstAtLevel0Used = firstAtLevel0Used;
@@ -76,16 +70,6 @@ final class StackFacts implements Opcodes {
   /** After header {@code h} was pushed at CURSOR with length HL at LEVEL (cursor not advanced). */
   void pushed(HeaderType h) {
     int id = h.id();
-    if (hashOnly) {
-      if (id < 64 && classes.any()) {
-        classes.pushed(mv, id);
-        orBit(SEEN0, id);
-      }
-      if (firstAtLevel0Used[id]) {
-        setIfUnset(locals.first0(id));
-      }
-      return;
-    }
     ptypes.pushed(mv, id); // before h joins the seen sets: [h, h] needs an earlier h
     if (part == ParseGraphEmitter.Part.INNER) {
       if (id < 64) {

@@ -55,11 +55,10 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
             ptypes,
             classes,
             new ChecksumEmitter(fw, mv),
-            ParseGraphEmitter.Part.OUTER,
-            false);
+            ParseGraphEmitter.Part.OUTER);
     boolean inline = !tunnels && fw.states().size() <= INLINE_CLASSIFY_STATES;
     new ParseGraphEmitter(
-            fw, mv, locals, facts, done, ParseGraphEmitter.Part.OUTER, tunnel, null, inline, false)
+            fw, mv, locals, facts, done, ParseGraphEmitter.Part.OUTER, tunnel, null, inline)
         .emit();
     mv.visitLabel(done);
     ClassifyEmitter.storeLevel0Offsets(mv);
@@ -97,54 +96,9 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
       tail.visitMaxs(0, 0);
       tail.visitEnd();
     }
-    if (ClassifyEmitter.hashesAlone(fw, classes)) {
-      hashOnly(cv, fw, locals, first0, ptypes, classes, rss, self);
-    }
     rss.emitMethods(cv);
     PtypeEmitter.emit(cv, fw);
   }
-
-  /**
-   * {@code boolean hashOnly(p, off, len, r, scratch)}: the RSS hash of the frame (with its type and
-   * class) into r and nothing else - what a replay lane needs of a frame it does not run, to learn
-   * its queue. The level-0 graph with none of the result's bookkeeping, stopping at a tunnel entry
-   * (the hash reads outer headers only), then the RSS part of the classifier. Emitted only when the
-   * hash depends on nothing else ({@link ClassifyEmitter#hashesAlone}); otherwise the inherited
-   * method says false and the caller steers the whole frame.
-   */
-  private static void hashOnly(
-      ClassVisitor cv,
-      Firmware fw,
-      SteerLocals locals,
-      boolean[] first0,
-      RuleBits ptypes,
-      RuleBits classes,
-      RssEmitter rss,
-      String self) {
-    MethodVisitor mv = cv.visitMethod(0, "hashOnly", HASH_ONLY_DESC, null, null);
-    mv.visitCode();
-    Label done = new Label();
-    StackFacts facts =
-        new StackFacts(
-            mv,
-            locals,
-            first0,
-            ptypes,
-            classes,
-            new ChecksumEmitter(fw, mv),
-            ParseGraphEmitter.Part.OUTER,
-            true);
-    new ParseGraphEmitter(
-            fw, mv, locals, facts, done, ParseGraphEmitter.Part.OUTER, done, null, false, true)
-        .emit();
-    mv.visitLabel(done);
-    new ClassifyEmitter(fw, mv, locals, rss, new ChecksumEmitter(fw, mv), ptypes, classes, self)
-        .emitHashOnly();
-    mv.visitMaxs(0, 0);
-    mv.visitEnd();
-  }
-
-  private static final String HASH_ONLY_DESC = "([BII" + RESULT_DESC + "[B)Z";
 
   /**
    * {@code steerInner(p, off, len, r, scratch, <innerParams>)}: the graph at level 1 and deeper,
@@ -196,10 +150,9 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
             ptypes,
             classes,
             new ChecksumEmitter(fw, mv),
-            ParseGraphEmitter.Part.INNER,
-            false);
+            ParseGraphEmitter.Part.INNER);
     new ParseGraphEmitter(
-            fw, mv, locals, facts, done, ParseGraphEmitter.Part.INNER, null, entry, false, false)
+            fw, mv, locals, facts, done, ParseGraphEmitter.Part.INNER, null, entry, false)
         .emit();
     mv.visitLabel(done);
     ClassifyEmitter.storeInnerOffsets(mv, false);
