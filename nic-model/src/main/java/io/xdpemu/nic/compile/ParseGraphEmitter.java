@@ -157,19 +157,13 @@ final class ParseGraphEmitter implements Opcodes {
 
   /**
    * r.status = OK; r.errorOffset = -1; r.packetLength = len (ParseResult.reset; count at exit). The
-   * status is stored only when it is not OK already: a reference store costs the collector's
-   * barriers on every frame, the load and compare do not.
+   * status is stored unconditionally: loading and comparing it first measured 1.3 ns slower per
+   * frame on one repeated frame and no faster on mixed traffic (wave 8).
    */
   private void reset() {
-    Label ok = new Label();
-    mv.visitVarInsn(ALOAD, R);
-    mv.visitFieldInsn(GETFIELD, RESULT, "status", STATUS_DESC);
-    mv.visitFieldInsn(GETSTATIC, STATUS, "OK", STATUS_DESC);
-    mv.visitJumpInsn(IF_ACMPEQ, ok);
     mv.visitVarInsn(ALOAD, R);
     mv.visitFieldInsn(GETSTATIC, STATUS, "OK", STATUS_DESC);
     mv.visitFieldInsn(PUTFIELD, RESULT, "status", STATUS_DESC);
-    mv.visitLabel(ok);
     mv.visitVarInsn(ALOAD, R);
     push(mv, -1);
     mv.visitFieldInsn(PUTFIELD, RESULT, "errorOffset", "I");
