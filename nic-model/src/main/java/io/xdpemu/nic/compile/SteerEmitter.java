@@ -62,7 +62,9 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
         .emit();
     mv.visitLabel(done);
     ClassifyEmitter.storeLevel0Offsets(mv);
-    ClassifyEmitter.storeInnerOffsets(mv, true);
+    if (tunnels) { // else they stay -1, as the result was made (ParseResult)
+      ClassifyEmitter.storeInnerOffsets(mv, true);
+    }
     RssEmitter rss = new RssEmitter(own, self);
     if (inline) {
       classifyScratch(mv);

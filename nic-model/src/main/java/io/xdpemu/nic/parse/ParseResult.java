@@ -9,6 +9,10 @@ import io.xdpemu.ebpf.vm.LinePadded;
  * queue, reused for every frame: nothing is allocated per packet.
  *
  * <p>Absent offsets are -1.
+ *
+ * <p>A result serves one firmware (each firmware makes its own, {@code newResult}): what a firmware
+ * can only ever leave at its initial value is not written per frame by the compiled firmware - the
+ * levels and inner offsets of a graph without tunnels (0 and -1 as made here).
  */
 public final class ParseResult extends LinePadded {
   public static final int CSUM_L3_CHECKED = 1;
@@ -57,8 +61,8 @@ public final class ParseResult extends LinePadded {
   public int l2Offset;
   public int l3Offset;
   public int l4Offset;
-  public int innerL3Offset;
-  public int innerL4Offset;
+  public int innerL3Offset = -1;
+  public int innerL4Offset = -1;
   public int payloadOffset;
 
   /** Source port << 16 | destination port of the outer TCP/UDP/SCTP header, 0 otherwise. */
