@@ -16,7 +16,7 @@ import org.objectweb.asm.Opcodes;
  * level-0 headers after the parse (the first IP header, the IP header the first TCP/UDP header
  * belongs to, whether a fragment or a routing header with segments left came between) is noted as
  * each header is pushed, each header's protocol known when the code is written; after the parse
- * only the sums are left ({@code Checksums.l3Verdict}, {@code l4Verdict}, the interpreter's own
+ * only the sums are left ({@code Checksums.l3Verdict}, {@code l4VerdictAt}, the interpreter's own
  * code). A firmware that checks nothing gets no code at all. The walk's rules, push by push:
  *
  * <ul>
@@ -188,15 +188,33 @@ final class ChecksumEmitter implements Opcodes {
     mv.visitInsn(IALOAD);
   }
 
-  /** Pushes {@code (local >> shift) & 1}. */
-  private void bit(int local, int shift) {
-    mv.visitVarInsn(ILOAD, local);
-    if (shift > 0) {
-      push(mv, shift);
-      mv.visitInsn(ISHR);
-    }
+  /**
+   * Pushes {@code Checksums.l4VerdictAt(p, off + offset[ip], length[ip], off + offset[l4],
+   * length[l4], kind, off + len)}, the stack indices and the kind bits decoded from CS_IP and
+   * CS_L4.
+   */
+  private void l4VerdictAt() {
+    mv.visitVarInsn(ALOAD, P);
+    mv.visitVarInsn(ILOAD, OFF);
+    entry(OFFSET, CS_IP, 2);
+    mv.visitInsn(IADD);
+    entry(LENGTH, CS_IP, 2);
+    mv.visitVarInsn(ILOAD, OFF);
+    entry(OFFSET, CS_L4, 1);
+    mv.visitInsn(IADD);
+    entry(LENGTH, CS_L4, 1);
+    // kind: CS_IP's v4 bit (value 2) is L4_OVER_IPV4, CS_L4's tcp bit (value 1) L4_TCP
+    mv.visitVarInsn(ILOAD, CS_IP);
+    push(mv, 2);
+    mv.visitInsn(IAND);
+    mv.visitVarInsn(ILOAD, CS_L4);
     push(mv, 1);
     mv.visitInsn(IAND);
+    mv.visitInsn(IOR);
+    mv.visitVarInsn(ILOAD, OFF);
+    mv.visitVarInsn(ILOAD, LEN);
+    mv.visitInsn(IADD);
+    mv.visitMethodInsn(INVOKESTATIC, CHECKSUMS, "l4VerdictAt", "([BIIIIII)I", false);
   }
 
   /** After the parse: {@code r.checksumStatus} from the verdicts of what was noted. */
@@ -220,16 +238,7 @@ final class ChecksumEmitter implements Opcodes {
       Label none = new Label();
       mv.visitVarInsn(ILOAD, CS_L4);
       mv.visitJumpInsn(IFLT, none);
-      mv.visitVarInsn(ALOAD, P);
-      mv.visitVarInsn(ILOAD, OFF);
-      entry(OFFSET, CS_IP, 2);
-      entry(LENGTH, CS_IP, 2);
-      bit(CS_IP, 1);
-      entry(OFFSET, CS_L4, 1);
-      entry(LENGTH, CS_L4, 1);
-      bit(CS_L4, 0);
-      mv.visitVarInsn(ILOAD, LEN);
-      mv.visitMethodInsn(INVOKESTATIC, CHECKSUMS, "l4Verdict", "([BIIIZIIZI)I", false);
+      l4VerdictAt();
       mv.visitInsn(IOR);
       mv.visitLabel(none);
     }

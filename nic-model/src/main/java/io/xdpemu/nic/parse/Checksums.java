@@ -37,16 +37,15 @@ public final class Checksums {
       } else if (l4 && ip >= 0 && (proto == Protocol.TCP || proto == Protocol.UDP)) {
         if (l4Checkable) {
           st |=
-              l4Verdict(
+              l4VerdictAt(
                   p,
-                  off,
-                  r.offset[ip],
+                  off + r.offset[ip],
                   r.length[ip],
-                  protocolOf[r.type[ip]] == Protocol.IPV4,
-                  r.offset[i],
+                  off + r.offset[i],
                   r.length[i],
-                  proto == Protocol.TCP,
-                  r.packetLength);
+                  (protocolOf[r.type[ip]] == Protocol.IPV4 ? L4_OVER_IPV4 : 0)
+                      | (proto == Protocol.TCP ? L4_TCP : 0),
+                  off + r.packetLength);
         }
         break;
       }
@@ -70,35 +69,35 @@ public final class Checksums {
         | (ipv4HeaderVerifies(p, at, len) ? ParseResult.CSUM_L3_GOOD : 0);
   }
 
+  /** {@link #l4VerdictAt}'s {@code kind}: TCP (else UDP). */
+  public static final int L4_TCP = 1;
+
+  /** {@link #l4VerdictAt}'s {@code kind}: over IPv4 (else IPv6). */
+  public static final int L4_OVER_IPV4 = 2;
+
   /**
-   * The TCP/UDP verdict ({@code CSUM_L4_CHECKED | CSUM_L4_GOOD}, 0 when not checked) of the L4
-   * header at frame offset {@code l4Off} (length {@code l4Len}) over the IP header at {@code ipOff}
-   * (length {@code ipLen}, IPv4 when {@code v4}), offsets relative to {@code off}. The compiled
-   * firmware calls it with what it noted as it pushed the headers.
+   * The TCP/UDP verdict ({@code CSUM_L4_CHECKED | CSUM_L4_GOOD}, 0 when not checked) of the {@code
+   * l4Len}-byte L4 header at {@code p[l4Off]} over the {@code ipLen}-byte IP header at {@code
+   * p[ipOff]}, the frame ending before {@code p[end]}; {@code kind}: the {@link #L4_TCP} and {@link
+   * #L4_OVER_IPV4} bits. The compiled firmware calls it with what it noted as it pushed the
+   * headers: seven arguments, all but one in registers (with nine, relative offsets and two
+   * booleans, the generated steer's call measured 0-4 % slower).
    */
-  public static int l4Verdict(
-      byte[] p,
-      int off,
-      int ipRel,
-      int ipLen,
-      boolean v4,
-      int l4Off,
-      int l4Len,
-      boolean tcp,
-      int packetLength) {
-    int ipOff = off + ipRel;
+  public static int l4VerdictAt(
+      byte[] p, int ipOff, int ipLen, int l4Off, int l4Len, int kind, int end) {
+    boolean tcp = (kind & L4_TCP) != 0;
     int segLen;
     long pseudo;
-    if (v4) {
-      int frag = Bits.u16(p, ipOff + 6);
-      if ((frag & 0x3fff) != 0) {
+    if ((kind & L4_OVER_IPV4) != 0) {
+      long head = (long) BE64.get(p, ipOff); // total length in bytes 2-3, flags and offset in 6-7
+      if ((head & 0x3fff) != 0) {
         return 0; // fragment: the NIC cannot see the whole datagram
       }
-      segLen = Bits.u16(p, ipOff + 2) - ipLen;
+      segLen = ((int) (head >>> 32) & 0xffff) - ipLen;
       pseudo = halves(p, ipOff + 12) + (tcp ? 6 : 17) + segLen; // sum(p, ipOff + 12, 8, 0)
     } else {
-      int payload = Bits.u16(p, ipOff + 4);
-      segLen = payload - (l4Off - ipRel - 40);
+      int payload = u16(p, ipOff + 4);
+      segLen = payload - (l4Off - ipOff - 40);
       pseudo = // sum(p, ipOff + 8, 32, 0): the two addresses
           halves(p, ipOff + 8)
               + halves(p, ipOff + 16)
@@ -107,19 +106,28 @@ public final class Checksums {
               + (tcp ? 6 : 17)
               + segLen;
     }
-    if (segLen < l4Len || l4Off + segLen > packetLength) {
+    if (segLen < l4Len || l4Off + segLen > end) {
       return 0;
     }
-    if (!tcp && v4 && Bits.u16(p, off + l4Off + 6) == 0) {
+    if (kind == L4_OVER_IPV4 && u16(p, l4Off + 6) == 0) {
       return 0; // UDP over IPv4 without checksum
     }
-    int ok = verifies(p, off + l4Off, segLen, pseudo) ? ParseResult.CSUM_L4_GOOD : 0;
+    int ok = verifies(p, l4Off, segLen, pseudo) ? ParseResult.CSUM_L4_GOOD : 0;
     return ParseResult.CSUM_L4_CHECKED | ok;
   }
 
   private static final java.lang.invoke.VarHandle BE64 =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
           long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  private static final java.lang.invoke.VarHandle BE16 =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          short[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  /** {@link Bits#u16} as one load. */
+  private static int u16(byte[] p, int at) {
+    return (short) BE16.get(p, at) & 0xffff;
+  }
 
   /** The big-endian 8 bytes at {@code p[at]} as two 32-bit words, added (see {@link #sum}). */
   private static long halves(byte[] p, int at) {
@@ -168,7 +176,19 @@ public final class Checksums {
    * byte b is the word b << 8, swapped b. Tested equal to the definition ({@link #sum16}).
    */
   static boolean verifies(byte[] p, int off, int len, long acc) {
-    return fold(sumSwapped(p, off, len) + (acc << 8)) == 0xffff;
+    return foldsToAllOnes(sumSwapped(p, off, len) + (acc << 8));
+  }
+
+  /**
+   * {@code fold(s) == 0xffff} for {@code s >= 0} in two fold steps instead of four: the end-around
+   * fold keeps the value modulo 0xffff and is 0 only for 0, so fold(s) is 0xffff exactly when s is
+   * a nonzero multiple of 0xffff; after the 32-bit step and one 16-bit step the value is below 2^16
+   * + 2^17, where the nonzero multiples are 0xffff, 2 * 0xffff and 3 * 0xffff.
+   */
+  static boolean foldsToAllOnes(long s) {
+    s = (s & 0xffffffffL) + (s >>> 32);
+    s = (s & 0xffff) + (s >>> 16);
+    return s == 0xffff | s == 2 * 0xffff | s == 3 * 0xffff;
   }
 
   /**
@@ -184,7 +204,7 @@ public final class Checksums {
     long w0 = (long) LE64.get(p, off);
     long w1 = (long) LE64.get(p, off + 8);
     long w2 = (int) LE32.get(p, off + 16) & 0xffffffffL;
-    return fold((w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL) + w2) == 0xffff;
+    return foldsToAllOnes((w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL) + w2);
   }
 
   /**
@@ -212,13 +232,29 @@ public final class Checksums {
     }
     int rem = len & 15;
     int last = off + len - 16; // the last 16 bytes: w0, then w1
-    long w0 = (long) LE64.get(p, last) & highBytes(Math.max(0, rem - 8));
-    long w1 = (long) LE64.get(p, last + 8) & highBytes(Math.min(8, rem));
+    long w0 = (long) LE64.get(p, last) & TAIL_LOW[rem];
+    long w1 = (long) LE64.get(p, last + 8) & TAIL_HIGH[rem];
     long tail = (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL);
     // The block starts len - 16 bytes into the range: at an odd distance every byte sits in the
     // other half of its 16-bit word than in the range's own words, a factor 256 modulo 0xffff.
     tail <<= (len & 1) << 3;
     return (a0 + a1) + (a2 + a3) + tail;
+  }
+
+  /**
+   * By {@code len % 16}, the masks of {@link #sumSwapped}'s last 16 bytes (first 8, last 8) that
+   * keep the bytes the loop did not sum: two loads from a 16-entry table where computing them took
+   * a chain of variable shifts on the path to the verdict.
+   */
+  private static final long[] TAIL_LOW = new long[16];
+
+  private static final long[] TAIL_HIGH = new long[16];
+
+  static {
+    for (int rem = 0; rem < 16; rem++) {
+      TAIL_LOW[rem] = highBytes(Math.max(0, rem - 8));
+      TAIL_HIGH[rem] = highBytes(Math.min(8, rem));
+    }
   }
 
   /**

@@ -208,6 +208,39 @@ class ChecksumTest {
     }
   }
 
+  /**
+   * The two-step verdict is the four-step fold's: around every multiple of 0xffff the sums can
+   * reach (up to 2^40: a 64 KiB frame's 32-bit words), at the fold's step boundaries, and random.
+   */
+  @Test
+  void twoStepVerdictIsTheFold() {
+    java.util.Random rnd = new java.util.Random(2026);
+    java.util.List<Long> values = new java.util.ArrayList<>();
+    for (long m = 0; m <= 1L << 40; m = m < 1 << 20 ? m + 1 : m * 3 + 7) {
+      for (long d = -2; d <= 2; d++) {
+        values.add(m * 0xffff + d);
+      }
+    }
+    for (int shift = 0; shift <= 62; shift++) {
+      for (long d = -2; d <= 2; d++) {
+        values.add((1L << shift) + d);
+      }
+    }
+    for (int k = 0; k < 200_000; k++) {
+      values.add(rnd.nextLong() >>> (1 + rnd.nextInt(40)));
+    }
+    int allOnes = 0;
+    for (long s : values) {
+      if (s < 0) {
+        continue;
+      }
+      boolean expected = Checksums.fold(s) == 0xffff;
+      allOnes += expected ? 1 : 0;
+      assertEquals(expected, Checksums.foldsToAllOnes(s), "s " + s);
+    }
+    assertTrue(allOnes > 1000, "the all-ones case was exercised: " + allOnes);
+  }
+
   /** Up to {@code bound - 1} random bytes; one buffer in four all zeros or all ones (the edges). */
   private static byte[] randomBytes(java.util.Random rnd, int bound) {
     byte[] b = new byte[rnd.nextInt(bound)];
