@@ -13,8 +13,7 @@ package io.xdpemu.ebpf.vm;
  * object costs a memory fence), and the queue reaches its record with no load. A queue has one or
  * two buffers and fills them in turn, so frame {@code n} (counting from 0, see {@link #delivered})
  * is in buffer {@code n & mask} and is still there while fewer than {@code buffers} frames came
- * after it: one counter says both where a frame is and whether it was replaced, where one counter
- * per buffer was kept before.
+ * after it: one counter says both where a frame is and whether it was replaced.
  */
 public abstract class HeadroomRecord extends LinePadded {
   /** Frames delivered into the buffers so far: the next frame's number. */
@@ -23,12 +22,15 @@ public abstract class HeadroomRecord extends LinePadded {
   /** {@code buffers - 1}: buffer of frame {@code n} is {@code n & mask}. */
   protected final int mask;
 
-  // Per buffer: the lowest array offset that may hold bytes other than zero below the data. While
-  // the buffer's current frame has not been retired it is the buffer's start (everything may have
-  // been written); retired() raises it to the lowest offset the run reached. Two fields rather
-  // than an array: no bounds check and no load of an array on the frame path.
-  private int dirty0;
-  private int dirty1;
+  /**
+   * Per buffer {@code b}, at {@code INT_SLACK + b}: the lowest array offset that may hold bytes
+   * other than zero below the data. While the buffer's current frame has not been retired it is the
+   * buffer's start (everything may have been written); {@link #retired} raises it to the lowest
+   * offset the run reached. An array rather than a field per buffer: indexing does not branch on
+   * the buffer (unpredictable when frames go to several queues in turn). Padded ({@link
+   * LinePadded}): each queue's thread writes its own for every frame.
+   */
+  private final int[] dirty;
 
   /**
    * A record of {@code buffers} (1 or 2) buffers; the queue sets each buffer's {@link
@@ -39,20 +41,17 @@ public abstract class HeadroomRecord extends LinePadded {
       throw new IllegalArgumentException("a headroom record keeps 1 or 2 buffers, not " + buffers);
     }
     mask = buffers - 1;
+    dirty = ints(buffers);
   }
 
   /** Buffer {@code b}'s lowest offset that may have been written below its data. */
   protected final int dirtyFrom(int b) {
-    return b == 0 ? dirty0 : dirty1;
+    return dirty[INT_SLACK + b];
   }
 
   /** Sets {@link #dirtyFrom(int)} of buffer {@code b}. */
   protected final void dirtyFrom(int b, int offset) {
-    if (b == 0) {
-      dirty0 = offset;
-    } else {
-      dirty1 = offset;
-    }
+    dirty[INT_SLACK + b] = offset;
   }
 
   /**
