@@ -124,6 +124,8 @@ public final class RxQueue extends HeadroomRecord implements RxMetadataSource {
     kfuncs = nic.answersKfuncs() ? this : RxMetadataSource.NONE;
     facts.queue = index;
     facts.headroom = headroom;
+    facts.dmaBase = queueDmaBase;
+    facts.frameSize = frameSize;
     addressSlots = c.frames();
     int buffers = mask + 1;
     int bytes = Math.multiplyExact(buffers, c.frameSize());
@@ -134,6 +136,7 @@ public final class RxQueue extends HeadroomRecord implements RxMetadataSource {
     frameArray = pool.array();
     frameStart = pool.arrayOffset();
     ringAddress = c.ringBase() + ((long) index << 32);
+    facts.ringAddress = ringAddress;
     for (int k = 0; k < buffers; k++) {
       dirtyFrom(k, frameStart + k * frameSize); // never cleared: all of it
     }
@@ -305,14 +308,10 @@ public final class RxQueue extends HeadroomRecord implements RxMetadataSource {
     nextFrame = a + 1 == addressSlots ? 0 : a + 1;
     int slot = nextSlot;
     nextSlot = slot + 1 == ringSlots ? 0 : slot + 1;
-    long bufferAddress = queueDmaBase + (long) a * frameSize;
     RxFacts facts = this.facts;
-    int descSize = this.descSize;
     facts.timestampNs = tsNs;
-    facts.descriptorAddress = ringAddress + (long) slot * descSize;
-    facts.bufferAddress = bufferAddress;
-    facts.dataAddress = bufferAddress + headroom;
-    facts.ringIndex = slot; // queue and headroom: set once, in the constructor
+    facts.ringIndex = slot;
+    facts.bufferIndex = a; // the rest set once (the writers derive the addresses they report)
     FirmwareCode code = this.code;
     code.writeDescriptor(ring, slot * descSize, result, facts, pkt, pktOff);
     if (metaStart != data) {
@@ -371,6 +370,7 @@ public final class RxQueue extends HeadroomRecord implements RxMetadataSource {
     descSize = code.descriptorSize();
     ringSlots = next.firmware().ringSize();
     ring = new byte[ringSlots * descSize];
+    facts.descSize = descSize;
     nextSlot = (int) (delivered % ringSlots);
   }
 
