@@ -78,10 +78,8 @@ public final class RxQueue extends HeadroomRecord implements RxMetadataSource {
   private final RxParse own = new RxParse();
   private RxParse last;
 
-  /** The context this queue's ring was last mapped into, and that ring. */
+  /** The context this queue's current ring was last mapped into (null after a new ring). */
   private RxContext mappedIn;
-
-  private byte[] mappedRing;
 
   private byte[] ring;
   private int ringSlots;
@@ -322,10 +320,9 @@ public final class RxQueue extends HeadroomRecord implements RxMetadataSource {
   /** Points {@code ctx} at frame {@code n}, just written into its buffer. */
   private void deliver(
       RxContext ctx, byte[] frame, int hardStart, int metaStart, int data, int end, long n) {
-    if (mappedIn != ctx || mappedRing != ring) {
+    if (mappedIn != ctx) {
       ctx.mapKernel(ringAddress, ring);
       mappedIn = ctx;
-      mappedRing = ring;
     }
     XdpBuff x = ctx.xdp();
     // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
@@ -370,6 +367,7 @@ public final class RxQueue extends HeadroomRecord implements RxMetadataSource {
     descSize = code.descriptorSize();
     ringSlots = next.firmware().ringSize();
     ring = new byte[ringSlots * descSize];
+    mappedIn = null; // the new ring is mapped nowhere yet
     facts.descSize = descSize;
     nextSlot = (int) (delivered % ringSlots);
   }

@@ -411,6 +411,11 @@ public final class Replay implements AutoCloseable {
     boolean wants = sink.wantsPackets();
     int inBatch = 0;
     int nextSwap = 0;
+    // The heap array behind the current cursor's buffer (null: none, or a sink reads the slot's
+    // copy) and where the buffer starts in it, found once per cursor rather than per record.
+    CaptureCursor arrayOf = null;
+    byte[] direct = null;
+    int directBase = 0;
     while (in.peek()) {
       if (swapDue(in, nextSwap)) {
         if (inBatch > 0) {
@@ -422,14 +427,19 @@ public final class Replay implements AutoCloseable {
         }
       }
       CaptureCursor cur = in.cursor();
-      java.nio.ByteBuffer b = cur.buffer();
+      if (cur != arrayOf) {
+        arrayOf = cur;
+        java.nio.ByteBuffer b = cur.buffer();
+        direct = !wants && b.hasArray() ? b.array() : null;
+        directBase = direct != null ? b.arrayOffset() : 0;
+      }
       byte[] src;
       int srcOff;
-      if (!wants && cur.linkType() == LinkType.EN10MB && b.hasArray()) {
+      if (direct != null && cur.linkType() == LinkType.EN10MB) {
         // Nobody reads the slot's copy of the frame: the NIC steers and receives it straight
         // from the capture held in memory (it only reads it) - one copy of the frame fewer.
-        src = b.array();
-        srcOff = b.arrayOffset() + cur.dataOffset();
+        src = direct;
+        srcOff = directBase + cur.dataOffset();
         s.inLength = EthernetFramer.recordLength(cur);
       } else {
         s.ensureIn(EthernetFramer.frameLength(cur));

@@ -140,13 +140,14 @@ class CompiledFirmwareEquivalenceTest {
 
   /**
    * Every RX fact a layout can report (the addresses are derived by each engine from the queue's
-   * constants and the frame's slot and buffer, see RxFacts): mynic-v2 with its metadata's
-   * timestamp and descriptor pointer followed by the others.
+   * constants and the frame's slot and buffer, see RxFacts): mynic-v2 with its metadata's timestamp
+   * and descriptor pointer followed by the others.
    */
   @org.junit.jupiter.api.Test
   void everyRxFactSource() throws IOException {
     String text = Files.readString(TestFiles.root().resolve("examples/firmware/mynic-v2.json"));
-    String anchor = "{ \"name\": \"ptr_to_rx\", \"type\": \"ptr\", \"source\": \"rx_descriptor\" },";
+    String anchor =
+        "{ \"name\": \"ptr_to_rx\", \"type\": \"ptr\", \"source\": \"rx_descriptor\" },";
     assertTrue(text.contains(anchor), "mynic-v2.json changed: update this test");
     String facts =
         anchor
