@@ -34,9 +34,11 @@ public final class FirmwareEquivalence {
     frames++;
     RxFacts facts = new RxFacts();
     facts.timestampNs = 1_767_225_600_000_000_000L + frames * 1000;
-    facts.descriptorAddress = 0xffff_8880_0000_0000L + frames * 64;
-    facts.bufferAddress = 0x1_0000_0000L + frames * 4096;
-    facts.dataAddress = facts.bufferAddress + 256;
+    facts.ringAddress = 0xffff_8880_0000_0000L + frames * 64;
+    facts.descSize = 8 + (int) (frames % 57);
+    facts.dmaBase = 0x1_0000_0000L + frames * 4096;
+    facts.bufferIndex = (int) (frames % 1024);
+    facts.frameSize = 2048 + (int) (frames % 3) * 1024;
     facts.ringIndex = (int) (frames % 256);
     facts.queue = (int) (frames % 5);
     facts.headroom = 256;

@@ -146,11 +146,11 @@ final class LayoutWriter {
       case FLOW_MARK:
         return r.flowMark;
       case RX_DESCRIPTOR:
-        return f.descriptorAddress;
+        return f.descriptorAddress();
       case BUFFER_ADDRESS:
-        return f.bufferAddress;
+        return f.bufferAddress();
       case DATA_ADDRESS:
-        return f.dataAddress;
+        return f.dataAddress();
       case PACKET_LENGTH:
         return r.packetLength;
       case HEADROOM:

@@ -28,7 +28,7 @@ import io.xdpemu.nic.parse.ParseStatus;
  * mode no block is written and {@code data_meta == data}; in every mode the queue answers the XDP
  * metadata kfuncs ({@link RxMetadataSource}) for the frame it received last.
  */
-public final class RxQueue extends LinePadded implements RxMetadataSource {
+public final class RxQueue extends HeadroomRecord implements RxMetadataSource {
   private final Nic nic;
   private final int index;
 
@@ -46,9 +46,6 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
    */
   private final ByteBuf pool;
 
-  /** How many physical frame buffers {@link #pool} holds. */
-  private final int buffers;
-
   /**
    * Physical buffers per queue: two, so the frame handed to the program is not the one the next
    * receive writes (a caller may read the last frame while handing the next one to the queue).
@@ -57,9 +54,6 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
 
   /** Simulated frame buffers (addresses): {@code config.frames()}. */
   private final int addressSlots;
-
-  /** The physical buffer of the next frame: cycles over {@code frames.length}. */
-  private int nextBuffer;
 
   /** The backing array of every frame buffer, and where the first one starts in it. */
   private final byte[] frameArray;
@@ -71,21 +65,21 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
   /** The simulated buffer (address index) of the next frame: cycles over {@link #addressSlots}. */
   private int nextFrame;
 
-  private long received;
   private long dropped;
+
+  /**
+   * Frames received per parse outcome other than {@link ParseStatus#OK} (by ordinal; OK's slot
+   * unused): the frames parsed OK are the rest of {@link #received()}, so the common frame costs a
+   * compare here, not a count.
+   */
   private final long[] statusCounts = LinePadded.longs(ParseStatus.values().length);
 
   private ActiveFirmware fw;
   private final RxParse own = new RxParse();
   private RxParse last;
 
-  /** Per frame buffer: how low its headroom may have been written (see {@link #clearHeadroom}). */
-  private final HeadroomRecord headroomRecord;
-
-  /** The context this queue's ring was last mapped into, and that ring. */
+  /** The context this queue's current ring was last mapped into (null after a new ring). */
   private RxContext mappedIn;
-
-  private byte[] mappedRing;
 
   private byte[] ring;
   private int ringSlots;
@@ -115,6 +109,7 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
   private int descSize;
 
   RxQueue(Nic nic, int index, ByteBufAllocator allocator) {
+    super(Math.min(nic.config().frames(), BUFFERS)); // this queue keeps its own headroom record
     this.nic = nic;
     this.index = index;
     NicConfig c = nic.config();
@@ -127,8 +122,10 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     kfuncs = nic.answersKfuncs() ? this : RxMetadataSource.NONE;
     facts.queue = index;
     facts.headroom = headroom;
+    facts.dmaBase = queueDmaBase;
+    facts.frameSize = frameSize;
     addressSlots = c.frames();
-    buffers = Math.min(c.frames(), BUFFERS);
+    int buffers = mask + 1;
     int bytes = Math.multiplyExact(buffers, c.frameSize());
     pool = allocator.heapBuffer(bytes, bytes);
     if (!pool.hasArray()) {
@@ -137,10 +134,9 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     frameArray = pool.array();
     frameStart = pool.arrayOffset();
     ringAddress = c.ringBase() + ((long) index << 32);
-    headroomRecord = new HeadroomRecord(buffers);
+    facts.ringAddress = ringAddress;
     for (int k = 0; k < buffers; k++) {
-      headroomRecord.dirtyFrom[LinePadded.INT_SLACK + k] =
-          frameStart + k * frameSize; // never cleared: all of it
+      dirtyFrom(k, frameStart + k * frameSize); // never cleared: all of it
     }
   }
 
@@ -154,7 +150,7 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
   }
 
   public long received() {
-    return received;
+    return delivered;
   }
 
   /** Frames dropped because they did not fit a frame buffer (no multi-buffer XDP here). */
@@ -167,8 +163,17 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
    * type, for statistics). Read it from the queue's thread or after the queue stopped.
    */
   public long[] parseStatusCounts() {
-    return java.util.Arrays.copyOfRange(
-        statusCounts, LinePadded.LONG_SLACK, LinePadded.LONG_SLACK + ParseStatus.values().length);
+    long[] c =
+        java.util.Arrays.copyOfRange(
+            statusCounts,
+            LinePadded.LONG_SLACK,
+            LinePadded.LONG_SLACK + ParseStatus.values().length);
+    long ok = delivered;
+    for (int s = 0; s < c.length; s++) {
+      ok -= c[s];
+    }
+    c[ParseStatus.OK.ordinal()] = ok;
+    return c;
   }
 
   /** The parse result of the last frame received (valid until the next call). */
@@ -218,15 +223,18 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
       last = p; // a reference stored only when it changes (see HeadroomRecord)
     }
     ParseResult result = p.result;
-    statusCounts[LinePadded.LONG_SLACK + result.status.ordinal()]++;
+    ParseStatus status = result.status;
+    if (status != ParseStatus.OK) {
+      statusCounts[LinePadded.LONG_SLACK + status.ordinal()]++;
+    }
 
-    int k = nextBuffer;
-    nextBuffer = k + 1 == buffers ? 0 : k + 1;
+    long n = delivered; // this frame's number: it goes into buffer n & mask
+    int k = (int) n & mask;
     byte[] frame = frameArray;
     int hardStart = frameStart + k * frameSize;
     int data = hardStart + headroom;
     int metaStart = data - metaSize;
-    long delivered = clearHeadroom(ctx, headroomRecord, k, frame, hardStart, metaStart);
+    clearHeadroom(ctx, k, frame, hardStart, metaStart);
 
     // The frame's bytes: with the tag stripped, copied now (the parse's offsets are those of the
     // stripped frame the writers read); else the writers read them where they are, the same bytes,
@@ -236,12 +244,12 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     if (strip < 0) {
       writeBlocks(result, tsNs, frame, metaStart, data, pkt, off);
       if (ctx != null) {
-        deliver(ctx, frame, hardStart, metaStart, data, data + len, k, delivered);
+        deliver(ctx, frame, hardStart, metaStart, data, data + len, n);
       }
-      received++;
+      delivered = n + 1;
       System.arraycopy(pkt, off, frame, data, len);
     } else {
-      receiveStripped(pkt, off, len, strip, result, tsNs, hardStart, k, delivered, ctx);
+      receiveStripped(pkt, off, len, strip, result, tsNs, hardStart, n, ctx);
     }
     return true;
   }
@@ -255,8 +263,7 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
       ParseResult result,
       long tsNs,
       int hardStart,
-      int k,
-      long delivered,
+      long n,
       RxContext ctx) {
     byte[] frame = frameArray;
     int data = hardStart + headroom;
@@ -264,9 +271,9 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     int outLen = VlanStrip.copy(pkt, off, len, frame, data, strip);
     writeBlocks(result, tsNs, frame, metaStart, data, frame, data);
     if (ctx != null) {
-      deliver(ctx, frame, hardStart, metaStart, data, data + outLen, k, delivered);
+      deliver(ctx, frame, hardStart, metaStart, data, data + outLen, n);
     }
-    received++;
+    delivered = n + 1;
   }
 
   /**
@@ -299,14 +306,10 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     nextFrame = a + 1 == addressSlots ? 0 : a + 1;
     int slot = nextSlot;
     nextSlot = slot + 1 == ringSlots ? 0 : slot + 1;
-    long bufferAddress = queueDmaBase + (long) a * frameSize;
     RxFacts facts = this.facts;
-    int descSize = this.descSize;
     facts.timestampNs = tsNs;
-    facts.descriptorAddress = ringAddress + (long) slot * descSize;
-    facts.bufferAddress = bufferAddress;
-    facts.dataAddress = bufferAddress + headroom;
-    facts.ringIndex = slot; // queue and headroom: set once, in the constructor
+    facts.ringIndex = slot;
+    facts.bufferIndex = a; // the rest set once (the writers derive the addresses they report)
     FirmwareCode code = this.code;
     code.writeDescriptor(ring, slot * descSize, result, facts, pkt, pktOff);
     if (metaStart != data) {
@@ -314,31 +317,21 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     }
   }
 
-  /** Points {@code ctx} at the frame just written into buffer {@code k}. */
+  /** Points {@code ctx} at frame {@code n}, just written into its buffer. */
   private void deliver(
-      RxContext ctx,
-      byte[] frame,
-      int hardStart,
-      int metaStart,
-      int data,
-      int end,
-      int k,
-      long delivered) {
-    if (mappedIn != ctx || mappedRing != ring) {
+      RxContext ctx, byte[] frame, int hardStart, int metaStart, int data, int end, long n) {
+    if (mappedIn != ctx) {
       ctx.mapKernel(ringAddress, ring);
       mappedIn = ctx;
-      mappedRing = ring;
     }
     XdpBuff x = ctx.xdp();
     // frameEnd stops short of the tailroom the kernel keeps for skb_shared_info
     // (xdp_data_hard_end).
     x.set(frame, hardStart, metaStart, data, end, hardStart + hardEnd);
-    HeadroomRecord record = headroomRecord;
-    if (x.record != record) {
-      x.record = record;
+    if (x.record != this) {
+      x.record = this;
     }
-    x.recordBuffer = k;
-    x.recordFrame = delivered;
+    x.recordFrame = n;
     x.ingressIfindex = ifindex;
     x.rxQueueIndex = index;
     x.egressIfindex = 0;
@@ -349,25 +342,21 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
    * The headroom is scratch space programs may grow into (adjust_head/meta): a previous frame's
    * bytes must never leak into this one, or the output would depend on which frames shared a
    * buffer. Only [dirtyFrom, metadata) can have been written since the buffer was last cleared:
-   * {@link HeadroomRecord#dirtyFrom} is the lowest data_meta the run on it reached (XdpBuff.lowest)
-   * once that run's context has been handed its next frame ({@link XdpBuff#retire}), and the
-   * buffer's start until then (another context took the buffer, or none): all of it is cleared.
-   * Returns the new frame's number in buffer {@code k} (what its xdp_buff records).
+   * {@link #dirtyFrom(int)} is the lowest data_meta the run on it reached (XdpBuff.lowest) once
+   * that run's context has been handed its next frame ({@link XdpBuff#retire}), and the buffer's
+   * start until then (another context took the buffer, or none): all of it is cleared.
    */
-  private static long clearHeadroom(
-      RxContext ctx, HeadroomRecord record, int k, byte[] frame, int hardStart, int metaStart) {
+  private void clearHeadroom(RxContext ctx, int k, byte[] frame, int hardStart, int metaStart) {
     if (ctx != null) {
       // Whichever buffer (of this queue or another) ctx's last frame is in learns how low its run
       // wrote, before this frame replaces it in ctx.
       ctx.xdp().retire();
     }
-    int b = LinePadded.INT_SLACK + k;
-    int from = record.dirtyFrom[b]; // >= hardStart
+    int from = dirtyFrom(k); // >= hardStart
     if (from < metaStart) {
       java.util.Arrays.fill(frame, from, metaStart, (byte) 0);
     }
-    record.dirtyFrom[b] = hardStart; // until this frame's run is retired
-    return ++record.frames[LinePadded.LONG_SLACK + k];
+    dirtyFrom(k, hardStart); // until this frame's run is retired
   }
 
   /** Rebuilds the per-firmware scratch state (only when the firmware changed). */
@@ -378,7 +367,9 @@ public final class RxQueue extends LinePadded implements RxMetadataSource {
     descSize = code.descriptorSize();
     ringSlots = next.firmware().ringSize();
     ring = new byte[ringSlots * descSize];
-    nextSlot = (int) (received % ringSlots);
+    mappedIn = null; // the new ring is mapped nowhere yet
+    facts.descSize = descSize;
+    nextSlot = (int) (delivered % ringSlots);
   }
 
   /** Whether every frame buffer of this queue went back to the pool (after {@link Nic#close}). */

@@ -25,6 +25,14 @@ final class InputRecords {
   private long firstTs = Long.MIN_VALUE;
   private long index;
 
+  /**
+   * The heap array behind the current cursor's buffer (null for a mapped capture) and where the
+   * buffer starts in it: found once per capture, not per record.
+   */
+  private byte[] heap;
+
+  private int heapBase;
+
   /** Starts a pass over {@code captures}: before their first record, packet index 0. */
   InputRecords start(List<Capture> captures) {
     this.captures = captures;
@@ -69,12 +77,27 @@ final class InputRecords {
       } else {
         cursor.rewind();
       }
+      java.nio.ByteBuffer b = cursor.buffer();
+      heap = b.hasArray() ? b.array() : null;
+      heapBase = heap != null ? b.arrayOffset() : 0;
     }
     if (firstTs == Long.MIN_VALUE) {
       firstTs = cursor.timestampNs();
     }
     held = true;
     return true;
+  }
+
+  /**
+   * The array the held record's capture lies in, when it is held in memory (then the record's bytes
+   * are at {@link #heapBase()} + the cursor's data offset), else null.
+   */
+  byte[] heapArray() {
+    return heap;
+  }
+
+  int heapBase() {
+    return heapBase;
   }
 
   /** The cursor at the held record. */

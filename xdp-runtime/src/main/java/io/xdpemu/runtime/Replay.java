@@ -464,14 +464,14 @@ public final class Replay implements AutoCloseable {
    */
   private void onePacket(InputRecords in, PacketSlot s, int keep, boolean wants) {
     CaptureCursor cur = in.cursor();
-    java.nio.ByteBuffer b = cur.buffer();
+    byte[] heap = in.heapArray();
     byte[] src;
     int srcOff;
-    if (!wants && cur.linkType() == LinkType.EN10MB && b.hasArray()) {
+    if (!wants && heap != null && cur.linkType() == LinkType.EN10MB) {
       // Nobody reads the slot's copy of the frame: the NIC steers and receives it straight
       // from the capture held in memory (it only reads it) - one copy of the frame fewer.
-      src = b.array();
-      srcOff = b.arrayOffset() + cur.dataOffset();
+      src = heap;
+      srcOff = in.heapBase() + cur.dataOffset();
       s.inLength = EthernetFramer.recordLength(cur);
     } else {
       s.ensureIn(EthernetFramer.frameLength(cur));
@@ -626,16 +626,16 @@ public final class Replay implements AutoCloseable {
    */
   private void laneFrame(int lane, InputRecords in, PacketSlot slot, Attachment att, int keep) {
     CaptureCursor cur = in.cursor();
-    java.nio.ByteBuffer source = cur.buffer();
+    byte[] heap = in.heapArray();
     PacketSlot mine = own[lane];
     byte[] src;
     int off;
     int len;
-    if (cur.linkType() == LinkType.EN10MB && source.hasArray()) {
+    if (heap != null && cur.linkType() == LinkType.EN10MB) {
       // The NIC only reads the frame: steered (and, unless a sink reads the slot, received)
       // straight from the capture held in memory.
-      src = source.array();
-      off = source.arrayOffset() + cur.dataOffset();
+      src = heap;
+      off = in.heapBase() + cur.dataOffset();
       len = EthernetFramer.recordLength(cur);
     } else {
       mine.ensureIn(EthernetFramer.frameLength(cur));

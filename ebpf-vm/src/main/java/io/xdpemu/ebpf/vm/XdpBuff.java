@@ -60,15 +60,13 @@ public final class XdpBuff extends LinePadded {
   public int lowest;
 
   /**
-   * The NIC queue's record of the buffer this frame is in ({@link #recordBuffer}), and which of its
-   * frames this is ({@link HeadroomRecord#frames}); {@link #recordFrame} is -1 when no NIC
-   * delivered the frame (test-run) or it was retired. {@link #set} clears {@link #recordFrame}
-   * only, so a NIC delivering frame after frame into this xdp_buff does not store the same
-   * reference again.
+   * The NIC queue's record of its buffers ({@link HeadroomRecord}), and the number of this frame
+   * among the frames that queue delivered; {@link #recordFrame} is -1 when no NIC delivered the
+   * frame (test-run) or it was retired. {@link #set} clears {@link #recordFrame} only, so a NIC
+   * delivering frame after frame into this xdp_buff does not store the same reference again.
    */
   public HeadroomRecord record;
 
-  public int recordBuffer;
   public long recordFrame = -1;
 
   /**
@@ -79,13 +77,9 @@ public final class XdpBuff extends LinePadded {
   public void retire() {
     long f = recordFrame;
     if (f >= 0) {
-      HeadroomRecord r = record;
-      int b = recordBuffer;
-      if (r.frames[LONG_SLACK + b] == f) {
-        // Since the delivery dirtyFrom is the buffer's start (the run not yet retired); the run
-        // wrote at or above max(hardStart, lowest), and lowest never exceeds the metadata start.
-        r.dirtyFrom[INT_SLACK + b] = Math.max(hardStart, lowest);
-      }
+      // Since the delivery the buffer counts as dirty from its start (the run not yet retired); the
+      // run wrote at or above max(hardStart, lowest), and lowest never exceeds the metadata start.
+      record.retired(f, Math.max(hardStart, lowest));
       recordFrame = -1;
     }
   }

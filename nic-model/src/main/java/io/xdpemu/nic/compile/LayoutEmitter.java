@@ -266,6 +266,15 @@ final class LayoutEmitter implements Opcodes {
     mv.visitInsn(I2L);
   }
 
+  /** Pushes RxFacts.bufferAddress(): dmaBase + (long) bufferIndex * frameSize. */
+  private void bufferAddress() {
+    factLong("dmaBase");
+    factInt("bufferIndex");
+    factInt("frameSize");
+    mv.visitInsn(LMUL);
+    mv.visitInsn(LADD);
+  }
+
   /**
    * The local holding {@code firstOffset(r, header)}, computed here unless already on this path.
    */
@@ -324,9 +333,20 @@ final class LayoutEmitter implements Opcodes {
         mv.visitVarInsn(ALOAD, R);
         mv.visitFieldInsn(GETFIELD, RESULT, "flowMark", "J");
       }
-      case RX_DESCRIPTOR -> factLong("descriptorAddress");
-      case BUFFER_ADDRESS -> factLong("bufferAddress");
-      case DATA_ADDRESS -> factLong("dataAddress");
+      case RX_DESCRIPTOR -> {
+        // RxFacts.descriptorAddress(): ringAddress + (long) ringIndex * descSize
+        factLong("ringAddress");
+        factInt("ringIndex");
+        factInt("descSize");
+        mv.visitInsn(LMUL);
+        mv.visitInsn(LADD);
+      }
+      case BUFFER_ADDRESS -> bufferAddress();
+      case DATA_ADDRESS -> {
+        bufferAddress(); // RxFacts.dataAddress()
+        factInt("headroom");
+        mv.visitInsn(LADD);
+      }
       case PACKET_LENGTH -> resultInt("packetLength");
       case HEADROOM -> factInt("headroom");
       case QUEUE -> factInt("queue");

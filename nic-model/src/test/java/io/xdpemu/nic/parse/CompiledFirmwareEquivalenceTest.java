@@ -138,6 +138,28 @@ class CompiledFirmwareEquivalenceTest {
                     () -> assertEquivalent(fw, "pcaps/ + synthetic", frames)));
   }
 
+  /**
+   * Every RX fact a layout can report (the addresses are derived by each engine from the queue's
+   * constants and the frame's slot and buffer, see RxFacts): mynic-v2 with its metadata's timestamp
+   * and descriptor pointer followed by the others.
+   */
+  @org.junit.jupiter.api.Test
+  void everyRxFactSource() throws IOException {
+    String text = Files.readString(TestFiles.root().resolve("examples/firmware/mynic-v2.json"));
+    String anchor =
+        "{ \"name\": \"ptr_to_rx\", \"type\": \"ptr\", \"source\": \"rx_descriptor\" },";
+    assertTrue(text.contains(anchor), "mynic-v2.json changed: update this test");
+    String facts =
+        anchor
+            + "{ \"name\": \"buf\", \"type\": \"u64\", \"source\": \"buffer_address\" },"
+            + "{ \"name\": \"dat\", \"type\": \"u64\", \"source\": \"data_address\" },"
+            + "{ \"name\": \"hr\", \"type\": \"u16\", \"source\": \"headroom\" },"
+            + "{ \"name\": \"q\", \"type\": \"u16\", \"source\": \"queue\" },"
+            + "{ \"name\": \"slot\", \"type\": \"u32\", \"source\": \"ring_index\" },";
+    Firmware fw = FirmwareLoader.parse(text.replace(anchor, facts), "mynic-v2+facts.json");
+    assertEquivalent(fw, "pcaps/ + synthetic", repositoryFrames());
+  }
+
   @TestFactory
   Stream<DynamicTest> sharedTcpdumpCaptures() throws IOException {
     Path dir = TestFiles.shared().resolve("pcaps/tcpdump");
