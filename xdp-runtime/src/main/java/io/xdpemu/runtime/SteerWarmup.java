@@ -69,7 +69,10 @@ final class SteerWarmup implements AutoCloseable {
     List<byte[]> real = Capture.leadingFrames(first, CAPTURE_FRAMES);
     TrafficGenerator gen = new TrafficGenerator("mixed", 1);
     byte[][] frames = new byte[real.size() + DISTINCT_FRAMES][];
-    for (int i = 0; i < frames.length && !stop; i++) {
+    for (int i = 0; i < frames.length; i++) {
+      if (stop) {
+        return; // the replay has started: nothing steered yet, nothing to warm
+      }
       frames[i] = i < real.size() ? real.get(i) : gen.next().toArray();
     }
     // The replay steers a frame where it lies in a capture held in memory, or from a slot's buffer
