@@ -25,39 +25,15 @@ public final class Capture {
   private final long bytes;
   private final int maxRecord;
 
-  /**
-   * Where each record's header starts, for a classic pcap file (null for pcapng): noted while
-   * opening checks the file end to end, so a replay's cursors find each record without reading the
-   * one before it. Following the records' lengths makes every record wait for the load of the
-   * previous one, and in a capture larger than the CPU's caches each of those loads is a trip to
-   * memory (~85 ns per record measured on a 5M-record file, against a few ns with the starts known:
-   * the loads no longer depend on each other, so they overlap and the prefetcher sees a stream). 4
-   * bytes per record.
-   */
-  private final int[] recordStarts;
-
   private Capture(String file, ByteBuffer mapped, boolean runtsAllowed) {
-    this(file, mapped, runtsAllowed, true);
-  }
-
-  private Capture(String file, ByteBuffer mapped, boolean runtsAllowed, boolean noteStarts) {
     this.file = file;
     this.mapped = mapped;
-    CaptureCursor c = newCursor(null);
+    CaptureCursor c = newCursor();
     this.format = c.format();
-    int[] starts = noteStarts && c instanceof PcapCursor ? new int[1024] : null;
     long n = 0;
     long b = 0;
     int max = 0;
     while (c.next()) {
-      if (starts != null) {
-        if (n == starts.length) {
-          starts = grow(starts);
-        }
-        if (starts != null) {
-          starts[(int) n] = c.recordOffset(); // under 2 GiB of 16-byte headers: fits an array
-        }
-      }
       n++;
       b += c.capturedLength();
       max = Math.max(max, c.capturedLength());
@@ -68,19 +44,6 @@ public final class Capture {
     this.packets = n;
     this.bytes = b;
     this.maxRecord = max;
-    this.recordStarts = starts == null ? null : java.util.Arrays.copyOf(starts, (int) n);
-  }
-
-  /**
-   * {@code starts} twice as long, or null (no index: the cursors follow the records' lengths) when
-   * that would take more than a sixteenth of the heap the JVM may grow to: tens of millions of tiny
-   * records on a small machine must not make a capture fail to open.
-   */
-  private static int[] grow(int[] starts) {
-    long bytes = 4L * 2 * starts.length;
-    return bytes > Runtime.getRuntime().maxMemory() / 16
-        ? null
-        : java.util.Arrays.copyOf(starts, 2 * starts.length);
   }
 
   /** Opens and validates a pcap or pcapng file (detected by its magic, not its name). */
@@ -131,8 +94,7 @@ public final class Capture {
     java.util.List<byte[]> frames = new java.util.ArrayList<>();
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = Math.min(ch.size(), Integer.MAX_VALUE);
-      CaptureCursor c =
-          cursorOver(path.toString(), ch.map(FileChannel.MapMode.READ_ONLY, 0, size), null);
+      CaptureCursor c = cursorOver(path.toString(), ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
       byte[] frame = new byte[CaptureCursor.MAX_RECORD + EthernetFramer.ETH_HLEN];
       while (frames.size() < max && c.next()) {
         EthernetFramer.check(c);
@@ -150,24 +112,16 @@ public final class Capture {
     return new Capture(name, ByteBuffer.wrap(content), false);
   }
 
-  /**
-   * {@link #of(String, byte[])}, optionally without the record starts: then the cursors follow the
-   * records' lengths (benchmarks compare both ways).
-   */
-  public static Capture of(String name, byte[] content, boolean noteStarts) {
-    return new Capture(name, ByteBuffer.wrap(content), false, noteStarts);
-  }
-
   /** A fresh cursor before the first packet. */
   public CaptureCursor cursor() {
-    return newCursor(recordStarts);
+    return newCursor();
   }
 
-  private CaptureCursor newCursor(int[] starts) {
-    return cursorOver(file, mapped, starts);
+  private CaptureCursor newCursor() {
+    return cursorOver(file, mapped);
   }
 
-  private static CaptureCursor cursorOver(String file, ByteBuffer mapped, int[] starts) {
+  private static CaptureCursor cursorOver(String file, ByteBuffer mapped) {
     ByteBuffer b = mapped.duplicate();
     if (b.limit() >= 4 && b.getInt(0) == PcapNgCursor.SHB) {
       return new PcapNgCursor(file, b);
@@ -180,7 +134,7 @@ public final class Capture {
               + b.limit()
               + "-byte file is neither pcap nor pcapng");
     }
-    return new PcapCursor(file, b, starts);
+    return new PcapCursor(file, b);
   }
 
   public String file() {

@@ -32,15 +32,8 @@ final class PcapCursor extends CaptureCursor {
   private final int fileFcs;
   private int pos = GLOBAL_HEADER;
 
-  /**
-   * Where every record starts, from the walk that checked them all when the capture was opened
-   * ({@link Capture}), or null: then {@link #next} follows the records' lengths and checks them.
-   */
-  private final int[] starts;
-
-  PcapCursor(String file, ByteBuffer buf, int[] starts) {
+  PcapCursor(String file, ByteBuffer buf) {
     super(file, buf);
-    this.starts = starts;
     if (buf.limit() < GLOBAL_HEADER) {
       throw malformed(0, "file is " + buf.limit() + " bytes, shorter than the 24-byte header");
     }
@@ -72,9 +65,6 @@ final class PcapCursor extends CaptureCursor {
 
   @Override
   public boolean next() {
-    if (starts != null) {
-      return nextKnown();
-    }
     int limit = buf.limit();
     if (pos >= limit) {
       return false;
@@ -114,20 +104,6 @@ final class PcapCursor extends CaptureCursor {
     capturedLength = incl;
     index++;
     pos = dataOffset + incl;
-    return true;
-  }
-
-  /** {@link #next} over records located and checked when the capture was opened. */
-  private boolean nextKnown() {
-    long i = index + 1;
-    if (i >= starts.length) {
-      return false;
-    }
-    int at = starts[(int) i];
-    recordOffset = at;
-    dataOffset = at + RECORD_HEADER;
-    capturedLength = buf.getInt(at + 8);
-    index = i;
     return true;
   }
 
