@@ -33,19 +33,6 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
    * @param self internal name of its superclass (CompiledFirmware: the helpers' home)
    */
   static void emit(ClassVisitor cv, Firmware fw, String own, String self) {
-    boolean classifyHere =
-        CLASSIFY_IN_STEER
-            && emit(new org.objectweb.asm.ClassWriter(0), fw, own, self, true)
-                <= CLASSIFY_IN_STEER_MAX_BYTES;
-    emit(cv, fw, own, self, classifyHere);
-  }
-
-  /**
-   * Writes the methods; {@code classifyHere}: the classifier inline in steer (else a call). Returns
-   * steer's bytecode length (a dry run into a throwaway writer measures it).
-   */
-  private static int emit(
-      ClassVisitor cv, Firmware fw, String own, String self, boolean classifyHere) {
     SteerLocals locals = new SteerLocals(fw.headers().size(), ParseGraphEmitter.maxKeys(fw));
     RuleBits ptypes = PtypeEmitter.bits(fw);
     RuleBits classes = ClassifyEmitter.classBits(fw);
@@ -81,7 +68,7 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
     RssEmitter rss = new RssEmitter(own, self);
     // The classifier inline at the end of steer's own path in every graph (steerInner calls the
     // classify method): the call passed a dozen facts on the stack, ~5 % of mynic-v2's steer.
-    if (classifyHere || inline) {
+    if (CLASSIFY_IN_STEER || inline) {
       classifyScratch(mv);
       new ClassifyEmitter(fw, mv, locals, rss, new ChecksumEmitter(fw, mv), ptypes, classes, self)
           .emit();
@@ -93,8 +80,6 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
       ClassifyEmitter.storeLevel0Offsets(mv);
       call(mv, own, "steerInner", innerParams, innerDesc);
     }
-    Label end = new Label();
-    mv.visitLabel(end);
     mv.visitMaxs(0, 0);
     mv.visitEnd();
 
@@ -102,7 +87,7 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
       inner(cv, fw, own, locals, ptypes, classes, passed, innerParams, innerDesc, classifyDesc);
     }
 
-    if (tunnels || !(classifyHere || inline)) { // called by steerInner (or steer)
+    if (tunnels || !(CLASSIFY_IN_STEER || inline)) { // called by steerInner (or steer)
       MethodVisitor tail = cv.visitMethod(ACC_PRIVATE, "classify", classifyDesc, null, null);
       tail.visitCode();
       parameters(tail, passed);
@@ -115,7 +100,6 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
     }
     rss.emitMethods(cv);
     PtypeEmitter.emit(cv, fw);
-    return end.getOffset();
   }
 
   /**
@@ -213,16 +197,9 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
   /**
    * Whether steer's own (level-0) path runs the classifier inline rather than calling {@code
    * classify} (mynic: steer 5,384 -> 6,002 bytes; C1 compiles it at every tier, {@code
-   * GeneratedCodeCompilesAtEveryTierTest}), as long as steer stays within {@link
-   * #CLASSIFY_IN_STEER_MAX_BYTES}.
+   * GeneratedCodeCompilesAtEveryTierTest}).
    */
   private static final boolean CLASSIFY_IN_STEER = true;
-
-  /**
-   * The most bytecode steer may have with the classifier inline: well under HotSpot's 8000-byte
-   * limit for compiling a method at all (HugeMethodLimit), so a larger firmware keeps the call.
-   */
-  private static final int CLASSIFY_IN_STEER_MAX_BYTES = 7000;
 
   private static final String STEER_DESC = "([BII" + RESULT_DESC + "[B)V";
   private static final int SCRATCH = 5;
