@@ -66,9 +66,7 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
       ClassifyEmitter.storeInnerOffsets(mv, true);
     }
     RssEmitter rss = new RssEmitter(own, self);
-    // The classifier inline at the end of steer's own path in every graph (steerInner calls the
-    // classify method): the call passed a dozen facts on the stack, ~5 % of mynic-v2's steer.
-    if (CLASSIFY_IN_STEER || inline) {
+    if (inline) {
       classifyScratch(mv);
       new ClassifyEmitter(fw, mv, locals, rss, new ChecksumEmitter(fw, mv), ptypes, classes, self)
           .emit();
@@ -87,7 +85,7 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
       inner(cv, fw, own, locals, ptypes, classes, passed, innerParams, innerDesc, classifyDesc);
     }
 
-    if (tunnels || !(CLASSIFY_IN_STEER || inline)) { // called by steerInner (or steer)
+    if (!inline) {
       MethodVisitor tail = cv.visitMethod(ACC_PRIVATE, "classify", classifyDesc, null, null);
       tail.visitCode();
       parameters(tail, passed);
@@ -193,13 +191,6 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
    * with no call and no arguments to pass.
    */
   private static final int INLINE_CLASSIFY_STATES = 8;
-
-  /**
-   * Whether steer's own (level-0) path runs the classifier inline rather than calling {@code
-   * classify} (mynic: steer 5,384 -> 6,002 bytes; C1 compiles it at every tier, {@code
-   * GeneratedCodeCompilesAtEveryTierTest}).
-   */
-  private static final boolean CLASSIFY_IN_STEER = true;
 
   private static final String STEER_DESC = "([BII" + RESULT_DESC + "[B)V";
   private static final int SCRATCH = 5;
