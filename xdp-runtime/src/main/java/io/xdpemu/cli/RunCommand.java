@@ -47,7 +47,8 @@ final class RunCommand extends Subcommand {
       names = "--queues",
       paramLabel = "N",
       description =
-          "RX queues, run on min(queues, cores) threads (default: firmware's RSS queues, 1 without firmware)")
+          "RX queues, run on min(queues, cores) threads, on one for captures over 8 MiB (default:"
+              + " firmware's RSS queues, 1 without firmware)")
   Long queues;
 
   @Option(

@@ -69,6 +69,23 @@ public final class ReplayRun {
     }
   }
 
+  /**
+   * Captures larger than this replay on one thread, whatever the queue count (each queue still with
+   * its own context, CPU id and counters; outputs as on lanes, which the determinism tests check).
+   * Every lane reads every frame to learn its queue, so a capture far larger than the CPU caches
+   * streams from memory once per lane: measured on the 2-core development VM ({@code
+   * LanesVsOneThread}: mynic-v2, 4 queues, captures held in memory, two runs), two lanes were
+   * 1.03-1.35x one thread on captures of 0.2 and 3.9 MB and 0.58-0.97x on 15 to 236 MB, and the
+   * CLI's 1.1 GB capture ran 6.2-6.4 Mpps on one thread against 4.9-6.1 on two lanes
+   * (benchmarks/RESULTS.md, wave 8, lead).
+   */
+  static final long LANES_MAX_CAPTURE_BYTES = 8L << 20;
+
+  /** The cores a replay of {@code bytes} of captures may keep busy on a machine of {@code cpus}. */
+  static int replayCores(long bytes, int cpus) {
+    return bytes > LANES_MAX_CAPTURE_BYTES ? 1 : cpus;
+  }
+
   /** The captures' total size on disk (0 for what cannot be read: opening reports it). */
   private static long fileBytes(List<Path> captures) {
     long n = 0;
@@ -95,11 +112,10 @@ public final class ReplayRun {
     List<Capture> caps = new ArrayList<>();
     long total = 0;
     Replay replay;
-    int lanes =
-        Replay.lanes(
-            attachment.nic().queueCount(), o.serial(), Runtime.getRuntime().availableProcessors());
-    SteerWarmup warmup =
-        SteerWarmup.startIfWorthIt(attachment.nic(), fileBytes(o.captures()), o.captures(), lanes);
+    long bytes = fileBytes(o.captures());
+    int cores = replayCores(bytes, Runtime.getRuntime().availableProcessors());
+    int lanes = Replay.lanes(attachment.nic().queueCount(), o.serial(), cores);
+    SteerWarmup warmup = SteerWarmup.startIfWorthIt(attachment.nic(), bytes, o.captures(), lanes);
     try {
       for (Path p : o.captures()) {
         Capture c = Capture.open(p);
@@ -115,7 +131,8 @@ public final class ReplayRun {
               o.swaps(),
               o.batch(),
               o.serial(),
-              o.devices());
+              o.devices(),
+              cores);
     } finally {
       if (warmup != null) {
         warmup.close();
