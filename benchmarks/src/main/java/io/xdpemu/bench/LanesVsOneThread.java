@@ -4,7 +4,6 @@ import io.xdpemu.pcap.Capture;
 import io.xdpemu.pcap.PcapWriter;
 import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
-import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.runtime.Replay;
 import io.xdpemu.runtime.gen.TrafficGenerator;
 import java.io.ByteArrayOutputStream;
@@ -30,9 +29,8 @@ public final class LanesVsOneThread {
         BenchInputs.loadOptions("xdp_drop", "jit")
             .withFirmware(BenchInputs.firmware(BenchInputs.HINTS_FIRMWARE));
     Attach attach = Attach.create(o, 4);
-    LoadPipeline.Loaded loaded = attach.loaded();
-    Replay lanes = replay(attach, loaded, false);
-    Replay one = replay(attach, loaded, true);
+    Replay lanes = Replay.inMemory(attach, false);
+    Replay one = Replay.inMemory(attach, true);
     try {
       for (String a : args) {
         int frames = Integer.parseInt(a);
@@ -63,17 +61,5 @@ public final class LanesVsOneThread {
       one.close();
       attach.attachment().nic().close();
     }
-  }
-
-  /** A replay of the attachment's 4 queues: on lanes, or every queue on one thread. */
-  private static Replay replay(Attach attach, LoadPipeline.Loaded loaded, boolean oneThread) {
-    return new Replay(
-        attach.attachment(),
-        loaded::newContext,
-        loaded.maps(),
-        false,
-        List.of(),
-        Replay.DEFAULT_BATCH,
-        oneThread);
   }
 }

@@ -6,7 +6,6 @@ import io.xdpemu.pcap.CaptureCursor;
 import io.xdpemu.pcap.EthernetFramer;
 import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
-import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.runtime.Replay;
 import io.xdpemu.runtime.ReplayStats;
 import io.xdpemu.runtime.XdpAction;
@@ -98,16 +97,7 @@ public class ReplayBench {
       o = o.withFirmware(BenchInputs.firmware(nic));
     }
     attach = Attach.create(o, queues);
-    LoadPipeline.Loaded loaded = attach.loaded();
-    replay =
-        new Replay(
-            attach.attachment(),
-            loaded::newContext,
-            loaded.maps(),
-            false,
-            List.of(),
-            Replay.DEFAULT_BATCH,
-            false);
+    replay = Replay.inMemory(attach, false);
     frame = new byte[4096];
   }
 

@@ -195,6 +195,24 @@ public final class Replay implements AutoCloseable {
   private volatile boolean shutdown;
   private volatile Throwable failure;
 
+  /**
+   * A replay of {@code attach}'s program with no outputs, for passes over captures held in memory
+   * ({@link #replay}: benchmarks, embedders): the attachment's execution contexts, maps and
+   * redirect devices, the default batch, on lanes or ({@code serial}) on one thread.
+   */
+  public static Replay inMemory(Attach attach, boolean serial) {
+    LoadPipeline.Loaded loaded = attach.loaded();
+    return new Replay(
+        attach.attachment(),
+        loaded::newContext,
+        loaded.maps(),
+        false,
+        List.of(),
+        DEFAULT_BATCH,
+        serial,
+        loaded.devices());
+  }
+
   public Replay(
       Attachment attachment,
       IntFunction<ExecutionContext> contexts,

@@ -3,7 +3,6 @@ package io.xdpemu.runtime.bench;
 import io.xdpemu.pcap.Capture;
 import io.xdpemu.runtime.Attach;
 import io.xdpemu.runtime.LoadOptions;
-import io.xdpemu.runtime.LoadPipeline;
 import io.xdpemu.runtime.Replay;
 import io.xdpemu.runtime.ReplayStats;
 import io.xdpemu.runtime.XdpAction;
@@ -81,23 +80,13 @@ public class UserReplayBenchmark {
             null,
             true);
     attach = Attach.create(o, queues);
-    LoadPipeline.Loaded loaded = attach.loaded();
     captures = new ArrayList<>();
     for (String p : pcaps.split(File.pathSeparator)) {
       Capture c = Capture.open(Path.of(p));
       captures.add(c);
       perPass += c.packetCount();
     }
-    replay =
-        new Replay(
-            attach.attachment(),
-            loaded::newContext,
-            loaded.maps(),
-            false,
-            List.of(),
-            Replay.DEFAULT_BATCH,
-            false,
-            loaded.devices());
+    replay = Replay.inMemory(attach, false);
   }
 
   @Benchmark
