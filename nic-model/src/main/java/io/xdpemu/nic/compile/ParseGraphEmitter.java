@@ -121,6 +121,23 @@ final class ParseGraphEmitter implements Opcodes {
     return keyed;
   }
 
+  /**
+   * Header types a select key reads in a state that does not extract them: the latest instance may
+   * come from an earlier state, at a lower tunnel level too, so the inner part (steerInner) is
+   * passed their offsets (every shipped firmware keys only on the header a state extracts).
+   */
+  static boolean[] crossKeyedHeaders(Firmware fw) {
+    boolean[] keyed = new boolean[fw.headers().size()];
+    for (ParseState s : fw.states()) {
+      for (ParseState.Key k : s.keys()) {
+        if (k.header() >= 0 && k.header() != s.header()) {
+          keyed[k.header()] = true;
+        }
+      }
+    }
+    return keyed;
+  }
+
   static int maxKeys(Firmware fw) {
     int m = 0;
     for (ParseState s : fw.states()) {

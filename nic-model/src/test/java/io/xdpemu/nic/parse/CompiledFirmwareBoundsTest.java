@@ -198,6 +198,46 @@ class CompiledFirmwareBoundsTest {
     equivalent(fw, frames, "revisit random");
   }
 
+  /**
+   * A select on a header the state does not extract reads the latest instance of it, wherever it
+   * came from: here inner states key on the outer h0 (passed into the generated steerInner, which
+   * once read it as absent, 0) and on h3 before and after an instance of it exists.
+   */
+  @Test
+  void keysOnHeadersOfEarlierStatesAndOuterLevels() {
+    String json =
+        "{ \"format\": \"xdpemu-nicfw/1\", \"name\": \"crosskey\", \"mode\": \"kernel\",\n"
+            + "\"limits\": { \"max_depth\": 16 },\n"
+            + "\"header_types\": {\n"
+            + "  \"h0\": { \"length\": 1, \"fields\": { \"v\": [0, 8] } },\n"
+            + "  \"h1\": { \"length\": 1, \"fields\": { \"v\": [0, 8] } },\n"
+            + "  \"h2\": { \"length\": 1, \"fields\": { \"v\": [0, 8] } },\n"
+            + "  \"h3\": { \"length\": 1, \"fields\": { \"v\": [0, 8] } } },\n"
+            + "\"parser\": { \"start\": \"s0\", \"states\": {\n"
+            + "  \"s0\": { \"extract\": \"h0\", \"select\": [\"h0.v\"], \"transitions\": [\n"
+            + "    { \"values\": [0, 2], \"next\": \"s1\" }, { \"value\": 1, \"next\": \"s2\" },"
+            + " { \"default\": \"accept\" } ] },\n"
+            + "  \"s1\": { \"extract\": \"h1\", \"enter_inner\": true, \"next\": \"s2\" },\n"
+            + "  \"s2\": { \"extract\": \"h2\", \"select\": [\"h0.v\", \"h3.v\"], \"transitions\": [\n"
+            + "    { \"value\": [0, 0], \"next\": \"s3\" }, { \"value\": [1, 3], \"next\": \"s3\" },"
+            + " { \"default\": \"accept\" } ] },\n"
+            + "  \"s3\": { \"extract\": \"h3\", \"select\": [\"h0.v\", \"h2.v\"], \"transitions\": [\n"
+            + "    { \"value\": [\"*\", 1], \"next\": \"s2\" }, { \"default\": \"accept\" } ] } } }\n"
+            + "}";
+    Firmware fw = FirmwareLoader.parse(json, "crosskey.json");
+    Random rnd = new Random(77);
+    List<byte[]> frames = new ArrayList<>();
+    frames.add(new byte[] {2, 0, 0, 0}); // through the tunnel with h0.v = 2: no h3
+    for (int k = 0; k < 4000; k++) {
+      byte[] f = new byte[1 + rnd.nextInt(10)];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (byte) rnd.nextInt(4);
+      }
+      frames.add(f);
+    }
+    equivalent(fw, frames, "cross-key random");
+  }
+
   /** Too big for the JVM's 64 KB method limit: the NIC keeps the interpreter, frames still flow. */
   @Test
   void aFirmwareTooLargeToCompileRunsInterpreted() {
