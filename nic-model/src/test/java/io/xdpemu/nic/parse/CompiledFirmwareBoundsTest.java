@@ -8,7 +8,6 @@ import io.xdpemu.nic.FirmwareEngine;
 import io.xdpemu.nic.FirmwareEquivalence;
 import io.xdpemu.nic.Nic;
 import io.xdpemu.nic.NicConfig;
-import io.xdpemu.nic.TestFiles;
 import io.xdpemu.nic.compile.FirmwareCompiler;
 import io.xdpemu.nic.firmware.Firmware;
 import io.xdpemu.nic.firmware.FirmwareLoader;
@@ -38,6 +37,20 @@ class CompiledFirmwareBoundsTest {
     }
   }
 
+  /** 4000 frames of 1 to {@code maxLen} bytes, each byte below {@code bound}. */
+  private static List<byte[]> randomFrames(long seed, int maxLen, int bound) {
+    Random rnd = new Random(seed);
+    List<byte[]> frames = new ArrayList<>();
+    for (int k = 0; k < 4000; k++) {
+      byte[] f = new byte[1 + rnd.nextInt(maxLen)];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (byte) rnd.nextInt(bound);
+      }
+      frames.add(f);
+    }
+    return frames;
+  }
+
   private static List<byte[]> everyPrefix(List<byte[]> frames, int maxLen) {
     List<byte[]> out = new ArrayList<>();
     for (byte[] f : frames) {
@@ -50,15 +63,7 @@ class CompiledFirmwareBoundsTest {
 
   @Test
   void everyFrameCutAtEveryLengthOnEveryShippedFirmware() throws Exception {
-    List<byte[]> frames = new ArrayList<>(SyntheticFrames.all());
-    for (TestPcap.Frame f : TestPcap.read(TestFiles.root().resolve("pcaps/tunnels-200.pcap"))) {
-      frames.add(f.data());
-    }
-    List<TestPcap.Frame> mixed = TestPcap.read(TestFiles.root().resolve("pcaps/mixed-1k.pcap"));
-    for (int i = 0; i < mixed.size(); i += 10) {
-      frames.add(mixed.get(i).data());
-    }
-    List<byte[]> cuts = everyPrefix(frames, 160);
+    List<byte[]> cuts = everyPrefix(SyntheticFrames.withCaptures(10), 160);
     for (Firmware fw : CompiledFirmwareEquivalenceTest.shippedFirmwares()) {
       equivalent(fw, cuts, "prefix");
     }
@@ -185,16 +190,8 @@ class CompiledFirmwareBoundsTest {
             + "  { \"name\": \"wrap\", \"match\": [\"h5\", \"h0\"], \"ptype\": 5 } ] }\n"
             + "}";
     Firmware fw = FirmwareLoader.parse(json, "revisit.json");
-    Random rnd = new Random(1212);
-    List<byte[]> frames = new ArrayList<>();
-    frames.add(new byte[] {2, 1, 2, 6}); // h0 h2 h1 h2: "ab" only through the last h2
-    for (int k = 0; k < 4000; k++) {
-      byte[] f = new byte[1 + rnd.nextInt(12)];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = (byte) rnd.nextInt(7); // 6: accept
-      }
-      frames.add(f);
-    }
+    List<byte[]> frames = randomFrames(1212, 12, 7); // byte 6: accept
+    frames.add(0, new byte[] {2, 1, 2, 6}); // h0 h2 h1 h2: "ab" only through the last h2
     equivalent(fw, frames, "revisit random");
   }
 
@@ -225,16 +222,8 @@ class CompiledFirmwareBoundsTest {
             + "    { \"value\": [\"*\", 1], \"next\": \"s2\" }, { \"default\": \"accept\" } ] } } }\n"
             + "}";
     Firmware fw = FirmwareLoader.parse(json, "crosskey.json");
-    Random rnd = new Random(77);
-    List<byte[]> frames = new ArrayList<>();
-    frames.add(new byte[] {2, 0, 0, 0}); // through the tunnel with h0.v = 2: no h3
-    for (int k = 0; k < 4000; k++) {
-      byte[] f = new byte[1 + rnd.nextInt(10)];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = (byte) rnd.nextInt(4);
-      }
-      frames.add(f);
-    }
+    List<byte[]> frames = randomFrames(77, 10, 4);
+    frames.add(0, new byte[] {2, 0, 0, 0}); // through the tunnel with h0.v = 2: no h3
     equivalent(fw, frames, "cross-key random");
   }
 

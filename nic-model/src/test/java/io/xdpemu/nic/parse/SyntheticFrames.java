@@ -9,6 +9,24 @@ import java.util.List;
 final class SyntheticFrames {
   private SyntheticFrames() {}
 
+  /**
+   * {@link #all()}, the frames of pcaps/tunnels-200.pcap and every {@code mixedStep}-th frame of
+   * pcaps/mixed-1k.pcap: every header stack the NIC tests exercise.
+   */
+  static List<byte[]> withCaptures(int mixedStep) throws java.io.IOException {
+    List<byte[]> frames = new ArrayList<>(all());
+    for (TestPcap.Frame f :
+        TestPcap.read(io.xdpemu.nic.TestFiles.root().resolve("pcaps/tunnels-200.pcap"))) {
+      frames.add(f.data());
+    }
+    List<TestPcap.Frame> mixed =
+        TestPcap.read(io.xdpemu.nic.TestFiles.root().resolve("pcaps/mixed-1k.pcap"));
+    for (int i = 0; i < mixed.size(); i += mixedStep) {
+      frames.add(mixed.get(i).data());
+    }
+    return frames;
+  }
+
   static List<byte[]> all() {
     List<byte[]> f = new ArrayList<>();
     // IPv6: hop-by-hop, routing (type 0, 24 bytes), destination options, fragment (atomic), UDP.
