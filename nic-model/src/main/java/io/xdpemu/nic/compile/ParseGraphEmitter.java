@@ -108,29 +108,17 @@ final class ParseGraphEmitter implements Opcodes {
     }
   }
 
-  /** Header types a select key reads the latest instance of. */
-  private static boolean[] keyedHeaders(Firmware fw) {
-    boolean[] keyed = new boolean[fw.headers().size()];
-    for (ParseState s : fw.states()) {
-      for (ParseState.Key k : s.keys()) {
-        if (k.header() >= 0) {
-          keyed[k.header()] = true;
-        }
-      }
-    }
-    return keyed;
-  }
-
   /**
-   * Header types a select key reads in a state that does not extract them: the latest instance may
-   * come from an earlier state, at a lower tunnel level too, so the inner part (steerInner) is
-   * passed their offsets (every shipped firmware keys only on the header a state extracts).
+   * Header types a select key reads the latest instance of; with {@code notExtracted}, only those
+   * read by a state that does not extract them (the latest instance then comes from an earlier
+   * state, possibly at an outer tunnel level; every shipped firmware keys only on the header a
+   * state extracts).
    */
-  static boolean[] crossKeyedHeaders(Firmware fw) {
+  private static boolean[] keyedHeaders(Firmware fw, boolean notExtracted) {
     boolean[] keyed = new boolean[fw.headers().size()];
     for (ParseState s : fw.states()) {
       for (ParseState.Key k : s.keys()) {
-        if (k.header() >= 0 && k.header() != s.header()) {
+        if (k.header() >= 0 && !(notExtracted && k.header() == s.header())) {
           keyed[k.header()] = true;
         }
       }
@@ -157,12 +145,31 @@ final class ParseGraphEmitter implements Opcodes {
       edge(-1, fw.start());
     } else {
       entry.run();
+      latestOfOuterLevels();
       enterAtNext();
     }
     for (ParseState s : fw.states()) {
       state(s);
     }
     exits();
+  }
+
+  /**
+   * INNER: a key on a header a state does not extract reads its latest instance, which may lie at
+   * an outer level, pushed by steer: its offset comes from the stack (as the interpreter's
+   * ParseResult.last), not from steer's locals, which would take one parameter per such header.
+   */
+  private void latestOfOuterLevels() {
+    boolean[] keyed = keyedHeaders(fw, true);
+    for (int h = 0; h < keyed.length; h++) {
+      if (keyed[h]) {
+        mv.visitVarInsn(ALOAD, R);
+        mv.visitVarInsn(ILOAD, COUNT);
+        push(mv, h);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RESULT, "latestOffset", "(II)I", false);
+        mv.visitVarInsn(ISTORE, locals.last(h));
+      }
+    }
   }
 
   /** INNER: continue at state NEXT (a parameter, like the rest of the parser's state). */
@@ -220,7 +227,7 @@ final class ParseGraphEmitter implements Opcodes {
       mv.visitVarInsn(LSTORE, local);
     }
     // Only what is read is set (a local read unset would fail verification, not go unnoticed).
-    boolean[] keyed = keyedHeaders(fw);
+    boolean[] keyed = keyedHeaders(fw, false);
     for (int h = 0; h < fw.headers().size(); h++) {
       if (keyed[h]) {
         push(mv, -1);

@@ -40,7 +40,7 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
     int[] passed = passed(locals, first0);
     String classifyDesc = descriptor(passed);
     boolean tunnels = fw.states().stream().anyMatch(ParseState::enterInner);
-    int[] innerParams = innerParams(passed, crossKeyedLasts(fw, locals));
+    int[] innerParams = innerParams(passed);
     String innerDesc = descriptor(innerParams);
 
     MethodVisitor mv = cv.visitMethod(0, "steer", STEER_DESC, null, null);
@@ -161,28 +161,15 @@ final class SteerEmitter implements org.objectweb.asm.Opcodes {
     mv.visitEnd();
   }
 
-  /**
-   * What steer passes to steerInner: the parser's state, the latest offsets of the headers a state
-   * keys on without extracting them, then what classify reads.
-   */
-  private static int[] innerParams(int[] passed, int[] lasts) {
+  /** What steer passes to steerInner: the parser's state, then what classify reads. */
+  private static int[] innerParams(int[] passed) {
     int[] state = {
       SteerLocals.NEXT, SteerLocals.CURSOR, SteerLocals.STEPS, SteerLocals.REPEAT,
     };
-    int[] all = new int[state.length + lasts.length + passed.length];
+    int[] all = new int[state.length + passed.length];
     System.arraycopy(state, 0, all, 0, state.length);
-    System.arraycopy(lasts, 0, all, state.length, lasts.length);
-    System.arraycopy(passed, 0, all, state.length + lasts.length, passed.length);
+    System.arraycopy(passed, 0, all, state.length, passed.length);
     return all;
-  }
-
-  /** The locals holding the latest offset of each header a state keys on without extracting it. */
-  private static int[] crossKeyedLasts(Firmware fw, SteerLocals locals) {
-    boolean[] cross = ParseGraphEmitter.crossKeyedHeaders(fw);
-    return java.util.stream.IntStream.range(0, cross.length)
-        .filter(h -> cross[h])
-        .map(locals::last)
-        .toArray();
   }
 
   /** {@code this.name(p, off, len, r, scratch, <locals>)}, then return. */

@@ -118,6 +118,20 @@ public final class ParseResult extends LinePadded {
     return -1;
   }
 
+  /**
+   * Offset of the latest instance of {@code headerType} among the first {@code headers} headers, -1
+   * if none: what {@link #last} finds, for the compiled firmware's inner part, which calls it
+   * before {@link #count} is stored.
+   */
+  public int latestOffset(int headers, int headerType) {
+    for (int i = headers - 1; i >= 0; i--) {
+      if (type[i] == headerType) {
+        return offset[i];
+      }
+    }
+    return -1;
+  }
+
   /** Index of the first instance of {@code headerType} at {@code lvl}, or -1. */
   public int first(int headerType, int lvl) {
     for (int i = 0; i < count; i++) {
