@@ -185,8 +185,10 @@ public final class SummaryReport {
       b.append(
           String.format(
               Locale.ROOT,
-              "%nFirmware swap at packet %d to %s: %s%n",
+              "%nFirmware swap at packet %d%s to %s: %s%n",
               w.index(),
+              // due at a later packet or time than the input reached: done once it ended
+              w.index() >= s.packets ? " (after the last packet)" : "",
               w.firmware(),
               w.applied() ? "applied" : "refused (" + w.reason() + ")"));
     }

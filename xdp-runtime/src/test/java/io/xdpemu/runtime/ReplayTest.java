@@ -206,6 +206,28 @@ class ReplayTest {
   }
 
   @Test
+  void aSwapDueAfterTheInputEndsIsAppliedAfterTheLastPacketAndSaysSo() throws Exception {
+    Attachment att = new Attachment(plainNic(2), ReplayTest::program, "v1");
+    Attachment dropAll = new Attachment(plainNic(2), ctx -> XdpAction.DROP, "v2");
+    List<FirmwareSwap> swaps =
+        List.of(
+            new FirmwareSwap(1000, "v2.json", () -> dropAll),
+            new FirmwareSwap(5000, "v3.json", () -> att));
+    ReplayStats s =
+        ReplayRun.run(
+            att,
+            q -> new ExecutionContext(new RegionRegistry()),
+            null,
+            new ReplayRun.Options(List.of(capture), null, false, swaps, 256, false),
+            "p",
+            null);
+    String t = SummaryReport.table(s, "stand-in", "test");
+    assertTrue(t.contains("Firmware swap at packet 1000 to v2.json: applied"), t);
+    assertTrue(
+        t.contains("Firmware swap at packet 3000 (after the last packet) to v3.json: applied"), t);
+  }
+
+  @Test
   void summaryTableListsEveryActionAndQueue() {
     ReplayStats s = replay(2, null, false);
     String t = SummaryReport.table(s, "stand-in", "test");
