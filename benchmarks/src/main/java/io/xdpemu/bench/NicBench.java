@@ -66,6 +66,9 @@ public class NicBench {
   private Nic nic;
   private final RxParse parse = new RxParse();
 
+  /** Told its owner runs no queue: the NIC steers each frame only as far as its queue. */
+  private final RxParse queueOnly = new RxParse();
+
   /** One execution context per queue, as the replay gives each queue (its QueueRunner) its own. */
   private ExecutionContext[] ctx;
 
@@ -78,6 +81,7 @@ public class NicBench {
             BenchInputs.frames(BenchInputs.capture("mixed-1k")), PACKETS, "mixed-1k.pcap");
     nic = nic(firmware, FirmwareEngine.valueOf(fwEngine.toUpperCase(Locale.ROOT)));
     ctx = contexts(nic);
+    queueOnly.onlyFor(new boolean[nic.queueCount()]);
     scratch = new byte[4096];
     timestampNs = 1_767_225_600_000_000_000L;
   }
@@ -135,6 +139,21 @@ public class NicBench {
     for (int i = 0; i < PACKETS; i++) {
       byte[] f = frames[i];
       bh.consume(nic.steer(f, 0, f.length, parse));
+    }
+  }
+
+  /**
+   * What a replay lane pays for a frame another lane runs (Q in benchmarks/RESULTS.md): the steer
+   * stage stopped once the queue is known (parse as far as the RSS fields, Toeplitz hash,
+   * indirection table; no packet type, checksum verdicts or flow mark), as {@link RxParse#onlyFor}
+   * asks.
+   */
+  @Benchmark
+  @OperationsPerInvocation(PACKETS)
+  public void steerQueueOnly(Blackhole bh) {
+    for (int i = 0; i < PACKETS; i++) {
+      byte[] f = frames[i];
+      bh.consume(nic.steer(f, 0, f.length, queueOnly));
     }
   }
 
