@@ -42,7 +42,10 @@ int helpers_errno(struct xdp_md *ctx)
 	record(3, bpf_probe_read_kernel(&dst, 8, (void *)0x7ffffffff000ULL));    /* -ERANGE */
 	record(4, bpf_probe_read_kernel(&dst, 8, (void *)0xffffffffff600000ULL)); /* vsyscall */
 	record(5, bpf_probe_read_kernel(&dst, 0, 0));                             /* -ERANGE */
-	record(6, bpf_probe_read_kernel(&dst, 8, (void *)0x0000800000000000ULL)); /* -ERANGE */
+	/* non-canonical whatever the CPU's address width (48 or 57 bits) and paging: 1 << 47, the
+	 * first address above 4-level user space, is canonical on a CPU reporting 57 bits, where the
+	 * kernel tries the copy and faults (-EFAULT) */
+	record(6, bpf_probe_read_kernel(&dst, 8, (void *)0x0100000000000000ULL)); /* -ERANGE */
 	record(7, bpf_probe_read_kernel_str(out, 8, (void *)0x8000000000000000ULL)); /* -ERANGE */
 	record(8, out[0]);                                                        /* 0 */
 	record(9, bpf_probe_read_kernel_str(out, 0, 0));                          /* 0 */

@@ -16,8 +16,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class KernelMemory {
   public static final long DIRECT_MAP_BASE = 0xffff888000000000L;
 
-  /** x86-64 TASK_SIZE_MAX with 4-level paging: (1 << 47) - PAGE_SIZE. */
-  public static final long TASK_SIZE_MAX = (1L << 47) - 4096;
+  /**
+   * This machine's address layout ({@link HostAddressing}): what the kernel here would judge by.
+   */
+  private static final HostAddressing HOST = HostAddressing.HOST;
+
+  /** x86-64 TASK_SIZE_MAX on this machine: (1 << 47) - PAGE_SIZE with 4-level paging. */
+  public static final long TASK_SIZE_MAX = HOST.taskSizeMax();
 
   public static final int ERANGE = -34;
   public static final int EFAULT = -14;
@@ -58,9 +63,6 @@ public final class KernelMemory {
   /** x86-64's vsyscall page: above TASK_SIZE_MAX, yet a user address (is_vsyscall_vaddr()). */
   static final long VSYSCALL_ADDR = 0xffffffffff600000L;
 
-  /** Virtual address bits of the machine the kernel oracle runs on (4-level paging). */
-  static final int VIRT_BITS = 48;
-
   /**
    * copy_from_kernel_nofault_allowed() on x86-64, checked before any byte is copied (even for a
    * zero size): user addresses (below TASK_SIZE_MAX + PAGE_SIZE), the vsyscall page and
@@ -68,13 +70,18 @@ public final class KernelMemory {
    * (-EFAULT).
    */
   public static boolean readAllowed(long src) {
-    if (Long.compareUnsigned(src, TASK_SIZE_MAX + 4096) < 0) {
+    return readAllowed(src, HOST);
+  }
+
+  /** {@link #readAllowed(long)} on a machine with address layout {@code a}. */
+  static boolean readAllowed(long src, HostAddressing a) {
+    if (Long.compareUnsigned(src, a.taskSizeMax() + 4096) < 0) {
       return false;
     }
     if ((src & ~0xfffL) == VSYSCALL_ADDR) {
       return false;
     }
-    return (src << (64 - VIRT_BITS)) >> (64 - VIRT_BITS) == src;
+    return a.canonical(src);
   }
 
   /**

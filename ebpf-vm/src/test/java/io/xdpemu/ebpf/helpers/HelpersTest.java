@@ -134,14 +134,16 @@ class HelpersTest {
   /**
    * copy_from_kernel_nofault_allowed() on x86-64 (Linux 6.18, BPF_PROG_TEST_RUN through the
    * verifier differential): non-canonical, vsyscall and user addresses are -ERANGE before any copy,
-   * even of zero bytes; a canonical kernel address that faults is -EFAULT, of zero bytes 0.
+   * even of zero bytes; a canonical kernel address that faults is -EFAULT, of zero bytes 0. The
+   * addresses are non-canonical or user ones on every x86-64 layout; the first one above 4-level
+   * user space (1 << 47), canonical on a CPU with 57 virtual address bits, is HostAddressingTest's.
    */
   @Test
   void probeReadKernelRefusesNonCanonicalAndUserAddressesWithErange() {
     long dst = h.u64(-1);
     for (long a :
         new long[] {
-          0x0000800000000000L,
+          0x0100000000000000L,
           0x8000000000000000L,
           0xdead000000000000L,
           0x7fff00000000L,
