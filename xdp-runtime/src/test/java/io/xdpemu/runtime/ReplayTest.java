@@ -174,7 +174,7 @@ class ReplayTest {
   }
 
   @Test
-  void firmwareSwapAppliesAtThePacketIndexOrIsRefused() throws Exception {
+  void firmwareSwapAppliesAtThePacketIndexOrIsRefusedOrAfterTheLastPacket() throws Exception {
     Attachment att = new Attachment(plainNic(2), ReplayTest::program, "v1");
     Attachment dropAll = new Attachment(plainNic(2), ctx -> XdpAction.DROP, "v2");
     List<FirmwareSwap> swaps =
@@ -185,7 +185,8 @@ class ReplayTest {
                 "broken.json",
                 () -> {
                   throw new io.xdpemu.ebpf.ProgramRejectedException("CO-RE relocation failed");
-                }));
+                }),
+            new FirmwareSwap(5000, "v3.json", () -> att)); // due after the input's 3000 packets
     Path out = tmp.resolve("swap");
     ReplayStats s =
         ReplayRun.run(
@@ -199,28 +200,10 @@ class ReplayTest {
     assertTrue(lines.subList(0, 1000).stream().anyMatch(l -> !l.contains("XDP_DROP")));
     assertTrue(
         lines.subList(1000, 3000).stream().allMatch(l -> l.contains("\"verdict\":\"XDP_DROP\"")));
-    assertEquals(2, s.swaps().size());
+    assertEquals(3, s.swaps().size());
     assertTrue(s.swaps().get(0).applied());
     assertFalse(s.swaps().get(1).applied());
     assertEquals("CO-RE relocation failed", s.swaps().get(1).reason());
-  }
-
-  @Test
-  void aSwapDueAfterTheInputEndsIsAppliedAfterTheLastPacketAndSaysSo() throws Exception {
-    Attachment att = new Attachment(plainNic(2), ReplayTest::program, "v1");
-    Attachment dropAll = new Attachment(plainNic(2), ctx -> XdpAction.DROP, "v2");
-    List<FirmwareSwap> swaps =
-        List.of(
-            new FirmwareSwap(1000, "v2.json", () -> dropAll),
-            new FirmwareSwap(5000, "v3.json", () -> att));
-    ReplayStats s =
-        ReplayRun.run(
-            att,
-            q -> new ExecutionContext(new RegionRegistry()),
-            null,
-            new ReplayRun.Options(List.of(capture), null, false, swaps, 256, false),
-            "p",
-            null);
     String t = SummaryReport.table(s, "stand-in", "test");
     assertTrue(t.contains("Firmware swap at packet 1000 to v2.json: applied"), t);
     assertTrue(

@@ -2,16 +2,15 @@ package io.xdpemu.ebpf.helpers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.xdpemu.ebpf.elf.BpfObjectReader;
 import io.xdpemu.ebpf.jackson.JsonFiles;
 import io.xdpemu.ebpf.jackson.Located;
 import io.xdpemu.ebpf.maps.MapDefinition;
 import io.xdpemu.ebpf.maps.MapType;
+import io.xdpemu.ebpf.testing.KernelTools;
 import io.xdpemu.ebpf.testing.Prerequisites;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +65,8 @@ class KernelExamplesTest {
     Prerequisites.need(
         Files.isDirectory(BPFFS) && Files.isWritable(BPFFS),
         "kernel comparison skipped: bpffs /sys/fs/bpf is not writable (needs root)");
-    Prerequisites.need(onPath("bpftool"), "kernel comparison skipped: bpftool is not installed");
+    Prerequisites.need(
+        KernelTools.onPath("bpftool"), "kernel comparison skipped: bpftool is not installed");
   }
 
   /**
@@ -94,15 +94,6 @@ class KernelExamplesTest {
     return n;
   }
 
-  private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static void runOne(Path golden) throws Exception {
     requireKernel();
     Located g = JsonFiles.read(golden).asObject();
@@ -125,7 +116,7 @@ class KernelExamplesTest {
     try {
       Files.createDirectories(maps);
       Files.write(in, HexFormat.of().parseHex(g.get("data_in").asString()));
-      run(
+      KernelTools.exec(
           "bpftool",
           "prog",
           "load",
@@ -135,20 +126,7 @@ class KernelExamplesTest {
           "xdp",
           "pinmaps",
           maps.toString());
-      String r =
-          run(
-              "bpftool",
-              "prog",
-              "run",
-              "pinned",
-              pin.toString(),
-              "data_in",
-              in.toString(),
-              "data_out",
-              out.toString(),
-              "repeat",
-              "1");
-      int retval = Integer.parseInt(r.replaceAll("(?s).*Return value: (-?\\d+).*", "$1"));
+      int retval = KernelTools.progRun(pin, in, out);
       assertEquals(g.get("retval").asInt(), retval, name + ": return value");
       assertEquals(
           g.get("data_out").asString(),
@@ -156,7 +134,8 @@ class KernelExamplesTest {
           name + ": output frame");
       Located dump =
           JsonFiles.parse(
-              run("bpftool", "map", "dump", "pinned", maps.resolve("results").toString(), "-j"),
+              KernelTools.exec(
+                  "bpftool", "map", "dump", "pinned", maps.resolve("results").toString(), "-j"),
               "bpftool map dump");
       long[] actual = new long[32];
       for (Located e : dump.asArray()) {
@@ -189,14 +168,5 @@ class KernelExamplesTest {
       v = (v << 8) | Long.parseLong(bytes.get(i).asString().substring(2), 16);
     }
     return v;
-  }
-
-  private static String run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      fail(String.join(" ", cmd) + " failed:\n" + text);
-    }
-    return text;
   }
 }

@@ -1,18 +1,16 @@
 package io.xdpemu.ebpf.helpers;
 
+import static io.xdpemu.ebpf.testing.KernelTools.asmInclude;
+import static io.xdpemu.ebpf.testing.KernelTools.exec;
+import static io.xdpemu.ebpf.testing.KernelTools.onPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.xdpemu.ebpf.testing.KernelTools;
 import io.xdpemu.ebpf.testing.Prerequisites;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +38,8 @@ class ProbeReadHostLayoutTest {
   @Test
   void theKernelHereAndXdpemuAgreeOnEveryAddress() throws Exception {
     Path bpffs = Path.of("/sys/fs/bpf");
-    Prerequisites.need(runs("clang", "--version"), "probe-read layout test: clang not found");
-    Prerequisites.need(runs("bpftool", "version"), "probe-read layout test: bpftool not found");
+    Prerequisites.need(onPath("clang"), "probe-read layout test: clang not found");
+    Prerequisites.need(onPath("bpftool"), "probe-read layout test: bpftool not found");
     Prerequisites.need(
         Files.isDirectory(bpffs) && Files.isWritable(bpffs),
         "probe-read layout test: /sys/fs/bpf not writable (needs root)");
@@ -94,20 +92,7 @@ class ProbeReadHostLayoutTest {
     Path pin = bpffs.resolve("xdpemu_probe_layout_" + ProcessHandle.current().pid());
     try {
       exec("bpftool", "prog", "load", obj.toString(), pin.toString(), "type", "xdp");
-      String r =
-          exec(
-              "bpftool",
-              "prog",
-              "run",
-              "pinned",
-              pin.toString(),
-              "data_in",
-              in.toString(),
-              "data_out",
-              out.toString(),
-              "repeat",
-              "1");
-      assertEquals("2", r.replaceAll("(?s).*Return value: (-?\\d+).*", "$1"), r);
+      assertEquals(2, KernelTools.progRun(pin, in, out), "the program's return value");
     } finally {
       Files.deleteIfExists(pin);
     }
@@ -117,36 +102,5 @@ class ProbeReadHostLayoutTest {
       codes[i] = b.getLong(8 * i);
     }
     return codes;
-  }
-
-  private static String asmInclude() throws IOException {
-    try (Stream<Path> dirs = Files.list(Path.of("/usr/include"))) {
-      return dirs.filter(d -> Files.exists(d.resolve("asm/types.h")))
-          .map(Path::toString)
-          .sorted(Comparator.naturalOrder())
-          .findFirst()
-          .orElse("/usr/include");
-    }
-  }
-
-  private static boolean runs(String... cmd) {
-    try {
-      new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor();
-      return true;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static String exec(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      fail(String.join(" ", cmd) + " failed:\n" + text);
-    }
-    return text;
   }
 }

@@ -229,16 +229,6 @@ class KernelDifferentialTest {
     return sb.toString();
   }
 
-  /** The asm-include dir holding asm/types.h, which linux/bpf.h needs under -target bpf. */
-  private static String asmInclude() throws IOException {
-    try (Stream<Path> dirs = Files.list(Paths.get("/usr/include"))) {
-      return dirs.filter(d -> Files.exists(d.resolve("asm/types.h")))
-          .map(Path::toString)
-          .findFirst()
-          .orElse("/usr/include");
-    }
-  }
-
   @Test
   void randomAluAndPacketProgramsLeaveTheSameFrameAsTheKernel() throws Exception {
     Path bpffs = Paths.get("/sys/fs/bpf");
@@ -264,7 +254,7 @@ class KernelDifferentialTest {
             "-target",
             "bpf",
             "-mcpu=v3",
-            "-I" + asmInclude(),
+            "-I" + io.xdpemu.ebpf.testing.KernelTools.asmInclude(),
             "-c",
             src.toString(),
             "-o",
