@@ -26,7 +26,7 @@ public record HostAddressing(int virtBits, boolean fiveLevel) {
       Pattern.compile("^address sizes\\s*:.*?(\\d+) bits virtual", Pattern.MULTILINE);
   private static final Pattern LA57 = Pattern.compile("^flags\\s*:.*\\bla57\\b", Pattern.MULTILINE);
 
-  public static final HostAddressing FOUR_LEVEL_48 = new HostAddressing(48, false);
+  private static final HostAddressing FOUR_LEVEL_48 = new HostAddressing(48, false);
 
   /** This machine's, read once. */
   public static final HostAddressing HOST = read(Path.of("/proc/cpuinfo"));
@@ -51,7 +51,7 @@ public record HostAddressing(int virtBits, boolean fiveLevel) {
   static HostAddressing read(Path cpuinfo) {
     try {
       return parse(String.join("\n", firstProcessor(Files.readAllLines(cpuinfo))));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | NumberFormatException e) { // unreadable, or a width past int
       return FOUR_LEVEL_48;
     }
   }

@@ -21,7 +21,10 @@ public final class KernelMemory {
    */
   private static final HostAddressing HOST = HostAddressing.HOST;
 
-  /** x86-64 TASK_SIZE_MAX on this machine: (1 << 47) - PAGE_SIZE with 4-level paging. */
+  /**
+   * x86-64 TASK_SIZE_MAX on this machine: (1 << 47) - PAGE_SIZE with 4-level paging, (1 << 56) -
+   * PAGE_SIZE with 5-level.
+   */
   public static final long TASK_SIZE_MAX = HOST.taskSizeMax();
 
   public static final int ERANGE = -34;
