@@ -22,6 +22,13 @@ import java.util.List;
 final class BenchInputs {
   private BenchInputs() {}
 
+  /**
+   * The JVM flag {@code ./xdpemu} starts every JVM with (its {@code JVM=(...)} line; a test keeps
+   * the two equal): each benchmark's forks get it too ({@code @Fork(jvmArgsPrepend)}, which a
+   * command line's {@code -jvmArgsAppend} leaves in place), so they time the JVM users run.
+   */
+  static final String LAUNCHER_JVM = "-XX:-UseCompressedOops";
+
   /** The example program that needs a firmware NIC (its metadata is the NIC's). */
   static final String HINTS = "xdp_hints";
 

@@ -47,7 +47,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = BenchInputs.LAUNCHER_JVM)
 public class CorpusVerifyBench {
   static final String SLOW = "unsafe_05";
 

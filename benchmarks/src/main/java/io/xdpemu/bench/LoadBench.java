@@ -53,7 +53,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = BenchInputs.LAUNCHER_JVM)
 public class LoadBench {
   @Param({
     "xdp_pass",

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = BenchInputs.LAUNCHER_JVM)
 public class MapBench {
   @Param({"array", "percpu_array", "hash", "lru_hash", "lpm_trie"})
   public String type;

@@ -61,7 +61,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(2)
+@Fork(value = 2, jvmArgsPrepend = BenchInputs.LAUNCHER_JVM)
 public class NicFloorBench {
   static final int PACKETS = ProgramBench.PACKETS;
 

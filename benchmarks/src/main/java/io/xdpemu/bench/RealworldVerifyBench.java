@@ -53,6 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 // with this heap they stay at 32-34 ms. The kernel's verifier allocates from warm slab caches.
 @Fork(
     value = 1,
+    jvmArgsPrepend = BenchInputs.LAUNCHER_JVM,
     jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class RealworldVerifyBench {
   /** project/object:program, by kernel processed count (kernel-verdicts.tsv of 2026-12-05). */

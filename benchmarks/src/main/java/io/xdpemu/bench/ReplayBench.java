@@ -56,7 +56,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = BenchInputs.LAUNCHER_JVM)
 public class ReplayBench {
   static final int ROUNDS = 64;
   static final int PACKETS = ROUNDS * ProgramBench.PACKETS;
