@@ -154,8 +154,9 @@ public class NicFloorBench {
    * Frame {@code i}'s arguments of the checksum verdicts, as the compiled firmware notes them while
    * it pushes headers: the first IPv4 header at level 0 (offset, length), and the TCP/UDP header
    * that follows the last IP header before it (IP offset and length, L4 offset and length, kind);
-   * -1 where there is none. Frames with IPv6 fragment or extension headers are left unchecked (the
-   * setup's comparison with the NIC's verdicts would catch one in the capture).
+   * -1 where there is none. IPv6 fragment and extension headers are not looked at, which the NIC's
+   * verdicts do (a fragment, or a routing header with segments left, leaves L4 unchecked): mixed-1k
+   * has none, and the setup's comparison with the NIC's verdicts would catch one.
    */
   private void verdictArgs(ParseResult r, Protocol[] protocolOf, int i) {
     int[] a = verdictArgs;
